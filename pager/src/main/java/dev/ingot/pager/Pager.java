@@ -1,0 +1,173 @@
+package dev.ingot.pager;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * A durable store of byte blobs keyed by 64-bit physical keys, kept in one memory-mapped file.
+ *
+ * <p><b>Keys.</b> Physical keys are positive longs handed out by {@link #allocMany(int)} in
+ * contiguous ranges; key 0 is never a valid key ({@link #NO_KEY}). Writers take keys through a
+ * {@link KeyReservation} so that the number of allocation calls stays far below the number of
+ * keys (both counts are in {@link PagerDiagnostics}).
+ *
+ * <p><b>Visibility and durability.</b> {@link #put} makes a blob visible to {@link #get} at once
+ * in this process; {@link #commit()} makes every blob put so far (and every free) durable and
+ * atomically publishes it, together with the {@linkplain #setRootKey root keys}. Reopening the
+ * file shows exactly the last committed state, whether the previous process closed cleanly,
+ * failed or was killed. Freed space is not reused (the data region is append-only; a blob that
+ * is overwritten or freed leaves dead bytes behind until a future compaction).
+ *
+ * <p><b>Reads</b> are zero-copy: {@link #get} returns a read-only view of the mapped file, valid
+ * until the pager is closed. Writes go through positional file writes (as LMDB does by default),
+ * so a full disk surfaces as an {@link IOException} rather than a fault on a mapped page.
+ *
+ * <p>Thread-safety: all methods are thread-safe. {@link #commit()} is serialized with other
+ * commits; puts from other threads that complete before commit starts are included.
+ *
+ * <p>Ownership: the caller of {@link #open} closes the pager; {@link #close()} is idempotent,
+ * does <em>not</em> commit, and invalidates every buffer returned by {@link #get}.
+ */
+public interface Pager extends Closeable {
+    /** The key value that never names a blob (used as "none" in root slots). */
+    long NO_KEY = 0L;
+
+    /** Number of root-key slots published with each commit ({@link #setRootKey}). */
+    int ROOT_SLOTS = 4;
+
+    /**
+     * Opens the store file at {@code file}, creating it if it does not exist, and takes an
+     * exclusive lock on it.
+     *
+     * @throws StoreLockedException   if another process (or another pager in this JVM) holds it
+     * @throws StoreCorruptedException if no valid superblock or a damaged directory is found
+     * @throws IOException            on any other I/O failure; nothing is left open
+     */
+    static Pager open(Path file, PagerOptions options) throws IOException {
+        return dev.ingot.pager.internal.MappedPager.open(file, options);
+    }
+
+    /** Opens with {@link PagerOptions#defaults()}. */
+    static Pager open(Path file) throws IOException {
+        return open(file, PagerOptions.defaults());
+    }
+
+    /** The store file. */
+    Path file();
+
+    /**
+     * Hands out {@code count} fresh physical keys in one call: the keys
+     * {@code first, first+1, ..., first+count-1} of the returned range. Keys are never handed
+     * out twice, also across threads and across reopen (the next free key is committed).
+     *
+     * @param count number of keys, {@code 1 <= count <= 1 << 20}
+     * @throws IllegalArgumentException if count is out of range
+     */
+    KeyRange allocMany(int count);
+
+    /**
+     * A per-writer reservation that takes keys from this pager {@code blockSize} at a time.
+     *
+     * @param blockSize keys per {@link #allocMany} call, {@code >= 1}
+     */
+    KeyReservation reserveKeys(int blockSize);
+
+    /**
+     * A writer whose puts, frees and key allocations are also counted in a per-table
+     * diagnostics span named {@code label} (see {@link PagerWriter}).
+     *
+     * @param label       name of the span, usually the table name
+     * @param keyBlockSize keys per allocation call of the writer's reservation
+     */
+    PagerWriter openWriter(String label, int keyBlockSize);
+
+    /**
+     * Stores the readable bytes of {@code blob} (position to limit; the buffer's position is not
+     * changed) under {@code key}, replacing any previous blob of that key (an overwrite).
+     *
+     * @param key a key from {@link #allocMany}
+     * @throws IllegalArgumentException if the key was never allocated or the blob is longer
+     *                                  than {@link PagerOptions#maxBlobBytes()}
+     * @throws IOException if the write fails (for example, the disk is full); the key keeps its
+     *                     previous blob
+     */
+    void put(long key, ByteBuffer blob) throws IOException;
+
+    /**
+     * Stores several blobs with one gathering write; {@code keys[i]} gets {@code blobs[i]}.
+     * Equivalent to calling {@link #put} for each pair, counted as one put batch.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length or a key/blob is invalid
+     * @throws IOException if the write fails; no key of the batch changes
+     */
+    void putBatch(long[] keys, ByteBuffer[] blobs) throws IOException;
+
+    /**
+     * A read-only, zero-copy view of the blob stored under {@code key}, position 0, limit the
+     * blob's length, little-endian. Valid until the pager closes.
+     *
+     * @throws java.util.NoSuchElementException if there is no blob under {@code key}
+     * @throws StoreCorruptedException if the directory entry points outside the file
+     */
+    ByteBuffer get(long key) throws IOException;
+
+    /**
+     * Like {@link #get} but also recomputes the blob's CRC32C and compares it with the one
+     * recorded when it was put.
+     *
+     * @throws StoreCorruptedException naming the file, the file offset and both checksums on a
+     *                                 mismatch
+     */
+    ByteBuffer getVerified(long key) throws IOException;
+
+    /** Whether a blob is stored under {@code key}. */
+    boolean contains(long key);
+
+    /** Length in bytes of the blob under {@code key}, or -1 if there is none. */
+    long blobLength(long key);
+
+    /**
+     * Removes the blob under {@code key} (durable at the next commit).
+     *
+     * @return whether there was a blob to free
+     */
+    boolean free(long key);
+
+    /** Every key that currently has a blob, in ascending order. */
+    long[] liveKeys();
+
+    /**
+     * Sets root slot {@code slot} ({@code 0 <= slot < ROOT_SLOTS}) to {@code key}, published by the
+     * next commit. Upper layers keep their entry points here (the catalog lives in slot 0).
+     */
+    void setRootKey(int slot, long key);
+
+    /** The key in root slot {@code slot} as of the last {@link #setRootKey} or commit. */
+    long rootKey(int slot);
+
+    /**
+     * Makes everything put and freed so far durable and visible after reopen, atomically:
+     * data is forced to disk, then the key directory, then a new superblock (epoch + 1, CRC32C)
+     * is written to the older of the two superblock slots and forced.
+     *
+     * @return the new commit epoch
+     * @throws IOException if a write or force fails; the last committed state stays the one a
+     *                     reopen will see
+     */
+    long commit() throws IOException;
+
+    /** Epoch of the last successful commit (0 for a new, never committed store). */
+    long epoch();
+
+    /** Bytes of the store file (including pre-allocated segment space). */
+    long fileSizeBytes() throws IOException;
+
+    /** The global counters of this pager. */
+    PagerDiagnostics diagnostics();
+
+    /** Closes the file and unmaps every segment, without committing. Idempotent. */
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,178 @@
+package dev.ingot.pager.memory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An accounted allocator of native memory: every {@link MemoryBlock} it hands out is counted
+ * against this allocator and all its ancestors, each of which may have a byte limit.
+ * Allocators form a tree ({@link #newChild}), in the manner of Arrow's {@code BufferAllocator}.
+ *
+ * <p>Thread-safety: thread-safe. Blocks may be allocated and closed from any thread.
+ *
+ * <p>Ownership: whoever creates an allocator closes it. {@link #close()} fails loudly with an
+ * {@link IllegalStateException} that lists every block still outstanding (and frees nothing:
+ * a leak is a bug to fix, not to paper over), so a test can assert "zero bytes outstanding".
+ */
+public final class NativeAllocator implements AutoCloseable {
+    private final String name;
+    private final NativeAllocator parent;
+    private final long limitBytes;
+    private final AtomicLong allocatedBytes = new AtomicLong();
+    private final AtomicLong peakBytes = new AtomicLong();
+    private final Map<MemoryBlock, Boolean> outstanding = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final List<NativeAllocator> children = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean closed;
+
+    private NativeAllocator(String name, NativeAllocator parent, long limitBytes) {
+        if (limitBytes <= 0) {
+            throw new IllegalArgumentException("limitBytes must be positive: " + limitBytes);
+        }
+        this.name = name;
+        this.parent = parent;
+        this.limitBytes = limitBytes;
+    }
+
+    /** Creates a root allocator that may hold at most {@code limitBytes} at once. */
+    public static NativeAllocator root(String name, long limitBytes) {
+        return new NativeAllocator(name, null, limitBytes);
+    }
+
+    /** Creates a child whose allocations also count against this allocator (and its limit). */
+    public NativeAllocator newChild(String childName, long childLimitBytes) {
+        ensureOpen();
+        NativeAllocator child = new NativeAllocator(name + "/" + childName, this, childLimitBytes);
+        children.add(child);
+        return child;
+    }
+
+    /** This allocator's path-like name, e.g. {@code ingot/constraints}. */
+    public String name() {
+        return name;
+    }
+
+    /** Bytes currently allocated through this allocator and its children. */
+    public long allocatedBytes() {
+        return allocatedBytes.get();
+    }
+
+    /** The largest value {@link #allocatedBytes()} has had. */
+    public long peakBytes() {
+        return peakBytes.get();
+    }
+
+    /** The limit given at creation, in bytes. */
+    public long limitBytes() {
+        return limitBytes;
+    }
+
+    /**
+     * Allocates a zero-filled block of {@code bytes} bytes.
+     *
+     * @param bytes   size in bytes, {@code > 0}
+     * @param purpose what the block is for, shown in leak reports and errors
+     * @throws IllegalArgumentException if {@code bytes <= 0}
+     * @throws OutOfMemoryError if this allocator's or an ancestor's limit would be exceeded, or
+     *                          the operating system refuses the memory; nothing stays reserved
+     */
+    public MemoryBlock allocate(long bytes, String purpose) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("allocation size must be positive: " + bytes);
+        }
+        ensureOpen();
+        reserve(bytes);
+        long address;
+        try {
+            address = NativeMemory.allocate(bytes);
+        } catch (OutOfMemoryError e) {
+            unreserve(bytes);
+            throw e;
+        }
+        NativeMemory.fill(address, bytes, (byte) 0);
+        MemoryBlock block = new MemoryBlock(this, purpose, address, bytes);
+        outstanding.put(block, Boolean.TRUE);
+        return block;
+    }
+
+    private void reserve(long bytes) {
+        NativeAllocator a = this;
+        while (a != null) {
+            long now = a.allocatedBytes.addAndGet(bytes);
+            if (now > a.limitBytes) {
+                a.allocatedBytes.addAndGet(-bytes);
+                for (NativeAllocator b = this; b != a; b = b.parent) {
+                    b.allocatedBytes.addAndGet(-bytes);
+                }
+                throw new OutOfMemoryError("allocator '" + a.name + "' limit of " + a.limitBytes
+                        + " bytes exceeded: " + (now - bytes) + " allocated, " + bytes + " requested");
+            }
+            a.peakBytes.accumulateAndGet(now, Math::max);
+            a = a.parent;
+        }
+    }
+
+    private void unreserve(long bytes) {
+        for (NativeAllocator a = this; a != null; a = a.parent) {
+            a.allocatedBytes.addAndGet(-bytes);
+        }
+    }
+
+    void release(MemoryBlock block) {
+        outstanding.remove(block);
+        unreserve(block.capacity());
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("allocator '" + name + "' is closed");
+        }
+    }
+
+    /**
+     * Closes this allocator and its children.
+     *
+     * @throws IllegalStateException if any block allocated here or in a child is still open;
+     *                               the message lists them
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        List<String> leaks = new ArrayList<>();
+        collectLeaks(leaks);
+        closed = true;
+        if (parent != null) {
+            parent.children.remove(this);
+        }
+        if (!leaks.isEmpty()) {
+            throw new IllegalStateException("allocator '" + name + "' closed with " + allocatedBytes.get()
+                    + " bytes outstanding: " + String.join(", ", leaks));
+        }
+    }
+
+    private void collectLeaks(List<String> leaks) {
+        synchronized (outstanding) {
+            for (MemoryBlock b : outstanding.keySet()) {
+                leaks.add(name + ":" + b.purpose() + "(" + b.capacity() + " bytes)");
+            }
+        }
+        List<NativeAllocator> copy;
+        synchronized (children) {
+            copy = new ArrayList<>(children);
+        }
+        for (NativeAllocator c : copy) {
+            c.collectLeaks(leaks);
+            c.closed = true;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NativeAllocator[" + name + ", " + allocatedBytes.get() + "/" + limitBytes + " bytes]";
+    }
+}
