@@ -1,0 +1,319 @@
+package dev.ingot.pager.internal;
+
+import static dev.ingot.pager.internal.Blobs.bytes;
+import static dev.ingot.pager.internal.Blobs.fastOptions;
+import static dev.ingot.pager.internal.Blobs.heap;
+import static dev.ingot.pager.internal.Blobs.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ingot.pager.KeyRange;
+import dev.ingot.pager.Pager;
+import dev.ingot.pager.PagerOptions;
+import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.StoreLockedException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MappedPagerCorruptionTest {
+    private static final long DATA_START = 2L * PagerOptions.SUPERBLOCK_BYTES;
+
+    @TempDir
+    Path dir;
+
+    private Path store() {
+        return dir.resolve("store.ingot");
+    }
+
+    private static void xorByte(Path file, long offset, int mask) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(offset);
+            int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ mask);
+        }
+    }
+
+    private static void truncate(Path file, long length) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(length);
+        }
+    }
+
+    private static int crc32c(byte[] b) {
+        CRC32C c = new CRC32C();
+        c.update(b);
+        return (int) c.getValue();
+    }
+
+    /** Epoch 1 holds key 1 = a; epoch 2 (in slot 0) holds keys 1 = a and 2 = b. */
+    private void twoEpochs(byte[] a, byte[] b) throws IOException {
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            KeyRange keys = p.allocMany(2);
+            p.put(keys.key(0), heap(a));
+            assertEquals(1, p.commit());
+            p.put(keys.key(1), heap(b));
+            p.setRootKey(0, keys.key(1));
+            assertEquals(2, p.commit());
+        }
+    }
+
+    @Test
+    void corruptedNewestSlotFallsBackToTheOtherSlot() throws IOException {
+        byte[] a = random(new Random(1), 3000);
+        byte[] b = random(new Random(2), 4000);
+        twoEpochs(a, b);
+        xorByte(store(), Superblock.OFF_EPOCH, 0x01); // slot 0 holds epoch 2
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            assertEquals(1, p.epoch());
+            assertArrayEquals(new long[] {1}, p.liveKeys());
+            assertArrayEquals(a, bytes(p.getVerified(1)));
+            assertEquals(Pager.NO_KEY, p.rootKey(0));
+            // The next commit (epoch 2) rewrites the damaged slot.
+            p.put(2, heap(b));
+            assertEquals(2, p.commit());
+        }
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            assertEquals(2, p.epoch());
+            assertArrayEquals(b, bytes(p.getVerified(2)));
+        }
+    }
+
+    @Test
+    void corruptedOlderSlotIsIgnored() throws IOException {
+        byte[] a = random(new Random(1), 3000);
+        byte[] b = random(new Random(2), 4000);
+        twoEpochs(a, b);
+        xorByte(store(), PagerOptions.SUPERBLOCK_BYTES + 3, 0xff); // slot 1 (epoch 1) magic
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            assertEquals(2, p.epoch());
+            assertArrayEquals(b, bytes(p.getVerified(2)));
+            assertEquals(2, p.rootKey(0));
+        }
+    }
+
+    @Test
+    void bothSlotsCorruptedIsStoreCorrupted() throws IOException {
+        twoEpochs(new byte[10], new byte[20]);
+        xorByte(store(), 0, 0x20); // slot 0 magic
+        xorByte(store(), PagerOptions.SUPERBLOCK_BYTES + Superblock.OFF_NEXT_KEY, 0x04); // slot 1 CRC
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
+        assertEquals(0, e.fileOffset());
+        assertEquals(store(), e.file());
+        assertTrue(e.getMessage().startsWith("store " + store() + " is corrupted at offset 0: no valid superblock: slot 0: "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("superblock magic mismatch"), e.getMessage());
+        assertTrue(e.getMessage().contains("is corrupted at offset 4096: superblock CRC32C mismatch"), e.getMessage());
+        assertEquals(2, e.getSuppressed().length);
+        // A failed open leaves nothing locked: the file can be opened (and fails the same way) again.
+        assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
+    }
+
+    @Test
+    void flippedBlobByteFailsVerificationButGetReturnsTheBytes() throws IOException {
+        byte[] data = random(new Random(9), 10_000);
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            p.put(p.allocMany(1).first(), heap(data));
+            p.commit();
+        }
+        xorByte(store(), DATA_START + 5, 0x10); // the first blob starts at dataStartOffset
+        byte[] damaged = data.clone();
+        damaged[5] ^= 0x10;
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            assertArrayEquals(damaged, bytes(p.get(1)));
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> p.getVerified(1));
+            assertEquals(DATA_START, e.fileOffset());
+            assertEquals(String.format("store %s is corrupted at offset 8192: blob of key 1 (10000 bytes) CRC32C mismatch,"
+                    + " expected 0x%08x, actual 0x%08x", store(), crc32c(data), crc32c(damaged)), e.getMessage());
+        }
+    }
+
+    @Test
+    void corruptedDirectoryIsStoreCorruptedNamingItsOffset() throws IOException {
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            KeyRange keys = p.allocMany(2);
+            p.put(keys.key(0), heap(new byte[100]));
+            p.put(keys.key(1), heap(new byte[28]));
+            p.commit();
+        }
+        long directoryOffset = DATA_START + 128;
+        xorByte(store(), directoryOffset + KeyDirectory.HEADER_BYTES + 8, 0x01); // entry 0 file offset
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
+        assertEquals(directoryOffset, e.fileOffset());
+        assertTrue(e.getMessage().contains("key directory CRC32C mismatch"), e.getMessage());
+    }
+
+    @Test
+    void truncatedDataRegionIsStoreCorruptedOnOpen() throws IOException {
+        Random random = new Random(4);
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            KeyRange keys = p.allocMany(8);
+            for (int i = 0; i < 8; i++) {
+                p.put(keys.key(i), heap(random(random, 400_000)));
+            }
+            p.commit();
+        }
+        long cut = 2_500_000;
+        truncate(store(), cut);
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
+        assertEquals(cut, e.fileOffset());
+        assertTrue(e.getMessage().contains("(file truncated)"), e.getMessage());
+    }
+
+    @Test
+    void fileShorterThanTwoSuperblocksIsStoreCorrupted() throws IOException {
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            p.commit();
+        }
+        truncate(store(), 5000);
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
+        assertEquals("store " + store() + " is corrupted at offset 5000: file of 5000 bytes is shorter than its two"
+                + " superblocks (8192 bytes)", e.getMessage());
+    }
+
+    @Test
+    void randomGarbageFileIsStoreCorrupted() throws IOException {
+        Files.write(store(), random(new Random(8), 3 << 20));
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
+        assertEquals(0, e.fileOffset());
+    }
+
+    @Test
+    void secondOpenIsStoreLockedAndFirstStaysUsable() throws IOException {
+        try (Pager first = Pager.open(store(), fastOptions())) {
+            long key = first.allocMany(1).first();
+            StoreLockedException e = assertThrows(StoreLockedException.class, () -> Pager.open(store(), fastOptions()));
+            assertEquals(store(), e.file());
+            assertEquals("store " + store() + " is already open by another process or pager (file lock held)", e.getMessage());
+            // Another spelling of the same path is the same file.
+            Path other = dir.resolve(".").resolve("store.ingot");
+            assertThrows(StoreLockedException.class, () -> Pager.open(other, fastOptions()));
+            first.put(key, heap(new byte[] {1, 2}));
+            first.commit();
+            assertArrayEquals(new byte[] {1, 2}, bytes(first.getVerified(key)));
+        }
+        try (Pager again = Pager.open(store(), fastOptions())) {
+            assertEquals(1, again.epoch());
+        }
+    }
+
+    /**
+     * Seeded fault injection: cut the file at random points or flip random bytes, then open and
+     * read everything. The only acceptable outcomes are a StoreCorruptedException, or a store that
+     * shows exactly epoch 1 or epoch 2 (whose blobs verify or raise StoreCorruptedException).
+     */
+    @Test
+    void randomDamageNeverCrashesOrLies() throws IOException {
+        long seed = Long.getLong("ingot.test.seed", 20240601L);
+        Random random = new Random(seed);
+        Path pristine = dir.resolve("pristine.ingot");
+        Map<Long, byte[]> epoch1 = new HashMap<>();
+        Map<Long, byte[]> epoch2 = new HashMap<>();
+        try (Pager p = Pager.open(pristine, fastOptions())) {
+            KeyRange keys = p.allocMany(30);
+            for (int i = 0; i < 15; i++) {
+                byte[] b = random(random, random.nextInt(100_000));
+                p.put(keys.key(i), heap(b));
+                epoch1.put(keys.key(i), b);
+            }
+            p.commit();
+            epoch2.putAll(epoch1);
+            for (int i = 10; i < 30; i++) {
+                byte[] b = random(random, random.nextInt(100_000));
+                p.put(keys.key(i), heap(b));
+                epoch2.put(keys.key(i), b);
+            }
+            p.free(keys.key(0));
+            epoch2.remove(keys.key(0));
+            p.commit();
+        }
+        byte[] image = Files.readAllBytes(pristine);
+        long used = image.length;
+        while (used > 0 && image[(int) used - 1] == 0) {
+            used--;
+        }
+        int corruptedOpens = 0;
+        for (int round = 0; round < 120; round++) {
+            byte[] damaged = image.clone();
+            String what;
+            long length = damaged.length;
+            if (round % 3 == 0) {
+                length = random.nextInt((int) used + 1);
+                what = "cut at " + length;
+            } else {
+                int at = round % 3 == 1 ? random.nextInt(2 * PagerOptions.SUPERBLOCK_BYTES + 64) : random.nextInt((int) used);
+                damaged[at] ^= (byte) (1 << random.nextInt(8));
+                what = "flip at " + at;
+            }
+            Path file = dir.resolve("damaged-" + round + ".ingot");
+            Files.write(file, Arrays.copyOf(damaged, (int) length));
+            try (Pager p = Pager.open(file, fastOptions())) {
+                Map<Long, byte[]> expected = p.epoch() == 2 ? epoch2 : epoch1;
+                assertTrue(p.epoch() == 1 || p.epoch() == 2, "seed " + seed + ", " + what + ": epoch " + p.epoch());
+                assertEquals(new TreeSet<>(expected.keySet()), toSet(p.liveKeys()), "seed " + seed + ", " + what);
+                for (Map.Entry<Long, byte[]> e : expected.entrySet()) {
+                    try {
+                        assertArrayEquals(e.getValue(), bytes(p.getVerified(e.getKey())), "seed " + seed + ", " + what);
+                    } catch (StoreCorruptedException expectedDamage) {
+                        assertFalse(Arrays.equals(image, damaged), "seed " + seed + ", " + what);
+                    }
+                }
+            } catch (StoreCorruptedException e) {
+                corruptedOpens++;
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("seed " + seed + ", " + what + ": " + e, e);
+            }
+            Files.delete(file);
+        }
+        assertTrue(corruptedOpens > 0 && corruptedOpens < 120,
+                "both outcomes must occur, got " + corruptedOpens + " corrupted opens of 120; seed " + seed);
+    }
+
+    private static TreeSet<Long> toSet(long[] keys) {
+        TreeSet<Long> s = new TreeSet<>();
+        for (long k : keys) {
+            s.add(k);
+        }
+        return s;
+    }
+
+    @Test
+    void corruptedDirectoryEntryWithValidChecksumsIsRejected() throws IOException {
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            p.put(p.allocMany(1).first(), heap(new byte[64]));
+            p.commit();
+        }
+        // Rewrite the directory so entry 0 points past appendOffset, with correct CRCs everywhere:
+        // the entry bounds check, not the checksum, must catch it.
+        long directoryOffset = DATA_START + 64;
+        byte[] file = Files.readAllBytes(store());
+        ByteBuffer fb = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int entryAt = (int) directoryOffset + KeyDirectory.HEADER_BYTES;
+        fb.putLong(entryAt + 8, 1L << 40);
+        int dirLen = KeyDirectory.HEADER_BYTES + KeyDirectory.ENTRY_BYTES + KeyDirectory.FOOTER_BYTES;
+        int dirCrc = Superblock.crc32c(file, (int) directoryOffset, dirLen - 4);
+        fb.putInt((int) directoryOffset + dirLen - 4, dirCrc);
+        int slot = PagerOptions.SUPERBLOCK_BYTES; // epoch 1 lives in slot 1
+        fb.putInt(slot + Superblock.OFF_DIRECTORY_CRC, dirCrc);
+        fb.putInt(slot + Superblock.OFF_CRC, Superblock.crc32c(file, slot, Superblock.OFF_CRC));
+        Files.write(store(), file);
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
+        assertEquals(entryAt, e.fileOffset());
+        assertTrue(e.getMessage().contains("key directory entry 0 (key 1): blob [1099511627776, +64) outside the data region"),
+                e.getMessage());
+    }
+}
