@@ -1,0 +1,65 @@
+package dev.ingot.columnstore;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Reads a committed table back as Arrow vectors, one row group (or one chunk) at a time.
+ * Vectors are rebuilt from the chunks with bulk copies (validity, offsets and data as blocks;
+ * DECIMAL64 widened 8 to 16 bytes) into buffers of {@link ColumnStore#allocator()}.
+ *
+ * <p>Every chunk header is validated (magic, version, kind, row count, buffer offsets and
+ * lengths inside the blob) before any byte of the chunk is dereferenced, and with
+ * {@link ColumnStoreOptions#verifyChunksOnRead()} the chunk's CRC32C is checked too.
+ *
+ * <p>Thread-safety: not thread-safe. Ownership: the caller closes the reader; vectors and roots
+ * it returns belong to the caller, who closes them. A reader is a snapshot of the table's
+ * catalog entry and is valid until the store closes.
+ */
+public interface TableReader extends AutoCloseable {
+    /** The table's catalog entry. */
+    TableInfo info();
+
+    /** Number of row groups. */
+    int rowGroupCount();
+
+    /**
+     * The columns {@code columns} (by name, in the given order; null means every column) of row
+     * group {@code rowGroup}, as a new root owned by the caller.
+     *
+     * @throws IllegalArgumentException for an unknown column or row group out of range
+     * @throws dev.ingot.pager.StoreCorruptedException if a chunk is damaged
+     * @throws IOException on other read failures
+     */
+    VectorSchemaRoot readRowGroup(int rowGroup, List<String> columns) throws IOException;
+
+    /** Column {@code column} (0-based) of row group {@code rowGroup}, as a new vector owned by the caller. */
+    FieldVector readChunk(int column, int rowGroup) throws IOException;
+
+    /** The statistics in the header of one chunk (the header is validated; data is not read). */
+    ChunkStats chunkStats(int column, int rowGroup) throws IOException;
+
+    /**
+     * Streams the row groups in order: each {@code next()} reads one row group of the chosen
+     * columns (null means all) into a new root the caller closes. Read failures surface as
+     * {@link java.io.UncheckedIOException}.
+     */
+    Iterator<VectorSchemaRoot> scan(List<String> columns);
+
+    /**
+     * Re-reads every chunk with {@link dev.ingot.pager.Pager#getVerified} and checks its own
+     * CRC32C and header.
+     *
+     * @return number of chunks verified
+     * @throws dev.ingot.pager.StoreCorruptedException naming the file, table, column, row group
+     *                                                 and offset of the first damaged chunk
+     */
+    long verifyChecksums() throws IOException;
+
+    /** Idempotent; later reads throw IllegalStateException. */
+    @Override
+    void close();
+}

@@ -1,0 +1,81 @@
+package dev.ingot.columnstore;
+
+import dev.ingot.pager.PagerDiagnostics;
+import java.io.IOException;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Loads one new table: rows are appended as Arrow batches, staged off-heap per column, sealed
+ * into chunks of {@link ColumnStoreWriteHints#chunkRows()} rows (one row group) and put through
+ * the pager; {@link #commit()} publishes the table in the catalog, all-or-nothing.
+ *
+ * <p>Thread-safety: not thread-safe; one thread per table writer (different writers may run in
+ * parallel). Ownership: the caller of {@link ColumnStore#createTable} closes it;
+ * {@link #close()} aborts unless committed and is idempotent.
+ *
+ * <p>Failures: a {@link ColumnValueException} (or a schema mismatch) is raised before any row of
+ * the batch is staged, so the writer is unchanged and may continue. An {@link IOException} from
+ * the pager leaves the writer failed: only {@link #abort()} / {@link #close()} are then allowed.
+ */
+public interface TableWriter extends AutoCloseable {
+    /** The table being loaded. */
+    TableDef def();
+
+    /** The chunk and batch sizing this writer uses. */
+    ColumnStoreWriteHints hints();
+
+    /**
+     * Appends rows {@code [offset, offset + length)} of {@code root} to every column, splitting
+     * them at row-group boundaries.
+     *
+     * @param root   a batch with the table's schema: same field count, names and Arrow types as
+     *               {@link TableDef#arrowSchema()} (nullability and metadata are not compared)
+     * @param offset first row of the batch to append, {@code >= 0}
+     * @param length number of rows, {@code >= 0}, {@code offset + length <= root.getRowCount()}
+     * @throws IllegalArgumentException on a schema mismatch or a bad range
+     * @throws ColumnValueException     on a NOT NULL, text length or decimal range violation
+     *                                  (nothing of the batch was appended)
+     * @throws IllegalStateException    after commit/abort/failure, or if columns were appended
+     *                                  unevenly through {@link #column(int)}
+     * @throws IOException              if putting a sealed row group fails (the writer is failed)
+     */
+    void appendBatch(VectorSchemaRoot root, int offset, int length) throws IOException;
+
+    /** Appends all rows of {@code root}. */
+    default void appendBatch(VectorSchemaRoot root) throws IOException {
+        appendBatch(root, 0, root.getRowCount());
+    }
+
+    /**
+     * The writer of column {@code index} (0-based, table order), for loaders that fill columns
+     * separately; every column must reach the same row count before {@link #commit()}.
+     */
+    ColumnWriter column(int index);
+
+    /** Rows appended so far (the smallest row count over the columns). */
+    long rowCount();
+
+    /**
+     * Seals the last partial row group, puts the remaining chunks, adds the table to the catalog,
+     * writes the catalog and commits the pager. If it throws, the catalog in memory and on disk
+     * is unchanged and the writer can still be aborted.
+     *
+     * @throws IllegalStateException if the columns have different row counts, or the writer is
+     *                               not open
+     * @throws IOException           if a put or the pager commit fails
+     */
+    void commit() throws IOException;
+
+    /** Frees every chunk key this writer put and its staging memory; the table is not created. Idempotent. */
+    void abort();
+
+    /** Whether {@link #commit()} succeeded. */
+    boolean isCommitted();
+
+    /** This writer's pager diagnostics span (keys allocated, blobs put, bytes, frees). */
+    PagerDiagnostics diagnostics();
+
+    /** {@link #abort()} unless committed; releases staging memory. Idempotent. */
+    @Override
+    void close();
+}

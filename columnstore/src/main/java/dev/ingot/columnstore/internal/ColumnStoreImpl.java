@@ -1,0 +1,340 @@
+package dev.ingot.columnstore.internal;
+
+import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.columnstore.ColumnStoreOptions;
+import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.RowGroupInfo;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.TableInfo;
+import dev.ingot.columnstore.TableReader;
+import dev.ingot.columnstore.TableWriter;
+import dev.ingot.pager.Pager;
+import dev.ingot.pager.PagerOptions;
+import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.memory.NativeAllocator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * {@link ColumnStore} implementation. The committed catalog is an immutable snapshot in a
+ * volatile field, replaced under {@link #commitLock} together with the pager commit that makes
+ * it durable; loads in progress are tracked by name under the same lock.
+ *
+ * <p>Commit protocol ({@link #commitTable}): encode the catalog with the new table, put it under a
+ * fresh key, point root slot 0 at it, {@code pager.commit()}; only then swap the in-memory
+ * snapshot and free the previous catalog blob (that free becomes durable with the next commit,
+ * and the open-time sweep frees it if there is none). If any step fails, root slot 0 is pointed
+ * back at the previous catalog and the new blob is freed, so neither memory nor disk changes.
+ */
+public final class ColumnStoreImpl implements ColumnStore {
+    /** Opens a pager; tests substitute fault-injecting pagers. */
+    @FunctionalInterface
+    public interface PagerOpener {
+        Pager open(Path file, PagerOptions options) throws IOException;
+    }
+
+    /** Root slot holding the catalog key. */
+    public static final int CATALOG_ROOT_SLOT = 0;
+
+    private record Catalog(long key, long generation, Map<String, TableInfo> tables) {}
+
+    private final Path directory;
+    private final ColumnStoreOptions options;
+    private final Pager pager;
+    private final BufferAllocator arrowAllocator;
+    private final boolean ownsArrowAllocator;
+    private final NativeAllocator stagingAllocator;
+    private final Object commitLock = new Object();
+    private volatile Catalog catalog;
+    private final Set<String> loading = new HashSet<>();
+    private final Set<TableWriterImpl> openWriters = Collections.synchronizedSet(Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+    private final long orphansFreed;
+    private volatile boolean closed;
+
+    /** See {@link ColumnStore#open}. */
+    public static ColumnStore open(Path directory, ColumnStoreOptions options) throws IOException {
+        return open(directory, options, Pager::open);
+    }
+
+    /** {@link #open(Path, ColumnStoreOptions)} with a custom way of opening the pager (tests). */
+    public static ColumnStoreImpl open(Path directory, ColumnStoreOptions options, PagerOpener opener) throws IOException {
+        if (options == null) {
+            throw new IllegalArgumentException("options is null");
+        }
+        Files.createDirectories(directory);
+        Pager pager = opener.open(directory.resolve(STORE_FILE_NAME), options.pagerOptions());
+        try {
+            return new ColumnStoreImpl(directory, options, pager);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                pager.close();
+            } catch (IOException | RuntimeException s) {
+                e.addSuppressed(s);
+            }
+            throw e;
+        }
+    }
+
+    private ColumnStoreImpl(Path directory, ColumnStoreOptions options, Pager pager) throws IOException {
+        this.directory = directory;
+        this.options = options;
+        this.pager = pager;
+        this.catalog = loadCatalog();
+        this.orphansFreed = sweepOrphans();
+        this.stagingAllocator = NativeAllocator.root("columnstore-staging", options.stagingLimitBytes());
+        if (options.arrowAllocator() != null) {
+            this.arrowAllocator = options.arrowAllocator();
+            this.ownsArrowAllocator = false;
+        } else {
+            this.arrowAllocator = new RootAllocator();
+            this.ownsArrowAllocator = true;
+        }
+    }
+
+    private Catalog loadCatalog() throws IOException {
+        long key = pager.rootKey(CATALOG_ROOT_SLOT);
+        if (key == Pager.NO_KEY) {
+            return new Catalog(Pager.NO_KEY, 0, Map.of());
+        }
+        String where = "catalog (pager key " + key + ")";
+        ByteBuffer blob;
+        try {
+            blob = pager.getVerified(key);
+        } catch (java.util.NoSuchElementException e) {
+            throw new StoreCorruptedException(pager.file(), -1, where + ": root slot " + CATALOG_ROOT_SLOT + " names a key with no blob");
+        }
+        CatalogCodec.Decoded decoded = CatalogCodec.decode(blob, pager.file(), where);
+        Map<String, TableInfo> tables = new LinkedHashMap<>();
+        for (TableInfo t : decoded.tables()) {
+            if (tables.put(t.name(), t) != null) {
+                throw new StoreCorruptedException(pager.file(), -1, where + ": table " + t.name() + " appears twice");
+            }
+        }
+        return new Catalog(key, decoded.generation(), Collections.unmodifiableMap(tables));
+    }
+
+    /** Frees every live key that neither the catalog nor a root slot references; commits the frees. */
+    private long sweepOrphans() throws IOException {
+        Set<Long> referenced = new HashSet<>();
+        for (int slot = 0; slot < Pager.ROOT_SLOTS; slot++) {
+            referenced.add(pager.rootKey(slot));
+        }
+        for (TableInfo t : catalog.tables().values()) {
+            for (RowGroupInfo g : t.rowGroups()) {
+                for (long k : g.chunkKeys()) {
+                    referenced.add(k);
+                }
+            }
+        }
+        long freed = 0;
+        for (long key : pager.liveKeys()) {
+            if (!referenced.contains(key) && pager.free(key)) {
+                freed++;
+            }
+        }
+        if (freed > 0) {
+            pager.commit();
+        }
+        return freed;
+    }
+
+    @Override
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public List<TableInfo> tables() {
+        return List.copyOf(catalog.tables().values());
+    }
+
+    @Override
+    public Optional<TableInfo> table(String name) {
+        return Optional.ofNullable(catalog.tables().get(name));
+    }
+
+    @Override
+    public TableWriter createTable(TableDef def, ColumnStoreWriteHints hints) {
+        if (def == null || hints == null) {
+            throw new IllegalArgumentException("def and hints are required");
+        }
+        synchronized (commitLock) {
+            ensureOpen();
+            if (catalog.tables().containsKey(def.name())) {
+                throw new IllegalArgumentException("table " + def.name() + " already exists");
+            }
+            if (!loading.add(def.name())) {
+                throw new IllegalArgumentException("a load of table " + def.name() + " is already in progress");
+            }
+        }
+        try {
+            TableWriterImpl w = new TableWriterImpl(this, def, hints, pager.openWriter(def.name(), options.keyBlockSize()),
+                    stagingAllocator, options.pagerOptions().maxBlobBytes());
+            openWriters.add(w);
+            return w;
+        } catch (RuntimeException | Error e) {
+            synchronized (commitLock) {
+                loading.remove(def.name());
+            }
+            throw e;
+        }
+    }
+
+    /** Publishes {@code info} in the catalog and commits the pager; all-or-nothing. */
+    void commitTable(TableWriterImpl writer, TableInfo info) throws IOException {
+        synchronized (commitLock) {
+            ensureOpen();
+            Catalog old = catalog;
+            if (old.tables().containsKey(info.name())) {
+                throw new IllegalStateException("table " + info.name() + " already exists");
+            }
+            Map<String, TableInfo> tables = new LinkedHashMap<>(old.tables());
+            tables.put(info.name(), info);
+            byte[] bytes = CatalogCodec.encode(old.generation() + 1, tables.values());
+            long key = Pager.NO_KEY;
+            boolean done = false;
+            try {
+                key = pager.allocMany(1).first();
+                ByteBuffer blob = ByteBuffer.allocateDirect(bytes.length);
+                blob.put(bytes).flip();
+                pager.put(key, blob);
+                pager.setRootKey(CATALOG_ROOT_SLOT, key);
+                pager.commit();
+                done = true;
+            } finally {
+                if (!done) {
+                    pager.setRootKey(CATALOG_ROOT_SLOT, old.key());
+                    if (key != Pager.NO_KEY) {
+                        pager.free(key);
+                    }
+                }
+            }
+            catalog = new Catalog(key, old.generation() + 1, Collections.unmodifiableMap(tables));
+            loading.remove(info.name());
+            if (old.key() != Pager.NO_KEY) {
+                pager.free(old.key());
+            }
+        }
+    }
+
+    /** Called by a writer when it is committed or aborted (idempotent). */
+    void writerClosed(TableWriterImpl writer) {
+        openWriters.remove(writer);
+        synchronized (commitLock) {
+            if (!catalog.tables().containsKey(writer.def().name()) || writer.isCommitted()) {
+                loading.remove(writer.def().name());
+            }
+        }
+    }
+
+    @Override
+    public TableReader openTable(String name) {
+        ensureOpen();
+        TableInfo info = catalog.tables().get(name);
+        if (info == null) {
+            throw new IllegalArgumentException("no committed table " + name);
+        }
+        return new TableReaderImpl(this, info);
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("column store " + directory + " is closed");
+        }
+    }
+
+    ColumnStoreOptions options() {
+        return options;
+    }
+
+    @Override
+    public Pager pager() {
+        return pager;
+    }
+
+    @Override
+    public BufferAllocator allocator() {
+        return arrowAllocator;
+    }
+
+    @Override
+    public NativeAllocator stagingAllocator() {
+        return stagingAllocator;
+    }
+
+    @Override
+    public long orphanKeysFreedOnOpen() {
+        return orphansFreed;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        List<TableWriterImpl> writers;
+        synchronized (openWriters) {
+            writers = new ArrayList<>(openWriters);
+        }
+        Throwable failure = null;
+        for (TableWriterImpl w : writers) {
+            try {
+                w.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        closed = true;
+        try {
+            pager.close();
+        } catch (IOException | RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        try {
+            stagingAllocator.close();
+        } catch (RuntimeException e) {
+            failure = addTo(failure, e);
+        }
+        if (ownsArrowAllocator) {
+            try {
+                arrowAllocator.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+    }
+
+    private static Throwable addTo(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    @Override
+    public String toString() {
+        return "ColumnStore[" + directory + ", " + catalog.tables().size() + " tables]";
+    }
+}

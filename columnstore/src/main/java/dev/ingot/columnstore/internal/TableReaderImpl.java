@@ -1,0 +1,291 @@
+package dev.ingot.columnstore.internal;
+
+import dev.ingot.columnstore.ChunkStats;
+import dev.ingot.columnstore.ColumnDef;
+import dev.ingot.columnstore.ColumnType;
+import dev.ingot.columnstore.RowGroupInfo;
+import dev.ingot.columnstore.TableInfo;
+import dev.ingot.columnstore.TableReader;
+import dev.ingot.pager.Pager;
+import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.memory.NativeMemory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * {@link TableReader} implementation: fetches chunks with {@link Pager#get} (zero-copy views of
+ * the mapped file), validates each header ({@link ChunkFormat#parse}) and rebuilds Arrow vectors
+ * with bulk copies.
+ *
+ * <p>Thread-safety: not thread-safe.
+ */
+final class TableReaderImpl implements TableReader {
+    private final ColumnStoreImpl store;
+    private final TableInfo info;
+    private final Pager pager;
+    private boolean closed;
+
+    TableReaderImpl(ColumnStoreImpl store, TableInfo info) {
+        this.store = store;
+        this.info = info;
+        this.pager = store.pager();
+    }
+
+    @Override
+    public TableInfo info() {
+        return info;
+    }
+
+    @Override
+    public int rowGroupCount() {
+        return info.rowGroups().size();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("reader of table " + info.name() + " is closed");
+        }
+        store.ensureOpen();
+    }
+
+    private RowGroupInfo group(int rowGroup) {
+        if (rowGroup < 0 || rowGroup >= info.rowGroups().size()) {
+            throw new IllegalArgumentException("row group " + rowGroup + " outside [0, " + info.rowGroups().size() + ") of table " + info.name());
+        }
+        return info.rowGroups().get(rowGroup);
+    }
+
+    private ColumnDef columnDef(int column) {
+        if (column < 0 || column >= info.def().columns().size()) {
+            throw new IllegalArgumentException("column " + column + " outside table " + info.name() + " of " + info.def().columns().size() + " columns");
+        }
+        return info.def().columns().get(column);
+    }
+
+    private String where(int column, int rowGroup, long key) {
+        return "table " + info.name() + " column " + info.def().columns().get(column).name() + " row group " + rowGroup + " (pager key " + key + ")";
+    }
+
+    /** The chunk blob, normalized so index 0 is the chunk's first byte, and its validated header. */
+    private record Chunk(ByteBuffer blob, ChunkFormat.Header header) {}
+
+    private Chunk fetch(int column, int rowGroup, boolean verified) throws IOException {
+        ColumnDef def = columnDef(column);
+        RowGroupInfo g = group(rowGroup);
+        long key = g.chunkKey(column);
+        String where = where(column, rowGroup, key);
+        ByteBuffer blob;
+        try {
+            blob = verified ? pager.getVerified(key) : pager.get(key);
+        } catch (NoSuchElementException e) {
+            throw new StoreCorruptedException(pager.file(), -1, where + ": the chunk's pager key has no blob");
+        } catch (StoreCorruptedException e) {
+            StoreCorruptedException wrapped = new StoreCorruptedException(e.file(), e.fileOffset(), where + ": " + e.getMessage());
+            wrapped.initCause(e);
+            throw wrapped;
+        }
+        blob = blob.slice().order(ByteOrder.LITTLE_ENDIAN);
+        boolean crc = verified || store.options().verifyChunksOnRead();
+        ChunkFormat.Header h = ChunkFormat.parse(blob, def.type().kind(), g.rowCount(), pager.file(), where, crc);
+        return new Chunk(blob, h);
+    }
+
+    @Override
+    public ChunkStats chunkStats(int column, int rowGroup) throws IOException {
+        ensureOpen();
+        return fetch(column, rowGroup, false).header().stats();
+    }
+
+    @Override
+    public FieldVector readChunk(int column, int rowGroup) throws IOException {
+        ensureOpen();
+        Chunk c = fetch(column, rowGroup, false);
+        return decode(columnDef(column).arrowField(), c.header(), c.blob(), store.allocator());
+    }
+
+    @Override
+    public VectorSchemaRoot readRowGroup(int rowGroup, List<String> columns) throws IOException {
+        ensureOpen();
+        RowGroupInfo g = group(rowGroup);
+        int[] indexes = resolve(columns);
+        List<FieldVector> vectors = new ArrayList<>(indexes.length);
+        try {
+            for (int i : indexes) {
+                vectors.add(readChunk(i, rowGroup));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            for (FieldVector v : vectors) {
+                v.close();
+            }
+            throw e;
+        }
+        List<Field> fields = new ArrayList<>(vectors.size());
+        for (FieldVector v : vectors) {
+            fields.add(v.getField());
+        }
+        return new VectorSchemaRoot(fields, vectors, g.rowCount());
+    }
+
+    private int[] resolve(List<String> columns) {
+        if (columns == null) {
+            int[] all = new int[info.def().columns().size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        int[] idx = new int[columns.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = info.def().columnIndex(columns.get(i));
+            if (idx[i] < 0) {
+                throw new IllegalArgumentException("table " + info.name() + " has no column " + columns.get(i));
+            }
+        }
+        return idx;
+    }
+
+    @Override
+    public Iterator<VectorSchemaRoot> scan(List<String> columns) {
+        ensureOpen();
+        resolve(columns);
+        return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < rowGroupCount();
+            }
+
+            @Override
+            public VectorSchemaRoot next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                try {
+                    return readRowGroup(next++, columns);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
+    @Override
+    public long verifyChecksums() throws IOException {
+        ensureOpen();
+        long chunks = 0;
+        for (int g = 0; g < rowGroupCount(); g++) {
+            for (int c = 0; c < info.def().columns().size(); c++) {
+                Chunk chunk = fetch(c, g, true);
+                if (info.def().columns().get(c).type().kind().isText()) {
+                    checkOffsets(chunk, where(c, g, group(g).chunkKey(c)));
+                }
+                chunks++;
+            }
+        }
+        return chunks;
+    }
+
+    /** Text offsets must be non-decreasing and end at the data length. */
+    private void checkOffsets(Chunk c, String where) throws StoreCorruptedException {
+        ChunkFormat.Header h = c.header();
+        ByteBuffer b = c.blob();
+        int prev = 0;
+        for (int i = 0; i <= h.rowCount(); i++) {
+            int o = b.getInt(h.offsetsOffset() + 4 * i);
+            if (o < prev || o > h.dataLength()) {
+                throw ChunkFormat.corrupt(pager.file(), where, h.offsetsOffset() + 4L * i,
+                        "text offset " + i + " is " + o + " after " + prev + " (data length " + h.dataLength() + ")");
+            }
+            prev = o;
+        }
+    }
+
+    /** Builds a vector from a validated chunk (all buffer ranges were checked against the blob). */
+    static FieldVector decode(Field field, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator) {
+        int rows = h.rowCount();
+        FieldVector v = field.createVector(allocator);
+        try {
+            if (h.kind().isText()) {
+                VarCharVector t = (VarCharVector) v;
+                t.allocateNew(Math.max(h.dataLength(), 1), Math.max(rows, 1));
+                copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
+                copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
+                copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+                t.setLastSet(rows - 1);
+                t.setValueCount(rows);
+            } else {
+                BaseFixedWidthVector f = (BaseFixedWidthVector) v;
+                f.allocateNew(Math.max(rows, 1));
+                copyOut(blob, h.validityOffset(), f.getValidityBuffer(), h.validityLength());
+                if (h.kind() == ColumnType.Kind.DECIMAL64) {
+                    widenDecimals(blob, h.dataOffset(), f.getDataBuffer(), rows);
+                } else {
+                    copyOut(blob, h.dataOffset(), f.getDataBuffer(), h.dataLength());
+                }
+                f.setValueCount(rows);
+            }
+            return v;
+        } catch (RuntimeException | Error e) {
+            v.close();
+            throw e;
+        }
+    }
+
+    /** Copies {@code bytes} bytes of the blob from {@code index} to the start of {@code dst}. */
+    private static void copyOut(ByteBuffer blob, int index, ArrowBuf dst, long bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        if (dst.capacity() < bytes || (long) index + bytes > blob.limit()) {
+            throw new IllegalStateException("internal: copy of " + bytes + " bytes into a buffer of " + dst.capacity());
+        }
+        if (blob.isDirect()) {
+            NativeMemory.copy(NativeMemory.addressOf(blob) + index, dst.memoryAddress(), bytes);
+        } else {
+            ByteBuffer src = blob.duplicate();
+            src.position(index).limit((int) (index + bytes));
+            dst.setBytes(0, src);
+        }
+    }
+
+    /** 8-byte unscaled values -> Arrow 16-byte decimals (high word = sign extension). */
+    private static void widenDecimals(ByteBuffer blob, int index, ArrowBuf dst, int rows) {
+        if (dst.capacity() < 16L * rows || (long) index + 8L * rows > blob.limit()) {
+            throw new IllegalStateException("internal: decimal buffer of " + dst.capacity() + " bytes for " + rows + " rows");
+        }
+        long d = dst.memoryAddress();
+        if (blob.isDirect()) {
+            long s = NativeMemory.addressOf(blob) + index;
+            for (int i = 0; i < rows; i++) {
+                long v = NativeMemory.getLong(s + 8L * i);
+                NativeMemory.putLong(d + 16L * i, v);
+                NativeMemory.putLong(d + 16L * i + 8, v >> 63);
+            }
+        } else {
+            for (int i = 0; i < rows; i++) {
+                long v = blob.getLong(index + 8 * i);
+                NativeMemory.putLong(d + 16L * i, v);
+                NativeMemory.putLong(d + 16L * i + 8, v >> 63);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

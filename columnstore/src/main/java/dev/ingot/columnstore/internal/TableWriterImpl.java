@@ -1,0 +1,276 @@
+package dev.ingot.columnstore.internal;
+
+import dev.ingot.columnstore.ColumnDef;
+import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.ColumnWriter;
+import dev.ingot.columnstore.RowGroupInfo;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.TableInfo;
+import dev.ingot.columnstore.TableWriter;
+import dev.ingot.pager.PagerDiagnostics;
+import dev.ingot.pager.PagerWriter;
+import dev.ingot.pager.memory.NativeAllocator;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+
+/**
+ * {@link TableWriter} implementation: one {@link ColumnWriterImpl} per column, a
+ * {@link PagerWriter} span named after the table, and a child native allocator for staging.
+ * Row groups sealed through {@link #appendBatch} are put with one gathering
+ * {@code putBatch} (one blob per column); chunks filled through {@link #column(int)} are put
+ * one by one.
+ *
+ * <p>Thread-safety: not thread-safe (one thread per table writer); the store serializes commits.
+ */
+final class TableWriterImpl implements TableWriter {
+    private enum State { OPEN, FAILED, COMMITTED, ABORTED }
+
+    private final ColumnStoreImpl store;
+    private final TableDef def;
+    private final ColumnStoreWriteHints hints;
+    private final PagerWriter pagerWriter;
+    private final NativeAllocator allocator;
+    private final ColumnWriterImpl[] columns;
+    private State state = State.OPEN;
+    private Throwable failure;
+
+    TableWriterImpl(ColumnStoreImpl store, TableDef def, ColumnStoreWriteHints hints, PagerWriter pagerWriter,
+                    NativeAllocator parentAllocator, long maxBlobBytes) {
+        this.store = store;
+        this.def = def;
+        this.hints = hints;
+        this.pagerWriter = pagerWriter;
+        this.allocator = parentAllocator.newChild(def.name(), Long.MAX_VALUE);
+        this.columns = new ColumnWriterImpl[def.columns().size()];
+        try {
+            for (int i = 0; i < columns.length; i++) {
+                columns[i] = new ColumnWriterImpl(this, def.columns().get(i), i, hints.chunkRows(), allocator, maxBlobBytes);
+            }
+        } catch (RuntimeException | Error e) {
+            releaseStaging(e);
+            throw e;
+        }
+    }
+
+    @Override
+    public TableDef def() {
+        return def;
+    }
+
+    @Override
+    public ColumnStoreWriteHints hints() {
+        return hints;
+    }
+
+    @Override
+    public ColumnWriter column(int index) {
+        if (index < 0 || index >= columns.length) {
+            throw new IndexOutOfBoundsException("column " + index + " of table " + def.name() + " with " + columns.length + " columns");
+        }
+        return columns[index];
+    }
+
+    @Override
+    public long rowCount() {
+        long min = Long.MAX_VALUE;
+        for (ColumnWriterImpl c : columns) {
+            min = Math.min(min, c.rowCount());
+        }
+        return min;
+    }
+
+    @Override
+    public PagerDiagnostics diagnostics() {
+        return pagerWriter.diagnostics();
+    }
+
+    @Override
+    public boolean isCommitted() {
+        return state == State.COMMITTED;
+    }
+
+    void ensureAppendable() {
+        switch (state) {
+            case OPEN: return;
+            case FAILED: throw new IllegalStateException("writer of table " + def.name() + " failed earlier (" + failure + "); abort it");
+            case COMMITTED: throw new IllegalStateException("table " + def.name() + " is already committed");
+            default: throw new IllegalStateException("load of table " + def.name() + " was aborted");
+        }
+    }
+
+    @Override
+    public void appendBatch(VectorSchemaRoot root, int offset, int length) throws IOException {
+        ensureAppendable();
+        List<FieldVector> vectors = root.getFieldVectors();
+        if (vectors.size() != columns.length) {
+            throw new IllegalArgumentException("batch has " + vectors.size() + " columns, table " + def.name() + " has " + columns.length);
+        }
+        if (offset < 0 || length < 0 || (long) offset + length > root.getRowCount()) {
+            throw new IllegalArgumentException("rows [" + offset + ", +" + length + ") outside batch of " + root.getRowCount() + " rows");
+        }
+        long rows = columns[0].rowCount();
+        for (int i = 0; i < columns.length; i++) {
+            ColumnDef c = def.columns().get(i);
+            Field f = vectors.get(i).getField();
+            if (!f.getName().equals(c.name()) || !f.getType().equals(c.type().arrowType())) {
+                throw new IllegalArgumentException("batch column " + i + " is " + f.getName() + " " + f.getType() + ", table "
+                        + def.name() + " expects " + c.name() + " " + c.type().arrowType());
+            }
+            if (columns[i].rowCount() != rows) {
+                throw new IllegalStateException("columns of table " + def.name() + " have different row counts ("
+                        + columns[0].rowCount() + " vs " + columns[i].rowCount() + "); appendBatch needs aligned columns");
+            }
+            columns[i].checkVector(vectors.get(i));
+            columns[i].checkRange(vectors.get(i), offset, length);
+        }
+        for (int i = 0; i < columns.length; i++) {
+            columns[i].validate(vectors.get(i), offset, length, rows);
+        }
+        int chunkRows = hints.chunkRows();
+        int done = 0;
+        try {
+            while (done < length) {
+                int k = Math.min(length - done, chunkRows - columns[0].stagedRows());
+                for (int i = 0; i < columns.length; i++) {
+                    columns[i].stage(vectors.get(i), offset + done, k);
+                }
+                done += k;
+                if (columns[0].stagedRows() == chunkRows) {
+                    putRowGroup();
+                }
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            fail(e);
+            throw e;
+        }
+    }
+
+    /** Seals every column's staged chunk and puts them with one gathering write. */
+    private void putRowGroup() throws IOException {
+        long[] keys = new long[columns.length];
+        ByteBuffer[] blobs = new ByteBuffer[columns.length];
+        try {
+            for (int i = 0; i < columns.length; i++) {
+                blobs[i] = columns[i].seal();
+                keys[i] = pagerWriter.nextKey();
+            }
+            pagerWriter.putBatch(keys, blobs);
+        } catch (IOException | RuntimeException | Error e) {
+            for (ColumnWriterImpl c : columns) {
+                c.releaseSealTemp();
+            }
+            throw e;
+        }
+        for (int i = 0; i < columns.length; i++) {
+            columns[i].chunkPut(keys[i]);
+        }
+    }
+
+    /** Seals and puts one column's full chunk (appends through {@link ColumnWriter}). */
+    void putChunk(ColumnWriterImpl column) throws IOException {
+        try {
+            ByteBuffer blob = column.seal();
+            long key = pagerWriter.nextKey();
+            pagerWriter.put(key, blob);
+            column.chunkPut(key);
+        } catch (IOException | RuntimeException | Error e) {
+            column.releaseSealTemp();
+            fail(e);
+            throw e;
+        }
+    }
+
+    private void fail(Throwable e) {
+        if (state == State.OPEN) {
+            state = State.FAILED;
+            failure = e;
+        }
+    }
+
+    @Override
+    public void commit() throws IOException {
+        ensureAppendable();
+        long rows = columns[0].rowCount();
+        for (ColumnWriterImpl c : columns) {
+            if (c.rowCount() != rows) {
+                throw new IllegalStateException("cannot commit table " + def.name() + ": column " + columns[0].def().name() + " has "
+                        + rows + " rows, column " + c.def().name() + " has " + c.rowCount());
+            }
+        }
+        try {
+            if (columns[0].stagedRows() > 0) {
+                putRowGroup();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            fail(e);
+            throw e;
+        }
+        int groups = columns[0].chunkCount();
+        int chunkRows = hints.chunkRows();
+        List<RowGroupInfo> rowGroups = new ArrayList<>(groups);
+        for (int g = 0; g < groups; g++) {
+            long first = (long) g * chunkRows;
+            int groupRows = (int) Math.min(chunkRows, rows - first);
+            long[] keys = new long[columns.length];
+            for (int i = 0; i < columns.length; i++) {
+                keys[i] = columns[i].chunkKey(g);
+            }
+            rowGroups.add(new RowGroupInfo(first, groupRows, keys));
+        }
+        TableInfo info = new TableInfo(def, rows, chunkRows, rowGroups);
+        store.commitTable(this, info); // throws with the catalog unchanged; the writer stays OPEN (abortable)
+        state = State.COMMITTED;
+        releaseStaging(null);
+    }
+
+    @Override
+    public void abort() {
+        if (state == State.COMMITTED) {
+            throw new IllegalStateException("table " + def.name() + " is already committed");
+        }
+        if (state == State.ABORTED) {
+            return;
+        }
+        state = State.ABORTED;
+        for (ColumnWriterImpl c : columns) {
+            if (c == null) {
+                continue;
+            }
+            for (int g = 0; g < c.chunkCount(); g++) {
+                pagerWriter.free(c.chunkKey(g));
+            }
+        }
+        releaseStaging(null);
+    }
+
+    @Override
+    public void close() {
+        if (state != State.COMMITTED) {
+            abort();
+        }
+    }
+
+    private void releaseStaging(Throwable earlier) {
+        try {
+            for (ColumnWriterImpl c : columns) {
+                if (c != null) {
+                    c.release();
+                }
+            }
+            allocator.close();
+        } catch (RuntimeException e) {
+            if (earlier != null) {
+                earlier.addSuppressed(e);
+            } else {
+                throw e;
+            }
+        } finally {
+            store.writerClosed(this);
+        }
+    }
+}

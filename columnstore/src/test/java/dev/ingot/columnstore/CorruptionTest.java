@@ -1,0 +1,167 @@
+package dev.ingot.columnstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ingot.columnstore.TestData.Model;
+import dev.ingot.pager.Pager;
+import dev.ingot.pager.StoreCorruptedException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CorruptionTest {
+    @TempDir
+    Path dir;
+    BufferAllocator allocator;
+    Model model;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        allocator = new RootAllocator();
+        model = Model.random(new Random(11), 3000, 0.1, 0);
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+             VectorSchemaRoot root = TestData.batch(allocator, model);
+             TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1024))) {
+            w.appendBatch(root);
+            w.commit();
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        allocator.close();
+    }
+
+    private Path file() {
+        return dir.resolve(ColumnStore.STORE_FILE_NAME);
+    }
+
+    /** File offsets where {@code magic} occurs. */
+    private List<Long> find(String magic) throws Exception {
+        byte[] all = Files.readAllBytes(file());
+        byte[] m = magic.getBytes(StandardCharsets.US_ASCII);
+        List<Long> hits = new ArrayList<>();
+        outer:
+        for (int i = 0; i + m.length <= all.length; i++) {
+            for (int j = 0; j < m.length; j++) {
+                if (all[i + j] != m[j]) {
+                    continue outer;
+                }
+            }
+            hits.add((long) i);
+        }
+        return hits;
+    }
+
+    private void flipByte(long offset) throws Exception {
+        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, offset);
+            b.put(0, (byte) (b.get(0) ^ 0x5A)).rewind();
+            ch.write(b, offset);
+        }
+    }
+
+    @Test
+    void flippedByteInAChunkFailsVerifyChecksums() throws Exception {
+        List<Long> chunks = find("ICHK");
+        assertEquals(3 * 7, chunks.size());
+        flipByte(chunks.get(4) + 200); // inside the validity/data of one chunk
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+             TableReader r = store.openTable("all_types")) {
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, r::verifyChecksums);
+            assertEquals(file(), e.file());
+            assertTrue(e.getMessage().contains("table all_types column "), e.getMessage());
+            assertTrue(e.getMessage().contains("row group "), e.getMessage());
+        }
+    }
+
+    @Test
+    void chunkWithValidPagerChecksumButBadOwnCrcIsDetected() throws Exception {
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+             TableReader r = store.openTable("all_types")) {
+            long key = r.info().rowGroups().get(1).chunkKey(5);
+            ByteBuffer original = store.pager().get(key);
+            ByteBuffer copy = ByteBuffer.allocateDirect(original.remaining());
+            copy.put(original.duplicate()).flip();
+            copy.put(300, (byte) (copy.get(300) ^ 1));
+            store.pager().put(key, copy); // the pager's own CRC is recomputed: only the chunk CRC can tell
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, r::verifyChecksums);
+            assertTrue(e.getMessage().contains("table all_types column mode row group 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("chunk CRC32C mismatch"), e.getMessage());
+            assertThrows(StoreCorruptedException.class, () -> r.readChunk(5, 1), "readers verify the CRC by default");
+
+            // a header that disagrees with the catalog (row count) is refused before any buffer is read
+            copy.put(300, (byte) (copy.get(300) ^ 1));
+            copy.putInt(16, Integer.reverseBytes(1)); // little-endian row count 1 (ByteBuffer default is big-endian)
+            store.pager().put(key, copy);
+            StoreCorruptedException e2 = assertThrows(StoreCorruptedException.class, () -> r.chunkStats(5, 1));
+            assertTrue(e2.getMessage().contains("CRC32C") || e2.getMessage().contains("row count"), e2.getMessage());
+        }
+    }
+
+    @Test
+    void flippedByteInTheCatalogFailsOpen() throws Exception {
+        List<Long> catalogs = find("ICAT");
+        assertEquals(1, catalogs.size());
+        flipByte(catalogs.get(0) + 40);
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.open(dir, TestData.options()));
+        assertEquals(file(), e.file());
+    }
+
+    @Test
+    void catalogThatFailsItsOwnValidationFailsOpenNamingFileAndOffset() throws Exception {
+        ByteBuffer good;
+        try (Pager pager = Pager.open(file(), TestData.options().pagerOptions())) {
+            ByteBuffer b = pager.get(pager.rootKey(0));
+            good = ByteBuffer.allocate(b.remaining());
+            good.put(b.duplicate()).flip();
+        }
+        // 1: a byte flipped inside the body, stored with a valid pager checksum
+        ByteBuffer damaged = ByteBuffer.allocateDirect(good.remaining());
+        damaged.put(good.duplicate()).flip();
+        damaged.put(30, (byte) (damaged.get(30) ^ 0x10));
+        replaceCatalog(damaged);
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.open(dir, TestData.options()));
+        assertEquals(file(), e.file());
+        assertTrue(e.getMessage().contains("catalog CRC32C mismatch"), e.getMessage());
+        assertTrue(e.getMessage().contains("byte " + (good.remaining() - 4) + " of the blob"), e.getMessage());
+        // 2: truncated
+        ByteBuffer truncated = ByteBuffer.allocateDirect(good.remaining() - 9);
+        truncated.put(good.duplicate().limit(good.remaining() - 9)).flip();
+        replaceCatalog(truncated);
+        e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.open(dir, TestData.options()));
+        assertTrue(e.getMessage().contains("catalog says"), e.getMessage());
+        // 3: wrong magic
+        ByteBuffer magic = ByteBuffer.allocateDirect(good.remaining());
+        magic.put(good.duplicate()).flip();
+        magic.put(0, (byte) 'X');
+        replaceCatalog(magic);
+        e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.open(dir, TestData.options()));
+        assertTrue(e.getMessage().contains("bad catalog magic"), e.getMessage());
+    }
+
+    private void replaceCatalog(ByteBuffer blob) throws Exception {
+        try (Pager pager = Pager.open(file(), TestData.options().pagerOptions())) {
+            long key = pager.allocMany(1).first();
+            pager.put(key, blob);
+            pager.setRootKey(0, key);
+            pager.commit();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.ingot.constraints;
+
+import dev.ingot.columnstore.ColumnType;
+import dev.ingot.columnstore.ConstraintSpec;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.constraints.internal.KeySet;
+import dev.ingot.pager.memory.NativeAllocator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The key set of one PRIMARY KEY / UNIQUE constraint and its life cycle: who holds it, whether it
+ * is visible to foreign-key probes, when it is freed.
+ *
+ * <p>States:
+ * <pre>
+ *  loading table:   PLANNED --beginTable--> BUILDING --finish--> PUBLISHED --holds=0--> RELEASED
+ *                                               \--abort--> FAILED (memory freed at once) --holds=0--> FAILED
+ *  existing table:  UNBUILT --first probe: scan--> PUBLISHED --holds=0--> UNBUILT (memory freed)
+ * </pre>
+ *
+ * <p>Thread-safety: state changes and frees run under this object's monitor; {@link #state} is
+ * volatile, so a prober that reads PUBLISHED sees the finished set (the owner's last write
+ * happens-before the volatile write). {@link #holds} is the reference count: the memory is freed
+ * exactly once, when it drops to zero, and never while a holder may still probe it.
+ */
+final class KeyEntry {
+    enum State { PLANNED, BUILDING, PUBLISHED, FAILED, RELEASED, UNBUILT }
+
+    final TableDef table;
+    final ConstraintSpec spec;
+    final List<ColumnType> types;
+    final boolean existing;
+    private final KeyScanner scanner;
+    final AtomicInteger holds = new AtomicInteger();
+    volatile State state;
+    /** Guarded by this; read without the lock only after seeing state == PUBLISHED. */
+    KeySet set;
+
+    KeyEntry(TableDef table, ConstraintSpec spec, KeyScanner scanner) {
+        this.table = table;
+        this.spec = spec;
+        this.existing = scanner != null;
+        this.scanner = scanner;
+        List<ColumnType> t = new ArrayList<>();
+        for (String c : spec.columns()) {
+            t.add(table.column(c).type());
+        }
+        this.types = List.copyOf(t);
+        this.state = existing ? State.UNBUILT : State.PLANNED;
+    }
+
+    String describe() {
+        return spec.kind().sql() + " " + spec.name() + " of table " + table.name();
+    }
+
+    /** Adds a holder. @throws IllegalStateException if the set was already released for good */
+    synchronized void acquire() {
+        if (state == State.RELEASED) {
+            throw new IllegalStateException("the key set of " + describe() + " was already released");
+        }
+        holds.incrementAndGet();
+    }
+
+    /** Drops a holder; frees the memory when none is left. */
+    synchronized void release() {
+        int h = holds.decrementAndGet();
+        if (h < 0) {
+            holds.incrementAndGet();
+            throw new IllegalStateException("key set of " + describe() + " released more often than held");
+        }
+        if (h == 0) {
+            freeSet();
+            if (existing) {
+                state = State.UNBUILT;
+            } else if (state != State.FAILED) {
+                state = State.RELEASED;
+            }
+        }
+    }
+
+    /** Creates the empty set for a table that begins loading. */
+    synchronized void begin(NativeAllocator allocator, long expectedRows, float loadFactor) {
+        if (state != State.PLANNED) {
+            throw new IllegalStateException("key set of " + describe() + " is " + state + ", expected PLANNED");
+        }
+        set = KeySet.create(types, allocator, expectedRows, loadFactor);
+        state = State.BUILDING;
+    }
+
+    /** The owner finished: the set becomes visible to probes. */
+    synchronized void publish() {
+        if (state == State.BUILDING) {
+            state = State.PUBLISHED;
+        }
+    }
+
+    /** The owner failed: free the memory now (nobody may probe a failed table) and mark it. */
+    synchronized void fail() {
+        freeSet();
+        if (state != State.RELEASED) {
+            state = State.FAILED;
+        }
+    }
+
+    /** Frees the memory regardless of holders (service close). */
+    synchronized void forceFree() {
+        freeSet();
+        state = State.RELEASED;
+    }
+
+    private void freeSet() {
+        KeySet s = set;
+        set = null;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    long allocatedBytes() {
+        KeySet s;
+        synchronized (this) {
+            s = set;
+        }
+        return s == null ? 0 : s.allocatedBytes();
+    }
+
+    /**
+     * The published set for a foreign-key probe of {@code fk} by {@code childTable}; builds it
+     * from the stored table first if this is an existing table's key.
+     *
+     * @throws IllegalStateException if the owning table has not finished, failed, or was released
+     */
+    KeySet setForProbe(String childTable, ConstraintSpec fk, NativeAllocator allocator, float loadFactor) {
+        synchronized (this) {
+            switch (state) {
+                case PUBLISHED:
+                    return set;
+                case UNBUILT:
+                    if (holds.get() <= 0) {
+                        throw new IllegalStateException("table " + childTable + " holds no reference to " + describe());
+                    }
+                    set = build(allocator, loadFactor);
+                    state = State.PUBLISHED;
+                    return set;
+                case PLANNED:
+                case BUILDING:
+                    throw new IllegalStateException("cannot check FOREIGN KEY constraint \"" + fk.name() + "\" of table "
+                            + childTable + ": referenced table " + table.name() + " has not finished loading");
+                case FAILED:
+                    throw new IllegalStateException("cannot check FOREIGN KEY constraint \"" + fk.name() + "\" of table "
+                            + childTable + ": referenced table " + table.name() + " failed to load");
+                default:
+                    throw new IllegalStateException("cannot check FOREIGN KEY constraint \"" + fk.name() + "\" of table "
+                            + childTable + ": the key set of " + describe() + " was already released");
+            }
+        }
+    }
+
+    private KeySet build(NativeAllocator allocator, float loadFactor) {
+        KeySet s = KeySet.create(types, allocator, scanner.estimatedRows(), loadFactor);
+        try {
+            long[] scanned = {0};
+            scanner.scan(spec.columns(), (columns, rowCount) -> {
+                int d = s.addBatch(columns, 0, rowCount);
+                if (d >= 0) {
+                    throw new IllegalStateException("stored table " + table.name() + " holds a duplicate key for "
+                            + describe() + " at stored row " + (scanned[0] + d));
+                }
+                scanned[0] += rowCount;
+            });
+        } catch (RuntimeException | Error e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+}

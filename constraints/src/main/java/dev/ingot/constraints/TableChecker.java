@@ -1,0 +1,247 @@
+package dev.ingot.constraints;
+
+import dev.ingot.columnstore.ConstraintSpec;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.constraints.internal.KeySet;
+import dev.ingot.constraints.internal.KeyVectors;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Checks the constraints of one table load, batch by batch: PRIMARY KEY (NOT NULL, then
+ * uniqueness), UNIQUE (rows with a NULL key column are exempt) and FOREIGN KEY (MATCH SIMPLE: rows
+ * with a NULL key column are exempt; otherwise the key must be in the referenced table's published
+ * key set). Created by {@link ConstraintService#beginTable}.
+ *
+ * <p>Thread-safety: not thread-safe; confine each checker to the thread loading its table.
+ * Checkers of different tables may run in parallel.
+ *
+ * <p>Ownership: the loader must end every checker with {@link #finish()} (load succeeded) or
+ * {@link #abort()} (load failed); {@link #close()} aborts unless finished, so try-with-resources
+ * is safe. All three are idempotent, and any of them ends the checker's use.
+ */
+public final class TableChecker implements AutoCloseable {
+    private final ConstraintService service;
+    private final ConstraintService.TableSlot slot;
+    private final RowLocator locator;
+    private final Step[] steps;
+    private boolean ended;
+
+    /** One constraint to check per batch, in declaration order. */
+    private static final class Step {
+        final ConstraintSpec spec;
+        /** Columns of this table fed to the set, in the set's key order. */
+        final String[] columns;
+        final FieldVector[] vectors;
+        final KeyEntry own;
+        /** The own set, captured once (the entry frees it only after this checker ends). */
+        final KeySet ownSet;
+        final ConstraintService.FkLink link;
+        KeySet.Prober prober;
+
+        Step(ConstraintSpec spec, List<String> columns, KeyEntry own, ConstraintService.FkLink link) {
+            this.spec = spec;
+            this.columns = columns.toArray(new String[0]);
+            this.vectors = new FieldVector[this.columns.length];
+            this.own = own;
+            this.ownSet = own == null ? null : own.set;
+            this.link = link;
+        }
+    }
+
+    TableChecker(ConstraintService service, ConstraintService.TableSlot slot, RowLocator locator) {
+        this.service = service;
+        this.slot = slot;
+        this.locator = locator;
+        List<Step> list = new ArrayList<>();
+        for (ConstraintSpec c : slot.def.constraints()) {
+            if (c.isKey()) {
+                list.add(new Step(c, c.columns(), slot.keys.get(c.name()), null));
+            } else {
+                ConstraintService.FkLink link;
+                synchronized (service) {
+                    link = slot.fkLinks.get(c.name());
+                }
+                list.add(new Step(c, link.childColumnsInKeyOrder(), null, link));
+            }
+        }
+        this.steps = list.toArray(new Step[0]);
+    }
+
+    /** The table this checker loads. */
+    public TableDef table() {
+        return slot.def;
+    }
+
+    /**
+     * Checks rows {@code [offset, offset + length)} of {@code batch} against every constraint of
+     * the table, in declaration order, and adds their PRIMARY KEY / UNIQUE keys to the table's
+     * sets. The batch must contain (at least) every column named by the table's constraints,
+     * matched by name; other columns are ignored, so a root holding only the key columns works
+     * (deferred mode).
+     *
+     * @param batch      the rows; not retained
+     * @param offset     first row of the batch to check
+     * @param length     rows to check
+     * @param firstRowId row id (0-based row number within the table's load) of batch row {@code offset}
+     * @throws ConstraintViolationException at the first violation: for each constraint in order,
+     *         the lowest violating row; keys of this batch may already be in the sets, so the
+     *         loader must abort the table (a violation is not retryable)
+     * @throws IllegalStateException     if the checker has ended or the service is closed, or a
+     *                                   referenced table has not finished or failed to load; this
+     *                                   is raised before anything is inserted, so the batch may be
+     *                                   retried once the parent has finished
+     * @throws IllegalArgumentException  if a key column is missing or has an unsupported vector type
+     * @throws IndexOutOfBoundsException if the rows lie outside the batch
+     */
+    public void checkBatch(VectorSchemaRoot batch, int offset, int length, long firstRowId) {
+        ensureUsable();
+        if (offset < 0 || length < 0 || offset > batch.getRowCount() - length) {
+            throw new IndexOutOfBoundsException("rows [" + offset + ", " + ((long) offset + length) + ") outside a batch of "
+                    + batch.getRowCount() + " rows");
+        }
+        if (length == 0) {
+            return;
+        }
+        // Resolve every referenced set before inserting anything, so a lifecycle error (parent
+        // not finished / failed) leaves this table's sets untouched and the batch can be retried.
+        for (Step step : steps) {
+            if (step.link != null && step.prober == null) {
+                KeySet parent = step.link.parent().setForProbe(slot.def.name(), step.spec, service.allocator(), service.loadFactor());
+                step.prober = parent.newProber();
+            }
+        }
+        for (Step step : steps) {
+            for (int j = 0; j < step.columns.length; j++) {
+                FieldVector v = batch.getVector(step.columns[j]);
+                if (v == null) {
+                    throw new IllegalArgumentException("batch for table " + slot.def.name() + " has no column " + step.columns[j]
+                            + " needed by constraint " + step.spec.name());
+                }
+                step.vectors[j] = v;
+            }
+            if (step.own != null) {
+                if (step.spec.kind() == ConstraintSpec.Kind.PRIMARY_KEY) {
+                    int nullRow = KeyVectors.firstNullRow(step.vectors, offset, length);
+                    if (nullRow >= 0) {
+                        throw nullViolation(step, nullRow, firstRowId + (nullRow - offset));
+                    }
+                }
+                int d = step.ownSet.addBatch(step.vectors, offset, length);
+                if (d >= 0) {
+                    long rowId = firstRowId + d;
+                    throw ConstraintViolationException.duplicateKey(step.spec, slot.def.name(),
+                            values(batch, step.spec.columns(), offset + d), rowId, locator.describe(rowId));
+                }
+            } else {
+                int m = step.prober.firstMissing(step.vectors, offset, length);
+                if (m >= 0) {
+                    long rowId = firstRowId + m;
+                    throw ConstraintViolationException.missingReference(step.spec, slot.def.name(),
+                            values(batch, step.spec.columns(), offset + m), rowId, locator.describe(rowId));
+                }
+            }
+            java.util.Arrays.fill(step.vectors, null);
+        }
+    }
+
+    private ConstraintViolationException nullViolation(Step step, int row, long rowId) {
+        String nullColumn = null;
+        List<Object> vals = new ArrayList<>(step.columns.length);
+        for (int j = 0; j < step.columns.length; j++) {
+            Object v = KeyVectors.value(step.vectors[j], row);
+            if (v == null && nullColumn == null) {
+                nullColumn = step.columns[j];
+            }
+            vals.add(v);
+        }
+        return ConstraintViolationException.nullKey(step.spec, slot.def.name(), nullColumn, vals, rowId, locator.describe(rowId));
+    }
+
+    private static List<Object> values(VectorSchemaRoot batch, List<String> columns, int row) {
+        List<Object> vals = new ArrayList<>(columns.size());
+        for (String c : columns) {
+            vals.add(KeyVectors.value(batch.getVector(c), row));
+        }
+        return vals;
+    }
+
+    private void ensureUsable() {
+        if (ended) {
+            throw new IllegalStateException("TableChecker of table " + slot.def.name() + " has already finished or aborted");
+        }
+        if (service.isClosed()) {
+            throw new IllegalStateException("ConstraintService is closed");
+        }
+    }
+
+    /** Off-heap bytes held by this table's own key sets. */
+    public long keySetBytes() {
+        long total = 0;
+        for (Step s : steps) {
+            if (s.own != null) {
+                total += s.own.allocatedBytes();
+            }
+        }
+        return total;
+    }
+
+    /** How many times this table's own key sets have grown (0 when {@code expectedRows} was exact). */
+    public int resizeCount() {
+        int total = 0;
+        for (Step s : steps) {
+            if (s.ownSet != null) {
+                total += s.ownSet.resizeCount();
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Marks the load successful: publishes the table's key sets (visible to children's FOREIGN KEY
+     * checks from now on), drops the table's own holds and its holds on referenced tables' sets;
+     * each set whose hold count reaches zero is freed. Idempotent.
+     */
+    public void finish() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        releaseProbers();
+        service.endTable(slot, true);
+    }
+
+    /**
+     * Marks the load failed: frees the table's own key sets at once and marks them failed (a child
+     * that checks a batch afterwards gets {@link IllegalStateException}), and drops all holds.
+     * Idempotent; no-op after {@link #finish()}.
+     */
+    public void abort() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        releaseProbers();
+        service.endTable(slot, false);
+    }
+
+    private void releaseProbers() {
+        for (Step s : steps) {
+            s.prober = null;
+            java.util.Arrays.fill(s.vectors, null);
+        }
+    }
+
+    /** Aborts unless {@link #finish()} was called. */
+    @Override
+    public void close() {
+        abort();
+    }
+
+    @Override
+    public String toString() {
+        return "TableChecker[" + slot.def.name() + (ended ? ", ended]" : "]");
+    }
+}

@@ -1,0 +1,321 @@
+package dev.ingot.constraints.hash;
+
+import dev.ingot.pager.memory.MemoryBlock;
+import dev.ingot.pager.memory.NativeAllocator;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An off-heap set of byte-string keys (text keys, or composite keys serialised to bytes): open
+ * addressing with linear probing over a power-of-two table whose 16-byte slots hold the key's
+ * 64-bit hash and a reference into an append-only arena that holds the key bytes.
+ *
+ * <p>Thread-safety: not thread-safe for writes. Once the last write has been published to other
+ * threads through a happens-before edge and no further writes happen, any number of threads may
+ * call {@link #contains} and the size accessors concurrently.
+ *
+ * <p>Ownership: the creator owns the set and must {@link #close()} it; close frees the slot table
+ * and every arena chunk and is idempotent. Any use after close throws {@link IllegalStateException}.
+ *
+ * <p>Algorithm: hash = {@link Hashing#hashBytes} (a MurmurHash3-style round plus the fmix64
+ * finalizer); slot index = {@code hash & (capacity - 1)}; linear probing; a probe compares the
+ * stored hash first and the bytes only when the hashes are equal. Empty slots have ref 0, which
+ * no stored key has, so unlike {@link LongOpenHashSet} no sentinel flag is needed, and the empty
+ * key (length 0) is stored like any other. Growth doubles the slot table and re-inserts slots by
+ * their stored hash, without reading the arena. Keys are never removed.
+ *
+ * <p>Off-heap layout:
+ * <pre>
+ * slot table: one MemoryBlock of capacity * 16 bytes (capacity = 2^k, 16 &lt;= capacity &lt;= 2^29)
+ *   offset      size  field
+ *   16*i + 0    8     hash of the key in slot i
+ *   16*i + 8    8     ref: 0 = empty slot, else (chunkIndex + 1) &lt;&lt; 32 | offsetInChunk
+ *                     bits 63..32 chunk number + 1, bits 31..0 byte offset of the record
+ *
+ * arena chunk: one MemoryBlock each, records packed back to back (no alignment)
+ *   offset      size  field
+ *   r + 0       4     length n of the key in bytes (int, little-endian)
+ *   r + 4       n     key bytes
+ *   chunk sizes: 64 KiB, doubling up to 4 MiB; a record larger than that gets a chunk of its own
+ * </pre>
+ */
+public final class BytesKeyHashSet implements AutoCloseable {
+    /** Largest slot count (2^29 slots = 8 GiB of slots). */
+    public static final int MAX_CAPACITY = 1 << 29;
+    /** Smallest slot count. */
+    public static final int MIN_CAPACITY = 16;
+    /** Size of the first arena chunk in bytes. */
+    public static final int FIRST_CHUNK_BYTES = 64 << 10;
+    /** Largest regular arena chunk in bytes. */
+    public static final int MAX_CHUNK_BYTES = 4 << 20;
+
+    private static final int SLOT_SHIFT = 4;
+    private static final int RECORD_HEADER_BYTES = 4;
+
+    private final NativeAllocator allocator;
+    private final float loadFactor;
+    private MemoryBlock slots;
+    private int capacity;
+    private int mask;
+    private int resizeThreshold;
+    private int size;
+    private int resizeCount;
+
+    private MemoryBlock[] chunks = new MemoryBlock[8];
+    private int chunkCount;
+    private long chunkUsed;
+    private int nextChunkBytes = FIRST_CHUNK_BYTES;
+    private long arenaBytesUsed;
+    private long arenaBytesAllocated;
+    private boolean closed;
+
+    /**
+     * Creates an empty set whose slot table holds {@code expectedSize} keys without growing.
+     *
+     * @param allocator    where the slot table and arena chunks are allocated
+     * @param expectedSize keys expected, {@code >= 0}; 0 = unknown; clamped to what
+     *                     {@value #MAX_CAPACITY} slots hold
+     * @param loadFactor   fraction of slots used before doubling, in [0.1, 0.9]
+     * @throws IllegalArgumentException for a bad load factor or a negative expected size
+     * @throws OutOfMemoryError         if the allocator refuses the table
+     */
+    public BytesKeyHashSet(NativeAllocator allocator, long expectedSize, float loadFactor) {
+        Hashing.validateLoadFactor(loadFactor);
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.loadFactor = loadFactor;
+        int initialCapacity = Hashing.capacityFor(expectedSize, loadFactor, MIN_CAPACITY, MAX_CAPACITY);
+        this.slots = allocator.allocate((long) initialCapacity << SLOT_SHIFT, "BytesKeyHashSet slots");
+        setCapacity(initialCapacity);
+    }
+
+    /** Creates an empty set with {@link Hashing#DEFAULT_LOAD_FACTOR}. */
+    public BytesKeyHashSet(NativeAllocator allocator, long expectedSize) {
+        this(allocator, expectedSize, Hashing.DEFAULT_LOAD_FACTOR);
+    }
+
+    private void setCapacity(int newCapacity) {
+        capacity = newCapacity;
+        mask = newCapacity - 1;
+        resizeThreshold = Hashing.thresholdFor(newCapacity, loadFactor);
+    }
+
+    private MemoryBlock table() {
+        MemoryBlock s = slots;
+        if (s == null) {
+            throw new IllegalStateException("BytesKeyHashSet is closed");
+        }
+        return s;
+    }
+
+    /**
+     * Adds a copy of {@code key[offset, offset + length)} unless an equal key is present.
+     *
+     * @return true if added, false if already present
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     * @throws IllegalStateException     if closed, or growing would exceed {@value #MAX_CAPACITY}
+     *                                   slots (the set is unchanged)
+     * @throws OutOfMemoryError          if the allocator refuses memory (the set is unchanged)
+     */
+    public boolean add(byte[] key, int offset, int length) {
+        long hash = Hashing.hashBytes(key, offset, length);
+        MemoryBlock s = table();
+        int m = mask;
+        int i = (int) hash & m;
+        while (true) {
+            long off = (long) i << SLOT_SHIFT;
+            long ref = s.getLong(off + 8);
+            if (ref == 0) {
+                break;
+            }
+            if (s.getLong(off) == hash && equalsStored(ref, key, offset, length)) {
+                return false;
+            }
+            i = (i + 1) & m;
+        }
+        if (size + 1 > resizeThreshold) {
+            grow();
+            s = slots;
+            i = freeSlot(s, hash, mask);
+        }
+        long ref = appendToArena(key, offset, length);
+        long off = (long) i << SLOT_SHIFT;
+        s.putLong(off, hash);
+        s.putLong(off + 8, ref);
+        size++;
+        return true;
+    }
+
+    /** Adds all of {@code key}; see {@link #add(byte[], int, int)}. */
+    public boolean add(byte[] key) {
+        return add(key, 0, key.length);
+    }
+
+    /**
+     * Whether a key equal to {@code key[offset, offset + length)} is in the set.
+     *
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     * @throws IllegalStateException     if closed
+     */
+    public boolean contains(byte[] key, int offset, int length) {
+        long hash = Hashing.hashBytes(key, offset, length);
+        MemoryBlock s = table();
+        int m = mask;
+        int i = (int) hash & m;
+        while (true) {
+            long off = (long) i << SLOT_SHIFT;
+            long ref = s.getLong(off + 8);
+            if (ref == 0) {
+                return false;
+            }
+            if (s.getLong(off) == hash && equalsStored(ref, key, offset, length)) {
+                return true;
+            }
+            i = (i + 1) & m;
+        }
+    }
+
+    /** Whether all of {@code key} is in the set; see {@link #contains(byte[], int, int)}. */
+    public boolean contains(byte[] key) {
+        return contains(key, 0, key.length);
+    }
+
+    private boolean equalsStored(long ref, byte[] key, int offset, int length) {
+        MemoryBlock chunk = chunks[(int) (ref >>> 32) - 1];
+        long pos = ref & 0xFFFF_FFFFL;
+        if (chunk.getInt(pos) != length) {
+            return false;
+        }
+        pos += RECORD_HEADER_BYTES;
+        int j = 0;
+        for (; j + 8 <= length; j += 8) {
+            if (chunk.getLong(pos + j) != Hashing.getLongLE(key, offset + j)) {
+                return false;
+            }
+        }
+        for (; j < length; j++) {
+            if (chunk.getByte(pos + j) != key[offset + j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long appendToArena(byte[] key, int offset, int length) {
+        long recordBytes = RECORD_HEADER_BYTES + (long) length;
+        MemoryBlock chunk = chunkCount == 0 ? null : chunks[chunkCount - 1];
+        if (chunk == null || chunk.capacity() - chunkUsed < recordBytes) {
+            long chunkBytes = Math.max(nextChunkBytes, recordBytes);
+            if (chunkCount == Integer.MAX_VALUE - 1) {
+                throw new IllegalStateException("BytesKeyHashSet arena has too many chunks at size=" + size);
+            }
+            chunk = allocator.allocate(chunkBytes, "BytesKeyHashSet arena");
+            if (chunkCount == chunks.length) {
+                chunks = Arrays.copyOf(chunks, chunkCount * 2);
+            }
+            chunks[chunkCount++] = chunk;
+            chunkUsed = 0;
+            arenaBytesAllocated += chunkBytes;
+            nextChunkBytes = Math.min(MAX_CHUNK_BYTES, nextChunkBytes * 2);
+        }
+        long pos = chunkUsed;
+        chunk.putInt(pos, length);
+        if (length > 0) {
+            chunk.copyFrom(key, offset, pos + RECORD_HEADER_BYTES, length);
+        }
+        chunkUsed += recordBytes;
+        arenaBytesUsed += recordBytes;
+        return ((long) chunkCount << 32) | pos;
+    }
+
+    private static int freeSlot(MemoryBlock s, long hash, int m) {
+        int i = (int) hash & m;
+        while (s.getLong(((long) i << SLOT_SHIFT) + 8) != 0) {
+            i = (i + 1) & m;
+        }
+        return i;
+    }
+
+    private void grow() {
+        if (capacity >= MAX_CAPACITY) {
+            throw new IllegalStateException("max capacity reached at size=" + size);
+        }
+        int newCapacity = capacity << 1;
+        int newMask = newCapacity - 1;
+        MemoryBlock old = slots;
+        MemoryBlock fresh = allocator.allocate((long) newCapacity << SLOT_SHIFT, "BytesKeyHashSet slots");
+        for (int i = 0; i < capacity; i++) {
+            long off = (long) i << SLOT_SHIFT;
+            long ref = old.getLong(off + 8);
+            if (ref != 0) {
+                long hash = old.getLong(off);
+                long dst = (long) freeSlot(fresh, hash, newMask) << SLOT_SHIFT;
+                fresh.putLong(dst, hash);
+                fresh.putLong(dst + 8, ref);
+            }
+        }
+        slots = fresh;
+        setCapacity(newCapacity);
+        resizeCount++;
+        old.close();
+    }
+
+    /** Number of keys in the set. */
+    public int size() {
+        return size;
+    }
+
+    /** Number of slots (a power of two). */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** How many times the slot table has doubled since creation. */
+    public int resizeCount() {
+        return resizeCount;
+    }
+
+    /** Arena bytes holding records (4-byte length + key bytes per key). */
+    public long arenaBytesUsed() {
+        return arenaBytesUsed;
+    }
+
+    /** Off-heap bytes held: slot table plus arena chunks (0 after close). */
+    public long allocatedBytes() {
+        MemoryBlock s = slots;
+        return s == null ? 0 : s.capacity() + arenaBytesAllocated;
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees the slot table and all arena chunks; idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        MemoryBlock s = slots;
+        slots = null;
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } finally {
+            for (int c = 0; c < chunkCount; c++) {
+                chunks[c].close();
+                chunks[c] = null;
+            }
+            chunkCount = 0;
+            arenaBytesAllocated = 0;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BytesKeyHashSet[size=" + size + ", capacity=" + capacity + ", arenaBytes=" + arenaBytesUsed
+                + (closed ? ", closed]" : "]");
+    }
+}

@@ -1,0 +1,89 @@
+package dev.ingot.constraints.internal;
+
+import dev.ingot.columnstore.ColumnType;
+import dev.ingot.pager.memory.NativeAllocator;
+import java.util.List;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * The set of key values of one PRIMARY KEY or UNIQUE constraint, fed and probed with batches of
+ * Arrow key columns. Implementations pick the cheapest off-heap encoding for the key's column
+ * types (see {@link KeyEncoding}).
+ *
+ * <p>Rows with a NULL in any key column are skipped by both operations (SQL: such a row is
+ * exempt from UNIQUE and, with MATCH SIMPLE, from FOREIGN KEY checks). PRIMARY KEY callers
+ * reject NULLs before calling {@link #addBatch}.
+ *
+ * <p>Thread-safety: not thread-safe for writes; after publication (a happens-before edge after
+ * the last write) {@link #firstMissing} may be called from several threads at once only if the
+ * implementation says so: every implementation here keeps per-call scratch arrays, so
+ * concurrent probes need one {@link Prober} per thread ({@link #newProber()}).
+ *
+ * <p>Ownership: the creator closes it; close frees all off-heap memory and is idempotent.
+ */
+public interface KeySet extends AutoCloseable {
+    /**
+     * Adds the keys of rows {@code [offset, offset + length)} in row order, stopping at the first
+     * row whose key is already present (from an earlier batch or an earlier row of this one).
+     *
+     * @param keyColumns one vector per key column, in key order
+     * @return the row of the first duplicate relative to {@code offset}, or -1; rows before it
+     *         have been added
+     * @throws IllegalArgumentException  if a vector's type does not fit the key
+     * @throws IndexOutOfBoundsException if the rows are outside a vector
+     * @throws IllegalStateException     if closed or the set cannot grow further
+     */
+    int addBatch(FieldVector[] keyColumns, int offset, int length);
+
+    /**
+     * Finds the first row of {@code [offset, offset + length)} whose key is not in the set.
+     * Not thread-safe (uses this set's scratch); see {@link #newProber()}.
+     *
+     * @return that row relative to {@code offset}, or -1 if all keys (of non-null rows) are present
+     */
+    int firstMissing(FieldVector[] keyColumns, int offset, int length);
+
+    /**
+     * A probe handle with its own scratch arrays, so one thread per handle may call
+     * {@link Prober#firstMissing} concurrently with other handles once the set is published.
+     */
+    Prober newProber();
+
+    /** Number of keys in the set. */
+    long size();
+
+    /** Off-heap bytes held (0 after close). */
+    long allocatedBytes();
+
+    /** How many times the underlying table doubled (0 when presized correctly). */
+    int resizeCount();
+
+    /** Frees the memory; idempotent. */
+    @Override
+    void close();
+
+    /** A read-only probe of a published set; one per thread. */
+    interface Prober {
+        /** As {@link KeySet#firstMissing}. */
+        int firstMissing(FieldVector[] keyColumns, int offset, int length);
+    }
+
+    /**
+     * Creates an empty key set for a key of the given column types.
+     *
+     * @param keyTypes     the key's column types in key order (1 or more)
+     * @param allocator    where memory comes from
+     * @param expectedKeys keys expected (0 = unknown), used to presize
+     * @param loadFactor   in [0.1, 0.9]
+     */
+    static KeySet create(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys, float loadFactor) {
+        switch (KeyEncoding.of(keyTypes)) {
+            case LONG:
+                return new LongKeySet(allocator, expectedKeys, loadFactor);
+            case PACKED_PAIR:
+                return new PairKeySet(allocator, expectedKeys, loadFactor);
+            default:
+                return new BytesKeySet(keyTypes, allocator, expectedKeys, loadFactor);
+        }
+    }
+}

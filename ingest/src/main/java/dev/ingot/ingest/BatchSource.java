@@ -1,0 +1,24 @@
+package dev.ingot.ingest;
+
+import java.io.IOException;
+
+/**
+ * A stream of Arrow batches for one table: the TPC-H generator, a {@code .tbl} file, an Arrow
+ * IPC file. Produces batches in row order; may produce them on worker threads internally.
+ *
+ * <p>Thread-safety: one consumer thread calls {@link #next()}. Ownership: the caller closes the
+ * source, and every batch it returns.
+ */
+public interface BatchSource extends AutoCloseable {
+    /**
+     * The next batch, or null when the source is exhausted.
+     *
+     * @throws IOException          on read or parse errors (parse errors name file, line, column)
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    InsertSource.ArrowBatch next() throws IOException, InterruptedException;
+
+    /** Stops any worker threads and frees buffers; batches already returned stay valid. */
+    @Override
+    void close();
+}

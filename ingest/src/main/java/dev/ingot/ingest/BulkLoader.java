@@ -1,0 +1,297 @@
+package dev.ingot.ingest;
+
+import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.constraints.ConstraintService;
+import dev.ingot.pager.PagerDiagnostics;
+import dev.ingot.pager.memory.NativeAllocator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
+
+/**
+ * Loads a set of tables into a {@link ColumnStore} in foreign-key order, each through a
+ * {@link TableInserter}: a table starts once every table it references has committed (so its
+ * key set is published), and tables that do not depend on each other load in parallel
+ * ({@link LoadOptions#tableParallelism()}). Inside a table, the source generates or parses on
+ * its own worker threads while the loading thread checks constraints and appends.
+ *
+ * <p>Each table commits on its own: a failure rolls back only that table; tables that reference
+ * it are skipped; tables already committed stay. The first failure is reported in
+ * {@link LoadReport#failure()}.
+ *
+ * <p>Thread-safety: a loader runs one {@link #load} at a time; {@link Progress} callbacks come
+ * from the loading threads concurrently.
+ */
+public final class BulkLoader {
+    /** Opens the source of one table. */
+    @FunctionalInterface
+    public interface SourceFactory {
+        /**
+         * @param table     the table to produce rows for
+         * @param batchRows rows per batch (from the write hints or the override)
+         * @param threads   worker threads the source may use
+         */
+        BatchSource open(TableDef table, int batchRows, int threads) throws IOException;
+    }
+
+    /** Progress callbacks, called concurrently from loading threads. */
+    public interface Progress {
+        default void tableStarted(String table) {}
+
+        default void rowsLoaded(String table, long rows) {}
+
+        default void tableFinished(TableLoadReport report) {}
+
+        default void tableFailed(String table, Throwable cause) {}
+    }
+
+    private final ColumnStore store;
+    private final NativeAllocator memory;
+    private final LoadOptions options;
+
+    /**
+     * @param store   where tables are created
+     * @param memory  allocator for constraint key sets (a child is created per load and closed
+     *                at its end; the load fails if key-set memory leaked)
+     * @param options load settings
+     */
+    public BulkLoader(ColumnStore store, NativeAllocator memory, LoadOptions options) {
+        this.store = store;
+        this.memory = memory;
+        this.options = options;
+    }
+
+    /**
+     * Orders {@code tables} so every table comes after the tables it references (stable for
+     * tables that do not depend on each other).
+     *
+     * @throws IllegalArgumentException on a reference cycle
+     */
+    public static List<TableDef> foreignKeyOrder(List<TableDef> tables) {
+        Map<String, TableDef> byName = new LinkedHashMap<>();
+        for (TableDef t : tables) {
+            byName.put(t.name(), t);
+        }
+        List<TableDef> out = new ArrayList<>();
+        Map<String, Integer> state = new HashMap<>();
+        for (TableDef t : tables) {
+            visit(t, byName, state, out);
+        }
+        return out;
+    }
+
+    private static void visit(TableDef t, Map<String, TableDef> byName, Map<String, Integer> state, List<TableDef> out) {
+        Integer s = state.get(t.name());
+        if (s != null) {
+            if (s == 1) {
+                throw new IllegalArgumentException("foreign keys form a cycle through table " + t.name());
+            }
+            return;
+        }
+        state.put(t.name(), 1);
+        for (String parent : t.referencedTables()) {
+            TableDef p = byName.get(parent);
+            if (p != null && p != t) {
+                visit(p, byName, state, out);
+            }
+        }
+        state.put(t.name(), 2);
+        out.add(t);
+    }
+
+    /**
+     * Loads {@code tables}.
+     *
+     * @param tables       tables to create and load (none may exist in the store yet)
+     * @param sources      opens each table's source
+     * @param expectedRows expected row count per table name (0 when unknown), sizes key sets
+     * @param progress     callbacks
+     * @return the report; check {@link LoadReport#succeeded()}
+     * @throws IllegalArgumentException if a table references a table that is neither loading nor stored
+     */
+    public LoadReport load(List<TableDef> tables, SourceFactory sources, ToLongFunction<String> expectedRows,
+                           Progress progress) {
+        List<TableDef> ordered = foreignKeyOrder(tables);
+        Map<String, TableDef> loading = new LinkedHashMap<>();
+        for (TableDef t : ordered) {
+            loading.put(t.name(), t);
+        }
+        for (TableDef t : ordered) {
+            for (String parent : t.referencedTables()) {
+                if (!loading.containsKey(parent) && store.table(parent).isEmpty()) {
+                    throw new IllegalArgumentException("table " + t.name() + " references table " + parent
+                            + ", which is neither stored nor being loaded");
+                }
+            }
+        }
+        long start = System.nanoTime();
+        PagerDiagnostics.Snapshot pagerBefore = store.pager().diagnostics().snapshot();
+        NativeAllocator loadMemory = memory.newChild("load", memory.limitBytes());
+        List<TableLoadReport> reports = Collections.synchronizedList(new ArrayList<>());
+        List<String> skipped = Collections.synchronizedList(new ArrayList<>());
+        Throwable[] firstFailure = new Throwable[1];
+        ConstraintService constraints = null;
+        ExecutorService pool = Executors.newFixedThreadPool(options.tableParallelism(), loaderThreads());
+        try {
+            if (options.mode() != ConstraintMode.UNCHECKED) {
+                constraints = new ConstraintService(loadMemory);
+                constraints.planLoad(ordered);
+                for (TableDef t : ordered) {
+                    for (String parent : t.referencedTables()) {
+                        if (!loading.containsKey(parent)) {
+                            constraints.registerExistingTable(store.table(parent).orElseThrow().def(), new StoredKeyScanner(store, parent));
+                        }
+                    }
+                }
+            }
+            ConstraintService cs = constraints;
+            Map<String, CompletableFuture<Void>> done = new HashMap<>();
+            for (TableDef t : ordered) {
+                List<CompletableFuture<Void>> parents = new ArrayList<>();
+                for (String p : t.referencedTables()) {
+                    CompletableFuture<Void> f = done.get(p);
+                    if (f != null && !p.equals(t.name())) {
+                        parents.add(f);
+                    }
+                }
+                CompletableFuture<Void> ready = CompletableFuture.allOf(parents.toArray(new CompletableFuture[0]));
+                CompletableFuture<Void> f = ready.handleAsync((ok, parentFailure) -> {
+                    if (parentFailure != null) {
+                        skipped.add(t.name());
+                        releaseHolds(cs, t);
+                        throw new CompletionException(new SkippedTable(t.name()));
+                    }
+                    try {
+                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), cs, progress));
+                        return null;
+                    } catch (Throwable e) {
+                        synchronized (firstFailure) {
+                            if (firstFailure[0] == null) {
+                                firstFailure[0] = e;
+                            }
+                        }
+                        progress.tableFailed(t.name(), e);
+                        throw new CompletionException(e);
+                    }
+                }, pool);
+                done.put(t.name(), f);
+            }
+            for (CompletableFuture<Void> f : done.values()) {
+                try {
+                    f.join();
+                } catch (CompletionException ignored) {
+                    // recorded in firstFailure / skipped
+                }
+            }
+        } finally {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable closeFailure = null;
+            try {
+                if (constraints != null) {
+                    constraints.close();
+                }
+                loadMemory.close();
+            } catch (RuntimeException e) {
+                closeFailure = e;
+            }
+            if (closeFailure != null) {
+                if (firstFailure[0] == null) {
+                    firstFailure[0] = closeFailure;
+                } else {
+                    firstFailure[0].addSuppressed(closeFailure);
+                }
+            }
+        }
+        PagerDiagnostics.Snapshot pagerDelta = store.pager().diagnostics().snapshot().minus(pagerBefore);
+        return new LoadReport(List.copyOf(reports), firstFailure[0], List.copyOf(skipped), System.nanoTime() - start,
+                pagerDelta, loadMemory.peakBytes());
+    }
+
+    /** Releases the key-set holds of a table that will not load (its parent failed). */
+    private static void releaseHolds(ConstraintService cs, TableDef t) {
+        if (cs != null) {
+            cs.cancelTable(t.name());
+        }
+    }
+
+    private TableLoadReport loadTable(TableDef def, SourceFactory sources, long expectedRows, ConstraintService cs,
+                                      Progress progress) throws IOException, InterruptedException {
+        progress.tableStarted(def.name());
+        long start = System.nanoTime();
+        ColumnStoreWriteHints estimate = ColumnStoreWriteHints.estimate(def);
+        int batchRows = options.batchRowsOverride() > 0 ? options.batchRowsOverride() : estimate.recommendedBatchRows();
+        StageTimes sourceWait = new StageTimes();
+        TableInserter inserter = null;
+        try (BatchSource source = sources.open(def, batchRows, options.sourceThreads())) {
+            long t = System.nanoTime();
+            InsertSource.ArrowBatch batch = source.next();
+            sourceWait.add(LoadStage.SOURCE, System.nanoTime() - t);
+            // chunk sizes follow the real row width, measured on the first batch
+            ColumnStoreWriteHints hints = batch == null ? estimate : ColumnStoreWriteHints.measure(def, batch.root());
+            if (options.batchRowsOverride() > 0) {
+                hints = hints.withBatchRows(options.batchRowsOverride());
+            }
+            inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows);
+            while (batch != null) {
+                try (InsertSource.ArrowBatch b = batch) {
+                    inserter.insert(b);
+                    progress.rowsLoaded(def.name(), b.rowCount());
+                }
+                t = System.nanoTime();
+                batch = source.next();
+                sourceWait.add(LoadStage.SOURCE, System.nanoTime() - t);
+            }
+            inserter.commit();
+            StageTimes stages = inserter.stageTimes();
+            stages.add(LoadStage.SOURCE, sourceWait.nanos(LoadStage.SOURCE));
+            TableLoadReport report = new TableLoadReport(def.name(), inserter.rowCount(), inserter.batchCount(), batchRows,
+                    hints.chunkRows(), System.nanoTime() - start, stages, inserter.pagerDiagnostics().snapshot(), options.mode());
+            progress.tableFinished(report);
+            return report;
+        } catch (IOException e) {
+            throw new TableLoadException(def.name(), e.getMessage(), e);
+        } finally {
+            if (inserter == null) {
+                releaseHolds(cs, def);
+            } else {
+                inserter.close();
+            }
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory loaderThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread th = new Thread(r, "ingot-loader-" + n.incrementAndGet());
+            th.setDaemon(true);
+            return th;
+        };
+    }
+
+    /** A table not loaded because a table it references failed. */
+    static final class SkippedTable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SkippedTable(String table) {
+            super("table " + table + " was not loaded because a table it references failed", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.ingot.ingest;
+
+import dev.ingot.pager.PagerDiagnostics;
+import java.util.List;
+
+/**
+ * The outcome of a {@link BulkLoader} run: the tables committed (in commit order), the first
+ * failure if any, and totals. Immutable.
+ *
+ * @param tables        reports of committed tables
+ * @param failure       the first failure (a {@link TableLoadException} or I/O error), or null
+ * @param skipped       tables not attempted because a table they reference failed
+ * @param wallNanos     wall time of the whole run
+ * @param pager         the pager's global churn during the run
+ * @param constraintPeakBytes peak off-heap bytes held by constraint key sets
+ */
+public record LoadReport(List<TableLoadReport> tables, Throwable failure, List<String> skipped, long wallNanos,
+                         PagerDiagnostics.Snapshot pager, long constraintPeakBytes) {
+    public boolean succeeded() {
+        return failure == null;
+    }
+
+    public long totalRows() {
+        return tables.stream().mapToLong(TableLoadReport::rows).sum();
+    }
+
+    public double seconds() {
+        return wallNanos / 1e9;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.ingot.ingest;
+
+/** The stages of loading a table, timed separately in every load. */
+public enum LoadStage {
+    /** Waiting for the source: generating or reading and parsing the next batch. */
+    SOURCE("source"),
+    /** Checking constraints (key-set inserts and foreign-key probes). */
+    CONSTRAINTS("constraints"),
+    /** Appending to the column writers (bulk copies, chunk sealing and puts into the pager). */
+    APPEND("append"),
+    /** Insert listeners. */
+    LISTENERS("listeners"),
+    /** Sealing the last chunks, writing the catalog and committing the pager (forces). */
+    COMMIT("commit");
+
+    private final String label;
+
+    LoadStage(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+}

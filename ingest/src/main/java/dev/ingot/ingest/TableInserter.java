@@ -1,0 +1,269 @@
+package dev.ingot.ingest;
+
+import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.ColumnValueException;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.TableWriter;
+import dev.ingot.constraints.ConstraintService;
+import dev.ingot.constraints.ConstraintViolationException;
+import dev.ingot.constraints.TableChecker;
+import dev.ingot.pager.PagerDiagnostics;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The one write path of Ingot: every row that enters a table goes through
+ * {@link #insert(InsertSource)}, which runs, per batch,
+ * <ol>
+ *   <li>a schema check (column names, order and Arrow types must match the table),</li>
+ *   <li>constraint checks ({@link ConstraintMode#IMMEDIATE}: PRIMARY KEY / UNIQUE inserts into the
+ *       table's key sets, FOREIGN KEY probes of the referenced tables' key sets),</li>
+ *   <li>the append to the column writers (bulk copies into chunks),</li>
+ *   <li>the {@link InsertListener}s,</li>
+ * </ol>
+ * and {@link #commit()} makes the whole table durable at once. A table load is all-or-nothing:
+ * any failure rolls the table back ({@link #abort()}) and leaves every earlier commit intact.
+ *
+ * <p>Thread-safety: not thread-safe; one inserter per table, used by one thread. Different
+ * tables' inserters may run in parallel on one store.
+ *
+ * <p>Ownership: the caller closes the inserter; {@link #close()} aborts unless committed.
+ * Batches passed to {@link #insert} stay owned by the caller.
+ */
+public final class TableInserter implements AutoCloseable {
+    private final TableDef def;
+    private final Schema expectedSchema;
+    private final TableWriter writer;
+    private final TableChecker checker;
+    private final ConstraintMode mode;
+    private final List<InsertListener> listeners = new ArrayList<>();
+    private final RowProvenance provenance = new RowProvenance();
+    private final StageTimes times = new StageTimes();
+    private long rowCount;
+    private long batchCount;
+    private State state = State.OPEN;
+
+    private enum State { OPEN, COMMITTED, ABORTED }
+
+    private TableInserter(TableDef def, TableWriter writer, TableChecker checker, ConstraintMode mode) {
+        this.def = def;
+        this.expectedSchema = def.arrowSchema();
+        this.writer = writer;
+        this.checker = checker;
+        this.mode = mode;
+    }
+
+    /**
+     * Starts loading a new table into {@code store}.
+     *
+     * @param store        the store; the table must not exist in it yet
+     * @param constraints  the service that owns the key sets of this load (its plan must
+     *                     include {@code def}); unused in {@link ConstraintMode#UNCHECKED}
+     * @param def          the table
+     * @param hints        chunking hints ({@link ColumnStoreWriteHints#estimate} or measured)
+     * @param mode         how constraints are enforced
+     * @param expectedRows number of rows expected (sizes key sets), 0 when unknown
+     * @throws IllegalArgumentException if the table already exists or is being loaded
+     */
+    public static TableInserter begin(ColumnStore store, ConstraintService constraints, TableDef def,
+                                      ColumnStoreWriteHints hints, ConstraintMode mode, long expectedRows) {
+        Objects.requireNonNull(mode, "mode");
+        TableWriter writer = store.createTable(def, hints);
+        TableInserter inserter = null;
+        try {
+            TableChecker checker = null;
+            RowProvenance[] holder = new RowProvenance[1];
+            if (mode == ConstraintMode.IMMEDIATE && !def.constraints().isEmpty()) {
+                // the checker names rows through the inserter's provenance, bound below
+                checker = constraints.beginTable(def, expectedRows, rowId -> holder[0].describe(rowId));
+            }
+            inserter = new TableInserter(def, writer, checker, mode);
+            holder[0] = inserter.provenance;
+            return inserter;
+        } finally {
+            if (inserter == null) {
+                writer.abort();
+            }
+        }
+    }
+
+    /** The table being loaded. */
+    public TableDef table() {
+        return def;
+    }
+
+    /** Registers a listener fired after each appended batch, in registration order. */
+    public void addListener(InsertListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Inserts one source's rows.
+     *
+     * @throws IllegalArgumentException if the batch schema does not match the table
+     * @throws TableLoadException       on a constraint violation or a bad column value; the
+     *                                  table has been rolled back
+     * @throws IOException              if writing to the store fails; rolled back as well
+     * @throws IllegalStateException    if the inserter was committed or aborted
+     */
+    public void insert(InsertSource source) throws IOException {
+        ensureOpen();
+        if (source instanceof InsertSource.ArrowBatch) {
+            insertArrow((InsertSource.ArrowBatch) source);
+        } else {
+            throw new IllegalArgumentException("unsupported insert source " + source);
+        }
+    }
+
+    private void insertArrow(InsertSource.ArrowBatch batch) throws IOException {
+        VectorSchemaRoot root = batch.root();
+        checkSchema(root.getSchema());
+        int rows = root.getRowCount();
+        if (rows == 0) {
+            return;
+        }
+        long firstRowId = rowCount;
+        provenance.add(firstRowId, batch.origin());
+        try {
+            long t0 = System.nanoTime();
+            if (checker != null) {
+                checker.checkBatch(root, 0, rows, firstRowId);
+            }
+            long t1 = System.nanoTime();
+            writer.appendBatch(root, 0, rows);
+            long t2 = System.nanoTime();
+            for (InsertListener l : listeners) {
+                l.afterBatch(def, root, firstRowId);
+            }
+            long t3 = System.nanoTime();
+            times.add(LoadStage.CONSTRAINTS, t1 - t0);
+            times.add(LoadStage.APPEND, t2 - t1);
+            times.add(LoadStage.LISTENERS, t3 - t2);
+        } catch (ConstraintViolationException e) {
+            abort();
+            throw new TableLoadException(def.name(), e.getMessage(), e);
+        } catch (ColumnValueException e) {
+            abort();
+            String where = provenance.describe(e.rowId());
+            throw new TableLoadException(def.name(), where == null ? e.getMessage() : e.getMessage() + " (" + where + ")", e);
+        } catch (IOException | RuntimeException | Error e) {
+            abort();
+            throw e;
+        }
+        rowCount += rows;
+        batchCount++;
+    }
+
+    private void checkSchema(Schema actual) {
+        List<Field> want = expectedSchema.getFields();
+        List<Field> got = actual.getFields();
+        if (want.size() != got.size()) {
+            throw new IllegalArgumentException("batch for table " + def.name() + " has " + got.size()
+                    + " columns, the table has " + want.size());
+        }
+        for (int i = 0; i < want.size(); i++) {
+            Field w = want.get(i);
+            Field g = got.get(i);
+            if (!w.getName().equals(g.getName()) || !w.getType().equals(g.getType())) {
+                throw new IllegalArgumentException("batch column " + i + " of table " + def.name() + " is "
+                        + g.getName() + " " + g.getType() + ", expected " + w.getName() + " " + w.getType());
+            }
+        }
+    }
+
+    /** Rows inserted so far. */
+    public long rowCount() {
+        return rowCount;
+    }
+
+    /** Batches inserted so far. */
+    public long batchCount() {
+        return batchCount;
+    }
+
+    /** Per-stage times of this load so far (source time is added by the caller that reads the source). */
+    public StageTimes stageTimes() {
+        return times;
+    }
+
+    /** This table's pager churn. */
+    public PagerDiagnostics pagerDiagnostics() {
+        return writer.diagnostics();
+    }
+
+    /**
+     * Commits the table: seals the last chunks, publishes the table in the catalog and commits
+     * the pager, then publishes the table's key sets for loads that reference it.
+     *
+     * @throws IOException if the commit fails; the table is rolled back and the store keeps its
+     *                     previous committed state
+     */
+    public void commit() throws IOException {
+        ensureOpen();
+        long t0 = System.nanoTime();
+        try {
+            writer.commit();
+        } catch (IOException | RuntimeException | Error e) {
+            abort();
+            throw e;
+        }
+        state = State.COMMITTED;
+        if (checker != null) {
+            checker.finish();
+        }
+        times.add(LoadStage.COMMIT, System.nanoTime() - t0);
+    }
+
+    /** Rolls the table back (frees its chunks and key sets). Idempotent; no-op after commit. */
+    public void abort() {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.ABORTED;
+        Throwable failure = null;
+        try {
+            writer.abort();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        if (checker != null) {
+            try {
+                checker.abort();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        } else if (failure != null) {
+            throw (Error) failure;
+        }
+    }
+
+    /** Whether the table was committed. */
+    public boolean isCommitted() {
+        return state == State.COMMITTED;
+    }
+
+    private void ensureOpen() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("load of table " + def.name() + " is already " + state.name().toLowerCase());
+        }
+    }
+
+    /** Aborts unless committed. */
+    @Override
+    public void close() {
+        abort();
+    }
+}

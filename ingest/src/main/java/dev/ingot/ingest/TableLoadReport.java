@@ -1,0 +1,27 @@
+package dev.ingot.ingest;
+
+import dev.ingot.pager.PagerDiagnostics;
+
+/**
+ * What loading one table did. Immutable.
+ *
+ * @param table        table name
+ * @param rows         rows committed
+ * @param batches      batches appended
+ * @param batchRows    rows per batch requested from the source
+ * @param chunkRows    rows per row group (chunk) from the write hints
+ * @param wallNanos    wall time from the table's start to its commit
+ * @param stages       time per stage (source = time the loading thread waited for batches)
+ * @param pager        the table's pager churn (its span)
+ * @param mode         how constraints were enforced
+ */
+public record TableLoadReport(String table, long rows, long batches, int batchRows, int chunkRows, long wallNanos,
+                              StageTimes stages, PagerDiagnostics.Snapshot pager, ConstraintMode mode) {
+    public double seconds() {
+        return wallNanos / 1e9;
+    }
+
+    public double rowsPerSecond() {
+        return wallNanos == 0 ? 0 : rows / (wallNanos / 1e9);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.ingot.ingest.tpch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class OrderedPartsTest {
+    @Test
+    void itemsComeOutInPartOrderWhateverTheTiming() throws Exception {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        int[] sleeps = random.ints(40, 0, 3).toArray();
+        for (int threads : new int[] {1, 2, 4}) {
+            try (OrderedParts<Integer> parts = new OrderedParts<>("t", 40, threads, 3, (part, sink) -> {
+                for (int k = 0; k < 5; k++) {
+                    if (sleeps[part] > 0) {
+                        Thread.sleep(sleeps[part]);
+                    }
+                    sink.put(part * 5 + k);
+                }
+            }, x -> { })) {
+                for (int expected = 0; expected < 200; expected++) {
+                    assertEquals(expected, parts.next(), "seed " + seed);
+                }
+                assertNull(parts.next());
+                assertNull(parts.next());
+            }
+        }
+    }
+
+    @Test
+    void failureIsDeliveredAfterTheItemsBeforeItAndOthersAreDisposed() throws Exception {
+        AtomicInteger disposed = new AtomicInteger();
+        IOException boom = new IOException("boom in part 3");
+        List<Integer> seen = new ArrayList<>();
+        try (OrderedParts<Integer> parts = new OrderedParts<>("t", 10, 2, 4, (part, sink) -> {
+            for (int k = 0; k < 3; k++) {
+                if (part == 3 && k == 2) {
+                    throw boom;
+                }
+                if (part == 6 && k == 1) {
+                    throw new IllegalStateException("later failure must not win");
+                }
+                sink.put(part * 10 + k);
+            }
+        }, x -> disposed.incrementAndGet())) {
+            IOException e = assertThrows(IOException.class, () -> {
+                Integer x;
+                while ((x = parts.next()) != null) {
+                    seen.add(x);
+                }
+            });
+            assertSame(boom, e);
+            assertSame(boom, assertThrows(IOException.class, parts::next));
+        }
+        assertEquals(List.of(0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31), seen);
+    }
+
+    @Test
+    void uncheckedFailuresAreRethrownAsIs() {
+        try (OrderedParts<Integer> parts = new OrderedParts<>("t", 1, 1, 1, (part, sink) -> {
+            throw new IllegalArgumentException("bad");
+        }, x -> { })) {
+            assertEquals("bad", assertThrows(IllegalArgumentException.class, parts::next).getMessage());
+        }
+    }
+
+    @Test
+    void closeDisposesEverythingNotHandedOut() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger disposed = new AtomicInteger();
+        OrderedParts<Integer> parts = new OrderedParts<>("t", 1000, 2, 4, (part, sink) -> {
+            for (int k = 0; k < 10; k++) {
+                made.incrementAndGet();
+                sink.put(k);
+            }
+        }, x -> disposed.incrementAndGet());
+        parts.next();
+        parts.next();
+        Thread.sleep(20);
+        parts.close();
+        assertEquals(made.get() - 2, disposed.get());
+        assertThrows(IllegalStateException.class, parts::next);
+    }
+}
