@@ -4,6 +4,8 @@ import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.ConstraintService;
+import dev.ingot.ingest.jfr.BatchStageEvent;
+import dev.ingot.ingest.jfr.TableLoadEvent;
 import dev.ingot.pager.PagerDiagnostics;
 import dev.ingot.pager.memory.NativeAllocator;
 import java.io.IOException;
@@ -240,10 +242,10 @@ public final class BulkLoader {
         int batchRows = options.batchRowsOverride() > 0 ? options.batchRowsOverride() : estimate.recommendedBatchRows();
         StageTimes sourceWait = new StageTimes();
         TableInserter inserter = null;
+        TableLoadEvent loadEvent = new TableLoadEvent();
+        loadEvent.begin();
         try (BatchSource source = sources.open(def, batchRows, options.sourceThreads())) {
-            long t = System.nanoTime();
-            InsertSource.ArrowBatch batch = source.next();
-            sourceWait.add(LoadStage.SOURCE, System.nanoTime() - t);
+            InsertSource.ArrowBatch batch = nextBatch(source, def, 0, sourceWait);
             // chunk sizes follow the real row width, measured on the first batch
             ColumnStoreWriteHints hints = batch == null ? estimate : ColumnStoreWriteHints.measure(def, batch.root());
             if (options.batchRowsOverride() > 0) {
@@ -255,15 +257,15 @@ public final class BulkLoader {
                     inserter.insert(b);
                     progress.rowsLoaded(def.name(), b.rowCount());
                 }
-                t = System.nanoTime();
-                batch = source.next();
-                sourceWait.add(LoadStage.SOURCE, System.nanoTime() - t);
+                batch = nextBatch(source, def, inserter.batchCount(), sourceWait);
             }
             inserter.commit();
             StageTimes stages = inserter.stageTimes();
             stages.add(LoadStage.SOURCE, sourceWait.nanos(LoadStage.SOURCE));
             TableLoadReport report = new TableLoadReport(def.name(), inserter.rowCount(), inserter.batchCount(), batchRows,
-                    hints.chunkRows(), System.nanoTime() - start, stages, inserter.pagerDiagnostics().snapshot(), options.mode());
+                    hints.chunkRows(), System.nanoTime() - start, stages, inserter.batchLatency(),
+                    inserter.pagerDiagnostics().snapshot(), options.mode());
+            emit(loadEvent, def, inserter, true);
             progress.tableFinished(report);
             return report;
         } catch (IOException e) {
@@ -272,8 +274,47 @@ public final class BulkLoader {
             if (inserter == null) {
                 releaseHolds(cs, def);
             } else {
+                if (!inserter.isCommitted()) {
+                    emit(loadEvent, def, inserter, false);
+                }
                 inserter.close();
             }
+        }
+    }
+
+    /** Reads the next batch, timing the wait as the SOURCE stage (and as a JFR event). */
+    private static InsertSource.ArrowBatch nextBatch(BatchSource source, TableDef def, long batchIndex, StageTimes sourceWait)
+            throws IOException, InterruptedException {
+        BatchStageEvent event = new BatchStageEvent();
+        event.begin();
+        long t = System.nanoTime();
+        InsertSource.ArrowBatch batch = source.next();
+        sourceWait.add(LoadStage.SOURCE, System.nanoTime() - t);
+        event.end();
+        if (event.shouldCommit()) {
+            event.table = def.name();
+            event.stage = LoadStage.SOURCE.label();
+            event.batch = batchIndex;
+            event.rows = batch == null ? 0 : batch.rowCount();
+            event.commit();
+        }
+        return batch;
+    }
+
+    private static void emit(TableLoadEvent event, TableDef def, TableInserter inserter, boolean committed) {
+        event.end();
+        if (event.shouldCommit()) {
+            StageTimes st = inserter.stageTimes();
+            event.table = def.name();
+            event.rows = inserter.rowCount();
+            event.batches = inserter.batchCount();
+            event.committed = committed;
+            event.bytesWritten = inserter.pagerDiagnostics().get(PagerDiagnostics.Counter.BYTES_WRITTEN);
+            event.sourceNanos = st.nanos(LoadStage.SOURCE);
+            event.constraintNanos = st.nanos(LoadStage.CONSTRAINTS);
+            event.appendNanos = st.nanos(LoadStage.APPEND);
+            event.commitNanos = st.nanos(LoadStage.COMMIT);
+            event.commit();
         }
     }
 

@@ -8,11 +8,13 @@ import dev.ingot.columnstore.TableWriter;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.ConstraintViolationException;
 import dev.ingot.constraints.TableChecker;
+import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.HdrHistogram.Histogram;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -45,6 +47,8 @@ public final class TableInserter implements AutoCloseable {
     private final List<InsertListener> listeners = new ArrayList<>();
     private final RowProvenance provenance = new RowProvenance();
     private final StageTimes times = new StageTimes();
+    /** Per-batch latency in microseconds (3 significant digits, grows as needed). */
+    private final Histogram batchMicros = new Histogram(3);
     private long rowCount;
     private long batchCount;
     private State state = State.OPEN;
@@ -132,19 +136,27 @@ public final class TableInserter implements AutoCloseable {
         provenance.add(firstRowId, batch.origin());
         try {
             long t0 = System.nanoTime();
+            BatchStageEvent event = new BatchStageEvent();
+            event.begin();
             if (checker != null) {
                 checker.checkBatch(root, 0, rows, firstRowId);
             }
             long t1 = System.nanoTime();
+            event = stageDone(event, LoadStage.CONSTRAINTS, rows);
             writer.appendBatch(root, 0, rows);
             long t2 = System.nanoTime();
+            event = stageDone(event, LoadStage.APPEND, rows);
             for (InsertListener l : listeners) {
                 l.afterBatch(def, root, firstRowId);
             }
             long t3 = System.nanoTime();
+            if (!listeners.isEmpty()) {
+                stageDone(event, LoadStage.LISTENERS, rows);
+            }
             times.add(LoadStage.CONSTRAINTS, t1 - t0);
             times.add(LoadStage.APPEND, t2 - t1);
             times.add(LoadStage.LISTENERS, t3 - t2);
+            batchMicros.recordValue(Math.max(0, (t3 - t0) / 1000));
         } catch (ConstraintViolationException e) {
             abort();
             throw new TableLoadException(def.name(), e.getMessage(), e);
@@ -158,6 +170,21 @@ public final class TableInserter implements AutoCloseable {
         }
         rowCount += rows;
         batchCount++;
+    }
+
+    /** Commits {@code event} for {@code stage} if a recording wants it; returns a begun event for the next stage. */
+    private BatchStageEvent stageDone(BatchStageEvent event, LoadStage stage, int rows) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.table = def.name();
+            event.stage = stage.label();
+            event.batch = batchCount;
+            event.rows = rows;
+            event.commit();
+        }
+        BatchStageEvent next = new BatchStageEvent();
+        next.begin();
+        return next;
     }
 
     private void checkSchema(Schema actual) {
@@ -190,6 +217,11 @@ public final class TableInserter implements AutoCloseable {
     /** Per-stage times of this load so far (source time is added by the caller that reads the source). */
     public StageTimes stageTimes() {
         return times;
+    }
+
+    /** Per-batch latency (constraints + append + listeners) so far. */
+    public BatchLatency batchLatency() {
+        return BatchLatency.of(batchMicros);
     }
 
     /** This table's pager churn. */

@@ -12,11 +12,12 @@ import dev.ingot.pager.PagerDiagnostics;
  * @param chunkRows    rows per row group (chunk) from the write hints
  * @param wallNanos    wall time from the table's start to its commit
  * @param stages       time per stage (source = time the loading thread waited for batches)
+ * @param latency      per-batch latency (constraints + append + listeners)
  * @param pager        the table's pager churn (its span)
  * @param mode         how constraints were enforced
  */
 public record TableLoadReport(String table, long rows, long batches, int batchRows, int chunkRows, long wallNanos,
-                              StageTimes stages, PagerDiagnostics.Snapshot pager, ConstraintMode mode) {
+                              StageTimes stages, BatchLatency latency, PagerDiagnostics.Snapshot pager, ConstraintMode mode) {
     public double seconds() {
         return wallNanos / 1e9;
     }

@@ -153,13 +153,28 @@ public interface Pager extends Closeable {
      * is written to the older of the two superblock slots and forced.
      *
      * @return the new commit epoch
-     * @throws IOException if a write or force fails; the last committed state stays the one a
-     *                     reopen will see
+     * @throws IOException if a write or force fails (the message names the store file); the last
+     *                     committed state stays the one a reopen will see. After a failed force
+     *                     every later commit of this pager throws too (reopen the store)
      */
     long commit() throws IOException;
 
     /** Epoch of the last successful commit (0 for a new, never committed store). */
     long epoch();
+
+    /**
+     * The root of the last successful commit: epoch, next key and root keys together, as one
+     * immutable {@link CommittedRoot} published atomically at the end of each commit (a single
+     * volatile reference), so it is seen whole or not at all, never the epoch of one commit with
+     * the root keys of another. Unlike {@link #rootKey(int)} it does not show root keys set since
+     * the last commit. Right after open it describes the commit the store was opened at.
+     *
+     * <p>The default implementation throws {@link UnsupportedOperationException}; the store
+     * implementation overrides it, and decorators should delegate.
+     *
+     * @throws IllegalStateException if the pager is closed
+     */
+    CommittedRoot committedRoot();
 
     /** Bytes of the store file (including pre-allocated segment space). */
     long fileSizeBytes() throws IOException;

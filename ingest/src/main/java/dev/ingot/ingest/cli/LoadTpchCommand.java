@@ -60,6 +60,9 @@ final class LoadTpchCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar (also off when standard error is not a terminal)")
     boolean noProgress;
 
+    @Option(names = "--report-json", description = "also write the load report as JSON to this file")
+    Path reportJson;
+
     @Option(names = "--memory-limit-mb", description = "off-heap limit for batches and key sets, MiB (default: ${DEFAULT-VALUE})",
             defaultValue = "4096")
     long memoryLimitMb;
@@ -98,7 +101,11 @@ final class LoadTpchCommand implements Callable<Integer> {
                 report = new BulkLoader(cs, memory, options).load(tables, sources, this::expectedRows, progress);
             }
             long storeBytes = cs.pager().fileSizeBytes();
-            LoadSummary.print(System.out, report, ProcessMemory.peakRssBytes(), storeBytes);
+            long peakRss = ProcessMemory.peakRssBytes();
+            LoadSummary.print(System.out, report, peakRss, storeBytes);
+            if (reportJson != null) {
+                LoadReportJson.write(reportJson, scale, tblDir == null ? "generator" : tblDir.toString(), report, peakRss, storeBytes);
+            }
             if (!report.succeeded()) {
                 throw report.failure() instanceof Exception ? (Exception) report.failure() : new RuntimeException(report.failure());
             }

@@ -33,12 +33,12 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * {@link RowOrigin#NONE}. Text lengths are not checked (the generator honours the spec).
  *
  * <p>Parallelism: the table is split into generator parts ({@code createGenerator(scale, part,
- * partCount)}) of about {@code 4 * batchRows} rows each; {@code threads} workers generate parts
+ * partCount)}) of about {@code 2 * batchRows} rows each; {@code threads} workers generate parts
  * concurrently and the batches are handed out in part order, so the concatenation equals the
  * single-part output (dbgen's parts are designed to concatenate to the whole table). The part
  * split does not depend on {@code threads}, so batch boundaries are the same for every thread
- * count. At most {@code 2 * threads} parts are buffered, which bounds memory at roughly
- * {@code 8 * threads} batches. A batch may hold fewer than {@code batchRows} rows (the last
+ * count. At most {@code threads + 1} parts are buffered (one being consumed while every worker
+ * generates the next), which bounds memory at roughly {@code 2 * (threads + 1)} batches. A batch may hold fewer than {@code batchRows} rows (the last
  * batch of each part).
  *
  * <p>Thread-safety: one consumer thread calls {@link #next()} and {@link #close()}.
@@ -47,7 +47,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  */
 public final class TpchGeneratorSource implements BatchSource {
     /** Target rows of one generator part, in batches. */
-    static final int BATCHES_PER_PART = 4;
+    static final int BATCHES_PER_PART = 2;
 
     private final String table;
     private final OrderedParts<VectorSchemaRoot> parts;
@@ -105,7 +105,7 @@ public final class TpchGeneratorSource implements BatchSource {
             }
         };
         return new TpchGeneratorSource(table, new OrderedParts<>("ingot-tpch-" + table, partCount, threads,
-                2 * threads, producer, VectorSchemaRoot::close));
+                threads + 1, producer, VectorSchemaRoot::close));
     }
 
     /**

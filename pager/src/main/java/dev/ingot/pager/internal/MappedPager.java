@@ -1,5 +1,6 @@
 package dev.ingot.pager.internal;
 
+import dev.ingot.pager.CommittedRoot;
 import dev.ingot.pager.KeyRange;
 import dev.ingot.pager.KeyReservation;
 import dev.ingot.pager.Pager;
@@ -15,21 +16,20 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
 /**
  * The {@link Pager} implementation: an append-only blob store in one file, read through
  * lazily mapped read-only segments and written with positional {@link FileChannel} writes.
+ * Every file operation goes through a {@link StoreChannel} (a plain {@link FileChannel} unless a
+ * fault-injection test supplies another through {@link #open(Path, PagerOptions, StoreChannel.Opener)}).
  *
  * <h2>File layout</h2>
  * All integers are little-endian. The file length is always a multiple of {@code segmentBytes}
@@ -84,8 +84,27 @@ import java.util.zip.CRC32C;
  * directory (only entries published before the snapshot are included), appends it as a blob,
  * forces the file, writes the superblock of epoch + 1 into slot {@code (epoch + 1) % 2} and
  * forces again; until that last write the previous superblock still describes a complete
- * state. Opening picks the valid slot (magic, version, CRC) with the highest epoch. The design
- * follows LMDB's two meta pages and Lucene's magic/version/checksum framing.
+ * state. Only then is the new {@link CommittedRoot} published (one volatile write, see
+ * {@link RootPublisher}). Opening picks the valid slot (magic, version, CRC) with the highest
+ * epoch. The design follows LMDB's two meta pages and Lucene's magic/version/checksum framing.
+ *
+ * <h2>Failures</h2>
+ * Every {@link IOException} of a file operation is rethrown as an {@link IOException} whose
+ * message names the store, the operation, its size and file offset, and the cause's message,
+ * e.g. {@code store /x/store.ingot: write of 4096 bytes at offset 8192 failed: No space left on
+ * device}; the original exception is the cause. A failed put or putBatch leaves the directory
+ * unchanged (its reserved space becomes dead bytes). A commit that fails before its superblock
+ * write leaves the on-disk state untouched; one that fails in the superblock write or in the
+ * final force writes the previous image of that superblock slot back (best effort, then forces
+ * once more), so a reopen, and a crash that loses every unforced write, both show the previous
+ * commit; the epoch and {@link #committedRoot()} stay unchanged and the pager stays usable.
+ * After a failed force, though, every later commit is refused with an {@link IOException}: a
+ * kernel may drop dirty pages whose write-back failed and report the next fsync as successful
+ * (PostgreSQL's "fsyncgate"), so a later commit could reference blobs that never reached the
+ * disk. Reads and puts keep working; reopening the store (which reads the file back) clears it.
+ * (If even that rollback fails, the slot holds either a torn superblock, which fails its CRC, or
+ * the new one: a reopen then shows the new commit although {@code commit} threw; the failures
+ * of the rollback are attached to the commit's exception as suppressed.)
  *
  * <h2>Lifetimes</h2>
  * Segments are mapped lazily, whole and once, read-only. {@link #close()} does not unmap them
@@ -102,7 +121,8 @@ import java.util.zip.CRC32C;
  * allocated over the store's lifetime; the in-memory directory costs 16 bytes per key up to the
  * largest key stored. The file channel is interruptible: interrupting a thread blocked in a
  * put or commit closes the channel (as for every {@link FileChannel}), after which I/O methods
- * throw {@link java.nio.channels.ClosedChannelException}.
+ * throw an {@link IOException} naming the store whose cause is a
+ * {@link java.nio.channels.ClosedChannelException}.
  *
  * <p>Thread-safety: thread-safe (see {@link Pager}).
  */
@@ -118,13 +138,13 @@ public final class MappedPager implements Pager {
 
     private final Path file;
     private final String registryKey;
-    private final FileChannel channel;
+    private final StoreChannel channel;
     private final FileLock fileLock;
     private final int segmentBytes;
     private final long dataStartOffset;
     private final boolean syncOnCommit;
     private final PagerDiagnostics diagnostics;
-    private final AtomicLong nextKey;
+    private final KeyAllocator keys;
 
     /** Guards {@link #directory}, {@link #appendOffset} and {@link #rootKeys}. */
     private final Object directoryLock = new Object();
@@ -135,18 +155,25 @@ public final class MappedPager implements Pager {
     /** Guards file growth; {@link #fileLength} is the length this pager has grown the file to. */
     private final Object growLock = new Object();
     private volatile long fileLength;
-    /** Guards the channel position, used only by gathering writes. */
-    private final Object gatherLock = new Object();
     /** Guards mapping; {@link #segments} is copy-on-write, indexed by segment number. */
     private final Object mapLock = new Object();
     private volatile MappedByteBuffer[] segments = new MappedByteBuffer[0];
 
     private final ReentrantLock commitLock = new ReentrantLock();
-    private volatile long committedEpoch;
+    /** The last committed root; its epoch is {@link #epoch()}. */
+    private final RootPublisher committed;
+    /**
+     * The bytes of superblock slots 0 and 1 as this pager last read or wrote them, to undo a
+     * failed superblock write; guarded by {@link #commitLock}.
+     */
+    private final byte[][] slotImages;
+    /** The first failed force of a commit; set once, then every commit is refused. Guarded by {@link #commitLock}. */
+    private IOException forceFailure;
     private volatile boolean closed;
 
-    private MappedPager(Path file, String registryKey, FileChannel channel, FileLock fileLock, Superblock sb,
-                        KeyDirectory directory, long fileLength, boolean syncOnCommit, PagerDiagnostics diagnostics) {
+    private MappedPager(Path file, String registryKey, StoreChannel channel, FileLock fileLock, Superblock sb,
+                        byte[][] slotImages, KeyDirectory directory, long fileLength, boolean syncOnCommit,
+                        PagerDiagnostics diagnostics) {
         this.file = file;
         this.registryKey = registryKey;
         this.channel = channel;
@@ -155,12 +182,13 @@ public final class MappedPager implements Pager {
         this.dataStartOffset = sb.dataStartOffset();
         this.syncOnCommit = syncOnCommit;
         this.diagnostics = diagnostics;
-        this.nextKey = new AtomicLong(sb.nextKey());
+        this.keys = new KeyAllocator(sb.nextKey(), MAX_NEXT_KEY);
         this.directory = directory;
         this.appendOffset = sb.appendOffset();
         this.rootKeys = sb.rootKeys();
         this.fileLength = fileLength;
-        this.committedEpoch = sb.epoch();
+        this.committed = new RootPublisher(new CommittedRoot(sb.epoch(), sb.nextKey(), sb.rootKeys()));
+        this.slotImages = slotImages;
     }
 
     /**
@@ -176,20 +204,33 @@ public final class MappedPager implements Pager {
      * @throws IOException             on any other I/O failure; nothing is left open or locked
      */
     public static Pager open(Path file, PagerOptions options) throws IOException {
+        return open(file, options, StoreChannel::open);
+    }
+
+    /**
+     * Like {@link #open(Path, PagerOptions)}, but the store file is opened through {@code opener}.
+     * For fault-injection tests only: they pass a {@link StoreChannel} that fails writes, tears
+     * them, fails force or simulates a crash. Not part of the pager API.
+     *
+     * @param opener opens the file's channel; the pager owns (closes) what it returns
+     * @throws IOException as {@link #open(Path, PagerOptions)}
+     */
+    public static Pager open(Path file, PagerOptions options, StoreChannel.Opener opener) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(opener, "opener");
         String key = registryKey(file);
         if (!OPEN_FILES.add(key)) {
             throw new StoreLockedException(file);
         }
-        FileChannel channel = null;
+        StoreChannel channel = null;
         FileLock lock = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = opener.open(file);
             try {
                 lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+            } catch (IOException e) {
+                throw new IOException("store " + file + ": taking the file lock failed: " + e.getMessage(), e);
             }
             if (lock == null) {
                 throw new StoreLockedException(file);
@@ -232,21 +273,24 @@ public final class MappedPager implements Pager {
         }
     }
 
-    private static MappedPager load(Path file, String key, FileChannel channel, FileLock lock, PagerOptions options)
+    private static MappedPager load(Path file, String key, StoreChannel channel, FileLock lock, PagerOptions options)
             throws IOException {
         PagerDiagnostics diagnostics = new PagerDiagnostics("pager " + file.getFileName());
-        long size = channel.size();
+        long size = size(file, channel);
         if (size == 0) {
             Superblock sb = Superblock.initial(options.segmentBytes(), options.dataStartOffset());
-            writeFully(channel, sb.encode(), 0);
-            writeFully(channel, sb.encode(), PagerOptions.SUPERBLOCK_BYTES);
+            ByteBuffer image = sb.encode();
+            writeFully(file, channel, image.duplicate(), 0, "");
+            writeFully(file, channel, image.duplicate(), PagerOptions.SUPERBLOCK_BYTES, "");
             long length = options.segmentBytes();
-            writeFully(channel, ByteBuffer.allocate(1), length - 1);
+            writeFully(file, channel, ByteBuffer.allocate(1), length - 1, " (growing the file to " + length + " bytes)");
             if (options.syncOnCommit()) {
-                channel.force(true);
+                force(file, channel);
                 diagnostics.increment(Counter.FORCES);
             }
-            return new MappedPager(file, key, channel, lock, sb, new KeyDirectory(), length, options.syncOnCommit(), diagnostics);
+            byte[][] slotImages = {image.array().clone(), image.array().clone()};
+            return new MappedPager(file, key, channel, lock, sb, slotImages, new KeyDirectory(), length,
+                    options.syncOnCommit(), diagnostics);
         }
         if (size < 2L * PagerOptions.SUPERBLOCK_BYTES) {
             throw new StoreCorruptedException(file, size, "file of " + size
@@ -254,10 +298,12 @@ public final class MappedPager implements Pager {
         }
         Superblock best = null;
         StoreCorruptedException[] slotErrors = new StoreCorruptedException[2];
+        byte[][] slotImages = new byte[2][];
         for (int slot = 0; slot < 2; slot++) {
             long slotOffset = (long) slot * PagerOptions.SUPERBLOCK_BYTES;
             ByteBuffer image = ByteBuffer.allocate(PagerOptions.SUPERBLOCK_BYTES);
             readFully(file, channel, image, slotOffset);
+            slotImages[slot] = image.array();
             try {
                 Superblock sb = Superblock.decode(file, slotOffset, image.array());
                 if (best == null || sb.epoch() > best.epoch()) {
@@ -288,10 +334,11 @@ public final class MappedPager implements Pager {
         long rounded = roundUpToSegment(size, best.segmentBytes());
         if (rounded != size) {
             // Only bytes beyond the committed appendOffset are affected (validated above).
-            writeFully(channel, ByteBuffer.allocate(1), rounded - 1);
+            writeFully(file, channel, ByteBuffer.allocate(1), rounded - 1, " (growing the file to " + rounded + " bytes)");
             length = rounded;
         }
-        return new MappedPager(file, key, channel, lock, best, directory, length, options.syncOnCommit(), diagnostics);
+        return new MappedPager(file, key, channel, lock, best, slotImages, directory, length, options.syncOnCommit(),
+                diagnostics);
     }
 
     // ---------------------------------------------------------------- keys
@@ -311,26 +358,31 @@ public final class MappedPager implements Pager {
         if (count < 1 || count > MAX_ALLOC_COUNT) {
             throw new IllegalArgumentException("allocMany count must be in [1, " + MAX_ALLOC_COUNT + "]: " + count);
         }
-        long first;
-        while (true) {
-            first = nextKey.get();
-            if (first + count > MAX_NEXT_KEY) {
-                throw new IllegalStateException("pager " + file + " has run out of physical keys: next key " + first
-                        + ", requested " + count + ", limit " + MAX_NEXT_KEY);
-            }
-            if (nextKey.compareAndSet(first, first + count)) {
-                break;
-            }
-        }
+        KeyRange range = keys.allocMany(count, file);
         diag.increment(Counter.ALLOC_CALLS);
         diag.add(Counter.KEYS_ALLOCATED, count);
-        return new KeyRange(first, count);
+        return range;
+    }
+
+    /** The block source of a reservation whose allocations are counted in {@code diag}. */
+    private BlockKeyReservation.BlockSource blockSource(PagerDiagnostics diag) {
+        return new BlockKeyReservation.BlockSource() {
+            @Override
+            public KeyRange takeBlock(int count) {
+                return allocMany(count, diag);
+            }
+
+            @Override
+            public void checkOpen() {
+                ensureOpen();
+            }
+        };
     }
 
     @Override
     public KeyReservation reserveKeys(int blockSize) {
         ensureOpen();
-        return new BlockKeyReservation(this, blockSize, diagnostics);
+        return new BlockKeyReservation(blockSource(diagnostics), blockSize);
     }
 
     @Override
@@ -338,11 +390,11 @@ public final class MappedPager implements Pager {
         ensureOpen();
         Objects.requireNonNull(label, "label");
         PagerDiagnostics span = diagnostics.newSpan(label);
-        return new SpanPagerWriter(this, label, new BlockKeyReservation(this, keyBlockSize, span), span);
+        return new SpanPagerWriter(this, label, new BlockKeyReservation(blockSource(span), keyBlockSize), span);
     }
 
     private void checkKey(long key) {
-        long next = nextKey.get();
+        long next = keys.nextKey();
         if (key <= 0 || key >= next) {
             throw new IllegalArgumentException("key " + key + " was never allocated by pager " + file
                     + " (allocated keys are [1, " + next + "))");
@@ -369,7 +421,7 @@ public final class MappedPager implements Pager {
         }
         if (length > 0) {
             ensureFileLength(offset + length);
-            writeFully(channel, blob.duplicate(), offset);
+            writeFully(blob.duplicate(), offset, "");
         }
         boolean overwrite;
         synchronized (directoryLock) {
@@ -457,7 +509,7 @@ public final class MappedPager implements Pager {
                 }
             }
             if (nonEmpty == 1) {
-                writeFully(channel, blobs[i].duplicate(), offsets[i]);
+                writeFully(blobs[i].duplicate(), offsets[i], "");
             } else {
                 ByteBuffer[] run = new ByteBuffer[nonEmpty];
                 int r = 0;
@@ -505,7 +557,7 @@ public final class MappedPager implements Pager {
             long target = roundUpToSegment(endOffset, segmentBytes);
             // A positional write of the last byte: sparse, leaves the channel position alone, and
             // reports a full disk as an IOException. Bytes in [current, target) are not yet in use.
-            writeFully(channel, ByteBuffer.allocate(1), target - 1);
+            writeFully(ByteBuffer.allocate(1), target - 1, " (growing the file to " + target + " bytes)");
             fileLength = target;
         }
     }
@@ -514,37 +566,88 @@ public final class MappedPager implements Pager {
         return (offset + segmentBytes - 1) & -(long) segmentBytes;
     }
 
-    private static void writeFully(FileChannel channel, ByteBuffer src, long position) throws IOException {
+    private void writeFully(ByteBuffer src, long position, String purpose) throws IOException {
+        writeFully(file, channel, src, position, purpose);
+    }
+
+    /**
+     * Writes all remaining bytes of {@code src} at {@code position}.
+     *
+     * @param purpose appended to the operation in an error message, e.g. " (growing the file to N bytes)"
+     * @throws IOException naming the store, the size and offset of the write, and the cause
+     */
+    private static void writeFully(Path file, StoreChannel channel, ByteBuffer src, long position, String purpose)
+            throws IOException {
+        int bytes = src.remaining();
         long at = position;
-        while (src.hasRemaining()) {
-            at += channel.write(src, at);
+        try {
+            while (src.hasRemaining()) {
+                at += channel.write(src, at);
+            }
+        } catch (IOException e) {
+            throw ioFailure(file, "write of " + bytes + (bytes == 1 ? " byte" : " bytes") + " at offset " + position
+                    + purpose + (at != position ? " (" + (at - position) + " bytes written)" : ""), e);
         }
     }
 
+    /**
+     * Gathering write of the remaining bytes of {@code srcs} ({@code bytes} in total) at
+     * {@code position}.
+     */
     private void writeGathered(ByteBuffer[] srcs, long position, long bytes) throws IOException {
-        synchronized (gatherLock) {
-            channel.position(position);
-            long remaining = bytes;
+        long written = 0;
+        try {
             int first = 0;
-            while (remaining > 0) {
-                remaining -= channel.write(srcs, first, srcs.length - first);
+            while (written < bytes) {
+                ByteBuffer[] rest = first == 0 ? srcs : Arrays.copyOfRange(srcs, first, srcs.length);
+                written += channel.write(rest, position + written);
                 while (first < srcs.length && !srcs[first].hasRemaining()) {
                     first++;
                 }
             }
+        } catch (IOException e) {
+            throw ioFailure(file, "gathering write of " + bytes + " bytes (" + srcs.length + " blobs) at offset "
+                    + position + (written > 0 ? " (" + written + " bytes written)" : ""), e);
         }
     }
 
-    private static void readFully(Path file, FileChannel channel, ByteBuffer dst, long position) throws IOException {
+    private static void readFully(Path file, StoreChannel channel, ByteBuffer dst, long position) throws IOException {
         long at = position;
         while (dst.hasRemaining()) {
-            int n = channel.read(dst, at);
+            int n;
+            try {
+                n = channel.read(dst, at);
+            } catch (IOException e) {
+                throw ioFailure(file, "read of " + dst.capacity() + " bytes at offset " + position, e);
+            }
             if (n < 0) {
                 throw new StoreCorruptedException(file, at, "unexpected end of file while reading "
                         + dst.capacity() + " bytes at offset " + position);
             }
             at += n;
         }
+    }
+
+    private static void force(Path file, StoreChannel channel) throws IOException {
+        try {
+            channel.force(true);
+        } catch (IOException e) {
+            throw ioFailure(file, "force (fsync)", e);
+        }
+    }
+
+    private static long size(Path file, StoreChannel channel) throws IOException {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            throw ioFailure(file, "size query", e);
+        }
+    }
+
+    /** {@code store <file>: <operation> failed: <cause message>}, with {@code cause} attached. */
+    static IOException ioFailure(Path file, String operation, IOException cause) {
+        String detail = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
+        return new IOException("store " + file + ": " + operation + " failed: " + detail, cause);
     }
 
     private static int crc32c(ByteBuffer blob) {
@@ -639,12 +742,17 @@ public final class MappedPager implements Pager {
                 return current[index];
             }
             long start = (long) index * segmentBytes;
-            long size = channel.size();
+            long size = size(file, channel);
             if (start + segmentBytes > size) {
                 throw new StoreCorruptedException(file, start, "segment " + index + " [" + start + ", "
                         + (start + segmentBytes) + ") lies beyond the end of the file (" + size + " bytes): truncated");
             }
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, start, segmentBytes);
+            MappedByteBuffer mapped;
+            try {
+                mapped = channel.mapReadOnly(start, segmentBytes);
+            } catch (IOException e) {
+                throw ioFailure(file, "mapping segment " + index + " (" + segmentBytes + " bytes at offset " + start + ")", e);
+            }
             MappedByteBuffer[] next = Arrays.copyOf(current, Math.max(current.length, index + 1));
             next[index] = mapped;
             segments = next;
@@ -711,6 +819,11 @@ public final class MappedPager implements Pager {
         commitLock.lock();
         try {
             ensureOpen();
+            if (forceFailure != null) {
+                throw new IOException("store " + file + ": commit refused: an earlier force (fsync) failed ("
+                        + forceFailure.getMessage() + "), so data written since the last successful commit may not"
+                        + " be on disk; close and reopen the store", forceFailure);
+            }
             ByteBuffer directoryBlob;
             long directoryOffset;
             long[] roots;
@@ -718,7 +831,7 @@ public final class MappedPager implements Pager {
             synchronized (directoryLock) {
                 directoryBlob = directory.encode();
                 roots = rootKeys.clone();
-                committedNextKey = nextKey.get();
+                committedNextKey = keys.nextKey();
                 // The directory is read with file reads, never mapped: it may cross segments.
                 directoryOffset = appendOffset;
                 appendOffset += directoryBlob.remaining();
@@ -727,14 +840,22 @@ public final class MappedPager implements Pager {
             int directoryCrc = KeyDirectory.footerCrc(directoryBlob);
             long directoryEnd = directoryOffset + directoryLength;
             ensureFileLength(directoryEnd);
-            writeFully(channel, directoryBlob, directoryOffset);
+            writeFully(directoryBlob, directoryOffset, " (key directory)");
             force();
-            long newEpoch = committedEpoch + 1;
+            long newEpoch = committed.current().epoch() + 1;
             Superblock sb = new Superblock(segmentBytes, dataStartOffset, newEpoch, committedNextKey, directoryEnd,
                     directoryOffset, directoryLength, directoryCrc, roots);
-            writeFully(channel, sb.encode(), Superblock.slotOffset(newEpoch));
-            force();
-            committedEpoch = newEpoch;
+            int slot = (int) (newEpoch & 1);
+            ByteBuffer image = sb.encode();
+            try {
+                writeFully(image.duplicate(), Superblock.slotOffset(newEpoch), " (superblock of epoch " + newEpoch + ")");
+                force();
+            } catch (IOException | RuntimeException | Error e) {
+                restoreSlot(slot, e);
+                throw e;
+            }
+            slotImages[slot] = image.array();
+            committed.publish(newEpoch, committedNextKey, roots);
             diagnostics.increment(Counter.COMMITS);
             return newEpoch;
         } finally {
@@ -742,9 +863,32 @@ public final class MappedPager implements Pager {
         }
     }
 
+    /**
+     * After a failed superblock write or force: writes the slot's previous image back and forces,
+     * so that neither a reopen nor a crash shows the commit that failed. Best effort: failures
+     * are added to {@code failure} as suppressed. Caller holds {@link #commitLock}.
+     */
+    private void restoreSlot(int slot, Throwable failure) {
+        try {
+            writeFully(ByteBuffer.wrap(slotImages[slot]), (long) slot * PagerOptions.SUPERBLOCK_BYTES,
+                    " (restoring superblock slot " + slot + " after a failed commit)");
+            force();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Forces the file if syncOnCommit; remembers the first failure (see {@link #forceFailure}). */
     private void force() throws IOException {
         if (syncOnCommit) {
-            channel.force(true);
+            try {
+                force(file, channel);
+            } catch (IOException e) {
+                if (forceFailure == null) {
+                    forceFailure = e;
+                }
+                throw e;
+            }
             diagnostics.increment(Counter.FORCES);
         }
     }
@@ -752,13 +896,20 @@ public final class MappedPager implements Pager {
     @Override
     public long epoch() {
         ensureOpen();
-        return committedEpoch;
+        return committed.current().epoch();
+    }
+
+    /** {@inheritDoc} Reads one volatile reference ({@link RootPublisher}). */
+    @Override
+    public CommittedRoot committedRoot() {
+        ensureOpen();
+        return committed.current();
     }
 
     @Override
     public long fileSizeBytes() throws IOException {
         ensureOpen();
-        return channel.size();
+        return size(file, channel);
     }
 
     @Override
@@ -815,6 +966,6 @@ public final class MappedPager implements Pager {
 
     @Override
     public String toString() {
-        return "MappedPager[" + file + ", epoch " + committedEpoch + (closed ? ", closed]" : "]");
+        return "MappedPager[" + file + ", epoch " + committed.current().epoch() + (closed ? ", closed]" : "]");
     }
 }
