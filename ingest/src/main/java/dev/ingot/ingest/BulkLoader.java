@@ -60,6 +60,9 @@ public final class BulkLoader {
         default void tableFailed(String table, Throwable cause) {}
     }
 
+    /** Check constraints on a second thread while appending, when there is a second processor. */
+    private static final boolean CONCURRENT_CHECKS = Runtime.getRuntime().availableProcessors() > 1;
+
     private final ColumnStore store;
     private final NativeAllocator memory;
     private final LoadOptions options;
@@ -251,7 +254,7 @@ public final class BulkLoader {
             if (options.batchRowsOverride() > 0) {
                 hints = hints.withBatchRows(options.batchRowsOverride());
             }
-            inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows);
+            inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS);
             while (batch != null) {
                 try (InsertSource.ArrowBatch b = batch) {
                     inserter.insert(b);

@@ -14,6 +14,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -44,6 +48,8 @@ public final class TableInserter implements AutoCloseable {
     private final TableWriter writer;
     private final TableChecker checker;
     private final ConstraintMode mode;
+    /** Runs constraint checks concurrently with appends, or null to check inline. */
+    private final ExecutorService checkThread;
     private final List<InsertListener> listeners = new ArrayList<>();
     private final RowProvenance provenance = new RowProvenance();
     private final StageTimes times = new StageTimes();
@@ -55,12 +61,17 @@ public final class TableInserter implements AutoCloseable {
 
     private enum State { OPEN, COMMITTED, ABORTED }
 
-    private TableInserter(TableDef def, TableWriter writer, TableChecker checker, ConstraintMode mode) {
+    private TableInserter(TableDef def, TableWriter writer, TableChecker checker, ConstraintMode mode, boolean concurrentChecks) {
         this.def = def;
         this.expectedSchema = def.arrowSchema();
         this.writer = writer;
         this.checker = checker;
         this.mode = mode;
+        this.checkThread = checker != null && concurrentChecks ? Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ingot-check-" + def.name());
+            t.setDaemon(true);
+            return t;
+        }) : null;
     }
 
     /**
@@ -77,6 +88,19 @@ public final class TableInserter implements AutoCloseable {
      */
     public static TableInserter begin(ColumnStore store, ConstraintService constraints, TableDef def,
                                       ColumnStoreWriteHints hints, ConstraintMode mode, long expectedRows) {
+        return begin(store, constraints, def, hints, mode, expectedRows, false);
+    }
+
+    /**
+     * Like {@link #begin(ColumnStore, ConstraintService, TableDef, ColumnStoreWriteHints, ConstraintMode, long)};
+     * with {@code concurrentChecks} the constraint checks of each batch run on a thread of the
+     * inserter's own while the loading thread appends the same batch (both only read it), and
+     * {@link #insert} returns once both are done. A violation still rolls the whole table back.
+     * Listeners run only after the batch passed its checks.
+     */
+    public static TableInserter begin(ColumnStore store, ConstraintService constraints, TableDef def,
+                                      ColumnStoreWriteHints hints, ConstraintMode mode, long expectedRows,
+                                      boolean concurrentChecks) {
         Objects.requireNonNull(mode, "mode");
         TableWriter writer = store.createTable(def, hints);
         TableInserter inserter = null;
@@ -87,7 +111,7 @@ public final class TableInserter implements AutoCloseable {
                 // the checker names rows through the inserter's provenance, bound below
                 checker = constraints.beginTable(def, expectedRows, rowId -> holder[0].describe(rowId));
             }
-            inserter = new TableInserter(def, writer, checker, mode);
+            inserter = new TableInserter(def, writer, checker, mode, concurrentChecks);
             holder[0] = inserter.provenance;
             return inserter;
         } finally {
@@ -134,37 +158,52 @@ public final class TableInserter implements AutoCloseable {
         }
         long firstRowId = rowCount;
         provenance.add(firstRowId, batch.origin());
+        Future<Long> check = null;
         try {
             long t0 = System.nanoTime();
-            BatchStageEvent event = new BatchStageEvent();
-            event.begin();
+            long checkNanos = 0;
             if (checker != null) {
-                checker.checkBatch(root, 0, rows, firstRowId);
+                if (checkThread != null) {
+                    check = checkThread.submit(() -> check(root, rows, firstRowId));
+                } else {
+                    checkNanos = check(root, rows, firstRowId);
+                }
             }
             long t1 = System.nanoTime();
-            event = stageDone(event, LoadStage.CONSTRAINTS, rows);
+            BatchStageEvent event = new BatchStageEvent();
+            event.begin();
             writer.appendBatch(root, 0, rows);
             long t2 = System.nanoTime();
-            event = stageDone(event, LoadStage.APPEND, rows);
-            for (InsertListener l : listeners) {
-                l.afterBatch(def, root, firstRowId);
+            stageDone(event, LoadStage.APPEND, rows);
+            if (check != null) {
+                Future<Long> f = check;
+                check = null;
+                checkNanos = await(f);
             }
             long t3 = System.nanoTime();
             if (!listeners.isEmpty()) {
+                event = new BatchStageEvent();
+                event.begin();
+                for (InsertListener l : listeners) {
+                    l.afterBatch(def, root, firstRowId);
+                }
                 stageDone(event, LoadStage.LISTENERS, rows);
             }
-            times.add(LoadStage.CONSTRAINTS, t1 - t0);
+            long t4 = System.nanoTime();
+            times.add(LoadStage.CONSTRAINTS, checkNanos);
             times.add(LoadStage.APPEND, t2 - t1);
-            times.add(LoadStage.LISTENERS, t3 - t2);
-            batchMicros.recordValue(Math.max(0, (t3 - t0) / 1000));
+            times.add(LoadStage.LISTENERS, t4 - t3);
+            batchMicros.recordValue(Math.max(0, (t4 - t0) / 1000));
         } catch (ConstraintViolationException e) {
             abort();
             throw new TableLoadException(def.name(), e.getMessage(), e);
         } catch (ColumnValueException e) {
+            drain(check);
             abort();
             String where = provenance.describe(e.rowId());
             throw new TableLoadException(def.name(), where == null ? e.getMessage() : e.getMessage() + " (" + where + ")", e);
         } catch (IOException | RuntimeException | Error e) {
+            drain(check);
             abort();
             throw e;
         }
@@ -172,8 +211,62 @@ public final class TableInserter implements AutoCloseable {
         batchCount++;
     }
 
-    /** Commits {@code event} for {@code stage} if a recording wants it; returns a begun event for the next stage. */
-    private BatchStageEvent stageDone(BatchStageEvent event, LoadStage stage, int rows) {
+    /** Checks one batch's constraints; returns the nanoseconds it took. */
+    private long check(VectorSchemaRoot root, int rows, long firstRowId) {
+        long t = System.nanoTime();
+        BatchStageEvent event = new BatchStageEvent();
+        event.begin();
+        checker.checkBatch(root, 0, rows, firstRowId);
+        stageDone(event, LoadStage.CONSTRAINTS, rows);
+        return System.nanoTime() - t;
+    }
+
+    /** The result of a concurrent check, rethrowing what it threw. */
+    private static long await(Future<Long> check) throws IOException {
+        try {
+            return check.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new IOException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drain(check);
+            throw new java.io.InterruptedIOException("interrupted while checking constraints");
+        }
+    }
+
+    /**
+     * Waits (uninterruptibly) for a check still in flight to end, ignoring its outcome: a rollback
+     * frees the key sets that check reads.
+     */
+    private static void drain(Future<Long> check) {
+        if (check == null) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                check.get();
+                break;
+            } catch (ExecutionException e) {
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Commits {@code event} for {@code stage} if a recording wants it. */
+    private void stageDone(BatchStageEvent event, LoadStage stage, int rows) {
         event.end();
         if (event.shouldCommit()) {
             event.table = def.name();
@@ -182,9 +275,6 @@ public final class TableInserter implements AutoCloseable {
             event.rows = rows;
             event.commit();
         }
-        BatchStageEvent next = new BatchStageEvent();
-        next.begin();
-        return next;
     }
 
     private void checkSchema(Schema actual) {
@@ -246,6 +336,7 @@ public final class TableInserter implements AutoCloseable {
             throw e;
         }
         state = State.COMMITTED;
+        stopCheckThread();
         if (checker != null) {
             checker.finish();
         }
@@ -258,6 +349,7 @@ public final class TableInserter implements AutoCloseable {
             return;
         }
         state = State.ABORTED;
+        stopCheckThread();
         Throwable failure = null;
         try {
             writer.abort();
@@ -279,6 +371,12 @@ public final class TableInserter implements AutoCloseable {
             throw (RuntimeException) failure;
         } else if (failure != null) {
             throw (Error) failure;
+        }
+    }
+
+    private void stopCheckThread() {
+        if (checkThread != null) {
+            checkThread.shutdown();
         }
     }
 
