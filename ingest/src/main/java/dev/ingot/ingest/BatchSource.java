@@ -18,6 +18,14 @@ public interface BatchSource extends AutoCloseable {
      */
     InsertSource.ArrowBatch next() throws IOException, InterruptedException;
 
+    /**
+     * Nanoseconds this source's worker threads spent waiting because the consumer was behind
+     * (back-pressure), summed over workers; 0 for sources without workers.
+     */
+    default long producerWaitNanos() {
+        return 0;
+    }
+
     /** Stops any worker threads and frees buffers; batches already returned stay valid. */
     @Override
     void close();

@@ -265,6 +265,7 @@ public final class BulkLoader {
             inserter.commit();
             StageTimes stages = inserter.stageTimes();
             stages.add(LoadStage.SOURCE, sourceWait.nanos(LoadStage.SOURCE));
+            stages.add(LoadStage.BACKPRESSURE, source.producerWaitNanos());
             TableLoadReport report = new TableLoadReport(def.name(), inserter.rowCount(), inserter.batchCount(), batchRows,
                     hints.chunkRows(), System.nanoTime() - start, stages, inserter.batchLatency(),
                     inserter.pagerDiagnostics().snapshot(), options.mode());

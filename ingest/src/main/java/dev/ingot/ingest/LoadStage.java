@@ -11,7 +11,12 @@ public enum LoadStage {
     /** Insert listeners. */
     LISTENERS("listeners"),
     /** Sealing the last chunks, writing the catalog and committing the pager (forces). */
-    COMMIT("commit");
+    COMMIT("commit"),
+    /**
+     * Not a stage of the loading thread: the time the source's worker threads waited because the
+     * loading thread was behind (back-pressure between the pipeline stages), summed over workers.
+     */
+    BACKPRESSURE("backpressure");
 
     private final String label;
 

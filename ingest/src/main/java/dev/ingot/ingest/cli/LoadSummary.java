@@ -28,6 +28,7 @@ final class LoadSummary {
                 peakRssBytes < 0 ? "n/a" : PagerDiagnostics.humanBytes(peakRssBytes), PagerDiagnostics.humanBytes(storeBytes),
                 PagerDiagnostics.humanBytes(report.constraintPeakBytes()));
         out.println("pager: " + report.pager());
-        out.println("stage seconds are per table on its loading thread; source = waiting for the generator/parser workers");
+        out.println("stage seconds are per table on its loading thread; source = waiting for the generator/parser workers;"
+                + " constraint checks overlap appends; backpressure (in --report-json) = workers waiting for the loading thread");
     }
 }

@@ -133,7 +133,7 @@ final class LoadTpchCommand implements Callable<Integer> {
         private final ProgressBar bar;
 
         ProgressReporter(long total, boolean enabled) {
-            bar = enabled ? new ProgressBarBuilder().setTaskName("load").setInitialMax(total).setUnit(" Mrows", 1_000_000)
+            bar = enabled ? new ProgressBarBuilder().setTaskName("load").setInitialMax(total).setUnit(" krows", 1_000)
                     .showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
         }
@@ -142,7 +142,7 @@ final class LoadTpchCommand implements Callable<Integer> {
         public void rowsLoaded(String table, long rows) {
             if (bar != null) {
                 bar.stepBy(rows);
-                bar.setExtraMessage(table);
+                bar.setExtraMessage(" " + table);
             }
         }
 

@@ -67,6 +67,8 @@ final class OrderedParts<T> implements AutoCloseable {
     private final Producer<T> producer;
     private final Consumer<? super T> disposer;
     private final Semaphore permits;
+    /** Nanoseconds workers spent waiting for a free slot (the consumer was behind), summed over workers. */
+    private final java.util.concurrent.atomic.LongAdder blockedNanos = new java.util.concurrent.atomic.LongAdder();
     private final AtomicInteger nextPart = new AtomicInteger();
     private final AtomicInteger firstFailedPart = new AtomicInteger(Integer.MAX_VALUE);
     private final ConcurrentHashMap<Integer, LinkedBlockingQueue<Object>> queues = new ConcurrentHashMap<>();
@@ -110,6 +112,11 @@ final class OrderedParts<T> implements AutoCloseable {
         return partCount;
     }
 
+    /** Nanoseconds the workers have spent blocked because the consumer was behind (summed over workers). */
+    long blockedNanos() {
+        return blockedNanos.sum();
+    }
+
     private LinkedBlockingQueue<Object> queue(int part) {
         return queues.computeIfAbsent(part, p -> new LinkedBlockingQueue<>());
     }
@@ -120,11 +127,13 @@ final class OrderedParts<T> implements AutoCloseable {
 
     private void runWorker() {
         while (true) {
+            long waitStart = System.nanoTime();
             try {
                 permits.acquire();
             } catch (InterruptedException e) {
                 return;
             }
+            blockedNanos.add(System.nanoTime() - waitStart);
             int part = nextPart.getAndIncrement();
             if (part >= partCount || !wanted(part)) {
                 permits.release();

@@ -352,4 +352,9 @@ public final class TblFileSource implements BatchSource {
             }
         }
     }
+
+    @Override
+    public long producerWaitNanos() {
+        return parts.blockedNanos();
+    }
 }

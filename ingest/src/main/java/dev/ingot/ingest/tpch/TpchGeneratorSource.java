@@ -264,4 +264,9 @@ public final class TpchGeneratorSource implements BatchSource {
         b.setText(14, row, l.getShipMode());
         b.setText(15, row, l.getComment());
     }
+
+    @Override
+    public long producerWaitNanos() {
+        return parts.blockedNanos();
+    }
 }
