@@ -39,7 +39,7 @@ import java.util.Objects;
  *   chunk sizes: 64 KiB, doubling up to 4 MiB; a record larger than that gets a chunk of its own
  * </pre>
  */
-public final class BytesKeyHashSet implements AutoCloseable {
+public final class BytesKeyHashSet extends OffHeapSlotTable {
     /** Largest slot count (2^29 slots = 8 GiB of slots). */
     public static final int MAX_CAPACITY = 1 << 29;
     /** Smallest slot count. */
@@ -52,14 +52,7 @@ public final class BytesKeyHashSet implements AutoCloseable {
     private static final int SLOT_SHIFT = 4;
     private static final int RECORD_HEADER_BYTES = 4;
 
-    private final NativeAllocator allocator;
-    private final float loadFactor;
-    private MemoryBlock slots;
-    private int capacity;
-    private int mask;
-    private int resizeThreshold;
     private int size;
-    private int resizeCount;
 
     private MemoryBlock[] chunks = new MemoryBlock[8];
     private int chunkCount;
@@ -80,31 +73,12 @@ public final class BytesKeyHashSet implements AutoCloseable {
      * @throws OutOfMemoryError         if the allocator refuses the table
      */
     public BytesKeyHashSet(NativeAllocator allocator, long expectedSize, float loadFactor) {
-        Hashing.validateLoadFactor(loadFactor);
-        this.allocator = Objects.requireNonNull(allocator, "allocator");
-        this.loadFactor = loadFactor;
-        int initialCapacity = Hashing.capacityFor(expectedSize, loadFactor, MIN_CAPACITY, MAX_CAPACITY);
-        this.slots = allocator.allocate((long) initialCapacity << SLOT_SHIFT, "BytesKeyHashSet slots");
-        setCapacity(initialCapacity);
+        super("BytesKeyHashSet", allocator, expectedSize, loadFactor, SLOT_SHIFT, MIN_CAPACITY, MAX_CAPACITY);
     }
 
     /** Creates an empty set with {@link Hashing#DEFAULT_LOAD_FACTOR}. */
     public BytesKeyHashSet(NativeAllocator allocator, long expectedSize) {
         this(allocator, expectedSize, Hashing.DEFAULT_LOAD_FACTOR);
-    }
-
-    private void setCapacity(int newCapacity) {
-        capacity = newCapacity;
-        mask = newCapacity - 1;
-        resizeThreshold = Hashing.thresholdFor(newCapacity, loadFactor);
-    }
-
-    private MemoryBlock table() {
-        MemoryBlock s = slots;
-        if (s == null) {
-            throw new IllegalStateException("BytesKeyHashSet is closed");
-        }
-        return s;
     }
 
     /**
@@ -208,7 +182,7 @@ public final class BytesKeyHashSet implements AutoCloseable {
             if (chunkCount == Integer.MAX_VALUE - 1) {
                 throw new IllegalStateException("BytesKeyHashSet arena has too many chunks at size=" + size);
             }
-            chunk = allocator.allocate(chunkBytes, "BytesKeyHashSet arena");
+            chunk = allocator().allocate(chunkBytes, "BytesKeyHashSet arena");
             if (chunkCount == chunks.length) {
                 chunks = Arrays.copyOf(chunks, chunkCount * 2);
             }
@@ -235,43 +209,23 @@ public final class BytesKeyHashSet implements AutoCloseable {
         return i;
     }
 
-    private void grow() {
-        if (capacity >= MAX_CAPACITY) {
-            throw new IllegalStateException("max capacity reached at size=" + size);
-        }
-        int newCapacity = capacity << 1;
-        int newMask = newCapacity - 1;
-        MemoryBlock old = slots;
-        MemoryBlock fresh = allocator.allocate((long) newCapacity << SLOT_SHIFT, "BytesKeyHashSet slots");
-        for (int i = 0; i < capacity; i++) {
+    @Override
+    void rehash(MemoryBlock from, int fromCapacity, MemoryBlock to, int toMask) {
+        for (int i = 0; i < fromCapacity; i++) {
             long off = (long) i << SLOT_SHIFT;
-            long ref = old.getLong(off + 8);
+            long ref = from.getLong(off + 8);
             if (ref != 0) {
-                long hash = old.getLong(off);
-                long dst = (long) freeSlot(fresh, hash, newMask) << SLOT_SHIFT;
-                fresh.putLong(dst, hash);
-                fresh.putLong(dst + 8, ref);
+                long hash = from.getLong(off);
+                long dst = (long) freeSlot(to, hash, toMask) << SLOT_SHIFT;
+                to.putLong(dst, hash);
+                to.putLong(dst + 8, ref);
             }
         }
-        slots = fresh;
-        setCapacity(newCapacity);
-        resizeCount++;
-        old.close();
     }
 
-    /** Number of keys in the set. */
+    @Override
     public int size() {
         return size;
-    }
-
-    /** Number of slots (a power of two). */
-    public int capacity() {
-        return capacity;
-    }
-
-    /** How many times the slot table has doubled since creation. */
-    public int resizeCount() {
-        return resizeCount;
     }
 
     /** Arena bytes holding records (4-byte length + key bytes per key). */
@@ -280,12 +234,13 @@ public final class BytesKeyHashSet implements AutoCloseable {
     }
 
     /** Off-heap bytes held: slot table plus arena chunks (0 after close). */
+    @Override
     public long allocatedBytes() {
-        MemoryBlock s = slots;
-        return s == null ? 0 : s.capacity() + arenaBytesAllocated;
+        return isClosed() ? 0 : super.allocatedBytes() + arenaBytesAllocated;
     }
 
     /** Whether {@link #close()} has been called. */
+    @Override
     public boolean isClosed() {
         return closed;
     }
@@ -297,12 +252,8 @@ public final class BytesKeyHashSet implements AutoCloseable {
             return;
         }
         closed = true;
-        MemoryBlock s = slots;
-        slots = null;
         try {
-            if (s != null) {
-                s.close();
-            }
+            super.close();
         } finally {
             for (int c = 0; c < chunkCount; c++) {
                 chunks[c].close();

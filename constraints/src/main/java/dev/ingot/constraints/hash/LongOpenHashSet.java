@@ -36,7 +36,7 @@ import java.util.function.LongConsumer;
  *   capacity = 2^k, 16 &lt;= capacity &lt;= 2^30; index = fmix64(key) &amp; (capacity - 1)
  * </pre>
  */
-public final class LongOpenHashSet implements AutoCloseable {
+public final class LongOpenHashSet extends OffHeapSlotTable {
     /** Largest slot count (2^30 slots = 8 GiB). */
     public static final int MAX_CAPACITY = 1 << 30;
     /** Smallest slot count. */
@@ -46,15 +46,8 @@ public final class LongOpenHashSet implements AutoCloseable {
 
     private static final int SLOT_SHIFT = 3;
 
-    private final NativeAllocator allocator;
-    private final float loadFactor;
-    private MemoryBlock slots;
-    private int capacity;
-    private int mask;
-    private int resizeThreshold;
     private int slotKeyCount;
     private boolean containsEmptyKey;
-    private int resizeCount;
 
     /**
      * Creates an empty set sized so that {@code expectedSize} keys fit without growing.
@@ -67,12 +60,7 @@ public final class LongOpenHashSet implements AutoCloseable {
      * @throws OutOfMemoryError         if the allocator refuses the table
      */
     public LongOpenHashSet(NativeAllocator allocator, long expectedSize, float loadFactor) {
-        Hashing.validateLoadFactor(loadFactor);
-        this.allocator = Objects.requireNonNull(allocator, "allocator");
-        this.loadFactor = loadFactor;
-        int initialCapacity = Hashing.capacityFor(expectedSize, loadFactor, MIN_CAPACITY, MAX_CAPACITY);
-        this.slots = allocator.allocate((long) initialCapacity << SLOT_SHIFT, "LongOpenHashSet slots");
-        setCapacity(initialCapacity);
+        super("LongOpenHashSet", allocator, expectedSize, loadFactor, SLOT_SHIFT, MIN_CAPACITY, MAX_CAPACITY);
     }
 
     /** Creates an empty set with {@link Hashing#DEFAULT_LOAD_FACTOR}. */
@@ -80,22 +68,8 @@ public final class LongOpenHashSet implements AutoCloseable {
         this(allocator, expectedSize, Hashing.DEFAULT_LOAD_FACTOR);
     }
 
-    private void setCapacity(int newCapacity) {
-        capacity = newCapacity;
-        mask = newCapacity - 1;
-        resizeThreshold = Hashing.thresholdFor(newCapacity, loadFactor);
-    }
-
     private static int index(long key, int mask) {
         return (int) Hashing.fmix64(key) & mask;
-    }
-
-    private MemoryBlock table() {
-        MemoryBlock s = slots;
-        if (s == null) {
-            throw new IllegalStateException("LongOpenHashSet is closed");
-        }
-        return s;
     }
 
     /**
@@ -215,73 +189,22 @@ public final class LongOpenHashSet implements AutoCloseable {
         }
     }
 
-    private void grow() {
-        if (capacity >= MAX_CAPACITY) {
-            throw new IllegalStateException("max capacity reached at size=" + size());
-        }
-        int newCapacity = capacity << 1;
-        int newMask = newCapacity - 1;
-        MemoryBlock old = slots;
-        MemoryBlock fresh = allocator.allocate((long) newCapacity << SLOT_SHIFT, "LongOpenHashSet slots");
-        for (int i = 0; i < capacity; i++) {
-            long v = old.getLong((long) i << SLOT_SHIFT);
+    @Override
+    void rehash(MemoryBlock from, int fromCapacity, MemoryBlock to, int toMask) {
+        for (int i = 0; i < fromCapacity; i++) {
+            long v = from.getLong((long) i << SLOT_SHIFT);
             if (v != EMPTY) {
-                int j = index(v, newMask);
-                while (fresh.getLong((long) j << SLOT_SHIFT) != EMPTY) {
-                    j = (j + 1) & newMask;
+                int j = index(v, toMask);
+                while (to.getLong((long) j << SLOT_SHIFT) != EMPTY) {
+                    j = (j + 1) & toMask;
                 }
-                fresh.putLong((long) j << SLOT_SHIFT, v);
+                to.putLong((long) j << SLOT_SHIFT, v);
             }
         }
-        slots = fresh;
-        setCapacity(newCapacity);
-        resizeCount++;
-        old.close();
     }
 
-    /** Number of keys in the set. */
+    @Override
     public int size() {
         return slotKeyCount + (containsEmptyKey ? 1 : 0);
-    }
-
-    /** Number of slots in the table (a power of two). */
-    public int capacity() {
-        return capacity;
-    }
-
-    /** The load factor the set was created with. */
-    public float loadFactor() {
-        return loadFactor;
-    }
-
-    /** How many times the table has doubled since creation. */
-    public int resizeCount() {
-        return resizeCount;
-    }
-
-    /** Off-heap bytes held by the set (0 after close). */
-    public long allocatedBytes() {
-        MemoryBlock s = slots;
-        return s == null ? 0 : s.capacity();
-    }
-
-    /** Whether {@link #close()} has been called. */
-    public boolean isClosed() {
-        return slots == null;
-    }
-
-    /** Frees the slot table; idempotent. */
-    @Override
-    public void close() {
-        MemoryBlock s = slots;
-        if (s != null) {
-            slots = null;
-            s.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "LongOpenHashSet[size=" + size() + ", capacity=" + capacity + (slots == null ? ", closed]" : "]");
     }
 }

@@ -29,7 +29,7 @@ import java.util.Objects;
  *   capacity = 2^k, 16 &lt;= capacity &lt;= 2^29; index = hashPair(high, low) &amp; (capacity - 1)
  * </pre>
  */
-public final class LongPairOpenHashSet implements AutoCloseable {
+public final class LongPairOpenHashSet extends OffHeapSlotTable {
     /** Largest slot count (2^29 slots = 8 GiB). */
     public static final int MAX_CAPACITY = 1 << 29;
     /** Smallest slot count. */
@@ -37,15 +37,8 @@ public final class LongPairOpenHashSet implements AutoCloseable {
 
     private static final int SLOT_SHIFT = 4;
 
-    private final NativeAllocator allocator;
-    private final float loadFactor;
-    private MemoryBlock slots;
-    private int capacity;
-    private int mask;
-    private int resizeThreshold;
     private int slotKeyCount;
     private boolean containsEmptyKey;
-    private int resizeCount;
 
     /**
      * Creates an empty set sized so that {@code expectedSize} keys fit without growing.
@@ -58,12 +51,7 @@ public final class LongPairOpenHashSet implements AutoCloseable {
      * @throws OutOfMemoryError         if the allocator refuses the table
      */
     public LongPairOpenHashSet(NativeAllocator allocator, long expectedSize, float loadFactor) {
-        Hashing.validateLoadFactor(loadFactor);
-        this.allocator = Objects.requireNonNull(allocator, "allocator");
-        this.loadFactor = loadFactor;
-        int initialCapacity = Hashing.capacityFor(expectedSize, loadFactor, MIN_CAPACITY, MAX_CAPACITY);
-        this.slots = allocator.allocate((long) initialCapacity << SLOT_SHIFT, "LongPairOpenHashSet slots");
-        setCapacity(initialCapacity);
+        super("LongPairOpenHashSet", allocator, expectedSize, loadFactor, SLOT_SHIFT, MIN_CAPACITY, MAX_CAPACITY);
     }
 
     /** Creates an empty set with {@link Hashing#DEFAULT_LOAD_FACTOR}. */
@@ -71,22 +59,8 @@ public final class LongPairOpenHashSet implements AutoCloseable {
         this(allocator, expectedSize, Hashing.DEFAULT_LOAD_FACTOR);
     }
 
-    private void setCapacity(int newCapacity) {
-        capacity = newCapacity;
-        mask = newCapacity - 1;
-        resizeThreshold = Hashing.thresholdFor(newCapacity, loadFactor);
-    }
-
     private static int index(long high, long low, int mask) {
         return (int) Hashing.hashPair(high, low) & mask;
-    }
-
-    private MemoryBlock table() {
-        MemoryBlock s = slots;
-        if (s == null) {
-            throw new IllegalStateException("LongPairOpenHashSet is closed");
-        }
-        return s;
     }
 
     /**
@@ -205,68 +179,22 @@ public final class LongPairOpenHashSet implements AutoCloseable {
         return -1;
     }
 
-    private void grow() {
-        if (capacity >= MAX_CAPACITY) {
-            throw new IllegalStateException("max capacity reached at size=" + size());
-        }
-        int newCapacity = capacity << 1;
-        int newMask = newCapacity - 1;
-        MemoryBlock old = slots;
-        MemoryBlock fresh = allocator.allocate((long) newCapacity << SLOT_SHIFT, "LongPairOpenHashSet slots");
-        for (int i = 0; i < capacity; i++) {
+    @Override
+    void rehash(MemoryBlock from, int fromCapacity, MemoryBlock to, int toMask) {
+        for (int i = 0; i < fromCapacity; i++) {
             long off = (long) i << SLOT_SHIFT;
-            long h = old.getLong(off);
-            long l = old.getLong(off + 8);
+            long h = from.getLong(off);
+            long l = from.getLong(off + 8);
             if ((h | l) != 0) {
-                long dst = (long) freeSlot(fresh, h, l, newMask) << SLOT_SHIFT;
-                fresh.putLong(dst, h);
-                fresh.putLong(dst + 8, l);
+                long dst = (long) freeSlot(to, h, l, toMask) << SLOT_SHIFT;
+                to.putLong(dst, h);
+                to.putLong(dst + 8, l);
             }
         }
-        slots = fresh;
-        setCapacity(newCapacity);
-        resizeCount++;
-        old.close();
     }
 
-    /** Number of keys in the set. */
+    @Override
     public int size() {
         return slotKeyCount + (containsEmptyKey ? 1 : 0);
-    }
-
-    /** Number of slots (a power of two). */
-    public int capacity() {
-        return capacity;
-    }
-
-    /** How many times the table has doubled since creation. */
-    public int resizeCount() {
-        return resizeCount;
-    }
-
-    /** Off-heap bytes held (0 after close). */
-    public long allocatedBytes() {
-        MemoryBlock s = slots;
-        return s == null ? 0 : s.capacity();
-    }
-
-    /** Whether {@link #close()} has been called. */
-    public boolean isClosed() {
-        return slots == null;
-    }
-
-    /** Frees the slot table; idempotent. */
-    @Override
-    public void close() {
-        MemoryBlock s = slots;
-        if (s != null) {
-            slots = null;
-            s.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "LongPairOpenHashSet[size=" + size() + ", capacity=" + capacity + (slots == null ? ", closed]" : "]");
     }
 }
