@@ -3,7 +3,6 @@ package dev.ingot.constraints.hash;
 import dev.ingot.pager.memory.MemoryBlock;
 import dev.ingot.pager.memory.NativeAllocator;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * An off-heap set of byte-string keys (text keys, or composite keys serialised to bytes): open
