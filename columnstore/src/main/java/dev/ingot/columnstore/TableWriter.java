@@ -56,6 +56,21 @@ public interface TableWriter extends AutoCloseable {
     long rowCount();
 
     /**
+     * Ends appending and returns a reader over every row appended so far, before the table is
+     * committed: the last partial row group is sealed and put, so the reader sees exactly the
+     * row groups {@link #commit()} will publish. Used for a deferred (bulk) constraint validation
+     * pass that streams the stored key columns back. Afterwards {@code appendBatch} is refused;
+     * {@code commit} and {@code abort} work as usual.
+     *
+     * <p>Ownership: the caller closes the reader, before committing or aborting the writer.
+     *
+     * @throws IllegalStateException if the columns have different row counts, the writer is not
+     *                               open, or it was sealed already
+     * @throws IOException           if putting the last chunks fails (the writer is then failed)
+     */
+    TableReader sealForValidation() throws IOException;
+
+    /**
      * Seals the last partial row group, puts the remaining chunks, adds the table to the catalog,
      * writes the catalog and commits the pager. If it throws, the catalog in memory and on disk
      * is unchanged and the writer can still be aborted.

@@ -83,6 +83,43 @@ class LifecycleTest {
     }
 
     @Test
+    void sealForValidationReadsThePendingRowsThenCommitsOrAborts() throws Exception {
+        Model m = Model.random(new Random(8), 2500, 0.1, 0);
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+            Set<Long> before = live(store.pager());
+            ColumnStoreWriteHints hints = ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000);
+            try (TableWriter w = store.createTable(TestData.ALL_TYPES, hints)) {
+                w.appendBatch(root, 0, 2500);
+                try (TableReader pending = w.sealForValidation()) {
+                    assertEquals(3, pending.rowGroupCount(), "two full row groups and the sealed partial one");
+                    assertEquals(2500, pending.info().rowCount());
+                    TestData.assertTable(pending, m);
+                }
+                assertTrue(store.table("all_types").isEmpty(), "not visible before commit");
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.appendBatch(root, 0, 1));
+                assertEquals("table all_types was sealed for validation; no more rows can be appended", e.getMessage());
+                assertThrows(IllegalStateException.class, w::sealForValidation);
+                w.commit();
+            }
+            try (TableReader reader = store.openTable("all_types")) {
+                assertEquals(3, reader.rowGroupCount());
+                TestData.assertTable(reader, m);
+            }
+            Set<Long> afterCommit = live(store.pager());
+            try (TableWriter w = store.createTable(renamed("sealed_then_aborted"), hints)) {
+                w.appendBatch(root, 0, 1500);
+                try (TableReader pending = w.sealForValidation()) {
+                    assertEquals(2, pending.rowGroupCount());
+                }
+                w.abort();
+            }
+            assertEquals(afterCommit, live(store.pager()), "abort after sealing frees every chunk");
+            assertFalse(afterCommit.equals(before));
+        }
+    }
+
+    @Test
     void duplicateTableNamesAreRejected() throws Exception {
         try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
             ColumnStoreWriteHints h = ColumnStoreWriteHints.estimate(TestData.ALL_TYPES);

@@ -172,7 +172,12 @@ public final class BulkLoader {
                         parents.add(f);
                     }
                 }
-                CompletableFuture<Void> ready = CompletableFuture.allOf(parents.toArray(new CompletableFuture[0]));
+                CompletableFuture<Void> parentsDone = CompletableFuture.allOf(parents.toArray(new CompletableFuture<?>[0]));
+                // immediate: start once the referenced tables committed; deferred: start at once and
+                // wait for them only before the validation pass (tasks start in FK order, so the
+                // tables waited for are running or done: no deadlock with a bounded pool)
+                boolean deferred = options.mode() == ConstraintMode.DEFERRED;
+                CompletableFuture<Void> ready = deferred ? CompletableFuture.completedFuture(null) : parentsDone;
                 CompletableFuture<Void> f = ready.handleAsync((ok, parentFailure) -> {
                     if (parentFailure != null) {
                         skipped.add(t.name());
@@ -180,8 +185,11 @@ public final class BulkLoader {
                         throw new CompletionException(new SkippedTable(t.name()));
                     }
                     try {
-                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), cs, progress));
+                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), cs, progress, parentsDone));
                         return null;
+                    } catch (SkippedTable e) {
+                        skipped.add(t.name());
+                        throw new CompletionException(e);
                     } catch (Throwable e) {
                         synchronized (firstFailure) {
                             if (firstFailure[0] == null) {
@@ -238,7 +246,8 @@ public final class BulkLoader {
     }
 
     private TableLoadReport loadTable(TableDef def, SourceFactory sources, long expectedRows, ConstraintService cs,
-                                      Progress progress) throws IOException, InterruptedException {
+                                      Progress progress, CompletableFuture<Void> parentsDone)
+            throws IOException, InterruptedException {
         progress.tableStarted(def.name());
         long start = System.nanoTime();
         ColumnStoreWriteHints estimate = ColumnStoreWriteHints.estimate(def);
@@ -262,6 +271,9 @@ public final class BulkLoader {
                 }
                 batch = nextBatch(source, def, inserter.batchCount(), sourceWait);
             }
+            long waitStart = System.nanoTime();
+            awaitParents(parentsDone, def);
+            inserter.stageTimes().add(LoadStage.PARENTS, System.nanoTime() - waitStart);
             inserter.commit();
             StageTimes stages = inserter.stageTimes();
             stages.add(LoadStage.SOURCE, sourceWait.nanos(LoadStage.SOURCE));
@@ -283,6 +295,15 @@ public final class BulkLoader {
                 }
                 inserter.close();
             }
+        }
+    }
+
+    /** Waits for the referenced tables; a failed one makes this table skipped. */
+    private static void awaitParents(CompletableFuture<Void> parentsDone, TableDef def) throws InterruptedException {
+        try {
+            parentsDone.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new SkippedTable(def.name());
         }
     }
 

@@ -10,6 +10,11 @@ public enum LoadStage {
     APPEND("append"),
     /** Insert listeners. */
     LISTENERS("listeners"),
+    /**
+     * Waiting for the referenced tables to commit before validating and committing (only
+     * {@link ConstraintMode#DEFERRED} loads wait here; immediate loads start after them).
+     */
+    PARENTS("parents"),
     /** Sealing the last chunks, writing the catalog and committing the pager (forces). */
     COMMIT("commit"),
     /**

@@ -3,7 +3,9 @@ package dev.ingot.ingest;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.ColumnValueException;
+import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.ConstraintViolationException;
@@ -12,8 +14,10 @@ import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +50,10 @@ public final class TableInserter implements AutoCloseable {
     private final TableDef def;
     private final Schema expectedSchema;
     private final TableWriter writer;
-    private final TableChecker checker;
+    /** Immediate mode: the checker of every batch; deferred mode: set during the validation pass. */
+    private TableChecker checker;
+    /** Deferred mode: the service that owns the key sets, used at commit; otherwise null. */
+    private final ConstraintService deferredConstraints;
     private final ConstraintMode mode;
     /** Runs constraint checks concurrently with appends, or null to check inline. */
     private final ExecutorService checkThread;
@@ -61,7 +68,9 @@ public final class TableInserter implements AutoCloseable {
 
     private enum State { OPEN, COMMITTED, ABORTED }
 
-    private TableInserter(TableDef def, TableWriter writer, TableChecker checker, ConstraintMode mode, boolean concurrentChecks) {
+    private TableInserter(TableDef def, TableWriter writer, TableChecker checker, ConstraintService deferredConstraints,
+                          ConstraintMode mode, boolean concurrentChecks) {
+        this.deferredConstraints = deferredConstraints;
         this.def = def;
         this.expectedSchema = def.arrowSchema();
         this.writer = writer;
@@ -111,7 +120,8 @@ public final class TableInserter implements AutoCloseable {
                 // the checker names rows through the inserter's provenance, bound below
                 checker = constraints.beginTable(def, expectedRows, rowId -> holder[0].describe(rowId));
             }
-            inserter = new TableInserter(def, writer, checker, mode, concurrentChecks);
+            ConstraintService deferred = mode == ConstraintMode.DEFERRED && !def.constraints().isEmpty() ? constraints : null;
+            inserter = new TableInserter(def, writer, checker, deferred, mode, concurrentChecks);
             holder[0] = inserter.provenance;
             return inserter;
         } finally {
@@ -209,6 +219,37 @@ public final class TableInserter implements AutoCloseable {
         }
         rowCount += rows;
         batchCount++;
+    }
+
+    /**
+     * Deferred mode: streams the table's key columns back from the store once, through key sets
+     * sized for the exact row count and the referenced tables' published sets.
+     */
+    private void validateDeferred() throws IOException {
+        long t0 = System.nanoTime();
+        Set<String> keyColumns = new LinkedHashSet<>();
+        for (ConstraintSpec c : def.constraints()) {
+            keyColumns.addAll(c.columns());
+        }
+        List<String> columns = List.copyOf(keyColumns);
+        try (TableReader pending = writer.sealForValidation()) {
+            checker = deferredConstraints.beginTable(def, rowCount, provenance);
+            long rowId = 0;
+            for (int rg = 0; rg < pending.rowGroupCount(); rg++) {
+                try (VectorSchemaRoot keys = pending.readRowGroup(rg, columns)) {
+                    checker.checkBatch(keys, 0, keys.getRowCount(), rowId);
+                    rowId += keys.getRowCount();
+                }
+            }
+        } catch (ConstraintViolationException e) {
+            abort();
+            throw new TableLoadException(def.name(), e.getMessage(), e);
+        } catch (IOException | RuntimeException | Error e) {
+            abort();
+            throw e;
+        } finally {
+            times.add(LoadStage.CONSTRAINTS, System.nanoTime() - t0);
+        }
     }
 
     /** Checks one batch's constraints; returns the nanoseconds it took. */
@@ -328,6 +369,9 @@ public final class TableInserter implements AutoCloseable {
      */
     public void commit() throws IOException {
         ensureOpen();
+        if (deferredConstraints != null) {
+            validateDeferred();
+        }
         long t0 = System.nanoTime();
         try {
             writer.commit();
@@ -356,9 +400,13 @@ public final class TableInserter implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
-        if (checker != null) {
+        if (checker != null || deferredConstraints != null) {
             try {
-                checker.abort();
+                if (checker != null) {
+                    checker.abort();
+                } else {
+                    deferredConstraints.cancelTable(def.name()); // never validated: release its planned holds
+                }
             } catch (RuntimeException | Error e) {
                 if (failure == null) {
                     failure = e;

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Whole loads through {@link BulkLoader}: SF0.01 from the generator checked against sums computed
@@ -85,10 +87,11 @@ class EndToEndTest {
         }
     }
 
-    @Test
-    void generatorLoadMatchesIndependentSums() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = ConstraintMode.class, names = {"IMMEDIATE", "DEFERRED"})
+    void generatorLoadMatchesIndependentSums(ConstraintMode mode) throws IOException {
         Path store = tmp.resolve("gen");
-        LoadReport report = load(store, null, TpchSchema.tables(), LoadOptions.defaults());
+        LoadReport report = load(store, null, TpchSchema.tables(), LoadOptions.defaults().withMode(mode));
         assertNull(report.failure(), () -> "load failed: " + report.failure());
         assertEquals(8, report.tables().size());
 
@@ -175,15 +178,17 @@ class EndToEndTest {
         return java.util.Arrays.stream(names).map(TpchSchema::table).toList();
     }
 
-    @Test
-    void duplicatePrimaryKeyFailsTheTableAndKeepsEarlierTables() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = ConstraintMode.class, names = {"IMMEDIATE", "DEFERRED"})
+    void duplicatePrimaryKeyFailsTheTableAndKeepsEarlierTables(ConstraintMode mode) throws IOException {
         Path tbl = tblFiles();
         Path nation = tbl.resolve("nation.tbl");
         List<String> lines = Files.readAllLines(nation);
         lines.set(7, "3|DUPLICATE|1|a nation that repeats key 3|");
         Files.write(nation, lines);
         Path store = tmp.resolve("store");
-        LoadReport report = load(store, tbl, tables("region", "nation", "supplier"), LoadOptions.defaults().withParallelism(1, 1));
+        LoadReport report = load(store, tbl, tables("region", "nation", "supplier"),
+                LoadOptions.defaults().withParallelism(1, 1).withMode(mode));
         TableLoadException e = assertInstanceOf(TableLoadException.class, report.failure());
         assertInstanceOf(ConstraintViolationException.class, e.getCause());
         assertEquals("duplicate key value violates PRIMARY KEY constraint \"nation_pk\" on table nation: key (n_nationkey)=(3)"
@@ -197,8 +202,9 @@ class EndToEndTest {
         assertTrue(verify(store).ok());
     }
 
-    @Test
-    void orphanForeignKeyFailsTheTableAndKeepsEarlierTables() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = ConstraintMode.class, names = {"IMMEDIATE", "DEFERRED"})
+    void orphanForeignKeyFailsTheTableAndKeepsEarlierTables(ConstraintMode mode) throws IOException {
         Path tbl = tblFiles();
         Path orders = tbl.resolve("orders.tbl");
         List<String> lines = Files.readAllLines(orders);
@@ -207,7 +213,7 @@ class EndToEndTest {
         lines.set(99, String.join("|", f) + "|");
         Files.write(orders, lines);
         Path store = tmp.resolve("store");
-        LoadReport report = load(store, tbl, tables("region", "nation", "customer", "orders"), LoadOptions.defaults());
+        LoadReport report = load(store, tbl, tables("region", "nation", "customer", "orders"), LoadOptions.defaults().withMode(mode));
         TableLoadException e = assertInstanceOf(TableLoadException.class, report.failure());
         assertEquals("insert into table orders violates FOREIGN KEY constraint \"orders_customer_fk\": key (o_custkey)=(999999)"
                 + " is not present in table customer; row 99 (" + orders + " line 100)", e.getMessage());

@@ -139,7 +139,7 @@ final class ColumnWriterImpl implements ColumnWriter {
 
     @Override
     public void appendBatch(FieldVector vector, int offset, int length) throws IOException {
-        table.ensureAppendable();
+        table.ensureAcceptsRows();
         checkVector(vector);
         checkRange(vector, offset, length);
         validate(vector, offset, length, rowCount);

@@ -6,6 +6,7 @@ import dev.ingot.columnstore.ColumnWriter;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
+import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
 import dev.ingot.pager.PagerDiagnostics;
 import dev.ingot.pager.PagerWriter;
@@ -38,6 +39,8 @@ final class TableWriterImpl implements TableWriter {
     private final ColumnWriterImpl[] columns;
     private State state = State.OPEN;
     private Throwable failure;
+    /** Set by {@link #sealForValidation()}: every appended row is in put row groups; no more appends. */
+    private boolean sealed;
 
     TableWriterImpl(ColumnStoreImpl store, TableDef def, ColumnStoreWriteHints hints, PagerWriter pagerWriter,
                     NativeAllocator parentAllocator, long maxBlobBytes) {
@@ -94,6 +97,14 @@ final class TableWriterImpl implements TableWriter {
         return state == State.COMMITTED;
     }
 
+    /** Like {@link #ensureAppendable()}, and refuses rows after {@link #sealForValidation()}. */
+    void ensureAcceptsRows() {
+        ensureAppendable();
+        if (sealed) {
+            throw new IllegalStateException("table " + def.name() + " was sealed for validation; no more rows can be appended");
+        }
+    }
+
     void ensureAppendable() {
         switch (state) {
             case OPEN: return;
@@ -105,7 +116,7 @@ final class TableWriterImpl implements TableWriter {
 
     @Override
     public void appendBatch(VectorSchemaRoot root, int offset, int length) throws IOException {
-        ensureAppendable();
+        ensureAcceptsRows();
         List<FieldVector> vectors = root.getFieldVectors();
         if (vectors.size() != columns.length) {
             throw new IllegalArgumentException("batch has " + vectors.size() + " columns, table " + def.name() + " has " + columns.length);
@@ -193,8 +204,30 @@ final class TableWriterImpl implements TableWriter {
     }
 
     @Override
+    public TableReader sealForValidation() throws IOException {
+        ensureAppendable();
+        if (sealed) {
+            throw new IllegalStateException("table " + def.name() + " was sealed for validation already");
+        }
+        putLastRowGroup();
+        sealed = true;
+        return new TableReaderImpl(store, pendingInfo());
+    }
+
+    @Override
     public void commit() throws IOException {
         ensureAppendable();
+        if (!sealed) {
+            putLastRowGroup();
+        }
+        TableInfo info = pendingInfo();
+        store.commitTable(this, info); // throws with the catalog unchanged; the writer stays OPEN (abortable)
+        state = State.COMMITTED;
+        releaseStaging(null);
+    }
+
+    /** Checks the columns are aligned and puts the partial last row group, if any. */
+    private void putLastRowGroup() throws IOException {
         long rows = columns[0].rowCount();
         for (ColumnWriterImpl c : columns) {
             if (c.rowCount() != rows) {
@@ -210,6 +243,11 @@ final class TableWriterImpl implements TableWriter {
             fail(e);
             throw e;
         }
+    }
+
+    /** The table as {@link #commit()} publishes it: every put row group. */
+    private TableInfo pendingInfo() {
+        long rows = columns[0].rowCount();
         int groups = columns[0].chunkCount();
         int chunkRows = hints.chunkRows();
         List<RowGroupInfo> rowGroups = new ArrayList<>(groups);
@@ -222,10 +260,7 @@ final class TableWriterImpl implements TableWriter {
             }
             rowGroups.add(new RowGroupInfo(first, groupRows, keys));
         }
-        TableInfo info = new TableInfo(def, rows, chunkRows, rowGroups);
-        store.commitTable(this, info); // throws with the catalog unchanged; the writer stays OPEN (abortable)
-        state = State.COMMITTED;
-        releaseStaging(null);
+        return new TableInfo(def, rows, chunkRows, rowGroups);
     }
 
     @Override

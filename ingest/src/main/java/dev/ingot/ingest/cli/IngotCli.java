@@ -23,7 +23,7 @@ public final class IngotCli {
 
     /** Runs the CLI and returns the exit code (for tests). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new IngotCli());
+        CommandLine cl = new CommandLine(new IngotCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("ingot: error: " + oneLine(ex));
