@@ -154,9 +154,11 @@ public final class BulkLoader {
             if (options.mode() != ConstraintMode.UNCHECKED) {
                 constraints = new ConstraintService(loadMemory);
                 constraints.planLoad(ordered);
+                java.util.Set<String> registered = new java.util.HashSet<>();
                 for (TableDef t : ordered) {
                     for (String parent : t.referencedTables()) {
-                        if (!loading.containsKey(parent)) {
+                        // a stored parent referenced by several loading tables is registered once
+                        if (!loading.containsKey(parent) && registered.add(parent)) {
                             constraints.registerExistingTable(store.table(parent).orElseThrow().def(), new StoredKeyScanner(store, parent));
                         }
                     }

@@ -3,6 +3,7 @@ package dev.ingot.columnstore.internal;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreOptions;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
@@ -122,7 +123,38 @@ public final class ColumnStoreImpl implements ColumnStore {
                 throw new StoreCorruptedException(pager.file(), -1, where + ": table " + t.name() + " appears twice");
             }
         }
+        for (TableInfo t : tables.values()) {
+            checkChunksExist(t, where);
+            checkForeignKeys(t, tables, where);
+        }
         return new Catalog(key, decoded.generation(), Collections.unmodifiableMap(tables));
+    }
+
+    /** Every chunk key the catalog names must have a blob (a catalog that passed its checksum can still be wrong). */
+    private void checkChunksExist(TableInfo t, String where) throws StoreCorruptedException {
+        for (int g = 0; g < t.rowGroups().size(); g++) {
+            RowGroupInfo group = t.rowGroups().get(g);
+            for (int c = 0; c < t.def().columns().size(); c++) {
+                long chunkKey = group.chunkKey(c);
+                if (!pager.contains(chunkKey)) {
+                    throw new StoreCorruptedException(pager.file(), -1, where + ": table " + t.name() + " column "
+                            + t.def().columns().get(c).name() + " row group " + g + " names chunk key " + chunkKey + ", which has no blob");
+                }
+            }
+        }
+    }
+
+    /** Every FOREIGN KEY must reference a stored table's PRIMARY KEY or UNIQUE columns. */
+    private void checkForeignKeys(TableInfo t, Map<String, TableInfo> tables, String where) throws StoreCorruptedException {
+        for (ConstraintSpec fk : t.def().foreignKeys()) {
+            TableInfo parent = tables.get(fk.referencedTable());
+            boolean ok = parent != null && parent.def().keyConstraints().stream()
+                    .anyMatch(k -> Set.copyOf(k.columns()).equals(Set.copyOf(fk.referencedColumns())));
+            if (!ok) {
+                throw new StoreCorruptedException(pager.file(), -1, where + ": table " + t.name() + " constraint " + fk.name()
+                        + " references " + fk.referencedTable() + " " + fk.referencedColumns() + ", which is not a stored key");
+            }
+        }
     }
 
     /** Frees every live key that neither the catalog nor a root slot references; commits the frees. */

@@ -90,8 +90,8 @@ final class TableReaderImpl implements TableReader {
         ByteBuffer blob;
         try {
             blob = verified ? pager.getVerified(key) : pager.get(key);
-        } catch (NoSuchElementException e) {
-            throw new StoreCorruptedException(pager.file(), -1, where + ": the chunk's pager key has no blob");
+        } catch (NoSuchElementException | IllegalArgumentException e) {
+            throw new StoreCorruptedException(pager.file(), -1, where + ": the chunk's pager key has no blob (" + e.getMessage() + ")");
         } catch (StoreCorruptedException e) {
             StoreCorruptedException wrapped = new StoreCorruptedException(e.file(), e.fileOffset(), where + ": " + e.getMessage());
             wrapped.initCause(e);

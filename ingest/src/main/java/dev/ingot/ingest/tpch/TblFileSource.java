@@ -100,7 +100,7 @@ public final class TblFileSource implements BatchSource {
         this.batchRows = batchRows;
         this.rangeBytes = rangeBytes;
         this.readBufferBytes = readBufferBytes;
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        this.channel = openForRead(file);
         try {
             this.fileSize = channel.size();
             long rangeCount = (fileSize + rangeBytes - 1) / rangeBytes;
@@ -356,5 +356,16 @@ public final class TblFileSource implements BatchSource {
     @Override
     public long producerWaitNanos() {
         return parts.blockedNanos();
+    }
+
+    /** Opens {@code file}; a missing file is reported as {@code <file>: no such .tbl file}. */
+    private static FileChannel openForRead(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (java.nio.file.NoSuchFileException e) {
+            java.nio.file.NoSuchFileException named = new java.nio.file.NoSuchFileException(file.toString(), null, "no such .tbl file");
+            named.initCause(e);
+            throw named;
+        }
     }
 }

@@ -94,7 +94,12 @@ public final class StoreVerifier {
                                          NativeAllocator memory, List<String> problems) {
         try (NativeAllocator verifyMemory = memory.newChild("verify", memory.limitBytes());
              ConstraintService constraints = new ConstraintService(verifyMemory)) {
-            constraints.planLoad(ordered);
+            try {
+                constraints.planLoad(ordered);
+            } catch (IllegalArgumentException e) {
+                problems.add("constraints not checked: the catalog's constraints are inconsistent: " + e.getMessage());
+                return;
+            }
             Set<String> failed = new HashSet<>(damaged);
             for (TableDef def : ordered) {
                 if (def.constraints().isEmpty()) {
