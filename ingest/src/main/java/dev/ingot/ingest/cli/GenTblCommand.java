@@ -1,7 +1,13 @@
 package dev.ingot.ingest.cli;
 
+import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.ingest.ArrowIpcSource;
 import dev.ingot.ingest.tpch.TblWriter;
+import dev.ingot.ingest.tpch.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -10,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code ingot gen-tbl}: writes dbgen-identical .tbl files with the embedded generator. */
 @Command(name = "gen-tbl", mixinStandardHelpOptions = true,
-        description = "Writes the 8 TPC-H tables as dbgen-identical <table>.tbl files.")
+        description = {"Writes the 8 TPC-H tables with the embedded generator: dbgen-identical <table>.tbl files,",
+                "or with --format arrow <table>.arrow Arrow IPC files (the schema load-tpch expects)."})
 final class GenTblCommand implements Callable<Integer> {
     @Option(names = "--scale", description = "TPC-H scale factor (default: ${DEFAULT-VALUE})", defaultValue = "1")
     double scale;
@@ -21,13 +28,29 @@ final class GenTblCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "generator threads (default: available processors)", defaultValue = "0")
     int threads;
 
+    @Option(names = "--format", description = "tbl or arrow (default: ${DEFAULT-VALUE})", defaultValue = "tbl")
+    String format;
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(out);
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         long start = System.nanoTime();
-        TblWriter.write(out, scale, n, TpchSchema.tables().stream().map(t -> t.name()).toList());
-        System.err.printf("ingot: wrote TPC-H SF%s .tbl files to %s in %.2f s%n", LoadTpchCommand.formatScale(scale), out,
+        if ("tbl".equals(format)) {
+            TblWriter.write(out, scale, n, TpchSchema.tables().stream().map(t -> t.name()).toList());
+        } else if ("arrow".equals(format)) {
+            try (BufferAllocator arrow = new RootAllocator()) {
+                for (TableDef t : TpchSchema.tables()) {
+                    int batchRows = ColumnStoreWriteHints.estimate(t).recommendedBatchRows();
+                    try (TpchGeneratorSource source = TpchGeneratorSource.open(arrow, t.name(), scale, batchRows, n)) {
+                        ArrowIpcSource.write(source, t.arrowSchema(), out.resolve(t.name() + ".arrow"), arrow);
+                    }
+                }
+            }
+        } else {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--format must be tbl or arrow: " + format);
+        }
+        System.err.printf("ingot: wrote TPC-H SF%s .%s files to %s in %.2f s%n", LoadTpchCommand.formatScale(scale), format, out,
                 (System.nanoTime() - start) / 1e9);
         return 0;
     }

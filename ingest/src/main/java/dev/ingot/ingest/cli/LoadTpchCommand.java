@@ -3,6 +3,7 @@ package dev.ingot.ingest.cli;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreOptions;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.ingest.ArrowIpcSource;
 import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.ConstraintMode;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
 /** {@code ingot load-tpch}: loads TPC-H with every PRIMARY KEY and FOREIGN KEY enforced. */
 @Command(name = "load-tpch", mixinStandardHelpOptions = true,
         description = {"Loads the 8 TPC-H tables into a store with every PRIMARY KEY and FOREIGN KEY enforced,",
-                "from the in-process generator (default) or a directory of dbgen .tbl files."})
+                "from the in-process generator (default) or a directory of dbgen .tbl files or Arrow IPC files."})
 final class LoadTpchCommand implements Callable<Integer> {
     @Option(names = "--scale", description = "TPC-H scale factor (default: ${DEFAULT-VALUE})", defaultValue = "1")
     double scale;
@@ -38,7 +39,8 @@ final class LoadTpchCommand implements Callable<Integer> {
     @Option(names = "--store", description = "store directory (default: stores/tpch-sf<SCALE>)")
     Path store;
 
-    @Option(names = "--source", description = "'generator' or a directory holding <table>.tbl files (default: ${DEFAULT-VALUE})",
+    @Option(names = "--source", description = {"'generator' or a directory holding, per table, <table>.arrow (Arrow IPC file)",
+            "or else <table>.tbl (dbgen text) (default: ${DEFAULT-VALUE})"},
             defaultValue = "generator")
     String source;
 
@@ -117,11 +119,15 @@ final class LoadTpchCommand implements Callable<Integer> {
         return Math.max(0, TpchSchema.estimatedRowCount(table, scale));
     }
 
-    private BatchSource openSource(BufferAllocator arrow, TableDef def, Path tblDir, int batchRows, int threads) throws IOException {
-        if (tblDir == null) {
+    private BatchSource openSource(BufferAllocator arrow, TableDef def, Path dir, int batchRows, int threads) throws IOException {
+        if (dir == null) {
             return TpchGeneratorSource.open(arrow, def.name(), scale, batchRows, threads);
         }
-        return TblFileSource.open(arrow, def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);
+        Path ipc = dir.resolve(def.name() + ".arrow");
+        if (Files.exists(ipc)) {
+            return ArrowIpcSource.open(arrow, def, ipc);
+        }
+        return TblFileSource.open(arrow, def, dir.resolve(def.name() + ".tbl"), batchRows, threads);
     }
 
     static String formatScale(double sf) {

@@ -1,0 +1,165 @@
+package dev.ingot.ingest;
+
+import dev.ingot.columnstore.TableDef;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
+
+/**
+ * Batches of a table read from an Arrow IPC file (the random-access "file" format, as written by
+ * {@link ArrowFileWriter} or pyarrow's {@code pa.ipc.new_file}): each record batch of the file
+ * becomes one {@link InsertSource.ArrowBatch}, its buffers handed over without copying
+ * (transferred out of the reader's root). The file's schema must have the table's column names,
+ * order and Arrow types (field metadata may differ).
+ *
+ * <p>Thread-safety: one consumer thread. Ownership: the caller closes the source and every batch
+ * it returns; batches stay valid after the source is closed. Format reference: the Arrow IPC
+ * specification ("IPC File Format") and Arrow Java's {@link ArrowFileReader}.
+ */
+public final class ArrowIpcSource implements BatchSource {
+    private final Path file;
+    private final BufferAllocator allocator;
+    private final FileChannel channel;
+    private final ArrowFileReader reader;
+    private final VectorSchemaRoot readerRoot;
+
+    private ArrowIpcSource(Path file, BufferAllocator allocator, FileChannel channel, ArrowFileReader reader,
+                           VectorSchemaRoot readerRoot) {
+        this.file = file;
+        this.allocator = allocator;
+        this.channel = channel;
+        this.reader = reader;
+        this.readerRoot = readerRoot;
+    }
+
+    /**
+     * Opens {@code file} for {@code table}.
+     *
+     * @throws NoSuchFileException if the file does not exist ({@code <file>: no such Arrow IPC file})
+     * @throws IOException         if it is not an Arrow IPC file, or its schema does not match the
+     *                             table (the message names the file and the first differing column)
+     */
+    public static ArrowIpcSource open(BufferAllocator allocator, TableDef table, Path file) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            NoSuchFileException named = new NoSuchFileException(file.toString(), null, "no such Arrow IPC file");
+            named.initCause(e);
+            throw named;
+        }
+        ArrowFileReader reader = null;
+        try {
+            reader = new ArrowFileReader(channel, allocator);
+            VectorSchemaRoot root;
+            try {
+                root = reader.getVectorSchemaRoot();
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("file " + file + " is not a readable Arrow IPC file: " + e.getMessage(), e);
+            }
+            checkSchema(file, table, root.getSchema());
+            return new ArrowIpcSource(file, allocator, channel, reader, root);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                if (reader != null) {
+                    reader.close(); // closes the channel too
+                } else {
+                    channel.close();
+                }
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static void checkSchema(Path file, TableDef table, Schema actual) throws IOException {
+        List<Field> want = table.arrowSchema().getFields();
+        List<Field> got = actual.getFields();
+        if (want.size() != got.size()) {
+            throw new IOException("Arrow IPC file " + file + " has " + got.size() + " columns, table " + table.name()
+                    + " has " + want.size());
+        }
+        for (int i = 0; i < want.size(); i++) {
+            Field w = want.get(i);
+            Field g = got.get(i);
+            if (!w.getName().equals(g.getName()) || !w.getType().equals(g.getType())) {
+                throw new IOException("Arrow IPC file " + file + " column " + i + " is " + g.getName() + " " + g.getType()
+                        + ", table " + table.name() + " expects " + w.getName() + " " + w.getType());
+            }
+        }
+    }
+
+    @Override
+    public InsertSource.ArrowBatch next() throws IOException {
+        boolean loaded;
+        try {
+            loaded = reader.loadNextBatch();
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("reading Arrow IPC file " + file + ": " + e.getMessage(), e);
+        }
+        if (!loaded) {
+            return null;
+        }
+        List<FieldVector> owned = new ArrayList<>(readerRoot.getFieldVectors().size());
+        for (FieldVector v : readerRoot.getFieldVectors()) {
+            TransferPair pair = v.getTransferPair(allocator);
+            pair.transfer();
+            owned.add((FieldVector) pair.getTo());
+        }
+        int rows = readerRoot.getRowCount();
+        VectorSchemaRoot batch = new VectorSchemaRoot(owned);
+        batch.setRowCount(rows);
+        return new InsertSource.ArrowBatch(batch, new RowOrigin(file.toString(), -1));
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("closing Arrow IPC file " + file, e);
+        }
+    }
+
+    /**
+     * Writes every batch of {@code source} to an Arrow IPC file (one record batch per source
+     * batch), closing the batches; returns the number of rows written.
+     */
+    public static long write(BatchSource source, Schema schema, Path file, BufferAllocator allocator) throws IOException,
+            InterruptedException {
+        long rows = 0;
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+             VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+             ArrowFileWriter writer = new ArrowFileWriter(root, null, out)) {
+            writer.start();
+            InsertSource.ArrowBatch batch;
+            while ((batch = source.next()) != null) {
+                try (InsertSource.ArrowBatch b = batch) {
+                    List<FieldVector> src = b.root().getFieldVectors();
+                    for (int i = 0; i < src.size(); i++) {
+                        src.get(i).makeTransferPair(root.getVector(i)).transfer();
+                    }
+                    root.setRowCount(b.rowCount());
+                    writer.writeBatch();
+                    rows += b.rowCount();
+                }
+            }
+            writer.end();
+        }
+        return rows;
+    }
+}
