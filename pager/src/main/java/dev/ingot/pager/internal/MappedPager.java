@@ -27,7 +27,8 @@ import java.util.zip.CRC32C;
 
 /**
  * The {@link Pager} implementation: an append-only blob store in one file, read through
- * lazily mapped read-only segments and written with positional {@link FileChannel} writes.
+ * lazily mapped read-only segments and written with positional {@link FileChannel} writes
+ * (large blob writes bypass the page cache, see "Direct writes" below).
  * Every file operation goes through a {@link StoreChannel} (a plain {@link FileChannel} unless a
  * fault-injection test supplies another through {@link #open(Path, PagerOptions, StoreChannel.Opener)}).
  *
@@ -88,6 +89,40 @@ import java.util.zip.CRC32C;
  * {@link RootPublisher}). Opening picks the valid slot (magic, version, CRC) with the highest
  * epoch. The design follows LMDB's two meta pages and Lucene's magic/version/checksum framing.
  *
+ * <h2>Direct writes</h2>
+ * With {@link PagerOptions#directWrites()} (the default) and a file system that accepts
+ * {@code O_DIRECT}, a put or putBatch whose payload is at least {@link #DIRECT_MIN_BYTES}
+ * (16 KiB) bypasses the page cache: its blobs are copied into a page-aligned staging buffer
+ * ({@link DirectStaging}), the tail is zero-padded to a whole page, and the result is written with
+ * {@link StoreChannel#writeDirect} (a second descriptor of the file, opened with
+ * {@code O_DIRECT}). Everything else (superblocks, the key directory, file growth, smaller puts,
+ * and all reads) uses the buffered descriptor and the mappings; Linux keeps the mappings coherent
+ * with direct writes (a direct write writes back and invalidates cached pages of its range).
+ *
+ * <p>Alignment rule: the memory address, file offset and length of every direct write are
+ * multiples of {@link #PAGE_BYTES} (4096). To make that possible, and so that no 4 KiB page is
+ * ever written both directly and through the page cache, the space reserved for a direct put or
+ * putBatch starts on a page boundary and ends on one (up to 4095 bytes of padding on each side):
+ * <pre>
+ * ... | buffered blobs | pad | direct batch: blob blob blob ... blob | pad | buffered ...
+ *                           ^ 4096-aligned                               ^ 4096-aligned
+ * </pre>
+ * Blobs inside one batch stay contiguous (only the batch is padded), and the segment rule holds
+ * (a blob that would cross a segment boundary starts the next segment, which is page-aligned
+ * because segments are powers of two of at least 1 MiB). Every byte of a direct reservation
+ * belongs to that one put, so buffered writes (the directory blob, smaller puts, the one-byte
+ * write that grows the file before the put writes there) never share a page with a concurrent
+ * direct write. The padding is dead space; the file format is unchanged.
+ *
+ * <p>Durability is unchanged: {@code commit} forces the file through the buffered descriptor,
+ * which covers data written through either ({@code fsync} is per file; {@code O_DIRECT} does not
+ * make a write durable by itself: disk caches and extent metadata still need it).
+ *
+ * <p>Fallback: if the file system refuses {@code O_DIRECT} at open (tmpfs: EINVAL), or the
+ * first direct write of this pager fails with EINVAL (or the JDK's alignment check), the pager
+ * writes everything buffered for the rest of its lifetime, silently; {@link #directIo()} tells
+ * which path is in use. Any other failure of a direct write is a write failure like any other.
+ *
  * <h2>Failures</h2>
  * Every {@link IOException} of a file operation is rethrown as an {@link IOException} whose
  * message names the store, the operation, its size and file offset, and the cause's message,
@@ -109,7 +144,9 @@ import java.util.zip.CRC32C;
  * <h2>Lifetimes</h2>
  * Segments are mapped lazily, whole and once, read-only. {@link #close()} does not unmap them
  * explicitly (a view still held by a caller would then crash the JVM): it drops the references
- * and the garbage collector unmaps each segment when its last view is gone. After close every
+ * and the garbage collector unmaps each segment when its last view is gone. The direct-write
+ * staging buffers are freed by {@link #close()} (one still in use by a put running concurrently
+ * is freed when that put ends). After close every
  * method except {@link #file()}, {@link #diagnostics()} and {@link #close()} throws
  * {@link IllegalStateException}.
  *
@@ -135,6 +172,14 @@ public final class MappedPager implements Pager {
     /** Paths (resolved) currently open by a MappedPager in this JVM. */
     private static final Set<String> OPEN_FILES = ConcurrentHashMap.newKeySet();
     private static final ByteBuffer EMPTY_BLOB = ByteBuffer.allocateDirect(0).asReadOnlyBuffer();
+    /** Direct writes are aligned to, and reserve space in, pages of this many bytes. */
+    static final int PAGE_BYTES = StoreChannel.DIRECT_ALIGNMENT;
+    /**
+     * Smallest put or putBatch payload written directly; smaller ones stay buffered: a direct
+     * write waits for the device, and its padding costs up to a page per reservation.
+     */
+    static final int DIRECT_MIN_BYTES = 16 << 10;
+    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(PAGE_BYTES).asReadOnlyBuffer();
 
     private final Path file;
     private final String registryKey;
@@ -145,6 +190,15 @@ public final class MappedPager implements Pager {
     private final boolean syncOnCommit;
     private final PagerDiagnostics diagnostics;
     private final KeyAllocator keys;
+    /**
+     * Whether large blob writes go through {@link StoreChannel#writeDirect}; cleared for the
+     * pager's lifetime by a fallback (see the class comment).
+     */
+    private volatile boolean directIo;
+    /** Set by the first direct write that succeeds: after it, EINVAL is a failure, not a fallback. */
+    private volatile boolean directWriteSucceeded;
+    /** Aligned buffers that direct writes copy blobs into; closed with the pager. */
+    private final DirectStaging staging = new DirectStaging();
 
     /** Guards {@link #directory}, {@link #appendOffset} and {@link #rootKeys}. */
     private final Object directoryLock = new Object();
@@ -173,7 +227,7 @@ public final class MappedPager implements Pager {
 
     private MappedPager(Path file, String registryKey, StoreChannel channel, FileLock fileLock, Superblock sb,
                         byte[][] slotImages, KeyDirectory directory, long fileLength, boolean syncOnCommit,
-                        PagerDiagnostics diagnostics) {
+                        boolean directIo, PagerDiagnostics diagnostics) {
         this.file = file;
         this.registryKey = registryKey;
         this.channel = channel;
@@ -181,6 +235,7 @@ public final class MappedPager implements Pager {
         this.segmentBytes = sb.segmentBytes();
         this.dataStartOffset = sb.dataStartOffset();
         this.syncOnCommit = syncOnCommit;
+        this.directIo = directIo;
         this.diagnostics = diagnostics;
         this.keys = new KeyAllocator(sb.nextKey(), MAX_NEXT_KEY);
         this.directory = directory;
@@ -290,7 +345,7 @@ public final class MappedPager implements Pager {
             }
             byte[][] slotImages = {image.array().clone(), image.array().clone()};
             return new MappedPager(file, key, channel, lock, sb, slotImages, new KeyDirectory(), length,
-                    options.syncOnCommit(), diagnostics);
+                    options.syncOnCommit(), options.directWrites() && channel.openDirectWrites(), diagnostics);
         }
         if (size < 2L * PagerOptions.SUPERBLOCK_BYTES) {
             throw new StoreCorruptedException(file, size, "file of " + size
@@ -338,7 +393,7 @@ public final class MappedPager implements Pager {
             length = rounded;
         }
         return new MappedPager(file, key, channel, lock, best, slotImages, directory, length, options.syncOnCommit(),
-                diagnostics);
+                options.directWrites() && channel.openDirectWrites(), diagnostics);
     }
 
     // ---------------------------------------------------------------- keys
@@ -415,13 +470,18 @@ public final class MappedPager implements Pager {
         int length = blob.remaining();
         checkBlobLength(key, length);
         int crc = crc32c(blob);
+        boolean direct = directIo && length >= DIRECT_MIN_BYTES;
         long offset;
         synchronized (directoryLock) {
-            offset = place(length);
+            offset = direct ? placeDirect(length) : place(length);
         }
         if (length > 0) {
             ensureFileLength(offset + length);
-            writeFully(blob.duplicate(), offset, "");
+            if (direct) {
+                writeRunDirect(new ByteBuffer[] {blob}, 0, 0, offset, length);
+            } else {
+                writeFully(blob.duplicate(), offset, "");
+            }
         }
         boolean overwrite;
         synchronized (directoryLock) {
@@ -463,14 +523,21 @@ public final class MappedPager implements Pager {
             payloadBytes += lengths[i];
         }
         long[] offsets = new long[n];
+        boolean direct = directIo && payloadBytes >= DIRECT_MIN_BYTES;
         synchronized (directoryLock) {
+            if (direct) {
+                alignAppendOffset();
+            }
             for (int i = 0; i < n; i++) {
                 offsets[i] = place(lengths[i]);
+            }
+            if (direct) {
+                alignAppendOffset();
             }
         }
         if (payloadBytes > 0) {
             ensureFileLength(offsets[n - 1] + lengths[n - 1]);
-            writeRuns(blobs, offsets, lengths);
+            writeRuns(blobs, offsets, lengths, direct);
         }
         int overwrites = 0;
         synchronized (directoryLock) {
@@ -487,8 +554,12 @@ public final class MappedPager implements Pager {
         diag.add(Counter.OVERWRITES, overwrites);
     }
 
-    /** Writes the blobs of a batch: one gathering write per run of file-contiguous blobs. */
-    private void writeRuns(ByteBuffer[] blobs, long[] offsets, int[] lengths) throws IOException {
+    /**
+     * Writes the blobs of a batch: one gathering write per run of file-contiguous blobs, or if
+     * {@code direct}, one staged direct write per run (per {@link DirectStaging#MAX_BUFFER_BYTES}
+     * of it).
+     */
+    private void writeRuns(ByteBuffer[] blobs, long[] offsets, int[] lengths, boolean direct) throws IOException {
         int n = blobs.length;
         int i = 0;
         while (i < n) {
@@ -501,6 +572,11 @@ public final class MappedPager implements Pager {
             while (j + 1 < n && (lengths[j + 1] == 0 || offsets[j + 1] == runEnd)) {
                 j++;
                 runEnd += lengths[j];
+            }
+            if (direct) {
+                writeRunDirect(blobs, i, j, offsets[i], runEnd - offsets[i]);
+                i = j + 1;
+                continue;
             }
             int nonEmpty = 0;
             for (int k = i; k <= j; k++) {
@@ -529,6 +605,102 @@ public final class MappedPager implements Pager {
             throw new IllegalArgumentException("blob of " + length + " bytes for key " + key
                     + " exceeds the largest blob of pager " + file + " (segmentBytes = " + segmentBytes + ")");
         }
+    }
+
+    /**
+     * Stages blobs {@code from..to} (inclusive; file-contiguous, empty ones skipped) into an
+     * aligned buffer and writes them with direct writes from {@code runStart}, zero-padding the
+     * last page. {@code runStart} is page-aligned and the reservation covers the padded end
+     * (see {@link #placeDirect} and the alignment rule in the class comment).
+     */
+    private void writeRunDirect(ByteBuffer[] blobs, int from, int to, long runStart, long runBytes)
+            throws IOException {
+        DirectStaging.Buffer stage = staging.acquire(runBytes);
+        try {
+            ByteBuffer buffer = stage.buffer();
+            long fileOffset = runStart;
+            for (int k = from; k <= to; k++) {
+                ByteBuffer src = blobs[k].duplicate();
+                while (src.hasRemaining()) {
+                    int n = Math.min(src.remaining(), buffer.remaining());
+                    int limit = src.limit();
+                    src.limit(src.position() + n);
+                    buffer.put(src);
+                    src.limit(limit);
+                    if (!buffer.hasRemaining()) {
+                        buffer.flip();
+                        fileOffset += writeStaged(buffer, fileOffset);
+                        buffer.clear();
+                    }
+                }
+            }
+            if (buffer.position() > 0) {
+                int padding = (int) (-buffer.position() & (PAGE_BYTES - 1));
+                buffer.put(ZERO_PAGE.duplicate().limit(padding));
+                buffer.flip();
+                writeStaged(buffer, fileOffset);
+            }
+        } finally {
+            staging.release(stage);
+        }
+    }
+
+    /**
+     * Writes a staged, page-aligned buffer at the page-aligned {@code position}: with direct
+     * writes, or buffered after a fallback. Falls back for good if the very first direct write of
+     * this pager fails with EINVAL (a file system that accepted {@code O_DIRECT} at open but not
+     * these writes); finishes buffered if a short direct write left an unaligned remainder.
+     *
+     * @return bytes written (all of them)
+     */
+    private int writeStaged(ByteBuffer src, long position) throws IOException {
+        int bytes = src.remaining();
+        if (!directIo) {
+            writeFully(src, position, "");
+            return bytes;
+        }
+        long at = position;
+        try {
+            while (src.hasRemaining() && ((at | src.remaining()) & (PAGE_BYTES - 1)) == 0) {
+                at += channel.writeDirect(src, at);
+            }
+        } catch (IOException e) {
+            if (!directWriteSucceeded && at == position && isInvalidArgument(e)) {
+                directIo = false;
+                writeFully(src, position, "");
+                return bytes;
+            }
+            throw ioFailure(file, "direct write of " + bytes + " bytes at offset " + position
+                    + (at != position ? " (" + (at - position) + " bytes written)" : ""), e);
+        }
+        directWriteSucceeded = true;
+        if (src.hasRemaining()) {
+            // A short direct write ended mid-page: the rest of the reservation is this put's alone.
+            writeFully(src, at, " (rest of a short direct write at offset " + position + ")");
+        }
+        return bytes;
+    }
+
+    /** EINVAL from the kernel, or the JDK's own alignment check of a direct channel. */
+    private static boolean isInvalidArgument(IOException e) {
+        String message = e.getMessage();
+        return message != null && (message.contains("Invalid argument") || message.contains("multiple of the block size"));
+    }
+
+    /** Rounds appendOffset up to a page boundary; caller holds directoryLock. */
+    private void alignAppendOffset() {
+        appendOffset = (appendOffset + PAGE_BYTES - 1) & -(long) PAGE_BYTES;
+    }
+
+    /**
+     * Like {@link #place}, for a direct write: the reservation starts on a page boundary and
+     * covers whole pages; caller holds directoryLock.
+     */
+    private long placeDirect(int length) {
+        alignAppendOffset();
+        long offset = place(length);
+        alignAppendOffset();
+        return offset;
     }
 
     /** Reserves {@code length} bytes at appendOffset without crossing a segment; caller holds directoryLock. */
@@ -917,6 +1089,19 @@ public final class MappedPager implements Pager {
         return diagnostics;
     }
 
+    /**
+     * Whether large blob writes currently bypass the page cache: {@link PagerOptions#directWrites()}
+     * was set, the file system accepted {@code O_DIRECT}, and no fallback happened since.
+     */
+    public boolean directIo() {
+        return directIo;
+    }
+
+    /** Native bytes held by this pager's direct-write staging buffers (0 once closed and idle). */
+    public long stagingBytes() {
+        return staging.allocatedBytes();
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     void ensureOpen() {
@@ -940,6 +1125,7 @@ public final class MappedPager implements Pager {
             synchronized (mapLock) {
                 segments = new MappedByteBuffer[0];
             }
+            staging.close();
             IOException failure = null;
             try {
                 fileLock.release();

@@ -7,6 +7,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -26,7 +27,12 @@ import java.nio.file.StandardOpenOption;
  * be atomic with respect to other gathering writes (the default implementation serializes them,
  * because a {@link FileChannel} has no positional gathering write).
  *
- * <p>Ownership: the pager that opened the channel closes it.
+ * <p>Direct writes: a channel may also offer a second write path that bypasses the page cache
+ * ({@link #openDirectWrites()}, {@link #writeDirect}); the default implementation opens a second
+ * descriptor of the same file with {@code O_DIRECT}. Both paths write the same file: a reader of
+ * the mappings, a {@link #read}, {@link #size()} and {@link #force} see the bytes of either.
+ *
+ * <p>Ownership: the pager that opened the channel closes it (both descriptors).
  */
 public interface StoreChannel extends Closeable {
 
@@ -41,10 +47,50 @@ public interface StoreChannel extends Closeable {
         StoreChannel open(Path file) throws IOException;
     }
 
-    /** The default: a real {@link FileChannel} opened with CREATE, READ and WRITE. */
+    /**
+     * Alignment of every {@link #writeDirect}: the buffer's memory address (at its position), the
+     * file offset and the byte count are multiples of this (the page size of ext4 and xfs, and a
+     * multiple of their logical block size).
+     */
+    int DIRECT_ALIGNMENT = 4096;
+
+    /**
+     * The default: a real {@link FileChannel} opened with CREATE, READ and WRITE; direct writes,
+     * once {@linkplain #openDirectWrites() opened}, go through a second one opened with WRITE and
+     * {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}.
+     */
     static StoreChannel open(Path file) throws IOException {
         return new FileStoreChannel(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE));
+                StandardOpenOption.WRITE), file);
+    }
+
+    /**
+     * Opens the direct write path if the file system supports it; idempotent. Never fails for
+     * lack of support: a file system that refuses {@code O_DIRECT} (tmpfs answers EINVAL), a
+     * block size that does not divide {@link #DIRECT_ALIGNMENT}, or a JDK without the option
+     * all give {@code false}, and the caller keeps using {@link #write(ByteBuffer, long)}.
+     *
+     * @return whether {@link #writeDirect} may be called
+     */
+    default boolean openDirectWrites() {
+        return false;
+    }
+
+    /**
+     * Writes bytes of {@code src} at {@code position} bypassing the page cache, possibly fewer
+     * than remaining, like {@link FileChannel#write(ByteBuffer, long)} on a descriptor opened
+     * with {@code O_DIRECT}. Only after {@link #openDirectWrites()} returned true.
+     *
+     * @param src      a direct buffer; its address at {@code src.position()} and its remaining
+     *                 byte count are multiples of {@link #DIRECT_ALIGNMENT}
+     * @param position file offset, a multiple of {@link #DIRECT_ALIGNMENT}
+     * @return bytes written
+     * @throws IOException as the kernel reports it ({@code Invalid argument} for an alignment the
+     *                     file system does not accept, {@code No space left on device}, ...)
+     * @throws UnsupportedOperationException if direct writes were not opened
+     */
+    default int writeDirect(ByteBuffer src, long position) throws IOException {
+        throw new UnsupportedOperationException("direct writes are not open");
     }
 
     /**
@@ -88,15 +134,62 @@ public interface StoreChannel extends Closeable {
      */
     FileLock tryLock() throws IOException;
 
-    /** The default implementation: delegates to a {@link FileChannel}. Thread-safe. */
+    /**
+     * The default implementation: delegates to a {@link FileChannel}, and direct writes to a
+     * second one opened with {@code O_DIRECT}. Thread-safe.
+     */
     final class FileStoreChannel implements StoreChannel {
         private final FileChannel channel;
+        /** The file, to open the direct descriptor; null if unknown (then no direct writes). */
+        private final Path file;
         /** Guards the channel position, used only by gathering writes. */
         private final Object gatherLock = new Object();
+        /** The {@code O_DIRECT} descriptor once opened, else null; guarded by {@code this} for opening and closing. */
+        private volatile FileChannel direct;
+        private boolean closed;
 
-        /** Wraps {@code channel}, which this object then owns (closes). */
+        /** Wraps {@code channel}, which this object then owns (closes); no direct writes. */
         public FileStoreChannel(FileChannel channel) {
+            this(channel, null);
+        }
+
+        /**
+         * Wraps {@code channel}, which this object then owns (closes), and opens direct writes on
+         * {@code file} (the same file) when asked to.
+         */
+        public FileStoreChannel(FileChannel channel, Path file) {
             this.channel = channel;
+            this.file = file;
+        }
+
+        @Override
+        public synchronized boolean openDirectWrites() {
+            if (direct != null) {
+                return true;
+            }
+            if (file == null || closed) {
+                return false;
+            }
+            try {
+                long blockSize = Files.getFileStore(file).getBlockSize();
+                if (blockSize <= 0 || blockSize > DIRECT_ALIGNMENT || DIRECT_ALIGNMENT % blockSize != 0) {
+                    return false;
+                }
+                direct = FileChannel.open(file, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+                return true;
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                // Not an error: the file system (or platform) has no O_DIRECT; the caller stays buffered.
+                return false;
+            }
+        }
+
+        @Override
+        public int writeDirect(ByteBuffer src, long position) throws IOException {
+            FileChannel d = direct;
+            if (d == null) {
+                throw new UnsupportedOperationException("direct writes are not open");
+            }
+            return d.write(src, position);
         }
 
         @Override
@@ -141,9 +234,33 @@ public interface StoreChannel extends Closeable {
             }
         }
 
+        /** Closes the direct descriptor (if open), then the main one; idempotent. */
         @Override
         public void close() throws IOException {
-            channel.close();
+            FileChannel d;
+            synchronized (this) {
+                closed = true;
+                d = direct;
+            }
+            IOException failure = null;
+            if (d != null) {
+                try {
+                    d.close();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            try {
+                channel.close();
+            } catch (IOException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                throw e;
+            }
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 }

@@ -64,6 +64,22 @@ public final class NativeMemory {
         UNSAFE.freeMemory(address);
     }
 
+    /**
+     * Frees the memory of a direct {@link ByteBuffer} now instead of when the garbage collector
+     * finds it unreachable ({@code Unsafe.invokeCleaner}, as Netty and Lucene do). The caller
+     * guarantees that neither {@code direct} nor any view of it is used afterwards: an access
+     * then reads or writes freed memory.
+     *
+     * @param direct a buffer returned by {@link ByteBuffer#allocateDirect}, not a slice or duplicate
+     * @throws IllegalArgumentException if {@code direct} is not direct or is a slice or duplicate
+     */
+    public static void freeDirectBuffer(ByteBuffer direct) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer");
+        }
+        UNSAFE.invokeCleaner(direct);
+    }
+
     /** The native address of a direct {@link ByteBuffer}'s first byte (position ignored). */
     public static long addressOf(ByteBuffer direct) {
         if (!direct.isDirect()) {

@@ -37,6 +37,14 @@ import java.util.Random;
  * <p>A failed force leaves the unforced writes unforced (a later successful force makes them
  * durable); the pager refuses to commit after a failed force anyway.
  *
+ * <p>Direct writes ({@link #writeDirect}) are writes like any other to the crash model and the
+ * fault counters (they count in the same sequence and can fail, tear or crash the same way); they
+ * check the alignment contract of {@link StoreChannel#writeDirect} (a violation is an
+ * {@link AssertionError}) and, where the file system supports it, really go through a second
+ * descriptor opened with {@code O_DIRECT} (a torn prefix is written buffered: it is not aligned).
+ * {@link #refuseDirect} simulates a file system without {@code O_DIRECT};
+ * {@link #invalidDirectWrites} makes that many direct writes fail with EINVAL first.
+ *
  * <p>Faults count operations from {@link #arm}; a fault fires once. Forces are logical by default
  * (the real {@code fsync} is skipped: the crash model does not need it, and the suite stays fast).
  *
@@ -73,7 +81,17 @@ final class FaultyStoreChannel implements StoreChannel {
     /** One write since the last force: where, what it replaced, what it wrote. */
     private record Undo(long position, byte[] preImage, byte[] written) {}
 
+    private final Path path;
     private final FileChannel file;
+    /** The O_DIRECT descriptor once opened; null if not (then direct writes are logged buffered). */
+    private FileChannel direct;
+    /** Direct writes done (whole, not failed), and direct writes done through a real O_DIRECT descriptor. */
+    private int directWrites;
+    private int realDirectWrites;
+    /** Whether {@link #openDirectWrites()} refuses, as on tmpfs. */
+    boolean refuseDirect;
+    /** How many of the next direct writes fail with "Invalid argument" before anything else. */
+    int invalidDirectWrites;
     private final Random random;
     private final List<Undo> unforced = new ArrayList<>();
     /** Indexes of 4 KiB pages that hold written data (allocated blocks of the sparse file). */
@@ -99,6 +117,7 @@ final class FaultyStoreChannel implements StoreChannel {
 
     /** Opens {@code path} (CREATE, READ, WRITE); {@code random} drives tears and surviving pages. */
     FaultyStoreChannel(Path path, Random random) throws IOException {
+        this.path = path;
         this.file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.random = random;
         this.forcedSize = file.size();
@@ -160,8 +179,58 @@ final class FaultyStoreChannel implements StoreChannel {
         }
     }
 
+    /** Direct writes that completed (through either descriptor). */
+    synchronized int directWrites() {
+        return directWrites;
+    }
+
+    /** Direct writes that completed through a real O_DIRECT descriptor. */
+    synchronized int realDirectWrites() {
+        return realDirectWrites;
+    }
+
+    /** Whether a real O_DIRECT descriptor is open. */
+    synchronized boolean realDirect() {
+        return direct != null;
+    }
+
+    @Override
+    public synchronized boolean openDirectWrites() {
+        if (refuseDirect) {
+            return false;
+        }
+        if (direct == null) {
+            try {
+                direct = FileChannel.open(path, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+            } catch (IOException | UnsupportedOperationException e) {
+                // No O_DIRECT here (tmpfs): direct writes are still modelled, through the buffered descriptor.
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized int writeDirect(ByteBuffer src, long position) throws IOException {
+        checkAlive();
+        if (!src.isDirect() || (dev.ingot.pager.memory.NativeMemory.addressOf(src) + src.position()) % PAGE_BYTES != 0
+                || position % PAGE_BYTES != 0 || src.remaining() % PAGE_BYTES != 0) {
+            throw new AssertionError("misaligned direct write of " + src + " at offset " + position);
+        }
+        if (invalidDirectWrites > 0) {
+            invalidDirectWrites--;
+            throw new IOException("Invalid argument");
+        }
+        int written = write(src, position, true);
+        directWrites++;
+        return written;
+    }
+
     @Override
     public synchronized int write(ByteBuffer src, long position) throws IOException {
+        return write(src, position, false);
+    }
+
+    private int write(ByteBuffer src, long position, boolean directWrite) throws IOException {
         checkAlive();
         int index = writesSinceArm++;
         if (diskFull && !allAllocated(position, src.remaining())) {
@@ -176,19 +245,19 @@ final class FaultyStoreChannel implements StoreChannel {
                     throw new IOException(DISK_FULL);
                 }
                 case TORN_THEN_DISK_FULL -> {
-                    writeLogged(prefix(src, random.nextInt(Math.max(1, length))), position);
+                    writeLogged(prefix(src, random.nextInt(Math.max(1, length))), position, false);
                     diskFull = stickyDiskFull;
                     throw new IOException(DISK_FULL);
                 }
                 case CRASH -> throw crash("at write " + index + " of " + length + " bytes at offset " + position);
                 case TORN_THEN_CRASH -> {
-                    writeLogged(prefix(src, random.nextInt(Math.max(1, length))), position);
+                    writeLogged(prefix(src, random.nextInt(Math.max(1, length))), position, false);
                     throw crash("torn write " + index + " of " + length + " bytes at offset " + position);
                 }
                 default -> throw new AssertionError(writeFault);
             }
         }
-        return writeLogged(src, position);
+        return writeLogged(src, position, directWrite);
     }
 
     @Override
@@ -230,8 +299,11 @@ final class FaultyStoreChannel implements StoreChannel {
         return p;
     }
 
-    /** Writes all of {@code src} at {@code position}, logging the pre-image for a crash. */
-    private int writeLogged(ByteBuffer src, long position) throws IOException {
+    /**
+     * Writes all of {@code src} at {@code position}, logging the pre-image for a crash; through
+     * the O_DIRECT descriptor if {@code directWrite} and one is open.
+     */
+    private int writeLogged(ByteBuffer src, long position, boolean directWrite) throws IOException {
         int length = src.remaining();
         long size = file.size();
         int preLength = (int) Math.max(0, Math.min(length, size - position));
@@ -240,8 +312,17 @@ final class FaultyStoreChannel implements StoreChannel {
             readFully(ByteBuffer.wrap(pre), position);
         }
         byte[] data = new byte[length];
-        src.get(data);
-        writeRaw(data, 0, length, position);
+        if (directWrite && direct != null) {
+            src.duplicate().get(data);
+            long at = position;
+            while (src.hasRemaining()) {
+                at += direct.write(src, at);
+            }
+            realDirectWrites++;
+        } else {
+            src.get(data);
+            writeRaw(data, 0, length, position);
+        }
         unforced.add(new Undo(position, pre, data));
         for (long page = position / PAGE_BYTES; page * PAGE_BYTES < position + length; page++) {
             allocatedPages.add(page);
@@ -364,7 +445,13 @@ final class FaultyStoreChannel implements StoreChannel {
 
     @Override
     public synchronized void close() throws IOException {
-        file.close();
+        try {
+            if (direct != null) {
+                direct.close();
+            }
+        } finally {
+            file.close();
+        }
     }
 
     @Override

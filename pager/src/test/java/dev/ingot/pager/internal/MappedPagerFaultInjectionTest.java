@@ -41,6 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MappedPagerFaultInjectionTest {
     /** Randomized iterations per fault family (I/O errors, crashes). */
     static final int ITERATIONS = 500;
+    /** Direct (O_DIRECT path) writes made in the I/O error iterations, to show they were exercised. */
+    private int directWrites;
 
     @TempDir
     Path dir;
@@ -203,7 +205,7 @@ class MappedPagerFaultInjectionTest {
         }
         System.out.println("  " + iterations() + " iterations, " + fired + " faults fired (disk full " + byKind[0]
                 + ", sticky disk full " + byKind[1] + ", torn " + byKind[2] + ", torn sticky " + byKind[3]
-                + ", force failed " + byKind[4] + ")");
+                + ", force failed " + byKind[4] + "); " + directWrites + " direct writes");
         assertTrue(fired >= iterations() * 3 / 4, "too few faults fired: " + fired);
     }
 
@@ -232,6 +234,7 @@ class MappedPagerFaultInjectionTest {
                     m.inCommit = false;
                 }
             }
+            directWrites += channel[0].directWrites();
             if (failure == null) {
                 return -1;
             }
