@@ -20,16 +20,13 @@ import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.RowOrigin;
 import dev.ingot.ingest.TableInserter;
 import dev.ingot.ingest.TableLoadException;
-import dev.ingot.ingest.cli.IngotCli;
 import dev.ingot.ingest.tpch.TblFileSource;
 import dev.ingot.ingest.tpch.TblParseException;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.memory.NativeAllocator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -198,24 +195,6 @@ class BadInputCatalogueTest {
             assertNull(r.failure());
         }
         return verifyJson(ref);
-    }
-
-    private record CliRun(int exit, String out, String err) {}
-
-    private static CliRun cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = IngotCli.run(args);
-            return new CliRun(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     // ---------------------------------------------------------------- rejected .tbl input
@@ -388,7 +367,7 @@ class BadInputCatalogueTest {
         Path dir = tbl(TpchSchema.tableNames().toArray(new String[0]));
         Path f = dir.resolve("supplier.tbl");
         setField(f, 42, 3, "3x");
-        CliRun run = cli("load-tpch", "--scale", "0.01", "--source", dir.toString(), "--store", store().toString(), "--no-progress");
+        Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", dir.toString(), "--store", store().toString(), "--no-progress");
         assertEquals(1, run.exit());
         assertTrue(run.err().contains("ingot: error: invalid input for column s_nationkey (BIGINT): \"3x\"; file " + f + ", line 42\n"),
                 run.err());
@@ -459,7 +438,7 @@ class BadInputCatalogueTest {
         List<String> ls = lines(f);
         ls.set(7, "3|DUPLICATE|1|a nation that repeats key 3|");
         writeLines(f, ls);
-        CliRun run = cli("load-tpch", "--scale", "0.01", "--source", dir.toString(), "--store", store().toString(), "--no-progress");
+        Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", dir.toString(), "--store", store().toString(), "--no-progress");
         assertEquals(1, run.exit());
         assertTrue(run.err().contains("ingot: error: duplicate key value violates PRIMARY KEY constraint \"nation_pk\" on table nation:"
                 + " key (n_nationkey)=(3) already exists; row 7 (" + f + " line 8)\n"), run.err());

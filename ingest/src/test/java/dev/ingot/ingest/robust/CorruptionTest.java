@@ -12,7 +12,6 @@ import dev.ingot.columnstore.TableInfo;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
-import dev.ingot.ingest.cli.IngotCli;
 import dev.ingot.ingest.tpch.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
@@ -20,9 +19,7 @@ import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.memory.NativeAllocator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -330,24 +327,6 @@ class CorruptionTest {
 
     // ---------------------------------------------------------------- through the CLI
 
-    private record CliRun(int exit, String out, String err) {}
-
-    private static CliRun cli(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = IngotCli.run(args);
-            return new CliRun(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     private static Path damagedCopy(Path tmp, String name, Function<byte[], byte[]> damage) throws IOException {
         Path dir = tmp.resolve(name);
         Files.createDirectories(dir);
@@ -357,13 +336,13 @@ class CorruptionTest {
 
     @Test
     void cliVerifyReportsDamage(@TempDir Path tmp) throws IOException {
-        CliRun healthy = cli("verify", "--store", damagedCopy(tmp, "healthy", b -> b).toString());
+        Fixtures.CliRun healthy = Fixtures.cli("verify", "--store", damagedCopy(tmp, "healthy", b -> b).toString());
         assertEquals(0, healthy.exit(), healthy.err());
         assertTrue(healthy.out().contains("verified 8 tables"), healthy.out());
 
         StoreLayout.Blob liComment = chunk("lineitem.l_comment", false);
         Path chunkDamaged = damagedCopy(tmp, "chunk", flip(liComment.fileOffset() + liComment.length() - 100, 1));
-        CliRun chunk = cli("verify", "--store", chunkDamaged.toString());
+        Fixtures.CliRun chunk = Fixtures.cli("verify", "--store", chunkDamaged.toString());
         assertEquals(1, chunk.exit(), chunk.out() + chunk.err());
         String chunkFile = chunkDamaged.resolve(ColumnStore.STORE_FILE_NAME).toString();
         assertTrue(chunk.err().contains("ingot: verify: table lineitem: store " + chunkFile + " is corrupted at offset "),
@@ -371,14 +350,14 @@ class CorruptionTest {
         assertTrue(chunk.err().contains("l_comment"), chunk.err());
 
         Path sbDamaged = damagedCopy(tmp, "superblocks", flips(16, 4096 + 16));
-        CliRun sb = cli("verify", "--store", sbDamaged.toString());
+        Fixtures.CliRun sb = Fixtures.cli("verify", "--store", sbDamaged.toString());
         assertEquals(1, sb.exit());
         assertTrue(sb.err().startsWith("ingot: error: store " + sbDamaged.resolve(ColumnStore.STORE_FILE_NAME)
                 + " is corrupted at offset 0: no valid superblock"), sb.err());
 
         StoreLayout.Blob big = largestChunk();
         Path truncated = damagedCopy(tmp, "truncated", truncate(big.fileOffset() + big.length() / 2));
-        CliRun tr = cli("verify", "--store", truncated.toString());
+        Fixtures.CliRun tr = Fixtures.cli("verify", "--store", truncated.toString());
         assertEquals(1, tr.exit());
         assertTrue(tr.err().startsWith("ingot: error: store " + truncated.resolve(ColumnStore.STORE_FILE_NAME)
                 + " is corrupted at offset "), tr.err());
