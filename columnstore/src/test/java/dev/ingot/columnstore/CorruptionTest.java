@@ -104,6 +104,10 @@ class CorruptionTest {
             StoreCorruptedException e = assertThrows(StoreCorruptedException.class, r::verifyChecksums);
             assertTrue(e.getMessage().contains("table all_types column mode row group 1"), e.getMessage());
             assertTrue(e.getMessage().contains("chunk CRC32C mismatch"), e.getMessage());
+            long blobStart = store.pager().blobFileOffset(key);
+            assertTrue(e.fileOffset() >= blobStart && e.fileOffset() < blobStart + copy.remaining(),
+                    "the damage is located in the file, inside the chunk: " + e.fileOffset() + " vs chunk at " + blobStart);
+            assertTrue(e.getMessage().contains("at offset " + e.fileOffset() + ":"), e.getMessage());
             assertThrows(StoreCorruptedException.class, () -> r.readChunk(5, 1), "readers verify the CRC by default");
 
             // a header that disagrees with the catalog (row count) is refused before any buffer is read
@@ -141,6 +145,7 @@ class CorruptionTest {
         assertEquals(file(), e.file());
         assertTrue(e.getMessage().contains("catalog CRC32C mismatch"), e.getMessage());
         assertTrue(e.getMessage().contains("byte " + (good.remaining() - 4) + " of the blob"), e.getMessage());
+        assertEquals(catalogFileOffset() + good.remaining() - 4, e.fileOffset(), "the CRC footer's offset in the file");
         // 2: truncated
         ByteBuffer truncated = ByteBuffer.allocateDirect(good.remaining() - 9);
         truncated.put(good.duplicate().limit(good.remaining() - 9)).flip();
@@ -154,6 +159,13 @@ class CorruptionTest {
         replaceCatalog(magic);
         e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.open(dir, TestData.options()));
         assertTrue(e.getMessage().contains("bad catalog magic"), e.getMessage());
+    }
+
+    /** File offset of the current catalog blob. */
+    private long catalogFileOffset() throws Exception {
+        try (Pager pager = Pager.open(file(), TestData.options().pagerOptions())) {
+            return pager.blobFileOffset(pager.rootKey(0));
+        }
     }
 
     private void replaceCatalog(ByteBuffer blob) throws Exception {

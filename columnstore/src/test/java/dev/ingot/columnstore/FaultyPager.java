@@ -33,6 +33,7 @@ final class FaultyPager implements Pager {
     @Override public void setRootKey(int slot, long key) { delegate.setRootKey(slot, key); }
     @Override public long rootKey(int slot) { return delegate.rootKey(slot); }
     @Override public long epoch() { return delegate.epoch(); }
+    @Override public long blobFileOffset(long key) { return delegate.blobFileOffset(key); }
     @Override public dev.ingot.pager.CommittedRoot committedRoot() { return delegate.committedRoot(); }
     @Override public long fileSizeBytes() throws IOException { return delegate.fileSizeBytes(); }
     @Override public PagerDiagnostics diagnostics() { return delegate.diagnostics(); }

@@ -129,6 +129,12 @@ public interface Pager extends Closeable {
     long blobLength(long key);
 
     /**
+     * File offset of the first byte of the blob under {@code key}, or -1 if there is none; lets
+     * upper layers name the exact file offset of damage they find inside a blob.
+     */
+    long blobFileOffset(long key);
+
+    /**
      * Removes the blob under {@code key} (durable at the next commit).
      *
      * @return whether there was a blob to free

@@ -12,6 +12,7 @@ public class StoreCorruptedException extends IOException {
     private static final long serialVersionUID = 1L;
     private final Path file;
     private final long fileOffset;
+    private final String detail;
 
     /**
      * @param file       the damaged file
@@ -22,6 +23,7 @@ public class StoreCorruptedException extends IOException {
         super("store " + file + " is corrupted at offset " + fileOffset + ": " + detail);
         this.file = file;
         this.fileOffset = fileOffset;
+        this.detail = detail;
     }
 
     public Path file() {
@@ -30,5 +32,10 @@ public class StoreCorruptedException extends IOException {
 
     public long fileOffset() {
         return fileOffset;
+    }
+
+    /** What was wrong, without the file and offset prefix. */
+    public String detail() {
+        return detail;
     }
 }

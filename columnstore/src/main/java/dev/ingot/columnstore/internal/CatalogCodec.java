@@ -262,7 +262,7 @@ final class CatalogCodec {
     }
 
     static StoreCorruptedException corrupt(Path file, String where, long blobOffset, String detail) {
-        return new StoreCorruptedException(file, -1, where + ", byte " + blobOffset + " of the blob: " + detail);
+        return new BlobCorruptedException(file, blobOffset, where + ", byte " + blobOffset + " of the blob: " + detail);
     }
 
     /** Little-endian byte sink. */

@@ -199,6 +199,6 @@ public final class ChunkFormat {
     }
 
     static StoreCorruptedException corrupt(Path file, String where, long blobOffset, String detail) {
-        return new StoreCorruptedException(file, -1, where + ", chunk byte " + blobOffset + ": " + detail);
+        return new BlobCorruptedException(file, blobOffset, where + ", chunk byte " + blobOffset + ": " + detail);
     }
 }

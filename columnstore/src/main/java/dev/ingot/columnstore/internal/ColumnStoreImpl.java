@@ -116,7 +116,12 @@ public final class ColumnStoreImpl implements ColumnStore {
         } catch (java.util.NoSuchElementException e) {
             throw new StoreCorruptedException(pager.file(), -1, where + ": root slot " + CATALOG_ROOT_SLOT + " names a key with no blob");
         }
-        CatalogCodec.Decoded decoded = CatalogCodec.decode(blob, pager.file(), where);
+        CatalogCodec.Decoded decoded;
+        try {
+            decoded = CatalogCodec.decode(blob, pager.file(), where);
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(key));
+        }
         Map<String, TableInfo> tables = new LinkedHashMap<>();
         for (TableInfo t : decoded.tables()) {
             if (tables.put(t.name(), t) != null) {

@@ -99,7 +99,12 @@ final class TableReaderImpl implements TableReader {
         }
         blob = blob.slice().order(ByteOrder.LITTLE_ENDIAN);
         boolean crc = verified || store.options().verifyChunksOnRead();
-        ChunkFormat.Header h = ChunkFormat.parse(blob, def.type().kind(), g.rowCount(), pager.file(), where, crc);
+        ChunkFormat.Header h;
+        try {
+            h = ChunkFormat.parse(blob, def.type().kind(), g.rowCount(), pager.file(), where, crc);
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(key));
+        }
         return new Chunk(blob, h);
     }
 

@@ -950,6 +950,14 @@ public final class MappedPager implements Pager {
     }
 
     @Override
+    public long blobFileOffset(long key) {
+        ensureOpen();
+        synchronized (directoryLock) {
+            return directory.contains(key) ? directory.fileOffset(key) : -1;
+        }
+    }
+
+    @Override
     public long[] liveKeys() {
         ensureOpen();
         synchronized (directoryLock) {

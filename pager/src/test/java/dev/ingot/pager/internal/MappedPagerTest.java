@@ -39,6 +39,37 @@ class MappedPagerTest {
     }
 
     @Test
+    void blobFileOffsetLocatesTheBlobInTheFile() throws IOException {
+        Random rnd = new Random(11);
+        byte[] small = random(rnd, 1000);
+        byte[] large = random(rnd, 64 << 10);
+        long a;
+        long b;
+        long offsetA;
+        long offsetB;
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            KeyRange keys = p.allocMany(3);
+            a = keys.key(0);
+            b = keys.key(1);
+            p.put(a, heap(small));
+            p.putBatch(new long[] {b}, new ByteBuffer[] {direct(large)});
+            offsetA = p.blobFileOffset(a);
+            offsetB = p.blobFileOffset(b);
+            assertEquals(-1, p.blobFileOffset(keys.key(2)), "allocated, never put");
+            assertEquals(-1, p.blobFileOffset(99), "never allocated");
+            assertTrue(offsetA >= fastOptions().dataStartOffset(), "data starts after the superblocks: " + offsetA);
+            p.commit();
+        }
+        byte[] file = Files.readAllBytes(store());
+        assertArrayEquals(small, java.util.Arrays.copyOfRange(file, (int) offsetA, (int) offsetA + small.length));
+        assertArrayEquals(large, java.util.Arrays.copyOfRange(file, (int) offsetB, (int) offsetB + large.length));
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            assertEquals(offsetA, p.blobFileOffset(a), "the same after reopen");
+            assertEquals(offsetB, p.blobFileOffset(b));
+        }
+    }
+
+    @Test
     void newStoreHasEpochZeroAndOneSegment() throws IOException {
         try (Pager p = Pager.open(store(), fastOptions())) {
             assertEquals(0, p.epoch());
