@@ -52,6 +52,12 @@ public interface TableWriter extends AutoCloseable {
      */
     ColumnWriter column(int index);
 
+    /**
+     * Nanoseconds this writer has spent sealing chunks (stats, header, CRC32C) and putting them
+     * into the pager, out of the time spent in {@code appendBatch} and {@code commit}.
+     */
+    long sealFlushNanos();
+
     /** Rows appended so far (the smallest row count over the columns). */
     long rowCount();
 

@@ -6,8 +6,10 @@ public enum LoadStage {
     SOURCE("source"),
     /** Checking constraints (key-set inserts and foreign-key probes). */
     CONSTRAINTS("constraints"),
-    /** Appending to the column writers (bulk copies, chunk sealing and puts into the pager). */
+    /** Appending to the column writers: bulk copies of the batch into the chunks being filled. */
     APPEND("append"),
+    /** Sealing full chunks (stats, header, CRC32C) and putting them into the pager (the writes). */
+    FLUSH("flush"),
     /** Insert listeners. */
     LISTENERS("listeners"),
     /**

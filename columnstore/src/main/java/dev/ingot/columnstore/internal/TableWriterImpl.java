@@ -39,6 +39,8 @@ final class TableWriterImpl implements TableWriter {
     private final ColumnWriterImpl[] columns;
     private State state = State.OPEN;
     private Throwable failure;
+    /** Nanoseconds spent sealing chunks and putting them into the pager. */
+    private long sealFlushNanos;
     /** Set by {@link #sealForValidation()}: every appended row is in put row groups; no more appends. */
     private boolean sealed;
 
@@ -163,6 +165,15 @@ final class TableWriterImpl implements TableWriter {
 
     /** Seals every column's staged chunk and puts them with one gathering write. */
     private void putRowGroup() throws IOException {
+        long start = System.nanoTime();
+        try {
+            sealAndPutRowGroup();
+        } finally {
+            sealFlushNanos += System.nanoTime() - start;
+        }
+    }
+
+    private void sealAndPutRowGroup() throws IOException {
         long[] keys = new long[columns.length];
         ByteBuffer[] blobs = new ByteBuffer[columns.length];
         try {
@@ -184,6 +195,7 @@ final class TableWriterImpl implements TableWriter {
 
     /** Seals and puts one column's full chunk (appends through {@link ColumnWriter}). */
     void putChunk(ColumnWriterImpl column) throws IOException {
+        long start = System.nanoTime();
         try {
             ByteBuffer blob = column.seal();
             long key = pagerWriter.nextKey();
@@ -193,7 +205,14 @@ final class TableWriterImpl implements TableWriter {
             column.releaseSealTemp();
             fail(e);
             throw e;
+        } finally {
+            sealFlushNanos += System.nanoTime() - start;
         }
+    }
+
+    @Override
+    public long sealFlushNanos() {
+        return sealFlushNanos;
     }
 
     private void fail(Throwable e) {

@@ -12,13 +12,14 @@ final class LoadSummary {
     private LoadSummary() {}
 
     static void print(PrintStream out, LoadReport report, long peakRssBytes, long storeBytes) {
-        out.printf("%-10s %10s %8s %12s %8s %8s %8s %8s %9s %24s  %s%n", "table", "rows", "seconds", "rows/s",
-                "source", "constr", "append", "commit", "chunkRows", "batch p50/p99/max ms", "pager (alloc calls/keys, put batches/blobs, bytes, overwrites)");
+        out.printf("%-10s %10s %8s %12s %8s %8s %8s %8s %8s %9s %24s  %s%n", "table", "rows", "seconds", "rows/s",
+                "source", "constr", "append", "flush", "commit", "chunkRows", "batch p50/p99/max ms", "pager (alloc calls/keys, put batches/blobs, bytes, overwrites)");
         for (TableLoadReport t : report.tables()) {
             PagerDiagnostics.Snapshot p = t.pager();
-            out.printf("%-10s %,10d %8.2f %,12.0f %8.2f %8.2f %8.2f %8.2f %9d %7.2f/%7.2f/%8.2f  %d/%d, %d/%d, %s, %d%n", t.table(), t.rows(), t.seconds(),
+            out.printf("%-10s %,10d %8.2f %,12.0f %8.2f %8.2f %8.2f %8.2f %8.2f %9d %7.2f/%7.2f/%8.2f  %d/%d, %d/%d, %s, %d%n", t.table(), t.rows(), t.seconds(),
                     t.rowsPerSecond(), t.stages().seconds(LoadStage.SOURCE), t.stages().seconds(LoadStage.CONSTRAINTS),
-                    t.stages().seconds(LoadStage.APPEND), t.stages().seconds(LoadStage.COMMIT), t.chunkRows(),
+                    t.stages().seconds(LoadStage.APPEND), t.stages().seconds(LoadStage.FLUSH), t.stages().seconds(LoadStage.COMMIT),
+                    t.chunkRows(),
                     t.latency().p50Micros() / 1000, t.latency().p99Micros() / 1000, t.latency().maxMicros() / 1000,
                     p.get(Counter.ALLOC_CALLS), p.get(Counter.KEYS_ALLOCATED), p.get(Counter.PUT_BATCHES),
                     p.get(Counter.BLOBS_PUT), PagerDiagnostics.humanBytes(p.get(Counter.BYTES_WRITTEN)), p.get(Counter.OVERWRITES));
