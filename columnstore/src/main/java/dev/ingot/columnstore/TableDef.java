@@ -67,6 +67,24 @@ public record TableDef(String name, List<ColumnDef> columns, List<ConstraintSpec
         return new Schema(fields);
     }
 
+    /**
+     * Where {@code fields} (of an Arrow batch or file) stop matching this table: the index of the
+     * first column whose name or Arrow type differs (field metadata is not compared), or -1 if
+     * they match. Only the first {@code min(columns().size(), fields.size())} columns are compared;
+     * callers check the column count themselves.
+     */
+    public int firstMismatchedColumn(List<Field> fields) {
+        int n = Math.min(columns.size(), fields.size());
+        for (int i = 0; i < n; i++) {
+            ColumnDef c = columns.get(i);
+            Field f = fields.get(i);
+            if (!f.getName().equals(c.name()) || !f.getType().equals(c.type().arrowType())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Index of the column named {@code column}, or -1. */
     public int columnIndex(String column) {
         for (int i = 0; i < columns.size(); i++) {

@@ -86,19 +86,17 @@ public final class ArrowIpcSource implements BatchSource {
     }
 
     private static void checkSchema(Path file, TableDef table, Schema actual) throws IOException {
-        List<Field> want = table.arrowSchema().getFields();
         List<Field> got = actual.getFields();
-        if (want.size() != got.size()) {
+        if (table.columns().size() != got.size()) {
             throw new IOException("Arrow IPC file " + file + " has " + got.size() + " columns, table " + table.name()
-                    + " has " + want.size());
+                    + " has " + table.columns().size());
         }
-        for (int i = 0; i < want.size(); i++) {
-            Field w = want.get(i);
-            Field g = got.get(i);
-            if (!w.getName().equals(g.getName()) || !w.getType().equals(g.getType())) {
-                throw new IOException("Arrow IPC file " + file + " column " + i + " is " + g.getName() + " " + g.getType()
-                        + ", table " + table.name() + " expects " + w.getName() + " " + w.getType());
-            }
+        int bad = table.firstMismatchedColumn(got);
+        if (bad >= 0) {
+            Field w = table.columns().get(bad).arrowField();
+            Field g = got.get(bad);
+            throw new IOException("Arrow IPC file " + file + " column " + bad + " is " + g.getName() + " " + g.getType()
+                    + ", table " + table.name() + " expects " + w.getName() + " " + w.getType());
         }
     }
 

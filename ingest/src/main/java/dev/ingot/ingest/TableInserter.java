@@ -48,7 +48,6 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class TableInserter implements AutoCloseable {
     private final TableDef def;
-    private final Schema expectedSchema;
     private final TableWriter writer;
     /** Immediate mode: the checker of every batch; deferred mode: set during the validation pass. */
     private TableChecker checker;
@@ -72,7 +71,6 @@ public final class TableInserter implements AutoCloseable {
                           ConstraintMode mode, boolean concurrentChecks) {
         this.deferredConstraints = deferredConstraints;
         this.def = def;
-        this.expectedSchema = def.arrowSchema();
         this.writer = writer;
         this.checker = checker;
         this.mode = mode;
@@ -325,19 +323,17 @@ public final class TableInserter implements AutoCloseable {
     }
 
     private void checkSchema(Schema actual) {
-        List<Field> want = expectedSchema.getFields();
         List<Field> got = actual.getFields();
-        if (want.size() != got.size()) {
+        if (def.columns().size() != got.size()) {
             throw new IllegalArgumentException("batch for table " + def.name() + " has " + got.size()
-                    + " columns, the table has " + want.size());
+                    + " columns, the table has " + def.columns().size());
         }
-        for (int i = 0; i < want.size(); i++) {
-            Field w = want.get(i);
-            Field g = got.get(i);
-            if (!w.getName().equals(g.getName()) || !w.getType().equals(g.getType())) {
-                throw new IllegalArgumentException("batch column " + i + " of table " + def.name() + " is "
-                        + g.getName() + " " + g.getType() + ", expected " + w.getName() + " " + w.getType());
-            }
+        int bad = def.firstMismatchedColumn(got);
+        if (bad >= 0) {
+            Field w = def.columns().get(bad).arrowField();
+            Field g = got.get(bad);
+            throw new IllegalArgumentException("batch column " + bad + " of table " + def.name() + " is "
+                    + g.getName() + " " + g.getType() + ", expected " + w.getName() + " " + w.getType());
         }
     }
 

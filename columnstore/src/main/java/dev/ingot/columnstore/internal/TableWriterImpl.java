@@ -126,14 +126,15 @@ final class TableWriterImpl implements TableWriter {
         if (offset < 0 || length < 0 || (long) offset + length > root.getRowCount()) {
             throw new IllegalArgumentException("rows [" + offset + ", +" + length + ") outside batch of " + root.getRowCount() + " rows");
         }
+        int bad = def.firstMismatchedColumn(vectors.stream().map(FieldVector::getField).toList());
+        if (bad >= 0) {
+            ColumnDef c = def.columns().get(bad);
+            Field f = vectors.get(bad).getField();
+            throw new IllegalArgumentException("batch column " + bad + " is " + f.getName() + " " + f.getType() + ", table "
+                    + def.name() + " expects " + c.name() + " " + c.type().arrowType());
+        }
         long rows = columns[0].rowCount();
         for (int i = 0; i < columns.length; i++) {
-            ColumnDef c = def.columns().get(i);
-            Field f = vectors.get(i).getField();
-            if (!f.getName().equals(c.name()) || !f.getType().equals(c.type().arrowType())) {
-                throw new IllegalArgumentException("batch column " + i + " is " + f.getName() + " " + f.getType() + ", table "
-                        + def.name() + " expects " + c.name() + " " + c.type().arrowType());
-            }
             if (columns[i].rowCount() != rows) {
                 throw new IllegalStateException("columns of table " + def.name() + " have different row counts ("
                         + columns[0].rowCount() + " vs " + columns[i].rowCount() + "); appendBatch needs aligned columns");
