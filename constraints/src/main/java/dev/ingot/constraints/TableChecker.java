@@ -2,10 +2,14 @@ package dev.ingot.constraints;
 
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.internal.KeySet;
 import dev.ingot.constraints.internal.KeyVectors;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -73,6 +77,30 @@ public final class TableChecker implements AutoCloseable {
     /** The table this checker loads. */
     public TableDef table() {
         return slot.def;
+    }
+
+    /**
+     * Checks every row of a stored table, or of one still being loaded (a pending reader), in one
+     * streaming pass: row group by row group it reads only the columns the table's constraints
+     * name (each once) and feeds them to {@link #checkBatch}, row ids counting from 0. Used by the
+     * deferred (bulk) constraint mode and by {@code verify}.
+     *
+     * @throws ConstraintViolationException at the first violation, as {@link #checkBatch}
+     * @throws IOException                  if reading the chunks fails (e.g. a checksum mismatch)
+     */
+    public void checkStored(TableReader reader) throws IOException {
+        Set<String> keyColumns = new LinkedHashSet<>();
+        for (ConstraintSpec c : slot.def.constraints()) {
+            keyColumns.addAll(c.columns());
+        }
+        List<String> columns = List.copyOf(keyColumns);
+        long rowId = 0;
+        for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
+            try (VectorSchemaRoot keys = reader.readRowGroup(rg, columns)) {
+                checkBatch(keys, 0, keys.getRowCount(), rowId);
+                rowId += keys.getRowCount();
+            }
+        }
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.ingot.ingest;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.ColumnValueException;
-import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
@@ -14,10 +13,8 @@ import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -229,20 +226,9 @@ public final class TableInserter implements AutoCloseable {
     private void validateDeferred() throws IOException {
         long t0 = System.nanoTime();
         long flushBefore = writer.sealFlushNanos();
-        Set<String> keyColumns = new LinkedHashSet<>();
-        for (ConstraintSpec c : def.constraints()) {
-            keyColumns.addAll(c.columns());
-        }
-        List<String> columns = List.copyOf(keyColumns);
         try (TableReader pending = writer.sealForValidation()) {
             checker = deferredConstraints.beginTable(def, rowCount, provenance);
-            long rowId = 0;
-            for (int rg = 0; rg < pending.rowGroupCount(); rg++) {
-                try (VectorSchemaRoot keys = pending.readRowGroup(rg, columns)) {
-                    checker.checkBatch(keys, 0, keys.getRowCount(), rowId);
-                    rowId += keys.getRowCount();
-                }
-            }
+            checker.checkStored(pending);
         } catch (ConstraintViolationException e) {
             abort();
             throw new TableLoadException(def.name(), e.getMessage(), e);

@@ -2,7 +2,6 @@ package dev.ingot.ingest.verify;
 
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnStore;
-import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
@@ -13,7 +12,6 @@ import dev.ingot.pager.memory.NativeAllocator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -115,18 +113,8 @@ public final class StoreVerifier {
                     }
                     continue;
                 }
-                Set<String> keyColumns = new LinkedHashSet<>();
-                for (ConstraintSpec c : def.constraints()) {
-                    keyColumns.addAll(c.columns());
-                }
                 try (TableReader reader = store.openTable(def.name())) {
-                    long rowId = 0;
-                    for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
-                        try (VectorSchemaRoot root = reader.readRowGroup(rg, List.copyOf(keyColumns))) {
-                            checker.checkBatch(root, 0, root.getRowCount(), rowId);
-                            rowId += root.getRowCount();
-                        }
-                    }
+                    checker.checkStored(reader);
                     checker.finish();
                 } catch (IOException | RuntimeException e) { // ConstraintViolationException included
                     checker.abort();
