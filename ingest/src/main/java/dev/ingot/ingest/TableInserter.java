@@ -50,11 +50,10 @@ public final class TableInserter implements AutoCloseable {
     private TableChecker checker;
     /** Deferred mode: the service that owns the key sets, used at commit; otherwise null. */
     private final ConstraintService deferredConstraints;
-    private final ConstraintMode mode;
     /** Runs constraint checks concurrently with appends, or null to check inline. */
     private final ExecutorService checkThread;
     private final List<InsertListener> listeners = new ArrayList<>();
-    private final RowProvenance provenance = new RowProvenance();
+    private final RowProvenance provenance;
     private final StageTimes times = new StageTimes();
     /** Per-batch latency in microseconds (3 significant digits, grows as needed). */
     private final Histogram batchMicros = new Histogram(3);
@@ -64,13 +63,13 @@ public final class TableInserter implements AutoCloseable {
 
     private enum State { OPEN, COMMITTED, ABORTED }
 
-    private TableInserter(TableDef def, TableWriter writer, TableChecker checker, ConstraintService deferredConstraints,
-                          ConstraintMode mode, boolean concurrentChecks) {
+    private TableInserter(TableDef def, TableWriter writer, RowProvenance provenance, TableChecker checker,
+                          ConstraintService deferredConstraints, boolean concurrentChecks) {
         this.deferredConstraints = deferredConstraints;
         this.def = def;
         this.writer = writer;
+        this.provenance = provenance;
         this.checker = checker;
-        this.mode = mode;
         this.checkThread = checker != null && concurrentChecks ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ingot-check-" + def.name());
             t.setDaemon(true);
@@ -109,15 +108,13 @@ public final class TableInserter implements AutoCloseable {
         TableWriter writer = store.createTable(def, hints);
         TableInserter inserter = null;
         try {
+            RowProvenance provenance = new RowProvenance(); // names rows (file, line) in violations
             TableChecker checker = null;
-            RowProvenance[] holder = new RowProvenance[1];
             if (mode == ConstraintMode.IMMEDIATE && !def.constraints().isEmpty()) {
-                // the checker names rows through the inserter's provenance, bound below
-                checker = constraints.beginTable(def, expectedRows, rowId -> holder[0].describe(rowId));
+                checker = constraints.beginTable(def, expectedRows, provenance);
             }
             ConstraintService deferred = mode == ConstraintMode.DEFERRED && !def.constraints().isEmpty() ? constraints : null;
-            inserter = new TableInserter(def, writer, checker, deferred, mode, concurrentChecks);
-            holder[0] = inserter.provenance;
+            inserter = new TableInserter(def, writer, provenance, checker, deferred, concurrentChecks);
             return inserter;
         } finally {
             if (inserter == null) {
