@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.ingest.cli.ProcessMemory;
 import dev.ingot.ingest.tpch.TpchSchema;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ public final class DuckDbLoad implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Result r = load(tblDir, dbFile, !noKeys);
-        Files.writeString(reportFile, toJson(r, ProcStatus.peakRssBytes()));
+        Files.writeString(reportFile, toJson(r, ProcessMemory.peakRssBytes()));
         System.err.printf("duckdb: loaded %,d rows in %.2f s (%s)%n", r.rows(), r.wallSeconds(),
                 r.keys() ? "PRIMARY KEY and FOREIGN KEY declared" : "no keys");
         return 0;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.ingest.cli.ProcessMemory;
 import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.tpch.TblFileSource;
@@ -87,7 +88,7 @@ public final class Floors implements Callable<Integer> {
         long start = System.nanoTime();
         List<TableFloor> tables = run(mode, tblDir, scale, n);
         double wall = (System.nanoTime() - start) / 1e9;
-        Files.writeString(reportFile, toJson(mode, wall, tables, ProcStatus.peakRssBytes()));
+        Files.writeString(reportFile, toJson(mode, wall, tables, ProcessMemory.peakRssBytes()));
         System.err.printf("floor-%s: %.2f s%n", mode, wall);
         return 0;
     }

@@ -4,18 +4,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads this process's memory figures from {@code /proc/self/status} (Linux); -1 elsewhere. */
-final class ProcessMemory {
+/**
+ * Reads this process's peak resident set from {@code /proc/self/status} (Linux); -1 elsewhere.
+ * Used by the load summary and by the benchmark's child programs. Thread-safe (stateless).
+ */
+public final class ProcessMemory {
     private ProcessMemory() {}
 
     /** Peak resident set size in bytes ({@code VmHWM}), the figure {@code /usr/bin/time -v} reports. */
-    static long peakRssBytes() {
+    public static long peakRssBytes() {
         return readKb("VmHWM:");
-    }
-
-    /** Current resident set size in bytes ({@code VmRSS}). */
-    static long currentRssBytes() {
-        return readKb("VmRSS:");
     }
 
     private static long readKb(String key) {
