@@ -123,6 +123,11 @@ class EndToEndTest {
         TableProfile lineitem = v.table("lineitem").orElseThrow();
         assertEquals(liRows, lineitem.rows());
         assertEquals(extPrice, lineitem.column("l_extendedprice").sum());
+        try (ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults());
+             dev.ingot.columnstore.TableReader reader = cs.openTable("lineitem")) {
+            assertEquals(extPrice, StoreVerifier.profileColumn(reader, "l_extendedprice").sum(), "single-column profile");
+            assertEquals(commentBytes, StoreVerifier.profileColumn(reader, "l_comment").textBytes());
+        }
         assertEquals(quantity, lineitem.column("l_quantity").sum());
         assertEquals(orderKeys, lineitem.column("l_orderkey").sum());
         assertEquals(commentBytes, lineitem.column("l_comment").textBytes());

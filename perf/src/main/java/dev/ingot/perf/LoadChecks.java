@@ -4,6 +4,8 @@ import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreOptions;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
+import dev.ingot.ingest.verify.ColumnProfile;
+import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.tpch.TpchSchema;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -17,14 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BaseFixedWidthVector;
-import org.apache.arrow.vector.BaseIntVector;
-import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.DateDayVector;
-import org.apache.arrow.vector.DecimalVector;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The figures a benchmark compares across engines after each load, so that a fast wrong answer
@@ -120,60 +114,13 @@ public record LoadChecks(Map<String, String> values) {
                     m.put(c.name(), "missing");
                     continue;
                 }
-                BigInteger total = BigInteger.ZERO;
-                long partial = 0;
                 try (TableReader reader = cs.openTable(c.table())) {
-                    for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
-                        try (VectorSchemaRoot root = reader.readRowGroup(rg, List.of(c.column()))) {
-                            long s = aggregate(root.getVector(0), c.kind());
-                            long next = partial + s;
-                            if (((partial ^ next) & (s ^ next)) < 0) { // overflow: flush into the BigInteger
-                                total = total.add(BigInteger.valueOf(partial));
-                                next = s;
-                            }
-                            partial = next;
-                        }
-                    }
+                    ColumnProfile p = StoreVerifier.profileColumn(reader, c.column());
+                    m.put(c.name(), String.valueOf(c.kind() == Kind.SUM ? p.sum() : p.textBytes()));
                 }
-                m.put(c.name(), total.add(BigInteger.valueOf(partial)).toString());
             }
         }
         return new LoadChecks(m);
-    }
-
-    /** Sum (SUM) or text bytes (BYTES) of one vector's non-null values; chunk sums fit a long for TPC-H. */
-    static long aggregate(FieldVector v, Kind kind) {
-        int n = v.getValueCount();
-        if (kind == Kind.BYTES) {
-            ArrowBuf offsets = ((BaseVariableWidthVector) v).getOffsetBuffer();
-            return n == 0 ? 0 : (long) offsets.getInt((long) n * 4) - offsets.getInt(0);
-        }
-        long sum = 0;
-        if (v instanceof DecimalVector) {
-            ArrowBuf data = ((DecimalVector) v).getDataBuffer();
-            for (int i = 0; i < n; i++) {
-                if (!v.isNull(i)) {
-                    sum = Math.addExact(sum, data.getLong((long) i * DecimalVector.TYPE_WIDTH)); // low 64 bits, little-endian
-                }
-            }
-        } else if (v instanceof DateDayVector) {
-            DateDayVector d = (DateDayVector) v;
-            for (int i = 0; i < n; i++) {
-                if (!d.isNull(i)) {
-                    sum += d.get(i);
-                }
-            }
-        } else if (v instanceof BaseIntVector && v instanceof BaseFixedWidthVector) {
-            BaseIntVector iv = (BaseIntVector) v;
-            for (int i = 0; i < n; i++) {
-                if (!v.isNull(i)) {
-                    sum = Math.addExact(sum, iv.getValueAsLong(i));
-                }
-            }
-        } else {
-            throw new IllegalArgumentException("cannot sum a " + v.getClass().getSimpleName() + " (" + v.getName() + ")");
-        }
-        return sum;
     }
 
     /**

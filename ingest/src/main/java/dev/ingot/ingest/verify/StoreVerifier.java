@@ -55,6 +55,24 @@ public final class StoreVerifier {
         return new VerifyReport(profiles, problems);
     }
 
+    /**
+     * Profiles one column of a stored table by scanning only that column (no checksum pass, no
+     * constraint check): nulls, min, max and exact sum, or total text bytes.
+     *
+     * @throws IllegalArgumentException if the table has no such column
+     * @throws IOException              if a chunk cannot be read
+     */
+    public static ColumnProfile profileColumn(TableReader reader, String column) throws IOException {
+        ColumnDef def = reader.info().def().column(column);
+        ColumnAccumulator acc = new ColumnAccumulator(def.name(), def.type());
+        for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
+            try (VectorSchemaRoot root = reader.readRowGroup(rg, List.of(column))) {
+                acc.add(root.getVector(0));
+            }
+        }
+        return acc.profile();
+    }
+
     private static TableProfile profile(ColumnStore store, TableDef def, List<String> problems) throws IOException {
         try (TableReader reader = store.openTable(def.name())) {
             reader.verifyChecksums();
