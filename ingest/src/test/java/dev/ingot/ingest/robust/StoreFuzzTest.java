@@ -16,6 +16,7 @@ import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.ingest.ConstraintMode;
 import dev.ingot.ingest.InsertSource;
+import dev.ingot.ingest.KeySetAssertions;
 import dev.ingot.ingest.TableInserter;
 import dev.ingot.ingest.tpch.TblFileSource;
 import dev.ingot.ingest.verify.StoreVerifier;
@@ -180,6 +181,7 @@ class StoreFuzzTest {
                             inserter.commit();
                         }
                     }
+                    KeySetAssertions.assertReleased(constraints);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
