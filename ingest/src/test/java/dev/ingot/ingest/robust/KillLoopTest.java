@@ -15,6 +15,7 @@ import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fifth after some commits, so a machine slower or faster than expected cannot turn it into a
  * test of one regime only.
  *
- * <p>Seeded: {@code -Dingot.killLoop.seed=S} replays a run, {@code -Dingot.killLoop.iterations=N}
+ * <p>Seeded: {@code -Dingot.test.seed=S} replays a run, {@code -Dingot.killLoop.iterations=N}
  * (default 50) runs more. The seed is printed first, the figures at the end.
  */
 class KillLoopTest {
@@ -59,9 +60,9 @@ class KillLoopTest {
 
     @Test
     void killedLoadsLeaveEachTableAbsentOrComplete() throws Exception {
-        long seed = Long.getLong("ingot.killLoop.seed", System.nanoTime());
+        long seed = TestSeed.seed("KillLoopTest");
         int iterations = Integer.getInteger("ingot.killLoop.iterations", 50);
-        System.out.println("kill loop: seed " + seed + " (-Dingot.killLoop.seed=" + seed + "), " + iterations + " iterations");
+        System.out.println("kill loop: " + iterations + " iterations");
         Random rnd = new Random(seed);
 
         Path tbl = Fixtures.writeTbl(tmp.resolve("tbl"), SCALE);
@@ -157,7 +158,7 @@ class KillLoopTest {
             if (previous != null && Files.exists(previous)) {
                 Fixtures.deleteTree(previous); // only now: the kill delays count from the child's start
             }
-            String where = "iteration " + i + " (seed " + seed + ", " + (second ? "second load" : "fresh load")
+            String where = "iteration " + i + " (" + TestSeed.describe(seed) + ", " + (second ? "second load" : "fresh load")
                     + ", " + (exited ? "finished" : "killed after " + delayMillis + " ms") + ")";
             Map<String, Long> after = checkStore(store, expected, before, where);
             if (exited) {
@@ -180,9 +181,9 @@ class KillLoopTest {
         // leave no table of the child committed, and kills that leave some committed and some not
         int required = Math.max(1, iterations / 5);
         assertTrue(killedBeforeAnyCommit >= required, "kills before the child's first commit: " + killedBeforeAnyCommit
-                + " of " + iterations + ", need " + required + " (seed " + seed + ")");
+                + " of " + iterations + ", need " + required + "; " + TestSeed.describe(seed));
         assertTrue(killedAfterSomeCommits >= required, "kills after some of the child's commits: " + killedAfterSomeCommits
-                + " of " + iterations + ", need " + required + " (seed " + seed + ")");
+                + " of " + iterations + ", need " + required + "; " + TestSeed.describe(seed));
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.StoreLockedException;
+import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -219,7 +220,7 @@ class MappedPagerCorruptionTest {
      */
     @Test
     void randomDamageNeverCrashesOrLies() throws IOException {
-        long seed = Long.getLong("ingot.test.seed", 20240601L);
+        long seed = TestSeed.seed("MappedPagerCorruptionTest.randomDamageNeverCrashesOrLies", 20240601L);
         Random random = new Random(seed);
         Path pristine = dir.resolve("pristine.ingot");
         Map<Long, byte[]> epoch1 = new HashMap<>();
