@@ -225,9 +225,9 @@ public final class BulkLoader {
             // still held now is a release that never happened (close() below would hide it)
             if (constraints != null) {
                 outstandingBytes = constraints.outstandingBytes();
-                if (outstandingBytes != 0) {
-                    addFailure(firstFailure, new IllegalStateException("constraint key sets still hold " + outstandingBytes
-                            + " bytes after every table of the load finished (a key set was never released)"));
+                IllegalStateException leak = unreleasedKeySets(outstandingBytes);
+                if (leak != null) {
+                    addFailure(firstFailure, leak);
                 }
             }
             try {
@@ -242,6 +242,19 @@ public final class BulkLoader {
         PagerDiagnostics.Snapshot pagerDelta = store.pager().diagnostics().snapshot().minus(pagerBefore);
         return new LoadReport(List.copyOf(reports), firstFailure[0], List.copyOf(skipped), System.nanoTime() - start,
                 pagerDelta, loadMemory.peakBytes(), outstandingBytes);
+    }
+
+    /**
+     * The failure of a load whose constraint key sets still hold {@code outstandingBytes} once every
+     * table has finished, aborted or been skipped (each of which releases its holds), or null when
+     * nothing is held.
+     */
+    static IllegalStateException unreleasedKeySets(long outstandingBytes) {
+        if (outstandingBytes == 0) {
+            return null;
+        }
+        return new IllegalStateException("constraint key sets still hold " + outstandingBytes
+                + " bytes after every table of the load finished (a key set was never released)");
     }
 
     /** Makes {@code failure} the load's first failure, or a suppressed one of the first. */

@@ -252,6 +252,14 @@ class EndToEndTest {
         }
     }
 
+    /** The rule a load applies to the bytes its key sets still hold when every table has ended. */
+    @Test
+    void keySetsStillHeldAtTheEndFailTheLoad() {
+        assertNull(BulkLoader.unreleasedKeySets(0));
+        assertEquals("constraint key sets still hold 4096 bytes after every table of the load finished (a key set was never released)",
+                BulkLoader.unreleasedKeySets(4096).getMessage());
+    }
+
     @Test
     void uncheckedModeLoadsWithoutKeySetsAndVerifyStillChecks() throws IOException {
         Path tbl = tblFiles();
