@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.TestData.Model;
+import dev.ingot.columnstore.internal.ChunkFormat;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.StoreCorruptedException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,12 +112,17 @@ class CorruptionTest {
             assertTrue(e.getMessage().contains("at offset " + e.fileOffset() + ":"), e.getMessage());
             assertThrows(StoreCorruptedException.class, () -> r.readChunk(5, 1), "readers verify the CRC by default");
 
-            // a header that disagrees with the catalog (row count) is refused before any buffer is read
+            // a header that disagrees with the catalog (row count), re-sealed so its CRC32C is valid:
+            // only the row-count check can refuse it, before any buffer is read
             copy.put(300, (byte) (copy.get(300) ^ 1));
-            copy.putInt(16, Integer.reverseBytes(1)); // little-endian row count 1 (ByteBuffer default is big-endian)
+            copy.order(ByteOrder.LITTLE_ENDIAN).putInt(ChunkFormat.OFF_ROWS, 1);
+            copy.putInt(ChunkFormat.OFF_CRC, ChunkFormat.crc(copy));
             store.pager().put(key, copy);
             StoreCorruptedException e2 = assertThrows(StoreCorruptedException.class, () -> r.chunkStats(5, 1));
-            assertTrue(e2.getMessage().contains("CRC32C") || e2.getMessage().contains("row count"), e2.getMessage());
+            assertEquals(store.pager().blobFileOffset(key) + ChunkFormat.OFF_ROWS, e2.fileOffset(), "the row-count field's offset in the file");
+            assertEquals("store " + file() + " is corrupted at offset " + e2.fileOffset() + ": table all_types column mode row group 1"
+                    + " (pager key " + key + "), chunk byte " + ChunkFormat.OFF_ROWS + ": chunk row count 1, catalog says 1024", e2.getMessage());
+            assertThrows(StoreCorruptedException.class, () -> r.readChunk(5, 1), "a read refuses it too");
         }
     }
 

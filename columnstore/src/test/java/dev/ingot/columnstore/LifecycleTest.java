@@ -58,9 +58,10 @@ class LifecycleTest {
     @Test
     void abortLeavesNoTableAndFreesItsKeys() throws Exception {
         Model m = Model.random(new Random(5), 3000, 0.1, 0);
+        Set<Long> before;
         try (ColumnStore store = ColumnStore.open(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
-            Set<Long> before = live(store.pager());
+            before = live(store.pager());
             TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000));
             w.appendBatch(root, 0, 3000);
             assertEquals(3 * 7, live(store.pager()).size() - before.size(), "three row groups of seven chunks were put");
@@ -73,6 +74,13 @@ class LifecycleTest {
             assertThrows(IllegalStateException.class, () -> w.appendBatch(root, 0, 1));
             w.close(); // idempotent
             assertEquals(0, store.stagingAllocator().allocatedBytes());
+        }
+        // reopened, the store shows no trace of the aborted table: no catalog entry, no chunk
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+            assertTrue(store.tables().isEmpty(), () -> "aborted table after reopen: " + store.tables());
+            assertTrue(store.table("all_types").isEmpty());
+            assertEquals(before, live(store.pager()), "no chunk of the aborted table is live after reopen");
             // the name is free again
             try (TableWriter again = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES))) {
                 again.appendBatch(root, 0, 10);
@@ -116,6 +124,11 @@ class LifecycleTest {
             }
             assertEquals(afterCommit, live(store.pager()), "abort after sealing frees every chunk");
             assertFalse(afterCommit.equals(before));
+        }
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+            assertEquals(List.of("all_types"), store.tables().stream().map(TableInfo::name).toList(),
+                    "after reopen only the committed table is there, not the one aborted after sealing");
+            assertEquals(2500, store.table("all_types").orElseThrow().rowCount());
         }
     }
 

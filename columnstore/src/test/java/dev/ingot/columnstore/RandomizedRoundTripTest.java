@@ -3,6 +3,7 @@ package dev.ingot.columnstore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ingot.columnstore.TestData.Model;
+import dev.ingot.testing.TestSeed;
 import java.nio.file.Path;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
@@ -21,9 +22,11 @@ class RandomizedRoundTripTest {
 
     @RepeatedTest(8)
     void randomLoadsRoundTrip() throws Exception {
-        long seed = Long.getLong("ingot.test.seed", System.nanoTime());
-        System.out.println("RandomizedRoundTripTest seed=" + seed);
-        Random r = new Random(seed);
+        long seed = TestSeed.seed("RandomizedRoundTripTest.randomLoadsRoundTrip");
+        TestSeed.run(seed, () -> roundTrip(new Random(seed)));
+    }
+
+    private void roundTrip(Random r) throws Exception {
         int rows = r.nextInt(12_000);
         double nullRate = new double[] {0, 0.01, 0.3, 0.9, 1}[r.nextInt(5)];
         int chunkRows = 1 + r.nextInt(r.nextBoolean() ? 64 : 4000);
@@ -45,9 +48,10 @@ class RandomizedRoundTripTest {
             }
             try (ColumnStore store = ColumnStore.open(dir, TestData.options());
                  TableReader reader = store.openTable("all_types")) {
-                assertEquals((rows + chunkRows - 1) / chunkRows, reader.rowGroupCount(), "seed " + seed);
+                assertEquals((rows + chunkRows - 1) / chunkRows, reader.rowGroupCount());
                 TestData.assertTable(reader, expected);
-                reader.verifyChecksums();
+                assertEquals((long) reader.rowGroupCount() * TestData.ALL_TYPES.columns().size(), reader.verifyChecksums(),
+                        "every chunk of every row group verified");
             }
         }
     }

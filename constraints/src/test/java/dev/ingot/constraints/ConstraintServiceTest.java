@@ -10,11 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ingot.columnstore.ChunkStats;
+import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.TableInfo;
+import dev.ingot.columnstore.TableReader;
+import dev.ingot.columnstore.TableWriter;
 import dev.ingot.pager.memory.NativeAllocator;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +37,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConstraintServiceTest {
     static final TableDef CUSTOMER = new TableDef("customer",
@@ -319,25 +329,119 @@ class ConstraintServiceTest {
         }
     }
 
-    @Test
-    void deferredModeStreamsKeyColumnsOnly() {
-        service.planLoad(List.of(PARTSUPP));
-        TableDef keysOnly = new TableDef("partsupp_keys", PARTSUPP.columns(), List.of());
-        int n = 50_000;
-        try (TableChecker c = service.beginTable(PARTSUPP, n, null)) {
-            for (int start = 0; start < n; start += 4096) {
-                int len = Math.min(4096, n - start);
+    /** partsupp with non-key columns around and between its composite PRIMARY KEY columns. */
+    static final TableDef PARTSUPP_STORED = new TableDef("partsupp",
+            List.of(nullable("ps_comment", ColumnType.varchar(40)), notNull("ps_partkey", ColumnType.int64()),
+                    nullable("ps_availqty", ColumnType.int32()), notNull("ps_suppkey", ColumnType.int64())),
+            List.of(primaryKey("partsupp_pk", "ps_partkey", "ps_suppkey")));
+
+    /**
+     * Stores {@code n} partsupp rows (row r has key (r / 4, r % 4), or the key of row
+     * {@code duplicateOf} at row {@code duplicateAt}; -1 for none) in row groups of 4096 rows.
+     */
+    private void storePartsupp(ColumnStore store, int n, int duplicateAt, int duplicateOf) throws IOException {
+        try (TableWriter w = store.createTable(PARTSUPP_STORED, ColumnStoreWriteHints.estimate(PARTSUPP_STORED).withChunkRows(4096))) {
+            for (int start = 0; start < n; start += 5000) {
+                int len = Math.min(5000, n - start);
                 Object[][] rows = new Object[len][];
                 for (int i = 0; i < len; i++) {
-                    long r = start + i;
-                    rows[i] = new Object[] {r / 4, r % 4};
+                    int r = start + i == duplicateAt ? duplicateOf : start + i;
+                    rows[i] = new Object[] {"comment " + (start + i), (long) r / 4, (start + i) % 7 == 0 ? null : start + i, (long) r % 4};
                 }
-                try (VectorSchemaRoot b = batch(keysOnly, rows)) {
-                    c.checkBatch(b, 0, len, start);
+                try (VectorSchemaRoot b = batch(PARTSUPP_STORED, rows)) {
+                    w.appendBatch(b);
                 }
             }
-            assertEquals(0, c.resizeCount());
-            c.finish();
+            w.commit();
+        }
+    }
+
+    /** A reader that records the columns of every {@link #readRowGroup} call. */
+    private static final class RecordingReader implements TableReader {
+        final TableReader in;
+        final List<List<String>> requested = new ArrayList<>();
+
+        RecordingReader(TableReader in) {
+            this.in = in;
+        }
+
+        @Override
+        public TableInfo info() {
+            return in.info();
+        }
+
+        @Override
+        public int rowGroupCount() {
+            return in.rowGroupCount();
+        }
+
+        @Override
+        public VectorSchemaRoot readRowGroup(int rowGroup, List<String> columns) throws IOException {
+            requested.add(columns == null ? null : List.copyOf(columns));
+            return in.readRowGroup(rowGroup, columns);
+        }
+
+        @Override
+        public FieldVector readChunk(int column, int rowGroup) {
+            throw new AssertionError("deferred validation reads whole row groups of key columns");
+        }
+
+        @Override
+        public ChunkStats chunkStats(int column, int rowGroup) throws IOException {
+            return in.chunkStats(column, rowGroup);
+        }
+
+        @Override
+        public Iterator<VectorSchemaRoot> scan(List<String> columns) {
+            throw new AssertionError("deferred validation reads through readRowGroup");
+        }
+
+        @Override
+        public long verifyChecksums() throws IOException {
+            return in.verifyChecksums();
+        }
+
+        @Override
+        public void close() {
+            in.close();
+        }
+    }
+
+    @Test
+    void deferredModeStreamsKeyColumnsOnly(@TempDir Path dir) throws IOException {
+        int n = 50_000;
+        try (ColumnStore store = ColumnStore.open(dir)) {
+            storePartsupp(store, n, -1, -1);
+            service.planLoad(List.of(PARTSUPP_STORED));
+            try (TableChecker c = service.beginTable(PARTSUPP_STORED, n, tbl("partsupp"));
+                 RecordingReader reader = new RecordingReader(store.openTable("partsupp"))) {
+                c.checkStored(reader);
+                assertEquals(13, reader.rowGroupCount(), "50,000 rows in row groups of 4096");
+                assertEquals(java.util.Collections.nCopies(13, List.of("ps_partkey", "ps_suppkey")), reader.requested,
+                        "one read per row group, of the key columns only");
+                assertEquals(0, c.resizeCount(), "the set is sized from the exact row count");
+                assertTrue(c.keySetBytes() > 0);
+                c.finish();
+            }
+        }
+        assertEquals(0, service.outstandingBytes());
+    }
+
+    @Test
+    void deferredModeFindsADuplicateInALaterRowGroup(@TempDir Path dir) throws IOException {
+        int n = 50_000;
+        try (ColumnStore store = ColumnStore.open(dir)) {
+            storePartsupp(store, n, 37_123, 1_234); // row group 9 repeats a key of row group 0
+            service.planLoad(List.of(PARTSUPP_STORED));
+            try (TableChecker c = service.beginTable(PARTSUPP_STORED, n, tbl("partsupp"));
+                 TableReader reader = store.openTable("partsupp")) {
+                ConstraintViolationException e = assertThrows(ConstraintViolationException.class, () -> c.checkStored(reader));
+                assertEquals("duplicate key value violates PRIMARY KEY constraint \"partsupp_pk\" on table partsupp:"
+                        + " key (ps_partkey, ps_suppkey)=(308, 2) already exists; row 37123 (partsupp.tbl line 37124)", e.getMessage());
+                assertEquals(37_123, e.rowId());
+                assertEquals(List.of(308L, 2L), e.keyValues());
+                c.abort();
+            }
         }
         assertEquals(0, service.outstandingBytes());
     }

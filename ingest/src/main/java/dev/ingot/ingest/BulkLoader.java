@@ -70,7 +70,9 @@ public final class BulkLoader {
     /**
      * @param store   where tables are created
      * @param memory  allocator for constraint key sets (a child is created per load and closed
-     *                at its end; the load fails if key-set memory leaked)
+     *                at its end; the load fails if a key set is still held once every table has
+     *                finished, see {@link LoadReport#constraintOutstandingBytes()}, or if key-set
+     *                memory leaked)
      * @param options load settings
      */
     public BulkLoader(ColumnStore store, NativeAllocator memory, LoadOptions options) {
@@ -149,6 +151,7 @@ public final class BulkLoader {
         List<String> skipped = Collections.synchronizedList(new ArrayList<>());
         Throwable[] firstFailure = new Throwable[1];
         ConstraintService constraints = null;
+        long outstandingBytes = 0;
         ExecutorService pool = Executors.newFixedThreadPool(options.tableParallelism(), loaderThreads());
         try {
             if (options.mode() != ConstraintMode.UNCHECKED) {
@@ -218,26 +221,51 @@ public final class BulkLoader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            Throwable closeFailure = null;
+            // every table has finished, aborted or been skipped: each released its holds, so a set
+            // still held now is a release that never happened (close() below would hide it)
+            if (constraints != null) {
+                outstandingBytes = constraints.outstandingBytes();
+                IllegalStateException leak = unreleasedKeySets(outstandingBytes);
+                if (leak != null) {
+                    addFailure(firstFailure, leak);
+                }
+            }
             try {
                 if (constraints != null) {
                     constraints.close();
                 }
                 loadMemory.close();
             } catch (RuntimeException e) {
-                closeFailure = e;
-            }
-            if (closeFailure != null) {
-                if (firstFailure[0] == null) {
-                    firstFailure[0] = closeFailure;
-                } else {
-                    firstFailure[0].addSuppressed(closeFailure);
-                }
+                addFailure(firstFailure, e);
             }
         }
         PagerDiagnostics.Snapshot pagerDelta = store.pager().diagnostics().snapshot().minus(pagerBefore);
         return new LoadReport(List.copyOf(reports), firstFailure[0], List.copyOf(skipped), System.nanoTime() - start,
-                pagerDelta, loadMemory.peakBytes());
+                pagerDelta, loadMemory.peakBytes(), outstandingBytes);
+    }
+
+    /**
+     * The failure of a load whose constraint key sets still hold {@code outstandingBytes} once every
+     * table has finished, aborted or been skipped (each of which releases its holds), or null when
+     * nothing is held.
+     */
+    static IllegalStateException unreleasedKeySets(long outstandingBytes) {
+        if (outstandingBytes == 0) {
+            return null;
+        }
+        return new IllegalStateException("constraint key sets still hold " + outstandingBytes
+                + " bytes after every table of the load finished (a key set was never released)");
+    }
+
+    /** Makes {@code failure} the load's first failure, or a suppressed one of the first. */
+    private static void addFailure(Throwable[] firstFailure, Throwable failure) {
+        synchronized (firstFailure) {
+            if (firstFailure[0] == null) {
+                firstFailure[0] = failure;
+            } else {
+                firstFailure[0].addSuppressed(failure);
+            }
+        }
     }
 
     /** Releases the key-set holds of a table that will not load (its parent failed). */
@@ -282,7 +310,7 @@ public final class BulkLoader {
             stages.add(LoadStage.BACKPRESSURE, source.producerWaitNanos());
             TableLoadReport report = new TableLoadReport(def.name(), inserter.rowCount(), inserter.batchCount(), batchRows,
                     hints.chunkRows(), System.nanoTime() - start, stages, inserter.batchLatency(),
-                    inserter.pagerDiagnostics().snapshot(), options.mode());
+                    inserter.pagerDiagnostics().snapshot(), options.mode(), inserter.keySetBytes());
             emit(loadEvent, def, inserter, true);
             progress.tableFinished(report);
             return report;

@@ -12,10 +12,15 @@ import java.util.List;
  * @param skipped       tables not attempted because a table they reference failed
  * @param wallNanos     wall time of the whole run
  * @param pager         the pager's global churn during the run
- * @param constraintPeakBytes peak off-heap bytes held by constraint key sets
+ * @param constraintPeakBytes peak off-heap bytes held by constraint key sets at once (0 when
+ *                      constraints were not checked)
+ * @param constraintOutstandingBytes off-heap bytes the constraint key sets still held once every
+ *                      table had finished, aborted or been skipped, measured before the load closed
+ *                      its constraint service (which frees whatever is left); 0 for every correct load,
+ *                      and a load that ends with more than 0 fails with an {@link IllegalStateException}
  */
 public record LoadReport(List<TableLoadReport> tables, Throwable failure, List<String> skipped, long wallNanos,
-                         PagerDiagnostics.Snapshot pager, long constraintPeakBytes) {
+                         PagerDiagnostics.Snapshot pager, long constraintPeakBytes, long constraintOutstandingBytes) {
     public boolean succeeded() {
         return failure == null;
     }

@@ -58,6 +58,8 @@ public final class TableInserter implements AutoCloseable {
     /** Per-batch latency in microseconds (3 significant digits, grows as needed). */
     private final Histogram batchMicros = new Histogram(3);
     private long rowCount;
+    /** Bytes of the own key sets captured at the commit, before {@link TableChecker#finish()} may free them. */
+    private long keySetBytes;
     private long batchCount;
     private State state = State.OPEN;
 
@@ -340,6 +342,15 @@ public final class TableInserter implements AutoCloseable {
         return BatchLatency.of(batchMicros);
     }
 
+    /**
+     * Off-heap bytes of this table's own PRIMARY KEY / UNIQUE key sets: their current size while
+     * loading, their size at the commit once committed (the sets may be freed then); 0 without
+     * constraint checks.
+     */
+    public long keySetBytes() {
+        return state == State.COMMITTED || checker == null ? keySetBytes : checker.keySetBytes();
+    }
+
     /** This table's pager churn. */
     public PagerDiagnostics pagerDiagnostics() {
         return writer.diagnostics();
@@ -368,6 +379,7 @@ public final class TableInserter implements AutoCloseable {
         state = State.COMMITTED;
         stopCheckThread();
         if (checker != null) {
+            keySetBytes = checker.keySetBytes(); // finish() may free them
             checker.finish();
         }
         long flush = writer.sealFlushNanos() - flushBefore;

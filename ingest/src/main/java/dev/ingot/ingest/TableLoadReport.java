@@ -15,9 +15,12 @@ import dev.ingot.pager.PagerDiagnostics;
  * @param latency      per-batch latency (constraints + append + listeners)
  * @param pager        the table's pager churn (its span)
  * @param mode         how constraints were enforced
+ * @param keySetBytes  off-heap bytes of the table's own PRIMARY KEY / UNIQUE key sets when it
+ *                     committed (their largest size; 0 without such constraints or when unchecked)
  */
 public record TableLoadReport(String table, long rows, long batches, int batchRows, int chunkRows, long wallNanos,
-                              StageTimes stages, BatchLatency latency, PagerDiagnostics.Snapshot pager, ConstraintMode mode) {
+                              StageTimes stages, BatchLatency latency, PagerDiagnostics.Snapshot pager, ConstraintMode mode,
+                              long keySetBytes) {
     public double seconds() {
         return wallNanos / 1e9;
     }

@@ -76,7 +76,7 @@ class EndToEndTest {
                     ? TpchGeneratorSource.open(arrow, def.name(), SF, batchRows, threads)
                     : TblFileSource.open(arrow, def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);
             LoadReport report = new BulkLoader(cs, memory, options).load(tables, sources, t -> 0, new BulkLoader.Progress() {});
-            assertEquals(0, memory.allocatedBytes(), "constraint key sets must all be released after the load");
+            KeySetAssertions.assertReleased(report);
             return report;
         }
     }
@@ -94,6 +94,7 @@ class EndToEndTest {
         LoadReport report = load(store, null, TpchSchema.tables(), LoadOptions.defaults().withMode(mode));
         assertNull(report.failure(), () -> "load failed: " + report.failure());
         assertEquals(8, report.tables().size());
+        assertTrue(report.constraintPeakBytes() > 0, "key sets were built: " + report.constraintPeakBytes());
 
         VerifyReport v = verify(store);
         assertTrue(v.ok(), () -> "verify found problems: " + v.problems());
@@ -251,6 +252,14 @@ class EndToEndTest {
         }
     }
 
+    /** The rule a load applies to the bytes its key sets still hold when every table has ended. */
+    @Test
+    void keySetsStillHeldAtTheEndFailTheLoad() {
+        assertNull(BulkLoader.unreleasedKeySets(0));
+        assertEquals("constraint key sets still hold 4096 bytes after every table of the load finished (a key set was never released)",
+                BulkLoader.unreleasedKeySets(4096).getMessage());
+    }
+
     @Test
     void uncheckedModeLoadsWithoutKeySetsAndVerifyStillChecks() throws IOException {
         Path tbl = tblFiles();
@@ -262,6 +271,8 @@ class EndToEndTest {
         LoadReport report = load(store, tbl, tables("region", "nation"), LoadOptions.defaults().withMode(ConstraintMode.UNCHECKED));
         assertNull(report.failure());
         assertEquals(0, report.constraintPeakBytes());
+        assertEquals(0, report.constraintOutstandingBytes());
+        assertEquals(List.of(0L, 0L), report.tables().stream().map(TableLoadReport::keySetBytes).toList());
         VerifyReport v = verify(store);
         assertEquals(List.of("table nation: duplicate key value violates PRIMARY KEY constraint \"nation_pk\" on table nation:"
                 + " key (n_nationkey)=(3) already exists; row 7"), v.problems());

@@ -50,6 +50,8 @@ class InsertListenerTest {
                     }
                 }
                 inserter.commit();
+            } finally {
+                KeySetAssertions.assertReleased(constraints); // committed or rolled back: the set is freed before close
             }
         }
     }
@@ -98,6 +100,7 @@ class InsertListenerTest {
             assertEquals(2, seen[0]);
             assertTrue(store.table("t").isEmpty(), "the table is rolled back");
             assertEquals(0, memory.allocatedBytes(), "its key set is released");
+            assertTrue(memory.peakBytes() > 0, "a key set was built");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.ingot.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnStore;
@@ -12,9 +13,12 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.pager.memory.NativeAllocator;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -25,7 +29,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The library example of the README, verbatim between the markers, so it is known to work. */
+/**
+ * The library example of the README, verbatim between the markers, so it is known to work; a
+ * second test compares the README's Java block with the code between the markers.
+ */
 class ReadmeExampleTest {
     @TempDir
     Path tmp;
@@ -34,6 +41,8 @@ class ReadmeExampleTest {
     void readmeExample() throws Exception {
         Path dir = tmp.resolve("demo-store");
         String scanned;
+        long keySetBytesAfterCommit;
+        long keySetPeakBytes;
         // README-EXAMPLE-BEGIN
         TableDef accounts = new TableDef("accounts",
                 List.of(ColumnDef.notNull("id", ColumnType.int64()),
@@ -67,6 +76,8 @@ class ReadmeExampleTest {
                     inserter.insert(new InsertSource.ArrowBatch(batch, RowOrigin.NONE));
                     inserter.commit();   // durable: survives a crash from here on
                 }
+                keySetBytesAfterCommit = constraints.outstandingBytes();   // 0: the commit freed the key sets
+                keySetPeakBytes = constraints.peakBytes();                 // what they held at most
             }
 
             // scan it back as Arrow vectors, one row group at a time
@@ -83,6 +94,65 @@ class ReadmeExampleTest {
         }
         // README-EXAMPLE-END
         assertEquals("id\temail\tbalance\n1\tada@example.org\t10.50\n2\talan@example.org\tnull\n3\tgrace@example.org\t-3.25\n", scanned);
+        assertEquals(0, keySetBytesAfterCommit, "the key sets are released at the commit, before the service closes");
+        assertTrue(keySetPeakBytes > 0, "the PRIMARY KEY and UNIQUE sets held memory while loading: " + keySetPeakBytes);
+    }
+
+    /** The README's Java block is the code between this test's markers, line for line (indentation aside). */
+    @Test
+    void readmeShowsExactlyThisExample() throws IOException {
+        String readme = Files.readString(REPO_ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+        String source = Files.readString(Path.of("src/test/java/dev/ingot/ingest/ReadmeExampleTest.java"), StandardCharsets.UTF_8);
+        List<String> block = readmeJavaBlock(readme);
+        List<String> example = between(source, "// README-EXAMPLE-BEGIN", "// README-EXAMPLE-END");
+        assertTrue(example.size() > 20, "the markers enclose the example: " + example.size() + " lines");
+        assertEquals(String.join("\n", dedent(example)), String.join("\n", dedent(block)),
+                "README.md's ```java block must be the example of ReadmeExampleTest.readmeExample");
+    }
+
+    /** The repository root: the parent of this module (surefire runs in the module directory). */
+    private static final Path REPO_ROOT = Path.of("").toAbsolutePath().getParent();
+
+    /** The lines of the only ```java block of the README. */
+    static List<String> readmeJavaBlock(String readme) {
+        List<String> lines = readme.lines().toList();
+        int start = lines.indexOf("```java");
+        assertTrue(start >= 0, "README.md has a ```java block");
+        assertEquals(-1, lines.subList(start + 1, lines.size()).indexOf("```java"), "README.md has exactly one ```java block");
+        int end = lines.subList(start + 1, lines.size()).indexOf("```");
+        assertTrue(end >= 0, "the ```java block is closed");
+        return lines.subList(start + 1, start + 1 + end);
+    }
+
+    /** The lines strictly between the lines holding {@code begin} and {@code end}. */
+    static List<String> between(String text, String begin, String end) {
+        List<String> lines = text.lines().toList();
+        int from = -1;
+        int to = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).trim().equals(begin)) {
+                from = i;
+            } else if (lines.get(i).trim().equals(end)) {
+                to = i;
+            }
+        }
+        assertTrue(from >= 0 && to > from, "markers " + begin + " / " + end + " found in order");
+        return lines.subList(from + 1, to);
+    }
+
+    /** The lines without their common leading indentation and trailing blanks (blank lines count as empty). */
+    static List<String> dedent(List<String> lines) {
+        int indent = Integer.MAX_VALUE;
+        for (String l : lines) {
+            if (!l.isBlank()) {
+                indent = Math.min(indent, l.length() - l.stripLeading().length());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String l : lines) {
+            out.add(l.isBlank() ? "" : l.substring(indent).stripTrailing());
+        }
+        return out;
     }
 
     @Test

@@ -22,8 +22,10 @@ class BenchFlagsTest {
         Matcher m = Pattern.compile("<ingot.jvm.flags>([^<]*)</ingot.jvm.flags>").matcher(pom);
         assertTrue(m.find(), "root pom defines ingot.jvm.flags");
         List<String> pomFlags = BenchFlags.words(m.group(1));
-        assertTrue(pomFlags.contains(BenchFlags.ADD_OPENS_NIO), pomFlags.toString());
-        assertTrue(pomFlags.contains(BenchFlags.LOG_WARN), pomFlags.toString());
+        // exactly the copies, in order: a flag added to the pom must reach the JMH forks and the
+        // children started without the launcher's jvm.flags file too
+        assertEquals(List.of(BenchFlags.ADD_OPENS_NIO, BenchFlags.LOG_WARN), pomFlags);
+        assertEquals(pomFlags, BenchFlags.moduleFlags(Path.of("no-such-root")), "the fallback when jvm.flags is missing");
     }
 
     @Test

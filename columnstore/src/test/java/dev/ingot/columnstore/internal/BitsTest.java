@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ingot.pager.memory.MemoryBlock;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestSeed;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +12,7 @@ import org.junit.jupiter.api.Test;
 class BitsTest {
     @Test
     void copyBitsAppendsArbitrarilyAlignedRangesLikeTheModel() {
-        long seed = Long.getLong("ingot.test.seed", System.nanoTime());
-        System.out.println("BitsTest seed=" + seed);
+        long seed = TestSeed.seed("BitsTest");
         Random r = new Random(seed);
         try (NativeAllocator a = NativeAllocator.root("bits-test", 1 << 20)) {
             for (int round = 0; round < 300; round++) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestSeed;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -31,7 +32,7 @@ class BytesKeyHashSetTest {
 
     @Test
     void randomizedAgainstHashSet() {
-        long seed = LongOpenHashSetTest.seed();
+        long seed = TestSeed.seed("BytesKeyHashSetTest.randomizedAgainstHashSet");
         Random rnd = new Random(seed);
         Set<ByteBuffer> model = new HashSet<>();
         byte[] buf = new byte[64];

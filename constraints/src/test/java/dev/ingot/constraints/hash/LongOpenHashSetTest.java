@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestSeed;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -27,12 +28,6 @@ class LongOpenHashSetTest {
         allocator.close(); // throws on leaks
     }
 
-    static long seed() {
-        long seed = Long.getLong("test.seed", System.nanoTime());
-        System.out.println("seed=" + seed);
-        return seed;
-    }
-
     private static long randomKey(Random rnd) {
         switch (rnd.nextInt(6)) {
             case 0: return rnd.nextInt(64) - 32; // small, incl. 0 and negatives
@@ -45,7 +40,7 @@ class LongOpenHashSetTest {
 
     @Test
     void randomizedAgainstHashSet() {
-        long seed = seed();
+        long seed = TestSeed.seed("LongOpenHashSetTest.randomizedAgainstHashSet");
         Random rnd = new Random(seed);
         Set<Long> model = new HashSet<>();
         try (LongOpenHashSet set = new LongOpenHashSet(allocator, 0, 0.65f)) {
@@ -92,7 +87,7 @@ class LongOpenHashSetTest {
 
     @Test
     void batchAddAndProbe() {
-        long seed = seed();
+        long seed = TestSeed.seed("LongOpenHashSetTest.batchAddAndProbe");
         Random rnd = new Random(seed);
         try (LongOpenHashSet set = new LongOpenHashSet(allocator, 0)) {
             long[] keys = new long[1000];

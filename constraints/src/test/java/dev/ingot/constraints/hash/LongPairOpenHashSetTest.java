@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestSeed;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -40,7 +41,7 @@ class LongPairOpenHashSetTest {
 
     @Test
     void randomizedAgainstHashSet() {
-        long seed = LongOpenHashSetTest.seed();
+        long seed = TestSeed.seed("LongPairOpenHashSetTest.randomizedAgainstHashSet");
         Random rnd = new Random(seed);
         Set<List<Long>> model = new HashSet<>();
         try (LongPairOpenHashSet set = new LongPairOpenHashSet(allocator, 0, 0.7f)) {

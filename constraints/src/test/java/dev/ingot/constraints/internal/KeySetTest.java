@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.ArrowRows;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestSeed;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -122,9 +123,11 @@ class KeySetTest {
 
     @Test
     void packedPairMigratesAndKeepsEveryKey() {
-        long seed = System.nanoTime();
-        System.out.println("seed=" + seed);
-        Random rnd = new Random(seed);
+        long seed = TestSeed.seed("KeySetTest.packedPairMigratesAndKeepsEveryKey");
+        TestSeed.run(seed, () -> packedPairMigrates(new Random(seed)));
+    }
+
+    private void packedPairMigrates(Random rnd) {
         Set<List<Long>> model = new HashSet<>();
         PairKeySet set = (PairKeySet) KeySet.create(LONG2, allocator, 0, 0.75f);
         try {

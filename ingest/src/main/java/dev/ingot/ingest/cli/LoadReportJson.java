@@ -18,8 +18,8 @@ import java.nio.file.Path;
  * ingest benchmark. Shape:
  * <pre>{@code
  * {"scale":1.0, "source":"generator", "mode":"IMMEDIATE", "wallSeconds":..., "rows":..., "peakRssBytes":..., "storeBytes":...,
- *  "constraintPeakBytes":..., "failure":null,
- *  "tables":[{"name":..., "rows":..., "seconds":..., "batches":..., "batchRows":..., "chunkRows":...,
+ *  "constraintPeakBytes":..., "constraintOutstandingBytes":0, "failure":null,
+ *  "tables":[{"name":..., "rows":..., "seconds":..., "batches":..., "batchRows":..., "chunkRows":..., "keySetBytes":...,
  *             "stages":{"source":s, "constraints":s, "append":s, "listeners":s, "commit":s},
  *             "batchLatencyMicros":{"count":..., "p50":..., "p99":..., "max":...},
  *             "pager":{"allocCalls":..., "keysAllocated":..., "putBatches":..., "blobsPut":..., "bytesWritten":..., "overwrites":...}}],
@@ -40,6 +40,7 @@ final class LoadReportJson {
         doc.put("peakRssBytes", peakRssBytes);
         doc.put("storeBytes", storeBytes);
         doc.put("constraintPeakBytes", report.constraintPeakBytes());
+        doc.put("constraintOutstandingBytes", report.constraintOutstandingBytes());
         doc.put("failure", report.failure() == null ? null : IngotCli.oneLine(report.failure()));
         ArrayNode tables = doc.putArray("tables");
         for (TableLoadReport t : report.tables()) {
@@ -50,6 +51,7 @@ final class LoadReportJson {
             tn.put("batches", t.batches());
             tn.put("batchRows", t.batchRows());
             tn.put("chunkRows", t.chunkRows());
+            tn.put("keySetBytes", t.keySetBytes());
             ObjectNode stages = tn.putObject("stages");
             for (LoadStage s : LoadStage.values()) {
                 stages.put(s.label(), t.stages().seconds(s));

@@ -24,10 +24,11 @@ final class LoadSummary {
                     p.get(Counter.ALLOC_CALLS), p.get(Counter.KEYS_ALLOCATED), p.get(Counter.PUT_BATCHES),
                     p.get(Counter.BLOBS_PUT), PagerDiagnostics.humanBytes(p.get(Counter.BYTES_WRITTEN)), p.get(Counter.OVERWRITES));
         }
-        out.printf("total: %,d rows in %.2f s (%,.0f rows/s); peak RSS %s; store %s; constraint sets peak %s (0 outstanding)%n",
+        out.printf("total: %,d rows in %.2f s (%,.0f rows/s); peak RSS %s; store %s; constraint sets peak %s (%s outstanding)%n",
                 report.totalRows(), report.seconds(), report.totalRows() / Math.max(1e-9, report.seconds()),
                 peakRssBytes < 0 ? "n/a" : PagerDiagnostics.humanBytes(peakRssBytes), PagerDiagnostics.humanBytes(storeBytes),
-                PagerDiagnostics.humanBytes(report.constraintPeakBytes()));
+                PagerDiagnostics.humanBytes(report.constraintPeakBytes()),
+                PagerDiagnostics.humanBytes(report.constraintOutstandingBytes()));
         out.println("pager: " + report.pager());
         out.println("stage seconds are per table on its loading thread; source = waiting for the generator/parser workers;"
                 + " constraint checks overlap appends; backpressure (in --report-json) = workers waiting for the loading thread");

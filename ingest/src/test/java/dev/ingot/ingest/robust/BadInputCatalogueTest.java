@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.TableDef;
@@ -15,6 +17,7 @@ import dev.ingot.constraints.ConstraintViolationException;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.ConstraintMode;
 import dev.ingot.ingest.InsertSource;
+import dev.ingot.ingest.KeySetAssertions;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.RowOrigin;
@@ -142,7 +145,7 @@ class BadInputCatalogueTest {
             BulkLoader.SourceFactory sources = (def, batchRows, threads) ->
                     TblFileSource.open(arrow, def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);
             LoadReport r = new BulkLoader(cs, memory, options).load(defs, sources, t -> 0, new BulkLoader.Progress() {});
-            assertEquals(0, memory.allocatedBytes(), "key sets must be released after the load");
+            KeySetAssertions.assertReleased(r);
             return r;
         }
     }
@@ -193,6 +196,7 @@ class BadInputCatalogueTest {
                     TblFileSource.open(arrow, def, tblSf001.resolve(def.name() + ".tbl"), batchRows, threads),
                     t -> 0, new BulkLoader.Progress() {});
             assertNull(r.failure());
+            KeySetAssertions.assertReleased(r);
         }
         return verifyJson(ref);
     }
@@ -438,11 +442,21 @@ class BadInputCatalogueTest {
         List<String> ls = lines(f);
         ls.set(7, "3|DUPLICATE|1|a nation that repeats key 3|");
         writeLines(f, ls);
-        Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", dir.toString(), "--store", store().toString(), "--no-progress");
+        Path reportJson = tmp.resolve("report.json");
+        Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", dir.toString(), "--store", store().toString(),
+                "--no-progress", "--report-json", reportJson.toString());
         assertEquals(1, run.exit());
         assertTrue(run.err().contains("ingot: error: duplicate key value violates PRIMARY KEY constraint \"nation_pk\" on table nation:"
                 + " key (n_nationkey)=(3) already exists; row 7 (" + f + " line 8)\n"), run.err());
         assertStore("nation", "region", "part"); // part references nothing and loads anyway
+        // the report, written for the failed load too, shows every key set released before the service closed
+        JsonNode report = new ObjectMapper().readTree(reportJson.toFile());
+        assertEquals(0, report.get("constraintOutstandingBytes").asLong(-1), report::toString);
+        assertTrue(report.get("constraintPeakBytes").asLong() > 0, report::toString);
+        assertEquals(2, report.get("tables").size(), report::toString);
+        for (JsonNode t : report.get("tables")) {
+            assertTrue(t.get("keySetBytes").asLong() > 0, report::toString);
+        }
         CONSTRAINT_CASES.incrementAndGet();
     }
 
@@ -583,6 +597,7 @@ class BadInputCatalogueTest {
                 assertEquals(ConstraintViolationException.Reason.NULL_KEY, v.reason());
                 assertFalse(inserter.isCommitted());
             }
+            KeySetAssertions.assertReleased(constraints); // the aborted table freed its set before the service closes
         }
         try (ColumnStore cs = ColumnStore.open(store(), Fixtures.NO_SYNC)) {
             assertTrue(cs.tables().isEmpty(), "the failed table must be rolled back");

@@ -19,6 +19,7 @@ import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -244,7 +245,7 @@ class CorruptionTest {
         cs.add(new Case("truncated at the end of the committed data", Outcome.HARMLESS, null, truncate(layout.appendOffset)));
         cs.add(new Case("truncated by one byte", Outcome.HARMLESS, null, truncate(base.length - 1)));
         // seeded random damage anywhere in the used part of the file: any acceptable outcome
-        long seed = Long.getLong("ingot.corruption.seed", 20240601L);
+        long seed = TestSeed.seed("CorruptionTest random damage", 20240601L);
         Random rnd = new Random(seed);
         for (int i = 0; i < 12; i++) {
             long at = (long) (rnd.nextDouble() * layout.appendOffset);

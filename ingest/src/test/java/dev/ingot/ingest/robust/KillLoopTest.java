@@ -15,6 +15,7 @@ import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,11 +40,15 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Two kinds of iteration: a fresh store loaded by {@code ingot load-tpch} (the CLI), and
  * (every third iteration) a second load, by {@link KillLoopChild}, into a store that already holds
  * committed tables: the store a previous killed iteration left behind, or a store pre-loaded with
- * region and nation by an earlier child. In even iterations the kill comes at a random moment in
- * [0, T], T being one measured full load (child JVM start included); in odd ones once the child
- * has reported a random number of committed tables, plus 0-15 ms.
+ * region and nation by an earlier child. The schedule adapts to the observed commit times: in even
+ * iterations the kill comes at a random moment in the later half of the time to the child's first
+ * commit (measured by a full calibration load, lowered whenever a child commits sooner); in odd
+ * ones once the child has reported k >= 1 committed tables (k random), plus 0-15 ms. The test
+ * requires at least a fifth of the iterations to have killed the child before any commit and a
+ * fifth after some commits, so a machine slower or faster than expected cannot turn it into a
+ * test of one regime only.
  *
- * <p>Seeded: {@code -Dingot.killLoop.seed=S} replays a run, {@code -Dingot.killLoop.iterations=N}
+ * <p>Seeded: {@code -Dingot.test.seed=S} replays a run, {@code -Dingot.killLoop.iterations=N}
  * (default 50) runs more. The seed is printed first, the figures at the end.
  */
 class KillLoopTest {
@@ -55,24 +60,25 @@ class KillLoopTest {
 
     @Test
     void killedLoadsLeaveEachTableAbsentOrComplete() throws Exception {
-        long seed = Long.getLong("ingot.killLoop.seed", System.nanoTime());
+        long seed = TestSeed.seed("KillLoopTest");
         int iterations = Integer.getInteger("ingot.killLoop.iterations", 50);
-        System.out.println("kill loop: seed " + seed + " (-Dingot.killLoop.seed=" + seed + "), " + iterations + " iterations");
+        System.out.println("kill loop: " + iterations + " iterations");
         Random rnd = new Random(seed);
 
         Path tbl = Fixtures.writeTbl(tmp.resolve("tbl"), SCALE);
         Map<String, Long> expected = Fixtures.lineCounts(tbl);
 
-        // calibrate: one full, unkilled load (also proves the child command works)
+        // calibrate: one full, unkilled load (also proves the child command works), timing each
+        // table's commit as the child reports it
         Path calibration = tmp.resolve("calibration");
-        long t0 = System.nanoTime();
         Process full = cliLoad(tbl, calibration, tmp.resolve("calibration.log"));
-        assertTrue(full.waitFor(120, TimeUnit.SECONDS), "calibration load did not finish in 120 s");
-        long fullMillis = (System.nanoTime() - t0) / 1_000_000;
+        List<Long> commitMillis = commitTimes(full, tmp.resolve("calibration.log"), 120_000);
+        long fullMillis = commitMillis.remove(commitMillis.size() - 1);
         assertEquals(0, full.exitValue(), () -> "calibration load failed: " + log(tmp.resolve("calibration.log")));
+        assertEquals(TABLES.size(), commitMillis.size(), () -> "the kill schedule times kills by the child's per-table commit"
+                + " lines; the calibration load reported " + commitMillis + ": " + log(tmp.resolve("calibration.log")));
         assertEquals(expected, checkStore(calibration, expected, Map.of(), "calibration"));
         Fixtures.deleteTree(calibration);
-
         // a store holding region and nation, committed by an earlier child (the CLI's load of
         // a directory with only those two files fails at supplier; region and nation stay)
         Path preloadTbl = tmp.resolve("tbl-region-nation");
@@ -85,7 +91,11 @@ class KillLoopTest {
         assertTrue(pre.waitFor(120, TimeUnit.SECONDS));
         assertEquals(1, pre.exitValue(), "the load without supplier.tbl must fail after region and nation");
         assertEquals(Map.of("region", 5L, "nation", 25L), checkStore(preloaded, expected, Map.of(), "preloaded"));
-        System.out.printf("kill loop: a full load takes %d ms (child JVM start included)%n", fullMillis);
+        // the earliest first commit seen so far (from the child's start): kills meant to land before
+        // any commit are drawn below it; every iteration that sees a first commit sooner lowers it
+        long firstCommitMillis = commitMillis.get(0);
+        System.out.printf("kill loop: a full load takes %d ms (child JVM start included), tables commit at %s ms%n", fullMillis,
+                commitMillis);
 
         long loopStart = System.nanoTime();
         int killed = 0;
@@ -115,22 +125,26 @@ class KillLoopTest {
                 before = Map.of();
                 child = cliLoad(tbl, store, logFile);
             }
-            if (previous != null && Files.exists(previous)) {
-                Fixtures.deleteTree(previous);
-            }
-            // half the kills at a random moment in [0, T] (much of T is the child JVM starting); the
-            // other half once the child reported k committed tables (k random), plus 0-15 ms, so kills
-            // also land between and inside the later commits
+            // even iterations: a kill before the child's first commit, at a random moment in the
+            // later half of the time it took to get there (the end of JVM start-up and the first
+            // table's load); odd ones: once the child reported k >= 1 committed tables (k random),
+            // plus 0-15 ms, so kills land between and inside the later commits
             long start = System.nanoTime();
             boolean exited;
+            int remaining = TABLES.size() - before.size();
+            long[] firstSeen = {-1};
             if (i % 2 == 0) {
-                exited = child.waitFor((long) (rnd.nextDouble() * fullMillis), TimeUnit.MILLISECONDS);
+                long target = (long) ((0.5 + 0.45 * rnd.nextDouble()) * firstCommitMillis);
+                exited = waitForCommits(child, logFile, 1, target, firstSeen);
             } else {
-                int k = rnd.nextInt(TABLES.size() - before.size());
-                exited = waitForCommits(child, logFile, k, 4 * fullMillis);
+                int k = 1 + rnd.nextInt(Math.max(1, remaining - 1));
+                exited = waitForCommits(child, logFile, k, 4 * fullMillis, firstSeen);
                 if (!exited) {
                     exited = child.waitFor(rnd.nextInt(16), TimeUnit.MILLISECONDS);
                 }
+            }
+            if (firstSeen[0] >= 0) {
+                firstCommitMillis = Math.min(firstCommitMillis, firstSeen[0]);
             }
             long delayMillis = (System.nanoTime() - start) / 1_000_000;
             if (exited) {
@@ -141,7 +155,10 @@ class KillLoopTest {
                 assertTrue(child.waitFor(60, TimeUnit.SECONDS), "killed child did not die");
                 killed++;
             }
-            String where = "iteration " + i + " (seed " + seed + ", " + (second ? "second load" : "fresh load")
+            if (previous != null && Files.exists(previous)) {
+                Fixtures.deleteTree(previous); // only now: the kill delays count from the child's start
+            }
+            String where = "iteration " + i + " (" + TestSeed.describe(seed) + ", " + (second ? "second load" : "fresh load")
                     + ", " + (exited ? "finished" : "killed after " + delayMillis + " ms") + ")";
             Map<String, Long> after = checkStore(store, expected, before, where);
             if (exited) {
@@ -160,6 +177,13 @@ class KillLoopTest {
                 (System.nanoTime() - loopStart) / 1e9);
         assertTrue(killed > iterations / 2, "most iterations must kill the child before it finishes: killed " + killed
                 + " of " + iterations);
+        // both regimes must really have been exercised, whatever the machine's speed: kills that
+        // leave no table of the child committed, and kills that leave some committed and some not
+        int required = Math.max(1, iterations / 5);
+        assertTrue(killedBeforeAnyCommit >= required, "kills before the child's first commit: " + killedBeforeAnyCommit
+                + " of " + iterations + ", need " + required + "; " + TestSeed.describe(seed));
+        assertTrue(killedAfterSomeCommits >= required, "kills after some of the child's commits: " + killedAfterSomeCommits
+                + " of " + iterations + ", need " + required + "; " + TestSeed.describe(seed));
     }
 
     /**
@@ -258,17 +282,49 @@ class KillLoopTest {
     }
 
     /**
+     * Waits for the child to exit, noting when each committed table appears in its log; returns
+     * those times and, last, the exit time, in milliseconds from now.
+     */
+    private static List<Long> commitTimes(Process child, Path logFile, long timeoutMillis) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + timeoutMillis * 1_000_000;
+        List<Long> times = new ArrayList<>();
+        boolean alive = true;
+        while (alive) {
+            assertTrue(System.nanoTime() < deadline, "child did not finish in " + timeoutMillis + " ms");
+            alive = child.isAlive();
+            long now = (System.nanoTime() - start) / 1_000_000;
+            for (int n = countCommits(logFile); times.size() < n; ) {
+                times.add(now);
+            }
+            if (alive) {
+                Thread.sleep(1);
+            }
+        }
+        times.add((System.nanoTime() - start) / 1_000_000);
+        return times;
+    }
+
+    /**
      * Waits until the child has reported {@code commits} committed tables in its log (the CLI's
      * {@code "... rows in ..."} lines, {@link KillLoopChild}'s {@code "committed ..."} lines), or
      * has exited, or {@code timeoutMillis} passed; returns whether it exited.
+     *
+     * @param firstSeen set to the milliseconds (from the call) at which the first commit showed, if one did
      */
-    private static boolean waitForCommits(Process child, Path logFile, int commits, long timeoutMillis) throws Exception {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    private static boolean waitForCommits(Process child, Path logFile, int commits, long timeoutMillis, long[] firstSeen)
+            throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + timeoutMillis * 1_000_000;
         while (System.nanoTime() < deadline) {
             if (!child.isAlive()) {
                 return true;
             }
-            if (commits == 0 || countCommits(logFile) >= commits) {
+            int n = countCommits(logFile);
+            if (n > 0 && firstSeen[0] < 0) {
+                firstSeen[0] = (System.nanoTime() - start) / 1_000_000;
+            }
+            if (n >= commits) {
                 return false;
             }
             Thread.sleep(1);
@@ -279,7 +335,7 @@ class KillLoopTest {
     private static int countCommits(Path logFile) throws IOException {
         int n = 0;
         for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
-            if (line.contains(" rows in ") || line.startsWith("committed ")) {
+            if ((line.startsWith("ingot: ") && line.contains(" rows in ")) || line.startsWith("committed ")) {
                 n++;
             }
         }

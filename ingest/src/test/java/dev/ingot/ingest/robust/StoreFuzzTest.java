@@ -1,6 +1,7 @@
 package dev.ingot.ingest.robust;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -16,6 +17,7 @@ import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.ingest.ConstraintMode;
 import dev.ingot.ingest.InsertSource;
+import dev.ingot.ingest.KeySetAssertions;
 import dev.ingot.ingest.TableInserter;
 import dev.ingot.ingest.tpch.TblFileSource;
 import dev.ingot.ingest.verify.StoreVerifier;
@@ -42,7 +44,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * every column kind, nulls, several row groups, 1 MiB segments, so the whole file is 1 MiB) is
  * damaged as the input says, written to a reused file, then opened, read back table by table
  * (checksums and every row group) and verified. The only acceptable outcomes are success and
- * {@link StoreCorruptedException}; any other throwable (or a JVM crash) is a finding.
+ * {@link StoreCorruptedException}; any other throwable (or a JVM crash) is a finding. Beyond that:
+ * damage found while reading means verify must report a problem; a store that verifies OK must
+ * produce exactly the seed's verify document (no value silently changed); damage confined to the
+ * encoded bytes of one superblock slot (not re-sealed) must open the other slot and verify OK.
  *
  * <h2>Input format</h2>
  * <pre>
@@ -70,6 +75,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 class StoreFuzzTest {
     private static final int SEGMENT_BYTES = 1 << 20;
     private static final int MAX_PATCHES = 64;
+    /** Bytes of a superblock slot that are encoded (fields and CRC32C); the rest of the slot is zero. */
+    private static final int SUPERBLOCK_ENCODED_BYTES = 104;
     private static final ColumnStoreOptions OPTIONS = ColumnStoreOptions.defaults()
             .withPagerOptions(PagerOptions.defaults().withSegmentBytes(SEGMENT_BYTES).withSyncOnCommit(false))
             .withStagingLimitBytes(64L << 20);
@@ -98,13 +105,37 @@ class StoreFuzzTest {
         final long[][] regions; // {start, length}
         final Path work;
         final byte[] buffer;
+        /** What {@code verify --json} prints for the intact seed store. */
+        final String verifyJson;
         final NativeAllocator memory = NativeAllocator.root("store-fuzz", 256L << 20);
 
-        Seed(byte[] file, long[][] regions, Path work) {
+        Seed(byte[] file, long[][] regions, Path work, String verifyJson) {
             this.file = file;
             this.regions = regions;
             this.work = work;
+            this.verifyJson = verifyJson;
             this.buffer = new byte[file.length];
+        }
+
+        /**
+         * Whether the damage in {@link #buffer} (of {@code length} bytes) lies only in the encoded
+         * bytes of one superblock slot, with nothing re-sealed: the slot's CRC32C then fails and
+         * the pager must open the other slot's state, which verifies like the seed.
+         */
+        boolean damagedOneSuperblockSlotOnly(byte[] in, int length) {
+            if (length != file.length || (in.length > 0 && (in[0] & 0x01) != 0)) {
+                return false;
+            }
+            int first = -1;
+            int last = -1;
+            for (int i = 0; i < file.length; i++) {
+                if (buffer[i] != file[i]) {
+                    first = first < 0 ? i : first;
+                    last = i;
+                }
+            }
+            return first >= 0 && (last < SUPERBLOCK_ENCODED_BYTES
+                    || (first >= PagerOptions.SUPERBLOCK_BYTES && last < PagerOptions.SUPERBLOCK_BYTES + SUPERBLOCK_ENCODED_BYTES));
         }
 
         /** Applies the input to a copy of the seed file in {@link #buffer}; returns the file length. */
@@ -180,15 +211,20 @@ class StoreFuzzTest {
                             inserter.commit();
                         }
                     }
+                    KeySetAssertions.assertReleased(constraints);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
             }
+            String verifyJson;
             try (NativeAllocator memory = NativeAllocator.root("seed", 256L << 20);
                  ColumnStore cs = ColumnStore.open(store, OPTIONS)) { // commits the sweep of the superseded catalog
                 VerifyReport v = StoreVerifier.verify(cs, memory);
                 assertTrue(v.ok(), () -> v.problems().toString());
                 assertEquals(2, cs.tables().size());
+                assertEquals(1500, cs.table("p").orElseThrow().rowCount());
+                assertEquals(2500, cs.table("c").orElseThrow().rowCount());
+                verifyJson = v.toJson();
             }
             byte[] file = Files.readAllBytes(store.resolve(ColumnStore.STORE_FILE_NAME));
             assertEquals(SEGMENT_BYTES, file.length, "the seed store must fit one segment");
@@ -206,7 +242,7 @@ class StoreFuzzTest {
             }
             Path work = dir.resolve("work");
             Files.createDirectories(work);
-            return new Seed(file, regions.toArray(new long[0][]), work);
+            return new Seed(file, regions.toArray(new long[0][]), work, verifyJson);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -226,13 +262,19 @@ class StoreFuzzTest {
             }
             ch.truncate(length);
         }
+        boolean oneSlot = seed.damagedOneSuperblockSlotOnly(input, length);
         ColumnStore cs;
         try {
             cs = ColumnStore.open(seed.work, OPTIONS);
         } catch (StoreCorruptedException expected) {
-            assertTrue(!intact, "the intact seed store failed to open: " + expected);
+            assertFalse(intact, () -> "the intact seed store failed to open: " + expected);
+            assertFalse(oneSlot, () -> "damage confined to one superblock slot must fall back to the other slot, but open failed: "
+                    + expected);
             return;
         }
+        // only StoreCorruptedException is an acceptable failure while reading: anything else (an
+        // IndexOutOfBoundsException from a decoder, an IllegalStateException ...) propagates and
+        // fails the input
         boolean damaged = false;
         try (ColumnStore store = cs) {
             for (TableInfo t : store.tables()) {
@@ -252,8 +294,16 @@ class StoreFuzzTest {
                 }
             }
             VerifyReport v = StoreVerifier.verify(store, seed.memory); // collects problems; must not throw
-            if (intact) {
-                assertTrue(v.ok() && !damaged, () -> "the intact seed store does not verify: " + v.problems());
+            if (damaged) {
+                assertFalse(v.ok(), "reading found damage but verify reported none");
+            }
+            if (intact || oneSlot) {
+                assertTrue(v.ok() && !damaged, () -> (intact ? "the intact seed store" : "the store with one damaged superblock slot")
+                        + " does not verify: " + v.problems());
+            }
+            if (v.ok()) {
+                // damage that verify does not see must not have changed a single value either
+                assertEquals(seed.verifyJson, v.toJson(), "a store that verifies OK must hold exactly the seed's data");
             }
         }
         assertEquals(0, seed.memory.allocatedBytes(), "verify leaked key-set memory");

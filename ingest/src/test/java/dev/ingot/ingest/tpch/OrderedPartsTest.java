@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +17,11 @@ import org.junit.jupiter.api.Test;
 class OrderedPartsTest {
     @Test
     void itemsComeOutInPartOrderWhateverTheTiming() throws Exception {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
+        long seed = TestSeed.seed("OrderedPartsTest.itemsComeOutInPartOrderWhateverTheTiming");
+        TestSeed.run(seed, () -> itemsInPartOrder(new Random(seed)));
+    }
+
+    private static void itemsInPartOrder(Random random) throws Exception {
         int[] sleeps = random.ints(40, 0, 3).toArray();
         for (int threads : new int[] {1, 2, 4}) {
             try (OrderedParts<Integer> parts = new OrderedParts<>("t", 40, threads, 3, (part, sink) -> {
@@ -28,7 +33,7 @@ class OrderedPartsTest {
                 }
             }, x -> { })) {
                 for (int expected = 0; expected < 200; expected++) {
-                    assertEquals(expected, parts.next(), "seed " + seed);
+                    assertEquals(expected, parts.next());
                 }
                 assertNull(parts.next());
                 assertNull(parts.next());
@@ -85,8 +90,10 @@ class OrderedPartsTest {
         }, x -> disposed.incrementAndGet());
         parts.next();
         parts.next();
-        Thread.sleep(20);
+        // the workers go on: wait until items beyond the two handed out exist, so close() has some to dispose
+        TestRows.awaitTrue(() -> made.get() > 2, "workers make items beyond the two handed out");
         parts.close();
+        assertTrue(disposed.get() > 0, "close() disposed the items not handed out");
         assertEquals(made.get() - 2, disposed.get());
         assertThrows(IllegalStateException.class, parts::next);
     }

@@ -354,7 +354,7 @@ class TblFileSourceTest {
         Path f = numberedOrders(5000);
         TblFileSource s = TblFileSource.open(allocator, ORDERS, f, 10, 2, 500, 100);
         s.next().close();
-        Thread.sleep(30);
+        TestRows.awaitTrue(() -> allocator.getAllocatedMemory() > 0, "parse workers produce batches beyond the one handed out");
         s.close();
         s.close();
         assertThrows(IllegalStateException.class, s::next);

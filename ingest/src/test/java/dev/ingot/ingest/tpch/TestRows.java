@@ -19,6 +19,20 @@ final class TestRows {
     private TestRows() {
     }
 
+    /**
+     * Polls {@code condition} every millisecond until it holds; fails naming {@code what} after
+     * 10 s (generous: it only bounds a hang, the condition normally holds within milliseconds).
+     */
+    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after 10 s waiting until " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
     /** One cell as a plain value: Long, Integer, BigDecimal, LocalDate or String; null for NULL. */
     static Object cell(FieldVector v, int row) {
         if (v.isNull(row)) {

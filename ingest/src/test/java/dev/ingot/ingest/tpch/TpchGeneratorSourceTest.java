@@ -177,7 +177,9 @@ class TpchGeneratorSourceTest {
         TpchGeneratorSource source = TpchGeneratorSource.open(allocator, "lineitem", SF, 500, 2);
         InsertSource.ArrowBatch first = source.next();
         first.close();
-        Thread.sleep(50); // let workers fill their queues
+        // the workers go on generating: wait until batches not handed out hold memory, so that
+        // close() has queued batches to free
+        TestRows.awaitTrue(() -> allocator.getAllocatedMemory() > 0, "workers produce batches beyond the one handed out");
         source.close();
         source.close(); // idempotent
         assertThrows(IllegalStateException.class, source::next);

@@ -71,12 +71,17 @@ class MappedPagerConcurrencyTest {
         }
     }
 
-    /** Writers put, overwrite and read their own keys while another thread commits; then reopen. */
+    /**
+     * Writers put, overwrite and read their own keys while another thread commits; then reopen.
+     * Every blob carries its generation (1 when first put, 2 once overwritten), checked right after
+     * the write and after the reopen, so a lost or reordered overwrite shows.
+     */
     @Test
     void concurrentWritersAndCommitsKeepEveryBlob() throws Exception {
         Path file = dir.resolve("writers.ingot");
         int perThread = 400;
         long[][] keys = new long[THREADS][perThread];
+        int[][] generations = new int[THREADS][perThread];
         try (Pager p = Pager.open(file, fastOptions())) {
             ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
             AtomicBoolean writing = new AtomicBoolean(true);
@@ -98,13 +103,16 @@ class MappedPagerConcurrencyTest {
                         for (int i = 0; i < perThread; i++) {
                             long key = w.nextKey();
                             keys[thread][i] = key;
+                            generations[thread][i] = 1;
                             if (i % 4 == 3) {
                                 long k0 = keys[thread][i - 1];
+                                generations[thread][i - 1] = 2;
                                 w.putBatch(new long[] {k0, key}, new ByteBuffer[] {blob(k0, 2, random), blob(key, 1, random)});
+                                check(p.getVerified(k0), k0, 2);
                             } else {
                                 w.put(key, blob(key, 1, random));
                             }
-                            check(p.getVerified(key), key);
+                            check(p.getVerified(key), key, 1);
                         }
                         assertEquals(perThread, w.diagnostics().get(Counter.FRESH_WRITES));
                         assertEquals(perThread / 4, w.diagnostics().get(Counter.OVERWRITES));
@@ -119,16 +127,24 @@ class MappedPagerConcurrencyTest {
             } finally {
                 pool.shutdownNow();
             }
+            for (int t = 0; t < THREADS; t++) {
+                for (int i = 0; i < perThread; i++) {
+                    check(p.getVerified(keys[t][i]), keys[t][i], generations[t][i]);
+                }
+            }
             p.commit();
         }
+        int overwritten = 0;
         try (Pager p = Pager.open(file, fastOptions())) {
             assertEquals(THREADS * perThread, p.liveKeys().length);
-            for (long[] threadKeys : keys) {
-                for (long key : threadKeys) {
-                    check(p.getVerified(key), key);
+            for (int t = 0; t < THREADS; t++) {
+                for (int i = 0; i < perThread; i++) {
+                    check(p.getVerified(keys[t][i]), keys[t][i], generations[t][i]);
+                    overwritten += generations[t][i] == 2 ? 1 : 0;
                 }
             }
         }
+        assertEquals(THREADS * perThread / 4, overwritten, "one key in four was overwritten");
     }
 
     /** A blob that names itself: key (8 bytes), generation (4), length (4), then random filler. */
@@ -142,8 +158,9 @@ class MappedPagerConcurrencyTest {
         return buf;
     }
 
-    private static void check(ByteBuffer view, long key) {
+    private static void check(ByteBuffer view, long key, int generation) {
         assertEquals(key, view.getLong(0));
+        assertEquals(generation, view.getInt(8), "generation of key " + key);
         assertEquals(view.limit(), view.getInt(12));
     }
 }

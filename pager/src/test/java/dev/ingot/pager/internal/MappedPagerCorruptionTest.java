@@ -15,6 +15,7 @@ import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.StoreLockedException;
+import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -214,11 +215,12 @@ class MappedPagerCorruptionTest {
     /**
      * Seeded fault injection: cut the file at random points or flip random bytes, then open and
      * read everything. The only acceptable outcomes are a StoreCorruptedException, or a store that
-     * shows exactly epoch 1 or epoch 2 (whose blobs verify or raise StoreCorruptedException).
+     * shows exactly epoch 1 or epoch 2 (whose blobs verify or raise StoreCorruptedException). A
+     * flip in the encoded bytes of a superblock slot must open exactly the other slot's epoch.
      */
     @Test
     void randomDamageNeverCrashesOrLies() throws IOException {
-        long seed = Long.getLong("ingot.test.seed", 20240601L);
+        long seed = TestSeed.seed("MappedPagerCorruptionTest.randomDamageNeverCrashesOrLies", 20240601L);
         Random random = new Random(seed);
         Path pristine = dir.resolve("pristine.ingot");
         Map<Long, byte[]> epoch1 = new HashMap<>();
@@ -247,20 +249,46 @@ class MappedPagerCorruptionTest {
             used--;
         }
         int corruptedOpens = 0;
+        int superblockFlips = 0;
         for (int round = 0; round < 120; round++) {
             byte[] damaged = image.clone();
             String what;
             long length = damaged.length;
+            long requiredEpoch = -1; // the only acceptable epoch after a superblock flip
             if (round % 3 == 0) {
                 length = random.nextInt((int) used + 1);
                 what = "cut at " + length;
+            } else if (round % 3 == 1) {
+                // a bit of the encoded part of either slot (the rest of the 4 KiB slot is padding
+                // nobody reads): the slot's CRC32C fails and the pager must open the other slot
+                int slot = random.nextInt(2);
+                int at = slot * PagerOptions.SUPERBLOCK_BYTES + random.nextInt(Superblock.ENCODED_BYTES);
+                damaged[at] ^= (byte) (1 << random.nextInt(8));
+                requiredEpoch = Superblock.slotOffset(2) == (long) slot * PagerOptions.SUPERBLOCK_BYTES ? 1 : 2;
+                what = "superblock flip at " + at + " (slot " + slot + ")";
+                superblockFlips++;
             } else {
-                int at = round % 3 == 1 ? random.nextInt(2 * PagerOptions.SUPERBLOCK_BYTES + 64) : random.nextInt((int) used);
+                int at = random.nextInt((int) used);
                 damaged[at] ^= (byte) (1 << random.nextInt(8));
                 what = "flip at " + at;
             }
             Path file = dir.resolve("damaged-" + round + ".ingot");
             Files.write(file, Arrays.copyOf(damaged, (int) length));
+            if (requiredEpoch >= 0) {
+                // no StoreCorruptedException accepted: the other slot's state is intact
+                try (Pager p = Pager.open(file, fastOptions())) {
+                    assertEquals(requiredEpoch, p.epoch(), "seed " + seed + ", " + what + ": the other slot's epoch");
+                    Map<Long, byte[]> expected = requiredEpoch == 2 ? epoch2 : epoch1;
+                    assertEquals(new TreeSet<>(expected.keySet()), toSet(p.liveKeys()), "seed " + seed + ", " + what);
+                    for (Map.Entry<Long, byte[]> e : expected.entrySet()) {
+                        assertArrayEquals(e.getValue(), bytes(p.getVerified(e.getKey())), "seed " + seed + ", " + what);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    throw new AssertionError("seed " + seed + ", " + what + ": the other slot must open: " + e, e);
+                }
+                Files.delete(file);
+                continue;
+            }
             try (Pager p = Pager.open(file, fastOptions())) {
                 Map<Long, byte[]> expected = p.epoch() == 2 ? epoch2 : epoch1;
                 assertTrue(p.epoch() == 1 || p.epoch() == 2, "seed " + seed + ", " + what + ": epoch " + p.epoch());
@@ -279,8 +307,9 @@ class MappedPagerCorruptionTest {
             }
             Files.delete(file);
         }
-        assertTrue(corruptedOpens > 0 && corruptedOpens < 120,
-                "both outcomes must occur, got " + corruptedOpens + " corrupted opens of 120; seed " + seed);
+        assertEquals(40, superblockFlips);
+        assertTrue(corruptedOpens > 0 && corruptedOpens < 80,
+                "both outcomes must occur, got " + corruptedOpens + " corrupted opens of 80 cuts and data flips; seed " + seed);
     }
 
     private static TreeSet<Long> toSet(long[] keys) {

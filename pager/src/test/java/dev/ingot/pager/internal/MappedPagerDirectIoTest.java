@@ -14,6 +14,7 @@ import dev.ingot.pager.KeyRange;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.PagerWriter;
+import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -164,17 +165,15 @@ class MappedPagerDirectIoTest {
      */
     @Test
     void randomOperationsMatchAModel() throws IOException {
-        Long fixed = Long.getLong("ingot.test.seed");
-        long base = fixed != null ? fixed : System.nanoTime();
-        System.out.println("MappedPagerDirectIoTest.randomOperationsMatchAModel base seed " + base);
-        int rounds = fixed != null ? 1 : 6;
+        long base = TestSeed.seed("MappedPagerDirectIoTest.randomOperationsMatchAModel base");
+        int rounds = TestSeed.isFixed() ? 1 : 6;
         for (int round = 0; round < rounds; round++) {
             long seed = base + round;
             try {
                 runModel(dir.resolve("model-" + round + ".ingot"), seed, round % 2 == 1);
             } catch (AssertionError | RuntimeException | IOException e) {
-                throw new AssertionError("round " + round + " failed with seed " + seed
-                        + " (rerun with -Dingot.test.seed=" + seed + "): " + e, e);
+                throw new AssertionError("round " + round + " failed with "
+                        + TestSeed.describe(seed) + ": " + e, e);
             }
         }
     }

@@ -16,6 +16,7 @@ import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.internal.FaultyStoreChannel.ForceFault;
 import dev.ingot.pager.internal.FaultyStoreChannel.WriteFault;
+import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -165,13 +166,12 @@ class MappedPagerFaultInjectionTest {
         }
     }
 
-    private static long baseSeed() {
-        Long fixed = Long.getLong("ingot.test.seed");
-        return fixed != null ? fixed : System.nanoTime();
+    private static long baseSeed(String test) {
+        return TestSeed.seed("MappedPagerFaultInjectionTest." + test + " base");
     }
 
     private static int iterations() {
-        return Long.getLong("ingot.test.seed") != null ? 1 : ITERATIONS;
+        return TestSeed.isFixed() ? 1 : ITERATIONS;
     }
 
     // ------------------------------------------------------------------ I/O errors
@@ -184,8 +184,7 @@ class MappedPagerFaultInjectionTest {
      */
     @Test
     void ioErrorsNameTheStoreAndKeepTheLastCommit() throws IOException {
-        long base = baseSeed();
-        System.out.println("MappedPagerFaultInjectionTest.ioErrors base seed " + base);
+        long base = baseSeed("ioErrors");
         int fired = 0;
         int[] byKind = new int[5];
         for (int i = 0; i < iterations(); i++) {
@@ -198,8 +197,8 @@ class MappedPagerFaultInjectionTest {
                     byKind[kind]++;
                 }
             } catch (AssertionError | RuntimeException | IOException e) {
-                throw new AssertionError("I/O fault iteration " + i + " failed with seed " + seed
-                        + " (rerun with -Dingot.test.seed=" + seed + "): " + e, e);
+                throw new AssertionError("I/O fault iteration " + i + " failed with "
+                        + TestSeed.describe(seed) + ": " + e, e);
             }
             Files.deleteIfExists(file);
         }
@@ -289,8 +288,7 @@ class MappedPagerFaultInjectionTest {
      */
     @Test
     void crashesShowTheLastCommitOrTheInterruptedOneNeverAMix() throws IOException {
-        long base = baseSeed();
-        System.out.println("MappedPagerFaultInjectionTest.crashes base seed " + base);
+        long base = baseSeed("crashes");
         int[] outcomes = new int[4]; // no crash, crash outside commit, commit lost, commit kept
         for (int i = 0; i < iterations(); i++) {
             long seed = base + i;
@@ -298,8 +296,8 @@ class MappedPagerFaultInjectionTest {
             try {
                 outcomes[runCrashIteration(file, seed)]++;
             } catch (AssertionError | RuntimeException | IOException e) {
-                throw new AssertionError("crash iteration " + i + " failed with seed " + seed
-                        + " (rerun with -Dingot.test.seed=" + seed + "): " + e, e);
+                throw new AssertionError("crash iteration " + i + " failed with "
+                        + TestSeed.describe(seed) + ": " + e, e);
             }
             Files.deleteIfExists(file);
         }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ingot.pager.KeyRange;
 import dev.ingot.pager.Pager;
+import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -36,11 +37,11 @@ class MappedPagerRandomizedTest {
     Path dir;
 
     static Stream<Long> seeds() {
-        Long fixed = Long.getLong("ingot.test.seed");
-        if (fixed != null) {
-            return Stream.of(fixed);
+        if (TestSeed.isFixed()) {
+            return Stream.of(TestSeed.seed("MappedPagerRandomizedTest"));
         }
-        return LongStream.concat(LongStream.of(1, 2, 3, 42, 1234567), LongStream.of(System.nanoTime())).boxed();
+        return LongStream.concat(LongStream.of(1, 2, 3, 42, 1234567),
+                LongStream.of(TestSeed.seed("MappedPagerRandomizedTest fresh"))).boxed();
     }
 
     /** The model: what the pager must show now, and what it must show after a reopen. */
@@ -73,8 +74,7 @@ class MappedPagerRandomizedTest {
         try {
             run(seed);
         } catch (AssertionError | RuntimeException | IOException e) {
-            throw new AssertionError("randomized pager test failed with seed " + seed
-                    + " (rerun with -Dingot.test.seed=" + seed + "): " + e, e);
+            throw new AssertionError("randomized pager test failed with " + TestSeed.describe(seed) + ": " + e, e);
         }
     }
 
