@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.TestData.Model;
 import dev.ingot.columnstore.internal.ColumnStoreImpl;
+import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
@@ -58,7 +59,7 @@ class LifecycleTest {
     @Test
     void abortLeavesNoTableAndFreesItsKeys() throws Exception {
         Model m = Model.random(new Random(5), 3000, 0.1, 0);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             Set<Long> before = live(store.pager());
             TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000));
@@ -85,7 +86,7 @@ class LifecycleTest {
     @Test
     void sealForValidationReadsThePendingRowsThenCommitsOrAborts() throws Exception {
         Model m = Model.random(new Random(8), 2500, 0.1, 0);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             Set<Long> before = live(store.pager());
             ColumnStoreWriteHints hints = ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000);
@@ -121,7 +122,7 @@ class LifecycleTest {
 
     @Test
     void duplicateTableNamesAreRejected() throws Exception {
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             ColumnStoreWriteHints h = ColumnStoreWriteHints.estimate(TestData.ALL_TYPES);
             try (TableWriter w = store.createTable(TestData.ALL_TYPES, h)) {
                 assertThrows(IllegalArgumentException.class, () -> store.createTable(TestData.ALL_TYPES, h));
@@ -136,7 +137,7 @@ class LifecycleTest {
     void twoWritersCommitInParallelFromTwoThreads() throws Exception {
         Model m1 = Model.random(new Random(6), 20_000, 0.1, 0);
         Model m2 = Model.random(new Random(7), 15_000, 0.1, 0);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot b1 = TestData.batch(allocator, m1);
              VectorSchemaRoot b2 = TestData.batch(allocator, m2)) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -151,7 +152,7 @@ class LifecycleTest {
             }
             assertEquals(2, store.tables().size());
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(Set.of("t1", "t2"), Set.of(store.tables().get(0).name(), store.tables().get(1).name()));
             // at most the first catalog blob: freed by the second commit, a free that only the next commit makes durable
             assertTrue(store.orphanKeysFreedOnOpen() <= 1, "freed " + store.orphanKeysFreedOnOpen());
@@ -180,7 +181,7 @@ class LifecycleTest {
     void uncommittedLoadIsAbsentAfterReopenAndItsKeysAreFreedOnOpen() throws Exception {
         Model m = Model.random(new Random(8), 4000, 0.1, 0);
         Set<Long> orphanKeys;
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             TableWriter never = store.createTable(renamed("never"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000));
             Set<Long> before = live(store.pager());
@@ -196,7 +197,7 @@ class LifecycleTest {
             assertTrue(live(store.pager()).containsAll(orphanKeys));
             // close the store without committing "never" (its writer is aborted, the frees are not committed)
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(List.of("done"), store.tables().stream().map(TableInfo::name).toList());
             assertTrue(store.table("never").isEmpty());
             assertTrue(store.orphanKeysFreedOnOpen() >= 28, "freed " + store.orphanKeysFreedOnOpen());
@@ -204,7 +205,7 @@ class LifecycleTest {
                 assertFalse(store.pager().contains(k), "orphan key " + k);
             }
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(0, store.orphanKeysFreedOnOpen(), "the frees were committed");
             assertEquals(100, store.table("done").orElseThrow().rowCount());
         }
@@ -214,7 +215,8 @@ class LifecycleTest {
     void failedCommitLeavesCatalogUnchangedInMemoryAndOnDisk() throws Exception {
         Model m = Model.random(new Random(9), 500, 0.1, 0);
         FaultyPager[] faulty = new FaultyPager[1];
-        try (ColumnStore store = ColumnStoreImpl.open(dir, TestData.options(), (f, o) -> faulty[0] = new FaultyPager(Pager.open(f, o)));
+        try (ColumnStore store = ColumnStoreImpl.open(dir, TestData.options(), OpenMode.CREATE,
+                (f, o, mode) -> faulty[0] = new FaultyPager(Pager.open(f, o, mode)));
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             try (TableWriter w = store.createTable(renamed("first"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES))) {
                 w.appendBatch(root);
@@ -237,7 +239,7 @@ class LifecycleTest {
                 w3.commit();
             }
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(List.of("first", "third"), store.tables().stream().map(TableInfo::name).toList());
             try (TableReader r = store.openTable("first")) {
                 TestData.assertTable(r, m);
@@ -248,7 +250,7 @@ class LifecycleTest {
     @Test
     void writersStillOpenAtCloseAreAbortedAndStagingIsReleased() throws Exception {
         Model m = Model.random(new Random(10), 100, 0.1, 0);
-        ColumnStore store = ColumnStore.open(dir, TestData.options());
+        ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
         try (VectorSchemaRoot root = TestData.batch(allocator, m)) {
             TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES));
             w.appendBatch(root);

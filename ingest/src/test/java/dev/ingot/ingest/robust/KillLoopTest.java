@@ -176,12 +176,12 @@ class KillLoopTest {
              NativeAllocator memory = NativeAllocator.root("second-load", 1L << 30)) {
             BulkLoader.SourceFactory sources = (def, batchRows, threads) ->
                     TblFileSource.open(arrow, def, tbl.resolve(def.name() + ".tbl"), batchRows, threads);
-            try (ColumnStore cs = ColumnStore.open(store, Fixtures.NO_SYNC)) {
+            try (ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
                 LoadReport first = new BulkLoader(cs, memory, LoadOptions.defaults()).load(
                         List.of(TpchSchema.table("region"), TpchSchema.table("nation")), sources, t -> 0, new BulkLoader.Progress() {});
                 assertNull(first.failure());
             }
-            try (ColumnStore cs = ColumnStore.open(store, Fixtures.NO_SYNC)) {
+            try (ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
                 List<TableDef> rest = TpchSchema.tables().stream().filter(t -> cs.table(t.name()).isEmpty()).toList();
                 LoadReport second = new BulkLoader(cs, memory, LoadOptions.defaults()).load(rest, sources, t -> 0,
                         new BulkLoader.Progress() {});
@@ -204,7 +204,7 @@ class KillLoopTest {
         }
         Map<String, Long> tables;
         try (NativeAllocator memory = NativeAllocator.root("kill-loop", 1L << 30);
-             ColumnStore cs = ColumnStore.open(store, Fixtures.NO_SYNC)) {
+             ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
             tables = Fixtures.tableRows(cs);
             VerifyReport v = StoreVerifier.verify(cs, memory);
             if (!v.ok()) {

@@ -163,7 +163,7 @@ class StoreFuzzTest {
             Path store = dir.resolve("seed");
             try (BufferAllocator arrow = new RootAllocator(256L << 20);
                  NativeAllocator memory = NativeAllocator.root("seed", 256L << 20);
-                 ColumnStore cs = ColumnStore.open(store, OPTIONS)) {
+                 ColumnStore cs = ColumnStore.openOrCreate(store, OPTIONS)) {
                 // small chunks (1024 rows) so each table has several row groups in the 1 MiB segment
                 try (ConstraintService constraints = new ConstraintService(memory)) {
                     constraints.planLoad(List.of(PARENT, CHILD));
@@ -185,7 +185,7 @@ class StoreFuzzTest {
                 }
             }
             try (NativeAllocator memory = NativeAllocator.root("seed", 256L << 20);
-                 ColumnStore cs = ColumnStore.open(store, OPTIONS)) { // commits the sweep of the superseded catalog
+                 ColumnStore cs = ColumnStore.openOrCreate(store, OPTIONS)) { // commits the sweep of the superseded catalog
                 VerifyReport v = StoreVerifier.verify(cs, memory);
                 assertTrue(v.ok(), () -> v.problems().toString());
                 assertEquals(2, cs.tables().size());
@@ -228,7 +228,7 @@ class StoreFuzzTest {
         }
         ColumnStore cs;
         try {
-            cs = ColumnStore.open(seed.work, OPTIONS);
+            cs = ColumnStore.openOrCreate(seed.work, OPTIONS);
         } catch (StoreCorruptedException expected) {
             assertTrue(!intact, "the intact seed store failed to open: " + expected);
             return;

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -62,6 +60,16 @@ public interface StoreChannel extends Closeable {
     static StoreChannel open(Path file) throws IOException {
         return new FileStoreChannel(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE), file);
+    }
+
+    /**
+     * A channel that only reads {@code file} (opened with READ alone: no descriptor of a read-only
+     * open can write, so it also works on a read-only mount and without write permission).
+     *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     */
+    static StoreChannel openReadOnly(Path file) throws IOException {
+        return new FileStoreChannel(FileChannel.open(file, StandardOpenOption.READ), null);
     }
 
     /**
@@ -126,13 +134,6 @@ public interface StoreChannel extends Closeable {
 
     /** Maps {@code size} bytes from file offset {@code position} read-only. */
     MappedByteBuffer mapReadOnly(long position, long size) throws IOException;
-
-    /**
-     * Tries to take an exclusive lock on the whole file.
-     *
-     * @return the lock, or null if another process (or another channel of this JVM) holds it
-     */
-    FileLock tryLock() throws IOException;
 
     /**
      * The default implementation: delegates to a {@link FileChannel}, and direct writes to a
@@ -223,15 +224,6 @@ public interface StoreChannel extends Closeable {
         @Override
         public MappedByteBuffer mapReadOnly(long position, long size) throws IOException {
             return channel.map(FileChannel.MapMode.READ_ONLY, position, size);
-        }
-
-        @Override
-        public FileLock tryLock() throws IOException {
-            try {
-                return channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                return null;
-            }
         }
 
         /** Closes the direct descriptor (if open), then the main one; idempotent. */
