@@ -19,8 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code ingot gen-tbl}: writes dbgen-identical .tbl files with the embedded generator. */
 @Command(name = "gen-tbl", mixinStandardHelpOptions = true,
         description = {"Writes the 8 TPC-H tables with the embedded generator as files for load-tpch --source.",
-                "They are dbgen-identical <table>.tbl files, or with --format arrow <table>.arrow Arrow IPC files",
-                "(the schema load-tpch expects)."})
+                "They are dbgen-identical <table>.tbl files, or with --format arrow <table>.arrow Arrow IPC files."})
 final class GenTblCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

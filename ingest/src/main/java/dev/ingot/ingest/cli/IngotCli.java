@@ -64,12 +64,13 @@ public final class IngotCli {
     }
 
     /**
-     * For an off-heap allocator limit hit anywhere along the cause chain, a hint naming the
-     * option that raises it; otherwise "".
+     * For an off-heap limit hit anywhere along the cause chain (Ingot's accounted allocator or
+     * Arrow's), a hint naming the option that raises it; otherwise "".
      */
     static String memoryLimitHint(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof OutOfMemoryError && t.getMessage() != null && t.getMessage().startsWith("allocator '")) {
+            boolean nativeLimit = t instanceof OutOfMemoryError && t.getMessage() != null && t.getMessage().startsWith("allocator '");
+            if (nativeLimit || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
                 return " (raise the off-heap limit with --memory-limit-mb)";
             }
         }

@@ -37,8 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "load-tpch", mixinStandardHelpOptions = true,
         description = {"Loads the 8 TPC-H tables into a store with every PRIMARY KEY and FOREIGN KEY enforced.",
                 "Rows come from the in-process generator (default) or a directory of dbgen .tbl files or Arrow IPC files.",
-                "With --replace the new store is built beside the existing one and put in place only when the load",
-                "succeeded."})
+                "With --replace the new store is built beside the existing one and swapped in only if the load succeeds."})
 final class LoadTpchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -64,9 +63,9 @@ final class LoadTpchCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "worker threads per source and tables in parallel (default: available processors)")
     Integer threads;
 
-    @Option(names = "--replace", description = {"replace the store at --store: the new one is built beside it and swapped in",
-            "only if the load succeeds; refused while any process has the store open or if the directory holds files",
-            "Ingot did not create"})
+    @Option(names = "--replace", description = "replace the store at --store: the new one is built beside it and swapped in"
+            + " only if the load succeeds; refused while any process has the store open or if the directory holds files"
+            + " Ingot did not create")
     boolean replace;
 
     @Option(names = "--no-progress", description = "no progress bar (also off when standard error is not a terminal)")

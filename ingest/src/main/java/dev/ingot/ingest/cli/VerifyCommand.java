@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
 /** {@code ingot verify}: integrity check, constraint re-check and column profile of a store. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Checks a store read-only: every chunk checksum, every constraint, and a profile of each column.",
-                "Prints per table the row count and per column nulls, min, max and sum (decimals with their scale,",
-                "dates as ISO dates; --json keeps stored units). Never writes, so it also runs while a load has the",
-                "store open. Exits 1 when anything is wrong."})
+                "Prints per table the row count and per column nulls, min, max and sum (text columns: UTF-8 bytes).",
+                "Decimals are shown with their scale and dates as ISO dates; --json keeps the stored units.",
+                "It never writes, so it also runs while a load has the store open. Exits 1 when anything is wrong."})
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
