@@ -53,7 +53,8 @@ class CliUsageTest {
     void versionIsTheBuildVersion() {
         Fixtures.CliRun run = Fixtures.cli("-V");
         assertEquals(0, run.exit());
-        assertTrue(run.out().matches("ingot \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? on Java " + Runtime.version() + "\n"), run.out());
+        assertTrue(run.out().matches("ingot \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? on Java " + java.util.regex.Pattern.quote(Runtime.version().toString())
+                + "\n"), run.out());
     }
 
     @Test
