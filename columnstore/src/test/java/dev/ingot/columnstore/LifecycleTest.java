@@ -10,7 +10,9 @@ import dev.ingot.columnstore.internal.ColumnStoreImpl;
 import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerDiagnostics;
+import dev.ingot.pager.StoreNotFoundException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -177,8 +179,12 @@ class LifecycleTest {
         return null;
     }
 
-    @Test
-    void uncommittedLoadIsAbsentAfterReopenAndItsKeysAreFreedOnOpen() throws Exception {
+    /**
+     * Leaves a store in {@link #dir} with table "done" (100 rows) committed and the 28 chunks of an
+     * uncommitted load of table "never" durable but unreferenced (another table's commit made the
+     * pager durable while they were in flight); returns those orphan keys.
+     */
+    private Set<Long> storeWithOrphans() throws Exception {
         Model m = Model.random(new Random(8), 4000, 0.1, 0);
         Set<Long> orphanKeys;
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
@@ -197,6 +203,12 @@ class LifecycleTest {
             assertTrue(live(store.pager()).containsAll(orphanKeys));
             // close the store without committing "never" (its writer is aborted, the frees are not committed)
         }
+        return orphanKeys;
+    }
+
+    @Test
+    void uncommittedLoadIsAbsentAfterReopenAndItsKeysAreFreedOnOpen() throws Exception {
+        Set<Long> orphanKeys = storeWithOrphans();
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(List.of("done"), store.tables().stream().map(TableInfo::name).toList());
             assertTrue(store.table("never").isEmpty());
@@ -259,5 +271,88 @@ class LifecycleTest {
         store.close(); // would throw if staging leaked
         store.close(); // idempotent
         assertThrows(IllegalStateException.class, () -> store.openTable("all_types"));
+    }
+
+    // ---------------------------------------------------------------- open modes
+
+    private static List<String> names(ColumnStore store) {
+        return store.tables().stream().map(TableInfo::name).toList();
+    }
+
+    @Test
+    void openingIsNotCreating() throws Exception {
+        Path typo = dir.resolve("typo");
+        StoreNotFoundException e = assertThrows(StoreNotFoundException.class, () -> ColumnStore.open(typo));
+        assertEquals("no store at " + typo + ": no such directory", e.getMessage());
+        e = assertThrows(StoreNotFoundException.class, () -> ColumnStore.openReadOnly(typo));
+        assertEquals("no store at " + typo + ": no such directory", e.getMessage());
+        assertFalse(Files.exists(typo));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        e = assertThrows(StoreNotFoundException.class, () -> ColumnStore.openReadOnly(empty));
+        assertEquals("no store at " + empty + ": the directory has no store.ingot", e.getMessage());
+        assertFalse(Files.exists(empty.resolve(ColumnStore.STORE_FILE_NAME)));
+        try (ColumnStore created = ColumnStore.openOrCreate(typo, TestData.options())) {
+            assertEquals(List.of(), names(created));
+        }
+        try (ColumnStore opened = ColumnStore.open(typo, TestData.options())) {
+            assertFalse(opened.readOnly());
+        }
+    }
+
+    @Test
+    void readersSkipTheOrphanSweepAndAWriterWhoseSweepCannotCommitStillOpens() throws Exception {
+        Set<Long> orphanKeys = storeWithOrphans();
+        try (ColumnStore reader = ColumnStore.openReadOnly(dir, TestData.options())) {
+            assertTrue(reader.readOnly());
+            assertEquals(0, reader.orphanKeysFreedOnOpen());
+            assertTrue(live(reader.pager()).containsAll(orphanKeys), "a reader frees nothing");
+            assertEquals(List.of("done"), names(reader));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> reader.createTable(renamed("x"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES)));
+            assertEquals("column store " + dir + " is open read-only; cannot create table x", e.getMessage());
+        }
+        FaultyPager[] faulty = new FaultyPager[1];
+        try (ColumnStore store = ColumnStoreImpl.open(dir, TestData.options(), OpenMode.READ_WRITE, (f, o, mode) -> {
+            faulty[0] = new FaultyPager(Pager.open(f, o, mode));
+            faulty[0].failCommits = true;
+            return faulty[0];
+        })) {
+            assertEquals("injected commit failure", store.orphanSweepFailure().orElseThrow().getMessage());
+            assertEquals(100, store.table("done").orElseThrow().rowCount());
+            try (TableReader r = store.openTable("done"); VectorSchemaRoot rows = r.readRowGroup(0, List.of("id"))) {
+                assertEquals(100, rows.getRowCount());
+            }
+        }
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+            assertTrue(store.orphanSweepFailure().isEmpty());
+            assertTrue(store.orphanKeysFreedOnOpen() >= 28, "freed " + store.orphanKeysFreedOnOpen());
+        }
+    }
+
+    @Test
+    void readerKeepsItsSnapshotUntilRefresh() throws Exception {
+        Model m = Model.random(new Random(3), 500, 0.1, 0);
+        try (ColumnStore writer = ColumnStore.openOrCreate(dir, TestData.options());
+             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+            try (TableWriter w = writer.createTable(renamed("a"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES))) {
+                w.appendBatch(root);
+                w.commit();
+            }
+            try (ColumnStore reader = ColumnStore.openReadOnly(dir, TestData.options())) {
+                assertEquals(List.of("a"), names(reader));
+                try (TableWriter w = writer.createTable(renamed("b"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES))) {
+                    w.appendBatch(root, 0, 123);
+                    w.commit();
+                }
+                assertEquals(List.of("a"), names(reader));
+                assertFalse(writer.refresh(), "a writer sees its own commits");
+                assertTrue(reader.refresh());
+                assertEquals(List.of("a", "b"), names(reader));
+                try (TableReader r = reader.openTable("b"); VectorSchemaRoot rows = r.readRowGroup(0, List.of("id"))) {
+                    assertEquals(123, rows.getRowCount());
+                }
+                assertFalse(reader.refresh());
+            }
+        }
     }
 }

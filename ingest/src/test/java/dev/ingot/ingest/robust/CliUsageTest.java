@@ -10,23 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a new user sees: help, version, usage errors, source checks and verify's text output. */
 class CliUsageTest {
-    @TempDir
-    static Path shared;
-    static Path tbl;
+    private static final Path TBL = Fixtures.tblSf001();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void tblFiles() throws IOException {
-        tbl = Fixtures.writeTbl(shared.resolve("tbl"), 0.01);
-    }
 
     @Test
     void everyCommandSummaryIsAWholeSentence() {
@@ -72,7 +64,7 @@ class CliUsageTest {
         for (String[] c : cases) {
             List<String> args = new ArrayList<>(List.of(c).subList(1, c.length));
             if (args.get(0).equals("load-tpch")) {
-                args.addAll(List.of("--store", store.toString(), "--source", tbl.toString()));
+                args.addAll(List.of("--store", store.toString(), "--source", TBL.toString()));
             }
             Fixtures.CliRun run = Fixtures.cli(args.toArray(new String[0]));
             assertEquals(2, run.exit(), String.join(" ", args));
@@ -85,10 +77,10 @@ class CliUsageTest {
     @Test
     void scaleThatDoesNotMatchTheSourceNamesBothNumbers() {
         Path store = tmp.resolve("store");
-        Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "1", "--source", tbl.toString(), "--store", store.toString(),
+        Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "1", "--source", TBL.toString(), "--store", store.toString(),
                 "--no-progress");
         assertEquals(1, run.exit());
-        assertEquals("ingot: error: --scale 1 does not match source directory " + tbl + ": supplier.tbl has 100 rows, which is"
+        assertEquals("ingot: error: --scale 1 does not match source directory " + TBL + ": supplier.tbl has 100 rows, which is"
                 + " scale 0.01 (scale 1 has 10,000)\n", run.err());
         assertFalse(Files.exists(store));
     }
@@ -102,7 +94,7 @@ class CliUsageTest {
         assertEquals("ingot: error: source directory " + empty + " holds none of the 8 TPC-H tables (<table>.tbl or"
                 + " <table>.arrow)\n", run.err());
         Path partial = tmp.resolve("partial");
-        Fixtures.copyDir(tbl, partial);
+        Fixtures.copyDir(TBL, partial);
         Files.delete(partial.resolve("orders.tbl"));
         Files.delete(partial.resolve("part.tbl"));
         run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", partial.toString(), "--store", store.toString());
@@ -110,7 +102,7 @@ class CliUsageTest {
         assertEquals("ingot: error: source directory " + partial + " is incomplete: no part.tbl, orders.tbl (nor .arrow)\n",
                 run.err());
         Files.write(partial.resolve("orders.tbl"), new byte[0]);
-        Files.copy(tbl.resolve("part.tbl"), partial.resolve("part.tbl"));
+        Files.copy(TBL.resolve("part.tbl"), partial.resolve("part.tbl"));
         run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", partial.toString(), "--store", store.toString());
         assertEquals(1, run.exit());
         assertEquals("ingot: error: source directory " + partial + " has empty files: orders.tbl\n", run.err());
@@ -121,7 +113,7 @@ class CliUsageTest {
     void loadThatCommitsNoTableLeavesNoStore() throws IOException {
         Path store = tmp.resolve("store");
         Path bad = tmp.resolve("bad");
-        Fixtures.copyDir(tbl, bad);
+        Fixtures.copyDir(TBL, bad);
         for (String t : List.of("region", "part")) {   // every other table references one of them
             Path f = bad.resolve(t + ".tbl");
             Files.writeString(f, "x" + Files.readString(f));
@@ -136,7 +128,7 @@ class CliUsageTest {
     @Test
     void memoryLimitErrorNamesTheOption() {
         Path store = tmp.resolve("store");
-        Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", tbl.toString(), "--store", store.toString(),
+        Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", TBL.toString(), "--store", store.toString(),
                 "--no-progress", "--memory-limit-mb", "1");
         assertEquals(1, run.exit());
         String last = run.err().lines().reduce((a, b) -> b).orElseThrow();
@@ -147,12 +139,12 @@ class CliUsageTest {
     @Test
     void verifyTextShowsDecimalsWithTheirScaleAndIsoDates() throws IOException {
         Path store = tmp.resolve("store");
-        assertEquals(0, Fixtures.cli("load-tpch", "--scale", "0.01", "--source", tbl.toString(), "--store", store.toString(),
+        assertEquals(0, Fixtures.cli("load-tpch", "--scale", "0.01", "--source", TBL.toString(), "--store", store.toString(),
                 "--no-progress").exit());
         BigDecimal min = null;
         BigDecimal max = null;
         BigDecimal sum = BigDecimal.ZERO;
-        for (String line : Files.readAllLines(tbl.resolve("supplier.tbl"))) {
+        for (String line : Files.readAllLines(TBL.resolve("supplier.tbl"))) {
             BigDecimal v = new BigDecimal(line.split("\\|")[5]);
             min = min == null || v.compareTo(min) < 0 ? v : min;
             max = max == null || v.compareTo(max) > 0 ? v : max;
@@ -160,7 +152,7 @@ class CliUsageTest {
         }
         String minDate = null;
         String maxDate = null;
-        for (String line : Files.readAllLines(tbl.resolve("orders.tbl"))) {
+        for (String line : Files.readAllLines(TBL.resolve("orders.tbl"))) {
             String d = line.split("\\|")[4];   // ISO text orders like the date
             minDate = minDate == null || d.compareTo(minDate) < 0 ? d : minDate;
             maxDate = maxDate == null || d.compareTo(maxDate) > 0 ? d : maxDate;

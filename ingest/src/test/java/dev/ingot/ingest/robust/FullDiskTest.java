@@ -100,7 +100,7 @@ class FullDiskTest {
 
     @Test
     void fullFileSystemFailsTheLoadButNotReadingThenALoadSucceedsOnceSpaceIsFreed() throws Exception {
-        Path tbl = Fixtures.writeTbl(tmp.resolve("tbl"), 0.01);
+        Path tbl = Fixtures.tblSf001();
         Path mnt = mount("small", "mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs");
         FileStore fs = Files.getFileStore(mnt);
         long free = fs.getUsableSpace();
@@ -136,7 +136,7 @@ class FullDiskTest {
 
     @Test
     void readOnlyMountIsVerifiedAndDiagnosedWithoutWriting() throws Exception {
-        Path tbl = Fixtures.writeTbl(tmp.resolve("tbl"), 0.01);
+        Path tbl = Fixtures.tblSf001();
         Path store = tmp.resolve("store");
         assertEquals(0, load(tbl, store).exit());
         String json = Fixtures.cli("verify", "--store", store.toString(), "--json").out();

@@ -20,7 +20,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,20 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreSafetyTest {
     private static final String SCALE = "0.01";
 
-    @TempDir
-    static Path shared;
-    static Path tbl;
+    private static final Path TBL = Fixtures.tblSf001();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void tblFiles() throws IOException {
-        tbl = Fixtures.writeTbl(shared.resolve("tbl"), 0.01);
-    }
-
     private static Fixtures.CliRun load(Path store, String... extra) {
-        List<String> args = new ArrayList<>(List.of("load-tpch", "--scale", SCALE, "--source", tbl.toString(),
+        List<String> args = new ArrayList<>(List.of("load-tpch", "--scale", SCALE, "--source", TBL.toString(),
                 "--store", store.toString(), "--no-progress"));
         args.addAll(List.of(extra));
         return Fixtures.cli(args.toArray(new String[0]));
@@ -103,7 +95,7 @@ class StoreSafetyTest {
         String json = verifyJson(store);
         byte[] oldFile = Files.readAllBytes(store.resolve(ColumnStore.STORE_FILE_NAME));
         Path bad = tmp.resolve("bad");
-        Fixtures.copyDir(tbl, bad);
+        Fixtures.copyDir(TBL, bad);
         List<String> lines = new ArrayList<>(Files.readAllLines(bad.resolve("orders.tbl")));
         lines.set(99, lines.get(99).replaceFirst("\\|", "|x"));
         Files.write(bad.resolve("orders.tbl"), lines);
