@@ -152,7 +152,8 @@ import java.util.zip.CRC32C;
  * {@link IllegalStateException}.
  *
  * <h2>Readers</h2>
- * An {@link OpenMode#READ_ONLY} pager opens the file with READ alone and never writes: no
+ * An {@link OpenMode#READ_ONLY} pager reads through its JVM's lock descriptor of the file (read-only
+ * where the file or mount allows no writing) and never writes: no
  * superblock, no growth to a segment multiple (it maps what the file holds of a segment), no
  * direct-write descriptor. It reads the newest valid superblock slot (again, up to
  * {@link #READER_ATTEMPTS} times, if a concurrent commit left both unreadable at that moment)
@@ -295,7 +296,8 @@ public final class MappedPager implements Pager {
 
     /**
      * Opens {@code file} in {@code mode}; a writable mode opens the file through {@code opener},
-     * {@link OpenMode#READ_ONLY} through {@link StoreChannel#openReadOnly} (it never writes).
+     * {@link OpenMode#READ_ONLY} reads through the lock descriptor ({@link StoreChannel#borrowed}) and
+     * never writes.
      * The lock is taken before the store's own descriptor is opened, so a refused open never
      * closes a descriptor of a file another pager of this JVM has locked (see {@link StoreLocks}).
      *
@@ -325,7 +327,7 @@ public final class MappedPager implements Pager {
                 readOnly ? StoreLocks.Mode.READ : StoreLocks.Mode.WRITE);
         StoreChannel channel = null;
         try {
-            channel = readOnly ? StoreChannel.openReadOnly(file) : opener.open(file);
+            channel = readOnly ? StoreChannel.borrowed(lock.channel()) : opener.open(file);
             return load(file, channel, lock, mode, options);
         } catch (Throwable t) {
             try {

@@ -63,13 +63,13 @@ public interface StoreChannel extends Closeable {
     }
 
     /**
-     * A channel that only reads {@code file} (opened with READ alone: no descriptor of a read-only
-     * open can write, so it also works on a read-only mount and without write permission).
-     *
-     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * A read-only pager's channel over {@code shared}, a descriptor it borrows (the lock
+     * descriptor of its file in this JVM, see {@link StoreLocks}): {@link #close()} leaves it
+     * open, so a reader adds no descriptor of its own and closing one drops no lock. The pager
+     * calls only the reading methods.
      */
-    static StoreChannel openReadOnly(Path file) throws IOException {
-        return new FileStoreChannel(FileChannel.open(file, StandardOpenOption.READ), null);
+    static StoreChannel borrowed(FileChannel shared) {
+        return new FileStoreChannel(shared, null, false);
     }
 
     /**
@@ -147,6 +147,8 @@ public interface StoreChannel extends Closeable {
         private final Object gatherLock = new Object();
         /** The {@code O_DIRECT} descriptor once opened, else null; guarded by {@code this} for opening and closing. */
         private volatile FileChannel direct;
+        /** Whether {@link #close()} closes {@link #channel} (false for a borrowed descriptor). */
+        private final boolean owned;
         private boolean closed;
 
         /** Wraps {@code channel}, which this object then owns (closes); no direct writes. */
@@ -159,8 +161,13 @@ public interface StoreChannel extends Closeable {
          * {@code file} (the same file) when asked to.
          */
         public FileStoreChannel(FileChannel channel, Path file) {
+            this(channel, file, true);
+        }
+
+        private FileStoreChannel(FileChannel channel, Path file, boolean owned) {
             this.channel = channel;
             this.file = file;
+            this.owned = owned;
         }
 
         @Override
@@ -226,7 +233,7 @@ public interface StoreChannel extends Closeable {
             return channel.map(FileChannel.MapMode.READ_ONLY, position, size);
         }
 
-        /** Closes the direct descriptor (if open), then the main one; idempotent. */
+        /** Closes the direct descriptor (if open), then the main one unless borrowed; idempotent. */
         @Override
         public void close() throws IOException {
             FileChannel d;
@@ -243,7 +250,9 @@ public interface StoreChannel extends Closeable {
                 }
             }
             try {
-                channel.close();
+                if (owned) {
+                    channel.close();
+                }
             } catch (IOException e) {
                 if (failure != null) {
                     e.addSuppressed(failure);

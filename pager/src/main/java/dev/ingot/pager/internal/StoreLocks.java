@@ -34,8 +34,10 @@ import java.util.Map;
  * POSIX record locks belong to the process, and closing <em>any</em> descriptor of a file drops
  * all of the process's locks on it. So within one JVM every open of the same file (resolved
  * path) shares one entry: one lock descriptor, opened when the first open of the file takes its
- * lock and closed when the last one releases it; and the descriptors of pagers closed meanwhile
- * are closed only then ({@link Handle#release(Closeable)}). A second writer of the same file in
+ * lock and closed when the last one releases it. Read-only pagers read through that descriptor
+ * ({@link Handle#channel()}) and open none of their own; the descriptors of a writer closed
+ * while other opens of the file remain are closed only with the last one
+ * ({@link Handle#release(Closeable)}). A second writer of the same file in
  * this JVM is refused by the entry before any descriptor is opened.
  *
  * <p>Thread-safety: thread-safe (one class-wide lock guards the entries).
@@ -83,6 +85,15 @@ final class StoreLocks {
         private Handle(Entry entry, Mode mode) {
             this.entry = entry;
             this.mode = mode;
+        }
+
+        /**
+         * The lock descriptor of the file in this JVM (read-write where the file allows it, else
+         * read-only), open until the last open of the file releases; for read-only pagers to read
+         * through instead of opening a descriptor of their own.
+         */
+        FileChannel channel() {
+            return entry.channel;
         }
 
         /**
