@@ -148,8 +148,14 @@ class ReadOnlyPagerTest {
         }
         try (Pager reader = Pager.open(store(), fastOptions(), OpenMode.READ_ONLY)) {
             assertEquals("opened epoch 1", LockProbe.run("READ_WRITE", store()), "a reader does not exclude the writer");
+            try (Pager writer = Pager.open(store(), fastOptions(), OpenMode.READ_WRITE)) {
+                writer.commit();
+            }
+            // the writer's descriptors closed: the reader's shared lock must still hold
             assertEquals("StoreLockedException: store " + store() + " is open by another process (or pager); close it first",
                     LockProbe.run("EXCLUSIVE", store()));
+            assertTrue(reader.refresh());
+            assertEquals(2, reader.epoch());
         }
         assertEquals("opened", LockProbe.run("EXCLUSIVE", store()));
     }
