@@ -204,10 +204,14 @@ final class StoreLocks {
                     }
                     case READ -> {
                         if (e.exclusive) {
-                            throw new StoreLockedException(file);
+                            throw beingReplaced(file);
                         }
                         if (e.readers == 0) {
-                            e.readerLock = tryLock(e, READER_BYTE, true, file);
+                            try {
+                                e.readerLock = tryLock(e, READER_BYTE, true, file);
+                            } catch (StoreLockedException locked) {
+                                throw beingReplaced(file);
+                            }
                         }
                         e.readers++;
                     }
@@ -246,6 +250,11 @@ final class StoreLocks {
             }
             return new Handle(e, mode);
         }
+    }
+
+    private static StoreLockedException beingReplaced(Path file) {
+        return new StoreLockedException(file, "store " + file + " is held exclusively (being replaced) by another process"
+                + " or pager; open it when that is done");
     }
 
     private static StoreLockedException openElsewhere(Path file) {

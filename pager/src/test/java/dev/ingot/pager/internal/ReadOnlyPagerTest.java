@@ -164,10 +164,15 @@ class ReadOnlyPagerTest {
     void exclusiveHoldRefusesEveryOpen() throws Exception {
         committedStore();
         try (Closeable hold = Pager.lockExclusively(store())) {
-            assertThrows(StoreLockedException.class, () -> Pager.open(store(), fastOptions(), OpenMode.READ_ONLY));
+            String replacing = "store " + store() + " is held exclusively (being replaced) by another process or pager;"
+                    + " open it when that is done";
+            StoreLockedException e = assertThrows(StoreLockedException.class,
+                    () -> Pager.open(store(), fastOptions(), OpenMode.READ_ONLY));
+            assertEquals(replacing, e.getMessage());
             assertThrows(StoreLockedException.class, () -> Pager.open(store(), fastOptions(), OpenMode.READ_WRITE));
+            assertEquals("StoreLockedException: " + replacing, LockProbe.run("READ_ONLY", store()));
             assertEquals("StoreLockedException: store " + store() + " is already open by another process or pager"
-                    + " (file lock held)", LockProbe.run("READ_ONLY", store()));
+                    + " (file lock held)", LockProbe.run("READ_WRITE", store()));
         }
         try (Pager r = Pager.open(store(), fastOptions(), OpenMode.READ_ONLY)) {
             assertEquals(1, r.epoch());
