@@ -1,7 +1,9 @@
 package dev.ingot.columnstore;
 
 import dev.ingot.columnstore.internal.ColumnStoreImpl;
+import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
+import dev.ingot.pager.StoreNotFoundException;
 import dev.ingot.pager.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +24,13 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p><b>Catalog.</b> One pager blob, referenced by pager root slot 0 and replaced at every
  * table commit (format drawn in {@code dev.ingot.columnstore.internal.CatalogCodec}). On open,
  * pager keys that neither the catalog nor a root slot references (chunks of loads that never
- * committed) are freed and the frees committed ({@link #orphanKeysFreedOnOpen()}).
+ * committed) are freed and the frees committed ({@link #orphanKeysFreedOnOpen()}), by a writer only;
+ * if committing the frees fails (a full disk) the store opens all the same and the frees are
+ * committed with the next table ({@link #orphanSweepFailure()}).
+ *
+ * <p><b>Opening</b> is never creating: {@link #open} and {@link #openReadOnly} need an existing
+ * store; {@link #openOrCreate} makes one. One writer and any number of read-only opens, in any
+ * processes, may have a store open at once (see {@link Pager}).
  *
  * <p>Thread-safety: thread-safe. Several {@link TableWriter}s (of different tables) may load
  * and commit in parallel from different threads; commits are serialized by a store-level lock.
@@ -37,21 +45,75 @@ public interface ColumnStore extends AutoCloseable {
     String STORE_FILE_NAME = "store.ingot";
 
     /**
-     * Opens the store in {@code directory}, creating the directory and an empty store if needed.
+     * Opens the existing store in {@code directory} as its writer ({@link OpenMode#READ_WRITE}):
+     * frees orphan chunks of loads that never committed, then is ready to load tables. Never
+     * creates anything: use {@link #openOrCreate} for that.
      *
+     * @throws StoreNotFoundException                  if the directory holds no store; the
+     *                                                 message names the path
      * @throws dev.ingot.pager.StoreCorruptedException if the catalog (or the pager file) is damaged;
      *                                                 the message names the file and the offset
-     * @throws dev.ingot.pager.StoreLockedException    if another pager holds the file
+     * @throws dev.ingot.pager.StoreLockedException    if another writer holds the store
      * @throws IOException on other I/O failures; nothing is left open
      */
     static ColumnStore open(Path directory, ColumnStoreOptions options) throws IOException {
-        return ColumnStoreImpl.open(directory, options);
+        return ColumnStoreImpl.open(directory, options, OpenMode.READ_WRITE);
     }
 
-    /** Opens with {@link ColumnStoreOptions#defaults()}. */
+    /** {@link #open(Path, ColumnStoreOptions)} with {@link ColumnStoreOptions#defaults()}. */
     static ColumnStore open(Path directory) throws IOException {
         return open(directory, ColumnStoreOptions.defaults());
     }
+
+    /**
+     * Opens the store in {@code directory} as its writer, creating the directory and an empty
+     * store first if there is none ({@link OpenMode#CREATE}); otherwise as {@link #open}.
+     *
+     * @throws IOException as {@link #open}, or if the directory or file cannot be created
+     */
+    static ColumnStore openOrCreate(Path directory, ColumnStoreOptions options) throws IOException {
+        return ColumnStoreImpl.open(directory, options, OpenMode.CREATE);
+    }
+
+    /** {@link #openOrCreate(Path, ColumnStoreOptions)} with {@link ColumnStoreOptions#defaults()}. */
+    static ColumnStore openOrCreate(Path directory) throws IOException {
+        return openOrCreate(directory, ColumnStoreOptions.defaults());
+    }
+
+    /**
+     * Opens the existing store in {@code directory} read-only ({@link OpenMode#READ_ONLY}): it
+     * never writes a byte (works on a full file system, a read-only mount and a store file
+     * without write permission), coexists with one writer and any number of other readers in
+     * this and other processes, frees nothing, and shows the tables committed as of the open
+     * until {@link #refresh()}. {@link #createTable} throws {@link IllegalStateException}.
+     *
+     * @throws StoreNotFoundException                  if the directory holds no store
+     * @throws dev.ingot.pager.StoreCorruptedException if the catalog (or the pager file) is damaged
+     * @throws dev.ingot.pager.StoreLockedException    only while the store is being replaced
+     * @throws IOException on other I/O failures; nothing is left open
+     */
+    static ColumnStore openReadOnly(Path directory, ColumnStoreOptions options) throws IOException {
+        return ColumnStoreImpl.open(directory, options, OpenMode.READ_ONLY);
+    }
+
+    /** {@link #openReadOnly(Path, ColumnStoreOptions)} with {@link ColumnStoreOptions#defaults()}. */
+    static ColumnStore openReadOnly(Path directory) throws IOException {
+        return openReadOnly(directory, ColumnStoreOptions.defaults());
+    }
+
+    /** Whether this store was opened read-only ({@link #openReadOnly}). */
+    boolean readOnly();
+
+    /**
+     * For a read-only store, moves to the newest commit in the file if there is a newer one,
+     * reloading the catalog: {@link #tables()} then shows the tables committed since. Readers
+     * opened before keep their snapshot. A writer always sees its own commits: returns false.
+     *
+     * @return whether a newer commit was loaded
+     * @throws dev.ingot.pager.StoreCorruptedException if the newer commit or its catalog is damaged
+     * @throws IOException on I/O failure (the store keeps showing its previous snapshot)
+     */
+    boolean refresh() throws IOException;
 
     /** The store directory. */
     Path directory();
@@ -90,8 +152,14 @@ public interface ColumnStore extends AutoCloseable {
     /** The accounted native allocator of the writers' off-heap staging chunks (owned by the store). */
     NativeAllocator stagingAllocator();
 
-    /** How many unreferenced pager keys were freed when this store was opened. */
+    /** How many unreferenced pager keys were freed when this store was opened (0 for a reader). */
     long orphanKeysFreedOnOpen();
+
+    /**
+     * Why committing the orphan frees of the open failed, if it did (e.g. no space left on
+     * device); the frees then stay pending and become durable with the next commit.
+     */
+    Optional<IOException> orphanSweepFailure();
 
     /**
      * Closes the store: aborts open writers, closes the pager and the owned allocators.

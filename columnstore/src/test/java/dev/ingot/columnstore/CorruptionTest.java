@@ -36,7 +36,7 @@ class CorruptionTest {
     void setUp() throws Exception {
         allocator = new RootAllocator();
         model = Model.random(new Random(11), 3000, 0.1, 0);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, model);
              TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1024))) {
             w.appendBatch(root);
@@ -84,7 +84,7 @@ class CorruptionTest {
         List<Long> chunks = find("ICHK");
         assertEquals(3 * 7, chunks.size());
         flipByte(chunks.get(4) + 200); // inside the validity/data of one chunk
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              TableReader r = store.openTable("all_types")) {
             StoreCorruptedException e = assertThrows(StoreCorruptedException.class, r::verifyChecksums);
             assertEquals(file(), e.file());
@@ -95,7 +95,7 @@ class CorruptionTest {
 
     @Test
     void chunkWithValidPagerChecksumButBadOwnCrcIsDetected() throws Exception {
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              TableReader r = store.openTable("all_types")) {
             long key = r.info().rowGroups().get(1).chunkKey(5);
             ByteBuffer original = store.pager().get(key);
@@ -131,7 +131,7 @@ class CorruptionTest {
         List<Long> catalogs = find("ICAT");
         assertEquals(1, catalogs.size());
         flipByte(catalogs.get(0) + 40);
-        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.open(dir, TestData.options()));
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.openOrCreate(dir, TestData.options()));
         assertEquals(file(), e.file());
     }
 
@@ -148,7 +148,7 @@ class CorruptionTest {
         damaged.put(good.duplicate()).flip();
         damaged.put(30, (byte) (damaged.get(30) ^ 0x10));
         replaceCatalog(damaged);
-        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.open(dir, TestData.options()));
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.openOrCreate(dir, TestData.options()));
         assertEquals(file(), e.file());
         assertTrue(e.getMessage().contains("catalog CRC32C mismatch"), e.getMessage());
         assertTrue(e.getMessage().contains("byte " + (good.remaining() - 4) + " of the blob"), e.getMessage());
@@ -157,14 +157,14 @@ class CorruptionTest {
         ByteBuffer truncated = ByteBuffer.allocateDirect(good.remaining() - 9);
         truncated.put(good.duplicate().limit(good.remaining() - 9)).flip();
         replaceCatalog(truncated);
-        e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.open(dir, TestData.options()));
+        e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.openOrCreate(dir, TestData.options()));
         assertTrue(e.getMessage().contains("catalog says"), e.getMessage());
         // 3: wrong magic
         ByteBuffer magic = ByteBuffer.allocateDirect(good.remaining());
         magic.put(good.duplicate()).flip();
         magic.put(0, (byte) 'X');
         replaceCatalog(magic);
-        e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.open(dir, TestData.options()));
+        e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.openOrCreate(dir, TestData.options()));
         assertTrue(e.getMessage().contains("bad catalog magic"), e.getMessage());
     }
 

@@ -35,6 +35,8 @@ final class FaultyPager implements Pager {
     @Override public long epoch() { return delegate.epoch(); }
     @Override public long blobFileOffset(long key) { return delegate.blobFileOffset(key); }
     @Override public dev.ingot.pager.CommittedRoot committedRoot() { return delegate.committedRoot(); }
+    @Override public boolean readOnly() { return delegate.readOnly(); }
+    @Override public boolean refresh() throws IOException { return delegate.refresh(); }
     @Override public long fileSizeBytes() throws IOException { return delegate.fileSizeBytes(); }
     @Override public PagerDiagnostics diagnostics() { return delegate.diagnostics(); }
     @Override public void close() throws IOException { delegate.close(); }

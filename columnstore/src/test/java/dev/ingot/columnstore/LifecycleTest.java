@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.TestData.Model;
 import dev.ingot.columnstore.internal.ColumnStoreImpl;
+import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerDiagnostics;
+import dev.ingot.pager.StoreNotFoundException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -59,7 +62,7 @@ class LifecycleTest {
     void abortLeavesNoTableAndFreesItsKeys() throws Exception {
         Model m = Model.random(new Random(5), 3000, 0.1, 0);
         Set<Long> before;
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             before = live(store.pager());
             TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000));
@@ -93,7 +96,7 @@ class LifecycleTest {
     @Test
     void sealForValidationReadsThePendingRowsThenCommitsOrAborts() throws Exception {
         Model m = Model.random(new Random(8), 2500, 0.1, 0);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             Set<Long> before = live(store.pager());
             ColumnStoreWriteHints hints = ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000);
@@ -134,7 +137,7 @@ class LifecycleTest {
 
     @Test
     void duplicateTableNamesAreRejected() throws Exception {
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             ColumnStoreWriteHints h = ColumnStoreWriteHints.estimate(TestData.ALL_TYPES);
             try (TableWriter w = store.createTable(TestData.ALL_TYPES, h)) {
                 assertThrows(IllegalArgumentException.class, () -> store.createTable(TestData.ALL_TYPES, h));
@@ -149,7 +152,7 @@ class LifecycleTest {
     void twoWritersCommitInParallelFromTwoThreads() throws Exception {
         Model m1 = Model.random(new Random(6), 20_000, 0.1, 0);
         Model m2 = Model.random(new Random(7), 15_000, 0.1, 0);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot b1 = TestData.batch(allocator, m1);
              VectorSchemaRoot b2 = TestData.batch(allocator, m2)) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -164,7 +167,7 @@ class LifecycleTest {
             }
             assertEquals(2, store.tables().size());
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(Set.of("t1", "t2"), Set.of(store.tables().get(0).name(), store.tables().get(1).name()));
             // at most the first catalog blob: freed by the second commit, a free that only the next commit makes durable
             assertTrue(store.orphanKeysFreedOnOpen() <= 1, "freed " + store.orphanKeysFreedOnOpen());
@@ -189,11 +192,15 @@ class LifecycleTest {
         return null;
     }
 
-    @Test
-    void uncommittedLoadIsAbsentAfterReopenAndItsKeysAreFreedOnOpen() throws Exception {
+    /**
+     * Leaves a store in {@link #dir} with table "done" (100 rows) committed and the 28 chunks of an
+     * uncommitted load of table "never" durable but unreferenced (another table's commit made the
+     * pager durable while they were in flight); returns those orphan keys.
+     */
+    private Set<Long> storeWithOrphans() throws Exception {
         Model m = Model.random(new Random(8), 4000, 0.1, 0);
         Set<Long> orphanKeys;
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             TableWriter never = store.createTable(renamed("never"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000));
             Set<Long> before = live(store.pager());
@@ -209,7 +216,13 @@ class LifecycleTest {
             assertTrue(live(store.pager()).containsAll(orphanKeys));
             // close the store without committing "never" (its writer is aborted, the frees are not committed)
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        return orphanKeys;
+    }
+
+    @Test
+    void uncommittedLoadIsAbsentAfterReopenAndItsKeysAreFreedOnOpen() throws Exception {
+        Set<Long> orphanKeys = storeWithOrphans();
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(List.of("done"), store.tables().stream().map(TableInfo::name).toList());
             assertTrue(store.table("never").isEmpty());
             assertTrue(store.orphanKeysFreedOnOpen() >= 28, "freed " + store.orphanKeysFreedOnOpen());
@@ -217,7 +230,7 @@ class LifecycleTest {
                 assertFalse(store.pager().contains(k), "orphan key " + k);
             }
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(0, store.orphanKeysFreedOnOpen(), "the frees were committed");
             assertEquals(100, store.table("done").orElseThrow().rowCount());
         }
@@ -227,7 +240,8 @@ class LifecycleTest {
     void failedCommitLeavesCatalogUnchangedInMemoryAndOnDisk() throws Exception {
         Model m = Model.random(new Random(9), 500, 0.1, 0);
         FaultyPager[] faulty = new FaultyPager[1];
-        try (ColumnStore store = ColumnStoreImpl.open(dir, TestData.options(), (f, o) -> faulty[0] = new FaultyPager(Pager.open(f, o)));
+        try (ColumnStore store = ColumnStoreImpl.open(dir, TestData.options(), OpenMode.CREATE,
+                (f, o, mode) -> faulty[0] = new FaultyPager(Pager.open(f, o, mode)));
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             try (TableWriter w = store.createTable(renamed("first"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES))) {
                 w.appendBatch(root);
@@ -250,7 +264,7 @@ class LifecycleTest {
                 w3.commit();
             }
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(List.of("first", "third"), store.tables().stream().map(TableInfo::name).toList());
             try (TableReader r = store.openTable("first")) {
                 TestData.assertTable(r, m);
@@ -261,7 +275,7 @@ class LifecycleTest {
     @Test
     void writersStillOpenAtCloseAreAbortedAndStagingIsReleased() throws Exception {
         Model m = Model.random(new Random(10), 100, 0.1, 0);
-        ColumnStore store = ColumnStore.open(dir, TestData.options());
+        ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
         try (VectorSchemaRoot root = TestData.batch(allocator, m)) {
             TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES));
             w.appendBatch(root);
@@ -270,5 +284,88 @@ class LifecycleTest {
         store.close(); // would throw if staging leaked
         store.close(); // idempotent
         assertThrows(IllegalStateException.class, () -> store.openTable("all_types"));
+    }
+
+    // ---------------------------------------------------------------- open modes
+
+    private static List<String> names(ColumnStore store) {
+        return store.tables().stream().map(TableInfo::name).toList();
+    }
+
+    @Test
+    void openingIsNotCreating() throws Exception {
+        Path typo = dir.resolve("typo");
+        StoreNotFoundException e = assertThrows(StoreNotFoundException.class, () -> ColumnStore.open(typo));
+        assertEquals("no store at " + typo + ": no such directory", e.getMessage());
+        e = assertThrows(StoreNotFoundException.class, () -> ColumnStore.openReadOnly(typo));
+        assertEquals("no store at " + typo + ": no such directory", e.getMessage());
+        assertFalse(Files.exists(typo));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        e = assertThrows(StoreNotFoundException.class, () -> ColumnStore.openReadOnly(empty));
+        assertEquals("no store at " + empty + ": the directory has no store.ingot", e.getMessage());
+        assertFalse(Files.exists(empty.resolve(ColumnStore.STORE_FILE_NAME)));
+        try (ColumnStore created = ColumnStore.openOrCreate(typo, TestData.options())) {
+            assertEquals(List.of(), names(created));
+        }
+        try (ColumnStore opened = ColumnStore.open(typo, TestData.options())) {
+            assertFalse(opened.readOnly());
+        }
+    }
+
+    @Test
+    void readersSkipTheOrphanSweepAndAWriterWhoseSweepCannotCommitStillOpens() throws Exception {
+        Set<Long> orphanKeys = storeWithOrphans();
+        try (ColumnStore reader = ColumnStore.openReadOnly(dir, TestData.options())) {
+            assertTrue(reader.readOnly());
+            assertEquals(0, reader.orphanKeysFreedOnOpen());
+            assertTrue(live(reader.pager()).containsAll(orphanKeys), "a reader frees nothing");
+            assertEquals(List.of("done"), names(reader));
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> reader.createTable(renamed("x"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES)));
+            assertEquals("column store " + dir + " is open read-only; cannot create table x", e.getMessage());
+        }
+        FaultyPager[] faulty = new FaultyPager[1];
+        try (ColumnStore store = ColumnStoreImpl.open(dir, TestData.options(), OpenMode.READ_WRITE, (f, o, mode) -> {
+            faulty[0] = new FaultyPager(Pager.open(f, o, mode));
+            faulty[0].failCommits = true;
+            return faulty[0];
+        })) {
+            assertEquals("injected commit failure", store.orphanSweepFailure().orElseThrow().getMessage());
+            assertEquals(100, store.table("done").orElseThrow().rowCount());
+            try (TableReader r = store.openTable("done"); VectorSchemaRoot rows = r.readRowGroup(0, List.of("id"))) {
+                assertEquals(100, rows.getRowCount());
+            }
+        }
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+            assertTrue(store.orphanSweepFailure().isEmpty());
+            assertTrue(store.orphanKeysFreedOnOpen() >= 28, "freed " + store.orphanKeysFreedOnOpen());
+        }
+    }
+
+    @Test
+    void readerKeepsItsSnapshotUntilRefresh() throws Exception {
+        Model m = Model.random(new Random(3), 500, 0.1, 0);
+        try (ColumnStore writer = ColumnStore.openOrCreate(dir, TestData.options());
+             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+            try (TableWriter w = writer.createTable(renamed("a"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES))) {
+                w.appendBatch(root);
+                w.commit();
+            }
+            try (ColumnStore reader = ColumnStore.openReadOnly(dir, TestData.options())) {
+                assertEquals(List.of("a"), names(reader));
+                try (TableWriter w = writer.createTable(renamed("b"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES))) {
+                    w.appendBatch(root, 0, 123);
+                    w.commit();
+                }
+                assertEquals(List.of("a"), names(reader));
+                assertFalse(writer.refresh(), "a writer sees its own commits");
+                assertTrue(reader.refresh());
+                assertEquals(List.of("a", "b"), names(reader));
+                try (TableReader r = reader.openTable("b"); VectorSchemaRoot rows = r.readRowGroup(0, List.of("id"))) {
+                    assertEquals(123, rows.getRowCount());
+                }
+                assertFalse(reader.refresh());
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ class RandomizedRoundTripTest {
         Model all = Model.random(r, rows + 2 * pad, nullRate, -pad);
         Model expected = all.slice(pad, pad + rows);
         try (BufferAllocator allocator = new RootAllocator()) {
-            try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+            try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
                  VectorSchemaRoot root = TestData.batch(allocator, all);
                  TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(chunkRows))) {
                 int at = pad;
@@ -46,7 +46,7 @@ class RandomizedRoundTripTest {
                 assertEquals(rows, w.rowCount());
                 w.commit();
             }
-            try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+            try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
                  TableReader reader = store.openTable("all_types")) {
                 assertEquals((rows + chunkRows - 1) / chunkRows, reader.rowGroupCount());
                 TestData.assertTable(reader, expected);

@@ -45,7 +45,7 @@ class RoundTripTest {
     @Test
     void fullVectorRoundTripsEveryTypeWithNulls() throws Exception {
         Model m = TestData.Model.random(new Random(1), 5000, 0.2, 0);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             load(store, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES), root, new int[][] {{0, 5000}});
             try (TableReader r = store.openTable("all_types")) {
@@ -63,7 +63,7 @@ class RoundTripTest {
         // rows 3..1003, then 1003..1016 (13 rows), then 1016..2793, then 2793..4099: staged counts never byte aligned
         int[][] slices = {{3, 1000}, {1003, 13}, {1016, 1777}, {2793, 1306}};
         Model expected = all.slice(3, 4099);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, all)) {
             load(store, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1001), root, slices);
             try (TableReader r = store.openTable("all_types")) {
@@ -84,7 +84,7 @@ class RoundTripTest {
             m.mode[i] = modes[i];
             m.comment[i] = i % 2 == 0 ? "" : "ß€日😀";
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             load(store, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES), root, new int[][] {{0, 6}});
             try (TableReader r = store.openTable("all_types")) {
@@ -100,7 +100,7 @@ class RoundTripTest {
     void columnWritersAppendSeparatelyWithDifferentSlices() throws Exception {
         Model all = TestData.Model.random(new Random(3), 3000, 0.25, 0);
         Model expected = all.slice(5, 2905);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, all)) {
             try (TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(700))) {
                 for (int c = 0; c < 7; c++) {
@@ -125,11 +125,11 @@ class RoundTripTest {
     @Test
     void commitCloseReopenShowsTableAndScanStreamsRowGroups() throws Exception {
         Model m = TestData.Model.random(new Random(4), 2500, 0.1, 0);
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, m)) {
             load(store, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1024), root, new int[][] {{0, 2500}});
         }
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
             assertEquals(1, store.tables().size());
             TableInfo info = store.table("all_types").orElseThrow();
             assertEquals(TestData.ALL_TYPES, info.def());

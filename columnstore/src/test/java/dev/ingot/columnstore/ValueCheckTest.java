@@ -37,7 +37,7 @@ class ValueCheckTest {
     @BeforeEach
     void setUp() throws Exception {
         allocator = new RootAllocator();
-        store = ColumnStore.open(dir, TestData.options());
+        store = ColumnStore.openOrCreate(dir, TestData.options());
     }
 
     @AfterEach

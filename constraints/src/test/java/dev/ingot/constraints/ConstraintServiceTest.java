@@ -410,7 +410,7 @@ class ConstraintServiceTest {
     @Test
     void deferredModeStreamsKeyColumnsOnly(@TempDir Path dir) throws IOException {
         int n = 50_000;
-        try (ColumnStore store = ColumnStore.open(dir)) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir)) {
             storePartsupp(store, n, -1, -1);
             service.planLoad(List.of(PARTSUPP_STORED));
             try (TableChecker c = service.beginTable(PARTSUPP_STORED, n, tbl("partsupp"));
@@ -430,7 +430,7 @@ class ConstraintServiceTest {
     @Test
     void deferredModeFindsADuplicateInALaterRowGroup(@TempDir Path dir) throws IOException {
         int n = 50_000;
-        try (ColumnStore store = ColumnStore.open(dir)) {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir)) {
             storePartsupp(store, n, 37_123, 1_234); // row group 9 repeats a key of row group 0
             service.planLoad(List.of(PARTSUPP_STORED));
             try (TableChecker c = service.beginTable(PARTSUPP_STORED, n, tbl("partsupp"));

@@ -45,7 +45,7 @@ class ArrowIpcSourceTest {
     }
 
     private String loadAndVerify(Path store, BulkLoader.SourceFactory sources) throws IOException {
-        try (ColumnStore cs = ColumnStore.open(store)) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store)) {
             LoadReport report = new BulkLoader(cs, memory, LoadOptions.defaults()).load(TpchSchema.tables(), sources, t -> 0,
                     new BulkLoader.Progress() {});
             assertNull(report.failure(), () -> String.valueOf(report.failure()));

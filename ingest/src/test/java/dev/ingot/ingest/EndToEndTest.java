@@ -71,7 +71,7 @@ class EndToEndTest {
     }
 
     private LoadReport load(Path store, Path tblDir, List<TableDef> tables, LoadOptions options) throws IOException {
-        try (ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults())) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults())) {
             BulkLoader.SourceFactory sources = (def, batchRows, threads) -> tblDir == null
                     ? TpchGeneratorSource.open(arrow, def.name(), SF, batchRows, threads)
                     : TblFileSource.open(arrow, def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);
@@ -82,7 +82,7 @@ class EndToEndTest {
     }
 
     private VerifyReport verify(Path store) throws IOException {
-        try (ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults())) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults())) {
             return StoreVerifier.verify(cs, memory);
         }
     }
@@ -124,7 +124,7 @@ class EndToEndTest {
         TableProfile lineitem = v.table("lineitem").orElseThrow();
         assertEquals(liRows, lineitem.rows());
         assertEquals(extPrice, lineitem.column("l_extendedprice").sum());
-        try (ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults());
+        try (ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults());
              dev.ingot.columnstore.TableReader reader = cs.openTable("lineitem")) {
             assertEquals(extPrice, StoreVerifier.profileColumn(reader, "l_extendedprice").sum(), "single-column profile");
             assertEquals(commentBytes, StoreVerifier.profileColumn(reader, "l_comment").textBytes());
@@ -200,7 +200,7 @@ class EndToEndTest {
         assertEquals("duplicate key value violates PRIMARY KEY constraint \"nation_pk\" on table nation: key (n_nationkey)=(3)"
                 + " already exists; row 7 (" + nation + " line 8)", e.getMessage());
         assertEquals(List.of("supplier"), report.skipped());
-        try (ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults())) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults())) {
             assertEquals(5, cs.table("region").orElseThrow().rowCount());
             assertTrue(cs.table("nation").isEmpty());
             assertTrue(cs.table("supplier").isEmpty());
@@ -223,7 +223,7 @@ class EndToEndTest {
         TableLoadException e = assertInstanceOf(TableLoadException.class, report.failure());
         assertEquals("insert into table orders violates FOREIGN KEY constraint \"orders_customer_fk\": key (o_custkey)=(999999)"
                 + " is not present in table customer; row 99 (" + orders + " line 100)", e.getMessage());
-        try (ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults())) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults())) {
             assertEquals(1500, cs.table("customer").orElseThrow().rowCount());
             assertTrue(cs.table("orders").isEmpty());
         }
@@ -246,7 +246,7 @@ class EndToEndTest {
         TableLoadException e = assertInstanceOf(TableLoadException.class, report.failure());
         assertInstanceOf(TblParseException.class, e.getCause());
         assertEquals("invalid input for column s_acctbal (DECIMAL(15,2)): \"12x.50\"; file " + supplier + ", line 42", e.getMessage());
-        try (ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults())) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults())) {
             assertEquals(25, cs.table("nation").orElseThrow().rowCount());
             assertFalse(cs.table("supplier").isPresent());
         }

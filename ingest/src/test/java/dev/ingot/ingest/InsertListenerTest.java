@@ -62,7 +62,7 @@ class InsertListenerTest {
             List<long[]> calls = new ArrayList<>(); // {firstRowId, rows, sum of ids}
             try (BufferAllocator arrow = new RootAllocator();
                  NativeAllocator memory = NativeAllocator.root("test", 1L << 28);
-                 ColumnStore store = ColumnStore.open(tmp.resolve("s" + concurrent))) {
+                 ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s" + concurrent))) {
                 load(store, memory, arrow, 3, 1000, (table, batch, firstRowId) -> {
                     assertSame(T, table);
                     BigIntVector id = (BigIntVector) batch.getVector("id");
@@ -88,7 +88,7 @@ class InsertListenerTest {
     void aThrowingListenerRollsTheTableBack() throws Exception {
         try (BufferAllocator arrow = new RootAllocator();
              NativeAllocator memory = NativeAllocator.root("test", 1L << 28);
-             ColumnStore store = ColumnStore.open(tmp.resolve("s"))) {
+             ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s"))) {
             int[] seen = new int[1];
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> load(store, memory, arrow, 3, 100,
                     (table, batch, firstRowId) -> {

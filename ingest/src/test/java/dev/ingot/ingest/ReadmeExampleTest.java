@@ -53,7 +53,7 @@ class ReadmeExampleTest {
 
         try (BufferAllocator arrow = new RootAllocator();
              NativeAllocator memory = NativeAllocator.root("app", 1L << 30);   // key sets live here
-             ColumnStore store = ColumnStore.open(dir)) {
+             ColumnStore store = ColumnStore.openOrCreate(dir)) {
 
             // load: one write path, constraints checked per batch, all-or-nothing commit
             try (ConstraintService constraints = new ConstraintService(memory)) {
@@ -161,7 +161,7 @@ class ReadmeExampleTest {
                 List.of(ConstraintSpec.primaryKey("t_pk", "id")));
         try (BufferAllocator arrow = new RootAllocator();
              NativeAllocator memory = NativeAllocator.root("app", 1L << 30);
-             ColumnStore store = ColumnStore.open(tmp.resolve("s"))) {
+             ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s"))) {
             try (ConstraintService constraints = new ConstraintService(memory)) {
                 constraints.planLoad(List.of(t));
                 try (VectorSchemaRoot batch = VectorSchemaRoot.create(t.arrowSchema(), arrow);

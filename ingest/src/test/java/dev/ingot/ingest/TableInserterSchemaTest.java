@@ -34,7 +34,7 @@ class TableInserterSchemaTest {
     @Test
     void mismatchedBatchesAreRejectedAndMetadataIsIgnored() throws Exception {
         try (BufferAllocator arrow = new RootAllocator();
-             ColumnStore store = ColumnStore.open(tmp.resolve("s"));
+             ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s"));
              TableInserter inserter = TableInserter.begin(store, null, T, ColumnStoreWriteHints.estimate(T),
                      ConstraintMode.UNCHECKED, 0)) {
             Schema oneColumn = new Schema(List.of(T.columns().get(0).arrowField()));

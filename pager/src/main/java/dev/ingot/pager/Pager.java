@@ -18,7 +18,9 @@ import java.nio.file.Path;
  * atomically publishes it, together with the {@linkplain #setRootKey root keys}. Reopening the
  * file shows exactly the last committed state, whether the previous process closed cleanly,
  * failed or was killed. Freed space is not reused (the data region is append-only; a blob that
- * is overwritten or freed leaves dead bytes behind until a future compaction).
+ * is overwritten or freed leaves dead bytes behind until a future compaction), and the key
+ * directory and superblocks of a commit are never rewritten in place while a newer commit does
+ * not exist, so a read-only pager of another process can keep reading the commit it opened at.
  *
  * <p><b>Reads</b> are zero-copy: {@link #get} returns a read-only view of the mapped file, valid
  * until the pager is closed. Writes go through positional file writes (as LMDB does by default),
@@ -26,6 +28,12 @@ import java.nio.file.Path;
  *
  * <p>Thread-safety: all methods are thread-safe. {@link #commit()} is serialized with other
  * commits; puts from other threads that complete before commit starts are included.
+ *
+ * <p><b>Modes</b> ({@link OpenMode}): one writer, created explicitly or opened; any number of
+ * read-only pagers, which never write a byte and change only their snapshot ({@link #refresh()}).
+ * On a read-only pager every changing method ({@link #allocMany}, {@link #reserveKeys},
+ * {@link #openWriter}, {@link #put}, {@link #putBatch}, {@link #free}, {@link #setRootKey},
+ * {@link #commit}) throws {@link IllegalStateException}.
  *
  * <p>Ownership: the caller of {@link #open} closes the pager; {@link #close()} is idempotent,
  * does <em>not</em> commit, and invalidates every buffer returned by {@link #get}.
@@ -38,10 +46,10 @@ public interface Pager extends Closeable {
     int ROOT_SLOTS = 4;
 
     /**
-     * Opens the store file at {@code file}, creating it if it does not exist, and takes an
-     * exclusive lock on it.
+     * Opens the store file at {@code file} as its writer, creating an empty store if the file is
+     * absent or empty ({@link OpenMode#CREATE}), and takes the writer's exclusive lock.
      *
-     * @throws StoreLockedException   if another process (or another pager in this JVM) holds it
+     * @throws StoreLockedException   if another process (or another pager in this JVM) is the writer
      * @throws StoreCorruptedException if no valid superblock or a damaged directory is found
      * @throws IOException            on any other I/O failure; nothing is left open
      */
@@ -49,10 +57,61 @@ public interface Pager extends Closeable {
         return dev.ingot.pager.internal.MappedPager.open(file, options);
     }
 
-    /** Opens with {@link PagerOptions#defaults()}. */
+    /** Opens with {@link PagerOptions#defaults()} ({@link OpenMode#CREATE}). */
     static Pager open(Path file) throws IOException {
         return open(file, PagerOptions.defaults());
     }
+
+    /**
+     * Opens the store file at {@code file} in {@code mode}. {@link OpenMode#READ_ONLY} takes the
+     * shared lock and never writes (for an existing store, the segment size and data start come
+     * from its superblock, as for every mode).
+     *
+     * <p><b>Locks.</b> One writer (exclusive lock) and any number of read-only opens (shared lock),
+     * in this and other processes, coexist. Within one JVM the pagers of one file share one lock
+     * descriptor, and closing a pager closes its descriptors only when the last pager of that file
+     * in this JVM closes (a POSIX lock dies with any descriptor of its file).
+     *
+     * @throws StoreNotFoundException  unless {@code mode} is CREATE: the file does not exist or is empty
+     * @throws StoreLockedException    for a writer, if another writer holds the store; for any
+     *                                 mode, if the store is held by {@link #lockExclusively}
+     * @throws StoreCorruptedException if no valid superblock or a damaged directory is found
+     * @throws IOException             on any other I/O failure; nothing is left open
+     */
+    static Pager open(Path file, PagerOptions options, OpenMode mode) throws IOException {
+        return dev.ingot.pager.internal.MappedPager.open(file, options, mode);
+    }
+
+    /**
+     * Holds the store file at {@code file} against every open, in any mode and any process, until
+     * the returned object is closed; replacing or deleting a store happens under this hold.
+     *
+     * @throws StoreNotFoundException if the file does not exist
+     * @throws StoreLockedException   if some process (this one included) has the store open; the
+     *                                message says the store is open by another process
+     * @throws IOException            if the file cannot be opened to lock it
+     */
+    static Closeable lockExclusively(Path file) throws IOException {
+        return dev.ingot.pager.internal.MappedPager.lockExclusively(file);
+    }
+
+    /** Whether this pager was opened {@link OpenMode#READ_ONLY} (every change then throws). */
+    boolean readOnly();
+
+    /**
+     * For a read-only pager, moves its snapshot to the newest commit in the file, if there is a
+     * newer one: afterwards {@link #get}, {@link #liveKeys}, {@link #rootKey} and
+     * {@link #committedRoot} describe that commit. Buffers returned before stay valid: committed
+     * bytes are never rewritten while a commit can reference them. Reads only.
+     *
+     * <p>For a writer this does nothing and returns false (a writer always sees its own state).
+     *
+     * @return whether the snapshot moved to a newer commit
+     * @throws StoreCorruptedException if the newer commit fails validation (the snapshot stays)
+     * @throws IOException             if reading the file fails (the snapshot stays)
+     * @throws IllegalStateException   if the pager is closed
+     */
+    boolean refresh() throws IOException;
 
     /** The store file. */
     Path file();

@@ -274,7 +274,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static List<String> fullVerify(Path store) {
         try (NativeAllocator memory = NativeAllocator.root("bench-verify", 4L << 30);
-             ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults())) {
+             ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults())) {
             VerifyReport vr = StoreVerifier.verify(cs, memory);
             List<String> out = new ArrayList<>();
             for (String p : vr.problems()) {

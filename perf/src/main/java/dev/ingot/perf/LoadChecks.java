@@ -105,7 +105,7 @@ public record LoadChecks(Map<String, String> values) {
      */
     public static LoadChecks ofIngotStore(Path storeDir) throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
-        try (ColumnStore cs = ColumnStore.open(storeDir, ColumnStoreOptions.defaults())) {
+        try (ColumnStore cs = ColumnStore.openReadOnly(storeDir, ColumnStoreOptions.defaults())) {
             for (String t : TpchSchema.tableNames()) {
                 m.put("rows." + t, cs.table(t).map(TableInfo::rowCount).map(String::valueOf).orElse("missing"));
             }

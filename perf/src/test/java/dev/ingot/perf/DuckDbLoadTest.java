@@ -40,7 +40,7 @@ class DuckDbLoadTest {
         assertEquals(0, IngotCli.run("load-tpch", "--scale", "0.01", "--source", tbl.toString(), "--store", store.toString(),
                 "--no-progress"));
         ingot = LoadChecks.ofIngotStore(store);
-        try (NativeAllocator memory = NativeAllocator.root("test", 1L << 30); ColumnStore cs = ColumnStore.open(store)) {
+        try (NativeAllocator memory = NativeAllocator.root("test", 1L << 30); ColumnStore cs = ColumnStore.openOrCreate(store)) {
             verify = StoreVerifier.verify(cs, memory);
         }
     }

@@ -9,9 +9,11 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
+import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.StoreNotFoundException;
 import dev.ingot.pager.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,7 +45,7 @@ public final class ColumnStoreImpl implements ColumnStore {
     /** Opens a pager; tests substitute fault-injecting pagers. */
     @FunctionalInterface
     public interface PagerOpener {
-        Pager open(Path file, PagerOptions options) throws IOException;
+        Pager open(Path file, PagerOptions options, OpenMode mode) throws IOException;
     }
 
     /** Root slot holding the catalog key. */
@@ -62,20 +64,34 @@ public final class ColumnStoreImpl implements ColumnStore {
     private final Set<String> loading = new HashSet<>();
     private final Set<TableWriterImpl> openWriters = Collections.synchronizedSet(Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
     private final long orphansFreed;
+    private IOException orphanSweepFailure;
     private volatile boolean closed;
 
-    /** See {@link ColumnStore#open}. */
-    public static ColumnStore open(Path directory, ColumnStoreOptions options) throws IOException {
-        return open(directory, options, Pager::open);
+    /** See {@link ColumnStore#open}, {@link ColumnStore#openOrCreate} and {@link ColumnStore#openReadOnly}. */
+    public static ColumnStore open(Path directory, ColumnStoreOptions options, OpenMode mode) throws IOException {
+        return open(directory, options, mode, Pager::open);
     }
 
-    /** {@link #open(Path, ColumnStoreOptions)} with a custom way of opening the pager (tests). */
-    public static ColumnStoreImpl open(Path directory, ColumnStoreOptions options, PagerOpener opener) throws IOException {
-        if (options == null) {
-            throw new IllegalArgumentException("options is null");
+    /**
+     * {@link #open(Path, ColumnStoreOptions, OpenMode)} with a custom way of opening the pager
+     * (tests).
+     *
+     * @throws StoreNotFoundException unless {@code mode} is CREATE: the directory does not exist
+     *                                or holds no store file; the message names the path
+     */
+    public static ColumnStoreImpl open(Path directory, ColumnStoreOptions options, OpenMode mode, PagerOpener opener)
+            throws IOException {
+        if (options == null || mode == null) {
+            throw new IllegalArgumentException("options and mode are required");
         }
-        Files.createDirectories(directory);
-        Pager pager = opener.open(directory.resolve(STORE_FILE_NAME), options.pagerOptions());
+        if (mode == OpenMode.CREATE) {
+            Files.createDirectories(directory);
+        } else if (!Files.isDirectory(directory)) {
+            throw new StoreNotFoundException(directory, Files.exists(directory) ? "not a directory" : "no such directory");
+        } else if (!Files.exists(directory.resolve(STORE_FILE_NAME))) {
+            throw new StoreNotFoundException(directory, "the directory has no " + STORE_FILE_NAME);
+        }
+        Pager pager = opener.open(directory.resolve(STORE_FILE_NAME), options.pagerOptions(), mode);
         try {
             return new ColumnStoreImpl(directory, options, pager);
         } catch (IOException | RuntimeException | Error e) {
@@ -93,7 +109,7 @@ public final class ColumnStoreImpl implements ColumnStore {
         this.options = options;
         this.pager = pager;
         this.catalog = loadCatalog();
-        this.orphansFreed = sweepOrphans();
+        this.orphansFreed = pager.readOnly() ? 0 : sweepOrphans();
         this.stagingAllocator = NativeAllocator.root("columnstore-staging", options.stagingLimitBytes());
         if (options.arrowAllocator() != null) {
             this.arrowAllocator = options.arrowAllocator();
@@ -162,7 +178,11 @@ public final class ColumnStoreImpl implements ColumnStore {
         }
     }
 
-    /** Frees every live key that neither the catalog nor a root slot references; commits the frees. */
+    /**
+     * Frees every live key that neither the catalog nor a root slot references and commits the
+     * frees; a writer only. A failed commit is kept in {@link #orphanSweepFailure} instead of
+     * failing the open.
+     */
     private long sweepOrphans() throws IOException {
         Set<Long> referenced = new HashSet<>();
         for (int slot = 0; slot < Pager.ROOT_SLOTS; slot++) {
@@ -182,7 +202,13 @@ public final class ColumnStoreImpl implements ColumnStore {
             }
         }
         if (freed > 0) {
-            pager.commit();
+            try {
+                pager.commit();
+            } catch (IOException e) {
+                // The frees stay in the pager's directory and become durable with the next commit;
+                // the committed state is untouched, so the store is as readable as before.
+                orphanSweepFailure = e;
+            }
         }
         return freed;
     }
@@ -209,6 +235,10 @@ public final class ColumnStoreImpl implements ColumnStore {
         }
         synchronized (commitLock) {
             ensureOpen();
+            if (pager.readOnly()) {
+                throw new IllegalStateException("column store " + directory + " is open read-only; cannot create table "
+                        + def.name());
+            }
             if (catalog.tables().containsKey(def.name())) {
                 throw new IllegalArgumentException("table " + def.name() + " already exists");
             }
@@ -314,6 +344,28 @@ public final class ColumnStoreImpl implements ColumnStore {
     @Override
     public long orphanKeysFreedOnOpen() {
         return orphansFreed;
+    }
+
+    @Override
+    public Optional<IOException> orphanSweepFailure() {
+        return Optional.ofNullable(orphanSweepFailure);
+    }
+
+    @Override
+    public boolean readOnly() {
+        return pager.readOnly();
+    }
+
+    @Override
+    public boolean refresh() throws IOException {
+        synchronized (commitLock) {
+            ensureOpen();
+            if (!pager.refresh()) {
+                return false;
+            }
+            catalog = loadCatalog();
+            return true;
+        }
     }
 
     @Override

@@ -12,15 +12,14 @@ import picocli.CommandLine.Option;
 
 /** {@code ingot diag}: what a store holds and what opening it cost. */
 @Command(name = "diag", mixinStandardHelpOptions = true,
-        description = "Prints a store's commit epoch, file size, live blobs and per-table row groups.")
+        description = "Prints a store's commit epoch, file size, live blobs and per-table row groups (read-only).")
 final class DiagCommand implements Callable<Integer> {
     @Option(names = "--store", required = true, description = "store directory")
     Path store;
 
     @Override
     public Integer call() throws Exception {
-        StoreFiles.requireStore(store);
-        try (ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults())) {
+        try (ColumnStore cs = ColumnStore.openReadOnly(store, ColumnStoreOptions.defaults())) {
             Pager pager = cs.pager();
             long[] keys = pager.liveKeys();
             long blobBytes = 0;

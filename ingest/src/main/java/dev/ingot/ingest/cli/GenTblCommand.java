@@ -12,29 +12,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ingot gen-tbl}: writes dbgen-identical .tbl files with the embedded generator. */
 @Command(name = "gen-tbl", mixinStandardHelpOptions = true,
-        description = {"Writes the 8 TPC-H tables with the embedded generator: dbgen-identical <table>.tbl files,",
-                "or with --format arrow <table>.arrow Arrow IPC files (the schema load-tpch expects)."})
+        description = {"Writes the 8 TPC-H tables with the embedded generator as files for load-tpch --source.",
+                "They are dbgen-identical <table>.tbl files, or with --format arrow <table>.arrow Arrow IPC files."})
 final class GenTblCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--scale", description = "TPC-H scale factor (default: ${DEFAULT-VALUE})", defaultValue = "1")
     double scale;
 
     @Option(names = "--out", required = true, description = "output directory (created if missing)")
     Path out;
 
-    @Option(names = "--threads", description = "generator threads (default: available processors)", defaultValue = "0")
-    int threads;
+    @Option(names = "--threads", description = "generator threads (default: available processors)")
+    Integer threads;
 
     @Option(names = "--format", description = "tbl or arrow (default: ${DEFAULT-VALUE})", defaultValue = "tbl")
     String format;
 
     @Override
     public Integer call() throws Exception {
+        IngotCli.requirePositive(spec, "--scale", scale);
+        if (threads != null) {
+            IngotCli.requirePositive(spec, "--threads", threads);
+        }
         Files.createDirectories(out);
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         long start = System.nanoTime();
         if ("tbl".equals(format)) {
             TblWriter.write(out, scale, n, TpchSchema.tables().stream().map(t -> t.name()).toList());

@@ -1,8 +1,12 @@
 package dev.ingot.ingest.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Entry point of the {@code ingot} command-line tool. Exit codes: 0 success; 1 the job failed
@@ -11,6 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ingot", mixinStandardHelpOptions = true, versionProvider = IngotCli.Version.class,
         description = "Ingot: an embedded off-heap columnar storage engine; bulk ingest with integrity.",
+        commandListHeading = "%nCommands:%n",
         subcommands = {LoadTpchCommand.class, VerifyCommand.class, GenTblCommand.class, DiagCommand.class,
                 CommandLine.HelpCommand.class})
 public final class IngotCli {
@@ -26,7 +31,7 @@ public final class IngotCli {
         CommandLine cl = new CommandLine(new IngotCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            err.println("ingot: error: " + oneLine(ex));
+            err.println("ingot: error: " + oneLine(ex) + memoryLimitHint(ex));
             err.flush();
             if (Boolean.getBoolean("ingot.debug")) {
                 ex.printStackTrace(err);
@@ -46,11 +51,44 @@ public final class IngotCli {
         return e.toString();
     }
 
+    /**
+     * Fails the command as bad usage (exit 2) unless {@code value > 0}.
+     *
+     * @throws CommandLine.ParameterException naming the option and the value
+     */
+    static void requirePositive(CommandSpec spec, String option, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            String shown = value == Math.rint(value) && !Double.isInfinite(value) ? Long.toString((long) value) : Double.toString(value);
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be a positive number: " + shown);
+        }
+    }
+
+    /**
+     * For an off-heap limit hit anywhere along the cause chain (Ingot's accounted allocator or
+     * Arrow's), a hint naming the option that raises it; otherwise "".
+     */
+    static String memoryLimitHint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            boolean nativeLimit = t instanceof OutOfMemoryError && t.getMessage() != null && t.getMessage().startsWith("allocator '");
+            if (nativeLimit || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
+                return " (raise the off-heap limit with --memory-limit-mb)";
+            }
+        }
+        return "";
+    }
+
+    /** The version from the build ({@code version.properties}, filtered by Maven) and the JVM's. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = IngotCli.class.getPackage().getImplementationVersion();
-            return new String[] {"ingot " + (v == null ? "dev" : v) + " on Java " + Runtime.version()};
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = IngotCli.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new IOException("version.properties is missing from the class path");
+                }
+                p.load(in);
+            }
+            return new String[] {"ingot " + p.getProperty("version") + " on Java " + Runtime.version()};
         }
     }
 }

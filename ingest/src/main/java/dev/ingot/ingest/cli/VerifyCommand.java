@@ -7,16 +7,28 @@ import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.TableProfile;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.memory.NativeAllocator;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code ingot verify}: integrity check, constraint re-check and column profile of a store. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Reopens a store, checks every chunk checksum, re-checks every constraint and prints",
-                "per table the row count and per column a profile. Exits 1 when anything is wrong."})
+        description = {"Checks a store read-only: every chunk checksum, every constraint, and a profile of each column.",
+                "Prints per table the row count and per column nulls, min, max and sum (text columns: UTF-8 bytes).",
+                "Decimals are shown with their scale and dates as ISO dates; --json keeps the stored units.",
+                "It never writes, so it also runs while a load has the store open. Exits 1 when anything is wrong."})
 final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--store", required = true, description = "store directory")
     Path store;
 
@@ -29,11 +41,11 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        StoreFiles.requireStore(store);
+        IngotCli.requirePositive(spec, "--memory-limit-mb", memoryLimitMb);
         VerifyReport report;
         long start = System.nanoTime();
         try (NativeAllocator memory = NativeAllocator.root("ingot", memoryLimitMb << 20);
-             ColumnStore cs = ColumnStore.open(store, ColumnStoreOptions.defaults())) {
+             ColumnStore cs = ColumnStore.openReadOnly(store, ColumnStoreOptions.defaults())) {
             report = StoreVerifier.verify(cs, memory);
         }
         if (json) {
@@ -46,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
                         System.out.printf("  %-16s %-14s nulls %d, bytes %d%n", c.name(), c.type(), c.nulls(), c.textBytes());
                     } else {
                         System.out.printf("  %-16s %-14s nulls %d, min %s, max %s, sum %s%n", c.name(), c.type(), c.nulls(),
-                                c.min(), c.max(), c.sum());
+                                shown(c.type(), c.min()), shown(c.type(), c.max()), shownSum(c.type(), c.sum()));
                     }
                 }
             }
@@ -57,5 +69,35 @@ final class VerifyCommand implements Callable<Integer> {
             System.err.println("ingot: verify: " + p);
         }
         return report.ok() ? 0 : IngotCli.EXIT_FAILED;
+    }
+
+    private static final Pattern DECIMAL = Pattern.compile("DECIMAL\\(\\d+,\\s*(\\d+)\\)");
+
+    /**
+     * A min or max in the text output: a decimal with its scale ({@code 1234} of DECIMAL(15,2) is
+     * {@code 12.34}), a date as an ISO date ({@code 8035} is {@code 1992-01-01}), others as stored;
+     * "-" when the column has no value.
+     */
+    static String shown(String type, Long stored) {
+        if (stored == null) {
+            return "-";
+        }
+        Matcher m = DECIMAL.matcher(type);
+        if (m.matches()) {
+            return BigDecimal.valueOf(stored, Integer.parseInt(m.group(1))).toPlainString();
+        }
+        if (type.equals("DATE")) {
+            return LocalDate.ofEpochDay(stored).toString();
+        }
+        return stored.toString();
+    }
+
+    /** A sum in the text output: a decimal with its scale; other sums as stored (a sum of dates means nothing: "-"). */
+    static String shownSum(String type, BigInteger sum) {
+        if (sum == null || type.equals("DATE")) {
+            return "-";
+        }
+        Matcher m = DECIMAL.matcher(type);
+        return m.matches() ? new BigDecimal(sum, Integer.parseInt(m.group(1))).toPlainString() : sum.toString();
     }
 }

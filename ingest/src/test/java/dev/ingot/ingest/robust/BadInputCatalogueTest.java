@@ -141,7 +141,7 @@ class BadInputCatalogueTest {
 
     private LoadReport load(Path tblDir, LoadOptions options, String... tables) throws IOException {
         List<TableDef> defs = Arrays.stream(tables).map(TpchSchema::table).toList();
-        try (ColumnStore cs = ColumnStore.open(store(), Fixtures.NO_SYNC)) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store(), Fixtures.NO_SYNC)) {
             BulkLoader.SourceFactory sources = (def, batchRows, threads) ->
                     TblFileSource.open(arrow, def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);
             LoadReport r = new BulkLoader(cs, memory, options).load(defs, sources, t -> 0, new BulkLoader.Progress() {});
@@ -167,7 +167,7 @@ class BadInputCatalogueTest {
      * {@code failed}, and verifies OK.
      */
     private void assertStore(String failed, String... committed) throws IOException {
-        try (ColumnStore cs = ColumnStore.open(store(), Fixtures.NO_SYNC)) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store(), Fixtures.NO_SYNC)) {
             assertTrue(cs.table(failed).isEmpty(), () -> "failed table " + failed + " was not rolled back");
             Map<String, Long> actual = Fixtures.tableRows(cs);
             for (String t : committed) {
@@ -180,7 +180,7 @@ class BadInputCatalogueTest {
     }
 
     private String verifyJson(Path store) throws IOException {
-        try (ColumnStore cs = ColumnStore.open(store, Fixtures.NO_SYNC)) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
             VerifyReport v = StoreVerifier.verify(cs, memory);
             assertTrue(v.ok(), () -> v.problems().toString());
             return v.toJson();
@@ -191,7 +191,7 @@ class BadInputCatalogueTest {
     private String referenceJson(String... tables) throws IOException {
         Path ref = tmp.resolve("reference");
         List<TableDef> defs = Arrays.stream(tables).map(TpchSchema::table).toList();
-        try (ColumnStore cs = ColumnStore.open(ref, Fixtures.NO_SYNC)) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(ref, Fixtures.NO_SYNC)) {
             LoadReport r = new BulkLoader(cs, memory, LoadOptions.defaults()).load(defs, (def, batchRows, threads) ->
                     TblFileSource.open(arrow, def, tblSf001.resolve(def.name() + ".tbl"), batchRows, threads),
                     t -> 0, new BulkLoader.Progress() {});
@@ -425,7 +425,7 @@ class BadInputCatalogueTest {
         Path dir = tbl("region", "nation");
         Files.write(dir.resolve("supplier.tbl"), new byte[0]);
         assertNull(load(dir, "region", "nation", "supplier").failure());
-        try (ColumnStore cs = ColumnStore.open(store(), Fixtures.NO_SYNC)) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store(), Fixtures.NO_SYNC)) {
             assertEquals(0, cs.table("supplier").orElseThrow().rowCount());
             assertEquals(25, cs.table("nation").orElseThrow().rowCount());
             assertTrue(StoreVerifier.verify(cs, memory).ok());
@@ -569,7 +569,7 @@ class BadInputCatalogueTest {
     @Test
     void nullPrimaryKeyThroughTheInserter() throws IOException {
         TableDef region = TpchSchema.table("region");
-        try (ColumnStore cs = ColumnStore.open(store(), Fixtures.NO_SYNC);
+        try (ColumnStore cs = ColumnStore.openOrCreate(store(), Fixtures.NO_SYNC);
              ConstraintService constraints = new ConstraintService(memory)) {
             constraints.planLoad(List.of(region));
             VectorSchemaRoot root = VectorSchemaRoot.create(region.arrowSchema(), arrow);
@@ -599,7 +599,7 @@ class BadInputCatalogueTest {
             }
             KeySetAssertions.assertReleased(constraints); // the aborted table freed its set before the service closes
         }
-        try (ColumnStore cs = ColumnStore.open(store(), Fixtures.NO_SYNC)) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store(), Fixtures.NO_SYNC)) {
             assertTrue(cs.tables().isEmpty(), "the failed table must be rolled back");
             assertTrue(StoreVerifier.verify(cs, memory).ok());
         }

@@ -86,7 +86,7 @@ class CorruptionTest {
                 .withPagerOptions(PagerOptions.defaults().withSegmentBytes(SEGMENT_BYTES).withSyncOnCommit(false));
         try (BufferAllocator arrow = new RootAllocator(1L << 30);
              NativeAllocator memory = NativeAllocator.root("corruption", 1L << 30);
-             ColumnStore cs = ColumnStore.open(store, options)) {
+             ColumnStore cs = ColumnStore.openOrCreate(store, options)) {
             LoadReport r = new BulkLoader(cs, memory, LoadOptions.defaults()).load(TpchSchema.tables(),
                     (def, batchRows, threads) -> TpchGeneratorSource.open(arrow, def.name(), 0.01, batchRows, threads),
                     t -> 0, new BulkLoader.Progress() {});
@@ -98,7 +98,7 @@ class CorruptionTest {
         chunkOwners = new java.util.HashMap<>();
         for (int i = 0; i < 2; i++) {
             try (NativeAllocator memory = NativeAllocator.root("corruption", 1L << 30);
-                 ColumnStore cs = ColumnStore.open(store, Fixtures.NO_SYNC)) {
+                 ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
                 VerifyReport v = StoreVerifier.verify(cs, memory);
                 assertTrue(v.ok(), () -> v.problems().toString());
                 baseJson = v.toJson();
@@ -281,7 +281,7 @@ class CorruptionTest {
         Path file = dir.resolve(ColumnStore.STORE_FILE_NAME);
         ColumnStore cs;
         try {
-            cs = ColumnStore.open(dir, Fixtures.NO_SYNC);
+            cs = ColumnStore.openOrCreate(dir, Fixtures.NO_SYNC);
         } catch (StoreCorruptedException e) {
             assertTrue(e.getMessage().contains(file.toString()), () -> name + ": message does not name the file: " + e.getMessage());
             assertTrue(e.getMessage().contains("offset"), () -> name + ": message does not name an offset: " + e.getMessage());
@@ -321,7 +321,7 @@ class CorruptionTest {
     @Test
     void zeroLengthFileOpensAsANewEmptyStore(@TempDir Path tmp) throws IOException {
         Files.write(tmp.resolve(ColumnStore.STORE_FILE_NAME), new byte[0]);
-        try (ColumnStore cs = ColumnStore.open(tmp, Fixtures.NO_SYNC)) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(tmp, Fixtures.NO_SYNC)) {
             assertTrue(cs.tables().isEmpty());
         }
     }

@@ -33,6 +33,27 @@ final class Fixtures {
         return dir;
     }
 
+    private static Path sharedTbl;
+
+    /**
+     * The 8 TPC-H .tbl files at SF0.01, written once per test JVM into a temporary directory
+     * (deleted when the JVM exits); read-only for the tests that share it.
+     *
+     * @throws UncheckedIOException if writing them fails
+     */
+    static synchronized Path tblSf001() {
+        if (sharedTbl == null) {
+            try {
+                Path dir = Files.createTempDirectory("ingot-tbl-sf0.01-");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+                sharedTbl = writeTbl(dir, 0.01);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sharedTbl;
+    }
+
     /** Rows per table of a .tbl directory: its line count (every TPC-H line ends with '\n'). */
     static Map<String, Long> lineCounts(Path tblDir) throws IOException {
         Map<String, Long> out = new LinkedHashMap<>();

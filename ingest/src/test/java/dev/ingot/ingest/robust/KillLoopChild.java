@@ -33,7 +33,7 @@ public final class KillLoopChild {
         int exit;
         try (BufferAllocator arrow = new RootAllocator(1L << 30);
              NativeAllocator memory = NativeAllocator.root("kill-loop-child", 1L << 30);
-             ColumnStore cs = ColumnStore.open(storeDir, ColumnStoreOptions.defaults())) {
+             ColumnStore cs = ColumnStore.openOrCreate(storeDir, ColumnStoreOptions.defaults())) {
             List<TableDef> missing = TpchSchema.tables().stream().filter(t -> cs.table(t.name()).isEmpty()).toList();
             BulkLoader.SourceFactory sources = (def, batchRows, threads) ->
                     TblFileSource.open(arrow, def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);

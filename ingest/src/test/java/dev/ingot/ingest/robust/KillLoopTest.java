@@ -79,17 +79,11 @@ class KillLoopTest {
                 + " lines; the calibration load reported " + commitMillis + ": " + log(tmp.resolve("calibration.log")));
         assertEquals(expected, checkStore(calibration, expected, Map.of(), "calibration"));
         Fixtures.deleteTree(calibration);
-        // a store holding region and nation, committed by an earlier child (the CLI's load of
-        // a directory with only those two files fails at supplier; region and nation stay)
-        Path preloadTbl = tmp.resolve("tbl-region-nation");
-        Files.createDirectories(preloadTbl);
-        for (String t : List.of("region", "nation")) {
-            Files.copy(tbl.resolve(t + ".tbl"), preloadTbl.resolve(t + ".tbl"));
-        }
+
+        // a store holding region and nation, committed by an earlier load (the CLI refuses a source
+        // directory without the other tables, so the library loads the two)
         Path preloaded = tmp.resolve("preloaded");
-        Process pre = cliLoad(preloadTbl, preloaded, tmp.resolve("preloaded.log"));
-        assertTrue(pre.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(1, pre.exitValue(), "the load without supplier.tbl must fail after region and nation");
+        preloadRegionAndNation(tbl, preloaded);
         assertEquals(Map.of("region", 5L, "nation", 25L), checkStore(preloaded, expected, Map.of(), "preloaded"));
         // the earliest first commit seen so far (from the child's start): kills meant to land before
         // any commit are drawn below it; every iteration that sees a first commit sooner lowers it
@@ -200,12 +194,8 @@ class KillLoopTest {
              NativeAllocator memory = NativeAllocator.root("second-load", 1L << 30)) {
             BulkLoader.SourceFactory sources = (def, batchRows, threads) ->
                     TblFileSource.open(arrow, def, tbl.resolve(def.name() + ".tbl"), batchRows, threads);
-            try (ColumnStore cs = ColumnStore.open(store, Fixtures.NO_SYNC)) {
-                LoadReport first = new BulkLoader(cs, memory, LoadOptions.defaults()).load(
-                        List.of(TpchSchema.table("region"), TpchSchema.table("nation")), sources, t -> 0, new BulkLoader.Progress() {});
-                assertNull(first.failure());
-            }
-            try (ColumnStore cs = ColumnStore.open(store, Fixtures.NO_SYNC)) {
+            preloadRegionAndNation(tbl, store);
+            try (ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
                 List<TableDef> rest = TpchSchema.tables().stream().filter(t -> cs.table(t.name()).isEmpty()).toList();
                 LoadReport second = new BulkLoader(cs, memory, LoadOptions.defaults()).load(rest, sources, t -> 0,
                         new BulkLoader.Progress() {});
@@ -213,6 +203,19 @@ class KillLoopTest {
             }
         }
         assertEquals(expected, checkStore(store, expected, Map.of("region", 5L, "nation", 25L), "second load"));
+    }
+
+    /** Creates a store at {@code store} holding region and nation from {@code tbl}, committed. */
+    private static void preloadRegionAndNation(Path tbl, Path store) throws IOException {
+        try (BufferAllocator arrow = new RootAllocator(1L << 30);
+             NativeAllocator memory = NativeAllocator.root("preload", 1L << 30);
+             ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
+            BulkLoader.SourceFactory sources = (def, batchRows, threads) ->
+                    TblFileSource.open(arrow, def, tbl.resolve(def.name() + ".tbl"), batchRows, threads);
+            LoadReport first = new BulkLoader(cs, memory, LoadOptions.defaults()).load(
+                    List.of(TpchSchema.table("region"), TpchSchema.table("nation")), sources, t -> 0, new BulkLoader.Progress() {});
+            assertNull(first.failure());
+        }
     }
 
     /**
@@ -228,7 +231,7 @@ class KillLoopTest {
         }
         Map<String, Long> tables;
         try (NativeAllocator memory = NativeAllocator.root("kill-loop", 1L << 30);
-             ColumnStore cs = ColumnStore.open(store, Fixtures.NO_SYNC)) {
+             ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
             tables = Fixtures.tableRows(cs);
             VerifyReport v = StoreVerifier.verify(cs, memory);
             if (!v.ok()) {

@@ -194,7 +194,7 @@ class StoreFuzzTest {
             Path store = dir.resolve("seed");
             try (BufferAllocator arrow = new RootAllocator(256L << 20);
                  NativeAllocator memory = NativeAllocator.root("seed", 256L << 20);
-                 ColumnStore cs = ColumnStore.open(store, OPTIONS)) {
+                 ColumnStore cs = ColumnStore.openOrCreate(store, OPTIONS)) {
                 // small chunks (1024 rows) so each table has several row groups in the 1 MiB segment
                 try (ConstraintService constraints = new ConstraintService(memory)) {
                     constraints.planLoad(List.of(PARENT, CHILD));
@@ -218,7 +218,7 @@ class StoreFuzzTest {
             }
             String verifyJson;
             try (NativeAllocator memory = NativeAllocator.root("seed", 256L << 20);
-                 ColumnStore cs = ColumnStore.open(store, OPTIONS)) { // commits the sweep of the superseded catalog
+                 ColumnStore cs = ColumnStore.openOrCreate(store, OPTIONS)) { // commits the sweep of the superseded catalog
                 VerifyReport v = StoreVerifier.verify(cs, memory);
                 assertTrue(v.ok(), () -> v.problems().toString());
                 assertEquals(2, cs.tables().size());
@@ -265,7 +265,7 @@ class StoreFuzzTest {
         boolean oneSlot = seed.damagedOneSuperblockSlotOnly(input, length);
         ColumnStore cs;
         try {
-            cs = ColumnStore.open(seed.work, OPTIONS);
+            cs = ColumnStore.openOrCreate(seed.work, OPTIONS);
         } catch (StoreCorruptedException expected) {
             assertFalse(intact, () -> "the intact seed store failed to open: " + expected);
             assertFalse(oneSlot, () -> "damage confined to one superblock slot must fall back to the other slot, but open failed: "

@@ -15,13 +15,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.io.Closeable;
+import java.nio.file.Files;
+import dev.ingot.pager.OpenMode;
+import dev.ingot.pager.StoreNotFoundException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -150,9 +151,22 @@ import java.util.zip.CRC32C;
  * method except {@link #file()}, {@link #diagnostics()} and {@link #close()} throws
  * {@link IllegalStateException}.
  *
- * <p>Within one JVM a second open of the same path is refused before any file descriptor is
- * opened (POSIX record locks are per process, and closing any descriptor of the file would drop
- * them); across processes {@link FileChannel#tryLock()} excludes.
+ * <h2>Readers</h2>
+ * An {@link OpenMode#READ_ONLY} pager reads through its JVM's lock descriptor of the file (read-only
+ * where the file or mount allows no writing) and never writes: no
+ * superblock, no growth to a segment multiple (it maps what the file holds of a segment), no
+ * direct-write descriptor. It reads the newest valid superblock slot (again, up to
+ * {@link #READER_ATTEMPTS} times, if a concurrent commit left both unreadable at that moment)
+ * and that commit's key directory, and keeps that snapshot until {@link #refresh()}. What keeps
+ * a snapshot readable while the writer goes on: the data region is append-only from the
+ * committed appendOffset, so neither blobs, nor key directories, nor the padding around direct
+ * writes of a commit are ever rewritten (a writer reopening after a crash overwrites only the
+ * uncommitted tail beyond the last commit's appendOffset); a free removes a directory entry, not
+ * bytes; and a commit rewrites only the older superblock slot, whose commit a reader has already
+ * decoded.
+ *
+ * <p>Locks: see {@link StoreLocks} (writer byte exclusive, reader byte shared, one lock
+ * descriptor per file and JVM).
  *
  * <p>Limits: keys are indexed by int, so at most {@code Integer.MAX_VALUE - 8} keys can be
  * allocated over the store's lifetime; the in-memory directory costs 16 bytes per key up to the
@@ -169,8 +183,6 @@ public final class MappedPager implements Pager {
     /** Largest count one {@link #allocMany} call accepts. */
     static final int MAX_ALLOC_COUNT = 1 << 20;
 
-    /** Paths (resolved) currently open by a MappedPager in this JVM. */
-    private static final Set<String> OPEN_FILES = ConcurrentHashMap.newKeySet();
     private static final ByteBuffer EMPTY_BLOB = ByteBuffer.allocateDirect(0).asReadOnlyBuffer();
     /** Direct writes are aligned to, and reserve space in, pages of this many bytes. */
     static final int PAGE_BYTES = StoreChannel.DIRECT_ALIGNMENT;
@@ -182,14 +194,16 @@ public final class MappedPager implements Pager {
     private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(PAGE_BYTES).asReadOnlyBuffer();
 
     private final Path file;
-    private final String registryKey;
     private final StoreChannel channel;
-    private final FileLock fileLock;
+    private final StoreLocks.Handle lock;
+    /** Whether this pager was opened {@link OpenMode#READ_ONLY}: it then never writes. */
+    private final boolean readOnly;
     private final int segmentBytes;
     private final long dataStartOffset;
     private final boolean syncOnCommit;
     private final PagerDiagnostics diagnostics;
-    private final KeyAllocator keys;
+    /** Replaced by {@link #refresh()} of a read-only pager; otherwise fixed. */
+    private volatile KeyAllocator keys;
     /**
      * Whether large blob writes go through {@link StoreChannel#writeDirect}; cleared for the
      * pager's lifetime by a fallback (see the class comment).
@@ -202,7 +216,8 @@ public final class MappedPager implements Pager {
 
     /** Guards {@link #directory}, {@link #appendOffset} and {@link #rootKeys}. */
     private final Object directoryLock = new Object();
-    private final KeyDirectory directory;
+    /** Replaced by {@link #refresh()} of a read-only pager; otherwise fixed. */
+    private KeyDirectory directory;
     private long appendOffset;
     private final long[] rootKeys;
 
@@ -225,13 +240,13 @@ public final class MappedPager implements Pager {
     private IOException forceFailure;
     private volatile boolean closed;
 
-    private MappedPager(Path file, String registryKey, StoreChannel channel, FileLock fileLock, Superblock sb,
+    private MappedPager(Path file, StoreChannel channel, StoreLocks.Handle lock, boolean readOnly, Superblock sb,
                         byte[][] slotImages, KeyDirectory directory, long fileLength, boolean syncOnCommit,
                         boolean directIo, PagerDiagnostics diagnostics) {
         this.file = file;
-        this.registryKey = registryKey;
         this.channel = channel;
-        this.fileLock = fileLock;
+        this.lock = lock;
+        this.readOnly = readOnly;
         this.segmentBytes = sb.segmentBytes();
         this.dataStartOffset = sb.dataStartOffset();
         this.syncOnCommit = syncOnCommit;
@@ -247,11 +262,11 @@ public final class MappedPager implements Pager {
     }
 
     /**
-     * Opens (creating if absent or empty) the store at {@code file} and locks it exclusively.
-     * For an existing store, {@code segmentBytes} and {@code dataStartOffset} come from its
-     * superblock and the option values are ignored.
+     * Opens (creating if absent or empty) the store at {@code file} and locks it exclusively:
+     * {@link OpenMode#CREATE}. For an existing store, {@code segmentBytes} and
+     * {@code dataStartOffset} come from its superblock and the option values are ignored.
      *
-     * @throws StoreLockedException    if this JVM or another process has the file open
+     * @throws StoreLockedException    if this JVM or another process has the file open for writing
      * @throws StoreCorruptedException if the file is shorter than two superblocks but not empty,
      *                                 no superblock slot is valid, a superblock field is out of
      *                                 range, the file is shorter than the committed data, or the
@@ -259,7 +274,12 @@ public final class MappedPager implements Pager {
      * @throws IOException             on any other I/O failure; nothing is left open or locked
      */
     public static Pager open(Path file, PagerOptions options) throws IOException {
-        return open(file, options, StoreChannel::open);
+        return open(file, options, OpenMode.CREATE, StoreChannel::open);
+    }
+
+    /** {@link #open(Path, PagerOptions)} in the given mode (see {@link Pager#open(Path, PagerOptions, OpenMode)}). */
+    public static Pager open(Path file, PagerOptions options, OpenMode mode) throws IOException {
+        return open(file, options, mode, StoreChannel::open);
     }
 
     /**
@@ -271,44 +291,68 @@ public final class MappedPager implements Pager {
      * @throws IOException as {@link #open(Path, PagerOptions)}
      */
     public static Pager open(Path file, PagerOptions options, StoreChannel.Opener opener) throws IOException {
+        return open(file, options, OpenMode.CREATE, opener);
+    }
+
+    /**
+     * Opens {@code file} in {@code mode}; a writable mode opens the file through {@code opener},
+     * {@link OpenMode#READ_ONLY} reads through the lock descriptor ({@link StoreChannel#borrowed}) and
+     * never writes.
+     * The lock is taken before the store's own descriptor is opened, so a refused open never
+     * closes a descriptor of a file another pager of this JVM has locked (see {@link StoreLocks}).
+     *
+     * @throws StoreNotFoundException  unless {@code mode} is CREATE: the file is absent or empty
+     * @throws StoreLockedException    if a writer already has the file (for a writable mode), or
+     *                                 it is held exclusively for a replace
+     * @throws IOException             as {@link #open(Path, PagerOptions)}
+     */
+    public static Pager open(Path file, PagerOptions options, OpenMode mode, StoreChannel.Opener opener)
+            throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(opener, "opener");
-        String key = registryKey(file);
-        if (!OPEN_FILES.add(key)) {
-            throw new StoreLockedException(file);
-        }
-        StoreChannel channel = null;
-        FileLock lock = null;
-        try {
-            channel = opener.open(file);
+        if (!Files.exists(file)) {
+            if (mode != OpenMode.CREATE) {
+                throw new StoreNotFoundException(file, "no such file");
+            }
             try {
-                lock = channel.tryLock();
-            } catch (IOException e) {
-                throw new IOException("store " + file + ": taking the file lock failed: " + e.getMessage(), e);
+                Files.createFile(file);
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another open created it meanwhile: open that one
             }
-            if (lock == null) {
-                throw new StoreLockedException(file);
-            }
-            return load(file, key, channel, lock, options);
+        }
+        boolean readOnly = mode == OpenMode.READ_ONLY;
+        StoreLocks.Handle lock = StoreLocks.acquire(file, registryKey(file),
+                readOnly ? StoreLocks.Mode.READ : StoreLocks.Mode.WRITE);
+        StoreChannel channel = null;
+        try {
+            channel = readOnly ? StoreChannel.borrowed(lock.channel()) : opener.open(file);
+            return load(file, channel, lock, mode, options);
         } catch (Throwable t) {
-            if (lock != null) {
-                try {
-                    lock.release();
-                } catch (Throwable s) {
-                    t.addSuppressed(s);
-                }
+            try {
+                lock.release(channel);
+            } catch (Throwable s) {
+                t.addSuppressed(s);
             }
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (Throwable s) {
-                    t.addSuppressed(s);
-                }
-            }
-            OPEN_FILES.remove(key);
             throw t;
         }
+    }
+
+    /**
+     * Takes {@code file} exclusively against every open, in this JVM and in other processes,
+     * until the returned hold is closed; for replacing or deleting the store.
+     *
+     * @throws StoreNotFoundException if the file does not exist
+     * @throws StoreLockedException   if any process (this one included) has the store open
+     */
+    public static Closeable lockExclusively(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        if (!Files.exists(file)) {
+            throw new StoreNotFoundException(file, "no such file");
+        }
+        StoreLocks.Handle handle = StoreLocks.acquire(file, registryKey(file), StoreLocks.Mode.EXCLUSIVE);
+        return () -> handle.release(null);
     }
 
     private static String registryKey(Path file) {
@@ -328,15 +372,24 @@ public final class MappedPager implements Pager {
         }
     }
 
-    private static MappedPager load(Path file, String key, StoreChannel channel, FileLock lock, PagerOptions options)
-            throws IOException {
+    private static MappedPager load(Path file, StoreChannel channel, StoreLocks.Handle lock, OpenMode mode,
+                                    PagerOptions options) throws IOException {
         PagerDiagnostics diagnostics = new PagerDiagnostics("pager " + file.getFileName());
+        boolean readOnly = mode == OpenMode.READ_ONLY;
         long size = size(file, channel);
-        if (size == 0) {
+        if (size == 0 || unfinishedCreation(file, channel, size)) {
+            if (mode != OpenMode.CREATE) {
+                throw new StoreNotFoundException(file, size == 0 ? "the file is empty"
+                        : "the file holds only an unfinished store creation (" + size
+                        + " bytes; nothing was ever committed)");
+            }
             Superblock sb = Superblock.initial(options.segmentBytes(), options.dataStartOffset());
             ByteBuffer image = sb.encode();
-            writeFully(file, channel, image.duplicate(), 0, "");
-            writeFully(file, channel, image.duplicate(), PagerOptions.SUPERBLOCK_BYTES, "");
+            // both slots in one write: a creation killed part-way leaves a file shorter than the two
+            // slots, which unfinishedCreation recognises
+            ByteBuffer slots = ByteBuffer.allocate(2 * PagerOptions.SUPERBLOCK_BYTES);
+            slots.put(image.duplicate()).put(image.duplicate()).flip();
+            writeFully(file, channel, slots, 0, " (superblocks of a new store)");
             long length = options.segmentBytes();
             writeFully(file, channel, ByteBuffer.allocate(1), length - 1, " (growing the file to " + length + " bytes)");
             if (options.syncOnCommit()) {
@@ -344,56 +397,150 @@ public final class MappedPager implements Pager {
                 diagnostics.increment(Counter.FORCES);
             }
             byte[][] slotImages = {image.array().clone(), image.array().clone()};
-            return new MappedPager(file, key, channel, lock, sb, slotImages, new KeyDirectory(), length,
+            return new MappedPager(file, channel, lock, false, sb, slotImages, new KeyDirectory(), length,
                     options.syncOnCommit(), options.directWrites() && channel.openDirectWrites(), diagnostics);
         }
-        if (size < 2L * PagerOptions.SUPERBLOCK_BYTES) {
-            throw new StoreCorruptedException(file, size, "file of " + size
-                    + " bytes is shorter than its two superblocks (" + 2 * PagerOptions.SUPERBLOCK_BYTES + " bytes)");
-        }
-        Superblock best = null;
-        StoreCorruptedException[] slotErrors = new StoreCorruptedException[2];
-        byte[][] slotImages = new byte[2][];
-        for (int slot = 0; slot < 2; slot++) {
-            long slotOffset = (long) slot * PagerOptions.SUPERBLOCK_BYTES;
-            ByteBuffer image = ByteBuffer.allocate(PagerOptions.SUPERBLOCK_BYTES);
-            readFully(file, channel, image, slotOffset);
-            slotImages[slot] = image.array();
-            try {
-                Superblock sb = Superblock.decode(file, slotOffset, image.array());
-                if (best == null || sb.epoch() > best.epoch()) {
-                    best = sb;
-                }
-            } catch (StoreCorruptedException e) {
-                slotErrors[slot] = e;
+        Snapshot snap = readCommitted(file, channel, readOnly ? READER_ATTEMPTS : 1);
+        long length = snap.size();
+        if (!readOnly) {
+            long rounded = roundUpToSegment(length, snap.superblock().segmentBytes());
+            if (rounded != length) {
+                // Only bytes beyond the committed appendOffset are affected (validated above).
+                writeFully(file, channel, ByteBuffer.allocate(1), rounded - 1, " (growing the file to " + rounded + " bytes)");
+                length = rounded;
             }
         }
-        if (best == null) {
-            StoreCorruptedException e = new StoreCorruptedException(file, 0, "no valid superblock: slot 0: "
-                    + slotErrors[0].getMessage() + "; slot 1: " + slotErrors[1].getMessage());
-            e.addSuppressed(slotErrors[0]);
-            e.addSuppressed(slotErrors[1]);
-            throw e;
+        return new MappedPager(file, channel, lock, readOnly, snap.superblock(), snap.slotImages(), snap.directory(),
+                length, options.syncOnCommit(), !readOnly && options.directWrites() && channel.openDirectWrites(),
+                diagnostics);
+    }
+
+    /**
+     * Whether a file of {@code size} bytes is what a creation killed part-way leaves: shorter than
+     * the two superblock slots (so nothing was ever committed: the first commit needs both slots and
+     * the data region beyond them) and starting with the superblock magic (so the file is Ingot's:
+     * a foreign file of that name is never taken over). Reads only.
+     */
+    private static boolean unfinishedCreation(Path file, StoreChannel channel, long size) throws IOException {
+        if (size < Long.BYTES || size >= 2L * PagerOptions.SUPERBLOCK_BYTES) {
+            return false;
         }
-        best.validate(file, Superblock.slotOffset(best.epoch()), size, MAX_NEXT_KEY);
-        KeyDirectory directory;
-        if (best.directoryLength() == 0) {
-            directory = new KeyDirectory();
-        } else {
-            ByteBuffer blob = ByteBuffer.allocate((int) best.directoryLength());
-            readFully(file, channel, blob, best.directoryOffset());
-            directory = KeyDirectory.decode(file, best.directoryOffset(), blob.array(), best.directoryCrc(),
-                    best.nextKey(), best.dataStartOffset(), best.appendOffset(), best.segmentBytes());
+        ByteBuffer magic = ByteBuffer.allocate(Long.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        readFully(file, channel, magic, 0);
+        return magic.getLong(0) == Superblock.MAGIC;
+    }
+
+    /** A committed state read from the file: its superblock, both slot images, its directory, the file size. */
+    private record Snapshot(Superblock superblock, byte[][] slotImages, KeyDirectory directory, long size) {}
+
+    /**
+     * How often a reader reads the superblock slots before it reports that none is valid: a
+     * writer rewrites one slot per commit, so a reader racing two commits can find one slot torn
+     * and, on a second look, the other.
+     */
+    static final int READER_ATTEMPTS = 3;
+
+    /**
+     * Reads the newest valid superblock, validates it against the file size and decodes its key
+     * directory; reads only. With {@code attempts > 1}, a file with no valid superblock slot is
+     * read again (a concurrent writer may have been writing a slot) before it is reported.
+     */
+    private static Snapshot readCommitted(Path file, StoreChannel channel, int attempts) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            long size = size(file, channel);
+            if (size < 2L * PagerOptions.SUPERBLOCK_BYTES) {
+                throw new StoreCorruptedException(file, size, "file of " + size
+                        + " bytes is shorter than its two superblocks (" + 2 * PagerOptions.SUPERBLOCK_BYTES + " bytes)");
+            }
+            Superblock best = null;
+            StoreCorruptedException[] slotErrors = new StoreCorruptedException[2];
+            byte[][] slotImages = new byte[2][];
+            for (int slot = 0; slot < 2; slot++) {
+                long slotOffset = (long) slot * PagerOptions.SUPERBLOCK_BYTES;
+                ByteBuffer image = ByteBuffer.allocate(PagerOptions.SUPERBLOCK_BYTES);
+                readFully(file, channel, image, slotOffset);
+                slotImages[slot] = image.array();
+                try {
+                    Superblock sb = Superblock.decode(file, slotOffset, image.array());
+                    if (best == null || sb.epoch() > best.epoch()) {
+                        best = sb;
+                    }
+                } catch (StoreCorruptedException e) {
+                    slotErrors[slot] = e;
+                }
+            }
+            if (best == null) {
+                if (attempt < attempts) {
+                    continue;
+                }
+                StoreCorruptedException e = new StoreCorruptedException(file, 0, "no valid superblock: slot 0: "
+                        + slotErrors[0].getMessage() + "; slot 1: " + slotErrors[1].getMessage());
+                e.addSuppressed(slotErrors[0]);
+                e.addSuppressed(slotErrors[1]);
+                throw e;
+            }
+            // The size is read again: a concurrent writer only ever grows the file.
+            size = Math.max(size, size(file, channel));
+            best.validate(file, Superblock.slotOffset(best.epoch()), size, MAX_NEXT_KEY);
+            KeyDirectory directory;
+            if (best.directoryLength() == 0) {
+                directory = new KeyDirectory();
+            } else {
+                ByteBuffer blob = ByteBuffer.allocate((int) best.directoryLength());
+                readFully(file, channel, blob, best.directoryOffset());
+                directory = KeyDirectory.decode(file, best.directoryOffset(), blob.array(), best.directoryCrc(),
+                        best.nextKey(), best.dataStartOffset(), best.appendOffset(), best.segmentBytes());
+            }
+            return new Snapshot(best, slotImages, directory, size);
         }
-        long length = size;
-        long rounded = roundUpToSegment(size, best.segmentBytes());
-        if (rounded != size) {
-            // Only bytes beyond the committed appendOffset are affected (validated above).
-            writeFully(file, channel, ByteBuffer.allocate(1), rounded - 1, " (growing the file to " + rounded + " bytes)");
-            length = rounded;
+    }
+
+    /**
+     * {@inheritDoc} Reads the superblock slots and, if a newer commit is there, its key directory,
+     * then swaps them in under the directory lock; buffers returned earlier stay valid (their
+     * mappings are never unmapped while referenced, and committed bytes are never rewritten).
+     */
+    @Override
+    public boolean refresh() throws IOException {
+        if (!readOnly) {
+            ensureOpen();
+            return false;
         }
-        return new MappedPager(file, key, channel, lock, best, slotImages, directory, length, options.syncOnCommit(),
-                options.directWrites() && channel.openDirectWrites(), diagnostics);
+        commitLock.lock();
+        try {
+            ensureOpen();
+            Snapshot snap = readCommitted(file, channel, READER_ATTEMPTS);
+            Superblock sb = snap.superblock();
+            if (snap.size() > fileLength) {
+                fileLength = snap.size();
+            }
+            if (sb.epoch() <= committed.current().epoch()) {
+                return false;
+            }
+            long[] roots = sb.rootKeys();
+            synchronized (directoryLock) {
+                directory = snap.directory();
+                appendOffset = sb.appendOffset();
+                System.arraycopy(roots, 0, rootKeys, 0, roots.length);
+                keys = new KeyAllocator(sb.nextKey(), MAX_NEXT_KEY);
+            }
+            committed.publish(sb.epoch(), sb.nextKey(), roots);
+            return true;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Refuses every change of a read-only pager. */
+    private void ensureWritable() {
+        if (readOnly) {
+            throw new IllegalStateException("pager " + file + " is open read-only");
+        }
     }
 
     // ---------------------------------------------------------------- keys
@@ -410,6 +557,7 @@ public final class MappedPager implements Pager {
 
     KeyRange allocMany(int count, PagerDiagnostics diag) {
         ensureOpen();
+        ensureWritable();
         if (count < 1 || count > MAX_ALLOC_COUNT) {
             throw new IllegalArgumentException("allocMany count must be in [1, " + MAX_ALLOC_COUNT + "]: " + count);
         }
@@ -437,12 +585,14 @@ public final class MappedPager implements Pager {
     @Override
     public KeyReservation reserveKeys(int blockSize) {
         ensureOpen();
+        ensureWritable();
         return new BlockKeyReservation(blockSource(diagnostics), blockSize);
     }
 
     @Override
     public PagerWriter openWriter(String label, int keyBlockSize) {
         ensureOpen();
+        ensureWritable();
         Objects.requireNonNull(label, "label");
         PagerDiagnostics span = diagnostics.newSpan(label);
         return new SpanPagerWriter(this, label, new BlockKeyReservation(blockSource(span), keyBlockSize), span);
@@ -465,6 +615,7 @@ public final class MappedPager implements Pager {
 
     void put(long key, ByteBuffer blob, PagerDiagnostics diag) throws IOException {
         ensureOpen();
+        ensureWritable();
         checkKey(key);
         Objects.requireNonNull(blob, "blob");
         int length = blob.remaining();
@@ -500,6 +651,7 @@ public final class MappedPager implements Pager {
 
     void putBatch(long[] keys, ByteBuffer[] blobs, PagerDiagnostics diag) throws IOException {
         ensureOpen();
+        ensureWritable();
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(blobs, "blobs");
         if (keys.length != blobs.length) {
@@ -835,6 +987,7 @@ public final class MappedPager implements Pager {
 
     boolean free(long key, PagerDiagnostics diag) {
         ensureOpen();
+        ensureWritable();
         checkKey(key);
         boolean freed;
         synchronized (directoryLock) {
@@ -898,32 +1051,40 @@ public final class MappedPager implements Pager {
                     + ") is outside the data region [" + dataStartOffset + ", " + fileLength
                     + ") or crosses a segment boundary");
         }
-        MappedByteBuffer segment = segment((int) segmentIndex);
+        MappedByteBuffer segment = segment((int) segmentIndex, inSegment + length);
         return segment.slice((int) inSegment, length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private MappedByteBuffer segment(int index) throws IOException {
+    /**
+     * The mapping of segment {@code index}, covering at least its first {@code needed} bytes. A
+     * writer maps whole segments (it grew the file to a segment multiple); a reader, which never
+     * grows the file, maps what the file holds of the segment and maps it again, larger, when a
+     * refreshed commit reaches further (the smaller mapping stays valid for views taken from it).
+     */
+    private MappedByteBuffer segment(int index, long needed) throws IOException {
         MappedByteBuffer[] current = segments;
-        if (index < current.length && current[index] != null) {
+        if (index < current.length && current[index] != null && current[index].capacity() >= needed) {
             return current[index];
         }
         synchronized (mapLock) {
             ensureOpen();
             current = segments;
-            if (index < current.length && current[index] != null) {
+            if (index < current.length && current[index] != null && current[index].capacity() >= needed) {
                 return current[index];
             }
             long start = (long) index * segmentBytes;
             long size = size(file, channel);
-            if (start + segmentBytes > size) {
+            long mapBytes = readOnly ? Math.min(segmentBytes, size - start) : segmentBytes;
+            if (mapBytes < needed || start + mapBytes > size) {
                 throw new StoreCorruptedException(file, start, "segment " + index + " [" + start + ", "
-                        + (start + segmentBytes) + ") lies beyond the end of the file (" + size + " bytes): truncated");
+                        + (start + (readOnly ? needed : segmentBytes)) + ") lies beyond the end of the file (" + size
+                        + " bytes): truncated");
             }
             MappedByteBuffer mapped;
             try {
-                mapped = channel.mapReadOnly(start, segmentBytes);
+                mapped = channel.mapReadOnly(start, mapBytes);
             } catch (IOException e) {
-                throw ioFailure(file, "mapping segment " + index + " (" + segmentBytes + " bytes at offset " + start + ")", e);
+                throw ioFailure(file, "mapping segment " + index + " (" + mapBytes + " bytes at offset " + start + ")", e);
             }
             MappedByteBuffer[] next = Arrays.copyOf(current, Math.max(current.length, index + 1));
             next[index] = mapped;
@@ -970,6 +1131,7 @@ public final class MappedPager implements Pager {
     @Override
     public void setRootKey(int slot, long key) {
         ensureOpen();
+        ensureWritable();
         checkSlot(slot);
         if (key != NO_KEY) {
             checkKey(key);
@@ -999,6 +1161,7 @@ public final class MappedPager implements Pager {
         commitLock.lock();
         try {
             ensureOpen();
+            ensureWritable();
             if (forceFailure != null) {
                 throw new IOException("store " + file + ": commit refused: an earlier force (fsync) failed ("
                         + forceFailure.getMessage() + "), so data written since the last successful commit may not"
@@ -1119,8 +1282,9 @@ public final class MappedPager implements Pager {
     }
 
     /**
-     * Releases the file lock and closes the channel without committing; waits for a commit in
-     * progress. Mapped segments are not unmapped here (see the class comment). Idempotent.
+     * Releases the file lock and closes the channel without committing (the channel's descriptors
+     * only once no other pager of the file is open in this JVM, see {@link StoreLocks}); waits for
+     * a commit in progress. Mapped segments are not unmapped here (see the class comment). Idempotent.
      */
     @Override
     public void close() throws IOException {
@@ -1134,25 +1298,7 @@ public final class MappedPager implements Pager {
                 segments = new MappedByteBuffer[0];
             }
             staging.close();
-            IOException failure = null;
-            try {
-                fileLock.release();
-            } catch (IOException e) {
-                failure = e;
-            }
-            try {
-                channel.close();
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-            OPEN_FILES.remove(registryKey);
-            if (failure != null) {
-                throw failure;
-            }
+            lock.release(channel);
         } finally {
             commitLock.unlock();
         }

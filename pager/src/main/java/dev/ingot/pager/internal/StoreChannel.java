@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -62,6 +60,16 @@ public interface StoreChannel extends Closeable {
     static StoreChannel open(Path file) throws IOException {
         return new FileStoreChannel(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE), file);
+    }
+
+    /**
+     * A read-only pager's channel over {@code shared}, a descriptor it borrows (the lock
+     * descriptor of its file in this JVM, see {@link StoreLocks}): {@link #close()} leaves it
+     * open, so a reader adds no descriptor of its own and closing one drops no lock. The pager
+     * calls only the reading methods.
+     */
+    static StoreChannel borrowed(FileChannel shared) {
+        return new FileStoreChannel(shared, null, false);
     }
 
     /**
@@ -128,13 +136,6 @@ public interface StoreChannel extends Closeable {
     MappedByteBuffer mapReadOnly(long position, long size) throws IOException;
 
     /**
-     * Tries to take an exclusive lock on the whole file.
-     *
-     * @return the lock, or null if another process (or another channel of this JVM) holds it
-     */
-    FileLock tryLock() throws IOException;
-
-    /**
      * The default implementation: delegates to a {@link FileChannel}, and direct writes to a
      * second one opened with {@code O_DIRECT}. Thread-safe.
      */
@@ -146,6 +147,8 @@ public interface StoreChannel extends Closeable {
         private final Object gatherLock = new Object();
         /** The {@code O_DIRECT} descriptor once opened, else null; guarded by {@code this} for opening and closing. */
         private volatile FileChannel direct;
+        /** Whether {@link #close()} closes {@link #channel} (false for a borrowed descriptor). */
+        private final boolean owned;
         private boolean closed;
 
         /** Wraps {@code channel}, which this object then owns (closes); no direct writes. */
@@ -158,8 +161,13 @@ public interface StoreChannel extends Closeable {
          * {@code file} (the same file) when asked to.
          */
         public FileStoreChannel(FileChannel channel, Path file) {
+            this(channel, file, true);
+        }
+
+        private FileStoreChannel(FileChannel channel, Path file, boolean owned) {
             this.channel = channel;
             this.file = file;
+            this.owned = owned;
         }
 
         @Override
@@ -225,16 +233,7 @@ public interface StoreChannel extends Closeable {
             return channel.map(FileChannel.MapMode.READ_ONLY, position, size);
         }
 
-        @Override
-        public FileLock tryLock() throws IOException {
-            try {
-                return channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                return null;
-            }
-        }
-
-        /** Closes the direct descriptor (if open), then the main one; idempotent. */
+        /** Closes the direct descriptor (if open), then the main one unless borrowed; idempotent. */
         @Override
         public void close() throws IOException {
             FileChannel d;
@@ -251,7 +250,9 @@ public interface StoreChannel extends Closeable {
                 }
             }
             try {
-                channel.close();
+                if (owned) {
+                    channel.close();
+                }
             } catch (IOException e) {
                 if (failure != null) {
                     e.addSuppressed(failure);

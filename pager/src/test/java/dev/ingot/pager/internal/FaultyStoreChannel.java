@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -433,15 +431,6 @@ final class FaultyStoreChannel implements StoreChannel {
         return file.map(FileChannel.MapMode.READ_ONLY, position, size);
     }
 
-    @Override
-    public synchronized FileLock tryLock() throws IOException {
-        checkAlive();
-        try {
-            return file.tryLock();
-        } catch (OverlappingFileLockException e) {
-            return null;
-        }
-    }
 
     @Override
     public synchronized void close() throws IOException {

@@ -147,7 +147,7 @@ public class ColumnWriterBench {
 
     @Setup(Level.Iteration)
     public void openStore() throws IOException {
-        store = ColumnStore.open(dir.resolve("store"), ColumnStoreOptions.defaults()
+        store = ColumnStore.openOrCreate(dir.resolve("store"), ColumnStoreOptions.defaults()
                 .withPagerOptions(PagerOptions.defaults().withSyncOnCommit(false)));
         writer = store.createTable(def, ColumnStoreWriteHints.estimate(def));
     }
