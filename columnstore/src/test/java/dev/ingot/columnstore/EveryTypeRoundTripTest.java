@@ -99,7 +99,7 @@ class EveryTypeRoundTripTest {
         int txt = TypeCases.TABLE.columnIndex("txt");
         int blob = TypeCases.TABLE.columnIndex("blob");
         m[txt][0] = "é".repeat(70);
-        m[txt][1] = "z" + "日".repeat(30);
+        m[txt][1] = "a" + "é".repeat(40);
         m[txt][2] = null;
         byte[] big = new byte[80];
         Arrays.fill(big, (byte) 0x7F);
@@ -115,8 +115,9 @@ class EveryTypeRoundTripTest {
             }
             try (TableReader reader = store.openTable(TypeCases.TABLE.name())) {
                 ChunkStats t = reader.chunkStats(txt, 0);
-                // "z" (0x7A) sorts before "é" (0xC3 0xA9); "z" + 30 x "日" (91 bytes) is cut to "z" + 21 x "日" = 64 bytes
-                assertEquals("z" + "日".repeat(21), new String(t.minBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                // "a" + 40 x "é" (81 bytes) is the min; byte 64 is the second byte of the 32nd "é", so the cut backs
+                // up to a character boundary: "a" + 31 x "é" (63 bytes)
+                assertEquals("a" + "é".repeat(31), new String(t.minBytes(), java.nio.charset.StandardCharsets.UTF_8));
                 assertEquals(false, t.minExact());
                 // 70 x "é" (140 bytes): its first 64 bytes (32 x C3 A9) with the last byte 0xA9 raised to 0xAA
                 byte[] expectedMax = "é".repeat(32).getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -175,7 +175,11 @@ abstract class ColumnCodec {
 
         @Override
         void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
-            int w = kind.fixedWidth();
+            signedStats(kind.fixedWidth(), validity, data, rows, hasNulls, out);
+        }
+
+        /** Min/max/sorted of {@code rows} little-endian signed values of {@code w} bytes at {@code data} (w = 0: bits as 0/1). */
+        static void signedStats(int w, long validity, long data, int rows, boolean hasNulls, StatsBuilder out) {
             long min = Long.MAX_VALUE;
             long max = Long.MIN_VALUE;
             long prev = Long.MIN_VALUE;
@@ -184,7 +188,8 @@ abstract class ColumnCodec {
                 if (hasNulls && !Bits.isSet(validity, i)) {
                     continue;
                 }
-                long v = w == 8 ? NativeMemory.getLong(data + 8L * i) : w == 4 ? NativeMemory.getInt(data + 4L * i) : readSigned(data + (long) w * i, w);
+                long v = w == 8 ? NativeMemory.getLong(data + 8L * i) : w == 4 ? NativeMemory.getInt(data + 4L * i)
+                        : w == 0 ? (Bits.isSet(data, i) ? 1 : 0) : readSigned(data + (long) w * i, w);
                 sorted &= v >= prev;
                 prev = v;
                 min = Math.min(min, v);
@@ -238,7 +243,7 @@ abstract class ColumnCodec {
 
         @Override
         void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
-            new Signed(type).stats(validity, offsets, data, rows, hasNulls, out);
+            Signed.signedStats(8, validity, data, rows, hasNulls, out);
         }
 
         /** 8-byte unscaled values -> Arrow 16-byte decimals (high word = sign extension). */
@@ -269,21 +274,7 @@ abstract class ColumnCodec {
 
         @Override
         void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
-            long min = 1;
-            long max = 0;
-            long prev = 0;
-            boolean sorted = true;
-            for (int i = 0; i < rows; i++) {
-                if (hasNulls && !Bits.isSet(validity, i)) {
-                    continue;
-                }
-                long v = Bits.isSet(data, i) ? 1 : 0;
-                sorted &= v >= prev;
-                prev = v;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-            out.longStats(min, max, sorted);
+            Signed.signedStats(0, validity, data, rows, hasNulls, out);
         }
     }
 
