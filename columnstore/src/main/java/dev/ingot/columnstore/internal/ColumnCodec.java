@@ -475,45 +475,57 @@ abstract class ColumnCodec {
 
         @Override
         void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
-            int minRow = -1;
-            int maxRow = -1;
+            boolean first = true;
             long minKey = 0;
             long maxKey = 0;
+            int minStart = 0;
+            int minLen = 0;
+            int maxStart = 0;
+            int maxLen = 0;
+            int start = NativeMemory.getInt(offsets);
             for (int i = 0; i < rows; i++) {
+                int end = NativeMemory.getInt(offsets + 4L * i + 4);
+                int len = end - start;
+                int at = start;
+                start = end;
                 if (hasNulls && !Bits.isSet(validity, i)) {
                     continue;
                 }
-                int start = NativeMemory.getInt(offsets + 4L * i);
-                int len = NativeMemory.getInt(offsets + 4L * i + 4) - start;
-                long key = prefixKey(data + start, len);
-                if (minRow < 0) {
-                    minRow = maxRow = i;
-                    minKey = maxKey = key;
+                long key = prefixKey(data + at, len);
+                if (first) {
+                    first = false;
+                    minKey = key;
+                    maxKey = key;
+                    minStart = at;
+                    maxStart = at;
+                    minLen = len;
+                    maxLen = len;
                     continue;
                 }
-                // the first 8 bytes decide almost every comparison; equal prefixes fall back to the whole values
-                int cMin = Long.compareUnsigned(key, minKey);
-                if (cMin < 0 || cMin == 0 && compareRows(offsets, data, i, minRow) < 0) {
-                    minRow = i;
+                // the first 8 bytes decide almost every comparison; equal prefixes compare the rest
+                int c = Long.compareUnsigned(key, minKey);
+                if (c < 0 || c == 0 && compareAfterPrefix(data, at, len, minStart, minLen) < 0) {
                     minKey = key;
+                    minStart = at;
+                    minLen = len;
+                    continue; // below the min, so not above the max
                 }
-                int cMax = Long.compareUnsigned(key, maxKey);
-                if (cMax > 0 || cMax == 0 && compareRows(offsets, data, i, maxRow) > 0) {
-                    maxRow = i;
+                c = Long.compareUnsigned(key, maxKey);
+                if (c > 0 || c == 0 && compareAfterPrefix(data, at, len, maxStart, maxLen) > 0) {
                     maxKey = key;
+                    maxStart = at;
+                    maxLen = len;
                 }
             }
-            int minStart = NativeMemory.getInt(offsets + 4L * minRow);
-            int maxStart = NativeMemory.getInt(offsets + 4L * maxRow);
-            out.byteStats(data + minStart, NativeMemory.getInt(offsets + 4L * minRow + 4) - minStart,
-                    data + maxStart, NativeMemory.getInt(offsets + 4L * maxRow + 4) - maxStart, kind.isText(), false);
+            out.byteStats(data + minStart, minLen, data + maxStart, maxLen, kind.isText(), false);
         }
 
-        private static int compareRows(long offsets, long data, int a, int b) {
-            int aStart = NativeMemory.getInt(offsets + 4L * a);
-            int bStart = NativeMemory.getInt(offsets + 4L * b);
-            return compareBytes(data + aStart, NativeMemory.getInt(offsets + 4L * a + 4) - aStart,
-                    data + bStart, NativeMemory.getInt(offsets + 4L * b + 4) - bStart);
+        /** Compares two values whose prefix keys are equal: their first 8 bytes are equal when both have 8. */
+        private static int compareAfterPrefix(long data, int a, int aLen, int b, int bLen) {
+            if (aLen >= 8 && bLen >= 8) {
+                return compareBytes(data + a + 8, aLen - 8, data + b + 8, bLen - 8);
+            }
+            return compareBytes(data + a, aLen, data + b, bLen);
         }
 
         /** The first 8 bytes as a big-endian unsigned number, zero-padded; orders like the bytes (ties possible). */
