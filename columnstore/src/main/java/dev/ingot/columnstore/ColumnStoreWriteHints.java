@@ -1,7 +1,7 @@
 package dev.ingot.columnstore;
 
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -59,7 +59,7 @@ public record ColumnStoreWriteHints(long targetChunkBytes, int chunkRows, int re
     public static ColumnStoreWriteHints estimate(TableDef def, long targetChunkBytes) {
         long rowBytes = 0;
         for (ColumnDef c : def.columns()) {
-            rowBytes += c.type().kind().isText()
+            rowBytes += c.type().kind().isVariableWidth()
                     ? Math.min(c.type().maxLength(), TEXT_ESTIMATE_CAP) / 2 + TEXT_OFFSET_BYTES
                     : c.type().storedWidth();
         }
@@ -88,12 +88,12 @@ public record ColumnStoreWriteHints(long targetChunkBytes, int chunkRows, int re
         double rowBytes = 0;
         for (int i = 0; i < def.columns().size(); i++) {
             ColumnDef c = def.columns().get(i);
-            if (c.type().kind().isText()) {
+            if (c.type().kind().isVariableWidth()) {
                 FieldVector v = sample.getVector(i);
-                if (!(v instanceof VarCharVector)) {
-                    throw new IllegalArgumentException("sample column " + i + " is not a VarCharVector: " + v.getClass().getSimpleName());
+                if (!(v instanceof BaseVariableWidthVector)) {
+                    throw new IllegalArgumentException("sample column " + i + " is not a variable-width vector: " + v.getClass().getSimpleName());
                 }
-                VarCharVector t = (VarCharVector) v;
+                BaseVariableWidthVector t = (BaseVariableWidthVector) v;
                 long bytes = t.getEndOffset(rows - 1) - t.getStartOffset(0);
                 rowBytes += (double) bytes / rows + TEXT_OFFSET_BYTES;
             } else {

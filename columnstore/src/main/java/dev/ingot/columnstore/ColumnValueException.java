@@ -2,7 +2,8 @@ package dev.ingot.columnstore;
 
 /**
  * A value that a column does not admit: NULL in a NOT NULL column, text longer than the declared
- * length (in characters), or a decimal outside the declared precision.
+ * length (in characters), binary longer than the declared length (in bytes), or a decimal
+ * outside the declared precision.
  *
  * <p>Messages read like {@code value too long for column l_shipmode (CHAR(10)): "AIRPLANE..."; row 17}
  * and {@code null value in column o_orderkey violates not-null constraint; row 3}.
@@ -14,9 +15,9 @@ public class ColumnValueException extends RuntimeException {
     public enum Reason {
         /** NULL in a NOT NULL column. */
         NOT_NULL,
-        /** Text longer than the declared length in characters. */
+        /** Text longer than the declared length in characters, or VARBINARY longer than its length in bytes. */
         TOO_LONG,
-        /** Decimal not representable with the declared precision (or not in 64 bits). */
+        /** Decimal not representable with the declared precision. */
         OUT_OF_RANGE
     }
 

@@ -11,7 +11,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * The definition of a table: name, columns and constraints. Immutable; validated on
  * construction (distinct column names, constrained columns exist, at most one PRIMARY KEY,
- * PRIMARY KEY columns NOT NULL).
+ * PRIMARY KEY columns NOT NULL, no REAL/DOUBLE key columns: see {@link ColumnType#canBeKey()}).
  */
 public record TableDef(String name, List<ColumnDef> columns, List<ConstraintSpec> constraints) {
     public TableDef {
@@ -35,6 +35,11 @@ public record TableDef(String name, List<ColumnDef> columns, List<ConstraintSpec
                 ColumnDef c = byName.get(col);
                 if (c == null) {
                     throw new IllegalArgumentException("constraint " + k.name() + " names unknown column " + name + "." + col);
+                }
+                if (!c.type().canBeKey()) {
+                    throw new IllegalArgumentException(k.kind().sql() + " " + k.name() + " of table " + name + " names column " + col
+                            + " of type " + c.type() + "; REAL and DOUBLE columns cannot be key columns (floating-point equality is"
+                            + " not an identity: -0.0 = 0.0 and NaN <> NaN); use DECIMAL");
                 }
                 if (k.kind() == ConstraintSpec.Kind.PRIMARY_KEY && c.nullable()) {
                     throw new IllegalArgumentException("primary key column " + name + "." + col + " must be NOT NULL");

@@ -174,12 +174,20 @@ final class TestData {
             long textBytes = 0;
             boolean sorted = true;
             Long prev = null;
+            String minText = null;
+            String maxText = null;
             for (int i = from; i < from + rows; i++) {
                 Object v = cols[c][i];
                 if (v == null) {
                     nulls++;
                 } else if (v instanceof String str) {
                     textBytes += str.getBytes(StandardCharsets.UTF_8).length;
+                    if (minText == null || compareUtf8(str, minText) < 0) {
+                        minText = str;
+                    }
+                    if (maxText == null || compareUtf8(str, maxText) > 0) {
+                        maxText = str;
+                    }
                 } else {
                     long x = ((Number) v).longValue();
                     min = Math.min(min, x);
@@ -194,7 +202,10 @@ final class TestData {
             assertEquals(nulls, s.nullCount(), at);
             assertEquals(textBytes, s.textBytes(), at);
             if (c >= 5) {
-                assertFalse(s.hasMinMax(), at);
+                assertEquals(nulls < rows, s.hasMinMax(), at);
+                if (nulls < rows) {
+                    assertTextStats(minText, maxText, s, at);
+                }
             } else if (nulls < rows) {
                 assertTrue(s.hasMinMax(), at);
                 assertEquals(min, s.min(), at);
@@ -202,6 +213,43 @@ final class TestData {
                 assertEquals(sorted, s.sorted(), at);
             }
         }
+    }
+
+    /** Unsigned comparison of the UTF-8 bytes (code point order). */
+    static int compareUtf8(String a, String b) {
+        return java.util.Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Asserts the bounded-prefix rule for text stats, computed here on Java strings: min = the
+     * longest whole-character prefix of at most 64 UTF-8 bytes; max = the value if at most 64
+     * bytes, else its first 64 bytes with the last byte below 0xFF incremented.
+     */
+    static void assertTextStats(String min, String max, ChunkStats s, String at) {
+        StringBuilder prefix = new StringBuilder();
+        int[] cps = min.codePoints().toArray();
+        for (int cp : cps) {
+            String next = prefix.toString() + new String(Character.toChars(cp));
+            if (next.getBytes(StandardCharsets.UTF_8).length > 64) {
+                break;
+            }
+            prefix.setLength(0);
+            prefix.append(next);
+        }
+        assertEquals(prefix.toString(), new String(s.minBytes(), StandardCharsets.UTF_8), at + " min");
+        assertEquals(prefix.toString().equals(min), s.minExact(), at + " min exact");
+        byte[] maxBytes = max.getBytes(StandardCharsets.UTF_8);
+        byte[] expectedMax = maxBytes;
+        if (maxBytes.length > 64) {
+            int last = 63;
+            while (maxBytes[last] == (byte) 0xFF) {
+                last--;
+            }
+            expectedMax = java.util.Arrays.copyOf(maxBytes, last + 1);
+            expectedMax[last]++;
+        }
+        assertEquals(java.util.HexFormat.of().formatHex(expectedMax), java.util.HexFormat.of().formatHex(s.maxBytes()), at + " max");
+        assertEquals(maxBytes.length <= 64, s.maxExact(), at + " max exact");
     }
 
     static Long[] box(long[] a) {

@@ -285,17 +285,7 @@ public final class ConstraintService implements AutoCloseable {
 
     private static void checkCompatible(TableDef child, ConstraintSpec fk, String childCol, ColumnType childType,
                                         ColumnType parentType, String parentCol) {
-        boolean ok;
-        if (childType.kind().isText() || parentType.kind().isText()) {
-            ok = childType.kind().isText() && parentType.kind().isText();
-        } else {
-            int childScale = childType.kind() == ColumnType.Kind.DECIMAL64 ? childType.scale() : 0;
-            int parentScale = parentType.kind() == ColumnType.Kind.DECIMAL64 ? parentType.scale() : 0;
-            boolean childDate = childType.kind() == ColumnType.Kind.DATE32;
-            boolean parentDate = parentType.kind() == ColumnType.Kind.DATE32;
-            ok = childScale == parentScale && childDate == parentDate;
-        }
-        if (!ok) {
+        if (!ColumnType.canReference(childType, parentType)) {
             throw new IllegalArgumentException("FOREIGN KEY " + fk.name() + " of table " + child.name() + ": column "
                     + childCol + " " + childType + " cannot reference " + fk.referencedTable() + "." + parentCol + " " + parentType);
         }

@@ -15,29 +15,59 @@ import java.util.zip.CRC32C;
  * blob offset  size  field
  * -----------  ----  ---------------------------------------------------------------
  *      0         4   magic "ICHK" (bytes 'I','C','H','K'; int 0x4B484349)
- *      4         2   format version (1)
+ *      4         2   format version (2; version 1 is still read, see below)
  *      6         1   column kind: ColumnType.Kind ordinal (0 INT32, 1 INT64, 2 DECIMAL64,
- *                    3 DATE32, 4 CHAR, 5 VARCHAR)
- *      7         1   flags: 0x01 HAS_MIN_MAX, 0x02 SORTED (non-null values non-decreasing),
- *                    0x04 HAS_NULLS
- *      8         4   header bytes (128)
+ *                    3 DATE32, 4 CHAR, 5 VARCHAR, 6 BOOLEAN, 7 INT8, 8 INT16, 9 FLOAT32,
+ *                    10 FLOAT64, 11 DECIMAL128, 12 TIME64, 13 TIMESTAMP, 14 TIMESTAMP_TZ,
+ *                    15 VARBINARY, 16 UUID)
+ *      7         1   flags: 0x01 HAS_MIN_MAX, 0x02 SORTED (non-null values non-decreasing,
+ *                    fixed-width kinds only), 0x04 HAS_NULLS, 0x08 MIN_TRUNCATED, 0x10 MAX_TRUNCATED
+ *      8         4   header bytes (256; 128 in version 1)
  *     12         4   CRC32C of blob bytes [0, blobBytes) computed with this field zeroed
  *     16         4   row count
  *     20         4   null count
- *     24         8   min over non-null values (INT32/DATE32 sign-extended, DECIMAL64 unscaled)
+ *     24         8   min over non-null values, "long stats" (see below; 0 otherwise)
  *     32         8   max over non-null values
- *     40         8   text byte total (= data length for CHAR/VARCHAR, 0 otherwise)
- *     48         4   validity offset  (multiple of 64, >= 128)
+ *     40         8   variable-width byte total (= data length for CHAR/VARCHAR/VARBINARY, 0 otherwise)
+ *     48         4   validity offset  (multiple of 64, >= header bytes)
  *     52         4   validity length  (ceil(rows / 8); bit i set = row i not null, LSB first)
- *     56         4   offsets offset   (text only, multiple of 64; 0 for fixed width)
- *     60         4   offsets length   (text: (rows + 1) * 4, int32 offsets, offsets[0] = 0)
+ *     56         4   offsets offset   (variable width only, multiple of 64; 0 for fixed width)
+ *     60         4   offsets length   (variable width: (rows + 1) * 4, int32 offsets, offsets[0] = 0)
  *     64         4   data offset      (multiple of 64)
- *     68         4   data length      (fixed: rows * width (4 or 8); text: offsets[rows])
+ *     68         4   data length      (fixed: Kind.dataBytes(rows), i.e. rows * width (1, 2, 4, 8
+ *                    or 16) or ceil(rows / 8) bit-packed for BOOLEAN; variable: offsets[rows])
  *     72         4   blob bytes (whole chunk, = data offset + data length)
- *     76        52   reserved, zero
- *    128         .   validity bitmap | [offsets] | data, each starting 64-byte aligned;
+ *     76         1   min stat length (0..64), version 2
+ *     77         1   max stat length (0..64), version 2
+ *     78        50   reserved, zero
+ *    128        64   min stat bytes ("byte stats", version 2), zero after the length
+ *    192        64   max stat bytes
+ *    256         .   validity bitmap | [offsets] | data, each starting 64-byte aligned;
  *                    gaps between buffers are zero
  * </pre>
+ *
+ * <p>Statistics (min/max over non-null values; HAS_MIN_MAX is clear when every value is NULL):
+ * <ul>
+ *   <li>long stats, for BOOLEAN (0/1), TINYINT..BIGINT, DATE32, TIME64, TIMESTAMP[_TZ] (sign-
+ *       extended) and DECIMAL64 (unscaled);</li>
+ *   <li>REAL/DOUBLE: the long stats hold {@code Double.doubleToLongBits} of the min/max (REAL
+ *       widened exactly), ordered by {@link Double#compare}: -0.0 &lt; 0.0, NaN above +Infinity;</li>
+ *   <li>byte stats, for DECIMAL128 (16-byte little-endian two's complement, ordered as signed
+ *       128-bit integers), UUID (its 16 bytes, ordered as unsigned bytes like PostgreSQL's
+ *       {@code uuid}) and CHAR/VARCHAR/VARBINARY (ordered as unsigned bytes, which for UTF-8 is
+ *       code point order). A variable-width value longer than {@value #MAX_STAT_BYTES} bytes is
+ *       cut: the min stat is the longest prefix of at most 64 bytes (ending on a UTF-8 character
+ *       boundary for text) and MIN_TRUNCATED is set; a prefix is never greater than the value, so
+ *       the min stat stays a lower bound. The max stat of a longer max value is its 64-byte
+ *       prefix with the last byte below 0xFF incremented and everything after it dropped, and
+ *       MAX_TRUNCATED is set: greater than every value with that prefix, so an upper bound (for
+ *       text it may not be valid UTF-8). If those 64 bytes are all 0xFF no upper bound fits and
+ *       HAS_MIN_MAX is clear.</li>
+ * </ul>
+ *
+ * <p>Version 1 chunks (written before version 2 added the kinds from BOOLEAN on, byte stats and
+ * the 256-byte header) have a 128-byte header with offsets 76..127 reserved and carry only long
+ * stats; they are read as they are (text chunks of version 1 have no min/max).
  *
  * <p>DECIMAL64 data holds the unscaled value as an 8-byte integer (Arrow's 16-byte decimal is
  * narrowed on write and widened on read). Null slots of fixed-width data hold unspecified values.
@@ -46,8 +76,16 @@ import java.util.zip.CRC32C;
  */
 public final class ChunkFormat {
     public static final int MAGIC = 0x4B484349;
-    public static final short VERSION = 1;
-    public static final int HEADER_BYTES = 128;
+    /** Format version written. */
+    public static final short VERSION = 2;
+    /** The oldest format version still read. */
+    public static final short VERSION_1 = 1;
+    /** Header bytes of a version 2 chunk. */
+    public static final int HEADER_BYTES = 256;
+    /** Header bytes of a version 1 chunk. */
+    public static final int HEADER_BYTES_V1 = 128;
+    /** Largest min/max stat of the byte stats. */
+    public static final int MAX_STAT_BYTES = 64;
     public static final int ALIGN = 64;
 
     public static final int OFF_MAGIC = 0;
@@ -68,12 +106,21 @@ public final class ChunkFormat {
     public static final int OFF_DATA_OFFSET = 64;
     public static final int OFF_DATA_LENGTH = 68;
     public static final int OFF_BLOB_BYTES = 72;
+    public static final int OFF_MIN_STAT_LENGTH = 76;
+    public static final int OFF_MAX_STAT_LENGTH = 77;
+    public static final int OFF_MIN_STAT = 128;
+    public static final int OFF_MAX_STAT = 192;
 
     public static final int FLAG_HAS_MIN_MAX = 0x01;
     public static final int FLAG_SORTED = 0x02;
     public static final int FLAG_HAS_NULLS = 0x04;
+    public static final int FLAG_MIN_TRUNCATED = 0x08;
+    public static final int FLAG_MAX_TRUNCATED = 0x10;
+    /** Kinds a version 1 chunk may hold (ordinals 0..5). */
+    private static final int V1_KINDS = ColumnType.Kind.VARCHAR.ordinal() + 1;
 
     private static final ColumnType.Kind[] KINDS = ColumnType.Kind.values();
+    private static final byte[] NO_STAT = new byte[0];
 
     private ChunkFormat() {}
 
@@ -100,14 +147,16 @@ public final class ChunkFormat {
     }
 
     /**
-     * A validated chunk header.
+     * A validated chunk header; {@code minStat}/{@code maxStat} are the byte stats (empty when
+     * the chunk has none).
      */
-    public record Header(ColumnType.Kind kind, int flags, int crc, int rowCount, int nullCount, long min, long max,
+    public record Header(ColumnType.Kind kind, int version, int flags, int crc, int rowCount, int nullCount, long min, long max,
                          long textBytes, int validityOffset, int validityLength, int offsetsOffset, int offsetsLength,
-                         int dataOffset, int dataLength, int blobBytes) {
+                         int dataOffset, int dataLength, int blobBytes, byte[] minStat, byte[] maxStat) {
         public ChunkStats stats() {
             return new ChunkStats(kind, rowCount, nullCount, (flags & FLAG_HAS_MIN_MAX) != 0, min, max,
-                    (flags & FLAG_SORTED) != 0, textBytes);
+                    (flags & FLAG_SORTED) != 0, textBytes, minStat.clone(), maxStat.clone(),
+                    (flags & FLAG_MIN_TRUNCATED) == 0, (flags & FLAG_MAX_TRUNCATED) == 0);
         }
     }
 
@@ -125,16 +174,21 @@ public final class ChunkFormat {
                                boolean checkCrc) throws StoreCorruptedException {
         ByteBuffer b = blob.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int length = b.limit();
-        if (length < HEADER_BYTES) {
-            throw corrupt(file, where, 0, "chunk of " + length + " bytes is shorter than its " + HEADER_BYTES + "-byte header");
+        if (length < HEADER_BYTES_V1) {
+            throw corrupt(file, where, 0, "chunk of " + length + " bytes is shorter than its " + HEADER_BYTES_V1 + "-byte header");
         }
         int magic = b.getInt(OFF_MAGIC);
         if (magic != MAGIC) {
             throw corrupt(file, where, OFF_MAGIC, String.format("bad chunk magic 0x%08x, expected 0x%08x (\"ICHK\")", magic, MAGIC));
         }
         short version = b.getShort(OFF_VERSION);
-        if (version != VERSION) {
-            throw corrupt(file, where, OFF_VERSION, "unsupported chunk format version " + version + ", expected " + VERSION);
+        if (version != VERSION && version != VERSION_1) {
+            throw corrupt(file, where, OFF_VERSION, "unsupported chunk format version " + version + ", expected " + VERSION_1
+                    + " or " + VERSION);
+        }
+        int headerBytes = version == VERSION ? HEADER_BYTES : HEADER_BYTES_V1;
+        if (length < headerBytes) {
+            throw corrupt(file, where, 0, "chunk of " + length + " bytes is shorter than its " + headerBytes + "-byte header");
         }
         if (checkCrc) {
             int stored = b.getInt(OFF_CRC);
@@ -147,8 +201,23 @@ public final class ChunkFormat {
         if (kindOrdinal >= KINDS.length || KINDS[kindOrdinal] != expectedKind) {
             throw corrupt(file, where, OFF_KIND, "chunk kind " + kindOrdinal + ", catalog says " + expectedKind + " (" + expectedKind.ordinal() + ")");
         }
+        check(version == VERSION || kindOrdinal < V1_KINDS, file, where, OFF_KIND, "chunk kind " + expectedKind
+                + " in a version " + version + " chunk");
         int flags = b.get(OFF_FLAGS) & 0xFF;
-        check(b.getInt(OFF_HEADER_BYTES) == HEADER_BYTES, file, where, OFF_HEADER_BYTES, "header bytes " + b.getInt(OFF_HEADER_BYTES) + ", expected " + HEADER_BYTES);
+        check(b.getInt(OFF_HEADER_BYTES) == headerBytes, file, where, OFF_HEADER_BYTES, "header bytes " + b.getInt(OFF_HEADER_BYTES)
+                + ", expected " + headerBytes);
+        byte[] minStat = NO_STAT;
+        byte[] maxStat = NO_STAT;
+        if (version == VERSION) {
+            int minLength = b.get(OFF_MIN_STAT_LENGTH) & 0xFF;
+            int maxLength = b.get(OFF_MAX_STAT_LENGTH) & 0xFF;
+            check(minLength <= MAX_STAT_BYTES, file, where, OFF_MIN_STAT_LENGTH, "min stat length " + minLength + " above " + MAX_STAT_BYTES);
+            check(maxLength <= MAX_STAT_BYTES, file, where, OFF_MAX_STAT_LENGTH, "max stat length " + maxLength + " above " + MAX_STAT_BYTES);
+            minStat = new byte[minLength];
+            maxStat = new byte[maxLength];
+            b.get(OFF_MIN_STAT, minStat);
+            b.get(OFF_MAX_STAT, maxStat);
+        }
         int blobBytes = b.getInt(OFF_BLOB_BYTES);
         check(blobBytes == length, file, where, OFF_BLOB_BYTES, "chunk says " + blobBytes + " bytes, blob has " + length);
         int rows = b.getInt(OFF_ROWS);
@@ -162,10 +231,10 @@ public final class ChunkFormat {
         int oLen = b.getInt(OFF_OFFSETS_LENGTH);
         int dOff = b.getInt(OFF_DATA_OFFSET);
         int dLen = b.getInt(OFF_DATA_LENGTH);
-        checkRegion(file, where, OFF_VALIDITY_OFFSET, "validity", vOff, vLen, HEADER_BYTES, length);
+        checkRegion(file, where, OFF_VALIDITY_OFFSET, "validity", vOff, vLen, headerBytes, length);
         check(vLen == validityBytes(rows), file, where, OFF_VALIDITY_LENGTH, "validity length " + vLen + ", expected " + validityBytes(rows));
         long afterValidity = (long) vOff + vLen;
-        if (expectedKind.isText()) {
+        if (expectedKind.isVariableWidth()) {
             checkRegion(file, where, OFF_OFFSETS_OFFSET, "offsets", oOff, oLen, afterValidity, length);
             check(oLen == 4L * rows + 4, file, where, OFF_OFFSETS_LENGTH, "offsets length " + oLen + ", expected " + (4L * rows + 4));
             checkRegion(file, where, OFF_DATA_OFFSET, "data", dOff, dLen, (long) oOff + oLen, length);
@@ -176,12 +245,12 @@ public final class ChunkFormat {
         } else {
             check(oOff == 0 && oLen == 0, file, where, OFF_OFFSETS_OFFSET, "fixed-width chunk has an offsets buffer (" + oOff + ", " + oLen + ")");
             checkRegion(file, where, OFF_DATA_OFFSET, "data", dOff, dLen, afterValidity, length);
-            long expected = (long) rows * expectedKind.fixedWidth();
+            long expected = expectedKind.dataBytes(rows);
             check(dLen == expected, file, where, OFF_DATA_LENGTH, "data length " + dLen + ", expected " + expected);
             check(textBytes == 0, file, where, OFF_TEXT_BYTES, "text bytes " + textBytes + " in a fixed-width chunk");
         }
-        return new Header(expectedKind, flags, b.getInt(OFF_CRC), rows, nulls, b.getLong(OFF_MIN), b.getLong(OFF_MAX), textBytes,
-                vOff, vLen, oOff, oLen, dOff, dLen, blobBytes);
+        return new Header(expectedKind, version, flags, b.getInt(OFF_CRC), rows, nulls, b.getLong(OFF_MIN), b.getLong(OFF_MAX), textBytes,
+                vOff, vLen, oOff, oLen, dOff, dLen, blobBytes, minStat, maxStat);
     }
 
     private static void checkRegion(Path file, String where, int field, String name, int offset, int length, long notBefore, int blobBytes)

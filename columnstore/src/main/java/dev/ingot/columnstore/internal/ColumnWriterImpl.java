@@ -8,19 +8,11 @@ import dev.ingot.pager.memory.MemoryBlock;
 import dev.ingot.pager.memory.NativeAllocator;
 import dev.ingot.pager.memory.NativeMemory;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.MemoryUtil;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.DateDayVector;
-import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.VarCharVector;
 
 /**
  * Stages one column's values off-heap, in place in the layout of a sealed chunk
@@ -28,12 +20,17 @@ import org.apache.arrow.vector.VarCharVector;
  *
  * <pre>
  * staging block offset        size                         content
- * 0                           128                          header (written when sealed)
- * 128                         align64(ceil(chunkRows/8))   validity bitmap (zeroed per chunk)
- * fixed: dataOffset           chunkRows * width            values (DECIMAL64 narrowed to 8 bytes)
- * text:  offsetsOffset        align64(4 * (chunkRows+1))   int32 offsets, offsets[0] = 0
- * text:  dataOffset           dataCapacity (grows)         UTF-8 bytes
+ * 0                           256                          header (written when sealed)
+ * 256                         align64(ceil(chunkRows/8))   validity bitmap (zeroed per chunk)
+ * fixed: dataOffset           Kind.dataBytes(chunkRows)    values (DECIMAL64 narrowed to 8 bytes;
+ *                                                          BOOLEAN bit-packed, zeroed per chunk)
+ * variable: offsetsOffset     align64(4 * (chunkRows+1))   int32 offsets, offsets[0] = 0
+ * variable: dataOffset        dataCapacity (grows)         UTF-8 / binary bytes
  * </pre>
+ *
+ * What differs per column type (vector class, value checks, staging copy, min/max) is the
+ * column's {@link ColumnCodec}; this class owns the staging block, the variable-width offset
+ * path and sealing.
  *
  * A chunk sealed with fewer than chunkRows rows (the last of a table) is compacted into an
  * exactly sized temporary block first. Every block comes from the table writer's
@@ -43,22 +40,13 @@ import org.apache.arrow.vector.VarCharVector;
  * <p>Thread-safety: not thread-safe; confined to the table writer's thread.
  */
 final class ColumnWriterImpl implements ColumnWriter {
-    private static final long[] POW10 = new long[19];
-
-    static {
-        POW10[0] = 1;
-        for (int i = 1; i < POW10.length; i++) {
-            POW10[i] = POW10[i - 1] * 10;
-        }
-    }
-
-    private static final int MAX_VALUE_CHARS_IN_MESSAGE = 256;
-
     private final TableWriterImpl table;
     private final ColumnDef def;
     private final int index;
     private final ColumnType.Kind kind;
-    private final int width;
+    private final ColumnCodec codec;
+    private final StatsBuilder stats = new StatsBuilder();
+    private final boolean variable;
     private final int chunkRows;
     private final NativeAllocator allocator;
     private final long maxBlobBytes;
@@ -83,14 +71,15 @@ final class ColumnWriterImpl implements ColumnWriter {
         this.def = def;
         this.index = index;
         this.kind = def.type().kind();
-        this.width = kind.fixedWidth();
+        this.codec = ColumnCodec.of(def.type());
+        this.variable = kind.isVariableWidth();
         this.chunkRows = chunkRows;
         this.allocator = allocator;
         this.maxBlobBytes = maxBlobBytes;
         this.validityOffset = ChunkFormat.HEADER_BYTES;
         this.validityCapacity = (int) ChunkFormat.align(ChunkFormat.validityBytes(chunkRows));
         long blockBytes;
-        if (kind.isText()) {
+        if (variable) {
             offsetsOffset = validityOffset + validityCapacity;
             dataOffset = (int) (offsetsOffset + ChunkFormat.align(4L * chunkRows + 4));
             int perValue = Math.max(1, Math.min(def.type().maxLength(), 64) / 2);
@@ -99,15 +88,18 @@ final class ColumnWriterImpl implements ColumnWriter {
         } else {
             offsetsOffset = 0;
             dataOffset = validityOffset + validityCapacity;
-            dataCapacity = (long) chunkRows * width;
+            dataCapacity = kind.dataBytes(chunkRows);
             blockBytes = dataOffset + ChunkFormat.align(dataCapacity);
         }
-        if (dataOffset + (kind.isText() ? 0 : dataCapacity) > maxBlobBytes || blockBytes > Integer.MAX_VALUE) {
+        if (dataOffset + (variable ? 0 : dataCapacity) > maxBlobBytes || blockBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a chunk of " + chunkRows + " rows of column " + def.name() + " (" + def.type()
                     + ") would exceed the pager's largest blob of " + maxBlobBytes + " bytes; use fewer chunkRows");
         }
         block = allocator.allocate(blockBytes, "staging " + table.def().name() + "." + def.name());
         blockBuffer = MemoryUtil.directBuffer(block.address(), (int) blockBytes);
+        if (kind == ColumnType.Kind.BOOLEAN) {
+            block.fill(dataOffset, ChunkFormat.align(dataCapacity), (byte) 0);
+        }
     }
 
     @Override
@@ -157,15 +149,7 @@ final class ColumnWriterImpl implements ColumnWriter {
     // ---------------------------------------------------------------- argument checks
 
     void checkVector(FieldVector vector) {
-        boolean ok;
-        switch (kind) {
-            case INT32: ok = vector instanceof IntVector; break;
-            case INT64: ok = vector instanceof BigIntVector; break;
-            case DECIMAL64: ok = vector instanceof DecimalVector && vector.getField().getType().equals(def.type().arrowType()); break;
-            case DATE32: ok = vector instanceof DateDayVector; break;
-            default: ok = vector instanceof VarCharVector; break;
-        }
-        if (!ok) {
+        if (!codec.accepts(vector)) {
             throw new IllegalArgumentException("column " + def.name() + " (" + def.type() + ") needs a vector of Arrow type "
                     + def.type().arrowType() + ", got " + vector.getClass().getSimpleName() + " of " + vector.getField().getType());
         }
@@ -181,7 +165,7 @@ final class ColumnWriterImpl implements ColumnWriter {
         }
         long end = (long) offset + length;
         require(vector.getValidityBuffer(), ChunkFormat.validityBytes(end), "validity");
-        if (kind.isText()) {
+        if (variable) {
             ArrowBuf offsets = vector.getOffsetBuffer();
             require(offsets, 4 * (end + 1), "offsets");
             int start = offsets.getInt(4L * offset);
@@ -191,12 +175,8 @@ final class ColumnWriterImpl implements ColumnWriter {
                         + ") are outside its data buffer of " + vector.getDataBuffer().capacity() + " bytes");
             }
         } else {
-            require(vector.getDataBuffer(), end * sourceWidth(), "data");
+            require(vector.getDataBuffer(), codec.sourceBytes(end), "data");
         }
-    }
-
-    private int sourceWidth() {
-        return kind == ColumnType.Kind.DECIMAL64 ? 16 : width;
     }
 
     private void require(ArrowBuf buf, long bytes, String what) {
@@ -209,8 +189,9 @@ final class ColumnWriterImpl implements ColumnWriter {
     // ---------------------------------------------------------------- value checks
 
     /**
-     * Checks NOT NULL, text length and decimal range for {@code [offset, offset+length)}; throws
-     * before anything is staged. {@code firstRowId} is the table row id of {@code offset}.
+     * Checks NOT NULL and the column codec's value checks (text length, decimal range, binary
+     * length) for {@code [offset, offset+length)}; throws before anything is staged.
+     * {@code firstRowId} is the table row id of {@code offset}.
      */
     void validate(FieldVector vector, int offset, int length, long firstRowId) {
         if (length == 0) {
@@ -225,77 +206,7 @@ final class ColumnWriterImpl implements ColumnWriter {
                         "null value in column " + def.name() + " violates not-null constraint; row " + row);
             }
         }
-        if (kind.isText() && def.type().maxLength() != ColumnType.UNBOUNDED) {
-            validateTextLength(vector, validity, offset, length, firstRowId);
-        } else if (kind == ColumnType.Kind.DECIMAL64) {
-            validateDecimal(vector, validity, offset, length, firstRowId);
-        }
-    }
-
-    private void validateTextLength(FieldVector vector, long validity, int offset, int length, long firstRowId) {
-        int maxChars = def.type().maxLength();
-        long offsets = vector.getOffsetBuffer().memoryAddress();
-        long data = vector.getDataBuffer().memoryAddress();
-        int lo = NativeMemory.getInt(offsets + 4L * offset);
-        int hi = NativeMemory.getInt(offsets + 4L * (offset + length));
-        int prev = lo;
-        for (int i = 0; i < length; i++) {
-            int next = NativeMemory.getInt(offsets + 4L * (offset + i + 1));
-            if (next - prev > maxChars) { // fast path: byte length <= n means at most n characters
-                if (prev < lo || next > hi || next < prev) {
-                    throw new IllegalArgumentException("malformed text offsets in vector " + def.name() + " at value " + (offset + i));
-                }
-                if (Bits.isSet(validity, offset + i) && codePoints(data + prev, next - prev) > maxChars) {
-                    byte[] bytes = new byte[next - prev];
-                    NativeMemory.copyToArray(data + prev, bytes, 0, bytes.length);
-                    String value = new String(bytes, StandardCharsets.UTF_8);
-                    String shown = value.length() > MAX_VALUE_CHARS_IN_MESSAGE ? value.substring(0, MAX_VALUE_CHARS_IN_MESSAGE) + "..." : value;
-                    long row = firstRowId + i;
-                    throw new ColumnValueException(ColumnValueException.Reason.TOO_LONG, table.def().name(), def.name(), row, value,
-                            "value too long for column " + def.name() + " (" + def.type() + "): \"" + shown + "\"; row " + row);
-                }
-            }
-            prev = next;
-        }
-    }
-
-    /** Code points of UTF-8 bytes: every byte that is not a continuation byte (10xxxxxx) starts one. */
-    private static long codePoints(long address, int bytes) {
-        long n = 0;
-        for (int i = 0; i < bytes; i++) {
-            if ((NativeMemory.getByte(address + i) & 0xC0) != 0x80) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private void validateDecimal(FieldVector vector, long validity, int offset, int length, long firstRowId) {
-        long limit = POW10[def.type().precision()];
-        long data = vector.getDataBuffer().memoryAddress() + 16L * offset;
-        for (int i = 0; i < length; i++) {
-            long low = NativeMemory.getLong(data + 16L * i);
-            long high = NativeMemory.getLong(data + 16L * i + 8);
-            if ((high != (low >> 63) || low >= limit || low <= -limit) && Bits.isSet(validity, offset + i)) {
-                BigInteger unscaled = new BigInteger(1, toBigEndian(high, low));
-                if (high < 0) {
-                    unscaled = unscaled.subtract(BigInteger.ONE.shiftLeft(128));
-                }
-                String value = new BigDecimal(unscaled, def.type().scale()).toPlainString();
-                long row = firstRowId + i;
-                throw new ColumnValueException(ColumnValueException.Reason.OUT_OF_RANGE, table.def().name(), def.name(), row, value,
-                        "value out of range for column " + def.name() + " (" + def.type() + "): " + value + "; row " + row);
-            }
-        }
-    }
-
-    private static byte[] toBigEndian(long high, long low) {
-        byte[] b = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            b[i] = (byte) (high >>> (56 - 8 * i));
-            b[8 + i] = (byte) (low >>> (56 - 8 * i));
-        }
-        return b;
+        codec.validate(table.def().name(), def, vector, validity, offset, length, firstRowId);
     }
 
     // ---------------------------------------------------------------- staging
@@ -311,15 +222,8 @@ final class ColumnWriterImpl implements ColumnWriter {
         long base = block.address();
         Bits.copyBits(vector.getValidityBuffer().memoryAddress(), offset, base + validityOffset, stagedRows, k);
         long src = vector.getDataBuffer().memoryAddress();
-        if (kind == ColumnType.Kind.DECIMAL64) {
-            // strided 16 -> 8 byte copy of the low words (validated to be the whole value)
-            long s = src + 16L * offset;
-            long d = base + dataOffset + 8L * stagedRows;
-            for (int i = 0; i < k; i++) {
-                NativeMemory.putLong(d + 8L * i, NativeMemory.getLong(s + 16L * i));
-            }
-        } else if (!kind.isText()) {
-            block.copyFrom(src + (long) width * offset, dataOffset + (long) width * stagedRows, (long) width * k);
+        if (!variable) {
+            codec.stage(vector, offset, base + dataOffset, stagedRows, k);
         } else {
             long srcOffsets = vector.getOffsetBuffer().memoryAddress();
             int start = NativeMemory.getInt(srcOffsets + 4L * offset);
@@ -369,34 +273,30 @@ final class ColumnWriterImpl implements ColumnWriter {
         int rows = stagedRows;
         long base = block.address();
         int nulls = (int) (rows - Bits.countOnes(base + validityOffset, rows));
-        long dataLength = kind.isText() ? textBytes : (long) rows * width;
-        int flags = nulls > 0 ? ChunkFormat.FLAG_HAS_NULLS : 0;
-        long min = 0;
-        long max = 0;
-        if (!kind.isText() && nulls < rows) {
-            long[] stats = fixedStats(base + validityOffset, base + dataOffset, rows, nulls > 0);
-            min = stats[0];
-            max = stats[1];
-            flags |= ChunkFormat.FLAG_HAS_MIN_MAX | (stats[2] != 0 ? ChunkFormat.FLAG_SORTED : 0);
+        long dataLength = variable ? textBytes : kind.dataBytes(rows);
+        stats.reset();
+        if (nulls < rows) {
+            codec.stats(base + validityOffset, base + offsetsOffset, base + dataOffset, rows, nulls > 0, stats);
         }
+        int flags = (nulls > 0 ? ChunkFormat.FLAG_HAS_NULLS : 0) | stats.flags();
         MemoryBlock target;
         ByteBuffer buffer;
         int vOff = validityOffset;
         int vLen = (int) ChunkFormat.validityBytes(rows);
-        int oOff = kind.isText() ? offsetsOffset : 0;
-        int oLen = kind.isText() ? 4 * rows + 4 : 0;
+        int oOff = variable ? offsetsOffset : 0;
+        int oLen = variable ? 4 * rows + 4 : 0;
         int dOff = dataOffset;
         if (rows == chunkRows) {
             target = block;
             buffer = blockBuffer;
         } else {
             // compact the partial chunk: validity, offsets and data right after each other (64-aligned)
-            oOff = kind.isText() ? (int) ChunkFormat.align(vOff + vLen) : 0;
-            dOff = (int) ChunkFormat.align(kind.isText() ? oOff + oLen : vOff + vLen);
+            oOff = variable ? (int) ChunkFormat.align(vOff + vLen) : 0;
+            dOff = (int) ChunkFormat.align(variable ? oOff + oLen : vOff + vLen);
             long bytes = dOff + dataLength;
             sealTemp = allocator.allocate(Math.max(bytes, ChunkFormat.HEADER_BYTES), "seal " + table.def().name() + "." + def.name());
             sealTemp.copyFrom(base + validityOffset, vOff, vLen);
-            if (kind.isText()) {
+            if (variable) {
                 sealTemp.copyFrom(base + offsetsOffset, oOff, oLen);
             }
             sealTemp.copyFrom(base + dataOffset, dOff, dataLength);
@@ -413,9 +313,8 @@ final class ColumnWriterImpl implements ColumnWriter {
         target.putInt(ChunkFormat.OFF_HEADER_BYTES, ChunkFormat.HEADER_BYTES);
         target.putInt(ChunkFormat.OFF_ROWS, rows);
         target.putInt(ChunkFormat.OFF_NULLS, nulls);
-        target.putLong(ChunkFormat.OFF_MIN, min);
-        target.putLong(ChunkFormat.OFF_MAX, max);
-        target.putLong(ChunkFormat.OFF_TEXT_BYTES, kind.isText() ? textBytes : 0);
+        stats.writeTo(target);
+        target.putLong(ChunkFormat.OFF_TEXT_BYTES, variable ? textBytes : 0);
         target.putInt(ChunkFormat.OFF_VALIDITY_OFFSET, vOff);
         target.putInt(ChunkFormat.OFF_VALIDITY_LENGTH, vLen);
         target.putInt(ChunkFormat.OFF_OFFSETS_OFFSET, oOff);
@@ -429,32 +328,6 @@ final class ColumnWriterImpl implements ColumnWriter {
         return blob;
     }
 
-    /** {min, max, sorted ? 1 : 0} over the non-null values. */
-    private long[] fixedStats(long validity, long data, int rows, boolean hasNulls) {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        long prev = Long.MIN_VALUE;
-        boolean sorted = true;
-        boolean eight = width == 8;
-        for (int i = 0; i < rows; i++) {
-            if (hasNulls && !Bits.isSet(validity, i)) {
-                continue;
-            }
-            long v = eight ? NativeMemory.getLong(data + 8L * i) : NativeMemory.getInt(data + 4L * i);
-            if (v < prev) {
-                sorted = false;
-            }
-            prev = v;
-            if (v < min) {
-                min = v;
-            }
-            if (v > max) {
-                max = v;
-            }
-        }
-        return new long[] {min, max, sorted ? 1 : 0};
-    }
-
     /** Records the key the sealed chunk was put under and starts a new chunk. */
     void chunkPut(long key) {
         if (chunkCount == chunkKeys.length) {
@@ -465,6 +338,9 @@ final class ColumnWriterImpl implements ColumnWriter {
         stagedRows = 0;
         textBytes = 0;
         block.fill(validityOffset, validityCapacity, (byte) 0);
+        if (kind == ColumnType.Kind.BOOLEAN) {
+            block.fill(dataOffset, ChunkFormat.align(dataCapacity), (byte) 0);
+        }
     }
 
     void releaseSealTemp() {

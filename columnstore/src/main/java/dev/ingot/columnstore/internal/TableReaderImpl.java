@@ -2,13 +2,11 @@ package dev.ingot.columnstore.internal;
 
 import dev.ingot.columnstore.ChunkStats;
 import dev.ingot.columnstore.ColumnDef;
-import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.StoreCorruptedException;
-import dev.ingot.pager.memory.NativeMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,11 +15,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 
@@ -118,7 +115,7 @@ final class TableReaderImpl implements TableReader {
     public FieldVector readChunk(int column, int rowGroup) throws IOException {
         ensureOpen();
         Chunk c = fetch(column, rowGroup, false);
-        return decode(columnDef(column).arrowField(), c.header(), c.blob(), store.allocator());
+        return decode(columnDef(column), c.header(), c.blob(), store.allocator());
     }
 
     @Override
@@ -195,7 +192,7 @@ final class TableReaderImpl implements TableReader {
         for (int g = 0; g < rowGroupCount(); g++) {
             for (int c = 0; c < info.def().columns().size(); c++) {
                 Chunk chunk = fetch(c, g, true);
-                if (info.def().columns().get(c).type().kind().isText()) {
+                if (info.def().columns().get(c).type().kind().isVariableWidth()) {
                     checkOffsets(chunk, where(c, g, group(g).chunkKey(c)));
                 }
                 chunks++;
@@ -204,7 +201,7 @@ final class TableReaderImpl implements TableReader {
         return chunks;
     }
 
-    /** Text offsets must be non-decreasing and end at the data length. */
+    /** Offsets of variable-width values must be non-decreasing and end at the data length. */
     private void checkOffsets(Chunk c, String where) throws StoreCorruptedException {
         ChunkFormat.Header h = c.header();
         ByteBuffer b = c.blob();
@@ -220,72 +217,29 @@ final class TableReaderImpl implements TableReader {
     }
 
     /** Builds a vector from a validated chunk (all buffer ranges were checked against the blob). */
-    static FieldVector decode(Field field, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator) {
+    static FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator) {
         int rows = h.rowCount();
-        FieldVector v = field.createVector(allocator);
+        FieldVector v = def.arrowField().createVector(allocator);
         try {
-            if (h.kind().isText()) {
-                VarCharVector t = (VarCharVector) v;
+            if (h.kind().isVariableWidth()) {
+                BaseVariableWidthVector t = (BaseVariableWidthVector) v;
                 t.allocateNew(Math.max(h.dataLength(), 1), Math.max(rows, 1));
-                copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
-                copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
-                copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+                ColumnCodec.copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
+                ColumnCodec.copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
+                ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
                 t.setLastSet(rows - 1);
                 t.setValueCount(rows);
             } else {
                 BaseFixedWidthVector f = (BaseFixedWidthVector) v;
                 f.allocateNew(Math.max(rows, 1));
-                copyOut(blob, h.validityOffset(), f.getValidityBuffer(), h.validityLength());
-                if (h.kind() == ColumnType.Kind.DECIMAL64) {
-                    widenDecimals(blob, h.dataOffset(), f.getDataBuffer(), rows);
-                } else {
-                    copyOut(blob, h.dataOffset(), f.getDataBuffer(), h.dataLength());
-                }
+                ColumnCodec.copyOut(blob, h.validityOffset(), f.getValidityBuffer(), h.validityLength());
+                ColumnCodec.of(def.type()).decode(blob, h.dataOffset(), h.dataLength(), f.getDataBuffer(), rows);
                 f.setValueCount(rows);
             }
             return v;
         } catch (RuntimeException | Error e) {
             v.close();
             throw e;
-        }
-    }
-
-    /** Copies {@code bytes} bytes of the blob from {@code index} to the start of {@code dst}. */
-    private static void copyOut(ByteBuffer blob, int index, ArrowBuf dst, long bytes) {
-        if (bytes == 0) {
-            return;
-        }
-        if (dst.capacity() < bytes || (long) index + bytes > blob.limit()) {
-            throw new IllegalStateException("internal: copy of " + bytes + " bytes into a buffer of " + dst.capacity());
-        }
-        if (blob.isDirect()) {
-            NativeMemory.copy(NativeMemory.addressOf(blob) + index, dst.memoryAddress(), bytes);
-        } else {
-            ByteBuffer src = blob.duplicate();
-            src.position(index).limit((int) (index + bytes));
-            dst.setBytes(0, src);
-        }
-    }
-
-    /** 8-byte unscaled values -> Arrow 16-byte decimals (high word = sign extension). */
-    private static void widenDecimals(ByteBuffer blob, int index, ArrowBuf dst, int rows) {
-        if (dst.capacity() < 16L * rows || (long) index + 8L * rows > blob.limit()) {
-            throw new IllegalStateException("internal: decimal buffer of " + dst.capacity() + " bytes for " + rows + " rows");
-        }
-        long d = dst.memoryAddress();
-        if (blob.isDirect()) {
-            long s = NativeMemory.addressOf(blob) + index;
-            for (int i = 0; i < rows; i++) {
-                long v = NativeMemory.getLong(s + 8L * i);
-                NativeMemory.putLong(d + 16L * i, v);
-                NativeMemory.putLong(d + 16L * i + 8, v >> 63);
-            }
-        } else {
-            for (int i = 0; i < rows; i++) {
-                long v = blob.getLong(index + 8 * i);
-                NativeMemory.putLong(d + 16L * i, v);
-                NativeMemory.putLong(d + 16L * i + 8, v >> 63);
-            }
         }
     }
 

@@ -2,20 +2,39 @@ package dev.ingot.constraints.internal;
 
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.pager.memory.NativeMemory;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.UUID;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.FixedSizeBinaryVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeMicroVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.TinyIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 
 /**
  * Reads key values out of Arrow vectors in bulk, without per-row objects: integer-like columns
- * (INT32, INT64, DATE32, DECIMAL64) into {@code long[]} scratch arrays, text columns as byte
- * ranges. Also null handling and the boxed values shown in violation messages.
+ * (BOOLEAN, TINYINT..BIGINT, DATE, TIME, TIMESTAMP [WITH TIME ZONE], DECIMAL(p &lt;= 18)) into
+ * {@code long[]} scratch arrays, 16-byte columns (DECIMAL(p &gt; 18), UUID) and variable-width
+ * columns (CHAR/VARCHAR/VARBINARY) as byte ranges. Also null handling and the boxed values shown
+ * in violation messages.
  *
  * <p>Raw reads go through {@link NativeMemory} at the vector's buffer address after one range
  * check per call ({@code offset + length <= valueCount} and the buffer is large enough), the
@@ -26,17 +45,47 @@ import org.apache.arrow.vector.VarCharVector;
 public final class KeyVectors {
     private KeyVectors() {}
 
-    /** Whether a column kind is encoded as a {@code long} (INT32, INT64, DATE32, DECIMAL64). */
+    /** How one key column is encoded in a key. */
+    public enum KeyClass {
+        /** A {@code long}: the value (BOOLEAN 0/1, integers, days, microseconds, 64-bit unscaled decimal). */
+        LONG,
+        /** 16 bytes as stored in the Arrow vector: DECIMAL(p &gt; 18) two's complement, UUID bytes. */
+        FIXED16,
+        /** A byte string: CHAR/VARCHAR UTF-8, VARBINARY bytes. */
+        VARIABLE
+    }
+
+    /**
+     * The key encoding of a column kind. Columns that {@link ColumnType#canReference} pairs
+     * share a class, so a child's key bytes equal its parent's for equal values.
+     *
+     * @throws IllegalArgumentException for REAL/DOUBLE, which are never key columns
+     */
+    public static KeyClass keyClass(ColumnType.Kind kind) {
+        switch (kind) {
+            case FLOAT32:
+            case FLOAT64: throw new IllegalArgumentException(kind + " columns cannot be key columns");
+            case DECIMAL128:
+            case UUID: return KeyClass.FIXED16;
+            case CHAR:
+            case VARCHAR:
+            case VARBINARY: return KeyClass.VARIABLE;
+            default: return KeyClass.LONG;
+        }
+    }
+
+    /** Whether a column kind is encoded as a {@code long} ({@link KeyClass#LONG}). */
     public static boolean isIntegerLike(ColumnType.Kind kind) {
-        return !kind.isText();
+        return keyClass(kind) == KeyClass.LONG;
     }
 
     /**
      * Copies the values of rows {@code [offset, offset + length)} of an integer-like vector into
-     * {@code dst[0, length)} as {@code long}s (INT32/DATE32 sign-extended, DECIMAL64 as the
-     * unscaled value). Null rows yield an unspecified value; callers test validity separately.
+     * {@code dst[0, length)} as {@code long}s (narrower integers and days sign-extended, BOOLEAN as
+     * 0/1, times and timestamps as microseconds, DECIMAL(p &lt;= 18) as the unscaled value). Null
+     * rows yield an unspecified value; callers test validity separately.
      *
-     * @throws IllegalArgumentException  if the vector is not BigInt, Int, DateDay or Decimal, or a
+     * @throws IllegalArgumentException  if the vector is not of an integer-like kind, or a
      *                                   decimal's unscaled value does not fit a {@code long}
      * @throws IndexOutOfBoundsException if the row range is outside the vector or {@code dst}
      */
@@ -48,13 +97,34 @@ public final class KeyVectors {
         if (length == 0) {
             return;
         }
-        if (vector instanceof BigIntVector) {
+        if (vector instanceof BigIntVector || vector instanceof TimeMicroVector || vector instanceof TimeStampVector) {
             long address = dataAddress(vector, offset, length, 8);
             NativeMemory.copyToLongArray(address, dst, 0, length);
         } else if (vector instanceof IntVector || vector instanceof DateDayVector) {
             long address = dataAddress(vector, offset, length, 4);
             for (int i = 0; i < length; i++) {
                 dst[i] = NativeMemory.getInt(address + 4L * i);
+            }
+        } else if (vector instanceof SmallIntVector) {
+            long address = dataAddress(vector, offset, length, 2);
+            for (int i = 0; i < length; i++) {
+                dst[i] = (short) ((NativeMemory.getByte(address + 2L * i) & 0xFF) | (NativeMemory.getByte(address + 2L * i + 1) << 8));
+            }
+        } else if (vector instanceof TinyIntVector) {
+            long address = dataAddress(vector, offset, length, 1);
+            for (int i = 0; i < length; i++) {
+                dst[i] = NativeMemory.getByte(address + i);
+            }
+        } else if (vector instanceof BitVector) {
+            ArrowBuf data = vector.getDataBuffer();
+            if (data.capacity() < ((long) offset + length + 7) / 8) {
+                throw new IndexOutOfBoundsException("data buffer of column " + vector.getName() + " holds " + data.capacity()
+                        + " bytes, rows up to " + (offset + length) + " need " + (((long) offset + length + 7) / 8));
+            }
+            long address = data.memoryAddress();
+            for (int i = 0; i < length; i++) {
+                int bit = offset + i;
+                dst[i] = (NativeMemory.getByte(address + (bit >>> 3)) >>> (bit & 7)) & 1;
             }
         } else if (vector instanceof DecimalVector) {
             long address = dataAddress(vector, offset, length, 16);
@@ -69,8 +139,26 @@ public final class KeyVectors {
             }
         } else {
             throw new IllegalArgumentException("column " + vector.getName() + " is a " + vector.getClass().getSimpleName()
-                    + "; an integer-like key column must be BigIntVector, IntVector, DateDayVector or DecimalVector");
+                    + "; an integer-like key column must be a BigInt, Int, SmallInt, TinyInt, Bit, DateDay, TimeMicro, TimeStamp"
+                    + " or Decimal vector");
         }
+    }
+
+    /**
+     * The address of row {@code offset} of a 16-byte key column (DecimalVector of a DECIMAL(p &gt;
+     * 18) column, FixedSizeBinaryVector of a UUID column), after checking rows
+     * {@code [offset, offset + length)} lie in its data buffer.
+     *
+     * @throws IllegalArgumentException  if the vector is neither
+     * @throws IndexOutOfBoundsException if the row range is outside the vector
+     */
+    public static long fixed16Address(FieldVector vector, int offset, int length) {
+        checkRange(vector, offset, length);
+        if (!(vector instanceof DecimalVector) && !(vector instanceof FixedSizeBinaryVector && ((FixedSizeBinaryVector) vector).getByteWidth() == 16)) {
+            throw new IllegalArgumentException("column " + vector.getName() + " is a " + vector.getClass().getSimpleName()
+                    + "; a 16-byte key column must be a DecimalVector or a FixedSizeBinaryVector(16)");
+        }
+        return dataAddress(vector, offset, length, 16);
     }
 
     private static long dataAddress(FieldVector vector, int offset, int length, int width) {
@@ -96,16 +184,16 @@ public final class KeyVectors {
     }
 
     /**
-     * Casts a key column to a text vector.
+     * Casts a key column to a variable-width vector (CHAR/VARCHAR/VARBINARY).
      *
-     * @throws IllegalArgumentException if it is not a {@link VarCharVector}
+     * @throws IllegalArgumentException if it is not a {@link VarCharVector} or {@link VarBinaryVector}
      */
-    public static VarCharVector text(FieldVector vector) {
-        if (vector instanceof VarCharVector) {
-            return (VarCharVector) vector;
+    public static BaseVariableWidthVector variable(FieldVector vector) {
+        if (vector instanceof VarCharVector || vector instanceof VarBinaryVector) {
+            return (BaseVariableWidthVector) vector;
         }
         throw new IllegalArgumentException("column " + vector.getName() + " is a " + vector.getClass().getSimpleName()
-                + "; a text key column must be a VarCharVector");
+                + "; a text or binary key column must be a VarCharVector or VarBinaryVector");
     }
 
     /** Whether any of the columns has a null anywhere (cheap: validity popcount). */
@@ -150,9 +238,11 @@ public final class KeyVectors {
     }
 
     /**
-     * The value of one key cell as shown in messages: {@link Long} for INT32/INT64,
-     * {@link LocalDate} for DATE32, {@link java.math.BigDecimal} for DECIMAL64, {@link String}
-     * for text, null for NULL.
+     * The value of one key cell as shown in messages: {@link Long} for TINYINT..BIGINT,
+     * {@link Boolean}, {@link LocalDate} for DATE, {@link LocalTime} for TIME,
+     * {@link LocalDateTime} for TIMESTAMP, {@link Instant} for TIMESTAMP WITH TIME ZONE,
+     * {@link java.math.BigDecimal} for DECIMAL, {@link String} for text, {@link UUID}, the string
+     * {@code \x<hex>} (PostgreSQL's bytea output) for VARBINARY, null for NULL.
      */
     public static Object value(FieldVector vector, int row) {
         if (vector.isNull(row)) {
@@ -164,14 +254,41 @@ public final class KeyVectors {
         if (vector instanceof IntVector) {
             return (long) ((IntVector) vector).get(row);
         }
+        if (vector instanceof SmallIntVector) {
+            return (long) ((SmallIntVector) vector).get(row);
+        }
+        if (vector instanceof TinyIntVector) {
+            return (long) ((TinyIntVector) vector).get(row);
+        }
+        if (vector instanceof BitVector) {
+            return ((BitVector) vector).get(row) == 1;
+        }
         if (vector instanceof DateDayVector) {
             return LocalDate.ofEpochDay(((DateDayVector) vector).get(row));
+        }
+        if (vector instanceof TimeMicroVector) {
+            return LocalTime.ofNanoOfDay(((TimeMicroVector) vector).get(row) * 1000);
+        }
+        if (vector instanceof TimeStampMicroTZVector) {
+            long micros = ((TimeStampMicroTZVector) vector).get(row);
+            return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
+        }
+        if (vector instanceof TimeStampMicroVector) {
+            long micros = ((TimeStampMicroVector) vector).get(row);
+            return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
         }
         if (vector instanceof DecimalVector) {
             return ((DecimalVector) vector).getObject(row);
         }
         if (vector instanceof VarCharVector) {
             return new String(((VarCharVector) vector).get(row), StandardCharsets.UTF_8);
+        }
+        if (vector instanceof VarBinaryVector) {
+            return "\\x" + HexFormat.of().formatHex(((VarBinaryVector) vector).get(row));
+        }
+        if (vector instanceof FixedSizeBinaryVector && ((FixedSizeBinaryVector) vector).getByteWidth() == 16) {
+            ByteBuffer b = ByteBuffer.wrap(((FixedSizeBinaryVector) vector).get(row));
+            return new UUID(b.getLong(), b.getLong());
         }
         return vector.getObject(row);
     }

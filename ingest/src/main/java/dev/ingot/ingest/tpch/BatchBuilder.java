@@ -79,7 +79,7 @@ final class BatchBuilder implements AutoCloseable {
                 FieldVector v = r.getVector(c);
                 vectors[c] = v;
                 ColumnType type = cols.get(c).type();
-                if (type.kind().isText()) {
+                if (type.kind().isVariableWidth()) {
                     BaseVariableWidthVector tv = (BaseVariableWidthVector) v;
                     tv.allocateNew((long) capacityRows * textBytesEstimate(type), capacityRows);
                     textVectors[c] = tv;

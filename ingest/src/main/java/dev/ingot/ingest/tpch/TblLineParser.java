@@ -73,10 +73,14 @@ final class TblLineParser {
                     maxIntegerDigits[c] = t.precision() - t.scale();
                     break;
                 case DATE32: kinds[c] = DATE; break;
-                default:
+                case CHAR:
+                case VARCHAR:
                     kinds[c] = TEXT;
                     maxLengths[c] = t.maxLength();
                     break;
+                default:
+                    throw new IllegalArgumentException("the .tbl parser reads INTEGER, BIGINT, DECIMAL(p <= 18), DATE, CHAR and VARCHAR"
+                            + " columns; column " + table.name() + "." + col.name() + " is " + t);
             }
         }
     }

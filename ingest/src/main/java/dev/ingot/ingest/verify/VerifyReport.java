@@ -3,6 +3,8 @@ package dev.ingot.ingest.verify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,10 +28,37 @@ public record VerifyReport(List<TableProfile> tables, List<String> problems) {
         return tables.stream().filter(t -> t.name().equals(name)).findFirst();
     }
 
+    /** Puts one profile value as its JSON form: integers and decimals as numbers, booleans, non-finite doubles and UUIDs as strings. */
+    private static void putValue(ObjectNode node, String key, Object v) {
+        if (v == null) {
+            node.putNull(key);
+        } else if (v instanceof Long l) {
+            node.put(key, l);
+        } else if (v instanceof BigInteger b) {
+            node.put(key, b);
+        } else if (v instanceof BigDecimal d) {
+            node.put(key, d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros());
+        } else if (v instanceof Boolean b) {
+            node.put(key, b);
+        } else if (v instanceof Double d) {
+            if (Double.isFinite(d)) {
+                node.put(key, d);
+            } else {
+                node.put(key, d.toString());
+            }
+        } else {
+            node.put(key, v.toString());
+        }
+    }
+
     /**
      * The JSON document {@code {"tables":[{"name":..., "rows":N, "columns":[{"name":..., "type":...,
-     * "nulls":N, "min":..., "max":..., "sum":...}, ...]}]}}; text columns carry {@code "bytes"}
-     * instead of min/max/sum. Contains nothing that depends on where the data came from (no
+     * "nulls":N, "min":..., "max":..., "sum":...}, ...]}]}}; CHAR/VARCHAR/VARBINARY columns carry
+     * {@code "bytes"} instead of min/max/sum. Values per type as in {@link ColumnProfile}:
+     * integers, decimals (unscaled) and exact sums as JSON numbers, BOOLEAN min/max as JSON
+     * booleans, REAL/DOUBLE min/max as JSON numbers ("NaN", "Infinity", "-Infinity" as strings),
+     * their exact sum as a plain decimal number and {@code "nonFinite"} as a count, UUID min/max as
+     * strings and no sum. Contains nothing that depends on where the data came from (no
      * times, paths or store layout), so two loads of the same data print the same document.
      */
     public String toJson() {
@@ -49,19 +78,19 @@ public record VerifyReport(List<TableProfile> tables, List<String> problems) {
                 if (c.isText()) {
                     cn.put("bytes", c.textBytes());
                 } else {
-                    if (c.min() == null) {
-                        cn.putNull("min");
-                        cn.putNull("max");
-                    } else {
-                        cn.put("min", c.min());
-                        cn.put("max", c.max());
+                    putValue(cn, "min", c.min());
+                    putValue(cn, "max", c.max());
+                    if (c.sum() != null) {
+                        putValue(cn, "sum", c.sum());
                     }
-                    cn.put("sum", c.sum());
+                    if (c.nonFinite() != null) {
+                        cn.put("nonFinite", c.nonFinite());
+                    }
                 }
             }
         }
         try {
-            return mapper.writeValueAsString(doc);
+            return mapper.writer().with(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).writeValueAsString(doc);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise verify report", e);
         }

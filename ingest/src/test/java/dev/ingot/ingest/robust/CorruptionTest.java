@@ -127,6 +127,11 @@ class CorruptionTest {
 
     // ---------------------------------------------------------------- damage helpers
 
+    /** The little-endian int at {@code headerOffset} of a chunk's header in the clean store (a buffer offset field). */
+    private static int chunkField(StoreLayout.Blob chunk, int headerOffset) {
+        return java.nio.ByteBuffer.wrap(base).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt((int) (chunk.fileOffset() + headerOffset));
+    }
+
     private static Function<byte[], byte[]> flip(long offset, int bit) {
         return b -> {
             b[(int) offset] ^= (byte) (1 << bit);
@@ -221,10 +226,10 @@ class CorruptionTest {
                 flip(nationKey.fileOffset() + nationKey.length() - 8, 0)));
         StoreLayout.Blob psSupp = chunk("partsupp.ps_suppkey", true);
         cs.add(new Case("chunk partsupp.ps_suppkey (last row group): bit flip in the validity bitmap", Outcome.DETECTED_BY_VERIFY,
-                "partsupp", flip(psSupp.fileOffset() + 128, 2)));
+                "partsupp", flip(psSupp.fileOffset() + chunkField(psSupp, 48), 2))); // ChunkFormat.OFF_VALIDITY_OFFSET
         StoreLayout.Blob rName = chunk("region.r_name", false);
         cs.add(new Case("chunk region.r_name: bit flip in text offsets", Outcome.DETECTED_BY_VERIFY, "region",
-                flip(rName.fileOffset() + 192 + 4, 6)));
+                flip(rName.fileOffset() + chunkField(rName, 56) + 4, 6))); // ChunkFormat.OFF_OFFSETS_OFFSET
         StoreLayout.Blob big = largestChunk();
         // zeroed pages
         cs.add(new Case("zeroed page: first data page", null, null, zeroPage(8192)));
