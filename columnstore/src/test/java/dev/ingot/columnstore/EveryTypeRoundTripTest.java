@@ -56,7 +56,7 @@ class EveryTypeRoundTripTest {
         Object[][] m = TypeCases.model(r, rows, nullRate, 0);
         int[][] slices = {{3, 1000}, {1003, 13}, {1016, 1777}, {2793, 1306}};
         int chunkRows = seed == 3 ? 7 : 1001;
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TypeCases.batch(allocator, m)) {
             try (TableWriter w = store.createTable(TypeCases.TABLE, ColumnStoreWriteHints.estimate(TypeCases.TABLE).withChunkRows(chunkRows))) {
                 for (int[] s : slices) {
@@ -107,7 +107,7 @@ class EveryTypeRoundTripTest {
         m[blob][0] = big;
         m[blob][1] = new byte[] {0x00};
         m[blob][2] = new byte[0];
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TypeCases.batch(allocator, m)) {
             try (TableWriter w = store.createTable(TypeCases.TABLE, ColumnStoreWriteHints.estimate(TypeCases.TABLE))) {
                 w.appendBatch(root, 0, 3);
@@ -238,7 +238,7 @@ class EveryTypeRoundTripTest {
         Object[][] m = TypeCases.model(new Random(5), 4, 0, 0);
         int d128 = TypeCases.TABLE.columnIndex("d128");
         int bin = TypeCases.TABLE.columnIndex("bin");
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TypeCases.batch(allocator, m)) {
             // 10^34 unscaled with scale 4 = 10^30: 39 digits, one more than DECIMAL(38,4) holds
             BigInteger tooBig = BigInteger.TEN.pow(38);

@@ -180,12 +180,12 @@ class EveryTypeVerifyTest {
             w.end();
         }
         Path store = tmp.resolve("store");
-        try (ColumnStore cs = ColumnStore.open(store)) {
+        try (ColumnStore cs = ColumnStore.openOrCreate(store)) {
             LoadReport report = new BulkLoader(cs, memory, LoadOptions.defaults()).load(List.of(TABLE),
                     (def, batchRows, threads) -> ArrowIpcSource.open(arrow, def, file), x -> 0, new BulkLoader.Progress() {});
             assertNull(report.failure(), () -> String.valueOf(report.failure()));
         }
-        try (ColumnStore cs = ColumnStore.open(store)) {
+        try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
             VerifyReport v = StoreVerifier.verify(cs, memory);
             assertEquals(List.of(), v.problems());
             // sums worked out by hand: i16 -32768 + 32767 + 32767 + 1; d38 2 * (10^38 - 1) - 1 (unscaled);
@@ -226,7 +226,7 @@ class EveryTypeVerifyTest {
         try (InputStream in = getClass().getResourceAsStream("/verify/v1-store-verify-01b76ed.json")) {
             before = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
-        try (ColumnStore cs = ColumnStore.open(store)) {
+        try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
             assertEquals(before, StoreVerifier.verify(cs, memory).toJson());
         }
     }

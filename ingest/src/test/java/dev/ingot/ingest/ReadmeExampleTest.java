@@ -53,7 +53,7 @@ class ReadmeExampleTest {
 
         try (BufferAllocator arrow = new RootAllocator();
              NativeAllocator memory = NativeAllocator.root("app", 1L << 30);   // key sets live here
-             ColumnStore store = ColumnStore.openOrCreate(dir)) {
+             ColumnStore store = ColumnStore.openOrCreate(dir)) {   // open(dir) never creates; openReadOnly(dir) never writes
 
             // load: one write path, constraints checked per batch, all-or-nothing commit
             try (ConstraintService constraints = new ConstraintService(memory)) {

@@ -10,7 +10,12 @@ import dev.ingot.pager.memory.NativeAllocator;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
@@ -75,29 +80,46 @@ final class VerifyCommand implements Callable<Integer> {
 
     /**
      * A min or max in the text output: a decimal with its scale ({@code 1234} of DECIMAL(15,2) is
-     * {@code 12.34}), a date as an ISO date ({@code 8035} is {@code 1992-01-01}), others as stored;
+     * {@code 12.34}), a date, time or timestamp in ISO form ({@code 8035} is {@code 1992-01-01};
+     * TIME and TIMESTAMP are stored in microseconds, WITH TIME ZONE as UTC), others as profiled;
      * "-" when the column has no value.
      */
-    static String shown(String type, Long stored) {
+    static String shown(String type, Object stored) {
         if (stored == null) {
             return "-";
         }
         Matcher m = DECIMAL.matcher(type);
         if (m.matches()) {
-            return BigDecimal.valueOf(stored, Integer.parseInt(m.group(1))).toPlainString();
+            return new BigDecimal(toBigInteger(stored), Integer.parseInt(m.group(1))).toPlainString();
         }
-        if (type.equals("DATE")) {
-            return LocalDate.ofEpochDay(stored).toString();
+        switch (type) {
+            case "DATE":
+                return LocalDate.ofEpochDay((Long) stored).toString();
+            case "TIME":
+                return LocalTime.ofNanoOfDay((Long) stored * 1_000L).toString();
+            case "TIMESTAMP":
+                return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) stored, 1_000_000L),
+                        (int) Math.floorMod((Long) stored, 1_000_000L) * 1_000, ZoneOffset.UTC).toString();
+            case "TIMESTAMP WITH TIME ZONE":
+                return Instant.EPOCH.plus((Long) stored, ChronoUnit.MICROS).toString();
+            default:
+                return stored.toString();
         }
-        return stored.toString();
     }
 
-    /** A sum in the text output: a decimal with its scale; other sums as stored (a sum of dates means nothing: "-"). */
-    static String shownSum(String type, BigInteger sum) {
-        if (sum == null || type.equals("DATE")) {
+    /**
+     * A sum in the text output: a decimal with its scale; other sums as profiled (a sum of dates,
+     * times or timestamps means nothing: "-").
+     */
+    static String shownSum(String type, Number sum) {
+        if (sum == null || type.equals("DATE") || type.startsWith("TIME")) {
             return "-";
         }
         Matcher m = DECIMAL.matcher(type);
-        return m.matches() ? new BigDecimal(sum, Integer.parseInt(m.group(1))).toPlainString() : sum.toString();
+        return m.matches() ? new BigDecimal(toBigInteger(sum), Integer.parseInt(m.group(1))).toPlainString() : sum.toString();
+    }
+
+    private static BigInteger toBigInteger(Object unscaled) {
+        return unscaled instanceof BigInteger ? (BigInteger) unscaled : BigInteger.valueOf(((Number) unscaled).longValue());
     }
 }

@@ -380,8 +380,8 @@ public final class MappedPager implements Pager {
         if (size == 0 || unfinishedCreation(file, channel, size)) {
             if (mode != OpenMode.CREATE) {
                 throw new StoreNotFoundException(file, size == 0 ? "the file is empty"
-                        : "the file holds only an unfinished store creation (" + size
-                        + " bytes; nothing was ever committed)");
+                        : "the file holds only the first superblock of a new store (" + size
+                        + " bytes): a creation that did not finish");
             }
             Superblock sb = Superblock.initial(options.segmentBytes(), options.dataStartOffset());
             ByteBuffer image = sb.encode();
@@ -416,18 +416,22 @@ public final class MappedPager implements Pager {
     }
 
     /**
-     * Whether a file of {@code size} bytes is what a creation killed part-way leaves: shorter than
-     * the two superblock slots (so nothing was ever committed: the first commit needs both slots and
-     * the data region beyond them) and starting with the superblock magic (so the file is Ingot's:
-     * a foreign file of that name is never taken over). Reads only.
+     * Whether a file of {@code size} bytes is what a creation killed part-way leaves. A creation
+     * writes both superblock slots in one write, which a kill cuts only at a page boundary, so such
+     * a file is exactly one slot long and that slot holds the epoch-0 superblock of a new store (a
+     * foreign file, or a store damaged to another length, is never taken for one). Reads only.
      */
     private static boolean unfinishedCreation(Path file, StoreChannel channel, long size) throws IOException {
-        if (size < Long.BYTES || size >= 2L * PagerOptions.SUPERBLOCK_BYTES) {
+        if (size != PagerOptions.SUPERBLOCK_BYTES) {
             return false;
         }
-        ByteBuffer magic = ByteBuffer.allocate(Long.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        readFully(file, channel, magic, 0);
-        return magic.getLong(0) == Superblock.MAGIC;
+        ByteBuffer slot0 = ByteBuffer.allocate(PagerOptions.SUPERBLOCK_BYTES);
+        readFully(file, channel, slot0, 0);
+        try {
+            return Superblock.decode(file, 0, slot0.array()).epoch() == 0;
+        } catch (StoreCorruptedException e) {
+            return false;
+        }
     }
 
     /** A committed state read from the file: its superblock, both slot images, its directory, the file size. */

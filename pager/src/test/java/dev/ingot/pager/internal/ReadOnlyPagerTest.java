@@ -75,8 +75,8 @@ class ReadOnlyPagerTest {
         Files.write(store(), slot0.array());
         StoreNotFoundException e = assertThrows(StoreNotFoundException.class,
                 () -> Pager.open(store(), fastOptions(), OpenMode.READ_WRITE));
-        assertEquals("no store at " + store() + ": the file holds only an unfinished store creation (4096 bytes;"
-                + " nothing was ever committed)", e.getMessage());
+        assertEquals("no store at " + store() + ": the file holds only the first superblock of a new store"
+                + " (4096 bytes): a creation that did not finish", e.getMessage());
         assertThrows(StoreNotFoundException.class, () -> Pager.open(store(), fastOptions(), OpenMode.READ_ONLY));
         assertEquals(4096, Files.size(store()), "a failed open changed the file");
 
@@ -98,6 +98,20 @@ class ReadOnlyPagerTest {
         assertThrows(dev.ingot.pager.StoreCorruptedException.class,
                 () -> Pager.open(foreign, fastOptions(), OpenMode.CREATE));
         assertArrayEquals(new byte[4096], Files.readAllBytes(foreign));
+
+        // a store that committed twice (slot 0 holds epoch 2), cut to one slot, is damaged, not unfinished
+        Path damaged = dir.resolve("damaged.ingot");
+        try (Pager p = Pager.open(damaged, fastOptions(), OpenMode.CREATE)) {
+            p.commit();
+            p.commit();
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(damaged,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(4096);
+        }
+        assertThrows(dev.ingot.pager.StoreCorruptedException.class,
+                () -> Pager.open(damaged, fastOptions(), OpenMode.CREATE));
+        assertEquals(4096, Files.size(damaged));
     }
 
     @Test
