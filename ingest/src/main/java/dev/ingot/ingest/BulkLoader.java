@@ -2,7 +2,9 @@ package dev.ingot.ingest;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.ConstraintRules;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.TableInfo;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.ingest.jfr.TableLoadEvent;
@@ -125,22 +127,18 @@ public final class BulkLoader {
      * @param expectedRows expected row count per table name (0 when unknown), sizes key sets
      * @param progress     callbacks
      * @return the report; check {@link LoadReport#succeeded()}
-     * @throws IllegalArgumentException if a table references a table that is neither loading nor stored
+     * @throws IllegalArgumentException if the tables' constraints, with the stored tables', break a
+     *                                  rule of {@link ConstraintRules} (e.g. a table references a
+     *                                  table that is neither loading nor stored); nothing is loaded
      */
     public LoadReport load(List<TableDef> tables, SourceFactory sources, ToLongFunction<String> expectedRows,
                            Progress progress) {
+        // the store's rules, before anything starts (the store checks them again per table)
+        ConstraintRules.requireValid(tables, store.tables().stream().map(TableInfo::def).toList());
         List<TableDef> ordered = foreignKeyOrder(tables);
         Map<String, TableDef> loading = new LinkedHashMap<>();
         for (TableDef t : ordered) {
             loading.put(t.name(), t);
-        }
-        for (TableDef t : ordered) {
-            for (String parent : t.referencedTables()) {
-                if (!loading.containsKey(parent) && store.table(parent).isEmpty()) {
-                    throw new IllegalArgumentException("table " + t.name() + " references table " + parent
-                            + ", which is neither stored nor being loaded");
-                }
-            }
         }
         long start = System.nanoTime();
         PagerDiagnostics.Snapshot pagerBefore = store.pager().diagnostics().snapshot();
@@ -148,6 +146,7 @@ public final class BulkLoader {
         List<TableLoadReport> reports = Collections.synchronizedList(new ArrayList<>());
         List<String> skipped = Collections.synchronizedList(new ArrayList<>());
         Throwable[] firstFailure = new Throwable[1];
+        Map<String, Throwable> tableFailures = new java.util.concurrent.ConcurrentHashMap<>();
         ConstraintService constraints = null;
         ExecutorService pool = Executors.newFixedThreadPool(options.tableParallelism(), loaderThreads());
         try {
@@ -193,11 +192,7 @@ public final class BulkLoader {
                         skipped.add(t.name());
                         throw new CompletionException(e);
                     } catch (Throwable e) {
-                        synchronized (firstFailure) {
-                            if (firstFailure[0] == null) {
-                                firstFailure[0] = e;
-                            }
-                        }
+                        tableFailures.put(t.name(), e);
                         progress.tableFailed(t.name(), e);
                         throw new CompletionException(e);
                     }
@@ -208,7 +203,16 @@ public final class BulkLoader {
                 try {
                     f.join();
                 } catch (CompletionException ignored) {
-                    // recorded in firstFailure / skipped
+                    // recorded in tableFailures / skipped
+                }
+            }
+            // the reported failure is that of the first failed table in foreign-key order, not the
+            // first in time, so parallel timing never changes it
+            for (TableDef t : ordered) {
+                Throwable e = tableFailures.get(t.name());
+                if (e != null) {
+                    firstFailure[0] = e;
+                    break;
                 }
             }
         } finally {
@@ -259,19 +263,29 @@ public final class BulkLoader {
         TableLoadEvent loadEvent = new TableLoadEvent();
         loadEvent.begin();
         try (BatchSource source = sources.open(def, batchRows, options.sourceThreads())) {
-            InsertSource.ArrowBatch batch = nextBatch(source, def, 0, sourceWait);
+            InsertSource.ArrowBatch batch;
+            try {
+                batch = nextBatch(source, def, 0, sourceWait);
+            } catch (IOException e) {
+                throw inputFailed(null, e, parentsDone, def);
+            }
             // chunk sizes follow the real row width, measured on the first batch
             ColumnStoreWriteHints hints = batch == null ? estimate : ColumnStoreWriteHints.measure(def, batch.root());
             if (options.batchRowsOverride() > 0) {
                 hints = hints.withBatchRows(options.batchRowsOverride());
             }
             inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS);
+            inserter.beforeValidation(() -> awaitParents(parentsDone, def));
             while (batch != null) {
                 try (InsertSource.ArrowBatch b = batch) {
                     inserter.insert(b);
                     progress.rowsLoaded(def.name(), b.rowCount());
                 }
-                batch = nextBatch(source, def, inserter.batchCount(), sourceWait);
+                try {
+                    batch = nextBatch(source, def, inserter.batchCount(), sourceWait);
+                } catch (IOException e) {
+                    throw inputFailed(inserter, e, parentsDone, def);
+                }
             }
             long waitStart = System.nanoTime();
             awaitParents(parentsDone, def);
@@ -298,6 +312,25 @@ public final class BulkLoader {
                 inserter.close();
             }
         }
+    }
+
+    /**
+     * The error to report when a table's source fails (e.g. a parse error): first the table waits
+     * for the tables it references (one that failed makes it skipped, as in immediate mode, where
+     * it would not have started); then, by the first-error rule, a constraint violation among the
+     * rows already inserted comes before the source's error, which is attached as suppressed.
+     */
+    private static IOException inputFailed(TableInserter inserter, IOException e, CompletableFuture<Void> parentsDone, TableDef def)
+            throws InterruptedException, IOException {
+        awaitParents(parentsDone, def);
+        if (inserter != null) {
+            TableLoadException violation = inserter.abortAfterInputError();
+            if (violation != null) {
+                violation.addSuppressed(e);
+                throw violation;
+            }
+        }
+        return e;
     }
 
     /** Waits for the referenced tables; a failed one makes this table skipped. */

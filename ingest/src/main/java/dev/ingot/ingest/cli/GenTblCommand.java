@@ -33,6 +33,7 @@ final class GenTblCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LoadTpchCommand.checkScaleOption(this, scale);
         Files.createDirectories(out);
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         long start = System.nanoTime();

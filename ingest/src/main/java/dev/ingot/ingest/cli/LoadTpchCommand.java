@@ -71,9 +71,7 @@ final class LoadTpchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (scale <= 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--scale must be positive");
-        }
+        checkScaleOption(this, scale);
         Path dir = store != null ? store : Path.of("stores", "tpch-sf" + formatScale(scale));
         Path tblDir = "generator".equals(source) ? null : Path.of(source);
         if (tblDir != null && !Files.isDirectory(tblDir)) {
@@ -128,6 +126,15 @@ final class LoadTpchCommand implements Callable<Integer> {
             return ArrowIpcSource.open(arrow, def, ipc);
         }
         return TblFileSource.open(arrow, def, dir.resolve(def.name() + ".tbl"), batchRows, threads);
+    }
+
+    /** A {@code --scale} the generator cannot honour ({@link TpchSchema#checkScale}) is a usage error (exit 2). */
+    static void checkScaleOption(Object command, double scale) {
+        try {
+            TpchSchema.checkScale(scale);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(command), "--scale: " + e.getMessage());
+        }
     }
 
     static String formatScale(double sf) {

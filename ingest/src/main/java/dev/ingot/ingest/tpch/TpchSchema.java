@@ -119,9 +119,24 @@ public final class TpchSchema {
         return n >= 0 ? n : 4 * baseRows(OrderGenerator.SCALE_BASE, scaleFactor);
     }
 
-    static void checkScale(double scaleFactor) {
-        if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor)) {
-            throw new IllegalArgumentException("scale factor must be a finite number > 0: " + scaleFactor);
+    /** The largest scale factor the TPC-H specification defines (and the generator is used at). */
+    public static final double MAX_SCALE = 100_000;
+
+    /**
+     * Checks that the generator can honour {@code scaleFactor}: a finite number, at most
+     * {@link #MAX_SCALE}, and large enough that every table gets at least one row (below that,
+     * {@code supplier}, the table with the smallest base of 10,000 rows, would be empty and the
+     * generator divides by its row count; the smallest scale factor is 0.0001).
+     *
+     * @throws IllegalArgumentException naming the scale factor and the limit it breaks
+     */
+    public static void checkScale(double scaleFactor) {
+        if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor) || scaleFactor > MAX_SCALE) {
+            throw new IllegalArgumentException("scale factor must be a finite number > 0 and <= " + (long) MAX_SCALE + ": " + scaleFactor);
+        }
+        if (baseRows(SupplierGenerator.SCALE_BASE, scaleFactor) < 1) {
+            throw new IllegalArgumentException("scale factor " + scaleFactor + " is too small: the TPC-H generator would make no "
+                    + "supplier rows (the smallest scale factor is 0.0001)");
         }
     }
 
