@@ -165,6 +165,12 @@ public final class BulkLoader {
             }
             ConstraintService cs = constraints;
             Map<String, CompletableFuture<Void>> done = new HashMap<>();
+            // completes once a table is defined in the store (or will never be): a deferred child
+            // defines itself only after the tables it references, which the store's rules need
+            Map<String, CompletableFuture<Void>> defined = new HashMap<>();
+            for (TableDef t : ordered) {
+                defined.put(t.name(), new CompletableFuture<>());
+            }
             for (TableDef t : ordered) {
                 List<CompletableFuture<Void>> parents = new ArrayList<>();
                 for (String p : t.referencedTables()) {
@@ -186,7 +192,8 @@ public final class BulkLoader {
                         throw new CompletionException(new SkippedTable(t.name()));
                     }
                     try {
-                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), cs, progress, parentsDone));
+                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), cs, progress, parentsDone,
+                                parentsDefined(t, defined), defined.get(t.name())));
                         return null;
                     } catch (SkippedTable e) {
                         skipped.add(t.name());
@@ -195,6 +202,8 @@ public final class BulkLoader {
                         tableFailures.put(t.name(), e);
                         progress.tableFailed(t.name(), e);
                         throw new CompletionException(e);
+                    } finally {
+                        defined.get(t.name()).complete(null);
                     }
                 }, pool);
                 done.put(t.name(), f);
@@ -251,8 +260,21 @@ public final class BulkLoader {
         }
     }
 
+    /** Completes once every loading table that {@code t} references is defined in the store. */
+    private static CompletableFuture<Void> parentsDefined(TableDef t, Map<String, CompletableFuture<Void>> defined) {
+        List<CompletableFuture<Void>> parents = new ArrayList<>();
+        for (String p : t.referencedTables()) {
+            CompletableFuture<Void> f = defined.get(p);
+            if (f != null && !p.equals(t.name())) {
+                parents.add(f);
+            }
+        }
+        return CompletableFuture.allOf(parents.toArray(new CompletableFuture<?>[0]));
+    }
+
     private TableLoadReport loadTable(TableDef def, SourceFactory sources, long expectedRows, ConstraintService cs,
-                                      Progress progress, CompletableFuture<Void> parentsDone)
+                                      Progress progress, CompletableFuture<Void> parentsDone,
+                                      CompletableFuture<Void> parentsDefined, CompletableFuture<Void> defined)
             throws IOException, InterruptedException {
         progress.tableStarted(def.name());
         long start = System.nanoTime();
@@ -274,7 +296,26 @@ public final class BulkLoader {
             if (options.batchRowsOverride() > 0) {
                 hints = hints.withBatchRows(options.batchRowsOverride());
             }
-            inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS);
+            try {
+                try {
+                    parentsDefined.get(); // tasks start in foreign-key order: the parents are running or done
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("internal: definition future failed", e);
+                }
+                inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS);
+            } catch (RuntimeException | InterruptedException e) {
+                if (batch != null) {
+                    batch.close();
+                }
+                if (e instanceof IllegalArgumentException) {
+                    // deferred: a referenced table that already failed is no longer a table the
+                    // store knows; this table is then skipped, as in immediate mode
+                    awaitParents(parentsDone, def);
+                }
+                throw e;
+            } finally {
+                defined.complete(null);
+            }
             inserter.beforeValidation(() -> awaitParents(parentsDone, def));
             while (batch != null) {
                 try (InsertSource.ArrowBatch b = batch) {
