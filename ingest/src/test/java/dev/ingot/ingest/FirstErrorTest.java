@@ -150,11 +150,12 @@ class FirstErrorTest {
             + "row 2 (c.rows line 3)";
 
     @Test
-    void aForeignKeyViolationBeforeADuplicateKey() throws Exception {
+    void aDuplicateKeyBeforeAForeignKeyViolationDeclaredFirst() throws Exception {
         assertFirstError(rows -> {
-            set(rows, 2, 1, 999L);
-            set(rows, 50, 0, 1L);
-        }, FK_ROW_2, "committed");
+            set(rows, 2, 0, 1L);
+            set(rows, 50, 1, 999L);
+        }, "duplicate key value violates PRIMARY KEY constraint \"c_pk\" on table c: key (k)=(1) already exists; row 2 (c.rows line 3)",
+                "committed");
     }
 
     @Test
@@ -212,5 +213,34 @@ class FirstErrorTest {
             set(rows, 59, 2, "toolong");
         }, "duplicate key value violates PRIMARY KEY constraint \"c_pk\" on table c: key (k)=(2) already exists; row 40 (c.rows line 41)",
                 "value too long for column name (VARCHAR(5)): \"toolong\"; row 59 (c.rows line 60)");
+    }
+
+    @Test
+    void theLowestRowAcrossColumnsWinsOverTheFirstColumn() throws Exception {
+        String nullName = "null value in column name violates not-null constraint; row 3 (c.rows line 4)";
+        assertFirstError(rows -> {
+            set(rows, 8, 0, null); // column k comes first in the table, but its row is later
+            set(rows, 3, 2, null);
+        }, nullName, nullName);
+    }
+
+    @Test
+    void theFailureOfTheFirstTableInForeignKeyOrderIsReportedNotTheFirstInTime() throws Exception {
+        TableDef early = new TableDef("early", List.of(ColumnDef.notNull("id", ColumnType.int64())), List.of(ConstraintSpec.primaryKey("early_pk", "id")));
+        TableDef late = new TableDef("late", List.of(ColumnDef.notNull("id", ColumnType.int64())), List.of(ConstraintSpec.primaryKey("late_pk", "id")));
+        List<Object[]> many = new ArrayList<>();
+        for (long i = 0; i < 200_000; i++) {
+            many.add(row(i));
+        }
+        many.add(row(0L)); // fails at its last row, long after "late" failed at its second
+        for (ConstraintMode mode : List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED)) {
+            try (ColumnStore store = newStore()) {
+                LoadReport r = MemoryRows.load(store, memory, arrow, LoadOptions.defaults().withMode(mode).withParallelism(2, 1),
+                        List.of(early, late), Map.of("early", many, "late", List.of(row(1L), row(1L))), 1000);
+                TableLoadException e = assertInstanceOf(TableLoadException.class, r.failure());
+                assertEquals("duplicate key value violates PRIMARY KEY constraint \"early_pk\" on table early: key (id)=(0) already exists; "
+                        + "row 200000 (early.rows line 200001)", e.getMessage(), mode.name());
+            }
+        }
     }
 }

@@ -177,6 +177,16 @@ class IntegrityCliTest {
             List<String> errors = run.err().lines().filter(l -> l.startsWith("ingot: error: ")).toList();
             assertEquals(List.of(expected), errors, mode);
         }
+        // a line the parser rejects later in the file: the violation of line 2 still comes first
+        lines.set(4999, "not a line of orders");
+        Files.write(orders, lines);
+        for (String mode : List.of("immediate", "deferred")) {
+            Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", tbl.toString(), "--batch-size", "1000",
+                    "--mode", mode, "--store", tmp.resolve("parse-" + mode).toString(), "--no-progress");
+            assertEquals(1, run.exit(), run.err());
+            List<String> errors = run.err().lines().filter(l -> l.startsWith("ingot: error: ")).toList();
+            assertEquals(List.of(expected), errors, mode);
+        }
     }
 
     @Test
