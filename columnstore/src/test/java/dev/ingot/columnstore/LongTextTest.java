@@ -73,6 +73,8 @@ class LongTextTest {
             }
             w.commit();
         }
+        store.close();
+        store = ColumnStore.open(dir); // the catalog accepts row groups sealed early
         TableInfo info = store.table("docs").orElseThrow();
         assertEquals(rows, info.rowCount());
         long maxText = PagerOptions.defaults().maxBlobBytes();
