@@ -33,8 +33,13 @@ import java.util.function.ToLongFunction;
  * its own worker threads while the loading thread checks constraints and appends.
  *
  * <p>Each table commits on its own: a failure rolls back only that table; tables that reference
- * it are skipped; tables already committed stay. The first failure is reported in
- * {@link LoadReport#failure()}.
+ * it are skipped; tables already committed stay. {@link LoadReport#failure()} is chosen by the
+ * first-error rule of {@link ConstraintMode}: the failure of the first failed table in
+ * foreign-key order, and within a table the error of its lowest source row, the same in every
+ * mode, batch size and thread count.
+ *
+ * <p>Constraint definitions are checked with {@link ConstraintRules} against the stored tables
+ * before anything starts; the store checks them again when each table is defined and committed.
  *
  * <p>Thread-safety: a loader runs one {@link #load} at a time; {@link Progress} callbacks come
  * from the loading threads concurrently.
