@@ -170,19 +170,18 @@ class IntegrityCliTest {
         Files.write(orders, lines);
         String expected = "ingot: error: insert into table orders violates FOREIGN KEY constraint \"orders_customer_fk\": key (o_custkey)=(999999) "
                 + "is not present in table customer; row 1 (" + orders + " line 2)";
-        for (String mode : List.of("immediate", "deferred")) {
-            Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", tbl.toString(), "--batch-size", "1000",
-                    "--mode", mode, "--store", tmp.resolve("store-" + mode).toString(), "--no-progress");
-            assertEquals(1, run.exit(), run.err());
-            List<String> errors = run.err().lines().filter(l -> l.startsWith("ingot: error: ")).toList();
-            assertEquals(List.of(expected), errors, mode);
-        }
+        assertOneErrorInBothCheckedModes(tbl, "store-", expected);
         // a line the parser rejects later in the file: the violation of line 2 still comes first
         lines.set(4999, "not a line of orders");
         Files.write(orders, lines);
+        assertOneErrorInBothCheckedModes(tbl, "parse-", expected);
+    }
+
+    /** {@code load-tpch --batch-size 1000} of {@code tbl} fails with exactly {@code expected} in immediate and deferred mode. */
+    private void assertOneErrorInBothCheckedModes(Path tbl, String storePrefix, String expected) {
         for (String mode : List.of("immediate", "deferred")) {
             Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", tbl.toString(), "--batch-size", "1000",
-                    "--mode", mode, "--store", tmp.resolve("parse-" + mode).toString(), "--no-progress");
+                    "--mode", mode, "--store", tmp.resolve(storePrefix + mode).toString(), "--no-progress");
             assertEquals(1, run.exit(), run.err());
             List<String> errors = run.err().lines().filter(l -> l.startsWith("ingot: error: ")).toList();
             assertEquals(List.of(expected), errors, mode);
