@@ -139,8 +139,11 @@ public final class TableInserter implements AutoCloseable {
      * Inserts one source's rows.
      *
      * @throws IllegalArgumentException if the batch schema does not match the table
-     * @throws TableLoadException       on a constraint violation or a bad column value; the
-     *                                  table has been rolled back
+     * @throws TableLoadException       on a constraint violation or a bad column value, the one
+     *                                  of the lowest row by the first-error rule of
+     *                                  {@link ConstraintMode} (in deferred mode a bad value first
+     *                                  has the rows below it validated); the table has been
+     *                                  rolled back
      * @throws IOException              if writing to the store fails; rolled back as well
      * @throws IllegalStateException    if the inserter was committed or aborted
      */
