@@ -128,10 +128,10 @@ final class LoadTpchCommand implements Callable<Integer> {
         return TblFileSource.open(arrow, def, dir.resolve(def.name() + ".tbl"), batchRows, threads);
     }
 
-    /** A {@code --scale} the generator cannot honour ({@link TpchSchema#checkScale}) is a usage error (exit 2). */
+    /** A {@code --scale} the generator cannot honour ({@link TpchSchema#checkScaleForAllTables}) is a usage error (exit 2). */
     static void checkScaleOption(Object command, double scale) {
         try {
-            TpchSchema.checkScale(scale);
+            TpchSchema.checkScaleForAllTables(scale);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(command), "--scale: " + e.getMessage());
         }

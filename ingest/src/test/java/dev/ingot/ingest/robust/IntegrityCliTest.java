@@ -198,6 +198,11 @@ class IntegrityCliTest {
                     + "(the smallest scale factor is 0.0001)", run.err().lines().findFirst().orElseThrow());
             assertFalse(Files.exists(dir), "nothing is created for a usage error");
         }
+        // 0.0001 has one supplier: the generator gives every part that supplier four times
+        Fixtures.CliRun tiny = Fixtures.cli("load-tpch", "--scale", "0.0001", "--store", tmp.resolve("tiny").toString());
+        assertEquals(2, tiny.exit(), tiny.err());
+        assertEquals("--scale: scale factor 1.0E-4 cannot be generated: with 1 suppliers the TPC-H generator gives a part the same "
+                + "supplier twice (duplicate partsupp keys)", tiny.err().lines().findFirst().orElseThrow());
         Fixtures.CliRun huge = Fixtures.cli("load-tpch", "--scale", "1e9", "--store", tmp.resolve("huge").toString());
         assertEquals(2, huge.exit(), huge.err());
         assertEquals("--scale: scale factor must be a finite number > 0 and <= 100000: 1.0E9", huge.err().lines().findFirst().orElseThrow());
