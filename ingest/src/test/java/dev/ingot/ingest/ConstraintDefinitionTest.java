@@ -211,4 +211,19 @@ class ConstraintDefinitionTest {
         }
         assertEquals(List.of(), reopenedTables());
     }
+
+    @Test
+    void aForeignKeyCycleCannotBeStoredEvenUnchecked() throws Exception {
+        TableDef a = new TableDef("a", List.of(ColumnDef.notNull("id", BIGINT), ColumnDef.nullable("b_id", BIGINT)),
+                List.of(ConstraintSpec.primaryKey("a_pk", "id"), ConstraintSpec.foreignKey("a_b", List.of("b_id"), "b", List.of("id"))));
+        TableDef b = new TableDef("b", List.of(ColumnDef.notNull("id", BIGINT), ColumnDef.nullable("a_id", BIGINT)),
+                List.of(ConstraintSpec.primaryKey("b_pk", "id"), ConstraintSpec.foreignKey("b_a", List.of("a_id"), "a", List.of("id"))));
+        try (ColumnStore store = open()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, memory, arrow,
+                    LoadOptions.defaults().withMode(ConstraintMode.UNCHECKED), List.of(a, b),
+                    Map.of("a", rows(row(1L, 1L)), "b", rows(row(1L, 1L))), 10));
+            assertEquals("foreign keys form a cycle: a -> b -> a (closed by FOREIGN KEY \"b_a\" of table b)", e.getMessage());
+        }
+        assertEquals(List.of(), reopenedTables());
+    }
 }
