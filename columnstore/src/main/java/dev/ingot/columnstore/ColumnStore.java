@@ -18,7 +18,8 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p><b>Tables</b> are written once, all-or-nothing: {@link #createTable} returns a
  * {@link TableWriter}; its {@link TableWriter#commit()} publishes the table durably in the
  * catalog, and an uncommitted load leaves nothing visible. Rows have dense implicit row ids
- * {@code 0 .. rowCount-1} and are stored as row groups of {@link TableInfo#chunkRows()} rows;
+ * {@code 0 .. rowCount-1} and are stored as row groups of at most {@link TableInfo#chunkRows()} rows
+ * (fewer when a text chunk would outgrow the pager's largest blob);
  * each column's chunk of a row group holds exactly the same rows.
  *
  * <p><b>Catalog.</b> One pager blob, referenced by pager root slot 0 and replaced at every
@@ -131,10 +132,23 @@ public interface ColumnStore extends AutoCloseable {
      * @param hints chunk and batch sizing, usually {@link ColumnStoreWriteHints#estimate(TableDef)}
      * @return a writer owned by the caller (close it; closing without commit aborts)
      * @throws IllegalArgumentException if a committed table of that name exists or a load of that
-     *                                  name is in progress
+     *                                  name is in progress, or if {@code def}'s constraints break a
+     *                                  rule of {@link ConstraintRules} against the committed tables
+     *                                  and the loads in progress (a duplicate constraint name, a
+     *                                  FOREIGN KEY to a missing table, to columns that are not a
+     *                                  PRIMARY KEY or UNIQUE, of an incompatible type, or closing a
+     *                                  cycle); the message names every problem
      * @throws IllegalStateException    if the store is closed
      */
     TableWriter createTable(TableDef def, ColumnStoreWriteHints hints);
+
+    /**
+     * What {@link ConstraintRules#check} finds in the committed catalog: nothing for a store
+     * written by this version, which refuses such definitions at {@link #createTable} and at
+     * commit; a catalog written by an older version may hold some. Opening never fails for them
+     * (every table stays readable); {@code verify} reports them and checks the other constraints.
+     */
+    List<ConstraintRules.Problem> definitionProblems();
 
     /**
      * Opens a reader over the committed table {@code name} (a snapshot of its catalog entry).

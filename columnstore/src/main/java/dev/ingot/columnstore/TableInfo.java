@@ -8,7 +8,9 @@ import java.util.List;
  *
  * @param def       the table definition (columns and constraint specs)
  * @param rowCount  rows in the table
- * @param chunkRows rows in every row group but the last
+ * @param chunkRows the most rows a row group holds (from the write hints); a row group holds fewer
+ *                  when it is the last, or was sealed early because a text chunk reached the
+ *                  pager's largest blob
  * @param rowGroups row groups in order; their row counts add up to {@code rowCount}
  */
 public record TableInfo(TableDef def, long rowCount, int chunkRows, List<RowGroupInfo> rowGroups) {

@@ -26,7 +26,9 @@ public interface TableWriter extends AutoCloseable {
 
     /**
      * Appends rows {@code [offset, offset + length)} of {@code root} to every column, splitting
-     * them at row-group boundaries.
+     * them into row groups: a row group is sealed when it holds {@link ColumnStoreWriteHints#chunkRows()}
+     * rows, or earlier when one more row would make a text column's chunk larger than the pager's
+     * largest blob (so valid long text never fails, whatever the hints estimated).
      *
      * @param root   a batch with the table's schema: same field count, names and Arrow types as
      *               {@link TableDef#arrowSchema()} (nullability and metadata are not compared)
@@ -34,7 +36,8 @@ public interface TableWriter extends AutoCloseable {
      * @param length number of rows, {@code >= 0}, {@code offset + length <= root.getRowCount()}
      * @throws IllegalArgumentException on a schema mismatch or a bad range
      * @throws ColumnValueException     on a NOT NULL, text length or decimal range violation
-     *                                  (nothing of the batch was appended)
+     *                                  (nothing of the batch was appended); it names the lowest
+     *                                  violating row of the range, over all columns
      * @throws IllegalStateException    after commit/abort/failure, or if columns were appended
      *                                  unevenly through {@link #column(int)}
      * @throws IOException              if putting a sealed row group fails (the writer is failed)
@@ -81,8 +84,11 @@ public interface TableWriter extends AutoCloseable {
      * writes the catalog and commits the pager. If it throws, the catalog in memory and on disk
      * is unchanged and the writer can still be aborted.
      *
-     * @throws IllegalStateException if the columns have different row counts, or the writer is
-     *                               not open
+     * @throws IllegalStateException if the columns have different row counts, the writer is not
+     *                               open, or the table's constraints break a rule of
+     *                               {@link ConstraintRules} against the committed tables (e.g. a
+     *                               table it references is not committed yet, even when this
+     *                               table has no rows)
      * @throws IOException           if a put or the pager commit fails
      */
     void commit() throws IOException;

@@ -1,6 +1,7 @@
 package dev.ingot.constraints;
 
 import dev.ingot.columnstore.ColumnType;
+import dev.ingot.columnstore.ConstraintRules;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.hash.Hashing;
@@ -8,7 +9,6 @@ import dev.ingot.pager.memory.NativeAllocator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -265,30 +265,25 @@ public final class ConstraintService implements AutoCloseable {
     }
 
     private static FkLink resolve(TableDef child, ConstraintSpec fk, TableSlot parent) {
-        List<String> refCols = fk.referencedColumns();
-        for (KeyEntry e : parent.keys.values()) {
-            List<String> keyCols = e.spec.columns();
-            if (keyCols.size() == refCols.size() && new HashSet<>(keyCols).equals(new HashSet<>(refCols))) {
-                List<String> childCols = new ArrayList<>();
-                for (int j = 0; j < keyCols.size(); j++) {
-                    String childCol = fk.columns().get(refCols.indexOf(keyCols.get(j)));
-                    checkCompatible(child, fk, childCol, child.column(childCol).type(), e.types.get(j), keyCols.get(j));
-                    childCols.add(childCol);
-                }
-                return new FkLink(fk, e, List.copyOf(childCols));
+        ConstraintSpec key = ConstraintRules.referencedKey(parent.def, fk.referencedColumns());
+        KeyEntry e = key == null ? null : parent.keys.get(key.name());
+        if (e == null || e.spec != key) {
+            throw new IllegalArgumentException("FOREIGN KEY " + fk.name() + " of table " + child.name() + " references "
+                    + parent.def.name() + " (" + String.join(", ", fk.referencedColumns()) + "), which is not a PRIMARY KEY or UNIQUE constraint of "
+                    + parent.def.name());
+        }
+        List<String> keyCols = key.columns();
+        List<String> childCols = new ArrayList<>();
+        for (int j = 0; j < keyCols.size(); j++) {
+            String childCol = fk.columns().get(fk.referencedColumns().indexOf(keyCols.get(j)));
+            ColumnType childType = child.column(childCol).type();
+            if (!ConstraintRules.compatible(childType, e.types.get(j))) {
+                throw new IllegalArgumentException("FOREIGN KEY " + fk.name() + " of table " + child.name() + ": column "
+                        + childCol + " " + childType + " cannot reference " + fk.referencedTable() + "." + keyCols.get(j) + " " + e.types.get(j));
             }
+            childCols.add(childCol);
         }
-        throw new IllegalArgumentException("FOREIGN KEY " + fk.name() + " of table " + child.name() + " references "
-                + parent.def.name() + " (" + String.join(", ", refCols) + "), which is not a PRIMARY KEY or UNIQUE constraint of "
-                + parent.def.name());
-    }
-
-    private static void checkCompatible(TableDef child, ConstraintSpec fk, String childCol, ColumnType childType,
-                                        ColumnType parentType, String parentCol) {
-        if (!ColumnType.canReference(childType, parentType)) {
-            throw new IllegalArgumentException("FOREIGN KEY " + fk.name() + " of table " + child.name() + ": column "
-                    + childCol + " " + childType + " cannot reference " + fk.referencedTable() + "." + parentCol + " " + parentType);
-        }
+        return new FkLink(fk, e, List.copyOf(childCols));
     }
 
     /**

@@ -60,7 +60,7 @@ public final class TableChecker implements AutoCloseable {
         this.slot = slot;
         this.locator = locator;
         List<Step> list = new ArrayList<>();
-        for (ConstraintSpec c : slot.def.constraints()) {
+        for (ConstraintSpec c : checkOrder(slot.def)) {
             if (c.isKey()) {
                 list.add(new Step(c, c.columns(), slot.keys.get(c.name()), null));
             } else {
@@ -72,6 +72,22 @@ public final class TableChecker implements AutoCloseable {
             }
         }
         this.steps = list.toArray(new Step[0]);
+    }
+
+    /**
+     * The order in which a row's constraints are ranked when it breaks several: the PRIMARY KEY,
+     * then the UNIQUE constraints, then the FOREIGN KEYs, each kind in declaration order.
+     */
+    static List<ConstraintSpec> checkOrder(TableDef def) {
+        List<ConstraintSpec> order = new ArrayList<>();
+        for (ConstraintSpec.Kind kind : ConstraintSpec.Kind.values()) {
+            for (ConstraintSpec c : def.constraints()) {
+                if (c.kind() == kind) {
+                    order.add(c);
+                }
+            }
+        }
+        return order;
     }
 
     /** The table this checker loads. */
@@ -114,9 +130,11 @@ public final class TableChecker implements AutoCloseable {
      * @param offset     first row of the batch to check
      * @param length     rows to check
      * @param firstRowId row id (0-based row number within the table's load) of batch row {@code offset}
-     * @throws ConstraintViolationException at the first violation: for each constraint in order,
-     *         the lowest violating row; keys of this batch may already be in the sets, so the
-     *         loader must abort the table (a violation is not retryable)
+     * @throws ConstraintViolationException for the lowest violating row of the range over all
+     *         constraints; when one row breaks several, the first in the order PRIMARY KEY (a NULL,
+     *         then a duplicate), UNIQUE, FOREIGN KEY (each kind in declaration order). The result
+     *         does not depend on how the rows are split into batches. Keys of this batch may
+     *         already be in the sets, so the loader must abort the table (not retryable)
      * @throws IllegalStateException     if the checker has ended or the service is closed, or a
      *                                   referenced table has not finished or failed to load; this
      *                                   is raised before anything is inserted, so the batch may be
@@ -141,7 +159,14 @@ public final class TableChecker implements AutoCloseable {
                 step.prober = parent.newProber();
             }
         }
+        // the lowest violating row over all constraints: each step checks only the rows below the
+        // lowest violation found so far, so for one row the earlier step (kind order) wins
+        int limit = length;
+        ConstraintViolationException lowest = null;
         for (Step step : steps) {
+            if (limit == 0) {
+                break;
+            }
             for (int j = 0; j < step.columns.length; j++) {
                 FieldVector v = batch.getVector(step.columns[j]);
                 if (v == null) {
@@ -150,28 +175,40 @@ public final class TableChecker implements AutoCloseable {
                 }
                 step.vectors[j] = v;
             }
+            int bad = -1;
+            ConstraintViolationException found = null;
             if (step.own != null) {
+                int rows = limit;
                 if (step.spec.kind() == ConstraintSpec.Kind.PRIMARY_KEY) {
-                    int nullRow = KeyVectors.firstNullRow(step.vectors, offset, length);
+                    int nullRow = KeyVectors.firstNullRow(step.vectors, offset, rows);
                     if (nullRow >= 0) {
-                        throw nullViolation(step, nullRow, firstRowId + (nullRow - offset));
+                        bad = nullRow - offset;
+                        found = nullViolation(step, nullRow, firstRowId + bad);
+                        rows = bad; // a duplicate below the NULL comes first
                     }
                 }
-                int d = step.ownSet.addBatch(step.vectors, offset, length);
+                int d = rows == 0 ? -1 : step.ownSet.addBatch(step.vectors, offset, rows);
                 if (d >= 0) {
-                    long rowId = firstRowId + d;
-                    throw ConstraintViolationException.duplicateKey(step.spec, slot.def.name(),
-                            values(batch, step.spec.columns(), offset + d), rowId, locator.describe(rowId));
+                    bad = d;
+                    found = ConstraintViolationException.duplicateKey(step.spec, slot.def.name(),
+                            values(batch, step.spec.columns(), offset + d), firstRowId + d, locator.describe(firstRowId + d));
                 }
             } else {
-                int m = step.prober.firstMissing(step.vectors, offset, length);
+                int m = step.prober.firstMissing(step.vectors, offset, limit);
                 if (m >= 0) {
-                    long rowId = firstRowId + m;
-                    throw ConstraintViolationException.missingReference(step.spec, slot.def.name(),
-                            values(batch, step.spec.columns(), offset + m), rowId, locator.describe(rowId));
+                    bad = m;
+                    found = ConstraintViolationException.missingReference(step.spec, slot.def.name(),
+                            values(batch, step.spec.columns(), offset + m), firstRowId + m, locator.describe(firstRowId + m));
                 }
             }
             java.util.Arrays.fill(step.vectors, null);
+            if (found != null) {
+                lowest = found;
+                limit = bad;
+            }
+        }
+        if (lowest != null) {
+            throw lowest;
         }
     }
 

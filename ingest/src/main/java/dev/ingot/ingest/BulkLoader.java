@@ -2,7 +2,9 @@ package dev.ingot.ingest;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.ConstraintRules;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.TableInfo;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.ingest.jfr.TableLoadEvent;
@@ -31,8 +33,13 @@ import java.util.function.ToLongFunction;
  * its own worker threads while the loading thread checks constraints and appends.
  *
  * <p>Each table commits on its own: a failure rolls back only that table; tables that reference
- * it are skipped; tables already committed stay. The first failure is reported in
- * {@link LoadReport#failure()}.
+ * it are skipped; tables already committed stay. {@link LoadReport#failure()} is chosen by the
+ * first-error rule of {@link ConstraintMode}: the failure of the first failed table in
+ * foreign-key order, and within a table the error of its lowest source row, the same in every
+ * mode, batch size and thread count.
+ *
+ * <p>Constraint definitions are checked with {@link ConstraintRules} against the stored tables
+ * before anything starts; the store checks them again when each table is defined and committed.
  *
  * <p>Thread-safety: a loader runs one {@link #load} at a time; {@link Progress} callbacks come
  * from the loading threads concurrently.
@@ -127,22 +134,18 @@ public final class BulkLoader {
      * @param expectedRows expected row count per table name (0 when unknown), sizes key sets
      * @param progress     callbacks
      * @return the report; check {@link LoadReport#succeeded()}
-     * @throws IllegalArgumentException if a table references a table that is neither loading nor stored
+     * @throws IllegalArgumentException if the tables' constraints, with the stored tables', break a
+     *                                  rule of {@link ConstraintRules} (e.g. a table references a
+     *                                  table that is neither loading nor stored); nothing is loaded
      */
     public LoadReport load(List<TableDef> tables, SourceFactory sources, ToLongFunction<String> expectedRows,
                            Progress progress) {
+        // the store's rules, before anything starts (the store checks them again per table)
+        ConstraintRules.requireValid(tables, store.tables().stream().map(TableInfo::def).toList());
         List<TableDef> ordered = foreignKeyOrder(tables);
         Map<String, TableDef> loading = new LinkedHashMap<>();
         for (TableDef t : ordered) {
             loading.put(t.name(), t);
-        }
-        for (TableDef t : ordered) {
-            for (String parent : t.referencedTables()) {
-                if (!loading.containsKey(parent) && store.table(parent).isEmpty()) {
-                    throw new IllegalArgumentException("table " + t.name() + " references table " + parent
-                            + ", which is neither stored nor being loaded");
-                }
-            }
         }
         long start = System.nanoTime();
         PagerDiagnostics.Snapshot pagerBefore = store.pager().diagnostics().snapshot();
@@ -150,6 +153,7 @@ public final class BulkLoader {
         List<TableLoadReport> reports = Collections.synchronizedList(new ArrayList<>());
         List<String> skipped = Collections.synchronizedList(new ArrayList<>());
         Throwable[] firstFailure = new Throwable[1];
+        Map<String, Throwable> tableFailures = new java.util.concurrent.ConcurrentHashMap<>();
         ConstraintService constraints = null;
         long outstandingBytes = 0;
         ExecutorService pool = Executors.newFixedThreadPool(options.tableParallelism(), loaderThreads());
@@ -169,6 +173,12 @@ public final class BulkLoader {
             }
             ConstraintService cs = constraints;
             Map<String, CompletableFuture<Void>> done = new HashMap<>();
+            // completes once a table is defined in the store (or will never be): a deferred child
+            // defines itself only after the tables it references, which the store's rules need
+            Map<String, CompletableFuture<Void>> defined = new HashMap<>();
+            for (TableDef t : ordered) {
+                defined.put(t.name(), new CompletableFuture<>());
+            }
             for (TableDef t : ordered) {
                 List<CompletableFuture<Void>> parents = new ArrayList<>();
                 for (String p : t.referencedTables()) {
@@ -190,19 +200,18 @@ public final class BulkLoader {
                         throw new CompletionException(new SkippedTable(t.name()));
                     }
                     try {
-                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), cs, progress, parentsDone));
+                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), cs, progress, parentsDone,
+                                parentsDefined(t, defined), defined.get(t.name())));
                         return null;
                     } catch (SkippedTable e) {
                         skipped.add(t.name());
                         throw new CompletionException(e);
                     } catch (Throwable e) {
-                        synchronized (firstFailure) {
-                            if (firstFailure[0] == null) {
-                                firstFailure[0] = e;
-                            }
-                        }
+                        tableFailures.put(t.name(), e);
                         progress.tableFailed(t.name(), e);
                         throw new CompletionException(e);
+                    } finally {
+                        defined.get(t.name()).complete(null);
                     }
                 }, pool);
                 done.put(t.name(), f);
@@ -211,7 +220,16 @@ public final class BulkLoader {
                 try {
                     f.join();
                 } catch (CompletionException ignored) {
-                    // recorded in firstFailure / skipped
+                    // recorded in tableFailures / skipped
+                }
+            }
+            // the reported failure is that of the first failed table in foreign-key order, not the
+            // first in time, so parallel timing never changes it
+            for (TableDef t : ordered) {
+                Throwable e = tableFailures.get(t.name());
+                if (e != null) {
+                    firstFailure[0] = e;
+                    break;
                 }
             }
         } finally {
@@ -275,8 +293,21 @@ public final class BulkLoader {
         }
     }
 
+    /** Completes once every loading table that {@code t} references is defined in the store. */
+    private static CompletableFuture<Void> parentsDefined(TableDef t, Map<String, CompletableFuture<Void>> defined) {
+        List<CompletableFuture<Void>> parents = new ArrayList<>();
+        for (String p : t.referencedTables()) {
+            CompletableFuture<Void> f = defined.get(p);
+            if (f != null && !p.equals(t.name())) {
+                parents.add(f);
+            }
+        }
+        return CompletableFuture.allOf(parents.toArray(new CompletableFuture<?>[0]));
+    }
+
     private TableLoadReport loadTable(TableDef def, SourceFactory sources, long expectedRows, ConstraintService cs,
-                                      Progress progress, CompletableFuture<Void> parentsDone)
+                                      Progress progress, CompletableFuture<Void> parentsDone,
+                                      CompletableFuture<Void> parentsDefined, CompletableFuture<Void> defined)
             throws IOException, InterruptedException {
         progress.tableStarted(def.name());
         long start = System.nanoTime();
@@ -287,19 +318,48 @@ public final class BulkLoader {
         TableLoadEvent loadEvent = new TableLoadEvent();
         loadEvent.begin();
         try (BatchSource source = sources.open(def, batchRows, options.sourceThreads())) {
-            InsertSource.ArrowBatch batch = nextBatch(source, def, 0, sourceWait);
+            InsertSource.ArrowBatch batch;
+            try {
+                batch = nextBatch(source, def, 0, sourceWait);
+            } catch (IOException e) {
+                throw inputFailed(null, e, parentsDone, def);
+            }
             // chunk sizes follow the real row width, measured on the first batch
             ColumnStoreWriteHints hints = batch == null ? estimate : ColumnStoreWriteHints.measure(def, batch.root());
             if (options.batchRowsOverride() > 0) {
                 hints = hints.withBatchRows(options.batchRowsOverride());
             }
-            inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS);
+            try {
+                try {
+                    parentsDefined.get(); // tasks start in foreign-key order: the parents are running or done
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("internal: definition future failed", e);
+                }
+                inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS);
+            } catch (RuntimeException | InterruptedException e) {
+                if (batch != null) {
+                    batch.close();
+                }
+                if (e instanceof IllegalArgumentException) {
+                    // deferred: a referenced table that already failed is no longer a table the
+                    // store knows; this table is then skipped, as in immediate mode
+                    awaitParents(parentsDone, def);
+                }
+                throw e;
+            } finally {
+                defined.complete(null);
+            }
+            inserter.beforeValidation(() -> awaitParents(parentsDone, def));
             while (batch != null) {
                 try (InsertSource.ArrowBatch b = batch) {
                     inserter.insert(b);
                     progress.rowsLoaded(def.name(), b.rowCount());
                 }
-                batch = nextBatch(source, def, inserter.batchCount(), sourceWait);
+                try {
+                    batch = nextBatch(source, def, inserter.batchCount(), sourceWait);
+                } catch (IOException e) {
+                    throw inputFailed(inserter, e, parentsDone, def);
+                }
             }
             long waitStart = System.nanoTime();
             awaitParents(parentsDone, def);
@@ -326,6 +386,25 @@ public final class BulkLoader {
                 inserter.close();
             }
         }
+    }
+
+    /**
+     * The error to report when a table's source fails (e.g. a parse error): first the table waits
+     * for the tables it references (one that failed makes it skipped, as in immediate mode, where
+     * it would not have started); then, by the first-error rule, a constraint violation among the
+     * rows already inserted comes before the source's error, which is attached as suppressed.
+     */
+    private static IOException inputFailed(TableInserter inserter, IOException e, CompletableFuture<Void> parentsDone, TableDef def)
+            throws InterruptedException, IOException {
+        awaitParents(parentsDone, def);
+        if (inserter != null) {
+            TableLoadException violation = inserter.abortAfterInputError();
+            if (violation != null) {
+                violation.addSuppressed(e);
+                throw violation;
+            }
+        }
+        return e;
     }
 
     /** Waits for the referenced tables; a failed one makes this table skipped. */

@@ -54,6 +54,8 @@ public final class TableInserter implements AutoCloseable {
     private final ExecutorService checkThread;
     private final List<InsertListener> listeners = new ArrayList<>();
     private final RowProvenance provenance;
+    /** Deferred mode: waited for before the validation pass; null = do not wait. */
+    private ValidationGate validationGate;
     private final StageTimes times = new StageTimes();
     /** Per-batch latency in microseconds (3 significant digits, grows as needed). */
     private final Histogram batchMicros = new Histogram(3);
@@ -139,8 +141,11 @@ public final class TableInserter implements AutoCloseable {
      * Inserts one source's rows.
      *
      * @throws IllegalArgumentException if the batch schema does not match the table
-     * @throws TableLoadException       on a constraint violation or a bad column value; the
-     *                                  table has been rolled back
+     * @throws TableLoadException       on a constraint violation or a bad column value, the one
+     *                                  of the lowest row by the first-error rule of
+     *                                  {@link ConstraintMode} (in deferred mode a bad value first
+     *                                  has the rows below it validated); the table has been
+     *                                  rolled back
      * @throws IOException              if writing to the store fails; rolled back as well
      * @throws IllegalStateException    if the inserter was committed or aborted
      */
@@ -166,25 +171,44 @@ public final class TableInserter implements AutoCloseable {
         try {
             long t0 = System.nanoTime();
             long checkNanos = 0;
-            if (checker != null) {
-                if (checkThread != null) {
-                    check = checkThread.submit(() -> check(root, rows, firstRowId));
-                } else {
-                    checkNanos = check(root, rows, firstRowId);
-                }
+            if (checker != null && checkThread != null) {
+                check = checkThread.submit(() -> check(root, rows, firstRowId));
             }
             long t1 = System.nanoTime();
             long flushBefore = writer.sealFlushNanos();
             BatchStageEvent event = new BatchStageEvent();
             event.begin();
-            writer.appendBatch(root, 0, rows);
+            ColumnValueException valueError = null;
+            try {
+                writer.appendBatch(root, 0, rows);
+            } catch (ColumnValueException e) {
+                valueError = e; // nothing of the batch was appended
+            }
             long t2 = System.nanoTime();
             stageDone(event, LoadStage.APPEND, rows);
             long flush = writer.sealFlushNanos() - flushBefore;
+            // first-error rule: the lowest row wins; for one row, its value error comes before its
+            // constraint violations. Inline checks therefore only need the rows below a value error.
+            int checkedRows = valueError == null ? rows : (int) (valueError.rowId() - firstRowId);
             if (check != null) {
                 Future<Long> f = check;
                 check = null;
-                checkNanos = await(f);
+                try {
+                    checkNanos = await(f);
+                } catch (ConstraintViolationException e) {
+                    if (valueError == null || e.rowId() < valueError.rowId()) {
+                        throw e;
+                    }
+                }
+            } else if (checker != null) {
+                checkNanos = check(root, checkedRows, firstRowId);
+            } else if (valueError != null && deferredConstraints != null) {
+                // deferred: the rows below the value error were never checked; check them first
+                writer.appendBatch(root, 0, checkedRows);
+                validateDeferred();
+            }
+            if (valueError != null) {
+                throw valueError;
             }
             long t3 = System.nanoTime();
             if (!listeners.isEmpty()) {
@@ -202,6 +226,7 @@ public final class TableInserter implements AutoCloseable {
             times.add(LoadStage.LISTENERS, t4 - t3);
             batchMicros.recordValue(Math.max(0, (t4 - t0) / 1000));
         } catch (ConstraintViolationException e) {
+            drain(check);
             abort();
             throw new TableLoadException(def.name(), e.getMessage(), e);
         } catch (ColumnValueException e) {
@@ -219,14 +244,72 @@ public final class TableInserter implements AutoCloseable {
     }
 
     /**
+     * Called when the input of this load fails after the rows inserted so far (e.g. a source's
+     * parse error at a later line): by the first-error rule a constraint violation among those
+     * rows comes first. In {@link ConstraintMode#DEFERRED} mode this validates the rows inserted
+     * so far (after {@link #beforeValidation}'s wait); in the other modes they were checked
+     * already. Then rolls the table back.
+     *
+     * @return the violation among the inserted rows as a {@link TableLoadException}, or null if
+     *         there is none (report the input's error)
+     * @throws IOException           if reading the stored rows back fails (rolled back as well)
+     * @throws IllegalStateException if the inserter was committed or aborted
+     */
+    public TableLoadException abortAfterInputError() throws IOException {
+        ensureOpen();
+        if (deferredConstraints != null && rowCount > 0) {
+            try {
+                validateDeferred();
+            } catch (TableLoadException e) {
+                return e;
+            }
+        }
+        abort();
+        return null;
+    }
+
+    /**
+     * Sets what deferred validation waits for before it probes the referenced tables' key sets
+     * (a bulk loader waits for those tables to commit). Without it, validation runs at once and
+     * the referenced tables must have finished already.
+     */
+    public void beforeValidation(ValidationGate gate) {
+        this.validationGate = Objects.requireNonNull(gate, "gate");
+    }
+
+    /** What deferred validation waits for; see {@link #beforeValidation}. */
+    @FunctionalInterface
+    public interface ValidationGate {
+        /**
+         * Returns once the referenced tables have committed.
+         *
+         * @throws InterruptedException if interrupted while waiting
+         * @throws RuntimeException     to stop the load (it is rolled back and the exception rethrown)
+         */
+        void await() throws InterruptedException;
+    }
+
+    /**
      * Deferred mode: streams the table's key columns back from the store once, through key sets
      * sized for the exact row count and the referenced tables' published sets.
      */
     private void validateDeferred() throws IOException {
         long t0 = System.nanoTime();
         long flushBefore = writer.sealFlushNanos();
+        try {
+            if (validationGate != null) {
+                validationGate.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the tables " + def.name() + " references");
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
+        }
         try (TableReader pending = writer.sealForValidation()) {
-            checker = deferredConstraints.beginTable(def, rowCount, provenance);
+            checker = deferredConstraints.beginTable(def, writer.rowCount(), provenance);
             checker.checkStored(pending);
         } catch (ConstraintViolationException e) {
             abort();

@@ -210,8 +210,7 @@ final class CatalogCodec {
                     throw corrupt(file, where, at, "table " + name + " row group " + g + ": bad chunk key " + keys[c]);
                 }
             }
-            boolean last = g == groupCount - 1;
-            if (rows < 1 || rows > chunkRows || (!last && rows != chunkRows)) {
+            if (rows < 1 || rows > chunkRows) { // row groups sealed early by bytes hold fewer rows
                 throw corrupt(file, where, at, "table " + name + " row group " + g + ": " + rows + " rows with chunk rows " + chunkRows);
             }
             groups.add(new RowGroupInfo(first, rows, keys));

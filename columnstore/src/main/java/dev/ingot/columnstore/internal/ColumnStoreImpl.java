@@ -3,7 +3,7 @@ package dev.ingot.columnstore.internal;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreOptions;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
-import dev.ingot.columnstore.ConstraintSpec;
+import dev.ingot.columnstore.ConstraintRules;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
@@ -61,7 +61,8 @@ public final class ColumnStoreImpl implements ColumnStore {
     private final NativeAllocator stagingAllocator;
     private final Object commitLock = new Object();
     private volatile Catalog catalog;
-    private final Set<String> loading = new HashSet<>();
+    /** Definitions of the loads in progress, by table name; guarded by commitLock. */
+    private final Map<String, TableDef> loading = new LinkedHashMap<>();
     private final Set<TableWriterImpl> openWriters = Collections.synchronizedSet(Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
     private final long orphansFreed;
     private IOException orphanSweepFailure;
@@ -146,7 +147,6 @@ public final class ColumnStoreImpl implements ColumnStore {
         }
         for (TableInfo t : tables.values()) {
             checkChunksExist(t, where);
-            checkForeignKeys(t, tables, where);
         }
         return new Catalog(key, decoded.generation(), Collections.unmodifiableMap(tables));
     }
@@ -161,19 +161,6 @@ public final class ColumnStoreImpl implements ColumnStore {
                     throw new StoreCorruptedException(pager.file(), -1, where + ": table " + t.name() + " column "
                             + t.def().columns().get(c).name() + " row group " + g + " names chunk key " + chunkKey + ", which has no blob");
                 }
-            }
-        }
-    }
-
-    /** Every FOREIGN KEY must reference a stored table's PRIMARY KEY or UNIQUE columns. */
-    private void checkForeignKeys(TableInfo t, Map<String, TableInfo> tables, String where) throws StoreCorruptedException {
-        for (ConstraintSpec fk : t.def().foreignKeys()) {
-            TableInfo parent = tables.get(fk.referencedTable());
-            boolean ok = parent != null && parent.def().keyConstraints().stream()
-                    .anyMatch(k -> Set.copyOf(k.columns()).equals(Set.copyOf(fk.referencedColumns())));
-            if (!ok) {
-                throw new StoreCorruptedException(pager.file(), -1, where + ": table " + t.name() + " constraint " + fk.name()
-                        + " references " + fk.referencedTable() + " " + fk.referencedColumns() + ", which is not a stored key");
             }
         }
     }
@@ -242,9 +229,16 @@ public final class ColumnStoreImpl implements ColumnStore {
             if (catalog.tables().containsKey(def.name())) {
                 throw new IllegalArgumentException("table " + def.name() + " already exists");
             }
-            if (!loading.add(def.name())) {
+            if (loading.containsKey(def.name())) {
                 throw new IllegalArgumentException("a load of table " + def.name() + " is already in progress");
             }
+            List<TableDef> known = new ArrayList<>(committedDefs());
+            known.addAll(loading.values());
+            List<ConstraintRules.Problem> problems = ConstraintRules.checkAdded(List.of(def), known, Set.of());
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("cannot define table " + def.name() + ": " + ConstraintRules.describe(problems));
+            }
+            loading.put(def.name(), def);
         }
         try {
             TableWriterImpl w = new TableWriterImpl(this, def, hints, pager.openWriter(def.name(), options.keyBlockSize()),
@@ -266,6 +260,14 @@ public final class ColumnStoreImpl implements ColumnStore {
             Catalog old = catalog;
             if (old.tables().containsKey(info.name())) {
                 throw new IllegalStateException("table " + info.name() + " already exists");
+            }
+            // the rules of createTable again, now against committed tables only: a table never
+            // commits before the tables it references
+            Set<String> uncommitted = new HashSet<>(loading.keySet());
+            uncommitted.remove(info.name());
+            List<ConstraintRules.Problem> problems = ConstraintRules.checkAdded(List.of(info.def()), committedDefs(), uncommitted);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("cannot commit table " + info.name() + ": " + ConstraintRules.describe(problems));
             }
             Map<String, TableInfo> tables = new LinkedHashMap<>(old.tables());
             tables.put(info.name(), info);
@@ -304,6 +306,19 @@ public final class ColumnStoreImpl implements ColumnStore {
                 loading.remove(writer.def().name());
             }
         }
+    }
+
+    private List<TableDef> committedDefs() {
+        List<TableDef> defs = new ArrayList<>();
+        for (TableInfo t : catalog.tables().values()) {
+            defs.add(t.def());
+        }
+        return defs;
+    }
+
+    @Override
+    public List<ConstraintRules.Problem> definitionProblems() {
+        return ConstraintRules.check(committedDefs());
     }
 
     @Override

@@ -64,6 +64,8 @@ final class ColumnWriterImpl implements ColumnWriter {
     private long rowCount;
     private MemoryBlock sealTemp;
     private long[] chunkKeys = new long[8];
+    /** Rows of each put chunk (a row group is sealed early when its text would outgrow a blob). */
+    private int[] chunkRowCounts = new int[8];
     private int chunkCount;
 
     ColumnWriterImpl(TableWriterImpl table, ColumnDef def, int index, int chunkRows, NativeAllocator allocator, long maxBlobBytes) {
@@ -127,6 +129,10 @@ final class ColumnWriterImpl implements ColumnWriter {
 
     long chunkKey(int chunk) {
         return chunkKeys[chunk];
+    }
+
+    int chunkRowCount(int chunk) {
+        return chunkRowCounts[chunk];
     }
 
     @Override
@@ -210,6 +216,47 @@ final class ColumnWriterImpl implements ColumnWriter {
     }
 
     // ---------------------------------------------------------------- staging
+
+    /**
+     * How many of the {@code k} values from {@code offset} fit into the current chunk without
+     * making it larger than the pager's largest blob: {@code k} for fixed-width columns; for
+     * text, the most values whose UTF-8 bytes, added to the staged ones, keep
+     * {@code dataOffset + textBytes <= maxBlobBytes} (binary search over the offsets). 0 means
+     * the next value does not fit (seal first, or, on an empty chunk, the value is too large).
+     */
+    int rowsThatFit(FieldVector vector, int offset, int k) {
+        if (!kind.isText() || k == 0) {
+            return k;
+        }
+        long room = maxBlobBytes - dataOffset - textBytes;
+        long offsets = vector.getOffsetBuffer().memoryAddress();
+        int start = NativeMemory.getInt(offsets + 4L * offset);
+        if (NativeMemory.getInt(offsets + 4L * (offset + k)) - (long) start <= room) {
+            return k;
+        }
+        int lo = 0;
+        int hi = k; // invariant: lo values fit, hi values do not
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (NativeMemory.getInt(offsets + 4L * (offset + mid)) - (long) start <= room) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** The UTF-8 bytes of value {@code row} of a text vector. */
+    static long valueBytes(FieldVector vector, int row) {
+        long offsets = vector.getOffsetBuffer().memoryAddress();
+        return NativeMemory.getInt(offsets + 4L * (row + 1)) - (long) NativeMemory.getInt(offsets + 4L * row);
+    }
+
+    /** The most UTF-8 bytes one chunk of this text column can hold. */
+    long maxTextBytes() {
+        return maxBlobBytes - dataOffset;
+    }
 
     /** Copies {@code k} validated values (fitting in the current chunk) into the staging block. */
     void stage(FieldVector vector, int offset, int k) {
@@ -332,7 +379,9 @@ final class ColumnWriterImpl implements ColumnWriter {
     void chunkPut(long key) {
         if (chunkCount == chunkKeys.length) {
             chunkKeys = Arrays.copyOf(chunkKeys, chunkCount * 2);
+            chunkRowCounts = Arrays.copyOf(chunkRowCounts, chunkCount * 2);
         }
+        chunkRowCounts[chunkCount] = stagedRows;
         chunkKeys[chunkCount++] = key;
         releaseSealTemp();
         stagedRows = 0;

@@ -2,6 +2,7 @@ package dev.ingot.columnstore.internal;
 
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.ColumnValueException;
 import dev.ingot.columnstore.ColumnWriter;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableDef;
@@ -142,14 +143,24 @@ final class TableWriterImpl implements TableWriter {
             columns[i].checkVector(vectors.get(i));
             columns[i].checkRange(vectors.get(i), offset, length);
         }
-        for (int i = 0; i < columns.length; i++) {
-            columns[i].validate(vectors.get(i), offset, length, rows);
-        }
+        validateLowestRow(vectors, offset, length, rows);
         int chunkRows = hints.chunkRows();
         int done = 0;
         try {
             while (done < length) {
                 int k = Math.min(length - done, chunkRows - columns[0].stagedRows());
+                for (int i = 0; i < columns.length; i++) {
+                    k = columns[i].rowsThatFit(vectors.get(i), offset + done, k);
+                }
+                if (k == 0) {
+                    // a text column's chunk is full by bytes: seal the row group early, or, if it
+                    // is empty, the one value is larger than any chunk can be
+                    if (columns[0].stagedRows() == 0) {
+                        throw valueTooLargeForChunk(vectors, offset + done, rows + done);
+                    }
+                    putRowGroup();
+                    continue;
+                }
                 for (int i = 0; i < columns.length; i++) {
                     columns[i].stage(vectors.get(i), offset + done, k);
                 }
@@ -162,6 +173,38 @@ final class TableWriterImpl implements TableWriter {
             fail(e);
             throw e;
         }
+    }
+
+    /**
+     * Validates every column's values of the range and, if any is invalid, throws the
+     * {@link ColumnValueException} of the lowest row (for one row, the first column in table
+     * order): each column is checked only below the lowest bad row found so far.
+     */
+    private void validateLowestRow(List<FieldVector> vectors, int offset, int length, long firstRowId) {
+        ColumnValueException lowest = null;
+        int limit = length;
+        for (int i = 0; i < columns.length && limit > 0; i++) {
+            try {
+                columns[i].validate(vectors.get(i), offset, limit, firstRowId);
+            } catch (ColumnValueException e) {
+                lowest = e;
+                limit = (int) (e.rowId() - firstRowId);
+            }
+        }
+        if (lowest != null) {
+            throw lowest;
+        }
+    }
+
+    private IllegalArgumentException valueTooLargeForChunk(List<FieldVector> vectors, int row, long rowId) {
+        for (int i = 0; i < columns.length; i++) {
+            if (columns[i].rowsThatFit(vectors.get(i), row, 1) == 0) {
+                return new IllegalArgumentException("value of column " + def.name() + "." + columns[i].def().name() + " in row " + rowId
+                        + " has " + ColumnWriterImpl.valueBytes(vectors.get(i), row) + " bytes; a chunk holds at most "
+                        + columns[i].maxTextBytes() + " bytes (the pager's largest blob)");
+            }
+        }
+        throw new IllegalStateException("internal: no row fits an empty row group of table " + def.name());
     }
 
     /** Seals every column's staged chunk and puts them with one gathering write. */
@@ -269,18 +312,18 @@ final class TableWriterImpl implements TableWriter {
     private TableInfo pendingInfo() {
         long rows = columns[0].rowCount();
         int groups = columns[0].chunkCount();
-        int chunkRows = hints.chunkRows();
         List<RowGroupInfo> rowGroups = new ArrayList<>(groups);
+        long first = 0;
         for (int g = 0; g < groups; g++) {
-            long first = (long) g * chunkRows;
-            int groupRows = (int) Math.min(chunkRows, rows - first);
+            int groupRows = columns[0].chunkRowCount(g);
             long[] keys = new long[columns.length];
             for (int i = 0; i < columns.length; i++) {
                 keys[i] = columns[i].chunkKey(g);
             }
             rowGroups.add(new RowGroupInfo(first, groupRows, keys));
+            first += groupRows;
         }
-        return new TableInfo(def, rows, chunkRows, rowGroups);
+        return new TableInfo(def, rows, hints.chunkRows(), rowGroups);
     }
 
     @Override

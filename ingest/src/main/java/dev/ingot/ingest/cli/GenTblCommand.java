@@ -39,6 +39,7 @@ final class GenTblCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         IngotCli.requirePositive(spec, "--scale", scale);
+        LoadTpchCommand.checkScaleOption(this, scale);
         if (threads != null) {
             IngotCli.requirePositive(spec, "--threads", threads);
         }

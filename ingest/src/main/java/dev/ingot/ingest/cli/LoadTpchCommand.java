@@ -81,6 +81,7 @@ final class LoadTpchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         IngotCli.requirePositive(spec, "--scale", scale);
+        checkScaleOption(this, scale);
         IngotCli.requirePositive(spec, "--memory-limit-mb", memoryLimitMb);
         if (threads != null) {
             IngotCli.requirePositive(spec, "--threads", threads);
@@ -155,6 +156,15 @@ final class LoadTpchCommand implements Callable<Integer> {
             return ArrowIpcSource.open(arrow, def, file);
         }
         return TblFileSource.open(arrow, def, file, batchRows, threads);
+    }
+
+    /** A {@code --scale} the generator cannot honour ({@link TpchSchema#checkScaleForAllTables}) is a usage error (exit 2). */
+    static void checkScaleOption(Object command, double scale) {
+        try {
+            TpchSchema.checkScaleForAllTables(scale);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(command), "--scale: " + e.getMessage());
+        }
     }
 
     static String formatScale(double sf) {

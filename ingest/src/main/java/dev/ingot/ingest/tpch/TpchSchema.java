@@ -119,9 +119,50 @@ public final class TpchSchema {
         return n >= 0 ? n : 4 * baseRows(OrderGenerator.SCALE_BASE, scaleFactor);
     }
 
-    static void checkScale(double scaleFactor) {
-        if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor)) {
-            throw new IllegalArgumentException("scale factor must be a finite number > 0: " + scaleFactor);
+    /** The largest scale factor the TPC-H specification defines (and the generator is used at). */
+    public static final double MAX_SCALE = 100_000;
+
+    /**
+     * Checks that the generator can run at {@code scaleFactor}: a finite number, at most
+     * {@link #MAX_SCALE}, with at least one {@code supplier} row (the table with the smallest
+     * base, 10,000 rows; without one the generator divides by zero, so the smallest scale factor
+     * is 0.0001).
+     *
+     * @throws IllegalArgumentException naming the scale factor and the limit it breaks
+     */
+    public static void checkScale(double scaleFactor) {
+        if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor) || scaleFactor > MAX_SCALE) {
+            throw new IllegalArgumentException("scale factor must be a finite number > 0 and <= " + (long) MAX_SCALE + ": " + scaleFactor);
+        }
+        if (baseRows(SupplierGenerator.SCALE_BASE, scaleFactor) < 1) {
+            throw new IllegalArgumentException("scale factor " + scaleFactor + " is too small: the TPC-H generator would make no "
+                    + "supplier rows (the smallest scale factor is 0.0001)");
+        }
+    }
+
+    /**
+     * {@link #checkScale}, and that the generator honours {@code scaleFactor} for every table:
+     * at its supplier count {@code S}, {@code partsupp} keys are unique. The generator gives part
+     * {@code p} the suppliers {@code (p + i * k) mod S + 1}, {@code i = 0..3}, with
+     * {@code k = S / 4 + (p - 1) / S} (TPC-H 4.2.3, as io.trino.tpch's
+     * {@code PartSupplierGenerator}); they are distinct unless {@code d * k mod S == 0} for some
+     * {@code d} in 1..3, which happens for some small supplier counts (e.g. scale factors 0.0001
+     * to 0.0028, 0.003, 0.0228), never from 229 suppliers (scale factor 0.0229) on.
+     *
+     * @throws IllegalArgumentException naming the scale factor and why it cannot be generated
+     */
+    public static void checkScaleForAllTables(double scaleFactor) {
+        checkScale(scaleFactor);
+        long suppliers = baseRows(SupplierGenerator.SCALE_BASE, scaleFactor);
+        long parts = baseRows(PartGenerator.SCALE_BASE, scaleFactor);
+        for (long j = 0; j <= Math.max(0, parts - 1) / suppliers; j++) {
+            long k = suppliers / 4 + j;
+            for (int d = 1; d <= 3; d++) {
+                if (d * k % suppliers == 0) {
+                    throw new IllegalArgumentException("scale factor " + scaleFactor + " cannot be generated: with " + suppliers
+                            + " suppliers the TPC-H generator gives a part the same supplier twice (duplicate partsupp keys)");
+                }
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package dev.ingot.ingest.verify;
 
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.columnstore.ConstraintRules;
+import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
@@ -20,7 +22,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Checks a whole store: every chunk's checksums and header, every table's row count, NOT NULL
  * columns, and every PRIMARY KEY, UNIQUE and FOREIGN KEY constraint (re-checked from the stored
  * data with the same key sets the loader uses), and profiles every column (nulls, min, max,
- * exact sum, text bytes).
+ * exact sum, text bytes). It always finishes with every problem it can find: a constraint
+ * definition that breaks a rule of {@link ConstraintRules} (a duplicate name, a FOREIGN KEY to a
+ * missing table or to non-key columns, a cycle, named with its tables) is reported and left out
+ * while the other constraints are checked; a table whose key sets do not fit the memory limit is
+ * reported and the others are checked.
  *
  * <p>Thread-safety: runs on the calling thread; the store must not be written meanwhile.
  */
@@ -41,7 +47,7 @@ public final class StoreVerifier {
         }
         // a deterministic order (commit order depends on parallel timing): by name, then parents first
         defs.sort(java.util.Comparator.comparing(TableDef::name));
-        List<TableDef> ordered = BulkLoader.foreignKeyOrder(defs);
+        List<TableDef> ordered = BulkLoader.foreignKeyOrder(checkableDefinitions(store, defs, problems));
         Set<String> damaged = new HashSet<>();
         for (TableDef def : ordered) {
             try {
@@ -113,7 +119,7 @@ public final class StoreVerifier {
             try {
                 constraints.planLoad(ordered);
             } catch (IllegalArgumentException e) {
-                problems.add("constraints not checked: the catalog's constraints are inconsistent: " + e.getMessage());
+                problems.add("constraints not checked: " + e.getMessage());
                 return;
             }
             Set<String> failed = new HashSet<>(damaged);
@@ -122,23 +128,74 @@ public final class StoreVerifier {
                     continue;
                 }
                 List<String> blocked = def.referencedTables().stream().filter(failed::contains).toList();
-                TableChecker checker = constraints.beginTable(def, store.table(def.name()).orElseThrow().rowCount(), rowId -> null);
                 if (failed.contains(def.name()) || !blocked.isEmpty()) {
-                    checker.abort();
+                    constraints.cancelTable(def.name());
                     failed.add(def.name());
                     if (!damaged.contains(def.name())) {
                         problems.add("table " + def.name() + ": constraints not checked because table(s) " + blocked + " failed verification");
                     }
                     continue;
                 }
+                TableChecker checker = null;
                 try (TableReader reader = store.openTable(def.name())) {
+                    checker = constraints.beginTable(def, reader.info().rowCount(), rowId -> null);
                     checker.checkStored(reader);
                     checker.finish();
                 } catch (IOException | RuntimeException e) { // ConstraintViolationException included
-                    checker.abort();
                     failed.add(def.name());
                     problems.add("table " + def.name() + ": " + e.getMessage());
+                } catch (OutOfMemoryError e) { // the key sets' accounted limit (--memory-limit-mb), not the heap
+                    failed.add(def.name());
+                    problems.add("table " + def.name() + ": constraints not checked: the key sets need more off-heap memory than the limit of "
+                            + memory.limitBytes() + " bytes (" + e.getMessage() + ")");
+                } finally {
+                    if (checker != null) {
+                        checker.abort(); // no-op after finish
+                    }
                 }
+            }
+        }
+    }
+
+    /**
+     * The tables whose constraints can be checked: each stored definition without the constraints
+     * that break a rule of {@link ConstraintRules} (each reported as a problem; for a duplicated
+     * name, the later use; for a cycle, the FOREIGN KEY closing it) and without self-referencing
+     * FOREIGN KEYs, which the constraint service cannot check yet (also reported). The other
+     * constraints of those tables are still checked.
+     */
+    private static List<TableDef> checkableDefinitions(ColumnStore store, List<TableDef> defs, List<String> problems) {
+        Set<ConstraintSpec> unusable = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<TableDef> out = new ArrayList<>();
+        for (TableDef def : defs) {
+            for (ConstraintSpec c : def.constraints()) {
+                if (!c.isKey() && c.referencedTable().equals(def.name())) {
+                    problems.add("table " + def.name() + ": FOREIGN KEY \"" + c.name() + "\" references its own table; self-referencing "
+                            + "foreign keys cannot be checked yet; constraint \"" + c.name() + "\" not checked");
+                    unusable.add(c);
+                }
+            }
+        }
+        List<ConstraintRules.Problem> found = store.definitionProblems();
+        while (true) {
+            int before = unusable.size();
+            for (ConstraintRules.Problem p : found) {
+                problems.add("table " + p.table() + ": " + p.message() + "; constraint \"" + p.constraint().name() + "\" ("
+                        + p.constraint().describe() + ") not checked");
+                unusable.add(p.constraint());
+            }
+            if (!found.isEmpty() && unusable.size() == before) {
+                throw new IllegalStateException("internal: definition problems name no constraint to leave out: " + found);
+            }
+            out.clear();
+            for (TableDef def : defs) {
+                List<ConstraintSpec> kept = def.constraints().stream().filter(c -> !unusable.contains(c)).toList();
+                out.add(kept.size() == def.constraints().size() ? def : new TableDef(def.name(), def.columns(), kept));
+            }
+            // leaving a constraint out can break another (a FOREIGN KEY to a left-out UNIQUE): repeat
+            found = ConstraintRules.check(out);
+            if (found.isEmpty()) {
+                return out;
             }
         }
     }

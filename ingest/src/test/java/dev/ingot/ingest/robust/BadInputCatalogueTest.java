@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.ColumnValueException;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.ConstraintViolationException;
@@ -591,10 +592,10 @@ class BadInputCatalogueTest {
                 }
                 root.setRowCount(3);
                 TableLoadException e = assertThrows(TableLoadException.class, () -> inserter.insert(batch));
-                assertEquals("null value in column r_regionkey violates PRIMARY KEY constraint \"region_pk\" on table region; row 1",
-                        e.getMessage());
-                ConstraintViolationException v = assertInstanceOf(ConstraintViolationException.class, e.getCause());
-                assertEquals(ConstraintViolationException.Reason.NULL_KEY, v.reason());
+                // first-error rule: a row's value errors (here NOT NULL of the key column) come before its constraints
+                assertEquals("null value in column r_regionkey violates not-null constraint; row 1", e.getMessage());
+                ColumnValueException v = assertInstanceOf(ColumnValueException.class, e.getCause());
+                assertEquals(ColumnValueException.Reason.NOT_NULL, v.reason());
                 assertFalse(inserter.isCommitted());
             }
             KeySetAssertions.assertReleased(constraints); // the aborted table freed its set before the service closes
