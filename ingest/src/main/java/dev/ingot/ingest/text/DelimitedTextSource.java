@@ -454,8 +454,8 @@ public final class DelimitedTextSource implements BatchSource {
                     }
                     parser.fill(in.buf, b, row);
                     b.endRow();
+                    expectedLine = lines + 1; // where the next row is if this record has one line
                     lines += recordLines;
-                    expectedLine = lines;
                     if (b.isFull()) {
                         VectorSchemaRoot root = b.finish();
                         b = null;
