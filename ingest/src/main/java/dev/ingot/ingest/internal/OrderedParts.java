@@ -24,8 +24,9 @@ import java.util.function.ToLongFunction;
  * items queued and not yet taken by the consumer, over all parts, would exceed
  * {@link ReadAhead#maxItems()} or {@link ReadAhead#maxBytes()} (as measured by the item sizer).
  * Neither bound can deadlock: the lowest unconsumed part is always claimed before any later one,
- * and the producer of the part the consumer is draining may always put when its own queue is
- * empty (so one item larger than the byte bound still passes).
+ * and the producer of the part the consumer is draining may always put when none of its items
+ * is queued (so one item larger than the byte bound still passes, and at most one item beyond
+ * the bounds is ever queued).
  *
  * <p>Failures: when producing part k throws, its items emitted so far are still handed out,
  * then {@link #next()} throws the failure (the same one on every later call). Parts after k
@@ -121,6 +122,8 @@ public final class OrderedParts<T> implements AutoCloseable {
     private final Condition roomFreed = budgetLock.newCondition();
     private int queuedItems;
     private long queuedBytes;
+    /** Items queued and not yet taken, per part (parts with none are absent). */
+    private final java.util.HashMap<Integer, Integer> queuedPerPart = new java.util.HashMap<>();
     private int maxQueuedItemsSeen;
     private volatile boolean closed;
     /** The part the consumer is draining (written by the consumer only). */
@@ -196,7 +199,7 @@ public final class OrderedParts<T> implements AutoCloseable {
             LinkedBlockingQueue<Object> q = queue(part);
             Sink<T> sink = item -> {
                 long bytes = sizer.applyAsLong(item);
-                if (!awaitRoom(part, q, bytes)) {
+                if (!awaitRoom(part, bytes)) {
                     disposer.accept(item);
                     throw new Cancelled();
                 }
@@ -219,7 +222,7 @@ public final class OrderedParts<T> implements AutoCloseable {
      * Waits until an item of {@code bytes} may be queued for {@code part} and counts it; false
      * if the part's output is no longer wanted.
      */
-    private boolean awaitRoom(int part, LinkedBlockingQueue<Object> q, long bytes) {
+    private boolean awaitRoom(int part, long bytes) {
         long waitStart = 0;
         budgetLock.lock();
         try {
@@ -228,9 +231,10 @@ public final class OrderedParts<T> implements AutoCloseable {
                     return false;
                 }
                 boolean fits = queuedItems < readAhead.maxItems() && queuedBytes + bytes <= readAhead.maxBytes();
-                if (fits || (part == currentPart && q.isEmpty())) {
+                if (fits || (part == currentPart && !queuedPerPart.containsKey(part))) {
                     queuedItems++;
                     queuedBytes += bytes;
+                    queuedPerPart.merge(part, 1, Integer::sum);
                     maxQueuedItemsSeen = Math.max(maxQueuedItemsSeen, queuedItems);
                     return true;
                 }
@@ -252,11 +256,12 @@ public final class OrderedParts<T> implements AutoCloseable {
         }
     }
 
-    private void release(long bytes) {
+    private void release(int part, long bytes) {
         budgetLock.lock();
         try {
             queuedItems--;
             queuedBytes -= bytes;
+            queuedPerPart.computeIfPresent(part, (p, n) -> n == 1 ? null : n - 1);
             roomFreed.signalAll();
         } finally {
             budgetLock.unlock();
@@ -310,7 +315,7 @@ public final class OrderedParts<T> implements AutoCloseable {
                 throw rethrow(failure);
             } else {
                 Sized sized = (Sized) o;
-                release(sized.bytes());
+                release(currentPart, sized.bytes());
                 return (T) sized.item();
             }
         }
