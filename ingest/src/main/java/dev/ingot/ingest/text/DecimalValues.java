@@ -35,17 +35,8 @@ final class DecimalValues extends ValueParser {
 
     @Override
     void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
-        int i = from;
-        boolean negative = false;
-        if (i < to) {
-            byte first = buf[i];
-            if (first == '-') {
-                negative = true;
-                i++;
-            } else if (first == '+') {
-                i++;
-            }
-        }
+        boolean negative = from < to && buf[from] == '-';
+        int i = from + signBytes(buf, from, to);
         long intValue = 0;
         int intDigits = 0;
         int significant = 0;

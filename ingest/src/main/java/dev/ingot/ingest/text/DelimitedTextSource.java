@@ -477,7 +477,11 @@ public final class DelimitedTextSource implements BatchSource {
             }
         }
 
-        private boolean startsWithBom(RangeReader in) {
+        private boolean startsWithBom(RangeReader in) throws IOException {
+            while (in.dataEnd < BOM.length && !in.eof) {
+                in.compact(0, BOM.length);
+                in.fill();
+            }
             if (in.dataEnd < BOM.length) {
                 return false;
             }

@@ -23,17 +23,8 @@ final class IntegerValues extends ValueParser {
 
     @Override
     void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
-        int i = from;
-        boolean negative = false;
-        if (i < to) {
-            byte first = buf[i];
-            if (first == '-') {
-                negative = true;
-                i++;
-            } else if (first == '+') {
-                i++;
-            }
-        }
+        boolean negative = from < to && buf[from] == '-';
+        int i = from + signBytes(buf, from, to);
         int digitsFrom = i;
         long limit = int32 ? (negative ? Integer.MIN_VALUE : -Integer.MAX_VALUE) : (negative ? Long.MIN_VALUE : -Long.MAX_VALUE);
         long multmin = limit / 10;

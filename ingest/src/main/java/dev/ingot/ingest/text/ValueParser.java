@@ -86,6 +86,11 @@ abstract class ValueParser {
      */
     abstract void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException;
 
+    /** 1 if the field starts with a sign ({@code +} or {@code -}), else 0. */
+    static int signBytes(byte[] buf, int from, int to) {
+        return from < to && (buf[from] == '-' || buf[from] == '+') ? 1 : 0;
+    }
+
     final TextParseException invalidInput(byte[] buf, int from, int to, String detail) {
         String problem = "invalid input for column " + name + " (" + sqlType + "): \"" + TextBytes.shown(buf, from, to) + "\"";
         return error(buf, from, to, detail == null ? problem : problem + ": " + detail);

@@ -89,22 +89,9 @@ class CsvConformanceTest {
         List<List<Object>> first = null;
         for (int[] config : CONFIGS) {
             for (int batchRows : new int[] {1, 3, 1000}) {
-                List<List<Object>> rows = new ArrayList<>();
+                List<List<Object>> rows;
                 try (DelimitedTextSource s = source(table, d, f, config, batchRows)) {
-                    InsertSource.ArrowBatch b;
-                    while ((b = s.next()) != null) {
-                        try (InsertSource.ArrowBatch batch = b) {
-                            for (int i = 0; i < batch.rowCount(); i++) {
-                                List<Object> r = new ArrayList<>();
-                                for (FieldVector v : batch.root().getFieldVectors()) {
-                                    r.add(TestRows.cell(v, i));
-                                }
-                                r.add(batch.origin().line(i));
-                                assertEquals(f.toString(), batch.origin().file());
-                                rows.add(r);
-                            }
-                        }
-                    }
+                    rows = rowsWithLines(s, f);
                 }
                 if (first == null) {
                     first = rows;
@@ -114,6 +101,26 @@ class CsvConformanceTest {
             }
         }
         return first;
+    }
+
+    /** Every row of {@code s} as its cells followed by its 1-based line; checks each batch names {@code file}. */
+    static List<List<Object>> rowsWithLines(DelimitedTextSource s, Path file) throws Exception {
+        List<List<Object>> rows = new ArrayList<>();
+        InsertSource.ArrowBatch b;
+        while ((b = s.next()) != null) {
+            try (InsertSource.ArrowBatch batch = b) {
+                assertEquals(file.toString(), batch.origin().file());
+                for (int i = 0; i < batch.rowCount(); i++) {
+                    List<Object> r = new ArrayList<>();
+                    for (FieldVector v : batch.root().getFieldVectors()) {
+                        r.add(TestRows.cell(v, i));
+                    }
+                    r.add(batch.origin().line(i));
+                    rows.add(r);
+                }
+            }
+        }
+        return rows;
     }
 
     private List<List<Object>> parse(TextDialect d, String content) throws Exception {

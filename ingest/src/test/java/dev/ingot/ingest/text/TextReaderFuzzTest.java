@@ -3,19 +3,14 @@ package dev.ingot.ingest.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.internal.OrderedParts;
-import dev.ingot.ingest.tpch.TestRows;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -96,27 +91,11 @@ class TextReaderFuzzTest {
 
     /** The rows (cells and line of each) or the parse error's message. */
     private static Object outcome(TextDialect d, int threads, int rangeBytes, int batchRows) throws Exception {
-        List<List<Object>> rows = new ArrayList<>();
         try (DelimitedTextSource s = DelimitedTextSource.open(allocator, CsvConformanceTest.T, d, List.of(file), batchRows,
                 threads, rangeBytes, Math.max(2, rangeBytes / 2), OrderedParts.ReadAhead.forThreads(threads))) {
-            InsertSource.ArrowBatch b;
-            while ((b = s.next()) != null) {
-                try (InsertSource.ArrowBatch batch = b) {
-                    for (int i = 0; i < batch.rowCount(); i++) {
-                        List<Object> r = new ArrayList<>();
-                        for (FieldVector v : batch.root().getFieldVectors()) {
-                            r.add(TestRows.cell(v, i));
-                        }
-                        r.add(batch.origin().line(i));
-                        rows.add(r);
-                    }
-                }
-            }
+            return CsvConformanceTest.rowsWithLines(s, file);
         } catch (TextParseException e) {
             return e.getMessage();
-        } catch (UncheckedIOException e) {
-            throw e;
         }
-        return rows;
     }
 }
