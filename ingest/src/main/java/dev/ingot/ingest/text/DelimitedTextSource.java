@@ -419,7 +419,9 @@ public final class DelimitedTextSource implements BatchSource {
                 }
                 boolean skipHeader = start == 0 && dialect.header();
                 long expectedLine = -1;
-                while (in.filePos + ls < end) {
+                // range 0 owns the file's first record even where a BOM pushes its start past a (tiny) range end
+                long ownEnd = start == 0 ? Math.max(end, ls + 1) : end;
+                while (in.filePos + ls < ownEnd && !(in.eof && ls >= in.dataEnd)) {
                     parser.line = lines;
                     int next = parser.tokenize(in.buf, ls, in.dataEnd, in.eof);
                     if (next == RecordParser.NEED_MORE) {

@@ -186,6 +186,8 @@ class CsvConformanceTest {
         b.writeBytes("1,x,1,2024-01-01,1\n".getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(row(1L, "x", new BigDecimal("1.00"), JAN1, 1, 1L)), parse(T, CSV, b.toByteArray()));
         assertEquals(List.of(row(1L, "a b,c", null, null, 5, 1L)), parse(TextDialect.tsv(), "1\ta b,c\t\t\t5\n"));
+        // a file that is only a BOM has no rows
+        assertEquals(List.of(), parse(T, CSV, bom));
     }
 
     @Test
