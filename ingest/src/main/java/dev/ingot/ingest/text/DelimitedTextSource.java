@@ -423,7 +423,7 @@ public final class DelimitedTextSource implements BatchSource {
                 long ownEnd = start == 0 ? Math.max(end, ls + 1) : end;
                 while (in.filePos + ls < ownEnd && !(in.eof && ls >= in.dataEnd)) {
                     parser.line = lines;
-                    int next = parser.tokenize(in.buf, ls, in.dataEnd, in.eof);
+                    int next = parser.tokenize(in.buf, ls, in.dataEnd, in.eof, skipHeader);
                     if (next == RecordParser.NEED_MORE) {
                         in.compact(ls, parser.maxLineBytes());
                         ls = 0;

@@ -112,12 +112,13 @@ final class RecordParser {
      *
      * @param dataEnd end of the valid bytes in {@code buf}
      * @param eof     whether {@code dataEnd} is the end of the input
+     * @param header  whether this is a header line (its fields are names: no field bounds)
      * @return the index after the record's line end (or {@code dataEnd} for a last line
      *         without one), or {@link #NEED_MORE}
      * @throws TextParseException for a line over the limit, a text field over its column's
      *                            bound, a broken quote or a carriage return outside quotes
      */
-    int tokenize(byte[] buf, int p, int dataEnd, boolean eof) throws TextParseException {
+    int tokenize(byte[] buf, int p, int dataEnd, boolean eof, boolean header) throws TextParseException {
         long lineEnd = (long) p + maxLineBytes;
         int limitEnd = lineEnd >= dataEnd ? Integer.MAX_VALUE : (int) lineEnd;
         int end = Math.min(dataEnd, limitEnd);
@@ -127,7 +128,7 @@ final class RecordParser {
         boolean lastEmptyUnquoted;
         while (true) {
             int fs = i;
-            int bound = f < columnCount ? fieldMax[f] : Integer.MAX_VALUE;
+            int bound = f < columnCount && !header ? fieldMax[f] : Integer.MAX_VALUE;
             int cs;
             int ce;
             boolean quoted = false;

@@ -186,6 +186,10 @@ class CsvConformanceTest {
         b.writeBytes("1,x,1,2024-01-01,1\n".getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(row(1L, "x", new BigDecimal("1.00"), JAN1, 1, 1L)), parse(T, CSV, b.toByteArray()));
         assertEquals(List.of(row(1L, "a b,c", null, null, 5, 1L)), parse(TextDialect.tsv(), "1\ta b,c\t\t\t5\n"));
+        // header fields are names: the columns' field bounds do not apply to them
+        TableDef flags = new TableDef("f", List.of(ColumnDef.notNull("flag", ColumnType.charOf(1))), List.of());
+        assertEquals(List.of(row("A", 2L), row("B", 3L)), parse(flags, CSV.withHeader(true),
+                "\"a_long_column_name_for_a_char_1\"\nA\nB\n".getBytes(StandardCharsets.UTF_8)));
         // a file that is only a BOM has no rows
         assertEquals(List.of(), parse(T, CSV, bom));
     }
