@@ -47,7 +47,7 @@ class CsvConformanceTest {
             ColumnDef.nullable("n", ColumnType.int32())), List.of());
     private static final TextDialect CSV = TextDialect.csv();
     /** (threads, rangeBytes, readBufferBytes): one sequential, and parallel ones with tiny ranges and buffers. */
-    private static final int[][] CONFIGS = {{1, 1 << 20, 1 << 21}, {2, 7, 5}, {3, 13, 64}, {2, 64, 16}, {2, 1000, 40}};
+    private static final int[][] CONFIGS = {{1, 1 << 20, 1 << 21}, {2, 7, 5}, {3, 13, 64}, {2, 64, 16}, {2, 1000, 40}, {1, 5, 2}};
 
     @TempDir
     Path dir;
