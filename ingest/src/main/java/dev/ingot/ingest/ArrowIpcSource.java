@@ -24,6 +24,10 @@ import org.apache.arrow.vector.util.TransferPair;
  * (transferred out of the reader's root). The file's schema must have the table's column names,
  * order and Arrow types (field metadata may differ).
  *
+ * <p>Read-ahead: none. Each record batch is read on the consumer's thread when {@link #next()}
+ * is called, so at most one batch beyond those the caller holds is in memory (its size is the
+ * file's record batch size).
+ *
  * <p>Thread-safety: one consumer thread. Ownership: the caller closes the source and every batch
  * it returns; batches stay valid after the source is closed. Format reference: the Arrow IPC
  * specification ("IPC File Format") and Arrow Java's {@link ArrowFileReader}.

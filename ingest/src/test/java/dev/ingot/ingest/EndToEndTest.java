@@ -11,7 +11,7 @@ import dev.ingot.columnstore.ColumnStoreOptions;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.ConstraintViolationException;
 import dev.ingot.ingest.tpch.TblFileSource;
-import dev.ingot.ingest.tpch.TblParseException;
+import dev.ingot.ingest.text.TextParseException;
 import dev.ingot.ingest.tpch.TblWriter;
 import dev.ingot.ingest.tpch.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
@@ -244,7 +244,7 @@ class EndToEndTest {
         Path store = tmp.resolve("store");
         LoadReport report = load(store, tbl, tables("region", "nation", "supplier"), LoadOptions.defaults());
         TableLoadException e = assertInstanceOf(TableLoadException.class, report.failure());
-        assertInstanceOf(TblParseException.class, e.getCause());
+        assertInstanceOf(TextParseException.class, e.getCause());
         assertEquals("invalid input for column s_acctbal (DECIMAL(15,2)): \"12x.50\"; file " + supplier + ", line 42", e.getMessage());
         try (ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults())) {
             assertEquals(25, cs.table("nation").orElseThrow().rowCount());

@@ -1,5 +1,6 @@
 package dev.ingot.ingest.tpch;
 
+import dev.ingot.ingest.internal.OrderedParts;
 import io.trino.tpch.TpchEntity;
 import io.trino.tpch.TpchTable;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class TblWriter {
         };
         boolean done = false;
         try (OrderedParts<byte[]> parts = new OrderedParts<>("ingot-tblwriter-" + table, partCount, threads, 2 * threads,
-                producer, chunk -> { });
+                producer, chunk -> { }, OrderedParts.ReadAhead.forThreads(threads), chunk -> chunk.length);
              FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                      StandardOpenOption.TRUNCATE_EXISTING)) {
             byte[] chunk;

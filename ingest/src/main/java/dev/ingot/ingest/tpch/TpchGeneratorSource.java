@@ -4,6 +4,8 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.RowOrigin;
+import dev.ingot.ingest.internal.BatchBuilder;
+import dev.ingot.ingest.internal.OrderedParts;
 import io.trino.tpch.Customer;
 import io.trino.tpch.CustomerGenerator;
 import io.trino.tpch.LineItem;
@@ -38,8 +40,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * single-part output (dbgen's parts are designed to concatenate to the whole table). The part
  * split does not depend on {@code threads}, so batch boundaries are the same for every thread
  * count. At most {@code threads + 1} parts are buffered (one being consumed while every worker
- * generates the next), which bounds memory at roughly {@code 2 * (threads + 1)} batches. A batch may hold fewer than {@code batchRows} rows (the last
- * batch of each part).
+ * generates the next), which bounds memory at roughly {@code 2 * (threads + 1)} batches; batches queued
+ * ahead of the consumer are bounded in number and bytes as well
+ * ({@link OrderedParts.ReadAhead#forThreads}). A batch may hold fewer than {@code batchRows}
+ * rows (the last batch of each part).
  *
  * <p>Thread-safety: one consumer thread calls {@link #next()} and {@link #close()}.
  * Ownership: the caller closes the source and every batch it returns; batches stay valid after
@@ -105,7 +109,8 @@ public final class TpchGeneratorSource implements BatchSource {
             }
         };
         return new TpchGeneratorSource(table, new OrderedParts<>("ingot-tpch-" + table, partCount, threads,
-                threads + 1, producer, VectorSchemaRoot::close));
+                threads + 1, producer, VectorSchemaRoot::close, OrderedParts.ReadAhead.forThreads(threads),
+                BatchBuilder::bufferBytes));
     }
 
     /**

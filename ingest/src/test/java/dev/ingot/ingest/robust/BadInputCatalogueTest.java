@@ -25,7 +25,7 @@ import dev.ingot.ingest.RowOrigin;
 import dev.ingot.ingest.TableInserter;
 import dev.ingot.ingest.TableLoadException;
 import dev.ingot.ingest.tpch.TblFileSource;
-import dev.ingot.ingest.tpch.TblParseException;
+import dev.ingot.ingest.text.TextParseException;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
@@ -214,7 +214,7 @@ class BadInputCatalogueTest {
         writeLines(f, ls);
         Throwable cause = assertFailed(load(dir, "region", "nation", "supplier"), "supplier",
                 "expected 7 fields but found 6; file " + f + ", line 42");
-        TblParseException p = assertInstanceOf(TblParseException.class, cause);
+        TextParseException p = assertInstanceOf(TextParseException.class, cause);
         assertNull(p.column());
         assertStore("supplier", "region", "nation");
         PARSE_CASES.incrementAndGet();
@@ -240,7 +240,7 @@ class BadInputCatalogueTest {
         setField(f, 5000, 2, "12a");
         Throwable cause = assertFailed(load(dir, "region", "nation", "supplier", "part", "partsupp"), "partsupp",
                 "invalid input for column ps_availqty (INTEGER): \"12a\"; file " + f + ", line 5000");
-        TblParseException p = assertInstanceOf(TblParseException.class, cause);
+        TextParseException p = assertInstanceOf(TextParseException.class, cause);
         assertEquals("ps_availqty", p.column());
         assertEquals("12a", p.value());
         assertEquals(5000, p.line());
@@ -299,7 +299,7 @@ class BadInputCatalogueTest {
         setField(f, 12345, 4, "1996-02-30");
         Throwable cause = assertFailed(load(dir, "region", "nation", "customer", "orders"), "orders",
                 "date/time field value out of range: \"1996-02-30\" for column o_orderdate; file " + f + ", line 12345");
-        assertEquals("o_orderdate", ((TblParseException) cause).column());
+        assertEquals("o_orderdate", ((TextParseException) cause).column());
         assertStore("orders", "region", "nation", "customer");
         PARSE_CASES.incrementAndGet();
     }
@@ -339,7 +339,7 @@ class BadInputCatalogueTest {
         Files.write(f, bytes);
         Throwable cause = assertFailed(load(dir, "region", "nation", "supplier"), "supplier",
                 "invalid byte sequence for encoding UTF8 in column s_comment (VARCHAR(101)): 0xc3 0x28; file " + f + ", line 3");
-        assertEquals("s_comment", ((TblParseException) cause).column());
+        assertEquals("s_comment", ((TextParseException) cause).column());
         assertStore("supplier", "region", "nation");
         PARSE_CASES.incrementAndGet();
     }

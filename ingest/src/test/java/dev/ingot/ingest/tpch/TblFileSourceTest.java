@@ -10,6 +10,7 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.InsertSource;
+import dev.ingot.ingest.text.TextParseException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -79,11 +80,11 @@ class TblFileSourceTest {
     private String lineitemError(String badLine, int threads) throws Exception {
         Path f = lineitemWithLine17(badLine);
         try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, f, 4, threads, 128, 64)) {
-            TblParseException e = assertThrows(TblParseException.class, () -> TestRows.drainCount(s));
+            TextParseException e = assertThrows(TextParseException.class, () -> TestRows.drainCount(s));
             assertEquals(17, e.line());
             assertEquals(f.toString(), e.file());
             // the same error again on the next call
-            assertSame(e, assertThrows(TblParseException.class, s::next));
+            assertSame(e, assertThrows(TextParseException.class, s::next));
             return e.getMessage();
         }
     }
@@ -167,7 +168,7 @@ class TblFileSourceTest {
         b[at + 1] = (byte) 0x28;
         Path f = write("lineitem.tbl", b);
         try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, f, 10, 1)) {
-            TblParseException e = assertThrows(TblParseException.class, () -> TestRows.drainCount(s));
+            TextParseException e = assertThrows(TextParseException.class, () -> TestRows.drainCount(s));
             assertEquals("invalid byte sequence for encoding UTF8 in column l_comment (VARCHAR(44)): 0xc3 0x28" + ctx17(),
                     e.getMessage());
             assertEquals("l_comment", e.column());
@@ -178,7 +179,7 @@ class TblFileSourceTest {
     void exceptionAccessors() throws Exception {
         Path f = lineitemWithLine17(withField(4, "12x.5"));
         try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, f, 5, 2, 100, 50)) {
-            TblParseException e = assertThrows(TblParseException.class, () -> TestRows.drainCount(s));
+            TextParseException e = assertThrows(TextParseException.class, () -> TestRows.drainCount(s));
             assertEquals(f.toString(), e.file());
             assertEquals(17, e.line());
             assertEquals("l_quantity", e.column());
@@ -206,32 +207,6 @@ class TblFileSourceTest {
                     "h\u00e9llo", null), rows.get(2));
             assertEquals(Arrays.asList(4L, 0, new BigDecimal("0.50"), LocalDate.of(9999, 12, 31), "a", -1L), rows.get(3));
             assertEquals(Arrays.asList(5L, 0, new BigDecimal("12.00"), LocalDate.of(1600, 2, 29), "x", 0L), rows.get(4));
-        }
-    }
-
-    @Test
-    void epochDayMatchesJavaTime() {
-        for (LocalDate d = LocalDate.of(1599, 1, 1); d.isBefore(LocalDate.of(2401, 1, 1)); d = d.plusDays(1)) {
-            assertEquals(d.toEpochDay(), TblLineParser.epochDay(d.getYear(), d.getMonthValue(), d.getDayOfMonth()), d.toString());
-            assertEquals(d.lengthOfMonth(), TblLineParser.daysInMonth(d.getYear(), d.getMonthValue()));
-        }
-    }
-
-    @Test
-    void utf8Validation() {
-        String[] valid = {"", "abc", "\u00e9", "\u20ac", "\ud83d\ude00", "a\u07ffb\uffff"};
-        for (String v : valid) {
-            byte[] b = v.getBytes(StandardCharsets.UTF_8);
-            assertEquals(v.codePointCount(0, v.length()), TblLineParser.utf8CodePoints(b, 0, b.length), v);
-        }
-        int[][] invalid = {{0x80}, {0xc0, 0x80}, {0xc3}, {0xe0, 0x80, 0x80}, {0xed, 0xa0, 0x80}, {0xf4, 0x90, 0x80, 0x80},
-            {0xf5, 0x80, 0x80, 0x80}, {0x61, 0xe2, 0x82}, {0xc3, 0x28}};
-        for (int[] inv : invalid) {
-            byte[] b = new byte[inv.length];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) inv[i];
-            }
-            assertTrue(TblLineParser.utf8CodePoints(b, 0, b.length) < 0, Arrays.toString(inv));
         }
     }
 
@@ -330,14 +305,14 @@ class TblFileSourceTest {
         for (int threads : new int[] {1, 2}) {
             try (TblFileSource s = TblFileSource.open(allocator, ORDERS, f, 50, threads, 333, 64)) {
                 long rowsBefore = 0;
-                TblParseException e = null;
+                TextParseException e = null;
                 try {
                     InsertSource.ArrowBatch b;
                     while ((b = s.next()) != null) {
                         rowsBefore += b.rowCount();
                         b.close();
                     }
-                } catch (TblParseException x) {
+                } catch (TextParseException x) {
                     e = x;
                 }
                 assertTrue(e != null);

@@ -15,7 +15,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** Test helpers that read Arrow batches back as plain Java values. */
-final class TestRows {
+public final class TestRows {
     private TestRows() {
     }
 
@@ -34,7 +34,7 @@ final class TestRows {
     }
 
     /** One cell as a plain value: Long, Integer, BigDecimal, LocalDate or String; null for NULL. */
-    static Object cell(FieldVector v, int row) {
+    public static Object cell(FieldVector v, int row) {
         if (v.isNull(row)) {
             return null;
         }
@@ -80,7 +80,7 @@ final class TestRows {
     }
 
     /** All rows of a source as lists of cells; closes every batch (not the source). */
-    static List<List<Object>> drainRows(BatchSource source) throws Exception {
+    public static List<List<Object>> drainRows(BatchSource source) throws Exception {
         List<List<Object>> rows = new ArrayList<>();
         InsertSource.ArrowBatch b;
         while ((b = source.next()) != null) {
@@ -99,7 +99,7 @@ final class TestRows {
     }
 
     /** Row count of a source; closes every batch (not the source). */
-    static long drainCount(BatchSource source) throws Exception {
+    public static long drainCount(BatchSource source) throws Exception {
         long n = 0;
         InsertSource.ArrowBatch b;
         while ((b = source.next()) != null) {

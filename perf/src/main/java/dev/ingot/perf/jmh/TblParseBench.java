@@ -2,7 +2,10 @@ package dev.ingot.perf.jmh;
 
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.InsertSource;
+import dev.ingot.ingest.text.DelimitedTextSource;
+import dev.ingot.ingest.text.TextDialect;
 import dev.ingot.ingest.tpch.TblFileSource;
 import dev.ingot.ingest.tpch.TblWriter;
 import dev.ingot.ingest.tpch.TpchSchema;
@@ -30,10 +33,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code .tbl} parsing speed per table type: {@link TblFileSource} with one parser thread parses
+ * Delimited-text parsing speed per table type: the one text reader with one parser thread parses
  * a whole file (generated once per trial into a temporary directory, then in the page cache)
- * into Arrow batches of the write hints' size, closing each. The secondary result {@code bytes}
- * is file bytes parsed per second (divide by 10^6 for MB/s); the primary is files per second.
+ * into Arrow batches of the write hints' size, closing each. {@code format}: {@code tbl} is the
+ * dbgen file through {@link TblFileSource}; {@code csv-quoted} is the same rows as RFC 4180 CSV
+ * with a header line and every text field quoted, through {@link DelimitedTextSource}. The
+ * secondary result {@code bytes} is file bytes parsed per second (divide by 10^6 for MB/s); the
+ * primary is files per second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,6 +51,10 @@ public class TblParseBench {
     /** The table whose file is parsed. */
     @Param({"lineitem", "orders", "partsupp", "customer"})
     public String table;
+
+    /** {@code tbl} (dbgen) or {@code csv-quoted} (header, every text field quoted). */
+    @Param({"tbl", "csv-quoted"})
+    public String format;
 
     /** TPC-H scale factor of the file (0.05: lineitem 37 MB). */
     @Param({"0.05"})
@@ -69,8 +79,14 @@ public class TblParseBench {
         dir = Files.createTempDirectory("ingot-jmh-tbl");
         TblWriter.write(dir, scale, Math.max(1, Runtime.getRuntime().availableProcessors()), List.of(table));
         file = dir.resolve(table + ".tbl");
-        fileBytes = Files.size(file);
         def = TpchSchema.table(table);
+        if (format.equals("csv-quoted")) {
+            Path csv = dir.resolve(table + ".csv");
+            writeQuotedCsv(file, csv, def);
+            Files.delete(file);
+            file = csv;
+        }
+        fileBytes = Files.size(file);
         batchRows = ColumnStoreWriteHints.estimate(def).recommendedBatchRows();
         arrow = new RootAllocator(1L << 30);
     }
@@ -79,6 +95,7 @@ public class TblParseBench {
     public void deleteFile() throws IOException {
         arrow.close();
         Files.deleteIfExists(file);
+        Files.deleteIfExists(dir.resolve(table + ".tbl"));
         Files.deleteIfExists(dir);
     }
 
@@ -86,7 +103,8 @@ public class TblParseBench {
     @Benchmark
     public long parse(Bytes counter) throws IOException, InterruptedException {
         long rows = 0;
-        try (TblFileSource source = TblFileSource.open(arrow, def, file, batchRows, 1)) {
+        try (BatchSource source = format.equals("tbl") ? TblFileSource.open(arrow, def, file, batchRows, 1)
+                : DelimitedTextSource.open(arrow, def, TextDialect.csv().withHeader(true), List.of(file), batchRows, 1)) {
             for (InsertSource.ArrowBatch b = source.next(); b != null; b = source.next()) {
                 try (InsertSource.ArrowBatch batch = b) {
                     rows += batch.rowCount();
@@ -95,5 +113,33 @@ public class TblParseBench {
         }
         counter.bytes += fileBytes;
         return rows;
+    }
+
+    /** The rows of a .tbl file as CSV: a header, text fields quoted (quotes doubled), others as they are. */
+    static void writeQuotedCsv(Path tbl, Path csv, TableDef def) throws IOException {
+        try (java.io.BufferedReader in = Files.newBufferedReader(tbl);
+             java.io.BufferedWriter out = Files.newBufferedWriter(csv)) {
+            StringBuilder sb = new StringBuilder();
+            for (int c = 0; c < def.columns().size(); c++) {
+                sb.append(c == 0 ? "" : ",").append('"').append(def.columns().get(c).name()).append('"');
+            }
+            out.write(sb.append('\n').toString());
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] f = line.split("\\|", -1);
+                sb.setLength(0);
+                for (int c = 0; c < def.columns().size(); c++) {
+                    if (c > 0) {
+                        sb.append(',');
+                    }
+                    if (def.columns().get(c).type().kind().isText()) {
+                        sb.append('"').append(f[c].replace("\"", "\"\"")).append('"');
+                    } else {
+                        sb.append(f[c]);
+                    }
+                }
+                out.write(sb.append('\n').toString());
+            }
+        }
     }
 }

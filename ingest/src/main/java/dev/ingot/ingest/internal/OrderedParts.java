@@ -1,11 +1,15 @@
-package dev.ingot.ingest.tpch;
+package dev.ingot.ingest.internal;
 
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * Produces the items of {@code partCount} numbered parts on worker threads and hands them to
@@ -15,8 +19,14 @@ import java.util.function.Consumer;
  *
  * <p>Scheduling: a worker takes a permit, claims the lowest unclaimed part and produces all of
  * it into that part's queue; the consumer returns the permit when it has drained the part.
- * {@code maxPartsInFlight} permits bound the memory held in queues to that many parts, and
- * cannot deadlock: the lowest unconsumed part is always claimed before any later one.
+ * {@code maxPartsInFlight} permits bound the parts claimed at once. Read-ahead is bounded as
+ * well in items and in bytes ({@link ReadAhead}): a producer's {@link Sink#put} blocks while the
+ * items queued and not yet taken by the consumer, over all parts, would exceed
+ * {@link ReadAhead#maxItems()} or {@link ReadAhead#maxBytes()} (as measured by the item sizer).
+ * Neither bound can deadlock: the lowest unconsumed part is always claimed before any later one,
+ * and the producer of the part the consumer is draining may always put when none of its items
+ * is queued (so one item larger than the byte bound still passes, and at most one item beyond
+ * the bounds is ever queued).
  *
  * <p>Failures: when producing part k throws, its items emitted so far are still handed out,
  * then {@link #next()} throws the failure (the same one on every later call). Parts after k
@@ -29,10 +39,10 @@ import java.util.function.Consumer;
  *
  * @param <T> item type; items not handed out are given to the disposer
  */
-final class OrderedParts<T> implements AutoCloseable {
+public final class OrderedParts<T> implements AutoCloseable {
     /** Produces the items of one part. */
     @FunctionalInterface
-    interface Producer<T> {
+    public interface Producer<T> {
         /**
          * Emits the items of {@code part} (0-based) through {@code sink}. Must close any
          * resource not yet put when it throws.
@@ -41,7 +51,7 @@ final class OrderedParts<T> implements AutoCloseable {
     }
 
     /** Receives a part's items. */
-    interface Sink<T> {
+    public interface Sink<T> {
         /**
          * Queues {@code item}, which the sink now owns. Throws {@link Cancelled} (after disposing
          * the item) when the part's output is no longer wanted; the producer should then return.
@@ -50,10 +60,10 @@ final class OrderedParts<T> implements AutoCloseable {
     }
 
     /** Thrown by {@link Sink#put} when the source was closed or an earlier part failed. */
-    static final class Cancelled extends RuntimeException {
+    public static final class Cancelled extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Cancelled() {
+        public Cancelled() {
             super("cancelled", null, false, false);
         }
     }
@@ -61,6 +71,38 @@ final class OrderedParts<T> implements AutoCloseable {
     private static final Object PART_END = new Object();
 
     private record Failure(Throwable error) {
+    }
+
+    /** A queued item and the bytes it was counted with. */
+    private record Sized(Object item, long bytes) {
+    }
+
+    /**
+     * Bounds on what producers may queue ahead of the consumer, summed over all parts.
+     *
+     * @param maxItems items (batches), &gt;= 1
+     * @param maxBytes bytes as measured by the item sizer, &gt;= 1
+     */
+    public record ReadAhead(int maxItems, long maxBytes) {
+        /** Items per worker thread in {@link #forThreads}. */
+        public static final int ITEMS_PER_THREAD = 64;
+        /** Bytes per worker thread in {@link #forThreads}. */
+        public static final long BYTES_PER_THREAD = 16L << 20;
+
+        public ReadAhead {
+            if (maxItems < 1 || maxBytes < 1) {
+                throw new IllegalArgumentException("read-ahead bounds must be >= 1: " + maxItems + " items, " + maxBytes + " bytes");
+            }
+        }
+
+        /**
+         * The default for {@code threads} workers: {@code 64 * (threads + 2)} items and
+         * {@code 16 MiB * (threads + 2)} bytes (with 2 threads: 256 batches, 64 MiB).
+         */
+        public static ReadAhead forThreads(int threads) {
+            int t = Math.max(1, threads) + 2;
+            return new ReadAhead(ITEMS_PER_THREAD * t, BYTES_PER_THREAD * t);
+        }
     }
 
     private final int partCount;
@@ -73,8 +115,19 @@ final class OrderedParts<T> implements AutoCloseable {
     private final AtomicInteger firstFailedPart = new AtomicInteger(Integer.MAX_VALUE);
     private final ConcurrentHashMap<Integer, LinkedBlockingQueue<Object>> queues = new ConcurrentHashMap<>();
     private final Thread[] workers;
+    private final ReadAhead readAhead;
+    private final ToLongFunction<? super T> sizer;
+    /** Guards queuedItems/queuedBytes; producers wait on roomFreed. */
+    private final ReentrantLock budgetLock = new ReentrantLock();
+    private final Condition roomFreed = budgetLock.newCondition();
+    private int queuedItems;
+    private long queuedBytes;
+    /** Items queued and not yet taken, per part (parts with none are absent). */
+    private final java.util.HashMap<Integer, Integer> queuedPerPart = new java.util.HashMap<>();
+    private int maxQueuedItemsSeen;
     private volatile boolean closed;
-    private int currentPart;
+    /** The part the consumer is draining (written by the consumer only). */
+    private volatile int currentPart;
     private Throwable failure;
 
     /**
@@ -86,16 +139,20 @@ final class OrderedParts<T> implements AutoCloseable {
      * @param maxPartsInFlight parts claimed but not yet consumed, &gt;= 1
      * @param producer         produces one part; called concurrently for different parts
      * @param disposer         frees an item that is never handed out
+     * @param readAhead        bounds on items and bytes queued ahead of the consumer
+     * @param sizer            bytes an item holds (e.g. the capacity of a batch's buffers), &gt;= 0
      */
-    OrderedParts(String threadName, int partCount, int threads, int maxPartsInFlight, Producer<T> producer,
-                 Consumer<? super T> disposer) {
-        if (partCount < 0 || threads < 1 || maxPartsInFlight < 1) {
+    public OrderedParts(String threadName, int partCount, int threads, int maxPartsInFlight, Producer<T> producer,
+                 Consumer<? super T> disposer, ReadAhead readAhead, ToLongFunction<? super T> sizer) {
+        if (partCount < 0 || threads < 1 || maxPartsInFlight < 1 || readAhead == null || sizer == null) {
             throw new IllegalArgumentException("partCount " + partCount + ", threads " + threads + ", maxPartsInFlight "
                     + maxPartsInFlight);
         }
         this.partCount = partCount;
         this.producer = producer;
         this.disposer = disposer;
+        this.readAhead = readAhead;
+        this.sizer = sizer;
         this.permits = new Semaphore(maxPartsInFlight);
         this.workers = new Thread[Math.min(threads, partCount)];
         for (int i = 0; i < workers.length; i++) {
@@ -108,12 +165,12 @@ final class OrderedParts<T> implements AutoCloseable {
         }
     }
 
-    int partCount() {
+    public int partCount() {
         return partCount;
     }
 
     /** Nanoseconds the workers have spent blocked because the consumer was behind (summed over workers). */
-    long blockedNanos() {
+    public long blockedNanos() {
         return blockedNanos.sum();
     }
 
@@ -141,11 +198,12 @@ final class OrderedParts<T> implements AutoCloseable {
             }
             LinkedBlockingQueue<Object> q = queue(part);
             Sink<T> sink = item -> {
-                if (!wanted(part)) {
+                long bytes = sizer.applyAsLong(item);
+                if (!awaitRoom(part, bytes)) {
                     disposer.accept(item);
                     throw new Cancelled();
                 }
-                q.add(item);
+                q.add(new Sized(item, bytes));
             };
             try {
                 producer.produce(part, sink);
@@ -161,6 +219,75 @@ final class OrderedParts<T> implements AutoCloseable {
     }
 
     /**
+     * Waits until an item of {@code bytes} may be queued for {@code part} and counts it; false
+     * if the part's output is no longer wanted.
+     */
+    private boolean awaitRoom(int part, long bytes) {
+        long waitStart = 0;
+        budgetLock.lock();
+        try {
+            while (true) {
+                if (!wanted(part)) {
+                    return false;
+                }
+                boolean fits = queuedItems < readAhead.maxItems() && queuedBytes + bytes <= readAhead.maxBytes();
+                if (fits || (part == currentPart && !queuedPerPart.containsKey(part))) {
+                    queuedItems++;
+                    queuedBytes += bytes;
+                    queuedPerPart.merge(part, 1, Integer::sum);
+                    maxQueuedItemsSeen = Math.max(maxQueuedItemsSeen, queuedItems);
+                    return true;
+                }
+                if (waitStart == 0) {
+                    waitStart = System.nanoTime();
+                }
+                try {
+                    roomFreed.await(10, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        } finally {
+            budgetLock.unlock();
+            if (waitStart != 0) {
+                blockedNanos.add(System.nanoTime() - waitStart);
+            }
+        }
+    }
+
+    private void release(int part, long bytes) {
+        budgetLock.lock();
+        try {
+            queuedItems--;
+            queuedBytes -= bytes;
+            queuedPerPart.computeIfPresent(part, (p, n) -> n == 1 ? null : n - 1);
+            roomFreed.signalAll();
+        } finally {
+            budgetLock.unlock();
+        }
+    }
+
+    private void signalRoom() {
+        budgetLock.lock();
+        try {
+            roomFreed.signalAll();
+        } finally {
+            budgetLock.unlock();
+        }
+    }
+
+    /** The most items that were ever queued ahead of the consumer at once (tests of the read-ahead bound). */
+    public int maxQueuedItemsSeen() {
+        budgetLock.lock();
+        try {
+            return maxQueuedItemsSeen;
+        } finally {
+            budgetLock.unlock();
+        }
+    }
+
+    /**
      * The next item in part order, or null after the last item of the last part.
      *
      * @throws IOException           a producer's IOException, or another checked exception
@@ -169,7 +296,7 @@ final class OrderedParts<T> implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     @SuppressWarnings("unchecked")
-    T next() throws IOException, InterruptedException {
+    public T next() throws IOException, InterruptedException {
         if (closed) {
             throw new IllegalStateException("source is closed");
         }
@@ -182,11 +309,14 @@ final class OrderedParts<T> implements AutoCloseable {
                 queues.remove(currentPart);
                 currentPart++;
                 permits.release();
+                signalRoom();
             } else if (o instanceof Failure) {
                 failure = ((Failure) o).error();
                 throw rethrow(failure);
             } else {
-                return (T) o;
+                Sized sized = (Sized) o;
+                release(currentPart, sized.bytes());
+                return (T) sized.item();
             }
         }
         return null;
@@ -213,6 +343,7 @@ final class OrderedParts<T> implements AutoCloseable {
         }
         closed = true;
         permits.release(workers.length + 1);
+        signalRoom();
         boolean interrupted = false;
         for (Thread t : workers) {
             while (true) {
@@ -226,9 +357,9 @@ final class OrderedParts<T> implements AutoCloseable {
         }
         for (LinkedBlockingQueue<Object> q : queues.values()) {
             for (Object o : q) {
-                if (o != PART_END && !(o instanceof Failure)) {
+                if (o instanceof Sized) {
                     @SuppressWarnings("unchecked")
-                    T item = (T) o;
+                    T item = (T) ((Sized) o).item();
                     disposer.accept(item);
                 }
             }

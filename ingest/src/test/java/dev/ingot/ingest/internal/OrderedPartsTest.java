@@ -1,4 +1,4 @@
-package dev.ingot.ingest.tpch;
+package dev.ingot.ingest.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class OrderedPartsTest {
+    private static final OrderedParts.ReadAhead UNBOUNDED = new OrderedParts.ReadAhead(Integer.MAX_VALUE, Long.MAX_VALUE);
+
     @Test
     void itemsComeOutInPartOrderWhateverTheTiming() throws Exception {
         long seed = TestSeed.seed("OrderedPartsTest.itemsComeOutInPartOrderWhateverTheTiming");
@@ -31,7 +33,7 @@ class OrderedPartsTest {
                     }
                     sink.put(part * 5 + k);
                 }
-            }, x -> { })) {
+            }, x -> { }, UNBOUNDED, x -> 1)) {
                 for (int expected = 0; expected < 200; expected++) {
                     assertEquals(expected, parts.next());
                 }
@@ -56,7 +58,7 @@ class OrderedPartsTest {
                 }
                 sink.put(part * 10 + k);
             }
-        }, x -> disposed.incrementAndGet())) {
+        }, x -> disposed.incrementAndGet(), UNBOUNDED, x -> 1)) {
             IOException e = assertThrows(IOException.class, () -> {
                 Integer x;
                 while ((x = parts.next()) != null) {
@@ -73,7 +75,7 @@ class OrderedPartsTest {
     void uncheckedFailuresAreRethrownAsIs() {
         try (OrderedParts<Integer> parts = new OrderedParts<>("t", 1, 1, 1, (part, sink) -> {
             throw new IllegalArgumentException("bad");
-        }, x -> { })) {
+        }, x -> { }, UNBOUNDED, x -> 1)) {
             assertEquals("bad", assertThrows(IllegalArgumentException.class, parts::next).getMessage());
         }
     }
@@ -87,7 +89,7 @@ class OrderedPartsTest {
                 made.incrementAndGet();
                 sink.put(k);
             }
-        }, x -> disposed.incrementAndGet());
+        }, x -> disposed.incrementAndGet(), UNBOUNDED, x -> 1);
         parts.next();
         parts.next();
         // the workers go on: wait until items beyond the two handed out exist, so close() has some to dispose
@@ -96,5 +98,40 @@ class OrderedPartsTest {
         assertTrue(disposed.get() > 0, "close() disposed the items not handed out");
         assertEquals(made.get() - 2, disposed.get());
         assertThrows(IllegalStateException.class, parts::next);
+    }
+
+    /** 200 parts of 50 items each, a stalled consumer: what producers queue ahead stays within the bounds, then everything arrives in order. */
+    private static void assertBounded(OrderedParts.ReadAhead bound, long itemBytes, int expectedMaxQueued) throws Exception {
+        try (OrderedParts<Integer> parts = new OrderedParts<>("t", 200, 2, 8, (part, sink) -> {
+            for (int k = 0; k < 50; k++) {
+                sink.put(part * 50 + k);
+            }
+        }, x -> { }, bound, x -> itemBytes)) {
+            assertEquals(0, parts.next());
+            Thread.sleep(150); // the workers fill whatever the bounds allow
+            for (int expected = 1; expected < 200 * 50; expected++) {
+                assertEquals(expected, parts.next());
+            }
+            assertNull(parts.next());
+            int seen = parts.maxQueuedItemsSeen();
+            assertTrue(seen <= expectedMaxQueued, "queued ahead: " + seen);
+            assertTrue(seen >= Math.min(expectedMaxQueued - 1, 8), "the bound was never approached: " + seen);
+        }
+    }
+
+    @Test
+    void readAheadIsBoundedInItems() throws Exception {
+        // one item beyond the bound may be queued: the part being drained may always put when its queue is empty
+        assertBounded(new OrderedParts.ReadAhead(12, Long.MAX_VALUE), 1, 13);
+    }
+
+    @Test
+    void readAheadIsBoundedInBytes() throws Exception {
+        assertBounded(new OrderedParts.ReadAhead(Integer.MAX_VALUE, 1000), 100, 11);
+    }
+
+    @Test
+    void anItemLargerThanTheByteBoundStillPasses() throws Exception {
+        assertBounded(new OrderedParts.ReadAhead(Integer.MAX_VALUE, 10), 100, 1);
     }
 }

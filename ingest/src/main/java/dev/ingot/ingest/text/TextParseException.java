@@ -1,17 +1,18 @@
-package dev.ingot.ingest.tpch;
+package dev.ingot.ingest.text;
 
 import java.io.IOException;
 
 /**
- * A line of a delimited text ({@code .tbl}) file that cannot be loaded into its table: wrong
- * field count or a value its column's type rejects. The message is the problem followed by
- * the context, in the style of PostgreSQL's COPY:
+ * A line of a delimited text file (CSV, TSV, dbgen {@code .tbl}) that cannot be loaded into its
+ * table: a line or field over its limit, a broken quote, a wrong field count or a value its
+ * column's type rejects. The message is the problem followed by the context, in the style of
+ * PostgreSQL's COPY:
  * {@code invalid input for column l_quantity (DECIMAL(15,2)): "12x.5"; file lineitem.tbl, line 17}.
- * {@link TblFileSource} lists every message shape.
+ * {@link DelimitedTextSource} lists every message shape.
  *
  * <p>Immutable.
  */
-public final class TblParseException extends IOException {
+public final class TextParseException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final String file;
@@ -22,12 +23,13 @@ public final class TblParseException extends IOException {
 
     /**
      * @param file    the file as given to the source
-     * @param line    1-based line number
-     * @param column  the column whose value is rejected, or null for a field-count error
-     * @param value   the rejected field text (invalid UTF-8 replaced by U+FFFD), or null
+     * @param line    1-based line number (of the first line of a record that spans several)
+     * @param column  the column whose value is rejected, or null when no column is at fault
+     * @param value   the rejected field text (invalid UTF-8 replaced by U+FFFD; at most the
+     *                first 200 characters of a field over a length limit), or null
      * @param problem the message without the file/line context
      */
-    public TblParseException(String file, long line, String column, String value, String problem) {
+    public TextParseException(String file, long line, String column, String value, String problem) {
         super(problem + "; file " + file + ", line " + line);
         this.file = file;
         this.line = line;
@@ -46,12 +48,12 @@ public final class TblParseException extends IOException {
         return line;
     }
 
-    /** The rejected column, or null for a field-count error. */
+    /** The rejected column, or null when no column is at fault (e.g. a field-count error). */
     public String column() {
         return column;
     }
 
-    /** The rejected field text, or null for a field-count error. */
+    /** The rejected field text, or null when no field is at fault. */
     public String value() {
         return value;
     }
@@ -62,8 +64,8 @@ public final class TblParseException extends IOException {
     }
 
     /** The same error at line {@code line() + lineOffset} (parallel parsing numbers lines per range). */
-    TblParseException shiftLines(long lineOffset) {
-        TblParseException e = new TblParseException(file, line + lineOffset, column, value, problem);
+    TextParseException shiftLines(long lineOffset) {
+        TextParseException e = new TextParseException(file, line + lineOffset, column, value, problem);
         e.setStackTrace(getStackTrace());
         return e;
     }

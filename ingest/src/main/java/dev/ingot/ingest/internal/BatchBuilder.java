@@ -1,4 +1,4 @@
-package dev.ingot.ingest.tpch;
+package dev.ingot.ingest.internal;
 
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
@@ -16,7 +16,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Fills one Arrow batch of a table row by row, writing values straight into the vectors'
+ * Fills one Arrow batch of a table row by row (internal: shared by the text reader and the TPC-H generator), writing values straight into the vectors'
  * buffers: no boxing, no per-row objects, validity set in bulk at {@link #finish()}.
  *
  * <p>Writes go through {@link ArrowBuf}'s setters, which are bounds-checked unless Arrow's
@@ -38,7 +38,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Ownership: the builder owns the root until {@link #finish()} hands it over; {@link #close()}
  * frees an unfinished root.
  */
-final class BatchBuilder implements AutoCloseable {
+public final class BatchBuilder implements AutoCloseable {
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private final int capacityRows;
@@ -63,7 +63,7 @@ final class BatchBuilder implements AutoCloseable {
      * @param table        the table whose {@link TableDef#arrowSchema()} the batch has
      * @param capacityRows maximum rows of this batch, &gt;= 1
      */
-    BatchBuilder(BufferAllocator allocator, TableDef table, int capacityRows) {
+    public BatchBuilder(BufferAllocator allocator, TableDef table, int capacityRows) {
         this.capacityRows = capacityRows;
         List<ColumnDef> cols = table.columns();
         int n = cols.size();
@@ -104,35 +104,35 @@ final class BatchBuilder implements AutoCloseable {
         return Math.max(1, (max * 3 + 3) / 4);
     }
 
-    int capacityRows() {
+    public int capacityRows() {
         return capacityRows;
     }
 
     /** Rows completed so far (the row index the next row gets). */
-    int rowCount() {
+    public int rowCount() {
         return rowCount;
     }
 
-    boolean isFull() {
+    public boolean isFull() {
         return rowCount >= capacityRows;
     }
 
     /** Marks the current row complete. */
-    void endRow() {
+    public void endRow() {
         rowCount++;
     }
 
-    void setLong(int column, int row, long value) {
+    public void setLong(int column, int row, long value) {
         fixedData[column].setLong((long) row << 3, value);
     }
 
     /** INT32 and DATE32 (days since 1970-01-01). */
-    void setInt(int column, int row, int value) {
+    public void setInt(int column, int row, int value) {
         fixedData[column].setInt((long) row << 2, value);
     }
 
     /** A DECIMAL value given as its unscaled long (e.g. cents for DECIMAL(15,2)). */
-    void setDecimal(int column, int row, long unscaled) {
+    public void setDecimal(int column, int row, long unscaled) {
         if (LITTLE_ENDIAN) {
             long at = (long) row << 4;
             ArrowBuf data = fixedData[column];
@@ -144,7 +144,7 @@ final class BatchBuilder implements AutoCloseable {
     }
 
     /** Sets the cell to NULL (the column must be nullable; not checked here). */
-    void setNull(int column, int row) {
+    public void setNull(int column, int row) {
         if (nullCount * 2 == nullCells.length) {
             nullCells = java.util.Arrays.copyOf(nullCells, Math.max(16, nullCells.length * 2));
         }
@@ -157,7 +157,7 @@ final class BatchBuilder implements AutoCloseable {
     }
 
     /** A text value of one character (e.g. {@code o_orderstatus}). */
-    void setTextChar(int column, int row, char value) {
+    public void setTextChar(int column, int row, char value) {
         if (value < 0x80) {
             scratch[0] = (byte) value;
             setTextBytes(column, row, scratch, 0, 1);
@@ -170,7 +170,7 @@ final class BatchBuilder implements AutoCloseable {
      * A text value, encoded as UTF-8. ASCII strings are copied through a reusable scratch array
      * (no allocation); others take {@link String#getBytes(java.nio.charset.Charset)}.
      */
-    void setText(int column, int row, String value) {
+    public void setText(int column, int row, String value) {
         int len = value.length();
         byte[] s = scratch;
         if (s.length < len) {
@@ -189,7 +189,7 @@ final class BatchBuilder implements AutoCloseable {
     }
 
     /** A text value given as UTF-8 bytes {@code src[from .. from+length)} (not validated here). */
-    void setTextBytes(int column, int row, byte[] src, int from, int length) {
+    public void setTextBytes(int column, int row, byte[] src, int from, int length) {
         long start = textBytes[column];
         long end = start + length;
         ArrowBuf data = textData[column];
@@ -219,7 +219,7 @@ final class BatchBuilder implements AutoCloseable {
      *
      * @return the root holding {@link #rowCount()} rows; the caller now owns it
      */
-    VectorSchemaRoot finish() {
+    public VectorSchemaRoot finish() {
         if (handedOver) {
             throw new IllegalStateException("batch already finished");
         }
@@ -247,6 +247,17 @@ final class BatchBuilder implements AutoCloseable {
         root.setRowCount(rows);
         handedOver = true;
         return root;
+    }
+
+    /** Bytes of buffer capacity a batch holds (validity, offsets and data of every vector). */
+    public static long bufferBytes(VectorSchemaRoot root) {
+        long bytes = 0;
+        for (FieldVector v : root.getFieldVectors()) {
+            for (ArrowBuf b : v.getFieldBuffers()) {
+                bytes += b.capacity();
+            }
+        }
+        return bytes;
     }
 
     @Override

@@ -1,0 +1,85 @@
+package dev.ingot.ingest.text;
+
+import dev.ingot.columnstore.ColumnDef;
+import dev.ingot.ingest.internal.BatchBuilder;
+
+/**
+ * DECIMAL(p,s) fields with p &lt;= 18: {@code [+-]?[0-9]*(.[0-9]*)?} with at least one digit, at
+ * most {@code s} fraction digits and at most {@code p - s} integer digits (leading zeros not
+ * counted), stored as the unscaled 64-bit value (cents for DECIMAL(15,2)). No exponent, as in
+ * PostgreSQL's numeric input for COPY of fixed-point text. Not thread-safe.
+ */
+final class DecimalValues extends ValueParser {
+    private static final long[] POW10 = new long[19];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) {
+            POW10[i] = POW10[i - 1] * 10;
+        }
+    }
+
+    private final int scale;
+    private final int maxIntegerDigits;
+
+    DecimalValues(int column, ColumnDef def, RecordParser record) {
+        super(column, def, record);
+        this.scale = def.type().scale();
+        this.maxIntegerDigits = def.type().precision() - def.type().scale();
+    }
+
+    @Override
+    byte kind() {
+        return K_DECIMAL;
+    }
+
+    @Override
+    void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
+        boolean negative = from < to && buf[from] == '-';
+        int i = from + signBytes(buf, from, to);
+        long intValue = 0;
+        int intDigits = 0;
+        int significant = 0;
+        while (i < to) {
+            int d = buf[i] - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
+            intDigits++;
+            if (significant > 0 || d != 0) {
+                significant++;
+                if (significant <= 18) {
+                    intValue = intValue * 10 + d;
+                }
+            }
+            i++;
+        }
+        long fraction = 0;
+        int fractionDigits = 0;
+        if (i < to && buf[i] == '.') {
+            i++;
+            while (i < to) {
+                int d = buf[i] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                fractionDigits++;
+                if (fractionDigits <= 18) {
+                    fraction = fraction * 10 + d;
+                }
+                i++;
+            }
+        }
+        if (i < to || intDigits + fractionDigits == 0) {
+            throw invalidInput(buf, from, to, null);
+        }
+        if (fractionDigits > scale) {
+            throw invalidInput(buf, from, to, "too many fraction digits for " + sqlType);
+        }
+        if (significant > maxIntegerDigits) {
+            throw outOfRange(buf, from, to);
+        }
+        long unscaled = intValue * POW10[scale] + fraction * POW10[scale - fractionDigits];
+        out.setDecimal(column, row, negative ? -unscaled : unscaled);
+    }
+}

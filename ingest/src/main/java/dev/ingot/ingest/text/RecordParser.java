@@ -1,0 +1,399 @@
+package dev.ingot.ingest.text;
+
+import dev.ingot.columnstore.ColumnDef;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.ingest.internal.BatchBuilder;
+import java.util.List;
+
+/**
+ * Splits one record of a delimited text file into fields ({@link #tokenize}) and parses the
+ * fields into a row of an Arrow batch ({@link #fill}), following the grammar documented on
+ * {@link DelimitedTextSource}. Tokenizing is one pass over the record's bytes with a 256-entry
+ * byte class table per quote state; it enforces the line limit and the text columns' field
+ * limits as it goes, so an over-long line or field is refused after reading at most the limit,
+ * never the whole line.
+ *
+ * <p>Line numbers in errors are {@link #line} as set by the caller (relative to the range,
+ * shifted later). Thread-safety: not thread-safe; one parser per thread and file.
+ */
+final class RecordParser {
+    /** {@link #tokenize} result: the buffer ends inside the record and more bytes may follow. */
+    static final int NEED_MORE = -1;
+
+    private static final byte STOP = 1;
+
+    private final String file;
+    private final int columnCount;
+    private final ValueParser[] parsers;
+    private final byte[] kinds;
+    private final boolean[] nullable;
+    private final boolean[] nullApplies;
+    private final int[] fieldMax;
+    private final byte delimiter;
+    private final int quote;
+    private final byte escape;
+    private final boolean escapeDistinct;
+    private final boolean trailingDelimiter;
+    private final byte[] nullBytes;
+    private final long maxLineBytes;
+    private final byte[] unquotedStops = new byte[256];
+    private final byte[] quotedStops = new byte[256];
+
+    // the fields of the last record tokenized: the first columnCount + 1 are kept
+    private final int[] fieldFrom;
+    private final int[] fieldTo;
+    private final boolean[] fieldQuoted;
+    private final boolean[] fieldEscaped;
+    private int fieldCount;
+    private int innerNewlines;
+
+    /** Line of the record being parsed, as reported in errors. */
+    long line;
+
+    RecordParser(TableDef table, TextDialect dialect, String file) {
+        this.file = file;
+        List<ColumnDef> cols = table.columns();
+        columnCount = cols.size();
+        parsers = new ValueParser[columnCount];
+        kinds = new byte[columnCount];
+        nullable = new boolean[columnCount];
+        nullApplies = new boolean[columnCount];
+        fieldMax = new int[columnCount];
+        for (int c = 0; c < columnCount; c++) {
+            ValueParser p = ValueParser.forColumn(c, cols.get(c), this);
+            parsers[c] = p;
+            kinds[c] = p.kind();
+            nullable[c] = cols.get(c).nullable();
+            nullApplies[c] = dialect.textNulls() || !p.isText();
+            fieldMax[c] = p.maxFieldBytes();
+        }
+        delimiter = dialect.delimiter();
+        quote = dialect.quote();
+        escape = dialect.escape();
+        escapeDistinct = quote >= 0 && escape != (byte) quote;
+        trailingDelimiter = dialect.trailingDelimiter();
+        nullBytes = dialect.nullBytes();
+        maxLineBytes = lineLimit(parsers, dialect);
+        unquotedStops[delimiter & 0xff] = STOP;
+        unquotedStops['\n'] = STOP;
+        unquotedStops['\r'] = STOP;
+        if (quote >= 0) {
+            unquotedStops[quote & 0xff] = STOP;
+            quotedStops[quote & 0xff] = STOP;
+            quotedStops[escape & 0xff] = STOP;
+            quotedStops['\n'] = STOP;
+        }
+        fieldFrom = new int[columnCount + 1];
+        fieldTo = new int[columnCount + 1];
+        fieldQuoted = new boolean[columnCount + 1];
+        fieldEscaped = new boolean[columnCount + 1];
+    }
+
+    private static long lineLimit(ValueParser[] parsers, TextDialect dialect) {
+        long[] bytes = new long[parsers.length];
+        for (int c = 0; c < parsers.length; c++) {
+            bytes[c] = parsers[c].lineBytes();
+        }
+        return dialect.lineLimitFor(bytes);
+    }
+
+    /** The line limit in effect (the dialect's, or the one derived from the schema). */
+    long maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    /** Line ends inside the quoted fields of the last record tokenized. */
+    int innerNewlines() {
+        return innerNewlines;
+    }
+
+    /**
+     * Finds the fields of the record starting at {@code buf[p]}.
+     *
+     * @param dataEnd end of the valid bytes in {@code buf}
+     * @param eof     whether {@code dataEnd} is the end of the input
+     * @param header  whether this is a header line (its fields are names: no field bounds)
+     * @return the index after the record's line end (or {@code dataEnd} for a last line
+     *         without one), or {@link #NEED_MORE}
+     * @throws TextParseException for a line over the limit, a text field over its column's
+     *                            bound, a broken quote or a carriage return outside quotes
+     */
+    int tokenize(byte[] buf, int p, int dataEnd, boolean eof, boolean header) throws TextParseException {
+        long lineEnd = (long) p + maxLineBytes;
+        int limitEnd = lineEnd >= dataEnd ? Integer.MAX_VALUE : (int) lineEnd;
+        int end = Math.min(dataEnd, limitEnd);
+        int i = p;
+        int f = 0;
+        int newlines = 0;
+        boolean lastEmptyUnquoted;
+        while (true) {
+            int fs = i;
+            int bound = f < columnCount && !header ? fieldMax[f] : Integer.MAX_VALUE;
+            int cs;
+            int ce;
+            boolean quoted = false;
+            boolean escaped = false;
+            if (quote >= 0 && i < end && buf[i] == (byte) quote) {
+                quoted = true;
+                cs = ++i;
+                int fieldLim = bound == Integer.MAX_VALUE ? end : (int) Math.min(end, (long) cs + bound + 1);
+                while (true) {
+                    while (i < fieldLim && quotedStops[buf[i] & 0xff] == 0) {
+                        i++;
+                    }
+                    if (i >= fieldLim) {
+                        if ((long) i - cs > bound) {
+                            throw ((TextValues) parsers[f]).tooLong(buf, cs, i);
+                        }
+                        if (i >= limitEnd) {
+                            throw structural(f, "quoted field of " + label(f) + " not closed within the maximum line length of "
+                                    + maxLineBytes + " bytes (maxLineBytes)");
+                        }
+                        if (eof) {
+                            throw structural(f, "unterminated quoted field in " + label(f) + " at the end of the file");
+                        }
+                        return NEED_MORE;
+                    }
+                    byte b = buf[i];
+                    if (b == '\n') {
+                        newlines++;
+                        i++;
+                        continue;
+                    }
+                    if (escapeDistinct && b == escape) {
+                        if (i + 1 >= end) {
+                            return moreOrFail(i + 1, dataEnd, limitEnd, eof, f, true);
+                        }
+                        if (buf[i + 1] == '\n') {
+                            newlines++;
+                        }
+                        escaped = true;
+                        i += 2;
+                        continue;
+                    }
+                    // a quote: closing, or the first of a doubled quote
+                    if (i + 1 >= end) {
+                        if (eof && i + 1 >= dataEnd) {
+                            ce = i;
+                            i++;
+                            break;
+                        }
+                        return moreOrFail(i + 1, dataEnd, limitEnd, eof, f, true);
+                    }
+                    if (buf[i + 1] == (byte) quote) {
+                        escaped = true;
+                        i += 2;
+                        continue;
+                    }
+                    ce = i;
+                    i++;
+                    break;
+                }
+            } else {
+                int fieldLim = bound == Integer.MAX_VALUE ? end : (int) Math.min(end, (long) fs + bound + 1);
+                while (i < fieldLim && unquotedStops[buf[i] & 0xff] == 0) {
+                    i++;
+                }
+                if (i >= fieldLim) {
+                    if ((long) i - fs > bound) {
+                        throw ((TextValues) parsers[f]).tooLong(buf, fs, i);
+                    }
+                    if (i >= limitEnd) {
+                        throw lineTooLong(f);
+                    }
+                    if (!eof) {
+                        return NEED_MORE;
+                    }
+                } else if (quote >= 0 && buf[i] == (byte) quote) {
+                    throw structural(f, "quote character in an unquoted field of " + label(f) + " after \""
+                            + TextBytes.shown(buf, fs, i) + "\" (quote the whole field and double its quotes)");
+                }
+                cs = fs;
+                ce = i;
+            }
+            if (f <= columnCount) {
+                fieldFrom[f] = cs;
+                fieldTo[f] = ce;
+                fieldQuoted[f] = quoted;
+                fieldEscaped[f] = escaped;
+            }
+            lastEmptyUnquoted = !quoted && ce == cs;
+            f++;
+            if (i >= end) {
+                if (eof && i >= dataEnd) {
+                    return finish(p, i, i, f, newlines, lastEmptyUnquoted);
+                }
+                if (i >= limitEnd) {
+                    throw lineTooLong(f - 1);
+                }
+                return NEED_MORE;
+            }
+            byte t = buf[i];
+            if (t == delimiter) {
+                i++;
+                continue;
+            }
+            if (t == '\n') {
+                return finish(p, i, i + 1, f, newlines, lastEmptyUnquoted);
+            }
+            if (t == '\r') {
+                if (i + 1 < end) {
+                    if (buf[i + 1] == '\n') {
+                        return finish(p, i, i + 2, f, newlines, lastEmptyUnquoted);
+                    }
+                } else if (!(eof && i + 1 >= dataEnd)) {
+                    return moreOrFail(i + 1, dataEnd, limitEnd, eof, f - 1, false);
+                }
+                throw structural(f - 1, "literal carriage return found in data at the end of " + label(f - 1)
+                        + " (line ends must be LF or CRLF; quote a field that holds a carriage return)");
+            }
+            throw structural(f - 1, "unexpected character " + shownByte(t) + " after the closing quote of " + label(f - 1));
+        }
+    }
+
+    /** At {@code need} the buffer (or the line limit) ends inside field {@code f}: more bytes or an error. */
+    private int moreOrFail(int need, int dataEnd, int limitEnd, boolean eof, int f, boolean inQuotes)
+            throws TextParseException {
+        if (need >= limitEnd) {
+            if (inQuotes) {
+                throw structural(f, "quoted field of " + label(f) + " not closed within the maximum line length of "
+                        + maxLineBytes + " bytes (maxLineBytes)");
+            }
+            throw lineTooLong(f);
+        }
+        if (eof && need >= dataEnd) {
+            throw structural(f, "unterminated quoted field in " + label(f) + " at the end of the file");
+        }
+        return NEED_MORE;
+    }
+
+    private int finish(int p, int contentEnd, int next, int f, int newlines, boolean lastEmptyUnquoted) {
+        int n = f;
+        if (contentEnd == p && columnCount != 1) {
+            n = 0; // an empty line: no fields (one empty field only for a one-column table)
+        } else if (trailingDelimiter && n >= 2 && lastEmptyUnquoted) {
+            n--;
+        }
+        fieldCount = n;
+        innerNewlines = newlines;
+        return next;
+    }
+
+    /**
+     * Parses the fields of the last record tokenized into row {@code row} of {@code out}
+     * (quoted fields are unescaped in place in {@code buf}); does not end the row.
+     *
+     * @throws TextParseException for a wrong field count (reported before any value error of
+     *                            the line) or a value its column rejects
+     */
+    void fill(byte[] buf, BatchBuilder out, int row) throws TextParseException {
+        if (fieldCount != columnCount) {
+            throw fieldCountError(fieldCount);
+        }
+        for (int c = 0; c < columnCount; c++) {
+            int from = fieldFrom[c];
+            int to = fieldTo[c];
+            if (fieldEscaped[c]) {
+                to = unescape(buf, from, to);
+            }
+            if (!fieldQuoted[c] && nullApplies[c] && isNullString(buf, from, to)) {
+                if (nullable[c]) {
+                    out.setNull(c, row);
+                    continue;
+                }
+                if (from == to && !parsers[c].isText()) {
+                    throw parsers[c].invalidInput(buf, from, to, null);
+                }
+                throw error(parsers[c].name, TextBytes.text(buf, from, to), "null value in column " + parsers[c].name
+                        + " violates not-null constraint");
+            }
+            ValueParser p = parsers[c];
+            switch (kinds[c]) {
+                case ValueParser.K_INTEGER:
+                    ((IntegerValues) p).parse(buf, from, to, out, row);
+                    break;
+                case ValueParser.K_DECIMAL:
+                    ((DecimalValues) p).parse(buf, from, to, out, row);
+                    break;
+                case ValueParser.K_DATE:
+                    ((DateValues) p).parse(buf, from, to, out, row);
+                    break;
+                case ValueParser.K_TEXT:
+                    ((TextValues) p).parse(buf, from, to, out, row);
+                    break;
+                default:
+                    p.parse(buf, from, to, out, row);
+                    break;
+            }
+        }
+    }
+
+    private boolean isNullString(byte[] buf, int from, int to) {
+        byte[] n = nullBytes;
+        if (to - from != n.length) {
+            return false;
+        }
+        for (int i = 0; i < n.length; i++) {
+            if (buf[from + i] != n[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Removes the quoting of {@code buf[from .. to)} in place: a doubled quote becomes one; with
+     * an escape byte distinct from the quote, escape + quote and escape + escape become the second
+     * byte (escape + anything else stays as it is, as in PostgreSQL). Returns the new end.
+     */
+    private int unescape(byte[] buf, int from, int to) {
+        byte q = (byte) quote;
+        int w = from;
+        int r = from;
+        while (r < to) {
+            byte b = buf[r];
+            if (b == q && r + 1 < to && buf[r + 1] == q) {
+                buf[w++] = q;
+                r += 2;
+            } else if (escapeDistinct && b == escape && r + 1 < to && (buf[r + 1] == q || buf[r + 1] == escape)) {
+                buf[w++] = buf[r + 1];
+                r += 2;
+            } else {
+                buf[w++] = b;
+                r++;
+            }
+        }
+        return w;
+    }
+
+    /** {@code column l_comment}, or {@code field 17 (past the last column)}. */
+    private String label(int f) {
+        return f < columnCount ? "column " + parsers[f].name : "field " + (f + 1) + " (past the last column)";
+    }
+
+    private static String shownByte(byte b) {
+        int c = b & 0xff;
+        return c >= 0x20 && c < 0x7f ? "'" + (char) c + "'" : String.format("0x%02x", c);
+    }
+
+    private TextParseException lineTooLong(int f) {
+        return structural(f, "line longer than the maximum line length of " + maxLineBytes + " bytes (maxLineBytes), in "
+                + label(f));
+    }
+
+    private TextParseException structural(int f, String problem) {
+        return error(f < columnCount ? parsers[f].name : null, null, problem);
+    }
+
+    private TextParseException fieldCountError(int found) {
+        String problem = found < columnCount
+                ? "expected " + columnCount + " fields but found " + found
+                : "extra data after last expected column (found " + found + " fields, expected " + columnCount + ")";
+        return error(null, null, problem);
+    }
+
+    /** An error on the current line. */
+    TextParseException error(String column, String value, String problem) {
+        return new TextParseException(file, line, column, value, problem);
+    }
+}
