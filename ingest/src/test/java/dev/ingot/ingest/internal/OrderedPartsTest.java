@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ingot.ingest.tpch.TestRows;
 import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.util.ArrayList;

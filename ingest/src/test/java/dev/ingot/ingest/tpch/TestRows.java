@@ -23,7 +23,7 @@ public final class TestRows {
      * Polls {@code condition} every millisecond until it holds; fails naming {@code what} after
      * 10 s (generous: it only bounds a hang, the condition normally holds within milliseconds).
      */
-    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    public static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
