@@ -471,6 +471,15 @@ public final class DelimitedTextSource implements BatchSource {
                     sink.put(new Rows(root, batchFirstLine, jumps == null ? null : Arrays.copyOf(jumps, jumpCount)));
                 }
                 sink.put(lines);
+            } catch (TextParseException e) {
+                // the whole rows before the rejected line are handed out first, so the loader's
+                // first-error rule (the lowest source row) can find a violation among them
+                if (b != null && b.rowCount() > 0) {
+                    VectorSchemaRoot root = b.finish();
+                    b = null;
+                    sink.put(new Rows(root, batchFirstLine, jumps == null ? null : Arrays.copyOf(jumps, jumpCount)));
+                }
+                throw e;
             } finally {
                 if (b != null) {
                     b.close();

@@ -175,6 +175,12 @@ class IntegrityCliTest {
         lines.set(4999, "not a line of orders");
         Files.write(orders, lines);
         assertOneErrorInBothCheckedModes(tbl, "parse-", expected);
+        // a rejected line in the same batch as the violation (line 12, batch of 1000 rows): the rows
+        // parsed before it are still checked, so the violation of line 2 still comes first
+        lines.set(4999, String.join("|", line5000) + "|");
+        lines.set(11, "not a line of orders either");
+        Files.write(orders, lines);
+        assertOneErrorInBothCheckedModes(tbl, "same-batch-", expected);
     }
 
     /** {@code load-tpch --batch-size 1000} of {@code tbl} fails with exactly {@code expected} in immediate and deferred mode. */
