@@ -47,36 +47,9 @@ import java.util.zip.CRC32C;
  * appendOffset           ...             unused, or garbage of an uncommitted session
  * </pre>
  *
- * <p>Superblock (one per slot; bytes 104..4095 of the slot are zero):
- * <pre>
- * offset  size  field
- * 0       8     magic "INGOTSB1" (ASCII in file order; the little-endian long 0x314253544f474e49)
- * 8       4     format version = 1
- * 12      4     segmentBytes (power of two, 1 MiB .. 1 GiB)
- * 16      8     epoch (0 = new store; +1 per commit)
- * 24      8     nextKey: the next key allocMany hands out (keys start at 1)
- * 32      8     appendOffset: end of the used data region (file offset)
- * 40      8     directoryOffset: file offset of the key directory blob (0 = none yet)
- * 48      8     directoryLength: bytes of the key directory blob (0 = none yet)
- * 56      4     directoryCrc: CRC32C of the directory blob without its footer
- * 60      32    rootKeys[4] (8 bytes each; 0 = no key)
- * 92      8     dataStartOffset (file offset where the data region begins)
- * 100     4     CRC32C ({@link CRC32C}) of bytes [0, 100)
- * </pre>
- *
- * <p>Key directory blob (written in the data region at each commit; it may cross segment
- * boundaries because it is read with file reads at open, never through a mapping):
- * <pre>
- * offset        size  field
- * 0             8     magic "INGOTDIR" (the little-endian long 0x524944544f474e49)
- * 8             4     format version = 1
- * 12            4     entry count n
- * 16 + 24*i     8     key (entries sorted by key, strictly ascending)
- * 24 + 24*i     8     blob file offset
- * 32 + 24*i     4     blob length in bytes (0 .. segmentBytes)
- * 36 + 24*i     4     blob CRC32C
- * 16 + 24*n     4     CRC32C of bytes [0, 16 + 24*n)
- * </pre>
+ * <p>The superblock's layout is drawn in {@link Superblock}, the key directory blob's in
+ * {@link KeyDirectory}, each beside its offset constants; both are framed by
+ * {@link dev.ingot.pager.format.FormatCodec} (magic, version range, CRC32C).
  *
  * <h2>Protocol</h2>
  * A put reserves space at appendOffset under the directory lock (cheap), grows the file to the
@@ -87,8 +60,9 @@ import java.util.zip.CRC32C;
  * forces the file, writes the superblock of epoch + 1 into slot {@code (epoch + 1) % 2} and
  * forces again; until that last write the previous superblock still describes a complete
  * state. Only then is the new {@link CommittedRoot} published (one volatile write, see
- * {@link RootPublisher}). Opening picks the valid slot (magic, version, CRC) with the highest
- * epoch. The design follows LMDB's two meta pages and Lucene's magic/version/checksum framing.
+ * {@link RootPublisher}). Opening picks the valid slot (magic, CRC, version) with the highest
+ * epoch; a slot of a newer format version fails the open ({@link dev.ingot.pager.FormatTooNewException}).
+ * The design follows LMDB's two meta pages and Lucene's magic/version/checksum framing.
  *
  * <h2>Direct writes</h2>
  * With {@link PagerOptions#directWrites()} (the default) and a file system that accepts
