@@ -322,26 +322,53 @@ class MappedPagerCorruptionTest {
         return s;
     }
 
-    @Test
-    void corruptedDirectoryEntryWithValidChecksumsIsRejected() throws IOException {
+    /** File offset of the key directory of {@link #oneBlobCommitted()}'s store: after the 64-byte blob. */
+    private static final long ONE_BLOB_DIRECTORY = DATA_START + 64;
+    /** Bytes of that directory: one entry. */
+    private static final int ONE_BLOB_DIRECTORY_BYTES = KeyDirectory.HEADER_BYTES + KeyDirectory.ENTRY_BYTES
+            + KeyDirectory.FOOTER_BYTES;
+
+    /** A store whose epoch 1 (slot 1) holds one 64-byte blob; returns the file's bytes. */
+    private byte[] oneBlobCommitted() throws IOException {
         try (Pager p = Pager.open(store(), fastOptions())) {
             p.put(p.allocMany(1).first(), heap(new byte[64]));
             p.commit();
         }
-        // Rewrite the directory so entry 0 points past appendOffset, with correct CRCs everywhere:
-        // the entry bounds check, not the checksum, must catch it.
-        long directoryOffset = DATA_START + 64;
-        byte[] file = Files.readAllBytes(store());
+        return Files.readAllBytes(store());
+    }
+
+    /**
+     * Writes {@code file} back after sealing its edited key directory: a valid footer, the
+     * superblock of epoch 1 (slot 1) naming that CRC with a valid CRC of its own.
+     *
+     * @return the directory's CRC32C
+     */
+    private int resealDirectory(byte[] file) throws IOException {
         ByteBuffer fb = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int entryAt = (int) directoryOffset + KeyDirectory.HEADER_BYTES;
-        fb.putLong(entryAt + 8, 1L << 40);
-        int dirLen = KeyDirectory.HEADER_BYTES + KeyDirectory.ENTRY_BYTES + KeyDirectory.FOOTER_BYTES;
-        int dirCrc = FormatCodec.crc32c(file, (int) directoryOffset, dirLen - 4);
-        fb.putInt((int) directoryOffset + dirLen - 4, dirCrc);
-        int slot = PagerOptions.SUPERBLOCK_BYTES; // epoch 1 lives in slot 1
-        fb.putInt(slot + Superblock.OFF_DIRECTORY_CRC, dirCrc);
+        int footerAt = (int) ONE_BLOB_DIRECTORY + ONE_BLOB_DIRECTORY_BYTES - KeyDirectory.FOOTER_BYTES;
+        int dirCrc = FormatCodec.crc32c(file, (int) ONE_BLOB_DIRECTORY, footerAt - (int) ONE_BLOB_DIRECTORY);
+        fb.putInt(footerAt, dirCrc);
+        resealSlot1(file, dirCrc);
+        return dirCrc;
+    }
+
+    /** Writes {@code file} back with slot 1's directoryCrc set to {@code directoryCrc} and its own CRC valid. */
+    private void resealSlot1(byte[] file, int directoryCrc) throws IOException {
+        ByteBuffer fb = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int slot = PagerOptions.SUPERBLOCK_BYTES;
+        fb.putInt(slot + Superblock.OFF_DIRECTORY_CRC, directoryCrc);
         fb.putInt(slot + Superblock.OFF_CRC, FormatCodec.crc32c(file, slot, Superblock.OFF_CRC));
         Files.write(store(), file);
+    }
+
+    @Test
+    void corruptedDirectoryEntryWithValidChecksumsIsRejected() throws IOException {
+        // Rewrite the directory so entry 0 points past appendOffset, with correct CRCs everywhere:
+        // the entry bounds check, not the checksum, must catch it.
+        byte[] file = oneBlobCommitted();
+        int entryAt = (int) ONE_BLOB_DIRECTORY + KeyDirectory.HEADER_BYTES;
+        ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(entryAt + KeyDirectory.ENTRY_FILE_OFFSET, 1L << 40);
+        resealDirectory(file);
         StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
         assertEquals(entryAt, e.fileOffset());
         assertTrue(e.getMessage().contains("key directory entry 0 (key 1): blob [1099511627776, +64) outside the data region"),
@@ -372,44 +399,23 @@ class MappedPagerCorruptionTest {
 
     @Test
     void keyDirectoryOfANewerFormatFailsTheOpenAsFormatTooNew() throws IOException {
-        try (Pager p = Pager.open(store(), fastOptions())) {
-            p.put(p.allocMany(1).first(), heap(new byte[64]));
-            p.commit();
-        }
-        long directoryOffset = DATA_START + 64;
-        byte[] file = Files.readAllBytes(store());
-        ByteBuffer fb = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        fb.putInt((int) directoryOffset + KeyDirectory.OFF_VERSION, 7);
-        int dirLen = KeyDirectory.HEADER_BYTES + KeyDirectory.ENTRY_BYTES + KeyDirectory.FOOTER_BYTES;
-        int dirCrc = FormatCodec.crc32c(file, (int) directoryOffset, dirLen - 4);
-        fb.putInt((int) directoryOffset + dirLen - 4, dirCrc);
-        int slot = PagerOptions.SUPERBLOCK_BYTES; // epoch 1 lives in slot 1
-        fb.putInt(slot + Superblock.OFF_DIRECTORY_CRC, dirCrc);
-        fb.putInt(slot + Superblock.OFF_CRC, FormatCodec.crc32c(file, slot, Superblock.OFF_CRC));
-        Files.write(store(), file);
+        byte[] file = oneBlobCommitted();
+        ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) ONE_BLOB_DIRECTORY + KeyDirectory.OFF_VERSION, 7);
+        resealDirectory(file);
         FormatTooNewException e = assertThrows(FormatTooNewException.class, () -> Pager.open(store(), fastOptions()));
-        assertEquals("store " + store() + " at offset " + directoryOffset + ": key directory format version 7 is too new:"
+        assertEquals("store " + store() + " at offset " + ONE_BLOB_DIRECTORY + ": key directory format version 7 is too new:"
                 + " this build reads versions 1 to 1 (the store was written by a newer Ingot)", e.getMessage());
     }
 
     @Test
     void keyDirectoryWhoseFooterDisagreesWithTheSuperblockIsCorrupted() throws IOException {
-        try (Pager p = Pager.open(store(), fastOptions())) {
-            p.put(p.allocMany(1).first(), heap(new byte[64]));
-            p.commit();
-        }
-        long directoryOffset = DATA_START + 64;
-        int dirLen = KeyDirectory.HEADER_BYTES + KeyDirectory.ENTRY_BYTES + KeyDirectory.FOOTER_BYTES;
-        byte[] file = Files.readAllBytes(store());
-        ByteBuffer fb = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int dirCrc = fb.getInt((int) directoryOffset + dirLen - 4);
-        int slot = PagerOptions.SUPERBLOCK_BYTES; // epoch 1 lives in slot 1
-        fb.putInt(slot + Superblock.OFF_DIRECTORY_CRC, dirCrc ^ 0x100);
-        fb.putInt(slot + Superblock.OFF_CRC, FormatCodec.crc32c(file, slot, Superblock.OFF_CRC));
-        Files.write(store(), file);
+        byte[] file = oneBlobCommitted();
+        int dirCrc = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getInt((int) ONE_BLOB_DIRECTORY + ONE_BLOB_DIRECTORY_BYTES - KeyDirectory.FOOTER_BYTES);
+        resealSlot1(file, dirCrc ^ 0x100);
         StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
         assertEquals(String.format("store %s is corrupted at offset %d: key directory CRC32C mismatch: the superblock expects"
-                + " 0x%08x, the directory's bytes and footer hold 0x%08x", store(), directoryOffset, dirCrc ^ 0x100, dirCrc),
+                + " 0x%08x, the directory's bytes and footer hold 0x%08x", store(), ONE_BLOB_DIRECTORY, dirCrc ^ 0x100, dirCrc),
                 e.getMessage());
     }
 }
