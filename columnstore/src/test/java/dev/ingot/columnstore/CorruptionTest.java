@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.TestData.Model;
 import dev.ingot.columnstore.internal.ChunkFormat;
+import dev.ingot.pager.FormatTooNewException;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.format.FormatCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -165,7 +167,7 @@ class CorruptionTest {
         magic.put(0, (byte) 'X');
         replaceCatalog(magic);
         e = assertThrows(StoreCorruptedException.class, () -> ColumnStore.openOrCreate(dir, TestData.options()));
-        assertTrue(e.getMessage().contains("bad catalog magic"), e.getMessage());
+        assertTrue(e.getMessage().contains("catalog magic mismatch"), e.getMessage());
     }
 
     /** File offset of the current catalog blob. */
@@ -181,6 +183,56 @@ class CorruptionTest {
             pager.put(key, blob);
             pager.setRootKey(0, key);
             pager.commit();
+        }
+    }
+
+    @Test
+    void catalogOfANewerFormatIsFormatTooNewNotCorrupted() throws Exception {
+        ByteBuffer newer;
+        try (Pager pager = Pager.open(file(), TestData.options().pagerOptions())) {
+            ByteBuffer b = pager.get(pager.rootKey(0));
+            newer = ByteBuffer.allocateDirect(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+            newer.put(b.duplicate()).flip();
+        }
+        newer.putShort(4, (short) 2); // the catalog's version field
+        newer.putInt(newer.limit() - 4, FormatCodec.crc32c(newer, 0, newer.limit() - 4));
+        replaceCatalog(newer);
+        long key;
+        try (Pager pager = Pager.open(file(), TestData.options().pagerOptions())) {
+            key = pager.rootKey(0);
+        }
+        FormatTooNewException e = assertThrows(FormatTooNewException.class, () -> ColumnStore.openOrCreate(dir, TestData.options()));
+        assertEquals("store " + file() + " at offset " + catalogFileOffset() + ": catalog (pager key " + key + "): catalog format"
+                + " version 2 is too new: this build reads versions 1 to 1 (the store was written by a newer Ingot)", e.getMessage());
+        assertEquals(catalogFileOffset(), e.fileOffset());
+    }
+
+    @Test
+    void chunkOfANewerFormatIsFormatTooNewAndADamagedVersionIsCorruption() throws Exception {
+        for (boolean verifyOnRead : new boolean[] {true, false}) {
+            try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options().withVerifyChunksOnRead(verifyOnRead));
+                 TableReader r = store.openTable("all_types")) {
+                long key = r.info().rowGroups().get(1).chunkKey(5);
+                ByteBuffer original = store.pager().get(key);
+                ByteBuffer copy = ByteBuffer.allocateDirect(original.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+                copy.put(original.duplicate()).flip();
+                copy.putShort(ChunkFormat.OFF_VERSION, (short) 3);
+                copy.putInt(ChunkFormat.OFF_CRC, ChunkFormat.crc(copy));
+                store.pager().put(key, copy);
+                FormatTooNewException e = assertThrows(FormatTooNewException.class, () -> r.chunkStats(5, 1));
+                assertEquals("store " + file() + " at offset " + store.pager().blobFileOffset(key) + ": table all_types column"
+                        + " mode row group 1 (pager key " + key + "): chunk format version 3 is too new: this build reads"
+                        + " versions 1 to 2 (the store was written by a newer Ingot)", e.getMessage());
+                assertThrows(FormatTooNewException.class, () -> r.readChunk(5, 1));
+                // the same version without a matching CRC: a damaged field, whether or not reads verify CRCs
+                copy.putInt(ChunkFormat.OFF_CRC, copy.getInt(ChunkFormat.OFF_CRC) ^ 1);
+                store.pager().put(key, copy);
+                StoreCorruptedException c = assertThrows(StoreCorruptedException.class, () -> r.chunkStats(5, 1));
+                assertEquals(store.pager().blobFileOffset(key) + ChunkFormat.OFF_CRC, c.fileOffset());
+                assertTrue(c.getMessage().contains("chunk CRC32C mismatch: stored"), c.getMessage());
+                // restore the chunk for the next round
+                store.pager().put(key, original);
+            }
         }
     }
 }

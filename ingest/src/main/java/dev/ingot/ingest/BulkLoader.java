@@ -419,19 +419,11 @@ public final class BulkLoader {
     /** Reads the next batch, timing the wait as the SOURCE stage (and as a JFR event). */
     private static InsertSource.ArrowBatch nextBatch(BatchSource source, TableDef def, long batchIndex, StageTimes sourceWait)
             throws IOException, InterruptedException {
-        BatchStageEvent event = new BatchStageEvent();
-        event.begin();
+        BatchStageEvent event = BatchStageEvent.start();
         long t = System.nanoTime();
         InsertSource.ArrowBatch batch = source.next();
         sourceWait.add(LoadStage.SOURCE, System.nanoTime() - t);
-        event.end();
-        if (event.shouldCommit()) {
-            event.table = def.name();
-            event.stage = LoadStage.SOURCE.label();
-            event.batch = batchIndex;
-            event.rows = batch == null ? 0 : batch.rowCount();
-            event.commit();
-        }
+        event.finish(def.name(), LoadStage.SOURCE.label(), batchIndex, batch == null ? 0 : batch.rowCount());
         return batch;
     }
 

@@ -176,8 +176,7 @@ public final class TableInserter implements AutoCloseable {
             }
             long t1 = System.nanoTime();
             long flushBefore = writer.sealFlushNanos();
-            BatchStageEvent event = new BatchStageEvent();
-            event.begin();
+            BatchStageEvent event = BatchStageEvent.start();
             ColumnValueException valueError = null;
             try {
                 writer.appendBatch(root, 0, rows);
@@ -212,8 +211,7 @@ public final class TableInserter implements AutoCloseable {
             }
             long t3 = System.nanoTime();
             if (!listeners.isEmpty()) {
-                event = new BatchStageEvent();
-                event.begin();
+                event = BatchStageEvent.start();
                 for (InsertListener l : listeners) {
                     l.afterBatch(def, root, firstRowId);
                 }
@@ -327,8 +325,7 @@ public final class TableInserter implements AutoCloseable {
     /** Checks one batch's constraints; returns the nanoseconds it took. */
     private long check(VectorSchemaRoot root, int rows, long firstRowId) {
         long t = System.nanoTime();
-        BatchStageEvent event = new BatchStageEvent();
-        event.begin();
+        BatchStageEvent event = BatchStageEvent.start();
         checker.checkBatch(root, 0, rows, firstRowId);
         stageDone(event, LoadStage.CONSTRAINTS, rows);
         return System.nanoTime() - t;
@@ -378,16 +375,9 @@ public final class TableInserter implements AutoCloseable {
         }
     }
 
-    /** Commits {@code event} for {@code stage} if a recording wants it. */
+    /** Ends {@code event} for {@code stage} of the current batch (committed if a recording wants it). */
     private void stageDone(BatchStageEvent event, LoadStage stage, int rows) {
-        event.end();
-        if (event.shouldCommit()) {
-            event.table = def.name();
-            event.stage = stage.label();
-            event.batch = batchCount;
-            event.rows = rows;
-            event.commit();
-        }
+        event.finish(def.name(), stage.label(), batchCount, rows);
     }
 
     private void checkSchema(Schema actual) {

@@ -22,9 +22,10 @@ import java.nio.file.Path;
  * directory and superblocks of a commit are never rewritten in place while a newer commit does
  * not exist, so a read-only pager of another process can keep reading the commit it opened at.
  *
- * <p><b>Reads</b> are zero-copy: {@link #get} returns a read-only view of the mapped file, valid
- * until the pager is closed. Writes go through positional file writes (as LMDB does by default),
- * so a full disk surfaces as an {@link IOException} rather than a fault on a mapped page.
+ * <p><b>Reads</b> are zero-copy: {@link #get} returns a read-only view of the mapped file (still
+ * readable after close, see "Ownership" below). Writes go through positional file writes (as
+ * LMDB does by default), so a full disk surfaces as an {@link IOException} rather than a fault on
+ * a mapped page.
  *
  * <p>Thread-safety: all methods are thread-safe. {@link #commit()} is serialized with other
  * commits; puts from other threads that complete before commit starts are included.
@@ -35,8 +36,12 @@ import java.nio.file.Path;
  * {@link #openWriter}, {@link #put}, {@link #putBatch}, {@link #free}, {@link #setRootKey},
  * {@link #commit}) throws {@link IllegalStateException}.
  *
- * <p>Ownership: the caller of {@link #open} closes the pager; {@link #close()} is idempotent,
- * does <em>not</em> commit, and invalidates every buffer returned by {@link #get}.
+ * <p>Ownership: the caller of {@link #open} closes the pager; {@link #close()} is idempotent and
+ * does <em>not</em> commit. It does not unmap the file either: a buffer returned by {@link #get}
+ * stays safe to read after close (its segment is unmapped by the garbage collector once the last
+ * view of it is gone, so a late read never crashes the JVM), while every method of the closed
+ * pager except {@link #file()}, {@link #diagnostics()} and {@link #close()} throws
+ * {@link IllegalStateException}.
  */
 public interface Pager extends Closeable {
     /** The key value that never names a blob (used as "none" in root slots). */
@@ -234,8 +239,7 @@ public interface Pager extends Closeable {
      * the root keys of another. Unlike {@link #rootKey(int)} it does not show root keys set since
      * the last commit. Right after open it describes the commit the store was opened at.
      *
-     * <p>The default implementation throws {@link UnsupportedOperationException}; the store
-     * implementation overrides it, and decorators should delegate.
+     * <p>Decorators (fault-injecting test pagers) delegate it to the pager they wrap.
      *
      * @throws IllegalStateException if the pager is closed
      */
@@ -247,7 +251,10 @@ public interface Pager extends Closeable {
     /** The global counters of this pager. */
     PagerDiagnostics diagnostics();
 
-    /** Closes the file and unmaps every segment, without committing. Idempotent. */
+    /**
+     * Releases the store's lock and closes the file, without committing; waits for a commit in
+     * progress. Segments are not unmapped explicitly (see "Ownership" above). Idempotent.
+     */
     @Override
     void close() throws IOException;
 }

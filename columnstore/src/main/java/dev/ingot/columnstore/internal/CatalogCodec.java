@@ -5,7 +5,10 @@ import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.UnsupportedFormatException;
+import dev.ingot.pager.format.FormatCodec;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,21 +17,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.zip.CRC32C;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * Encodes and decodes the catalog blob (pager root slot 0). Little-endian.
+ * Encodes and decodes the catalog blob (pager root slot 0), and owns its layout. Framed by
+ * {@link #CODEC} (magic, version range, CRC32C footer). Little-endian.
  *
  * <pre>
- * offset      size  field
- * 0           4     magic "ICAT" (bytes 'I','C','A','T'; int 0x54414349)
- * 4           2     format version (1)
+ * offset      size  field                                                  constant
+ * 0           4     magic "ICAT" (bytes 'I','C','A','T'; int 0x54414349)   OFF_MAGIC
+ * 4           2     format version (1)                                     OFF_VERSION
  * 6           2     reserved, 0
- * 8           4     total bytes of the blob, footer included
- * 12          8     generation (number of table commits that produced this catalog)
- * 20          4     table count
- * 24          ...   tables, each:
+ * 8           4     total bytes of the blob, footer included               OFF_TOTAL_BYTES
+ * 12          8     generation (number of table commits that produced      OFF_GENERATION
+ *                   this catalog)
+ * 20          4     table count                                            OFF_TABLE_COUNT
+ * 24          ...   tables, each:                                          HEADER_BYTES
  *                     str   name                 (str = u32 byte length + UTF-8)
  *                     bytes Arrow schema         (u32 length + Schema.serializeAsMessage())
  *                     u32   constraint count, each:
@@ -41,15 +45,23 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *                     i32   column count (= schema fields)
  *                     i32   row group count, each:
  *                             i32 row count, column count x i64 chunk key
- * total-4     4     CRC32C of bytes [0, total - 4)
+ * total-4     4     CRC32C of bytes [0, total - 4)                         the codec's footer
  * </pre>
  *
- * <p>Decoding verifies magic, version, length and CRC before reading anything else, then checks
- * every count against the bytes left and the row-group row counts against the table's.
+ * <p>Decoding verifies magic, length, CRC and version (in that order; a catalog of a newer
+ * version raises {@link dev.ingot.pager.FormatTooNewException}) before reading anything else,
+ * then checks every count against the bytes left and the row-group row counts against the
+ * table's.
  */
 final class CatalogCodec {
-    static final int MAGIC = 0x54414349;
-    static final short VERSION = 1;
+    /** The catalog's framing: magic "ICAT" (4 bytes), version (2 bytes), versions 1 to 1. */
+    static final FormatCodec CODEC = FormatCodec.of("catalog", "ICAT", 2, 1, 1);
+    static final int MAGIC = (int) CODEC.magic();
+    static final int OFF_MAGIC = 0;
+    static final int OFF_VERSION = 4;
+    static final int OFF_TOTAL_BYTES = 8;
+    static final int OFF_GENERATION = 12;
+    static final int OFF_TABLE_COUNT = 20;
     private static final int HEADER_BYTES = 24;
     private static final int NULL_LENGTH = -1;
 
@@ -60,9 +72,8 @@ final class CatalogCodec {
 
     static byte[] encode(long generation, Collection<TableInfo> tables) {
         Out out = new Out();
-        out.i32(MAGIC);
-        out.i16(VERSION);
-        out.i16((short) 0);
+        out.i32(0); // magic and version, written by the codec below
+        out.i32(0); // reserved
         out.i32(0); // total, patched below
         out.i64(generation);
         out.i32(tables.size());
@@ -94,10 +105,9 @@ final class CatalogCodec {
         out.i32(0); // footer placeholder
         byte[] b = out.toByteArray();
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        bb.putInt(8, b.length);
-        CRC32C crc = new CRC32C();
-        crc.update(b, 0, b.length - 4);
-        bb.putInt(b.length - 4, (int) crc.getValue());
+        CODEC.writeHeader(bb);
+        bb.putInt(OFF_TOTAL_BYTES, b.length);
+        CODEC.writeFooter(bb, b.length - FormatCodec.FOOTER_BYTES);
         return b;
     }
 
@@ -105,36 +115,27 @@ final class CatalogCodec {
      * Decodes a catalog blob.
      *
      * @param where describes the blob for messages, e.g. {@code catalog (pager key 17)}
-     * @throws StoreCorruptedException naming {@code file} and the byte offset within the blob
+     * @throws StoreCorruptedException    naming {@code file} and the byte offset within the blob
+     *                                    (a {@link BlobCorruptedException})
+     * @throws UnsupportedFormatException at file offset -1 (the caller relocates it) if an intact
+     *                                    catalog has a version this build does not read
      */
-    static Decoded decode(ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
+    static Decoded decode(ByteBuffer blob, Path file, String where) throws IOException {
         ByteBuffer b = blob.slice().order(ByteOrder.LITTLE_ENDIAN);
         int length = b.remaining();
-        if (length < HEADER_BYTES + 4) {
+        FormatCodec.Corruption corruption = (offset, detail) -> corrupt(file, where, offset, detail);
+        if (length < HEADER_BYTES + FormatCodec.FOOTER_BYTES) {
             throw corrupt(file, where, 0, "catalog of " + length + " bytes is shorter than its header and footer");
         }
-        int magic = b.getInt(0);
-        if (magic != MAGIC) {
-            throw corrupt(file, where, 0, String.format("bad catalog magic 0x%08x, expected 0x%08x (\"ICAT\")", magic, MAGIC));
-        }
-        short version = b.getShort(4);
-        if (version != VERSION) {
-            throw corrupt(file, where, 4, "unsupported catalog format version " + version + ", expected " + VERSION);
-        }
-        int total = b.getInt(8);
-        if (total != length) {
-            throw corrupt(file, where, 8, "catalog says " + total + " bytes, blob has " + length);
-        }
-        CRC32C crc = new CRC32C();
-        ByteBuffer body = b.duplicate();
-        body.position(0).limit(length - 4);
-        crc.update(body);
-        int stored = b.getInt(length - 4);
-        if (stored != (int) crc.getValue()) {
-            throw corrupt(file, where, length - 4, String.format("catalog CRC32C mismatch: stored 0x%08x, computed 0x%08x", stored, (int) crc.getValue()));
-        }
-        b.position(12);
-        b.limit(length - 4);
+        CODEC.checkHeader(b, file, -1, where, corruption, () -> {
+            int total = b.getInt(OFF_TOTAL_BYTES);
+            if (total != length) {
+                throw corrupt(file, where, OFF_TOTAL_BYTES, "catalog says " + total + " bytes, blob has " + length);
+            }
+            CODEC.checkFooter(b, length - FormatCodec.FOOTER_BYTES, corruption);
+        });
+        b.position(OFF_GENERATION);
+        b.limit(length - FormatCodec.FOOTER_BYTES);
         try {
             long generation = b.getLong();
             int tableCount = count(b, file, where, 4);
@@ -272,11 +273,6 @@ final class CatalogCodec {
 
         void u8(int v) {
             write(v);
-        }
-
-        void i16(short v) {
-            write(v);
-            write(v >>> 8);
         }
 
         void i32(int v) {

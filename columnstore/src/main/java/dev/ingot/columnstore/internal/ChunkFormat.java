@@ -3,13 +3,18 @@ package dev.ingot.columnstore.internal;
 import dev.ingot.columnstore.ChunkStats;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.UnsupportedFormatException;
+import dev.ingot.pager.format.FormatCodec;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
- * The layout of a sealed column chunk: one pager blob per (column, row group). Little-endian.
+ * The layout of a sealed column chunk: one pager blob per (column, row group). Framed by
+ * {@link #CODEC} (magic, version range 1 to 2, and a CRC32C kept in the header at
+ * {@link #OFF_CRC}, not in a footer: the blob ends with its data buffer, see below).
+ * Little-endian.
  *
  * <pre>
  * blob offset  size  field
@@ -75,11 +80,13 @@ import java.util.zip.CRC32C;
  * dereferencing any buffer.
  */
 public final class ChunkFormat {
-    public static final int MAGIC = 0x4B484349;
+    /** The chunk's framing: magic "ICHK" (4 bytes), version (2 bytes), versions 1 to 2. */
+    public static final FormatCodec CODEC = FormatCodec.of("chunk", "ICHK", 2, 1, 2);
+    public static final int MAGIC = (int) CODEC.magic();
     /** Format version written. */
-    public static final short VERSION = 2;
+    public static final short VERSION = (short) CODEC.currentVersion();
     /** The oldest format version still read. */
-    public static final short VERSION_1 = 1;
+    public static final short VERSION_1 = (short) CODEC.minVersion();
     /** Header bytes of a version 2 chunk. */
     public static final int HEADER_BYTES = 256;
     /** Header bytes of a version 1 chunk. */
@@ -136,14 +143,7 @@ public final class ChunkFormat {
 
     /** CRC32C of the chunk in {@code blob} (position 0 to limit) with the CRC field taken as zero. */
     public static int crc(ByteBuffer blob) {
-        CRC32C crc = new CRC32C();
-        ByteBuffer b = blob.duplicate();
-        b.position(0).limit(OFF_CRC);
-        crc.update(b);
-        crc.update(new byte[4], 0, 4);
-        b.limit(blob.limit()).position(OFF_CRC + 4);
-        crc.update(b);
-        return (int) crc.getValue();
+        return FormatCodec.crc32cSkipping(blob, OFF_CRC);
     }
 
     /**
@@ -168,34 +168,26 @@ public final class ChunkFormat {
      * @param file         the store file, for the exception
      * @param where        "table t column c row group g (key k)", for the exception
      * @param checkCrc     whether to recompute the CRC32C as well
-     * @throws StoreCorruptedException on any inconsistency; offsets in the message are blob offsets
+     * @throws StoreCorruptedException    on any inconsistency; offsets in the message are blob
+     *                                    offsets (a {@link BlobCorruptedException})
+     * @throws UnsupportedFormatException at file offset -1 (the caller relocates it) if an intact
+     *                                    chunk has a version this build does not read; checked
+     *                                    after the CRC even when {@code checkCrc} is false
      */
     public static Header parse(ByteBuffer blob, ColumnType.Kind expectedKind, int expectedRows, Path file, String where,
-                               boolean checkCrc) throws StoreCorruptedException {
+                               boolean checkCrc) throws IOException {
         ByteBuffer b = blob.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int length = b.limit();
         if (length < HEADER_BYTES_V1) {
             throw corrupt(file, where, 0, "chunk of " + length + " bytes is shorter than its " + HEADER_BYTES_V1 + "-byte header");
         }
-        int magic = b.getInt(OFF_MAGIC);
-        if (magic != MAGIC) {
-            throw corrupt(file, where, OFF_MAGIC, String.format("bad chunk magic 0x%08x, expected 0x%08x (\"ICHK\")", magic, MAGIC));
-        }
-        short version = b.getShort(OFF_VERSION);
-        if (version != VERSION && version != VERSION_1) {
-            throw corrupt(file, where, OFF_VERSION, "unsupported chunk format version " + version + ", expected " + VERSION_1
-                    + " or " + VERSION);
-        }
+        FormatCodec.Corruption corruption = (offset, detail) -> corrupt(file, where, offset, detail);
+        FormatCodec.Checksum checksum = () -> CODEC.checkChecksumField(b, OFF_CRC, corruption);
+        int version = checkCrc ? CODEC.checkHeader(b, file, -1, where, corruption, checksum)
+                : CODEC.checkHeaderUnverified(b, file, -1, where, corruption, checksum);
         int headerBytes = version == VERSION ? HEADER_BYTES : HEADER_BYTES_V1;
         if (length < headerBytes) {
             throw corrupt(file, where, 0, "chunk of " + length + " bytes is shorter than its " + headerBytes + "-byte header");
-        }
-        if (checkCrc) {
-            int stored = b.getInt(OFF_CRC);
-            int actual = crc(b);
-            if (stored != actual) {
-                throw corrupt(file, where, OFF_CRC, String.format("chunk CRC32C mismatch: stored 0x%08x, computed 0x%08x", stored, actual));
-            }
         }
         int kindOrdinal = b.get(OFF_KIND) & 0xFF;
         if (kindOrdinal >= KINDS.length || KINDS[kindOrdinal] != expectedKind) {

@@ -13,6 +13,7 @@ import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.UnsupportedFormatException;
 import dev.ingot.pager.StoreNotFoundException;
 import dev.ingot.pager.memory.NativeAllocator;
 import java.io.IOException;
@@ -137,6 +138,8 @@ public final class ColumnStoreImpl implements ColumnStore {
         try {
             decoded = CatalogCodec.decode(blob, pager.file(), where);
         } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(key));
+        } catch (UnsupportedFormatException e) {
             throw e.atFileOffset(pager.blobFileOffset(key));
         }
         Map<String, TableInfo> tables = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.UnsupportedFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -100,6 +101,8 @@ final class TableReaderImpl implements TableReader {
         try {
             h = ChunkFormat.parse(blob, def.type().kind(), g.rowCount(), pager.file(), where, crc);
         } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(key));
+        } catch (UnsupportedFormatException e) {
             throw e.atFileOffset(pager.blobFileOffset(key));
         }
         return new Chunk(blob, h);

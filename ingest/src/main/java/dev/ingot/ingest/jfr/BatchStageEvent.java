@@ -30,4 +30,31 @@ public final class BatchStageEvent extends Event {
 
     @Label("Rows")
     public int rows;
+
+    /** A new event whose stage starts now ({@link #begin()} called). */
+    public static BatchStageEvent start() {
+        BatchStageEvent event = new BatchStageEvent();
+        event.begin();
+        return event;
+    }
+
+    /**
+     * Ends the stage and, if a recording wants the event, fills its fields and commits it; the
+     * one place where a batch stage's event is completed (loader and inserter alike).
+     *
+     * @param table the table being loaded
+     * @param stage the stage's label ({@code LoadStage.label()})
+     * @param batch 0-based batch number within the table's load
+     * @param rows  rows of the batch
+     */
+    public void finish(String table, String stage, long batch, int rows) {
+        end();
+        if (shouldCommit()) {
+            this.table = table;
+            this.stage = stage;
+            this.batch = batch;
+            this.rows = rows;
+            commit();
+        }
+    }
 }

@@ -8,9 +8,11 @@ import java.util.zip.CRC32C;
 
 /**
  * Test-side reader of a store file's layout, from the formats drawn in the class comments of
- * {@code MappedPager} (superblocks, key directory), {@code CatalogCodec} and {@code ChunkFormat}:
- * where each structure lies, so tests can damage exactly one of them. It trusts nothing it cannot
- * bounds-check and never throws on garbage (fields of a damaged file simply come out odd).
+ * {@code Superblock}, {@code KeyDirectory}, {@code CatalogCodec} and {@code ChunkFormat}: where
+ * each structure lies, so tests can damage exactly one of them. It trusts nothing it cannot
+ * bounds-check and never throws on garbage (fields of a damaged file simply come out odd). It
+ * deliberately shares no code with those classes (an independent reader is the test's oracle);
+ * the summary below is only what it reads.
  *
  * <pre>
  * superblock (slots at 0 and 4096): 0 magic "INGOTSB1" | 8 version | 12 segmentBytes | 16 epoch

@@ -1,6 +1,9 @@
 package dev.ingot.pager.internal;
 
 import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.UnsupportedFormatException;
+import dev.ingot.pager.format.FormatCodec;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -16,27 +19,39 @@ import java.util.Arrays;
  * 16 bytes per key up to the largest key stored. A file offset of 0 marks "no blob" (blob data
  * never starts below the 8 KiB of superblocks).
  *
- * <p>On-disk layout of the directory blob (little-endian; drawn also in {@link MappedPager}):
+ * <p>On-disk layout of the directory blob, framed by {@link #CODEC} (magic, version, CRC32C
+ * footer); little-endian. Written in the data region at each commit; it may cross segment
+ * boundaries because it is read with file reads at open, never through a mapping:
  * <pre>
- * offset        size  field
- * 0             8     magic "INGOTDIR" (ASCII, read as a little-endian long)
- * 8             4     format version = 1
- * 12            4     entry count n
- * 16 + 24*i     8     key of entry i (entries sorted by key, strictly ascending)
- * 24 + 24*i     8     file offset of the blob
- * 32 + 24*i     4     blob length in bytes
- * 36 + 24*i     4     CRC32C of the blob
- * 16 + 24*n     4     CRC32C of bytes [0, 16 + 24*n)
+ * offset        size  field                                    constant
+ * 0             8     magic "INGOTDIR" (the little-endian      OFF_MAGIC
+ *                     long 0x524944544f474e49)
+ * 8             4     format version = 1                       OFF_VERSION
+ * 12            4     entry count n                            OFF_COUNT
+ * 16 + 24*i     8     key of entry i (entries sorted by key,   HEADER_BYTES + ENTRY_BYTES * i + ENTRY_KEY
+ *                     strictly ascending)
+ * 24 + 24*i     8     file offset of the blob                  ... + ENTRY_FILE_OFFSET
+ * 32 + 24*i     4     blob length in bytes (0 .. segmentBytes) ... + ENTRY_LENGTH
+ * 36 + 24*i     4     CRC32C of the blob                       ... + ENTRY_CRC
+ * 16 + 24*n     4     CRC32C of bytes [0, 16 + 24*n)           the codec's footer (FOOTER_BYTES)
  * </pre>
  *
  * <p>Thread-safety: not thread-safe; the pager guards it with its directory lock.
  */
 final class KeyDirectory {
-    static final long MAGIC = Superblock.asciiMagic("INGOTDIR");
-    static final int FORMAT_VERSION = 1;
+    /** The directory blob's framing: magic "INGOTDIR" (8 bytes), version (4 bytes), versions 1 to 1. */
+    static final FormatCodec CODEC = FormatCodec.of("key directory", "INGOTDIR", 4, 1, 1);
+    static final long MAGIC = CODEC.magic();
+    static final int OFF_MAGIC = 0;
+    static final int OFF_VERSION = 8;
+    static final int OFF_COUNT = 12;
     static final int HEADER_BYTES = 16;
+    static final int ENTRY_KEY = 0;
+    static final int ENTRY_FILE_OFFSET = 8;
+    static final int ENTRY_LENGTH = 16;
+    static final int ENTRY_CRC = 20;
     static final int ENTRY_BYTES = 24;
-    static final int FOOTER_BYTES = 4;
+    static final int FOOTER_BYTES = FormatCodec.FOOTER_BYTES;
 
     private long[] fileOffsets;
     private int[] lengths;
@@ -142,17 +157,17 @@ final class KeyDirectory {
             throw new IllegalStateException("key directory of " + liveCount + " entries exceeds 2 GiB");
         }
         ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(MAGIC).putInt(FORMAT_VERSION).putInt(liveCount);
-        int written = 0;
-        for (int k = 1; k < fileOffsets.length && written < liveCount; k++) {
+        CODEC.writeHeader(b);
+        b.putInt(OFF_COUNT, liveCount);
+        int at = HEADER_BYTES;
+        for (int k = 1; k < fileOffsets.length && at < HEADER_BYTES + (long) ENTRY_BYTES * liveCount; k++) {
             if (fileOffsets[k] != 0) {
-                b.putLong(k).putLong(fileOffsets[k]).putInt(lengths[k]).putInt(crcs[k]);
-                written++;
+                b.putLong(at + ENTRY_KEY, k).putLong(at + ENTRY_FILE_OFFSET, fileOffsets[k])
+                        .putInt(at + ENTRY_LENGTH, lengths[k]).putInt(at + ENTRY_CRC, crcs[k]);
+                at += ENTRY_BYTES;
             }
         }
-        int footerAt = b.position();
-        b.putInt(Superblock.crc32c(b.array(), 0, footerAt));
-        b.flip();
+        CODEC.writeFooter(b, at);
         return b;
     }
 
@@ -170,40 +185,32 @@ final class KeyDirectory {
      * @param dataStartOffset every blob must start at or after this file offset
      * @param appendOffset    every blob must end at or before this file offset
      * @param segmentBytes    every blob must lie inside one segment
-     * @throws StoreCorruptedException naming the file offset of the bad header, footer or entry
+     * @throws StoreCorruptedException    naming the file offset of the bad header, footer or entry
+     * @throws UnsupportedFormatException if an intact directory has a version this build does not read
      */
     static KeyDirectory decode(Path file, long directoryOffset, byte[] blob, int expectedCrc, long nextKey,
-                               long dataStartOffset, long appendOffset, int segmentBytes) throws StoreCorruptedException {
+                               long dataStartOffset, long appendOffset, int segmentBytes) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
+        FormatCodec.Corruption corruption = (offset, detail) -> new StoreCorruptedException(file, directoryOffset, detail);
         if (blob.length < HEADER_BYTES + FOOTER_BYTES) {
-            throw new StoreCorruptedException(file, directoryOffset, "key directory of " + blob.length + " bytes is shorter than its header");
-        }
-        long magic = b.getLong(0);
-        if (magic != MAGIC) {
-            throw new StoreCorruptedException(file, directoryOffset, String.format(
-                    "key directory magic mismatch, expected 0x%016x, actual 0x%016x", MAGIC, magic));
+            throw corruption.at(0, "key directory of " + blob.length + " bytes is shorter than its header");
         }
         int footerAt = blob.length - FOOTER_BYTES;
-        int storedCrc = b.getInt(footerAt);
-        int actualCrc = Superblock.crc32c(blob, 0, footerAt);
-        if (storedCrc != actualCrc || storedCrc != expectedCrc) {
-            throw new StoreCorruptedException(file, directoryOffset, String.format(
-                    "key directory CRC32C mismatch, expected 0x%08x (superblock) / 0x%08x (footer), actual 0x%08x",
-                    expectedCrc, storedCrc, actualCrc));
-        }
-        int version = b.getInt(8);
-        if (version != FORMAT_VERSION) {
-            throw new StoreCorruptedException(file, directoryOffset, "unsupported key directory format version "
-                    + version + " (this build reads version " + FORMAT_VERSION + ")");
-        }
-        int count = b.getInt(12);
+        CODEC.checkHeader(b, file, directoryOffset, null, corruption, () -> {
+            int crc = CODEC.checkFooter(b, footerAt, corruption);
+            if (crc != expectedCrc) {
+                throw corruption.at(footerAt, String.format("key directory CRC32C mismatch: the superblock expects 0x%08x,"
+                        + " the directory's bytes and footer hold 0x%08x", expectedCrc, crc));
+            }
+        });
+        int count = b.getInt(OFF_COUNT);
         if (count < 0 || HEADER_BYTES + (long) ENTRY_BYTES * count + FOOTER_BYTES != blob.length) {
             throw new StoreCorruptedException(file, directoryOffset, "key directory entry count " + count
                     + " does not match its length of " + blob.length + " bytes");
         }
         long lastKey = 0;
         if (count > 0) {
-            lastKey = b.getLong(HEADER_BYTES + ENTRY_BYTES * (count - 1));
+            lastKey = b.getLong(HEADER_BYTES + ENTRY_BYTES * (count - 1) + ENTRY_KEY);
             if (lastKey < 1 || lastKey >= nextKey) {
                 throw new StoreCorruptedException(file, directoryOffset + HEADER_BYTES + (long) ENTRY_BYTES * (count - 1),
                         "key directory entry key " + lastKey + " outside [1, " + nextKey + ")");
@@ -214,10 +221,10 @@ final class KeyDirectory {
         for (int i = 0; i < count; i++) {
             int at = HEADER_BYTES + ENTRY_BYTES * i;
             long entryFileOffset = directoryOffset + at;
-            long key = b.getLong(at);
-            long offset = b.getLong(at + 8);
-            int length = b.getInt(at + 16);
-            int crc = b.getInt(at + 20);
+            long key = b.getLong(at + ENTRY_KEY);
+            long offset = b.getLong(at + ENTRY_FILE_OFFSET);
+            int length = b.getInt(at + ENTRY_LENGTH);
+            int crc = b.getInt(at + ENTRY_CRC);
             if (key <= previousKey || key >= nextKey) {
                 throw new StoreCorruptedException(file, entryFileOffset, "key directory entry " + i + ": key " + key
                         + " not ascending (previous " + previousKey + ") or outside [1, " + nextKey + ")");

@@ -3,6 +3,7 @@ package dev.ingot.pager.internal;
 import dev.ingot.pager.CommittedRoot;
 import dev.ingot.pager.KeyRange;
 import dev.ingot.pager.KeyReservation;
+import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerDiagnostics;
 import dev.ingot.pager.PagerDiagnostics.Counter;
@@ -10,20 +11,14 @@ import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.PagerWriter;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.StoreLockedException;
+import dev.ingot.pager.StoreNotFoundException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.io.Closeable;
-import java.nio.file.Files;
-import dev.ingot.pager.OpenMode;
-import dev.ingot.pager.StoreNotFoundException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
 /**
@@ -32,6 +27,23 @@ import java.util.zip.CRC32C;
  * (large blob writes bypass the page cache, see "Direct writes" below).
  * Every file operation goes through a {@link StoreChannel} (a plain {@link FileChannel} unless a
  * fault-injection test supplies another through {@link #open(Path, PagerOptions, StoreChannel.Opener)}).
+ *
+ * <h2>Parts</h2>
+ * This class is a facade over the parts that do the work, each small enough to read alone:
+ * <ul>
+ *   <li>{@link PagerOpener}: opening, creation and recovery (picks the superblock slot, reads the
+ *       key directory), the file lock, a read-only pager's re-read on {@link #refresh()};</li>
+ *   <li>{@link KeyAllocator} and {@link BlockKeyReservation}: physical key allocation;</li>
+ *   <li>{@link DataRegionWriter}: placement of blobs at the append offset and their buffered or
+ *       direct writes;</li>
+ *   <li>{@link SegmentMap}: file growth to segment multiples and the read-only segment mappings
+ *       every read goes through;</li>
+ *   <li>{@link CommitProtocol}: the two-slot superblock commit and its failure handling;</li>
+ *   <li>{@link StoreFileIo}: positional file operations whose errors name the store;</li>
+ *   <li>{@link Superblock} and {@link KeyDirectory}: the on-disk structures (layouts drawn there).</li>
+ * </ul>
+ * The facade keeps the argument checks, the lifecycle ({@link #close()}, read-only refusal), the
+ * in-memory key directory and root keys under one directory lock, and the diagnostics.
  *
  * <h2>File layout</h2>
  * All integers are little-endian. The file length is always a multiple of {@code segmentBytes}
@@ -47,36 +59,9 @@ import java.util.zip.CRC32C;
  * appendOffset           ...             unused, or garbage of an uncommitted session
  * </pre>
  *
- * <p>Superblock (one per slot; bytes 104..4095 of the slot are zero):
- * <pre>
- * offset  size  field
- * 0       8     magic "INGOTSB1" (ASCII in file order; the little-endian long 0x314253544f474e49)
- * 8       4     format version = 1
- * 12      4     segmentBytes (power of two, 1 MiB .. 1 GiB)
- * 16      8     epoch (0 = new store; +1 per commit)
- * 24      8     nextKey: the next key allocMany hands out (keys start at 1)
- * 32      8     appendOffset: end of the used data region (file offset)
- * 40      8     directoryOffset: file offset of the key directory blob (0 = none yet)
- * 48      8     directoryLength: bytes of the key directory blob (0 = none yet)
- * 56      4     directoryCrc: CRC32C of the directory blob without its footer
- * 60      32    rootKeys[4] (8 bytes each; 0 = no key)
- * 92      8     dataStartOffset (file offset where the data region begins)
- * 100     4     CRC32C ({@link CRC32C}) of bytes [0, 100)
- * </pre>
- *
- * <p>Key directory blob (written in the data region at each commit; it may cross segment
- * boundaries because it is read with file reads at open, never through a mapping):
- * <pre>
- * offset        size  field
- * 0             8     magic "INGOTDIR" (the little-endian long 0x524944544f474e49)
- * 8             4     format version = 1
- * 12            4     entry count n
- * 16 + 24*i     8     key (entries sorted by key, strictly ascending)
- * 24 + 24*i     8     blob file offset
- * 32 + 24*i     4     blob length in bytes (0 .. segmentBytes)
- * 36 + 24*i     4     blob CRC32C
- * 16 + 24*n     4     CRC32C of bytes [0, 16 + 24*n)
- * </pre>
+ * <p>The superblock's layout is drawn in {@link Superblock}, the key directory blob's in
+ * {@link KeyDirectory}, each beside its offset constants; both are framed by
+ * {@link dev.ingot.pager.format.FormatCodec} (magic, version range, CRC32C).
  *
  * <h2>Protocol</h2>
  * A put reserves space at appendOffset under the directory lock (cheap), grows the file to the
@@ -87,12 +72,13 @@ import java.util.zip.CRC32C;
  * forces the file, writes the superblock of epoch + 1 into slot {@code (epoch + 1) % 2} and
  * forces again; until that last write the previous superblock still describes a complete
  * state. Only then is the new {@link CommittedRoot} published (one volatile write, see
- * {@link RootPublisher}). Opening picks the valid slot (magic, version, CRC) with the highest
- * epoch. The design follows LMDB's two meta pages and Lucene's magic/version/checksum framing.
+ * {@link RootPublisher}). Opening picks the valid slot (magic, CRC, version) with the highest
+ * epoch; a slot of a newer format version fails the open ({@link dev.ingot.pager.FormatTooNewException}).
+ * The design follows LMDB's two meta pages and Lucene's magic/version/checksum framing.
  *
  * <h2>Direct writes</h2>
  * With {@link PagerOptions#directWrites()} (the default) and a file system that accepts
- * {@code O_DIRECT}, a put or putBatch whose payload is at least {@link #DIRECT_MIN_BYTES}
+ * {@code O_DIRECT}, a put or putBatch whose payload is at least {@link DataRegionWriter#DIRECT_MIN_BYTES}
  * (16 KiB) bypasses the page cache: its blobs are copied into a page-aligned staging buffer
  * ({@link DirectStaging}), the tail is zero-padded to a whole page, and the result is written with
  * {@link StoreChannel#writeDirect} (a second descriptor of the file, opened with
@@ -101,7 +87,7 @@ import java.util.zip.CRC32C;
  * with direct writes (a direct write writes back and invalidates cached pages of its range).
  *
  * <p>Alignment rule: the memory address, file offset and length of every direct write are
- * multiples of {@link #PAGE_BYTES} (4096). To make that possible, and so that no 4 KiB page is
+ * multiples of {@link DataRegionWriter#PAGE_BYTES} (4096). To make that possible, and so that no 4 KiB page is
  * ever written both directly and through the page cache, the space reserved for a direct put or
  * putBatch starts on a page boundary and ends on one (up to 4095 bytes of padding on each side):
  * <pre>
@@ -156,7 +142,7 @@ import java.util.zip.CRC32C;
  * where the file or mount allows no writing) and never writes: no
  * superblock, no growth to a segment multiple (it maps what the file holds of a segment), no
  * direct-write descriptor. It reads the newest valid superblock slot (again, up to
- * {@link #READER_ATTEMPTS} times, if a concurrent commit left both unreadable at that moment)
+ * {@link PagerOpener#READER_ATTEMPTS} times, if a concurrent commit left both unreadable at that moment)
  * and that commit's key directory, and keeps that snapshot until {@link #refresh()}. What keeps
  * a snapshot readable while the writer goes on: the data region is append-only from the
  * committed appendOffset, so neither blobs, nor key directories, nor the padding around direct
@@ -183,82 +169,42 @@ public final class MappedPager implements Pager {
     /** Largest count one {@link #allocMany} call accepts. */
     static final int MAX_ALLOC_COUNT = 1 << 20;
 
-    private static final ByteBuffer EMPTY_BLOB = ByteBuffer.allocateDirect(0).asReadOnlyBuffer();
-    /** Direct writes are aligned to, and reserve space in, pages of this many bytes. */
-    static final int PAGE_BYTES = StoreChannel.DIRECT_ALIGNMENT;
-    /**
-     * Smallest put or putBatch payload written directly; smaller ones stay buffered: a direct
-     * write waits for the device, and its padding costs up to a page per reservation.
-     */
-    static final int DIRECT_MIN_BYTES = 16 << 10;
-    private static final ByteBuffer ZERO_PAGE = ByteBuffer.allocateDirect(PAGE_BYTES).asReadOnlyBuffer();
-
     private final Path file;
-    private final StoreChannel channel;
+    private final StoreFileIo io;
     private final StoreLocks.Handle lock;
     /** Whether this pager was opened {@link OpenMode#READ_ONLY}: it then never writes. */
     private final boolean readOnly;
     private final int segmentBytes;
-    private final long dataStartOffset;
-    private final boolean syncOnCommit;
     private final PagerDiagnostics diagnostics;
     /** Replaced by {@link #refresh()} of a read-only pager; otherwise fixed. */
     private volatile KeyAllocator keys;
-    /**
-     * Whether large blob writes go through {@link StoreChannel#writeDirect}; cleared for the
-     * pager's lifetime by a fallback (see the class comment).
-     */
-    private volatile boolean directIo;
-    /** Set by the first direct write that succeeds: after it, EINVAL is a failure, not a fallback. */
-    private volatile boolean directWriteSucceeded;
-    /** Aligned buffers that direct writes copy blobs into; closed with the pager. */
-    private final DirectStaging staging = new DirectStaging();
 
-    /** Guards {@link #directory}, {@link #appendOffset} and {@link #rootKeys}. */
+    /** Guards {@link #directory}, {@link #rootKeys} and the placement state of {@link #region}. */
     private final Object directoryLock = new Object();
     /** Replaced by {@link #refresh()} of a read-only pager; otherwise fixed. */
     private KeyDirectory directory;
-    private long appendOffset;
     private final long[] rootKeys;
 
-    /** Guards file growth; {@link #fileLength} is the length this pager has grown the file to. */
-    private final Object growLock = new Object();
-    private volatile long fileLength;
-    /** Guards mapping; {@link #segments} is copy-on-write, indexed by segment number. */
-    private final Object mapLock = new Object();
-    private volatile MappedByteBuffer[] segments = new MappedByteBuffer[0];
-
-    private final ReentrantLock commitLock = new ReentrantLock();
-    /** The last committed root; its epoch is {@link #epoch()}. */
-    private final RootPublisher committed;
-    /**
-     * The bytes of superblock slots 0 and 1 as this pager last read or wrote them, to undo a
-     * failed superblock write; guarded by {@link #commitLock}.
-     */
-    private final byte[][] slotImages;
-    /** The first failed force of a commit; set once, then every commit is refused. Guarded by {@link #commitLock}. */
-    private IOException forceFailure;
+    private final SegmentMap segments;
+    private final DataRegionWriter region;
+    private final CommitProtocol commits;
     private volatile boolean closed;
 
-    private MappedPager(Path file, StoreChannel channel, StoreLocks.Handle lock, boolean readOnly, Superblock sb,
-                        byte[][] slotImages, KeyDirectory directory, long fileLength, boolean syncOnCommit,
-                        boolean directIo, PagerDiagnostics diagnostics) {
-        this.file = file;
-        this.channel = channel;
+    MappedPager(StoreFileIo io, StoreLocks.Handle lock, boolean readOnly, Superblock sb, byte[][] slotImages,
+                KeyDirectory directory, long fileLength, boolean syncOnCommit, boolean directIo,
+                PagerDiagnostics diagnostics) {
+        this.file = io.file();
+        this.io = io;
         this.lock = lock;
         this.readOnly = readOnly;
         this.segmentBytes = sb.segmentBytes();
-        this.dataStartOffset = sb.dataStartOffset();
-        this.syncOnCommit = syncOnCommit;
-        this.directIo = directIo;
         this.diagnostics = diagnostics;
         this.keys = new KeyAllocator(sb.nextKey(), MAX_NEXT_KEY);
         this.directory = directory;
-        this.appendOffset = sb.appendOffset();
         this.rootKeys = sb.rootKeys();
-        this.fileLength = fileLength;
-        this.committed = new RootPublisher(new CommittedRoot(sb.epoch(), sb.nextKey(), sb.rootKeys()));
-        this.slotImages = slotImages;
+        this.segments = new SegmentMap(io, sb.segmentBytes(), sb.dataStartOffset(), readOnly, fileLength, diagnostics);
+        this.region = new DataRegionWriter(io, segments, sb.segmentBytes(), sb.appendOffset(), directIo);
+        this.commits = new CommitProtocol(io, segments, sb, slotImages, syncOnCommit, diagnostics);
     }
 
     /**
@@ -271,6 +217,8 @@ public final class MappedPager implements Pager {
      *                                 no superblock slot is valid, a superblock field is out of
      *                                 range, the file is shorter than the committed data, or the
      *                                 key directory fails validation; names the file offset
+     * @throws dev.ingot.pager.UnsupportedFormatException if an intact superblock or key directory
+     *                                 has a format version this build does not read
      * @throws IOException             on any other I/O failure; nothing is left open or locked
      */
     public static Pager open(Path file, PagerOptions options) throws IOException {
@@ -308,35 +256,7 @@ public final class MappedPager implements Pager {
      */
     public static Pager open(Path file, PagerOptions options, OpenMode mode, StoreChannel.Opener opener)
             throws IOException {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(opener, "opener");
-        if (!Files.exists(file)) {
-            if (mode != OpenMode.CREATE) {
-                throw new StoreNotFoundException(file, "no such file");
-            }
-            try {
-                Files.createFile(file);
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // another open created it meanwhile: open that one
-            }
-        }
-        boolean readOnly = mode == OpenMode.READ_ONLY;
-        StoreLocks.Handle lock = StoreLocks.acquire(file, registryKey(file),
-                readOnly ? StoreLocks.Mode.READ : StoreLocks.Mode.WRITE);
-        StoreChannel channel = null;
-        try {
-            channel = readOnly ? StoreChannel.borrowed(lock.channel()) : opener.open(file);
-            return load(file, channel, lock, mode, options);
-        } catch (Throwable t) {
-            try {
-                lock.release(channel);
-            } catch (Throwable s) {
-                t.addSuppressed(s);
-            }
-            throw t;
-        }
+        return PagerOpener.open(file, options, mode, opener);
     }
 
     /**
@@ -347,156 +267,7 @@ public final class MappedPager implements Pager {
      * @throws StoreLockedException   if any process (this one included) has the store open
      */
     public static Closeable lockExclusively(Path file) throws IOException {
-        Objects.requireNonNull(file, "file");
-        if (!Files.exists(file)) {
-            throw new StoreNotFoundException(file, "no such file");
-        }
-        StoreLocks.Handle handle = StoreLocks.acquire(file, registryKey(file), StoreLocks.Mode.EXCLUSIVE);
-        return () -> handle.release(null);
-    }
-
-    private static String registryKey(Path file) {
-        Path abs = file.toAbsolutePath().normalize();
-        try {
-            return abs.toRealPath().toString();
-        } catch (IOException notThereYet) {
-            Path parent = abs.getParent();
-            if (parent != null && abs.getFileName() != null) {
-                try {
-                    return parent.toRealPath().resolve(abs.getFileName()).toString();
-                } catch (IOException e) {
-                    // fall through: the open itself will report the problem
-                }
-            }
-            return abs.toString();
-        }
-    }
-
-    private static MappedPager load(Path file, StoreChannel channel, StoreLocks.Handle lock, OpenMode mode,
-                                    PagerOptions options) throws IOException {
-        PagerDiagnostics diagnostics = new PagerDiagnostics("pager " + file.getFileName());
-        boolean readOnly = mode == OpenMode.READ_ONLY;
-        long size = size(file, channel);
-        if (size == 0 || unfinishedCreation(file, channel, size)) {
-            if (mode != OpenMode.CREATE) {
-                throw new StoreNotFoundException(file, size == 0 ? "the file is empty"
-                        : "the file holds only the first superblock of a new store (" + size
-                        + " bytes): a creation that did not finish");
-            }
-            Superblock sb = Superblock.initial(options.segmentBytes(), options.dataStartOffset());
-            ByteBuffer image = sb.encode();
-            // both slots in one write: a creation killed part-way leaves a file shorter than the two
-            // slots, which unfinishedCreation recognises
-            ByteBuffer slots = ByteBuffer.allocate(2 * PagerOptions.SUPERBLOCK_BYTES);
-            slots.put(image.duplicate()).put(image.duplicate()).flip();
-            writeFully(file, channel, slots, 0, " (superblocks of a new store)");
-            long length = options.segmentBytes();
-            writeFully(file, channel, ByteBuffer.allocate(1), length - 1, " (growing the file to " + length + " bytes)");
-            if (options.syncOnCommit()) {
-                force(file, channel);
-                diagnostics.increment(Counter.FORCES);
-            }
-            byte[][] slotImages = {image.array().clone(), image.array().clone()};
-            return new MappedPager(file, channel, lock, false, sb, slotImages, new KeyDirectory(), length,
-                    options.syncOnCommit(), options.directWrites() && channel.openDirectWrites(), diagnostics);
-        }
-        Snapshot snap = readCommitted(file, channel, readOnly ? READER_ATTEMPTS : 1);
-        long length = snap.size();
-        if (!readOnly) {
-            long rounded = roundUpToSegment(length, snap.superblock().segmentBytes());
-            if (rounded != length) {
-                // Only bytes beyond the committed appendOffset are affected (validated above).
-                writeFully(file, channel, ByteBuffer.allocate(1), rounded - 1, " (growing the file to " + rounded + " bytes)");
-                length = rounded;
-            }
-        }
-        return new MappedPager(file, channel, lock, readOnly, snap.superblock(), snap.slotImages(), snap.directory(),
-                length, options.syncOnCommit(), !readOnly && options.directWrites() && channel.openDirectWrites(),
-                diagnostics);
-    }
-
-    /**
-     * Whether a file of {@code size} bytes is what a creation killed part-way leaves. A creation
-     * writes both superblock slots in one write, which a kill cuts only at a page boundary, so such
-     * a file is exactly one slot long and that slot holds the epoch-0 superblock of a new store (a
-     * foreign file, or a store damaged to another length, is never taken for one). Reads only.
-     */
-    private static boolean unfinishedCreation(Path file, StoreChannel channel, long size) throws IOException {
-        if (size != PagerOptions.SUPERBLOCK_BYTES) {
-            return false;
-        }
-        ByteBuffer slot0 = ByteBuffer.allocate(PagerOptions.SUPERBLOCK_BYTES);
-        readFully(file, channel, slot0, 0);
-        try {
-            return Superblock.decode(file, 0, slot0.array()).epoch() == 0;
-        } catch (StoreCorruptedException e) {
-            return false;
-        }
-    }
-
-    /** A committed state read from the file: its superblock, both slot images, its directory, the file size. */
-    private record Snapshot(Superblock superblock, byte[][] slotImages, KeyDirectory directory, long size) {}
-
-    /**
-     * How often a reader reads the superblock slots before it reports that none is valid: a
-     * writer rewrites one slot per commit, so a reader racing two commits can find one slot torn
-     * and, on a second look, the other.
-     */
-    static final int READER_ATTEMPTS = 3;
-
-    /**
-     * Reads the newest valid superblock, validates it against the file size and decodes its key
-     * directory; reads only. With {@code attempts > 1}, a file with no valid superblock slot is
-     * read again (a concurrent writer may have been writing a slot) before it is reported.
-     */
-    private static Snapshot readCommitted(Path file, StoreChannel channel, int attempts) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            long size = size(file, channel);
-            if (size < 2L * PagerOptions.SUPERBLOCK_BYTES) {
-                throw new StoreCorruptedException(file, size, "file of " + size
-                        + " bytes is shorter than its two superblocks (" + 2 * PagerOptions.SUPERBLOCK_BYTES + " bytes)");
-            }
-            Superblock best = null;
-            StoreCorruptedException[] slotErrors = new StoreCorruptedException[2];
-            byte[][] slotImages = new byte[2][];
-            for (int slot = 0; slot < 2; slot++) {
-                long slotOffset = (long) slot * PagerOptions.SUPERBLOCK_BYTES;
-                ByteBuffer image = ByteBuffer.allocate(PagerOptions.SUPERBLOCK_BYTES);
-                readFully(file, channel, image, slotOffset);
-                slotImages[slot] = image.array();
-                try {
-                    Superblock sb = Superblock.decode(file, slotOffset, image.array());
-                    if (best == null || sb.epoch() > best.epoch()) {
-                        best = sb;
-                    }
-                } catch (StoreCorruptedException e) {
-                    slotErrors[slot] = e;
-                }
-            }
-            if (best == null) {
-                if (attempt < attempts) {
-                    continue;
-                }
-                StoreCorruptedException e = new StoreCorruptedException(file, 0, "no valid superblock: slot 0: "
-                        + slotErrors[0].getMessage() + "; slot 1: " + slotErrors[1].getMessage());
-                e.addSuppressed(slotErrors[0]);
-                e.addSuppressed(slotErrors[1]);
-                throw e;
-            }
-            // The size is read again: a concurrent writer only ever grows the file.
-            size = Math.max(size, size(file, channel));
-            best.validate(file, Superblock.slotOffset(best.epoch()), size, MAX_NEXT_KEY);
-            KeyDirectory directory;
-            if (best.directoryLength() == 0) {
-                directory = new KeyDirectory();
-            } else {
-                ByteBuffer blob = ByteBuffer.allocate((int) best.directoryLength());
-                readFully(file, channel, blob, best.directoryOffset());
-                directory = KeyDirectory.decode(file, best.directoryOffset(), blob.array(), best.directoryCrc(),
-                        best.nextKey(), best.dataStartOffset(), best.appendOffset(), best.segmentBytes());
-            }
-            return new Snapshot(best, slotImages, directory, size);
-        }
+        return PagerOpener.lockExclusively(file);
     }
 
     /**
@@ -510,28 +281,26 @@ public final class MappedPager implements Pager {
             ensureOpen();
             return false;
         }
-        commitLock.lock();
+        commits.lock().lock();
         try {
             ensureOpen();
-            Snapshot snap = readCommitted(file, channel, READER_ATTEMPTS);
+            PagerOpener.Snapshot snap = PagerOpener.readCommitted(io, PagerOpener.READER_ATTEMPTS);
             Superblock sb = snap.superblock();
-            if (snap.size() > fileLength) {
-                fileLength = snap.size();
-            }
-            if (sb.epoch() <= committed.current().epoch()) {
+            segments.observeFileLength(snap.size());
+            if (sb.epoch() <= commits.current().epoch()) {
                 return false;
             }
             long[] roots = sb.rootKeys();
             synchronized (directoryLock) {
                 directory = snap.directory();
-                appendOffset = sb.appendOffset();
+                region.resetAppendOffset(sb.appendOffset());
                 System.arraycopy(roots, 0, rootKeys, 0, roots.length);
                 keys = new KeyAllocator(sb.nextKey(), MAX_NEXT_KEY);
             }
-            committed.publish(sb.epoch(), sb.nextKey(), roots);
+            commits.publish(sb.epoch(), sb.nextKey(), roots);
             return true;
         } finally {
-            commitLock.unlock();
+            commits.lock().unlock();
         }
     }
 
@@ -625,19 +394,12 @@ public final class MappedPager implements Pager {
         int length = blob.remaining();
         checkBlobLength(key, length);
         int crc = crc32c(blob);
-        boolean direct = directIo && length >= DIRECT_MIN_BYTES;
+        boolean direct = region.direct(length);
         long offset;
         synchronized (directoryLock) {
-            offset = direct ? placeDirect(length) : place(length);
+            offset = direct ? region.placeDirect(length) : region.place(length);
         }
-        if (length > 0) {
-            ensureFileLength(offset + length);
-            if (direct) {
-                writeRunDirect(new ByteBuffer[] {blob}, 0, 0, offset, length);
-            } else {
-                writeFully(blob.duplicate(), offset, "");
-            }
-        }
+        region.writeBlob(blob, offset, direct);
         boolean overwrite;
         synchronized (directoryLock) {
             overwrite = directory.put(key, offset, length, crc);
@@ -679,21 +441,20 @@ public final class MappedPager implements Pager {
             payloadBytes += lengths[i];
         }
         long[] offsets = new long[n];
-        boolean direct = directIo && payloadBytes >= DIRECT_MIN_BYTES;
+        boolean direct = region.direct(payloadBytes);
         synchronized (directoryLock) {
             if (direct) {
-                alignAppendOffset();
+                region.alignAppendOffset();
             }
             for (int i = 0; i < n; i++) {
-                offsets[i] = place(lengths[i]);
+                offsets[i] = region.place(lengths[i]);
             }
             if (direct) {
-                alignAppendOffset();
+                region.alignAppendOffset();
             }
         }
         if (payloadBytes > 0) {
-            ensureFileLength(offsets[n - 1] + lengths[n - 1]);
-            writeRuns(blobs, offsets, lengths, direct);
+            region.writeBatch(blobs, offsets, lengths, direct);
         }
         int overwrites = 0;
         synchronized (directoryLock) {
@@ -710,272 +471,11 @@ public final class MappedPager implements Pager {
         diag.add(Counter.OVERWRITES, overwrites);
     }
 
-    /**
-     * Writes the blobs of a batch: one gathering write per run of file-contiguous blobs, or if
-     * {@code direct}, one staged direct write per run (per {@link DirectStaging#MAX_BUFFER_BYTES}
-     * of it).
-     */
-    private void writeRuns(ByteBuffer[] blobs, long[] offsets, int[] lengths, boolean direct) throws IOException {
-        int n = blobs.length;
-        int i = 0;
-        while (i < n) {
-            if (lengths[i] == 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            long runEnd = offsets[i] + lengths[i];
-            while (j + 1 < n && (lengths[j + 1] == 0 || offsets[j + 1] == runEnd)) {
-                j++;
-                runEnd += lengths[j];
-            }
-            if (direct) {
-                writeRunDirect(blobs, i, j, offsets[i], runEnd - offsets[i]);
-                i = j + 1;
-                continue;
-            }
-            int nonEmpty = 0;
-            for (int k = i; k <= j; k++) {
-                if (lengths[k] > 0) {
-                    nonEmpty++;
-                }
-            }
-            if (nonEmpty == 1) {
-                writeFully(blobs[i].duplicate(), offsets[i], "");
-            } else {
-                ByteBuffer[] run = new ByteBuffer[nonEmpty];
-                int r = 0;
-                for (int k = i; k <= j; k++) {
-                    if (lengths[k] > 0) {
-                        run[r++] = blobs[k].duplicate();
-                    }
-                }
-                writeGathered(run, offsets[i], runEnd - offsets[i]);
-            }
-            i = j + 1;
-        }
-    }
-
     private void checkBlobLength(long key, int length) {
         if (length > segmentBytes) {
             throw new IllegalArgumentException("blob of " + length + " bytes for key " + key
                     + " exceeds the largest blob of pager " + file + " (segmentBytes = " + segmentBytes + ")");
         }
-    }
-
-    /**
-     * Stages blobs {@code from..to} (inclusive; file-contiguous, empty ones skipped) into an
-     * aligned buffer and writes them with direct writes from {@code runStart}, zero-padding the
-     * last page. {@code runStart} is page-aligned and the reservation covers the padded end
-     * (see {@link #placeDirect} and the alignment rule in the class comment).
-     */
-    private void writeRunDirect(ByteBuffer[] blobs, int from, int to, long runStart, long runBytes)
-            throws IOException {
-        DirectStaging.Buffer stage = staging.acquire(runBytes);
-        try {
-            ByteBuffer buffer = stage.buffer();
-            long fileOffset = runStart;
-            for (int k = from; k <= to; k++) {
-                ByteBuffer src = blobs[k].duplicate();
-                while (src.hasRemaining()) {
-                    int n = Math.min(src.remaining(), buffer.remaining());
-                    int limit = src.limit();
-                    src.limit(src.position() + n);
-                    buffer.put(src);
-                    src.limit(limit);
-                    if (!buffer.hasRemaining()) {
-                        buffer.flip();
-                        fileOffset += writeStaged(buffer, fileOffset);
-                        buffer.clear();
-                    }
-                }
-            }
-            if (buffer.position() > 0) {
-                int padding = (int) (-buffer.position() & (PAGE_BYTES - 1));
-                buffer.put(ZERO_PAGE.duplicate().limit(padding));
-                buffer.flip();
-                writeStaged(buffer, fileOffset);
-            }
-        } finally {
-            staging.release(stage);
-        }
-    }
-
-    /**
-     * Writes a staged, page-aligned buffer at the page-aligned {@code position}: with direct
-     * writes, or buffered after a fallback. Falls back for good if the very first direct write of
-     * this pager fails with EINVAL (a file system that accepted {@code O_DIRECT} at open but not
-     * these writes); finishes buffered if a short direct write left an unaligned remainder.
-     *
-     * @return bytes written (all of them)
-     */
-    private int writeStaged(ByteBuffer src, long position) throws IOException {
-        int bytes = src.remaining();
-        if (!directIo) {
-            writeFully(src, position, "");
-            return bytes;
-        }
-        long at = position;
-        try {
-            while (src.hasRemaining() && ((at | src.remaining()) & (PAGE_BYTES - 1)) == 0) {
-                at += channel.writeDirect(src, at);
-            }
-        } catch (IOException e) {
-            if (!directWriteSucceeded && at == position && isInvalidArgument(e)) {
-                directIo = false;
-                writeFully(src, position, "");
-                return bytes;
-            }
-            throw ioFailure(file, "direct write of " + bytes + " bytes at offset " + position
-                    + (at != position ? " (" + (at - position) + " bytes written)" : ""), e);
-        }
-        directWriteSucceeded = true;
-        if (src.hasRemaining()) {
-            // A short direct write ended mid-page: the rest of the reservation is this put's alone.
-            writeFully(src, at, " (rest of a short direct write at offset " + position + ")");
-        }
-        return bytes;
-    }
-
-    /** EINVAL from the kernel, or the JDK's own alignment check of a direct channel. */
-    private static boolean isInvalidArgument(IOException e) {
-        String message = e.getMessage();
-        return message != null && (message.contains("Invalid argument") || message.contains("multiple of the block size"));
-    }
-
-    /** Rounds appendOffset up to a page boundary; caller holds directoryLock. */
-    private void alignAppendOffset() {
-        appendOffset = (appendOffset + PAGE_BYTES - 1) & -(long) PAGE_BYTES;
-    }
-
-    /**
-     * Like {@link #place}, for a direct write: the reservation starts on a page boundary and
-     * covers whole pages; caller holds directoryLock.
-     */
-    private long placeDirect(int length) {
-        alignAppendOffset();
-        long offset = place(length);
-        alignAppendOffset();
-        return offset;
-    }
-
-    /** Reserves {@code length} bytes at appendOffset without crossing a segment; caller holds directoryLock. */
-    private long place(int length) {
-        long offset = appendOffset;
-        if (length > 0) {
-            long inSegment = offset & (segmentBytes - 1);
-            if (inSegment + length > segmentBytes) {
-                offset += segmentBytes - inSegment;
-            }
-        }
-        appendOffset = offset + length;
-        return offset;
-    }
-
-    /** Grows the file to the segment multiple covering {@code endOffset}, before anything is written there. */
-    private void ensureFileLength(long endOffset) throws IOException {
-        if (endOffset <= fileLength) {
-            return;
-        }
-        synchronized (growLock) {
-            long current = fileLength;
-            if (endOffset <= current) {
-                return;
-            }
-            long target = roundUpToSegment(endOffset, segmentBytes);
-            // A positional write of the last byte: sparse, leaves the channel position alone, and
-            // reports a full disk as an IOException. Bytes in [current, target) are not yet in use.
-            writeFully(ByteBuffer.allocate(1), target - 1, " (growing the file to " + target + " bytes)");
-            fileLength = target;
-        }
-    }
-
-    private static long roundUpToSegment(long offset, int segmentBytes) {
-        return (offset + segmentBytes - 1) & -(long) segmentBytes;
-    }
-
-    private void writeFully(ByteBuffer src, long position, String purpose) throws IOException {
-        writeFully(file, channel, src, position, purpose);
-    }
-
-    /**
-     * Writes all remaining bytes of {@code src} at {@code position}.
-     *
-     * @param purpose appended to the operation in an error message, e.g. " (growing the file to N bytes)"
-     * @throws IOException naming the store, the size and offset of the write, and the cause
-     */
-    private static void writeFully(Path file, StoreChannel channel, ByteBuffer src, long position, String purpose)
-            throws IOException {
-        int bytes = src.remaining();
-        long at = position;
-        try {
-            while (src.hasRemaining()) {
-                at += channel.write(src, at);
-            }
-        } catch (IOException e) {
-            throw ioFailure(file, "write of " + bytes + (bytes == 1 ? " byte" : " bytes") + " at offset " + position
-                    + purpose + (at != position ? " (" + (at - position) + " bytes written)" : ""), e);
-        }
-    }
-
-    /**
-     * Gathering write of the remaining bytes of {@code srcs} ({@code bytes} in total) at
-     * {@code position}.
-     */
-    private void writeGathered(ByteBuffer[] srcs, long position, long bytes) throws IOException {
-        long written = 0;
-        try {
-            int first = 0;
-            while (written < bytes) {
-                ByteBuffer[] rest = first == 0 ? srcs : Arrays.copyOfRange(srcs, first, srcs.length);
-                written += channel.write(rest, position + written);
-                while (first < srcs.length && !srcs[first].hasRemaining()) {
-                    first++;
-                }
-            }
-        } catch (IOException e) {
-            throw ioFailure(file, "gathering write of " + bytes + " bytes (" + srcs.length + " blobs) at offset "
-                    + position + (written > 0 ? " (" + written + " bytes written)" : ""), e);
-        }
-    }
-
-    private static void readFully(Path file, StoreChannel channel, ByteBuffer dst, long position) throws IOException {
-        long at = position;
-        while (dst.hasRemaining()) {
-            int n;
-            try {
-                n = channel.read(dst, at);
-            } catch (IOException e) {
-                throw ioFailure(file, "read of " + dst.capacity() + " bytes at offset " + position, e);
-            }
-            if (n < 0) {
-                throw new StoreCorruptedException(file, at, "unexpected end of file while reading "
-                        + dst.capacity() + " bytes at offset " + position);
-            }
-            at += n;
-        }
-    }
-
-    private static void force(Path file, StoreChannel channel) throws IOException {
-        try {
-            channel.force(true);
-        } catch (IOException e) {
-            throw ioFailure(file, "force (fsync)", e);
-        }
-    }
-
-    private static long size(Path file, StoreChannel channel) throws IOException {
-        try {
-            return channel.size();
-        } catch (IOException e) {
-            throw ioFailure(file, "size query", e);
-        }
-    }
-
-    /** {@code store <file>: <operation> failed: <cause message>}, with {@code cause} attached. */
-    static IOException ioFailure(Path file, String operation, IOException cause) {
-        String detail = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
-        return new IOException("store " + file + ": " + operation + " failed: " + detail, cause);
     }
 
     private static int crc32c(ByteBuffer blob) {
@@ -1030,7 +530,7 @@ public final class MappedPager implements Pager {
             expectedCrc = directory.crc(key);
         }
         diagnostics.increment(Counter.GETS);
-        ByteBuffer view = view(key, offset, length);
+        ByteBuffer view = segments.view(key, offset, length);
         if (verify) {
             int actualCrc = crc32c(view);
             if (actualCrc != expectedCrc) {
@@ -1040,62 +540,6 @@ public final class MappedPager implements Pager {
             }
         }
         return view;
-    }
-
-    /** A read-only little-endian slice of the mapped segment holding {@code [offset, offset + length)}. */
-    private ByteBuffer view(long key, long offset, int length) throws IOException {
-        if (length == 0) {
-            return EMPTY_BLOB.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        }
-        long segmentIndex = offset / segmentBytes;
-        long inSegment = offset - segmentIndex * segmentBytes;
-        if (offset < dataStartOffset || length < 0 || inSegment + length > segmentBytes
-                || offset + length > fileLength || segmentIndex > Integer.MAX_VALUE) {
-            throw new StoreCorruptedException(file, offset, "blob of key " + key + " [" + offset + ", +" + length
-                    + ") is outside the data region [" + dataStartOffset + ", " + fileLength
-                    + ") or crosses a segment boundary");
-        }
-        MappedByteBuffer segment = segment((int) segmentIndex, inSegment + length);
-        return segment.slice((int) inSegment, length).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /**
-     * The mapping of segment {@code index}, covering at least its first {@code needed} bytes. A
-     * writer maps whole segments (it grew the file to a segment multiple); a reader, which never
-     * grows the file, maps what the file holds of the segment and maps it again, larger, when a
-     * refreshed commit reaches further (the smaller mapping stays valid for views taken from it).
-     */
-    private MappedByteBuffer segment(int index, long needed) throws IOException {
-        MappedByteBuffer[] current = segments;
-        if (index < current.length && current[index] != null && current[index].capacity() >= needed) {
-            return current[index];
-        }
-        synchronized (mapLock) {
-            ensureOpen();
-            current = segments;
-            if (index < current.length && current[index] != null && current[index].capacity() >= needed) {
-                return current[index];
-            }
-            long start = (long) index * segmentBytes;
-            long size = size(file, channel);
-            long mapBytes = readOnly ? Math.min(segmentBytes, size - start) : segmentBytes;
-            if (mapBytes < needed || start + mapBytes > size) {
-                throw new StoreCorruptedException(file, start, "segment " + index + " [" + start + ", "
-                        + (start + (readOnly ? needed : segmentBytes)) + ") lies beyond the end of the file (" + size
-                        + " bytes): truncated");
-            }
-            MappedByteBuffer mapped;
-            try {
-                mapped = channel.mapReadOnly(start, mapBytes);
-            } catch (IOException e) {
-                throw ioFailure(file, "mapping segment " + index + " (" + mapBytes + " bytes at offset " + start + ")", e);
-            }
-            MappedByteBuffer[] next = Arrays.copyOf(current, Math.max(current.length, index + 1));
-            next[index] = mapped;
-            segments = next;
-            diagnostics.increment(Counter.SEGMENTS_MAPPED);
-            return mapped;
-        }
     }
 
     @Override
@@ -1162,101 +606,46 @@ public final class MappedPager implements Pager {
 
     @Override
     public long commit() throws IOException {
-        commitLock.lock();
+        commits.lock().lock();
         try {
             ensureOpen();
             ensureWritable();
-            if (forceFailure != null) {
-                throw new IOException("store " + file + ": commit refused: an earlier force (fsync) failed ("
-                        + forceFailure.getMessage() + "), so data written since the last successful commit may not"
-                        + " be on disk; close and reopen the store", forceFailure);
-            }
-            ByteBuffer directoryBlob;
-            long directoryOffset;
-            long[] roots;
-            long committedNextKey;
-            synchronized (directoryLock) {
-                directoryBlob = directory.encode();
-                roots = rootKeys.clone();
-                committedNextKey = keys.nextKey();
-                // The directory is read with file reads, never mapped: it may cross segments.
-                directoryOffset = appendOffset;
-                appendOffset += directoryBlob.remaining();
-            }
-            int directoryLength = directoryBlob.remaining();
-            int directoryCrc = KeyDirectory.footerCrc(directoryBlob);
-            long directoryEnd = directoryOffset + directoryLength;
-            ensureFileLength(directoryEnd);
-            writeFully(directoryBlob, directoryOffset, " (key directory)");
-            force();
-            long newEpoch = committed.current().epoch() + 1;
-            Superblock sb = new Superblock(segmentBytes, dataStartOffset, newEpoch, committedNextKey, directoryEnd,
-                    directoryOffset, directoryLength, directoryCrc, roots);
-            int slot = (int) (newEpoch & 1);
-            ByteBuffer image = sb.encode();
-            try {
-                writeFully(image.duplicate(), Superblock.slotOffset(newEpoch), " (superblock of epoch " + newEpoch + ")");
-                force();
-            } catch (IOException | RuntimeException | Error e) {
-                restoreSlot(slot, e);
-                throw e;
-            }
-            slotImages[slot] = image.array();
-            committed.publish(newEpoch, committedNextKey, roots);
-            diagnostics.increment(Counter.COMMITS);
-            return newEpoch;
+            return commits.commit(this::pendingCommit);
         } finally {
-            commitLock.unlock();
+            commits.lock().unlock();
         }
     }
 
     /**
-     * After a failed superblock write or force: writes the slot's previous image back and forces,
-     * so that neither a reopen nor a crash shows the commit that failed. Best effort: failures
-     * are added to {@code failure} as suppressed. Caller holds {@link #commitLock}.
+     * Snapshots the directory and root keys (only entries published before the snapshot are
+     * included) and reserves the directory blob's space at the append offset.
      */
-    private void restoreSlot(int slot, Throwable failure) {
-        try {
-            writeFully(ByteBuffer.wrap(slotImages[slot]), (long) slot * PagerOptions.SUPERBLOCK_BYTES,
-                    " (restoring superblock slot " + slot + " after a failed commit)");
-            force();
-        } catch (IOException | RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    /** Forces the file if syncOnCommit; remembers the first failure (see {@link #forceFailure}). */
-    private void force() throws IOException {
-        if (syncOnCommit) {
-            try {
-                force(file, channel);
-            } catch (IOException e) {
-                if (forceFailure == null) {
-                    forceFailure = e;
-                }
-                throw e;
-            }
-            diagnostics.increment(Counter.FORCES);
+    private CommitProtocol.Pending pendingCommit() {
+        synchronized (directoryLock) {
+            ByteBuffer directoryBlob = directory.encode();
+            // The directory is read with file reads, never mapped: it may cross segments.
+            long directoryOffset = region.reserve(directoryBlob.remaining());
+            return new CommitProtocol.Pending(directoryBlob, directoryOffset, rootKeys.clone(), keys.nextKey());
         }
     }
 
     @Override
     public long epoch() {
         ensureOpen();
-        return committed.current().epoch();
+        return commits.current().epoch();
     }
 
     /** {@inheritDoc} Reads one volatile reference ({@link RootPublisher}). */
     @Override
     public CommittedRoot committedRoot() {
         ensureOpen();
-        return committed.current();
+        return commits.current();
     }
 
     @Override
     public long fileSizeBytes() throws IOException {
         ensureOpen();
-        return size(file, channel);
+        return io.size();
     }
 
     @Override
@@ -1269,12 +658,12 @@ public final class MappedPager implements Pager {
      * was set, the file system accepted {@code O_DIRECT}, and no fallback happened since.
      */
     public boolean directIo() {
-        return directIo;
+        return region.directIo();
     }
 
     /** Native bytes held by this pager's direct-write staging buffers (0 once closed and idle). */
     public long stagingBytes() {
-        return staging.allocatedBytes();
+        return region.stagingBytes();
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -1292,24 +681,22 @@ public final class MappedPager implements Pager {
      */
     @Override
     public void close() throws IOException {
-        commitLock.lock();
+        commits.lock().lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
-            synchronized (mapLock) {
-                segments = new MappedByteBuffer[0];
-            }
-            staging.close();
-            lock.release(channel);
+            segments.close();
+            region.close();
+            lock.release(io.channel());
         } finally {
-            commitLock.unlock();
+            commits.lock().unlock();
         }
     }
 
     @Override
     public String toString() {
-        return "MappedPager[" + file + ", epoch " + committed.current().epoch() + (closed ? ", closed]" : "]");
+        return "MappedPager[" + file + ", epoch " + commits.current().epoch() + (closed ? ", closed]" : "]");
     }
 }

@@ -3,16 +3,35 @@ package dev.ingot.pager.internal;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.UnsupportedFormatException;
+import dev.ingot.pager.format.FormatCodec;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
- * One decoded superblock: the root of a committed state of a {@link MappedPager} store.
- * The byte layout is drawn in {@link MappedPager}'s class comment; this class only encodes and
- * decodes it (little-endian, CRC32C over bytes {@code [0, 100)} stored at offset 100).
+ * One decoded superblock: the root of a committed state of a {@link MappedPager} store, and the
+ * owner of its byte layout (one per 4096-byte slot; bytes 104..4095 of the slot are zero).
+ * Framed by {@link #CODEC}: magic, version, CRC32C footer. Little-endian:
+ * <pre>
+ * offset  size  field                 constant
+ * 0       8     magic "INGOTSB1"      OFF_MAGIC (ASCII in file order; the little-endian long 0x314253544f474e49)
+ * 8       4     format version = 1    OFF_VERSION
+ * 12      4     segmentBytes          OFF_SEGMENT_BYTES (power of two, 1 MiB .. 1 GiB)
+ * 16      8     epoch                 OFF_EPOCH (0 = new store; +1 per commit)
+ * 24      8     nextKey               OFF_NEXT_KEY: the next key allocMany hands out (keys start at 1)
+ * 32      8     appendOffset          OFF_APPEND_OFFSET: end of the used data region (file offset)
+ * 40      8     directoryOffset       OFF_DIRECTORY_OFFSET: file offset of the key directory blob (0 = none yet)
+ * 48      8     directoryLength       OFF_DIRECTORY_LENGTH: bytes of the key directory blob (0 = none yet)
+ * 56      4     directoryCrc          OFF_DIRECTORY_CRC: CRC32C of the directory blob without its footer
+ * 60      32    rootKeys[4]           OFF_ROOT_KEYS (8 bytes each; 0 = no key)
+ * 92      8     dataStartOffset       OFF_DATA_START (file offset where the data region begins)
+ * 100     4     CRC32C of [0, 100)    OFF_CRC (the codec's footer)
+ * </pre>
+ * Decoding checks magic, CRC and version in that order (a superblock of a newer format raises
+ * {@link dev.ingot.pager.FormatTooNewException}, never a fall back to the other slot); field
+ * values are checked by {@link #validate}.
  *
  * <p>Thread-safety: immutable (the root key array is copied in and out).
  *
@@ -29,9 +48,10 @@ import java.util.zip.CRC32C;
 record Superblock(int segmentBytes, long dataStartOffset, long epoch, long nextKey, long appendOffset,
                   long directoryOffset, long directoryLength, int directoryCrc, long[] rootKeys) {
 
+    /** The superblock's framing: magic "INGOTSB1" (8 bytes), version (4 bytes), versions 1 to 1. */
+    static final FormatCodec CODEC = FormatCodec.of("superblock", "INGOTSB1", 4, 1, 1);
     /** "INGOTSB1" read as a little-endian long, so a hex dump of the file shows the text. */
-    static final long MAGIC = asciiMagic("INGOTSB1");
-    static final int FORMAT_VERSION = 1;
+    static final long MAGIC = CODEC.magic();
 
     static final int OFF_MAGIC = 0;
     static final int OFF_VERSION = 8;
@@ -73,8 +93,7 @@ record Superblock(int segmentBytes, long dataStartOffset, long epoch, long nextK
     /** A whole 4096-byte slot image, position 0, limit 4096. */
     ByteBuffer encode() {
         ByteBuffer b = ByteBuffer.allocate(PagerOptions.SUPERBLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(OFF_MAGIC, MAGIC);
-        b.putInt(OFF_VERSION, FORMAT_VERSION);
+        CODEC.writeHeader(b);
         b.putInt(OFF_SEGMENT_BYTES, segmentBytes);
         b.putLong(OFF_EPOCH, epoch);
         b.putLong(OFF_NEXT_KEY, nextKey);
@@ -86,34 +105,21 @@ record Superblock(int segmentBytes, long dataStartOffset, long epoch, long nextK
             b.putLong(OFF_ROOT_KEYS + 8 * i, rootKeys[i]);
         }
         b.putLong(OFF_DATA_START, dataStartOffset);
-        b.putInt(OFF_CRC, crc32c(b.array(), 0, OFF_CRC));
+        CODEC.writeFooter(b, OFF_CRC);
         return b;
     }
 
     /**
-     * Decodes and checks magic, version and CRC of the slot image {@code slot} (4096 bytes) read
+     * Decodes and checks magic, CRC and version of the slot image {@code slot} (4096 bytes) read
      * from file offset {@code slotOffset}. Field values are checked by {@link #validate}.
      *
-     * @throws StoreCorruptedException naming the slot offset and what did not match
+     * @throws StoreCorruptedException    naming the slot offset and what did not match
+     * @throws UnsupportedFormatException if an intact superblock has a version this build does not read
      */
-    static Superblock decode(Path file, long slotOffset, byte[] slot) throws StoreCorruptedException {
+    static Superblock decode(Path file, long slotOffset, byte[] slot) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN);
-        long magic = b.getLong(OFF_MAGIC);
-        if (magic != MAGIC) {
-            throw new StoreCorruptedException(file, slotOffset, String.format(
-                    "superblock magic mismatch, expected 0x%016x, actual 0x%016x", MAGIC, magic));
-        }
-        int storedCrc = b.getInt(OFF_CRC);
-        int actualCrc = crc32c(slot, 0, OFF_CRC);
-        if (storedCrc != actualCrc) {
-            throw new StoreCorruptedException(file, slotOffset, String.format(
-                    "superblock CRC32C mismatch, expected 0x%08x, actual 0x%08x", storedCrc, actualCrc));
-        }
-        int version = b.getInt(OFF_VERSION);
-        if (version != FORMAT_VERSION) {
-            throw new StoreCorruptedException(file, slotOffset, "unsupported superblock format version " + version
-                    + " (this build reads version " + FORMAT_VERSION + ")");
-        }
+        FormatCodec.Corruption corruption = (offset, detail) -> new StoreCorruptedException(file, slotOffset, detail);
+        CODEC.checkHeader(b, file, slotOffset, null, corruption, () -> CODEC.checkFooter(b, OFF_CRC, corruption));
         long[] roots = new long[Pager.ROOT_SLOTS];
         for (int i = 0; i < roots.length; i++) {
             roots[i] = b.getLong(OFF_ROOT_KEYS + 8 * i);
@@ -174,19 +180,5 @@ record Superblock(int segmentBytes, long dataStartOffset, long epoch, long nextK
 
     private static StoreCorruptedException bad(Path file, long slotOffset, String detail) {
         return new StoreCorruptedException(file, slotOffset, "superblock field out of range: " + detail);
-    }
-
-    static int crc32c(byte[] bytes, int offset, int length) {
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, offset, length);
-        return (int) crc.getValue();
-    }
-
-    static long asciiMagic(String eightChars) {
-        byte[] b = eightChars.getBytes(StandardCharsets.US_ASCII);
-        if (b.length != 8) {
-            throw new IllegalArgumentException("magic must be 8 ASCII characters: " + eightChars);
-        }
-        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 }

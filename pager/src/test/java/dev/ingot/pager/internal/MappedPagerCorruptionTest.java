@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ingot.pager.FormatTooNewException;
 import dev.ingot.pager.KeyRange;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerOptions;
+import dev.ingot.pager.format.FormatCodec;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.StoreLockedException;
 import dev.ingot.testing.TestSeed;
@@ -320,29 +322,100 @@ class MappedPagerCorruptionTest {
         return s;
     }
 
-    @Test
-    void corruptedDirectoryEntryWithValidChecksumsIsRejected() throws IOException {
+    /** File offset of the key directory of {@link #oneBlobCommitted()}'s store: after the 64-byte blob. */
+    private static final long ONE_BLOB_DIRECTORY = DATA_START + 64;
+    /** Bytes of that directory: one entry. */
+    private static final int ONE_BLOB_DIRECTORY_BYTES = KeyDirectory.HEADER_BYTES + KeyDirectory.ENTRY_BYTES
+            + KeyDirectory.FOOTER_BYTES;
+
+    /** A store whose epoch 1 (slot 1) holds one 64-byte blob; returns the file's bytes. */
+    private byte[] oneBlobCommitted() throws IOException {
         try (Pager p = Pager.open(store(), fastOptions())) {
             p.put(p.allocMany(1).first(), heap(new byte[64]));
             p.commit();
         }
+        return Files.readAllBytes(store());
+    }
+
+    /**
+     * Writes {@code file} back after sealing its edited key directory: a valid footer, the
+     * superblock of epoch 1 (slot 1) naming that CRC with a valid CRC of its own.
+     *
+     * @return the directory's CRC32C
+     */
+    private int resealDirectory(byte[] file) throws IOException {
+        ByteBuffer fb = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int footerAt = (int) ONE_BLOB_DIRECTORY + ONE_BLOB_DIRECTORY_BYTES - KeyDirectory.FOOTER_BYTES;
+        int dirCrc = FormatCodec.crc32c(file, (int) ONE_BLOB_DIRECTORY, footerAt - (int) ONE_BLOB_DIRECTORY);
+        fb.putInt(footerAt, dirCrc);
+        resealSlot1(file, dirCrc);
+        return dirCrc;
+    }
+
+    /** Writes {@code file} back with slot 1's directoryCrc set to {@code directoryCrc} and its own CRC valid. */
+    private void resealSlot1(byte[] file, int directoryCrc) throws IOException {
+        ByteBuffer fb = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int slot = PagerOptions.SUPERBLOCK_BYTES;
+        fb.putInt(slot + Superblock.OFF_DIRECTORY_CRC, directoryCrc);
+        fb.putInt(slot + Superblock.OFF_CRC, FormatCodec.crc32c(file, slot, Superblock.OFF_CRC));
+        Files.write(store(), file);
+    }
+
+    @Test
+    void corruptedDirectoryEntryWithValidChecksumsIsRejected() throws IOException {
         // Rewrite the directory so entry 0 points past appendOffset, with correct CRCs everywhere:
         // the entry bounds check, not the checksum, must catch it.
-        long directoryOffset = DATA_START + 64;
-        byte[] file = Files.readAllBytes(store());
-        ByteBuffer fb = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int entryAt = (int) directoryOffset + KeyDirectory.HEADER_BYTES;
-        fb.putLong(entryAt + 8, 1L << 40);
-        int dirLen = KeyDirectory.HEADER_BYTES + KeyDirectory.ENTRY_BYTES + KeyDirectory.FOOTER_BYTES;
-        int dirCrc = Superblock.crc32c(file, (int) directoryOffset, dirLen - 4);
-        fb.putInt((int) directoryOffset + dirLen - 4, dirCrc);
-        int slot = PagerOptions.SUPERBLOCK_BYTES; // epoch 1 lives in slot 1
-        fb.putInt(slot + Superblock.OFF_DIRECTORY_CRC, dirCrc);
-        fb.putInt(slot + Superblock.OFF_CRC, Superblock.crc32c(file, slot, Superblock.OFF_CRC));
-        Files.write(store(), file);
+        byte[] file = oneBlobCommitted();
+        int entryAt = (int) ONE_BLOB_DIRECTORY + KeyDirectory.HEADER_BYTES;
+        ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(entryAt + KeyDirectory.ENTRY_FILE_OFFSET, 1L << 40);
+        resealDirectory(file);
         StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
         assertEquals(entryAt, e.fileOffset());
         assertTrue(e.getMessage().contains("key directory entry 0 (key 1): blob [1099511627776, +64) outside the data region"),
+                e.getMessage());
+    }
+
+    @Test
+    void superblockOfANewerFormatFailsTheOpenAsFormatTooNewWithoutFallingBack() throws IOException {
+        twoEpochs(random(new Random(1), 3000), random(new Random(2), 4000));
+        // epoch 2 (slot 0) claims format version 2 with a valid CRC: written by a newer Ingot
+        byte[] file = Files.readAllBytes(store());
+        ByteBuffer fb = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        fb.putInt(Superblock.OFF_VERSION, 2);
+        fb.putInt(Superblock.OFF_CRC, FormatCodec.crc32c(file, 0, Superblock.OFF_CRC));
+        Files.write(store(), file);
+        FormatTooNewException e = assertThrows(FormatTooNewException.class, () -> Pager.open(store(), fastOptions()));
+        assertEquals("store " + store() + " at offset 0: superblock format version 2 is too new: this build reads versions"
+                + " 1 to 1 (the store was written by a newer Ingot)", e.getMessage());
+        assertEquals(0, e.fileOffset());
+        assertEquals(store(), e.file());
+        // the same field damaged (CRC not matching) is corruption of that slot: the open falls back to epoch 1
+        fb.putInt(Superblock.OFF_CRC, fb.getInt(Superblock.OFF_CRC) ^ 1);
+        Files.write(store(), file);
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            assertEquals(1, p.committedRoot().epoch());
+        }
+    }
+
+    @Test
+    void keyDirectoryOfANewerFormatFailsTheOpenAsFormatTooNew() throws IOException {
+        byte[] file = oneBlobCommitted();
+        ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) ONE_BLOB_DIRECTORY + KeyDirectory.OFF_VERSION, 7);
+        resealDirectory(file);
+        FormatTooNewException e = assertThrows(FormatTooNewException.class, () -> Pager.open(store(), fastOptions()));
+        assertEquals("store " + store() + " at offset " + ONE_BLOB_DIRECTORY + ": key directory format version 7 is too new:"
+                + " this build reads versions 1 to 1 (the store was written by a newer Ingot)", e.getMessage());
+    }
+
+    @Test
+    void keyDirectoryWhoseFooterDisagreesWithTheSuperblockIsCorrupted() throws IOException {
+        byte[] file = oneBlobCommitted();
+        int dirCrc = ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getInt((int) ONE_BLOB_DIRECTORY + ONE_BLOB_DIRECTORY_BYTES - KeyDirectory.FOOTER_BYTES);
+        resealSlot1(file, dirCrc ^ 0x100);
+        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> Pager.open(store(), fastOptions()));
+        assertEquals(String.format("store %s is corrupted at offset %d: key directory CRC32C mismatch: the superblock expects"
+                + " 0x%08x, the directory's bytes and footer hold 0x%08x", store(), ONE_BLOB_DIRECTORY, dirCrc ^ 0x100, dirCrc),
                 e.getMessage());
     }
 }

@@ -91,7 +91,7 @@ class MappedPagerDirectIoTest {
         Random r = new Random(42);
         // Sizes around the threshold, odd sizes, a run longer than one staging buffer (16 MiB).
         int[] batch = {7 << 20, 5, 3 << 20, 0, 7 << 20, 1_000_003, 16 << 10};
-        int[] singles = {MappedPager.DIRECT_MIN_BYTES, 100, 4096, 12_345_678, MappedPager.DIRECT_MIN_BYTES - 1};
+        int[] singles = {DataRegionWriter.DIRECT_MIN_BYTES, 100, 4096, 12_345_678, DataRegionWriter.DIRECT_MIN_BYTES - 1};
         Map<Long, byte[]> expected = new HashMap<>();
         FaultyStoreChannel[] channel = new FaultyStoreChannel[1];
         try (MappedPager p = (MappedPager) MappedPager.open(file, options(segmentBytes),
@@ -265,7 +265,7 @@ class MappedPagerDirectIoTest {
             return Blobs.SEGMENT_BYTES - r.nextInt(3) * 4095;
         }
         if (dice < 8) {
-            return MappedPager.DIRECT_MIN_BYTES - 2 + r.nextInt(300_000);
+            return DataRegionWriter.DIRECT_MIN_BYTES - 2 + r.nextInt(300_000);
         }
         return r.nextInt(5000);
     }

@@ -1,0 +1,34 @@
+package dev.ingot.pager;
+
+import java.nio.file.Path;
+
+/**
+ * A structure of a store file has a format version newer than this build reads: the store was
+ * written by a newer Ingot. Not a corruption (the structure's magic number and checksum are
+ * intact); see {@link UnsupportedFormatException}.
+ */
+public final class FormatTooNewException extends UnsupportedFormatException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param file       the store file
+     * @param fileOffset file offset of the structure, or -1 if unknown
+     * @param where      what holds the structure (e.g. {@code catalog (pager key 17)}), or null
+     * @param formatName the structure's format name
+     * @param version    the version found (above {@code maxVersion})
+     * @param minVersion the oldest version this build reads
+     * @param maxVersion the newest version this build reads
+     */
+    public FormatTooNewException(Path file, long fileOffset, String where, String formatName, int version,
+                                 int minVersion, int maxVersion) {
+        super(file, fileOffset, where, formatName, version, minVersion, maxVersion, "new");
+    }
+
+    @Override
+    public FormatTooNewException atFileOffset(long structureFileOffset) {
+        FormatTooNewException e = new FormatTooNewException(file(), structureFileOffset, where(), formatName(), version(),
+                minVersion(), maxVersion());
+        e.initCause(this);
+        return e;
+    }
+}
