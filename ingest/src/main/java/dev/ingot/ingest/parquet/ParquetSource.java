@@ -7,9 +7,12 @@ import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.RowOrigin;
 import dev.ingot.ingest.internal.BatchBuilder;
+import dev.ingot.ingest.internal.Errors;
 import dev.ingot.ingest.internal.OrderedParts;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -190,17 +193,61 @@ public final class ParquetSource implements BatchSource {
             throw new IOException("file " + file + " is not a readable Parquet file: " + size
                     + " bytes, a Parquet file has at least " + MIN_FILE_BYTES);
         }
+        checkFrame(file, size);
         ParquetMetadata footer;
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file), options())) {
+        try (ParquetFileReader reader = ParquetFileReader.open(inputFile(file), options())) {
             footer = reader.getFooter();
         } catch (IOException | RuntimeException e) {
-            throw new IOException("file " + file + " is not a readable Parquet file: " + e.getMessage(), e);
+            throw new IOException("file " + file + " is not a readable Parquet file: " + Errors.describe(e), e);
         } catch (OutOfMemoryError e) {
             throw new IOException("file " + file + " is not a readable Parquet file: its footer claims more memory than the heap has", e);
         }
         int[] order = checkSchema(file, table, footer.getFileMetaData().getSchema());
         checkRowGroups(file, size, footer, order);
         return new FileMeta(file, size, footer, order);
+    }
+
+    /** A parquet-java input file whose messages name the path. */
+    private static InputFile inputFile(Path file) {
+        return new LocalInputFile(file) {
+            @Override
+            public String toString() {
+                return file.toString();
+            }
+        };
+    }
+
+    /**
+     * Checks the file's frame before parquet-java reads it: "PAR1" at both ends and a footer
+     * length that fits between them.
+     */
+    private static void checkFrame(Path file, long size) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(MAGIC_BYTES);
+        ByteBuffer tail = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            readFully(ch, head, 0);
+            readFully(ch, tail, size - 8);
+        }
+        byte[] magic = "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (!java.util.Arrays.equals(head.array(), magic)) {
+            throw new IOException("file " + file + " is not a readable Parquet file: it does not start with PAR1");
+        }
+        if (!java.util.Arrays.equals(java.util.Arrays.copyOfRange(tail.array(), 4, 8), magic)) {
+            throw new IOException("file " + file + " is not a readable Parquet file: it does not end with PAR1 (truncated?)");
+        }
+        long footerLength = Integer.toUnsignedLong(tail.getInt(0));
+        if (footerLength > size - MIN_FILE_BYTES) {
+            throw new IOException("file " + file + " is not a readable Parquet file: its footer length " + footerLength
+                    + " exceeds the file's " + size + " bytes");
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b, at + b.position()) < 0) {
+                throw new java.io.EOFException("end of file at offset " + (at + b.position()));
+            }
+        }
     }
 
     /** Checks the footer's row groups against the file: every column chunk lies within the data region. */
@@ -346,7 +393,7 @@ public final class ParquetSource implements BatchSource {
         Group group = groups.get(part);
         FileMeta meta = files.get(group.file());
         String name = meta.path().toString();
-        InputFile in = new LocalInputFile(meta.path());
+        InputFile in = inputFile(meta.path());
         try (ParquetFileReader reader = ParquetFileReader.open(in, meta.footer(), options(), in.newStream())) {
             PageReadStore pages = reader.readRowGroup(group.rowGroup());
             MessageType schema = meta.footer().getFileMetaData().getSchema();
@@ -376,8 +423,11 @@ public final class ParquetSource implements BatchSource {
             }
         } catch (OrderedParts.Cancelled e) {
             throw e;
+        } catch (java.io.EOFException e) {
+            throw new IOException("reading Parquet file " + name + ", row group " + group.rowGroup()
+                    + ": a page runs past the end of its column chunk (" + Errors.describe(e) + ")", e);
         } catch (IOException | RuntimeException e) {
-            throw new IOException("reading Parquet file " + name + ", row group " + group.rowGroup() + ": " + e.getMessage(), e);
+            throw new IOException("reading Parquet file " + name + ", row group " + group.rowGroup() + ": " + Errors.describe(e), e);
         } catch (OutOfMemoryError e) {
             throw new IOException("reading Parquet file " + name + ", row group " + group.rowGroup()
                     + ": a page or column chunk claims more memory than the heap has (raise -Xmx through INGOT_JAVA_OPTS"
