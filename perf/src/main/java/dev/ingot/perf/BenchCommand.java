@@ -169,7 +169,7 @@ final class BenchCommand implements Callable<Integer> {
                 break;
             case INGOT_PARQUET:
                 main = ParquetLoad.class.getName();
-                args = List.of("--parquet", ParquetLoad.ensureFiles(cache, tbl).toString(), "--store", runDir.resolve("store").toString(),
+                args = List.of("--parquet", ParquetLoad.ensureFiles(cache, tbl).toString(), "--scale", scale, "--store", runDir.resolve("store").toString(),
                         "--report-json", json.toString());
                 break;
             case DUCKDB:

@@ -1,23 +1,17 @@
 package dev.ingot.perf;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreOptions;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
-import dev.ingot.ingest.LoadStage;
-import dev.ingot.ingest.TableLoadReport;
+import dev.ingot.ingest.cli.LoadReportJson;
 import dev.ingot.ingest.cli.ProcessMemory;
 import dev.ingot.ingest.parquet.ParquetSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.pager.memory.NativeAllocator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,8 +28,8 @@ import picocli.CommandLine.Option;
 /**
  * The {@code ingot-parquet} benchmark child: loads the 8 TPC-H tables from {@code <table>.parquet}
  * files through {@link ParquetSource} and {@link BulkLoader} (every PK and FK enforced, the
- * loader's defaults), and writes the wall time, rows and per-table stage seconds as JSON in the
- * shape of {@code load-tpch --report-json}. Also owns the Parquet cache ({@link #ensureFiles}):
+ * loader's defaults), and writes its report as {@code load-tpch --report-json} does
+ * ({@link LoadReportJson}). Also owns the Parquet cache ({@link #ensureFiles}):
  * the cached {@code .tbl} files converted once by DuckDB's {@code COPY ... TO (FORMAT parquet)}
  * (its defaults: Snappy, row groups of 122,880 rows) with Ingot's column types.
  */
@@ -46,6 +40,9 @@ public final class ParquetLoad implements Callable<Integer> {
 
     @Option(names = "--parquet", required = true, description = "directory of <table>.parquet files")
     Path parquetDir;
+
+    @Option(names = "--scale", required = true, description = "TPC-H scale factor of the files (recorded in the report)")
+    double scale;
 
     @Option(names = "--store", required = true, description = "store directory (created)")
     Path store;
@@ -75,25 +72,7 @@ public final class ParquetLoad implements Callable<Integer> {
         if (!report.succeeded()) {
             throw report.failure() instanceof Exception ? (Exception) report.failure() : new RuntimeException(report.failure());
         }
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode doc = mapper.createObjectNode();
-        doc.put("source", parquetDir.toString());
-        doc.put("wallSeconds", report.seconds());
-        doc.put("rows", report.totalRows());
-        doc.put("peakRssBytes", ProcessMemory.peakRssBytes());
-        doc.put("storeBytes", storeBytes);
-        ArrayNode tables = doc.putArray("tables");
-        for (TableLoadReport t : report.tables()) {
-            ObjectNode tn = tables.addObject();
-            tn.put("name", t.table());
-            tn.put("rows", t.rows());
-            tn.put("seconds", t.seconds());
-            ObjectNode stages = tn.putObject("stages");
-            for (LoadStage s : LoadStage.values()) {
-                stages.put(s.label(), t.stages().seconds(s));
-            }
-        }
-        Files.writeString(reportJson, mapper.writeValueAsString(doc), StandardCharsets.UTF_8);
+        LoadReportJson.write(reportJson, scale, parquetDir.toString(), report, ProcessMemory.peakRssBytes(), storeBytes);
         return 0;
     }
 

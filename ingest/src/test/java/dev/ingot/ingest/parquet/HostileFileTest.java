@@ -137,6 +137,13 @@ class HostileFileTest {
         }
     }
 
+    /** Overwrites {@code length} bytes at {@code offset} with bytes drawn from {@code seed}. */
+    private static void patchGarbage(Path file, long offset, int length, long seed) throws IOException {
+        byte[] garbage = new byte[length];
+        new Random(seed).nextBytes(garbage);
+        patch(file, offset, garbage);
+    }
+
     /** Offset and length of the Parquet footer (the Thrift FileMetaData). */
     private static long[] footer(Path file) throws IOException {
         long size = Files.size(file);
@@ -171,9 +178,7 @@ class HostileFileTest {
             Path good = validParquet("good.parquet");
             Path bad = validParquet("bad.parquet");
             long[] f = footer(bad);
-            byte[] garbage = new byte[(int) f[1]];
-            new Random(seed).nextBytes(garbage);
-            patch(bad, f[0], garbage);
+            patchGarbage(bad, f[0], (int) f[1], seed);
             String m = loadSecondFails(good, bad, false);
             assertTrue(m.startsWith("file " + bad + " is not a readable Parquet file: "), m);
         });
@@ -314,9 +319,7 @@ class HostileFileTest {
             try (FileChannel ch = FileChannel.open(bad)) {
                 ch.read(len, size - 10);
             }
-            byte[] garbage = new byte[len.getInt(0)];
-            new Random(seed).nextBytes(garbage);
-            patch(bad, size - 10 - garbage.length, garbage);
+            patchGarbage(bad, size - 10 - len.getInt(0), len.getInt(0), seed);
             String m = loadSecondFails(good, bad, true);
             assertTrue(m.startsWith("file " + bad + " is not a readable Arrow IPC file: "), m);
         });
