@@ -1,6 +1,7 @@
 package dev.ingot.ingest;
 
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.ingest.internal.Errors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +14,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.TransferPair;
@@ -22,7 +24,9 @@ import org.apache.arrow.vector.util.TransferPair;
  * {@link ArrowFileWriter} or pyarrow's {@code pa.ipc.new_file}): each record batch of the file
  * becomes one {@link InsertSource.ArrowBatch}, its buffers handed over without copying
  * (transferred out of the reader's root). The file's schema must have the table's column names,
- * order and Arrow types (field metadata may differ).
+ * order and Arrow types (field metadata may differ). Every block the footer lists is checked to
+ * lie within the file before any is read, so a damaged or hostile footer (a body length claiming
+ * petabytes) is an {@link IOException} naming the file, not an allocation of that size.
  *
  * <p>Read-ahead: none. Each record batch is read on the consumer's thread when {@link #next()}
  * is called, so at most one batch beyond those the caller holds is in memory (its size is the
@@ -71,9 +75,11 @@ public final class ArrowIpcSource implements BatchSource {
             try {
                 root = reader.getVectorSchemaRoot();
             } catch (IOException | RuntimeException e) {
-                throw new IOException("file " + file + " is not a readable Arrow IPC file: " + e.getMessage(), e);
+                throw new IOException("file " + file + " is not a readable Arrow IPC file: " + Errors.describe(e), e);
             }
             checkSchema(file, table, root.getSchema());
+            checkBlocks(file, channel.size(), reader.getDictionaryBlocks(), "dictionary batch");
+            checkBlocks(file, channel.size(), reader.getRecordBlocks(), "record batch");
             return new ArrowIpcSource(file, allocator, channel, reader, root);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -86,6 +92,24 @@ public final class ArrowIpcSource implements BatchSource {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Checks that every block the footer lists lies within the file, before the reader allocates
+     * the block's body (Arrow's reader trusts the lengths: a body length claiming petabytes would
+     * be allocated as such).
+     */
+    private static void checkBlocks(Path file, long size, List<ArrowBlock> blocks, String kind) throws IOException {
+        for (int i = 0; i < blocks.size(); i++) {
+            ArrowBlock b = blocks.get(i);
+            long offset = b.getOffset();
+            long meta = b.getMetadataLength();
+            long body = b.getBodyLength();
+            if (offset < 8 || meta < 1 || body < 0 || offset > size || meta > size - offset || body > size - offset - meta) {
+                throw new IOException("Arrow IPC file " + file + " " + kind + " " + i + " at offset " + offset + " of "
+                        + meta + " + " + body + " bytes lies outside the file's " + size + " bytes");
+            }
         }
     }
 
@@ -110,7 +134,7 @@ public final class ArrowIpcSource implements BatchSource {
         try {
             loaded = reader.loadNextBatch();
         } catch (IOException | RuntimeException e) {
-            throw new IOException("reading Arrow IPC file " + file + ": " + e.getMessage(), e);
+            throw new IOException("reading Arrow IPC file " + file + ": " + Errors.describe(e), e);
         }
         if (!loaded) {
             return null;

@@ -167,6 +167,11 @@ final class BenchCommand implements Callable<Integer> {
                 args = List.of("load-tpch", "--scale", scale, "--source", v == Variant.INGOT_TBL ? tbl.dir().toString() : "generator",
                         "--store", runDir.resolve("store").toString(), "--replace", "--no-progress", "--report-json", json.toString());
                 break;
+            case INGOT_PARQUET:
+                main = ParquetLoad.class.getName();
+                args = List.of("--parquet", ParquetLoad.ensureFiles(cache, tbl).toString(), "--scale", scale, "--store", runDir.resolve("store").toString(),
+                        "--report-json", json.toString());
+                break;
             case DUCKDB:
             case DUCKDB_NOKEYS:
                 main = DuckDbLoad.class.getName();

@@ -11,6 +11,9 @@ public enum Variant {
     INGOT_TBL("ingot-tbl", "Ingot load-tpch from .tbl files, all PKs and FKs enforced", Kind.INGOT),
     /** Ingot {@code load-tpch --source generator}, every PK and FK enforced. */
     INGOT_GEN("ingot-gen", "Ingot load-tpch from the in-process generator, all PKs and FKs enforced", Kind.INGOT),
+    /** Ingot's bulk loader from Parquet files (the {@code .tbl} files converted by DuckDB), every PK and FK enforced. */
+    INGOT_PARQUET("ingot-parquet", "Ingot BulkLoader from Parquet files (DuckDB-written from the same .tbl), all PKs and FKs enforced",
+            Kind.INGOT),
     /** DuckDB {@code COPY} with the PRIMARY and FOREIGN KEYs declared. */
     DUCKDB("duckdb", "DuckDB 2.0 COPY from .tbl files, all PKs and FKs declared", Kind.DUCKDB),
     /** DuckDB {@code COPY} without constraints. */

@@ -26,10 +26,17 @@ import java.nio.file.Path;
  *  "pager":{... the same pager keys for the whole load ...}}
  * }</pre>
  */
-final class LoadReportJson {
+public final class LoadReportJson {
     private LoadReportJson() {}
 
-    static void write(Path file, double scale, String source, LoadReport report, long peakRssBytes, long storeBytes) throws IOException {
+    /**
+     * Writes {@code report} to {@code file} in the shape above (also used by the benchmark's
+     * Parquet load child).
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static void write(Path file, double scale, String source, LoadReport report, long peakRssBytes, long storeBytes)
+            throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode doc = mapper.createObjectNode();
         doc.put("scale", scale);
