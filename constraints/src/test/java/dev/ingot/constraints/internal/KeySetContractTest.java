@@ -125,22 +125,15 @@ abstract class KeySetContractTest {
         return false;
     }
 
-    /** What {@link KeySet#addBatch} must return and do, on the model. */
-    private static int modelAdd(Set<List<Object>> model, List<List<Object>> rows, int offset, int length) {
+    /**
+     * What {@link KeySet#addBatch} ({@code add}) or {@link KeySet#firstMissing} must return, on the
+     * model: the first non-NULL row whose key is already present (and adds the rows before it),
+     * or whose key is absent.
+     */
+    private static int onModel(Set<List<Object>> model, List<List<Object>> rows, int offset, int length, boolean add) {
         for (int r = 0; r < length; r++) {
             List<Object> row = rows.get(offset + r);
-            if (!hasNull(row) && !model.add(row)) {
-                return r;
-            }
-        }
-        return -1;
-    }
-
-    /** What {@link KeySet#firstMissing} must return, on the model. */
-    private static int modelFirstMissing(Set<List<Object>> model, List<List<Object>> rows, int offset, int length) {
-        for (int r = 0; r < length; r++) {
-            List<Object> row = rows.get(offset + r);
-            if (!hasNull(row) && !model.contains(row)) {
+            if (!hasNull(row) && (add ? !model.add(row) : !model.contains(row))) {
                 return r;
             }
         }
@@ -176,10 +169,10 @@ abstract class KeySetContractTest {
                 int length = rnd.nextInt(n - offset + 1);
                 String where = "round " + round + ", rows [" + offset + ", " + (offset + length) + ") of " + n;
                 switch (rnd.nextInt(3)) {
-                    case 0 -> assertEquals(modelAdd(model, rows, offset, length), set.addBatch(columns, offset, length), where);
-                    case 1 -> assertEquals(modelFirstMissing(model, rows, offset, length),
+                    case 0 -> assertEquals(onModel(model, rows, offset, length, true), set.addBatch(columns, offset, length), where);
+                    case 1 -> assertEquals(onModel(model, rows, offset, length, false),
                             set.firstMissing(columns, offset, length), where);
-                    default -> assertEquals(modelFirstMissing(model, rows, offset, length),
+                    default -> assertEquals(onModel(model, rows, offset, length, false),
                             prober.firstMissing(columns, offset, length), where);
                 }
                 assertEquals(model.size(), set.size(), where);
