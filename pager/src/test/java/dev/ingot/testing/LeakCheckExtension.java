@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -43,6 +45,9 @@ public final class LeakCheckExtension
         }
     }
 
+    /** Every test class this extension has started checking in this JVM. */
+    private static final Set<Class<?>> CLASSES_CHECKED = ConcurrentHashMap.newKeySet();
+
     /** One entry per test class in progress (nested classes stack): its roots created outside tests. */
     private final Deque<ClassRoots> classes = new ArrayDeque<>();
 
@@ -58,6 +63,7 @@ public final class LeakCheckExtension
 
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
+        CLASSES_CHECKED.add(context.getRequiredTestClass());
         ClassRoots roots = new ClassRoots();
         roots.drainInto(); // created since the previous class ended (a per-class instance, static state)
         classes.push(roots);
@@ -83,6 +89,11 @@ public final class LeakCheckExtension
         ClassRoots roots = classes.pop();
         roots.drainInto();
         check(context.getRequiredTestClass().getSimpleName() + " (outside its tests)", roots.natives, roots.arrows);
+    }
+
+    /** Whether this extension runs for {@code testClass} (it has started checking it in this JVM). */
+    public static boolean checks(Class<?> testClass) {
+        return CLASSES_CHECKED.contains(testClass);
     }
 
     /**
