@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
  * The leak check of the whole test suite: after every test it asserts that every Ingot
  * {@link NativeAllocator} root and every Arrow root allocator ({@link TestAllocators#arrow()})
  * created during the test holds zero bytes, and fails the test otherwise, naming each allocator
- * and its outstanding bytes: {@code off-heap memory left outstanding by KeySetTest.rangeChecks():
+ * and its outstanding bytes: {@code off-heap memory left outstanding by LongKeySetTest.createPicksThisKind():
  * native allocator 'test' holds 256 bytes}. It only looks: it neither closes nor frees anything.
  *
  * <p>Registered for every test class of every module that has the pager test jar on its test
