@@ -10,6 +10,7 @@ import dev.ingot.pager.FormatTooNewException;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.format.FormatCodec;
+import dev.ingot.testing.TestAllocators;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +36,7 @@ class CorruptionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        allocator = new RootAllocator();
+        allocator = TestAllocators.arrow();
         model = Model.random(new Random(11), 3000, 0.1, 0);
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TestData.batch(allocator, model);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ingot.columnstore.TypeCases.Case;
+import dev.ingot.testing.TestAllocators;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -38,7 +38,7 @@ class EveryTypeRoundTripTest {
 
     @BeforeEach
     void setUp() {
-        allocator = new RootAllocator();
+        allocator = TestAllocators.arrow();
     }
 
     @AfterEach

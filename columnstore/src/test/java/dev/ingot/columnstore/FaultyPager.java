@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
-/** A pager that delegates to a real one and fails {@link #commit()} while {@link #failCommits} is set. */
+/**
+ * A pager that delegates to a real one and fails {@link #commit()} while {@link #failCommits} is set;
+ * with it unset it keeps the whole {@link dev.ingot.pager.PagerContractTest Pager contract} ({@link FaultyPagerContractTest}).
+ */
 final class FaultyPager implements Pager {
     final Pager delegate;
     volatile boolean failCommits;
@@ -21,7 +24,18 @@ final class FaultyPager implements Pager {
     @Override public Path file() { return delegate.file(); }
     @Override public KeyRange allocMany(int count) { return delegate.allocMany(count); }
     @Override public KeyReservation reserveKeys(int blockSize) { return delegate.reserveKeys(blockSize); }
-    @Override public PagerWriter openWriter(String label, int keyBlockSize) { return delegate.openWriter(label, keyBlockSize); }
+    @Override public PagerWriter openWriter(String label, int keyBlockSize) {
+        PagerWriter w = delegate.openWriter(label, keyBlockSize);
+        return new PagerWriter() { // as the delegate's, but its pager is this one
+            @Override public String label() { return w.label(); }
+            @Override public long nextKey() { return w.nextKey(); }
+            @Override public void put(long key, ByteBuffer blob) throws IOException { w.put(key, blob); }
+            @Override public void putBatch(long[] keys, ByteBuffer[] blobs) throws IOException { w.putBatch(keys, blobs); }
+            @Override public boolean free(long key) { return w.free(key); }
+            @Override public PagerDiagnostics diagnostics() { return w.diagnostics(); }
+            @Override public Pager pager() { return FaultyPager.this; }
+        };
+    }
     @Override public void put(long key, ByteBuffer blob) throws IOException { delegate.put(key, blob); }
     @Override public void putBatch(long[] keys, ByteBuffer[] blobs) throws IOException { delegate.putBatch(keys, blobs); }
     @Override public ByteBuffer get(long key) throws IOException { return delegate.get(key); }

@@ -11,6 +11,7 @@ import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerDiagnostics;
 import dev.ingot.pager.StoreNotFoundException;
+import dev.ingot.testing.TestAllocators;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +38,7 @@ class LifecycleTest {
 
     @BeforeEach
     void setUp() {
-        allocator = new RootAllocator();
+        allocator = TestAllocators.arrow();
     }
 
     @AfterEach

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.pager.PagerOptions;
+import dev.ingot.testing.TestAllocators;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -34,7 +34,7 @@ class LongTextTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        allocator = new RootAllocator();
+        allocator = TestAllocators.arrow();
         store = ColumnStore.openOrCreate(dir);
     }
 

@@ -3,11 +3,11 @@ package dev.ingot.columnstore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ingot.columnstore.TestData.Model;
+import dev.ingot.testing.TestAllocators;
 import dev.ingot.testing.TestSeed;
 import java.nio.file.Path;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +33,7 @@ class RandomizedRoundTripTest {
         int pad = r.nextInt(20);
         Model all = Model.random(r, rows + 2 * pad, nullRate, -pad);
         Model expected = all.slice(pad, pad + rows);
-        try (BufferAllocator allocator = new RootAllocator()) {
+        try (BufferAllocator allocator = TestAllocators.arrow()) {
             try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
                  VectorSchemaRoot root = TestData.batch(allocator, all);
                  TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(chunkRows))) {

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.TestData.Model;
+import dev.ingot.testing.TestAllocators;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -25,7 +25,7 @@ class RoundTripTest {
 
     @BeforeEach
     void setUp() {
-        allocator = new RootAllocator();
+        allocator = TestAllocators.arrow();
     }
 
     @AfterEach

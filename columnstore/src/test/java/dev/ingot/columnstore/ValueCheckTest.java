@@ -3,12 +3,12 @@ package dev.ingot.columnstore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ingot.testing.TestAllocators;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.IntVector;
@@ -36,7 +36,7 @@ class ValueCheckTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        allocator = new RootAllocator();
+        allocator = TestAllocators.arrow();
         store = ColumnStore.openOrCreate(dir, TestData.options());
     }
 

@@ -3,10 +3,10 @@ package dev.ingot.columnstore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ingot.testing.TestAllocators;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class WriteHintsTest {
     void measureUsesRealTextWidths() {
         TableDef t = new TableDef("t", List.of(ColumnDef.notNull("k", ColumnType.int64()),
                 ColumnDef.notNull("s", ColumnType.varchar(1000))), List.of());
-        try (BufferAllocator a = new RootAllocator();
+        try (BufferAllocator a = TestAllocators.arrow();
              VectorSchemaRoot sample = VectorSchemaRoot.create(t.arrowSchema(), a)) {
             sample.allocateNew();
             VarCharVector s = (VarCharVector) sample.getVector(1);

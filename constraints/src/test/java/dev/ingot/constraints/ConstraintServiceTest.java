@@ -19,6 +19,7 @@ import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -30,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -73,7 +73,7 @@ class ConstraintServiceTest {
     @BeforeEach
     void open() {
         root = NativeAllocator.root("ingot", 1L << 32);
-        arrow = new RootAllocator();
+        arrow = TestAllocators.arrow();
         service = new ConstraintService(root);
     }
 

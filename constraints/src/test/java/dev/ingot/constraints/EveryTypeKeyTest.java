@@ -12,6 +12,7 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.internal.KeyEncoding;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -19,7 +20,6 @@ import java.time.LocalTime;
 import java.util.List;
 import java.util.UUID;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +59,7 @@ class EveryTypeKeyTest {
     @BeforeEach
     void open() {
         root = NativeAllocator.root("ingot", 1L << 30);
-        arrow = new RootAllocator();
+        arrow = TestAllocators.arrow();
         service = new ConstraintService(root);
     }
 

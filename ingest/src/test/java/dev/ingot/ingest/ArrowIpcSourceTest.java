@@ -12,12 +12,12 @@ import dev.ingot.ingest.tpch.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class ArrowIpcSourceTest {
 
     @BeforeEach
     void setUp() {
-        arrow = new RootAllocator(1L << 30);
+        arrow = TestAllocators.arrow(1L << 30);
         memory = NativeAllocator.root("test", 1L << 30);
     }
 

@@ -18,11 +18,11 @@ import dev.ingot.constraints.ConstraintService;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class ConstraintDefinitionTest {
 
     @BeforeEach
     void setUp() {
-        arrow = new RootAllocator();
+        arrow = TestAllocators.arrow();
         memory = NativeAllocator.root("definitions", 1L << 28);
     }
 

@@ -19,6 +19,7 @@ import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.TableProfile;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import io.trino.tpch.Customer;
 import io.trino.tpch.CustomerGenerator;
 import io.trino.tpch.LineItem;
@@ -35,7 +36,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class EndToEndTest {
 
     @BeforeEach
     void setUp() {
-        arrow = new RootAllocator(1L << 30);
+        arrow = TestAllocators.arrow(1L << 30);
         memory = NativeAllocator.root("test", 1L << 30);
     }
 

@@ -13,6 +13,7 @@ import dev.ingot.ingest.verify.ColumnProfile;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -25,7 +26,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.UUID;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -81,7 +81,7 @@ class EveryTypeVerifyTest {
 
     @BeforeEach
     void setUp() {
-        arrow = new RootAllocator(1L << 30);
+        arrow = TestAllocators.arrow(1L << 30);
         memory = NativeAllocator.root("test", 1L << 30);
     }
 

@@ -13,11 +13,11 @@ import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class InsertListenerTest {
     void firesOncePerBatchWithRowIdsAndTheRows() throws Exception {
         for (boolean concurrent : new boolean[] {false, true}) {
             List<long[]> calls = new ArrayList<>(); // {firstRowId, rows, sum of ids}
-            try (BufferAllocator arrow = new RootAllocator();
+            try (BufferAllocator arrow = TestAllocators.arrow();
                  NativeAllocator memory = NativeAllocator.root("test", 1L << 28);
                  ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s" + concurrent))) {
                 load(store, memory, arrow, 3, 1000, (table, batch, firstRowId) -> {
@@ -86,7 +86,7 @@ class InsertListenerTest {
 
     @Test
     void aThrowingListenerRollsTheTableBack() throws Exception {
-        try (BufferAllocator arrow = new RootAllocator();
+        try (BufferAllocator arrow = TestAllocators.arrow();
              NativeAllocator memory = NativeAllocator.root("test", 1L << 28);
              ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s"))) {
             int[] seen = new int[1];

@@ -13,11 +13,11 @@ import dev.ingot.columnstore.TableInfo;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +41,7 @@ class LongTextLoadTest {
         for (int i = 0; i < shortRows + longRows; i++) {
             rows.add(MemoryRows.row((long) i, i < shortRows ? "s" : String.valueOf((char) ('a' + i % 26)).repeat(longBytes)));
         }
-        try (BufferAllocator arrow = new RootAllocator();
+        try (BufferAllocator arrow = TestAllocators.arrow();
              NativeAllocator memory = NativeAllocator.root("long-text", 1L << 28);
              ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("store"))) {
             LoadReport r = MemoryRows.load(store, memory, arrow, LoadOptions.defaults(), List.of(DOCS), java.util.Map.of("docs", rows), 100);

@@ -13,6 +13,7 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +160,7 @@ class ReadmeExampleTest {
     void duplicateInTheExampleIsRejected() throws Exception {
         TableDef t = new TableDef("t", List.of(ColumnDef.notNull("id", ColumnType.int64())),
                 List.of(ConstraintSpec.primaryKey("t_pk", "id")));
-        try (BufferAllocator arrow = new RootAllocator();
+        try (BufferAllocator arrow = TestAllocators.arrow();
              NativeAllocator memory = NativeAllocator.root("app", 1L << 30);
              ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s"))) {
             try (ConstraintService constraints = new ConstraintService(memory)) {

@@ -8,11 +8,11 @@ import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.testing.TestAllocators;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -33,7 +33,7 @@ class TableInserterSchemaTest {
 
     @Test
     void mismatchedBatchesAreRejectedAndMetadataIsIgnored() throws Exception {
-        try (BufferAllocator arrow = new RootAllocator();
+        try (BufferAllocator arrow = TestAllocators.arrow();
              ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s"));
              TableInserter inserter = TableInserter.begin(store, null, T, ColumnStoreWriteHints.estimate(T),
                      ConstraintMode.UNCHECKED, 0)) {

@@ -6,61 +6,79 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.pager.memory.NativeAllocator;
-import dev.ingot.testing.TestSeed;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class BytesKeyHashSetTest {
-    private NativeAllocator allocator;
+/**
+ * {@link BytesKeyHashSet}: the {@link KeyHashSetContractTest contract} (keys passed at an offset
+ * inside a larger array), plus the empty key, prefixes, keys larger than an arena chunk and the
+ * arena's accounting.
+ */
+class BytesKeyHashSetTest extends KeyHashSetContractTest<BytesKeyHashSet, ByteBuffer> {
+    /** Keys are copied here, at an offset that depends on their length, so the offset forms are used. */
+    private final byte[] scratch = new byte[64];
 
-    @BeforeEach
-    void open() {
-        allocator = NativeAllocator.root("test", 1L << 32);
+    private int place(ByteBuffer key) {
+        int offset = 3 + key.remaining() % 5;
+        key.duplicate().get(scratch, offset, key.remaining());
+        return offset;
     }
 
-    @AfterEach
-    void assertNoLeak() {
-        assertEquals(0, allocator.allocatedBytes());
-        allocator.close();
+    @Override
+    BytesKeyHashSet newSet(NativeAllocator allocator, long expectedSize, float loadFactor) {
+        return new BytesKeyHashSet(allocator, expectedSize, loadFactor);
     }
 
-    @Test
-    void randomizedAgainstHashSet() {
-        long seed = TestSeed.seed("BytesKeyHashSetTest.randomizedAgainstHashSet");
-        Random rnd = new Random(seed);
-        Set<ByteBuffer> model = new HashSet<>();
-        byte[] buf = new byte[64];
-        try (BytesKeyHashSet set = new BytesKeyHashSet(allocator, 0, 0.65f)) {
-            for (int i = 0; i < 100_000; i++) {
-                int len = rnd.nextInt(10) == 0 ? rnd.nextInt(40) : rnd.nextInt(4); // many short keys collide
-                int off = rnd.nextInt(buf.length - len + 1);
-                for (int j = 0; j < len; j++) {
-                    buf[off + j] = (byte) (rnd.nextInt(4) == 0 ? rnd.nextInt(256) : rnd.nextInt(3));
-                }
-                ByteBuffer key = ByteBuffer.wrap(buf, off, len).slice();
-                byte[] copy = new byte[len];
-                key.duplicate().get(copy);
-                if (rnd.nextInt(4) == 0) {
-                    assertEquals(model.contains(ByteBuffer.wrap(copy)), set.contains(buf, off, len), "seed=" + seed);
-                } else {
-                    assertEquals(model.add(ByteBuffer.wrap(copy)), set.add(buf, off, len), "seed=" + seed + " len=" + len);
-                }
-                assertEquals(model.size(), set.size());
-            }
-            assertTrue(set.resizeCount() >= 5);
-            for (ByteBuffer k : model) {
-                byte[] b = new byte[k.remaining()];
-                k.duplicate().get(b);
-                assertTrue(set.contains(b), "seed=" + seed + " lost a key of " + b.length + " bytes");
-            }
-            assertEquals(set.allocatedBytes(), allocator.allocatedBytes());
+    @Override
+    boolean add(BytesKeyHashSet set, ByteBuffer key) {
+        return set.add(scratch, place(key), key.remaining());
+    }
+
+    @Override
+    boolean contains(BytesKeyHashSet set, ByteBuffer key) {
+        return set.contains(scratch, place(key), key.remaining());
+    }
+
+    @Override
+    ByteBuffer randomKey(Random rnd) {
+        int len = rnd.nextInt(10) == 0 ? rnd.nextInt(40) : rnd.nextInt(4); // many short keys collide
+        byte[] b = new byte[len];
+        for (int j = 0; j < len; j++) {
+            b[j] = (byte) (rnd.nextInt(4) == 0 ? rnd.nextInt(256) : rnd.nextInt(3));
         }
+        return ByteBuffer.wrap(b);
+    }
+
+    @Override
+    ByteBuffer key(long i) {
+        return ByteBuffer.wrap(("key-" + i).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    String setName() {
+        return "BytesKeyHashSet";
+    }
+
+    @Override
+    int slotBytes() {
+        return 16;
+    }
+
+    @Override
+    long arenaBytes() {
+        return BytesKeyHashSet.FIRST_CHUNK_BYTES;
+    }
+
+    @Override
+    void checkContents(BytesKeyHashSet set, Set<ByteBuffer> model) {
+        long recordBytes = 0;
+        for (ByteBuffer k : model) {
+            recordBytes += 4 + k.remaining();
+        }
+        assertEquals(recordBytes, set.arenaBytesUsed(), "one 4-byte length and the bytes per key");
     }
 
     @Test
@@ -90,16 +108,14 @@ class BytesKeyHashSetTest {
     }
 
     @Test
-    void closeIsIdempotentAndFreesArena() {
-        BytesKeyHashSet set = new BytesKeyHashSet(allocator, 1000);
-        for (int i = 0; i < 50_000; i++) {
-            set.add(("key-" + i).getBytes(StandardCharsets.UTF_8));
+    void arenaGrowsInChunksAndCountsInAllocatedBytes() {
+        try (BytesKeyHashSet set = new BytesKeyHashSet(allocator, 1000)) {
+            for (int i = 0; i < 50_000; i++) {
+                set.add(("key-" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(set.arenaBytesUsed() > 50_000 * 8);
+            assertTrue(set.allocatedBytes() >= (long) set.capacity() * 16 + set.arenaBytesUsed());
+            assertEquals(set.allocatedBytes(), allocator.allocatedBytes());
         }
-        assertTrue(set.arenaBytesUsed() > 50_000 * 8);
-        assertEquals(set.allocatedBytes(), allocator.allocatedBytes());
-        set.close();
-        set.close();
-        assertEquals(0, allocator.allocatedBytes());
-        assertThrows(IllegalStateException.class, () -> set.contains(new byte[1]));
     }
 }

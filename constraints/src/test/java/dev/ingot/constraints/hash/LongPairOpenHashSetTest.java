@@ -6,32 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.pager.memory.NativeAllocator;
-import dev.ingot.testing.TestSeed;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class LongPairOpenHashSetTest {
-    private NativeAllocator allocator;
-
-    @BeforeEach
-    void open() {
-        allocator = NativeAllocator.root("test", 1L << 32);
+/** {@link LongPairOpenHashSet}: the {@link KeyHashSetContractTest contract}, plus the empty pair and batch calls. */
+class LongPairOpenHashSetTest extends KeyHashSetContractTest<LongPairOpenHashSet, List<Long>> {
+    @Override
+    LongPairOpenHashSet newSet(NativeAllocator allocator, long expectedSize, float loadFactor) {
+        return new LongPairOpenHashSet(allocator, expectedSize, loadFactor);
     }
 
-    @AfterEach
-    void assertNoLeak() {
-        assertEquals(0, allocator.allocatedBytes());
-        allocator.close();
+    @Override
+    boolean add(LongPairOpenHashSet set, List<Long> key) {
+        return set.add(key.get(0), key.get(1));
+    }
+
+    @Override
+    boolean contains(LongPairOpenHashSet set, List<Long> key) {
+        return set.contains(key.get(0), key.get(1));
     }
 
     private static long part(Random rnd) {
         switch (rnd.nextInt(5)) {
-            case 0: return rnd.nextInt(8) - 4;
+            case 0: return rnd.nextInt(8) - 4; // incl. 0: the pair (0, 0) is the empty-slot value
             case 1: return Long.MIN_VALUE + rnd.nextInt(2);
             case 2: return Long.MAX_VALUE - rnd.nextInt(2);
             case 3: return rnd.nextInt(300);
@@ -39,28 +37,24 @@ class LongPairOpenHashSetTest {
         }
     }
 
-    @Test
-    void randomizedAgainstHashSet() {
-        long seed = TestSeed.seed("LongPairOpenHashSetTest.randomizedAgainstHashSet");
-        Random rnd = new Random(seed);
-        Set<List<Long>> model = new HashSet<>();
-        try (LongPairOpenHashSet set = new LongPairOpenHashSet(allocator, 0, 0.7f)) {
-            for (int i = 0; i < 150_000; i++) {
-                long h = part(rnd);
-                long l = part(rnd);
-                if (rnd.nextInt(4) == 0) {
-                    assertEquals(model.contains(List.of(h, l)), set.contains(h, l), "seed=" + seed);
-                } else {
-                    assertEquals(model.add(List.of(h, l)), set.add(h, l), "seed=" + seed + " add " + h + "," + l);
-                }
-            }
-            assertEquals(model.size(), set.size());
-            assertTrue(set.resizeCount() >= 6, "grew across several doublings");
-            for (List<Long> k : model) {
-                assertTrue(set.contains(k.get(0), k.get(1)), "seed=" + seed + " lost " + k);
-            }
-            assertEquals(set.allocatedBytes(), allocator.allocatedBytes());
-        }
+    @Override
+    List<Long> randomKey(Random rnd) {
+        return List.of(part(rnd), part(rnd));
+    }
+
+    @Override
+    List<Long> key(long i) {
+        return List.of(i + 1, ~i);
+    }
+
+    @Override
+    String setName() {
+        return "LongPairOpenHashSet";
+    }
+
+    @Override
+    int slotBytes() {
+        return 16;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.ingot.ingest.parquet;
 
+import dev.ingot.testing.TestAllocators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,7 +83,7 @@ class HostileFileTest {
 
     @BeforeEach
     void setUp() {
-        arrow = new RootAllocator(256L << 20);
+        arrow = TestAllocators.arrow(256L << 20);
         memory = NativeAllocator.root("test", 256L << 20);
     }
 

@@ -1,5 +1,6 @@
 package dev.ingot.ingest.parquet;
 
+import dev.ingot.testing.TestAllocators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -114,7 +115,7 @@ class ParquetRoundTripTest {
 
     @BeforeEach
     void setUp() {
-        arrow = new RootAllocator(1L << 30);
+        arrow = TestAllocators.arrow(1L << 30);
         memory = NativeAllocator.root("test", 1L << 30);
     }
 

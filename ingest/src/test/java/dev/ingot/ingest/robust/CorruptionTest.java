@@ -19,6 +19,7 @@ import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,7 +35,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -84,7 +84,7 @@ class CorruptionTest {
         Path store = shared.resolve("base");
         ColumnStoreOptions options = ColumnStoreOptions.defaults()
                 .withPagerOptions(PagerOptions.defaults().withSegmentBytes(SEGMENT_BYTES).withSyncOnCommit(false));
-        try (BufferAllocator arrow = new RootAllocator(1L << 30);
+        try (BufferAllocator arrow = TestAllocators.arrow(1L << 30);
              NativeAllocator memory = NativeAllocator.root("corruption", 1L << 30);
              ColumnStore cs = ColumnStore.openOrCreate(store, options)) {
             LoadReport r = new BulkLoader(cs, memory, LoadOptions.defaults()).load(TpchSchema.tables(),

@@ -19,6 +19,7 @@ import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.RowOrigin;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
@@ -101,7 +101,7 @@ class IntegrityCliTest {
         Map<String, long[][]> data = Map.of("p1", new long[][] {{1}}, "p2", new long[][] {{2}}, "ch", new long[][] {{999, 2}},
                 "orphan", new long[][] {{1, 7}}, "a", new long[][] {{1, 1}}, "b", new long[][] {{1, 1}},
                 "dup", new long[][] {{5}, {6}, {5}});
-        try (BufferAllocator arrow = new RootAllocator();
+        try (BufferAllocator arrow = TestAllocators.arrow();
              NativeAllocator memory = NativeAllocator.root("legacy", 1L << 26);
              ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
             LoadReport r = new BulkLoader(cs, memory, LoadOptions.defaults().withMode(ConstraintMode.UNCHECKED)).load(tables,

@@ -15,6 +15,7 @@ import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -190,7 +190,7 @@ class KillLoopTest {
         Path tbl = Fixtures.writeTbl(tmp.resolve("tbl"), SCALE);
         Map<String, Long> expected = Fixtures.lineCounts(tbl);
         Path store = tmp.resolve("store");
-        try (BufferAllocator arrow = new RootAllocator(1L << 30);
+        try (BufferAllocator arrow = TestAllocators.arrow(1L << 30);
              NativeAllocator memory = NativeAllocator.root("second-load", 1L << 30)) {
             BulkLoader.SourceFactory sources = (def, batchRows, threads) ->
                     TblFileSource.open(arrow, def, tbl.resolve(def.name() + ".tbl"), batchRows, threads);
@@ -207,7 +207,7 @@ class KillLoopTest {
 
     /** Creates a store at {@code store} holding region and nation from {@code tbl}, committed. */
     private static void preloadRegionAndNation(Path tbl, Path store) throws IOException {
-        try (BufferAllocator arrow = new RootAllocator(1L << 30);
+        try (BufferAllocator arrow = TestAllocators.arrow(1L << 30);
              NativeAllocator memory = NativeAllocator.root("preload", 1L << 30);
              ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
             BulkLoader.SourceFactory sources = (def, batchRows, threads) ->

@@ -25,6 +25,7 @@ import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.testing.TestAllocators;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -36,7 +37,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -192,7 +192,7 @@ class StoreFuzzTest {
             }
             Files.writeString(tbl.resolve("c.tbl"), c, StandardCharsets.UTF_8);
             Path store = dir.resolve("seed");
-            try (BufferAllocator arrow = new RootAllocator(256L << 20);
+            try (BufferAllocator arrow = TestAllocators.arrow(256L << 20);
                  NativeAllocator memory = NativeAllocator.root("seed", 256L << 20);
                  ColumnStore cs = ColumnStore.openOrCreate(store, OPTIONS)) {
                 // small chunks (1024 rows) so each table has several row groups in the 1 MiB segment

@@ -12,6 +12,8 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.internal.OrderedParts;
 import dev.ingot.ingest.tpch.TestRows;
+import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.TestSeed;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -24,7 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +56,7 @@ class CsvConformanceTest {
 
     @BeforeEach
     void open() {
-        allocator = new RootAllocator();
+        allocator = TestAllocators.arrow();
     }
 
     @AfterEach
@@ -299,7 +300,7 @@ class CsvConformanceTest {
     /** Random records with quotes, delimiters, CR and LF inside quoted text, parsed across tiny ranges: exact rows and lines. */
     @Test
     void quotedLineBreaksAcrossParallelRangeBoundaries() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.seed("CsvConformanceTest.quotedLineBreaksAcrossParallelRangeBoundaries");
         Random random = new Random(seed);
         for (TextDialect d : new TextDialect[] {CSV, CSV.withEscape('\\'), CSV.withDelimiter(';').withQuote('\'')}) {
             char q = (char) d.quote();
@@ -336,7 +337,7 @@ class CsvConformanceTest {
                 expected.add(row((long) r, v, null, null, r % 7, line));
                 line += 1 + lines;
             }
-            assertEquals(expected, parse(T, d, sb.toString().getBytes(StandardCharsets.UTF_8)), "seed " + seed + " dialect " + d);
+            assertEquals(expected, parse(T, d, sb.toString().getBytes(StandardCharsets.UTF_8)), TestSeed.describe(seed) + " dialect " + d);
         }
     }
 

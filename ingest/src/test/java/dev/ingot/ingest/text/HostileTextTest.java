@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.internal.OrderedParts;
 import dev.ingot.ingest.tpch.TestRows;
+import dev.ingot.testing.TestAllocators;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +38,7 @@ class HostileTextTest {
 
     @BeforeEach
     void open() {
-        allocator = new RootAllocator(64L << 20);
+        allocator = TestAllocators.arrow(64L << 20);
     }
 
     @AfterEach

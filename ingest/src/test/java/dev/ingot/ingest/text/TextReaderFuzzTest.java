@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.ingot.ingest.internal.OrderedParts;
+import dev.ingot.testing.TestAllocators;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -47,7 +47,7 @@ class TextReaderFuzzTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        allocator = new RootAllocator(256L << 20);
+        allocator = TestAllocators.arrow(256L << 20);
         dir = Files.createTempDirectory("ingot-text-fuzz");
         file = dir.resolve("fuzz.csv");
     }

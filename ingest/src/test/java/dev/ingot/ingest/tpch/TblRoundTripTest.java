@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.testing.TestAllocators;
 import io.trino.tpch.TpchEntity;
 import io.trino.tpch.TpchTable;
 import java.io.BufferedReader;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +36,7 @@ class TblRoundTripTest {
 
     @BeforeEach
     void open() {
-        allocator = new RootAllocator();
+        allocator = TestAllocators.arrow();
     }
 
     @AfterEach

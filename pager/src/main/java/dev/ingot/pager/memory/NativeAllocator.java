@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * a leak is a bug to fix, not to paper over), so a test can assert "zero bytes outstanding".
  */
 public final class NativeAllocator implements AutoCloseable {
+    /** The system property that turns on {@link #drainTrackedRoots} (the build's tests set it; never set it in production). */
+    public static final String TRACK_ROOTS_PROPERTY = "ingot.memory.trackRoots";
+    /** Test hook: every root created, until {@link #drainTrackedRoots}; null unless {@value #TRACK_ROOTS_PROPERTY} is true. */
+    private static final Queue<NativeAllocator> TRACKED_ROOTS =
+            Boolean.getBoolean(TRACK_ROOTS_PROPERTY) ? new ConcurrentLinkedQueue<>() : null;
+
     private final String name;
     private final NativeAllocator parent;
     private final long limitBytes;
@@ -39,7 +47,29 @@ public final class NativeAllocator implements AutoCloseable {
 
     /** Creates a root allocator that may hold at most {@code limitBytes} at once. */
     public static NativeAllocator root(String name, long limitBytes) {
-        return new NativeAllocator(name, null, limitBytes);
+        NativeAllocator root = new NativeAllocator(name, null, limitBytes);
+        if (TRACKED_ROOTS != null) {
+            TRACKED_ROOTS.add(root);
+        }
+        return root;
+    }
+
+    /**
+     * Test hook: the roots created since the previous call, oldest first, and forgets them (so
+     * the queue holds only roots not yet looked at). The leak check of the test suite calls it
+     * after each test and asserts that every root it returns holds zero bytes.
+     *
+     * @throws IllegalStateException unless the JVM runs with {@code -D}{@value #TRACK_ROOTS_PROPERTY}{@code =true}
+     */
+    public static List<NativeAllocator> drainTrackedRoots() {
+        if (TRACKED_ROOTS == null) {
+            throw new IllegalStateException("root tracking is off: run with -D" + TRACK_ROOTS_PROPERTY + "=true");
+        }
+        List<NativeAllocator> roots = new ArrayList<>();
+        for (NativeAllocator r; (r = TRACKED_ROOTS.poll()) != null; ) {
+            roots.add(r);
+        }
+        return roots;
     }
 
     /** Creates a child whose allocations also count against this allocator (and its limit). */

@@ -4,35 +4,35 @@ import dev.ingot.pager.PagerOptions;
 import java.nio.ByteBuffer;
 import java.util.Random;
 
-/** Test helpers: random blobs, buffer-to-array copies, and the options the suite uses. */
-final class Blobs {
-    static final int SEGMENT_BYTES = 1 << 20;
+/** Test helpers: random blobs, buffer-to-array copies, and the options the suite uses (also for {@code PagerContractTest}). */
+public final class Blobs {
+    public static final int SEGMENT_BYTES = 1 << 20;
 
     private Blobs() {}
 
     /** 1 MiB segments, data at 8 KiB, no fsync (durability is not what these tests measure). */
-    static PagerOptions fastOptions() {
+    public static PagerOptions fastOptions() {
         return PagerOptions.defaults().withSegmentBytes(SEGMENT_BYTES).withSyncOnCommit(false);
     }
 
-    static byte[] random(Random random, int length) {
+    public static byte[] random(Random random, int length) {
         byte[] b = new byte[length];
         random.nextBytes(b);
         return b;
     }
 
     /** The readable bytes of {@code buffer}, without moving its position. */
-    static byte[] bytes(ByteBuffer buffer) {
+    public static byte[] bytes(ByteBuffer buffer) {
         byte[] b = new byte[buffer.remaining()];
         buffer.duplicate().get(b);
         return b;
     }
 
-    static ByteBuffer heap(byte[] bytes) {
+    public static ByteBuffer heap(byte[] bytes) {
         return ByteBuffer.wrap(bytes);
     }
 
-    static ByteBuffer direct(byte[] bytes) {
+    public static ByteBuffer direct(byte[] bytes) {
         ByteBuffer b = ByteBuffer.allocateDirect(bytes.length);
         b.put(bytes).flip();
         return b;
