@@ -18,7 +18,7 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.internal.KeyEncoding;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;

@@ -9,7 +9,7 @@ import dev.ingot.constraints.ConstraintService;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.ingest.jfr.TableLoadEvent;
 import dev.ingot.pager.PagerDiagnostics;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

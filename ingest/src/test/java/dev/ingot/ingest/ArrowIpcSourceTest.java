@@ -11,7 +11,7 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.tpch.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

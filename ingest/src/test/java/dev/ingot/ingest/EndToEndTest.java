@@ -18,7 +18,7 @@ import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.TableProfile;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import io.trino.tpch.Customer;
 import io.trino.tpch.CustomerGenerator;
 import io.trino.tpch.LineItem;

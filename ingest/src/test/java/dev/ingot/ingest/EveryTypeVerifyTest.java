@@ -12,7 +12,7 @@ import dev.ingot.columnstore.TableReader;
 import dev.ingot.ingest.verify.ColumnProfile;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;

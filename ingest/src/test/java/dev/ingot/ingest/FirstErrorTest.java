@@ -12,7 +12,7 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.ConstraintService;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

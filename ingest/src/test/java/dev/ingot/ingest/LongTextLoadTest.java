@@ -12,7 +12,7 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.ConstraintService;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

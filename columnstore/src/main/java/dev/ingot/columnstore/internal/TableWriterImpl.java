@@ -11,7 +11,7 @@ import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
 import dev.ingot.pager.PagerDiagnostics;
 import dev.ingot.pager.PagerWriter;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.MemoryLimitException;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.testing.TestSeed;
 import java.util.HashSet;
 import java.util.Random;
@@ -152,12 +153,12 @@ class LongOpenHashSetTest {
             try (LongOpenHashSet set = new LongOpenHashSet(small, 0, 0.5f)) {
                 assertEquals(16, set.capacity());
                 int added = 0;
-                OutOfMemoryError oom = null;
+                MemoryLimitException oom = null;
                 for (long k = 1; k < 1000 && oom == null; k++) {
                     try {
                         set.add(k);
                         added++;
-                    } catch (OutOfMemoryError e) {
+                    } catch (MemoryLimitException e) {
                         oom = e;
                     }
                 }

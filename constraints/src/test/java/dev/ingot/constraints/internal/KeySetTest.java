@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.ArrowRows;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.testing.TestSeed;
 import java.math.BigDecimal;
 import java.time.LocalDate;

@@ -29,7 +29,7 @@ import dev.ingot.ingest.text.TextParseException;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

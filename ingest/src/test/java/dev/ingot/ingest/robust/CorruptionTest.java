@@ -18,7 +18,7 @@ import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
 import dev.ingot.pager.PagerOptions;
 import dev.ingot.pager.StoreCorruptedException;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.ByteBuffer;

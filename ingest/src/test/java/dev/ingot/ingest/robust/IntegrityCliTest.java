@@ -18,7 +18,7 @@ import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.RowOrigin;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -14,7 +14,7 @@ import dev.ingot.ingest.tpch.TblFileSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.testing.TestSeed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

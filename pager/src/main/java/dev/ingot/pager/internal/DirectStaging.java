@@ -1,6 +1,6 @@
 package dev.ingot.pager.internal;
 
-import dev.ingot.pager.memory.NativeMemory;
+import dev.ingot.memory.DirectBuffers;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,7 +114,7 @@ final class DirectStaging {
 
     private void free(Buffer b) {
         allocatedBytes.addAndGet(-b.allocatedBytes());
-        NativeMemory.freeDirectBuffer(b.raw);
+        DirectBuffers.free(b.raw);
     }
 
     /** Native bytes currently held by buffers of this pool, idle or acquired. */
