@@ -424,14 +424,7 @@ public final class BulkLoader {
         long t = System.nanoTime();
         InsertSource.ArrowBatch batch = source.next();
         sourceWait.add(LoadStage.SOURCE, System.nanoTime() - t);
-        event.end();
-        if (event.shouldCommit()) {
-            event.table = def.name();
-            event.stage = LoadStage.SOURCE.label();
-            event.batch = batchIndex;
-            event.rows = batch == null ? 0 : batch.rowCount();
-            event.commit();
-        }
+        event.finish(def.name(), LoadStage.SOURCE.label(), batchIndex, batch == null ? 0 : batch.rowCount());
         return batch;
     }
 

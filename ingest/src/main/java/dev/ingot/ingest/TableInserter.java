@@ -380,14 +380,7 @@ public final class TableInserter implements AutoCloseable {
 
     /** Commits {@code event} for {@code stage} if a recording wants it. */
     private void stageDone(BatchStageEvent event, LoadStage stage, int rows) {
-        event.end();
-        if (event.shouldCommit()) {
-            event.table = def.name();
-            event.stage = stage.label();
-            event.batch = batchCount;
-            event.rows = rows;
-            event.commit();
-        }
+        event.finish(def.name(), stage.label(), batchCount, rows);
     }
 
     private void checkSchema(Schema actual) {

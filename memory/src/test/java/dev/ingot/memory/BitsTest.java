@@ -1,7 +1,9 @@
 package dev.ingot.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -81,5 +83,27 @@ class BitsTest {
             at += (int) z + 1;
         }
         return zeros;
+    }
+
+    @Test
+    void eachOperationChecksItsWholeRangeOnce() {
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(16)); // 128 bits, two words
+        v.putLong(0, -1L);
+        assertEquals(64, Bits.countOnes(v, 128));
+        assertEquals(64, Bits.firstZero(v, 0, 128));
+        assertEquals("index=0 length=17 capacity=16", assertThrows(IndexOutOfBoundsException.class, () -> Bits.countOnes(v, 129)).getMessage());
+        assertEquals("index=15 length=2 capacity=16", assertThrows(IndexOutOfBoundsException.class, () -> Bits.firstZero(v, 127, 2)).getMessage());
+        assertEquals("index=15 length=2 capacity=16", assertThrows(IndexOutOfBoundsException.class, () -> Bits.readBits(v, 127, 2)).getMessage());
+        MemoryView dst = MemoryView.of(ByteBuffer.allocateDirect(12)); // not a whole second word
+        Bits.copyBits(v, 0, dst, 0, 64);
+        assertEquals(-1L, dst.getLong(0));
+        // bit 64 lies in the word [8, 16), which the 12-byte destination does not hold
+        assertEquals("index=8 length=8 capacity=12", assertThrows(IndexOutOfBoundsException.class, () -> Bits.copyBits(v, 0, dst, 64, 1)).getMessage());
+        assertEquals("index=16 length=1 capacity=16", assertThrows(IndexOutOfBoundsException.class, () -> Bits.copyBits(v, 128, dst, 0, 1)).getMessage());
+        assertEquals("bit=-1 bits=1 capacity=16", assertThrows(IndexOutOfBoundsException.class, () -> Bits.firstZero(v, -1, 1)).getMessage());
+        assertEquals("bit=" + Long.MAX_VALUE + " bits=64 capacity=16",
+                assertThrows(IndexOutOfBoundsException.class, () -> Bits.readBits(v, Long.MAX_VALUE, 64)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Bits.readBits(v, 0, 65));
+        assertThrows(IndexOutOfBoundsException.class, () -> Bits.isSet(v, 128));
     }
 }

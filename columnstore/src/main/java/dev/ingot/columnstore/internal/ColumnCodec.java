@@ -3,6 +3,7 @@ package dev.ingot.columnstore.internal;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ColumnValueException;
+import dev.ingot.columnstore.Utf8;
 import dev.ingot.memory.ArrowMemory;
 import dev.ingot.memory.Bits;
 import dev.ingot.memory.MemoryView;
@@ -202,15 +203,6 @@ abstract class ColumnCodec {
 
     /** DECIMAL(p &lt;= 18): Arrow's 16-byte value narrowed to its low 8 bytes (validated to be the whole value). */
     static final class Decimal64 extends ColumnCodec {
-        private static final long[] POW10 = new long[19];
-
-        static {
-            POW10[0] = 1;
-            for (int i = 1; i < POW10.length; i++) {
-                POW10[i] = POW10[i - 1] * 10;
-            }
-        }
-
         Decimal64(ColumnType type) {
             super(type);
         }
@@ -222,7 +214,7 @@ abstract class ColumnCodec {
 
         @Override
         void validate(String table, ColumnDef def, FieldVector vector, MemoryView validity, int offset, int length, long firstRowId) {
-            long limit = POW10[type.precision()];
+            long limit = ColumnType.powerOfTen(type.precision());
             MemoryView data = ArrowMemory.view(vector.getDataBuffer());
             long at = 16L * offset;
             for (int i = 0; i < length; i++, at += 16) {
@@ -451,9 +443,11 @@ abstract class ColumnCodec {
                     if (prev < lo || next > hi || next < prev) {
                         throw new IllegalArgumentException("malformed offsets in vector " + def.name() + " at value " + (offset + i));
                     }
-                    if (Bits.isSet(validity, offset + i) && (!text || codePoints(data, prev, next - prev) > max)) {
-                        byte[] bytes = new byte[next - prev];
+                    byte[] bytes = Bits.isSet(validity, offset + i) ? new byte[next - prev] : null;
+                    if (bytes != null) {
                         data.getBytes(prev, bytes, 0, bytes.length);
+                    }
+                    if (bytes != null && (!text || characters(bytes) > max)) {
                         String value = text ? new String(bytes, StandardCharsets.UTF_8) : "\\x" + HexFormat.of().formatHex(bytes);
                         String shown = value.length() > MAX_VALUE_CHARS_IN_MESSAGE ? value.substring(0, MAX_VALUE_CHARS_IN_MESSAGE) + "..." : value;
                         long row = firstRowId + i;
@@ -466,15 +460,10 @@ abstract class ColumnCodec {
             }
         }
 
-        /** Code points of UTF-8 bytes: every byte that is not a continuation byte (10xxxxxx) starts one. */
-        static long codePoints(MemoryView data, long index, int bytes) {
-            long n = 0;
-            for (int i = 0; i < bytes; i++) {
-                if ((data.getByte(index + i) & 0xC0) != 0x80) {
-                    n++;
-                }
-            }
-            return n;
+        /** Characters of a text value: its UTF-8 code points, or (invalid UTF-8) its bytes, never fewer. */
+        static int characters(byte[] bytes) {
+            int n = Utf8.codePoints(bytes, 0, bytes.length);
+            return n < 0 ? bytes.length : n;
         }
 
         @Override

@@ -30,4 +30,20 @@ public final class BatchStageEvent extends Event {
 
     @Label("Rows")
     public int rows;
+
+    /**
+     * Ends the event and, if a recording wants it, commits it as {@code stage} of batch
+     * {@code batch} of {@code table} with {@code rows} rows: the one way the ingest path records a
+     * stage. Call once, after {@link #begin()} and the timed work.
+     */
+    public void finish(String table, String stage, long batch, int rows) {
+        end();
+        if (shouldCommit()) {
+            this.table = table;
+            this.stage = stage;
+            this.batch = batch;
+            this.rows = rows;
+            commit();
+        }
+    }
 }

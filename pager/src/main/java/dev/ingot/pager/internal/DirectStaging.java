@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * <p>Ownership and lifetime: the pager owns the pool and {@link #close() closes} it when it
- * closes; buffers are freed deterministically ({@link NativeMemory#freeDirectBuffer}) when the
+ * closes; buffers are freed deterministically ({@link DirectBuffers#free}) when the
  * pool closes, when a buffer is replaced by a larger one, or when one is handed back after close
  * (a put still running while its pager closes). Nothing is freed while it is acquired.
  * {@link #allocatedBytes()} counts the native bytes held (including the alignment slack), so a
