@@ -186,6 +186,33 @@ public sealed class MemoryView permits MemoryBlock {
     }
 
     /**
+     * Copies {@code count} 8-byte values, value {@code i} from {@code index + i * stride} of this
+     * view to {@code dstIndex + i * dstStride} of {@code dst} (e.g. the low words of 16-byte
+     * decimals into an 8-byte column); both whole ranges are checked once, the loop runs unchecked.
+     *
+     * @throws IllegalArgumentException if {@code count < 0} or a stride is below 8
+     */
+    public final void copyLongs(long index, int stride, MemoryView dst, long dstIndex, int dstStride, int count) {
+        if (count < 0 || stride < 8 || dstStride < 8) {
+            throw new IllegalArgumentException("count " + count + ", strides " + stride + " and " + dstStride);
+        }
+        if (count == 0) {
+            return;
+        }
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, (long) stride * (count - 1) + 8);
+            dst.boundsCheck0(dstIndex, (long) dstStride * (count - 1) + 8);
+        }
+        long s = address + index;
+        long d = dst.address + dstIndex;
+        for (int i = 0; i < count; i++) {
+            NativeMemory.putLong(d, NativeMemory.getLong(s));
+            s += stride;
+            d += dstStride;
+        }
+    }
+
+    /**
      * Unsigned lexicographic comparison of bytes {@code [a, a + aLength)} and {@code [b, b + bLength)}
      * of this view, 8 bytes at a time (a prefix sorts first).
      */

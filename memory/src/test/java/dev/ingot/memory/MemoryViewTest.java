@@ -44,6 +44,8 @@ class MemoryViewTest {
                 new Accessor("copyTo (source)", 7, i -> v.copyTo(i, other, 0, 7)),
                 new Accessor("copyTo (destination)", 7, i -> other.copyTo(0, v, i, 7)),
                 new Accessor("compareBytes", 3, i -> v.compareBytes(i, 3, 0, 3)),
+                new Accessor("copyLongs (source)", 24, i -> v.copyLongs(i, 16, other, 0, 8, 2)),
+                new Accessor("copyLongs (destination)", 16, i -> other.copyLongs(0, 16, v, i, 8, 2)),
                 new Accessor("slice", 9, i -> v.slice(i, 9)),
                 new Accessor("boundsCheck", 6, i -> v.boundsCheck(i, 6)));
     }
@@ -97,6 +99,23 @@ class MemoryViewTest {
         assertEquals(8, slice.capacity());
         assertEquals(0x0102030405060708L, slice.getLong(0));
         assertEquals("index=1 length=8 capacity=8", assertThrows(IndexOutOfBoundsException.class, () -> slice.getLong(1)).getMessage());
+    }
+
+    @Test
+    void copyLongsGathersStridedValues() {
+        MemoryView src = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        MemoryView dst = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        for (int i = 0; i < 4; i++) {
+            src.putLong(16L * i, 100 + i); // low words
+            src.putLong(16L * i + 8, -1); // high words, not copied
+        }
+        src.copyLongs(0, 16, dst, 8, 8, 4);
+        assertEquals(0, dst.getLong(0));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(100 + i, dst.getLong(8 + 8L * i));
+        }
+        assertEquals(0, dst.getLong(40));
+        assertThrows(IllegalArgumentException.class, () -> src.copyLongs(0, 4, dst, 0, 8, 1));
     }
 
     @Test

@@ -203,6 +203,9 @@ abstract class ColumnCodec {
 
     /** DECIMAL(p &lt;= 18): Arrow's 16-byte value narrowed to its low 8 bytes (validated to be the whole value). */
     static final class Decimal64 extends ColumnCodec {
+        /** Values read per bounds check in {@link #validate}. */
+        private static final int VALIDATE_PIECE = 1024;
+
         Decimal64(ColumnType type) {
             super(type);
         }
@@ -216,24 +219,24 @@ abstract class ColumnCodec {
         void validate(String table, ColumnDef def, FieldVector vector, MemoryView validity, int offset, int length, long firstRowId) {
             long limit = ColumnType.powerOfTen(type.precision());
             MemoryView data = ArrowMemory.view(vector.getDataBuffer());
-            long at = 16L * offset;
-            for (int i = 0; i < length; i++, at += 16) {
-                long low = data.getLong(at);
-                long high = data.getLong(at + 8);
-                if ((high != (low >> 63) || low >= limit || low <= -limit) && Bits.isSet(validity, offset + i)) {
-                    throw outOfRange(table, def, firstRowId + i, Decimal128.plain(high, low, type.scale()));
+            // read in pieces of VALIDATE_PIECE values with one bounds check each, then check on the heap
+            long[] words = new long[2 * Math.min(length, VALIDATE_PIECE)];
+            for (int base = 0; base < length; base += VALIDATE_PIECE) {
+                int n = Math.min(VALIDATE_PIECE, length - base);
+                data.getLongs(16L * (offset + base), words, 0, 2 * n);
+                for (int j = 0; j < n; j++) {
+                    long low = words[2 * j];
+                    long high = words[2 * j + 1];
+                    if ((high != (low >> 63) || low >= limit || low <= -limit) && Bits.isSet(validity, offset + base + j)) {
+                        throw outOfRange(table, def, firstRowId + base + j, Decimal128.plain(high, low, type.scale()));
+                    }
                 }
             }
         }
 
         @Override
         void stage(FieldVector vector, int offset, MemoryView data, int stagedRow, int k) {
-            MemoryView src = ArrowMemory.view(vector.getDataBuffer());
-            long s = 16L * offset;
-            long d = 8L * stagedRow;
-            for (int i = 0; i < k; i++) {
-                data.putLong(d + 8L * i, src.getLong(s + 16L * i));
-            }
+            ArrowMemory.view(vector.getDataBuffer()).copyLongs(16L * offset, 16, data, 8L * stagedRow, 8, k);
         }
 
         @Override

@@ -2,8 +2,8 @@ package dev.ingot.constraints.internal;
 
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.hash.BytesKeyHashSet;
-import dev.ingot.memory.NativeAllocator;
 import dev.ingot.memory.MemoryView;
+import dev.ingot.memory.NativeAllocator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
