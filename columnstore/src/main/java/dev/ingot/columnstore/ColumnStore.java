@@ -1,10 +1,10 @@
 package dev.ingot.columnstore;
 
 import dev.ingot.columnstore.internal.ColumnStoreImpl;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.StoreNotFoundException;
-import dev.ingot.pager.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

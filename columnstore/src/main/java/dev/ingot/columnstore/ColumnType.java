@@ -69,6 +69,15 @@ public record ColumnType(Kind kind, int precision, int scale, int maxLength) {
     public static final int MAX_DECIMAL_PRECISION = 38;
     /** Largest DECIMAL precision stored as a 64-bit unscaled value. */
     public static final int MAX_DECIMAL64_PRECISION = 18;
+    /** 10^0 .. 10^18: every power of ten a 64-bit unscaled DECIMAL value needs. */
+    private static final long[] POWERS_OF_TEN = new long[MAX_DECIMAL64_PRECISION + 1];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
 
     /**
      * Physical kinds of column. The ordinal is the kind byte of a stored chunk and must never
@@ -138,6 +147,19 @@ public record ColumnType(Kind kind, int precision, int scale, int maxLength) {
 
     private static ColumnType of(Kind kind) {
         return new ColumnType(kind, 0, 0, 0);
+    }
+
+    /**
+     * 10 to the power {@code exponent}: the scale factor of a DECIMAL(p, s) with {@code s =
+     * exponent}, and the exclusive bound of its unscaled value with {@code p = exponent}.
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= exponent <= 18} ({@link #MAX_DECIMAL64_PRECISION})
+     */
+    public static long powerOfTen(int exponent) {
+        if (exponent < 0 || exponent > MAX_DECIMAL64_PRECISION) {
+            throw new IllegalArgumentException("powers of ten of a 64-bit decimal are 10^0..10^18, not 10^" + exponent);
+        }
+        return POWERS_OF_TEN[exponent];
     }
 
     /** BOOLEAN. */

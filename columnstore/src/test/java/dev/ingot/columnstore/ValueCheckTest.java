@@ -157,6 +157,24 @@ class ValueCheckTest {
     }
 
     @Test
+    void decimalOutOfRangeBeyondTheFirstPieceNamesItsRow() throws Exception {
+        // the range check reads 1024 values per bounds check: a bad value in a later piece, from an offset
+        try (TableWriter w = store.createTable(LINES, ColumnStoreWriteHints.estimate(LINES))) {
+            BigDecimal[] prices = new BigDecimal[3000];
+            java.util.Arrays.fill(prices, new BigDecimal("12.34"));
+            prices[2500] = new BigDecimal("10000000000000.00");
+            try (VectorSchemaRoot root = lines(repeat("AIR", 3000), prices, 0)) {
+                DecimalVector price = (DecimalVector) root.getVector(2);
+                ColumnValueException e = assertThrows(ColumnValueException.class, () -> w.column(2).appendBatch(price, 100, 2900));
+                assertEquals("value out of range for column l_extendedprice (DECIMAL(15,2)): 10000000000000.00; row 2400", e.getMessage());
+                assertEquals(2400, e.rowId());
+                w.column(2).appendBatch(price, 0, 2500); // everything before it fits
+                assertEquals(2500, w.column(2).rowCount());
+            }
+        }
+    }
+
+    @Test
     void schemaMismatchIsAnIllegalArgument() throws Exception {
         try (TableWriter w = store.createTable(LINES, ColumnStoreWriteHints.estimate(LINES));
              VectorSchemaRoot root = VectorSchemaRoot.create(ORDERS.arrowSchema(), allocator)) {

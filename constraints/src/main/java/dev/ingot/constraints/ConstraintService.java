@@ -5,7 +5,7 @@ import dev.ingot.columnstore.ConstraintRules;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.hash.Hashing;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -300,7 +300,7 @@ public final class ConstraintService implements AutoCloseable {
      *                                  closed
      * @throws IllegalArgumentException if {@code def} differs from the planned definition or
      *                                  {@code expectedRows < 0}
-     * @throws OutOfMemoryError         if the key sets cannot be allocated; the table is then aborted
+     * @throws dev.ingot.memory.MemoryLimitException if the key sets cannot be allocated; the table is then aborted
      */
     public TableChecker beginTable(TableDef def, long expectedRows, RowLocator locator) {
         if (expectedRows < 0) {

@@ -2,7 +2,7 @@ package dev.ingot.ingest;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.TableDef;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

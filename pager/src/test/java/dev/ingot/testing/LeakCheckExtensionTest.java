@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.ingot.pager.memory.MemoryBlock;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.MemoryBlock;
+import dev.ingot.memory.NativeAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;

@@ -7,7 +7,7 @@ import dev.ingot.columnstore.ColumnStoreOptions;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.perf.BenchReport.RunResult;
 import dev.ingot.perf.BenchReport.ScaleReport;
 import dev.ingot.perf.BenchReport.TableRun;

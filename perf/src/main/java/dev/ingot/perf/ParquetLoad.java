@@ -10,7 +10,7 @@ import dev.ingot.ingest.cli.LoadReportJson;
 import dev.ingot.ingest.cli.ProcessMemory;
 import dev.ingot.ingest.parquet.ParquetSource;
 import dev.ingot.ingest.tpch.TpchSchema;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static dev.ingot.stress.ConstraintStressFixtures.PARENT_KEYS;
 
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.TableChecker;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.util.List;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;

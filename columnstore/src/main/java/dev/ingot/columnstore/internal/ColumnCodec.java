@@ -3,7 +3,10 @@ package dev.ingot.columnstore.internal;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ColumnValueException;
-import dev.ingot.pager.memory.NativeMemory;
+import dev.ingot.columnstore.Utf8;
+import dev.ingot.memory.ArrowMemory;
+import dev.ingot.memory.Bits;
+import dev.ingot.memory.MemoryView;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -104,29 +107,28 @@ abstract class ColumnCodec {
 
     /**
      * Value checks beyond NOT NULL for rows {@code [offset, offset + length)}; {@code validity}
-     * is the address of the vector's validity bitmap, {@code firstRowId} the table row id of
-     * {@code offset}.
+     * is the vector's validity bitmap, {@code firstRowId} the table row id of {@code offset}.
      *
      * @throws ColumnValueException for the first value the column does not admit
      */
-    void validate(String table, ColumnDef def, FieldVector vector, long validity, int offset, int length, long firstRowId) {
+    void validate(String table, ColumnDef def, FieldVector vector, MemoryView validity, int offset, int length, long firstRowId) {
     }
 
     /**
      * Copies {@code k} values of a fixed-width vector from row {@code offset} to staged row
-     * {@code stagedRow} of the data area at {@code data}; destination bits of BOOLEAN data are zero.
+     * {@code stagedRow} of the data area {@code data}; destination bits of BOOLEAN data are zero.
      */
-    void stage(FieldVector vector, int offset, long data, int stagedRow, int k) {
+    void stage(FieldVector vector, int offset, MemoryView data, int stagedRow, int k) {
         int w = kind.fixedWidth();
-        NativeMemory.copy(vector.getDataBuffer().memoryAddress() + (long) w * offset, data + (long) w * stagedRow, (long) w * k);
+        ArrowMemory.view(vector.getDataBuffer()).copyTo((long) w * offset, data, (long) w * stagedRow, (long) w * k);
     }
 
     /**
      * Computes min/max (and for fixed-width kinds whether the values are sorted) of the staged
-     * chunk: {@code rows} values at {@code data} (variable width: offsets at {@code offsets}),
-     * validity at {@code validity}. Called only when at least one value is not null.
+     * chunk: {@code rows} values in {@code data} (variable width: offsets in {@code offsets}, else
+     * null), validity in {@code validity}. Called only when at least one value is not null.
      */
-    abstract void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out);
+    abstract void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out);
 
     /** Copies the stored data of a validated chunk into an Arrow data buffer of {@code rows} values. */
     void decode(ByteBuffer blob, int index, int dataLength, ArrowBuf dst, int rows) {
@@ -142,7 +144,7 @@ abstract class ColumnCodec {
             throw new IllegalStateException("internal: copy of " + bytes + " bytes into a buffer of " + dst.capacity());
         }
         if (blob.isDirect()) {
-            NativeMemory.copy(NativeMemory.addressOf(blob) + index, dst.memoryAddress(), bytes);
+            MemoryView.of(blob).copyTo(index, ArrowMemory.view(dst), 0, bytes);
         } else {
             ByteBuffer src = blob.duplicate();
             src.position(index).limit((int) (index + bytes));
@@ -155,13 +157,13 @@ abstract class ColumnCodec {
                 "value out of range for column " + def.name() + " (" + def.type() + "): " + value + "; row " + row);
     }
 
-    /** Reads a little-endian signed value of {@code width} (1, 2, 4 or 8) bytes at {@code address}. */
-    static long readSigned(long address, int width) {
+    /** Reads a little-endian signed value of {@code width} (1, 2, 4 or 8) bytes at {@code index} of {@code view}. */
+    static long readSigned(MemoryView view, long index, int width) {
         switch (width) {
-            case 1: return NativeMemory.getByte(address);
-            case 2: return (short) ((NativeMemory.getByte(address) & 0xFF) | (NativeMemory.getByte(address + 1) << 8));
-            case 4: return NativeMemory.getInt(address);
-            default: return NativeMemory.getLong(address);
+            case 1: return view.getByte(index);
+            case 2: return view.getShort(index);
+            case 4: return view.getInt(index);
+            default: return view.getLong(index);
         }
     }
 
@@ -174,12 +176,12 @@ abstract class ColumnCodec {
         }
 
         @Override
-        void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
+        void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out) {
             signedStats(kind.fixedWidth(), validity, data, rows, hasNulls, out);
         }
 
-        /** Min/max/sorted of {@code rows} little-endian signed values of {@code w} bytes at {@code data} (w = 0: bits as 0/1). */
-        static void signedStats(int w, long validity, long data, int rows, boolean hasNulls, StatsBuilder out) {
+        /** Min/max/sorted of {@code rows} little-endian signed values of {@code w} bytes in {@code data} (w = 0: bits as 0/1). */
+        static void signedStats(int w, MemoryView validity, MemoryView data, int rows, boolean hasNulls, StatsBuilder out) {
             long min = Long.MAX_VALUE;
             long max = Long.MIN_VALUE;
             long prev = Long.MIN_VALUE;
@@ -188,8 +190,8 @@ abstract class ColumnCodec {
                 if (hasNulls && !Bits.isSet(validity, i)) {
                     continue;
                 }
-                long v = w == 8 ? NativeMemory.getLong(data + 8L * i) : w == 4 ? NativeMemory.getInt(data + 4L * i)
-                        : w == 0 ? (Bits.isSet(data, i) ? 1 : 0) : readSigned(data + (long) w * i, w);
+                long v = w == 8 ? data.getLong(8L * i) : w == 4 ? data.getInt(4L * i)
+                        : w == 0 ? (Bits.isSet(data, i) ? 1 : 0) : readSigned(data, (long) w * i, w);
                 sorted &= v >= prev;
                 prev = v;
                 min = Math.min(min, v);
@@ -201,14 +203,8 @@ abstract class ColumnCodec {
 
     /** DECIMAL(p &lt;= 18): Arrow's 16-byte value narrowed to its low 8 bytes (validated to be the whole value). */
     static final class Decimal64 extends ColumnCodec {
-        private static final long[] POW10 = new long[19];
-
-        static {
-            POW10[0] = 1;
-            for (int i = 1; i < POW10.length; i++) {
-                POW10[i] = POW10[i - 1] * 10;
-            }
-        }
+        /** Values read per bounds check in {@link #validate}. */
+        private static final int VALIDATE_PIECE = 1024;
 
         Decimal64(ColumnType type) {
             super(type);
@@ -220,29 +216,31 @@ abstract class ColumnCodec {
         }
 
         @Override
-        void validate(String table, ColumnDef def, FieldVector vector, long validity, int offset, int length, long firstRowId) {
-            long limit = POW10[type.precision()];
-            long data = vector.getDataBuffer().memoryAddress() + 16L * offset;
-            for (int i = 0; i < length; i++) {
-                long low = NativeMemory.getLong(data + 16L * i);
-                long high = NativeMemory.getLong(data + 16L * i + 8);
-                if ((high != (low >> 63) || low >= limit || low <= -limit) && Bits.isSet(validity, offset + i)) {
-                    throw outOfRange(table, def, firstRowId + i, Decimal128.plain(high, low, type.scale()));
+        void validate(String table, ColumnDef def, FieldVector vector, MemoryView validity, int offset, int length, long firstRowId) {
+            long limit = ColumnType.powerOfTen(type.precision());
+            MemoryView data = ArrowMemory.view(vector.getDataBuffer());
+            // read in pieces of VALIDATE_PIECE values with one bounds check each, then check on the heap
+            long[] words = new long[2 * Math.min(length, VALIDATE_PIECE)];
+            for (int base = 0; base < length; base += VALIDATE_PIECE) {
+                int n = Math.min(VALIDATE_PIECE, length - base);
+                data.getLongs(16L * (offset + base), words, 0, 2 * n);
+                for (int j = 0; j < n; j++) {
+                    long low = words[2 * j];
+                    long high = words[2 * j + 1];
+                    if ((high != (low >> 63) || low >= limit || low <= -limit) && Bits.isSet(validity, offset + base + j)) {
+                        throw outOfRange(table, def, firstRowId + base + j, Decimal128.plain(high, low, type.scale()));
+                    }
                 }
             }
         }
 
         @Override
-        void stage(FieldVector vector, int offset, long data, int stagedRow, int k) {
-            long s = vector.getDataBuffer().memoryAddress() + 16L * offset;
-            long d = data + 8L * stagedRow;
-            for (int i = 0; i < k; i++) {
-                NativeMemory.putLong(d + 8L * i, NativeMemory.getLong(s + 16L * i));
-            }
+        void stage(FieldVector vector, int offset, MemoryView data, int stagedRow, int k) {
+            ArrowMemory.view(vector.getDataBuffer()).copyLongs(16L * offset, 16, data, 8L * stagedRow, 8, k);
         }
 
         @Override
-        void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
+        void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out) {
             Signed.signedStats(8, validity, data, rows, hasNulls, out);
         }
 
@@ -252,11 +250,12 @@ abstract class ColumnCodec {
             if (dst.capacity() < 16L * rows || (long) index + 8L * rows > blob.limit()) {
                 throw new IllegalStateException("internal: decimal buffer of " + dst.capacity() + " bytes for " + rows + " rows");
             }
-            long d = dst.memoryAddress();
+            MemoryView d = ArrowMemory.view(dst);
+            MemoryView src = blob.isDirect() ? MemoryView.of(blob) : null;
             for (int i = 0; i < rows; i++) {
-                long v = blob.isDirect() ? NativeMemory.getLong(NativeMemory.addressOf(blob) + index + 8L * i) : blob.getLong(index + 8 * i);
-                NativeMemory.putLong(d + 16L * i, v);
-                NativeMemory.putLong(d + 16L * i + 8, v >> 63);
+                long v = src != null ? src.getLong(index + 8L * i) : blob.getLong(index + 8 * i);
+                d.putLong(16L * i, v);
+                d.putLong(16L * i + 8, v >> 63);
             }
         }
     }
@@ -268,12 +267,12 @@ abstract class ColumnCodec {
         }
 
         @Override
-        void stage(FieldVector vector, int offset, long data, int stagedRow, int k) {
-            Bits.copyBits(vector.getDataBuffer().memoryAddress(), offset, data, stagedRow, k);
+        void stage(FieldVector vector, int offset, MemoryView data, int stagedRow, int k) {
+            Bits.copyBits(ArrowMemory.view(vector.getDataBuffer()), offset, data, stagedRow, k);
         }
 
         @Override
-        void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
+        void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out) {
             Signed.signedStats(0, validity, data, rows, hasNulls, out);
         }
     }
@@ -285,7 +284,7 @@ abstract class ColumnCodec {
         }
 
         @Override
-        void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
+        void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out) {
             boolean single = kind == ColumnType.Kind.FLOAT32;
             double min = Double.NaN;
             double max = Double.NEGATIVE_INFINITY;
@@ -295,8 +294,7 @@ abstract class ColumnCodec {
                 if (hasNulls && !Bits.isSet(validity, i)) {
                     continue;
                 }
-                double v = single ? Float.intBitsToFloat(NativeMemory.getInt(data + 4L * i))
-                        : Double.longBitsToDouble(NativeMemory.getLong(data + 8L * i));
+                double v = single ? Float.intBitsToFloat(data.getInt(4L * i)) : Double.longBitsToDouble(data.getLong(8L * i));
                 sorted &= Double.compare(v, prev) >= 0;
                 prev = v;
                 if (Double.compare(v, min) < 0) {
@@ -323,14 +321,15 @@ abstract class ColumnCodec {
         }
 
         @Override
-        void validate(String table, ColumnDef def, FieldVector vector, long validity, int offset, int length, long firstRowId) {
-            long data = vector.getDataBuffer().memoryAddress() + 16L * offset;
+        void validate(String table, ColumnDef def, FieldVector vector, MemoryView validity, int offset, int length, long firstRowId) {
+            MemoryView data = ArrowMemory.view(vector.getDataBuffer());
+            long at = 16L * offset;
             // -10^p < v < 10^p  <=>  |v| < 10^p; -10^p as (~high, ~low) + 1
             long negLow = -limitLow;
             long negHigh = ~limitHigh + (limitLow == 0 ? 1 : 0);
-            for (int i = 0; i < length; i++) {
-                long low = NativeMemory.getLong(data + 16L * i);
-                long high = NativeMemory.getLong(data + 16L * i + 8);
+            for (int i = 0; i < length; i++, at += 16) {
+                long low = data.getLong(at);
+                long high = data.getLong(at + 8);
                 boolean inRange = compare(high, low, limitHigh, limitLow) < 0 && compare(high, low, negHigh, negLow) > 0;
                 if (!inRange && Bits.isSet(validity, offset + i)) {
                     throw outOfRange(table, def, firstRowId + i, plain(high, low, type.scale()));
@@ -351,7 +350,7 @@ abstract class ColumnCodec {
         }
 
         @Override
-        void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
+        void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out) {
             long minH = Long.MAX_VALUE;
             long minL = -1;
             long maxH = Long.MIN_VALUE;
@@ -363,8 +362,8 @@ abstract class ColumnCodec {
                 if (hasNulls && !Bits.isSet(validity, i)) {
                     continue;
                 }
-                long l = NativeMemory.getLong(data + 16L * i);
-                long h = NativeMemory.getLong(data + 16L * i + 8);
+                long l = data.getLong(16L * i);
+                long h = data.getLong(16L * i + 8);
                 sorted &= compare(h, l, prevH, prevL) >= 0;
                 prevH = h;
                 prevL = l;
@@ -388,7 +387,7 @@ abstract class ColumnCodec {
         }
 
         @Override
-        void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
+        void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out) {
             int minRow = -1;
             int maxRow = -1;
             int prevRow = -1;
@@ -397,19 +396,19 @@ abstract class ColumnCodec {
                 if (hasNulls && !Bits.isSet(validity, i)) {
                     continue;
                 }
-                long a = data + 16L * i;
+                long a = 16L * i;
                 if (prevRow >= 0) {
-                    sorted &= Variable.compareBytes(a, 16, data + 16L * prevRow, 16) >= 0;
+                    sorted &= data.compareBytes(a, 16, 16L * prevRow, 16) >= 0;
                 }
                 prevRow = i;
-                if (minRow < 0 || Variable.compareBytes(a, 16, data + 16L * minRow, 16) < 0) {
+                if (minRow < 0 || data.compareBytes(a, 16, 16L * minRow, 16) < 0) {
                     minRow = i;
                 }
-                if (maxRow < 0 || Variable.compareBytes(a, 16, data + 16L * maxRow, 16) > 0) {
+                if (maxRow < 0 || data.compareBytes(a, 16, 16L * maxRow, 16) > 0) {
                     maxRow = i;
                 }
             }
-            out.byteStats(data + 16L * minRow, 16, data + 16L * maxRow, 16, false, sorted);
+            out.byteStats(data, 16L * minRow, 16, 16L * maxRow, 16, false, sorted);
         }
     }
 
@@ -425,31 +424,33 @@ abstract class ColumnCodec {
         }
 
         @Override
-        void stage(FieldVector vector, int offset, long data, int stagedRow, int k) {
+        void stage(FieldVector vector, int offset, MemoryView data, int stagedRow, int k) {
             throw new IllegalStateException("internal: " + kind + " is staged through its offsets");
         }
 
         @Override
-        void validate(String table, ColumnDef def, FieldVector vector, long validity, int offset, int length, long firstRowId) {
+        void validate(String table, ColumnDef def, FieldVector vector, MemoryView validity, int offset, int length, long firstRowId) {
             if (type.maxLength() == ColumnType.UNBOUNDED) {
                 return;
             }
             int max = type.maxLength();
             boolean text = kind.isText();
-            long offsets = vector.getOffsetBuffer().memoryAddress();
-            long data = vector.getDataBuffer().memoryAddress();
-            int lo = NativeMemory.getInt(offsets + 4L * offset);
-            int hi = NativeMemory.getInt(offsets + 4L * (offset + length));
+            MemoryView offsets = ArrowMemory.view(vector.getOffsetBuffer());
+            MemoryView data = ArrowMemory.view(vector.getDataBuffer());
+            int lo = offsets.getInt(4L * offset);
+            int hi = offsets.getInt(4L * (offset + length));
             int prev = lo;
             for (int i = 0; i < length; i++) {
-                int next = NativeMemory.getInt(offsets + 4L * (offset + i + 1));
+                int next = offsets.getInt(4L * (offset + i + 1));
                 if (next - prev > max) { // text fast path: byte length <= n means at most n characters
                     if (prev < lo || next > hi || next < prev) {
                         throw new IllegalArgumentException("malformed offsets in vector " + def.name() + " at value " + (offset + i));
                     }
-                    if (Bits.isSet(validity, offset + i) && (!text || codePoints(data + prev, next - prev) > max)) {
-                        byte[] bytes = new byte[next - prev];
-                        NativeMemory.copyToArray(data + prev, bytes, 0, bytes.length);
+                    byte[] bytes = Bits.isSet(validity, offset + i) ? new byte[next - prev] : null;
+                    if (bytes != null) {
+                        data.getBytes(prev, bytes, 0, bytes.length);
+                    }
+                    if (bytes != null && (!text || characters(bytes) > max)) {
                         String value = text ? new String(bytes, StandardCharsets.UTF_8) : "\\x" + HexFormat.of().formatHex(bytes);
                         String shown = value.length() > MAX_VALUE_CHARS_IN_MESSAGE ? value.substring(0, MAX_VALUE_CHARS_IN_MESSAGE) + "..." : value;
                         long row = firstRowId + i;
@@ -462,19 +463,14 @@ abstract class ColumnCodec {
             }
         }
 
-        /** Code points of UTF-8 bytes: every byte that is not a continuation byte (10xxxxxx) starts one. */
-        static long codePoints(long address, int bytes) {
-            long n = 0;
-            for (int i = 0; i < bytes; i++) {
-                if ((NativeMemory.getByte(address + i) & 0xC0) != 0x80) {
-                    n++;
-                }
-            }
-            return n;
+        /** Characters of a text value: its UTF-8 code points, or (invalid UTF-8) its bytes, never fewer. */
+        static int characters(byte[] bytes) {
+            int n = Utf8.codePoints(bytes, 0, bytes.length);
+            return n < 0 ? bytes.length : n;
         }
 
         @Override
-        void stats(long validity, long offsets, long data, int rows, boolean hasNulls, StatsBuilder out) {
+        void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out) {
             boolean first = true;
             long minKey = 0;
             long maxKey = 0;
@@ -482,16 +478,16 @@ abstract class ColumnCodec {
             int minLen = 0;
             int maxStart = 0;
             int maxLen = 0;
-            int start = NativeMemory.getInt(offsets);
+            int start = offsets.getInt(0);
             for (int i = 0; i < rows; i++) {
-                int end = NativeMemory.getInt(offsets + 4L * i + 4);
+                int end = offsets.getInt(4L * i + 4);
                 int len = end - start;
                 int at = start;
                 start = end;
                 if (hasNulls && !Bits.isSet(validity, i)) {
                     continue;
                 }
-                long key = prefixKey(data + at, len);
+                long key = prefixKey(data, at, len);
                 if (first) {
                     first = false;
                     minKey = key;
@@ -517,47 +513,27 @@ abstract class ColumnCodec {
                     maxLen = len;
                 }
             }
-            out.byteStats(data + minStart, minLen, data + maxStart, maxLen, kind.isText(), false);
+            out.byteStats(data, minStart, minLen, maxStart, maxLen, kind.isText(), false);
         }
 
         /** Compares two values whose prefix keys are equal: their first 8 bytes are equal when both have 8. */
-        private static int compareAfterPrefix(long data, int a, int aLen, int b, int bLen) {
+        private static int compareAfterPrefix(MemoryView data, int a, int aLen, int b, int bLen) {
             if (aLen >= 8 && bLen >= 8) {
-                return compareBytes(data + a + 8, aLen - 8, data + b + 8, bLen - 8);
+                return data.compareBytes(a + 8L, aLen - 8, b + 8L, bLen - 8);
             }
-            return compareBytes(data + a, aLen, data + b, bLen);
+            return data.compareBytes(a, aLen, b, bLen);
         }
 
         /** The first 8 bytes as a big-endian unsigned number, zero-padded; orders like the bytes (ties possible). */
-        private static long prefixKey(long address, int len) {
+        private static long prefixKey(MemoryView data, long index, int len) {
             if (len >= 8) {
-                return Long.reverseBytes(NativeMemory.getLong(address));
+                return Long.reverseBytes(data.getLong(index));
             }
             long k = 0;
             for (int i = 0; i < 8; i++) {
-                k = (k << 8) | (i < len ? NativeMemory.getByte(address + i) & 0xFF : 0);
+                k = (k << 8) | (i < len ? data.getByte(index + i) & 0xFF : 0);
             }
             return k;
-        }
-
-        /** Unsigned lexicographic comparison of two byte strings in native memory (a prefix sorts first). */
-        static int compareBytes(long a, int aLen, long b, int bLen) {
-            int n = Math.min(aLen, bLen);
-            int i = 0;
-            for (; i + 8 <= n; i += 8) {
-                long x = NativeMemory.getLong(a + i);
-                long y = NativeMemory.getLong(b + i);
-                if (x != y) {
-                    return Long.compareUnsigned(Long.reverseBytes(x), Long.reverseBytes(y));
-                }
-            }
-            for (; i < n; i++) {
-                int c = (NativeMemory.getByte(a + i) & 0xFF) - (NativeMemory.getByte(b + i) & 0xFF);
-                if (c != 0) {
-                    return c;
-                }
-            }
-            return Integer.compare(aLen, bLen);
         }
     }
 }

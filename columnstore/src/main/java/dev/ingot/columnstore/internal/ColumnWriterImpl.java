@@ -4,14 +4,15 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ColumnValueException;
 import dev.ingot.columnstore.ColumnWriter;
-import dev.ingot.pager.memory.MemoryBlock;
-import dev.ingot.pager.memory.NativeAllocator;
-import dev.ingot.pager.memory.NativeMemory;
+import dev.ingot.memory.ArrowMemory;
+import dev.ingot.memory.Bits;
+import dev.ingot.memory.MemoryBlock;
+import dev.ingot.memory.MemoryView;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.FieldVector;
 
 /**
@@ -34,8 +35,8 @@ import org.apache.arrow.vector.FieldVector;
  *
  * A chunk sealed with fewer than chunkRows rows (the last of a table) is compacted into an
  * exactly sized temporary block first. Every block comes from the table writer's
- * {@link NativeAllocator} and is wrapped as a direct ByteBuffer (Arrow's
- * {@code MemoryUtil.directBuffer}) for the pager.
+ * {@link NativeAllocator} and is wrapped as a direct ByteBuffer
+ * ({@link MemoryBlock#asByteBuffer}) for the pager.
  *
  * <p>Thread-safety: not thread-safe; confined to the table writer's thread.
  */
@@ -98,7 +99,7 @@ final class ColumnWriterImpl implements ColumnWriter {
                     + ") would exceed the pager's largest blob of " + maxBlobBytes + " bytes; use fewer chunkRows");
         }
         block = allocator.allocate(blockBytes, "staging " + table.def().name() + "." + def.name());
-        blockBuffer = MemoryUtil.directBuffer(block.address(), (int) blockBytes);
+        blockBuffer = block.asByteBuffer();
         if (kind == ColumnType.Kind.BOOLEAN) {
             block.fill(dataOffset, ChunkFormat.align(dataCapacity), (byte) 0);
         }
@@ -203,7 +204,7 @@ final class ColumnWriterImpl implements ColumnWriter {
         if (length == 0) {
             return;
         }
-        long validity = vector.getValidityBuffer().memoryAddress();
+        MemoryView validity = ArrowMemory.view(vector.getValidityBuffer());
         if (!def.nullable() && vector.getNullCount() > 0) {
             long z = Bits.firstZero(validity, offset, length);
             if (z >= 0) {
@@ -229,16 +230,16 @@ final class ColumnWriterImpl implements ColumnWriter {
             return k;
         }
         long room = maxBlobBytes - dataOffset - textBytes;
-        long offsets = vector.getOffsetBuffer().memoryAddress();
-        int start = NativeMemory.getInt(offsets + 4L * offset);
-        if (NativeMemory.getInt(offsets + 4L * (offset + k)) - (long) start <= room) {
+        MemoryView offsets = ArrowMemory.view(vector.getOffsetBuffer());
+        int start = offsets.getInt(4L * offset);
+        if (offsets.getInt(4L * (offset + k)) - (long) start <= room) {
             return k;
         }
         int lo = 0;
         int hi = k; // invariant: lo values fit, hi values do not
         while (hi - lo > 1) {
             int mid = (lo + hi) >>> 1;
-            if (NativeMemory.getInt(offsets + 4L * (offset + mid)) - (long) start <= room) {
+            if (offsets.getInt(4L * (offset + mid)) - (long) start <= room) {
                 lo = mid;
             } else {
                 hi = mid;
@@ -249,8 +250,8 @@ final class ColumnWriterImpl implements ColumnWriter {
 
     /** The UTF-8 bytes of value {@code row} of a text vector. */
     static long valueBytes(FieldVector vector, int row) {
-        long offsets = vector.getOffsetBuffer().memoryAddress();
-        return NativeMemory.getInt(offsets + 4L * (row + 1)) - (long) NativeMemory.getInt(offsets + 4L * row);
+        MemoryView offsets = ArrowMemory.view(vector.getOffsetBuffer());
+        return offsets.getInt(4L * (row + 1)) - (long) offsets.getInt(4L * row);
     }
 
     /** The most UTF-8 bytes one chunk of this text column can hold. */
@@ -266,30 +267,37 @@ final class ColumnWriterImpl implements ColumnWriter {
         if (stagedRows + k > chunkRows) {
             throw new IllegalStateException("internal: staging " + k + " rows onto " + stagedRows + " of " + chunkRows);
         }
-        long base = block.address();
-        Bits.copyBits(vector.getValidityBuffer().memoryAddress(), offset, base + validityOffset, stagedRows, k);
-        long src = vector.getDataBuffer().memoryAddress();
+        Bits.copyBits(ArrowMemory.view(vector.getValidityBuffer()), offset, validityView(), stagedRows, k);
         if (!variable) {
-            codec.stage(vector, offset, base + dataOffset, stagedRows, k);
+            codec.stage(vector, offset, dataView(), stagedRows, k);
         } else {
-            long srcOffsets = vector.getOffsetBuffer().memoryAddress();
-            int start = NativeMemory.getInt(srcOffsets + 4L * offset);
-            int end = NativeMemory.getInt(srcOffsets + 4L * (offset + k));
+            MemoryView srcOffsets = ArrowMemory.view(vector.getOffsetBuffer());
+            int start = srcOffsets.getInt(4L * offset);
+            int end = srcOffsets.getInt(4L * (offset + k));
             int bytes = end - start;
             ensureTextCapacity(textBytes + bytes);
-            base = block.address();
-            block.copyFrom(src + start, dataOffset + textBytes, bytes);
+            ArrowMemory.view(vector.getDataBuffer()).copyTo(start, block, dataOffset + textBytes, bytes);
             // rebase offsets: dst[staged + i] = textBytes + (src[offset + i] - start), i = 1..k
             long delta = textBytes - start;
-            long s = srcOffsets + 4L * offset;
-            long d = base + offsetsOffset + 4L * stagedRows;
+            long s = 4L * offset;
+            long d = offsetsOffset + 4L * stagedRows;
             for (int i = 1; i <= k; i++) {
-                NativeMemory.putInt(d + 4L * i, (int) (NativeMemory.getInt(s + 4L * i) + delta));
+                block.putInt(d + 4L * i, (int) (srcOffsets.getInt(s + 4L * i) + delta));
             }
             textBytes += bytes;
         }
         stagedRows += k;
         rowCount += k;
+    }
+
+    /** The staging block's validity bitmap (valid until the block grows). */
+    private MemoryView validityView() {
+        return block.slice(validityOffset, validityCapacity);
+    }
+
+    /** The staging block's data area (valid until the block grows). */
+    private MemoryView dataView() {
+        return block.slice(dataOffset, block.capacity() - dataOffset);
     }
 
     private void ensureTextCapacity(long bytes) {
@@ -302,10 +310,10 @@ final class ColumnWriterImpl implements ColumnWriter {
         }
         long newCapacity = ChunkFormat.align(Math.min(Math.max(bytes, dataCapacity + dataCapacity / 2), maxBlobBytes - dataOffset));
         MemoryBlock grown = allocator.allocate(dataOffset + newCapacity, block.purpose());
-        grown.copyFrom(block.address(), 0, dataOffset + textBytes);
+        block.copyTo(0, grown, 0, dataOffset + textBytes);
         block.close();
         block = grown;
-        blockBuffer = MemoryUtil.directBuffer(block.address(), (int) block.capacity());
+        blockBuffer = block.asByteBuffer();
         dataCapacity = newCapacity;
     }
 
@@ -318,12 +326,12 @@ final class ColumnWriterImpl implements ColumnWriter {
      */
     ByteBuffer seal() {
         int rows = stagedRows;
-        long base = block.address();
-        int nulls = (int) (rows - Bits.countOnes(base + validityOffset, rows));
+        MemoryView validity = validityView();
+        int nulls = (int) (rows - Bits.countOnes(validity, rows));
         long dataLength = variable ? textBytes : kind.dataBytes(rows);
         stats.reset();
         if (nulls < rows) {
-            codec.stats(base + validityOffset, base + offsetsOffset, base + dataOffset, rows, nulls > 0, stats);
+            codec.stats(validity, variable ? block.slice(offsetsOffset, dataOffset - offsetsOffset) : null, dataView(), rows, nulls > 0, stats);
         }
         int flags = (nulls > 0 ? ChunkFormat.FLAG_HAS_NULLS : 0) | stats.flags();
         MemoryBlock target;
@@ -342,13 +350,13 @@ final class ColumnWriterImpl implements ColumnWriter {
             dOff = (int) ChunkFormat.align(variable ? oOff + oLen : vOff + vLen);
             long bytes = dOff + dataLength;
             sealTemp = allocator.allocate(Math.max(bytes, ChunkFormat.HEADER_BYTES), "seal " + table.def().name() + "." + def.name());
-            sealTemp.copyFrom(base + validityOffset, vOff, vLen);
+            block.copyTo(validityOffset, sealTemp, vOff, vLen);
             if (variable) {
-                sealTemp.copyFrom(base + offsetsOffset, oOff, oLen);
+                block.copyTo(offsetsOffset, sealTemp, oOff, oLen);
             }
-            sealTemp.copyFrom(base + dataOffset, dOff, dataLength);
+            block.copyTo(dataOffset, sealTemp, dOff, dataLength);
             target = sealTemp;
-            buffer = MemoryUtil.directBuffer(sealTemp.address(), (int) sealTemp.capacity());
+            buffer = sealTemp.asByteBuffer();
         }
         long blobBytes = dOff + dataLength;
         target.fill(0, ChunkFormat.HEADER_BYTES, (byte) 0);

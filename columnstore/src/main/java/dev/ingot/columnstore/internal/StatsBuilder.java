@@ -1,7 +1,7 @@
 package dev.ingot.columnstore.internal;
 
-import dev.ingot.pager.memory.MemoryBlock;
-import dev.ingot.pager.memory.NativeMemory;
+import dev.ingot.memory.MemoryBlock;
+import dev.ingot.memory.MemoryView;
 
 /**
  * The min/max of one chunk being sealed, filled by a {@link ColumnCodec} and written into the
@@ -64,30 +64,31 @@ final class StatsBuilder {
     }
 
     /**
-     * Byte stats from the smallest and largest values in native memory. Values longer than the
+     * Byte stats from the smallest and largest values, bytes {@code [min, min + minBytes)} and
+     * {@code [max, max + maxBytes)} of {@code data}. Values longer than the
      * stat area are cut by the bounded-prefix rule: the min to its longest prefix of at most 64
      * bytes (for UTF-8 {@code text}, ending on a character boundary), the max to its 64-byte
      * prefix with the last byte below 0xFF incremented and the rest dropped; if that prefix is
      * all 0xFF there is no upper bound and the chunk gets no min/max.
      */
-    void byteStats(long minAddress, int minBytes, long maxAddress, int maxBytes, boolean text, boolean sorted) {
+    void byteStats(MemoryView data, long min, int minBytes, long max, int maxBytes, boolean text, boolean sorted) {
         reset();
         this.sorted = sorted;
         int cap = ChunkFormat.MAX_STAT_BYTES;
         minLength = Math.min(minBytes, cap);
         if (minBytes > cap && text) {
             // back up to the start of the character that crosses the cut (continuation bytes are 10xxxxxx)
-            while (minLength > 0 && (NativeMemory.getByte(minAddress + minLength) & 0xC0) == 0x80) {
+            while (minLength > 0 && (data.getByte(min + minLength) & 0xC0) == 0x80) {
                 minLength--;
             }
         }
-        NativeMemory.copyToArray(minAddress, minStat, 0, minLength);
+        data.getBytes(min, minStat, 0, minLength);
         minTruncated = minBytes > minLength;
         if (maxBytes <= cap) {
-            NativeMemory.copyToArray(maxAddress, maxStat, 0, maxBytes);
+            data.getBytes(max, maxStat, 0, maxBytes);
             maxLength = maxBytes;
         } else {
-            NativeMemory.copyToArray(maxAddress, maxStat, 0, cap);
+            data.getBytes(max, maxStat, 0, cap);
             int last = cap - 1;
             while (last >= 0 && maxStat[last] == (byte) 0xFF) {
                 last--;
@@ -118,7 +119,7 @@ final class StatsBuilder {
         target.putLong(ChunkFormat.OFF_MAX, max);
         target.putByte(ChunkFormat.OFF_MIN_STAT_LENGTH, (byte) minLength);
         target.putByte(ChunkFormat.OFF_MAX_STAT_LENGTH, (byte) maxLength);
-        target.copyFrom(minStat, 0, ChunkFormat.OFF_MIN_STAT, minLength);
-        target.copyFrom(maxStat, 0, ChunkFormat.OFF_MAX_STAT, maxLength);
+        target.putBytes(ChunkFormat.OFF_MIN_STAT, minStat, 0, minLength);
+        target.putBytes(ChunkFormat.OFF_MAX_STAT, maxStat, 0, maxLength);
     }
 }

@@ -1,7 +1,7 @@
 package dev.ingot.constraints.hash;
 
-import dev.ingot.pager.memory.MemoryBlock;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.MemoryBlock;
+import dev.ingot.memory.NativeAllocator;
 import java.util.Arrays;
 
 /**
@@ -69,7 +69,7 @@ public final class BytesKeyHashSet extends OffHeapSlotTable {
      *                     {@value #MAX_CAPACITY} slots hold
      * @param loadFactor   fraction of slots used before doubling, in [0.1, 0.9]
      * @throws IllegalArgumentException for a bad load factor or a negative expected size
-     * @throws OutOfMemoryError         if the allocator refuses the table
+     * @throws dev.ingot.memory.MemoryLimitException if the allocator refuses the table
      */
     public BytesKeyHashSet(NativeAllocator allocator, long expectedSize, float loadFactor) {
         super("BytesKeyHashSet", allocator, expectedSize, loadFactor, SLOT_SHIFT, MIN_CAPACITY, MAX_CAPACITY);
@@ -87,7 +87,7 @@ public final class BytesKeyHashSet extends OffHeapSlotTable {
      * @throws IndexOutOfBoundsException if the range is outside the array
      * @throws IllegalStateException     if closed, or growing would exceed {@value #MAX_CAPACITY}
      *                                   slots (the set is unchanged)
-     * @throws OutOfMemoryError          if the allocator refuses memory (the set is unchanged)
+     * @throws dev.ingot.memory.MemoryLimitException if the allocator refuses memory (the set is unchanged)
      */
     public boolean add(byte[] key, int offset, int length) {
         long hash = Hashing.hashBytes(key, offset, length);
@@ -193,7 +193,7 @@ public final class BytesKeyHashSet extends OffHeapSlotTable {
         long pos = chunkUsed;
         chunk.putInt(pos, length);
         if (length > 0) {
-            chunk.copyFrom(key, offset, pos + RECORD_HEADER_BYTES, length);
+            chunk.putBytes(pos + RECORD_HEADER_BYTES, key, offset, length);
         }
         chunkUsed += recordBytes;
         arenaBytesUsed += recordBytes;

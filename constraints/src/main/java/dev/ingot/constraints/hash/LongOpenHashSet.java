@@ -1,7 +1,7 @@
 package dev.ingot.constraints.hash;
 
-import dev.ingot.pager.memory.MemoryBlock;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.MemoryBlock;
+import dev.ingot.memory.NativeAllocator;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 
@@ -57,7 +57,7 @@ public final class LongOpenHashSet extends OffHeapSlotTable {
      *                     slots); sizes beyond what {@value #MAX_CAPACITY} slots hold are clamped
      * @param loadFactor   fraction of slots used before doubling, in [0.1, 0.9]
      * @throws IllegalArgumentException for a bad load factor or a negative expected size
-     * @throws OutOfMemoryError         if the allocator refuses the table
+     * @throws dev.ingot.memory.MemoryLimitException if the allocator refuses the table
      */
     public LongOpenHashSet(NativeAllocator allocator, long expectedSize, float loadFactor) {
         super("LongOpenHashSet", allocator, expectedSize, loadFactor, SLOT_SHIFT, MIN_CAPACITY, MAX_CAPACITY);
@@ -78,7 +78,7 @@ public final class LongOpenHashSet extends OffHeapSlotTable {
      * @return true if the key was added, false if it was already present
      * @throws IllegalStateException if the set is closed, or growing would exceed
      *                               {@value #MAX_CAPACITY} slots (the set is unchanged)
-     * @throws OutOfMemoryError      if the allocator refuses a larger table (the set is unchanged)
+     * @throws dev.ingot.memory.MemoryLimitException if the allocator refuses a larger table (the set is unchanged)
      */
     public boolean add(long key) {
         if (key == EMPTY) {

@@ -1,7 +1,7 @@
 package dev.ingot.constraints.hash;
 
-import dev.ingot.pager.memory.MemoryBlock;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.MemoryBlock;
+import dev.ingot.memory.NativeAllocator;
 import java.util.Objects;
 
 /**
@@ -48,7 +48,7 @@ public final class LongPairOpenHashSet extends OffHeapSlotTable {
      *                     {@value #MAX_CAPACITY} slots hold
      * @param loadFactor   fraction of slots used before doubling, in [0.1, 0.9]
      * @throws IllegalArgumentException for a bad load factor or a negative expected size
-     * @throws OutOfMemoryError         if the allocator refuses the table
+     * @throws dev.ingot.memory.MemoryLimitException if the allocator refuses the table
      */
     public LongPairOpenHashSet(NativeAllocator allocator, long expectedSize, float loadFactor) {
         super("LongPairOpenHashSet", allocator, expectedSize, loadFactor, SLOT_SHIFT, MIN_CAPACITY, MAX_CAPACITY);
@@ -69,7 +69,7 @@ public final class LongPairOpenHashSet extends OffHeapSlotTable {
      * @return true if added, false if already present
      * @throws IllegalStateException if closed, or growing would exceed {@value #MAX_CAPACITY}
      *                               slots (the set is unchanged)
-     * @throws OutOfMemoryError      if the allocator refuses a larger table (the set is unchanged)
+     * @throws dev.ingot.memory.MemoryLimitException if the allocator refuses a larger table (the set is unchanged)
      */
     public boolean add(long high, long low) {
         if ((high | low) == 0) {

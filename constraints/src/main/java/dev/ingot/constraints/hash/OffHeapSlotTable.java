@@ -1,7 +1,7 @@
 package dev.ingot.constraints.hash;
 
-import dev.ingot.pager.memory.MemoryBlock;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.MemoryBlock;
+import dev.ingot.memory.NativeAllocator;
 import java.util.Objects;
 
 /**
@@ -35,7 +35,7 @@ abstract class OffHeapSlotTable implements AutoCloseable {
      * @param expectedSize keys expected, {@code >= 0}; 0 = unknown (starts at {@code minCapacity} slots)
      * @param loadFactor   fraction of slots used before doubling, in [0.1, 0.9]
      * @throws IllegalArgumentException for a bad load factor or a negative expected size
-     * @throws OutOfMemoryError         if the allocator refuses the table
+     * @throws dev.ingot.memory.MemoryLimitException if the allocator refuses the table
      */
     OffHeapSlotTable(String name, NativeAllocator allocator, long expectedSize, float loadFactor, int slotShift,
                      int minCapacity, int maxCapacity) {

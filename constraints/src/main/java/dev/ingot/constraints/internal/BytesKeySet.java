@@ -2,8 +2,8 @@ package dev.ingot.constraints.internal;
 
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.hash.BytesKeyHashSet;
-import dev.ingot.pager.memory.NativeAllocator;
-import dev.ingot.pager.memory.NativeMemory;
+import dev.ingot.memory.MemoryView;
+import dev.ingot.memory.NativeAllocator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -81,13 +81,13 @@ final class BytesKeySet implements KeySet {
         int run(FieldVector[] cols, int offset, int length, boolean add) {
             LongKeySet.checkColumns(cols, classes.length);
             BaseVariableWidthVector[] texts = new BaseVariableWidthVector[cols.length];
-            long[] fixed16 = new long[cols.length]; // address of row 0 of each 16-byte column
+            MemoryView[] fixed16 = new MemoryView[cols.length]; // data buffer of each 16-byte column
             for (int c = 0; c < cols.length; c++) {
                 KeyVectors.checkRange(cols[c], offset, length);
                 if (classes[c] == KeyVectors.KeyClass.VARIABLE) {
                     texts[c] = KeyVectors.variable(cols[c]);
                 } else if (classes[c] == KeyVectors.KeyClass.FIXED16) {
-                    fixed16[c] = KeyVectors.fixed16Address(cols[c], offset, length) - 16L * offset;
+                    fixed16[c] = KeyVectors.fixed16(cols[c], offset, length);
                 }
             }
             boolean nulls = KeyVectors.anyNulls(cols);
@@ -113,7 +113,7 @@ final class BytesKeySet implements KeySet {
             return -1;
         }
 
-        private int encode(BaseVariableWidthVector[] texts, long[] fixed16, int row, int i) {
+        private int encode(BaseVariableWidthVector[] texts, MemoryView[] fixed16, int row, int i) {
             if (singleVariable) {
                 BaseVariableWidthVector v = texts[0];
                 int start = v.getStartOffset(row);
@@ -132,7 +132,7 @@ final class BytesKeySet implements KeySet {
                         break;
                     case FIXED16:
                         ensure(pos + 16);
-                        NativeMemory.copyToArray(fixed16[c] + 16L * row, key, pos, 16);
+                        fixed16[c].getBytes(16L * row, key, pos, 16);
                         pos += 16;
                         break;
                     default:

@@ -1,7 +1,7 @@
 package dev.ingot.constraints.internal;
 
 import dev.ingot.columnstore.ColumnType;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
 

@@ -1,7 +1,9 @@
 package dev.ingot.constraints.internal;
 
 import dev.ingot.columnstore.ColumnType;
-import dev.ingot.pager.memory.NativeMemory;
+import dev.ingot.memory.ArrowMemory;
+import dev.ingot.memory.Bits;
+import dev.ingot.memory.MemoryView;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,9 +38,9 @@ import org.apache.arrow.vector.VarCharVector;
  * columns (CHAR/VARCHAR/VARBINARY) as byte ranges. Also null handling and the boxed values shown
  * in violation messages.
  *
- * <p>Raw reads go through {@link NativeMemory} at the vector's buffer address after one range
- * check per call ({@code offset + length <= valueCount} and the buffer is large enough), the
- * pattern {@code MemoryBlock.address()} documents.
+ * <p>Reads go through bounds-checked {@link MemoryView}s of the vector's buffers
+ * ({@link ArrowMemory#view}), after one range check per call ({@code offset + length <= valueCount}
+ * and the buffer is large enough) that names the column.
  *
  * <p>Thread-safety: stateless.
  */
@@ -98,22 +100,21 @@ public final class KeyVectors {
             return;
         }
         if (vector instanceof BigIntVector || vector instanceof TimeMicroVector || vector instanceof TimeStampVector) {
-            long address = dataAddress(vector, offset, length, 8);
-            NativeMemory.copyToLongArray(address, dst, 0, length);
+            dataView(vector, offset, length, 8).getLongs(8L * offset, dst, 0, length);
         } else if (vector instanceof IntVector || vector instanceof DateDayVector) {
-            long address = dataAddress(vector, offset, length, 4);
+            MemoryView data = dataView(vector, offset, length, 4);
             for (int i = 0; i < length; i++) {
-                dst[i] = NativeMemory.getInt(address + 4L * i);
+                dst[i] = data.getInt(4L * (offset + i));
             }
         } else if (vector instanceof SmallIntVector) {
-            long address = dataAddress(vector, offset, length, 2);
+            MemoryView data = dataView(vector, offset, length, 2);
             for (int i = 0; i < length; i++) {
-                dst[i] = (short) ((NativeMemory.getByte(address + 2L * i) & 0xFF) | (NativeMemory.getByte(address + 2L * i + 1) << 8));
+                dst[i] = data.getShort(2L * (offset + i));
             }
         } else if (vector instanceof TinyIntVector) {
-            long address = dataAddress(vector, offset, length, 1);
+            MemoryView data = dataView(vector, offset, length, 1);
             for (int i = 0; i < length; i++) {
-                dst[i] = NativeMemory.getByte(address + i);
+                dst[i] = data.getByte((long) offset + i);
             }
         } else if (vector instanceof BitVector) {
             ArrowBuf data = vector.getDataBuffer();
@@ -121,16 +122,16 @@ public final class KeyVectors {
                 throw new IndexOutOfBoundsException("data buffer of column " + vector.getName() + " holds " + data.capacity()
                         + " bytes, rows up to " + (offset + length) + " need " + (((long) offset + length + 7) / 8));
             }
-            long address = data.memoryAddress();
+            MemoryView bits = ArrowMemory.view(data);
             for (int i = 0; i < length; i++) {
-                int bit = offset + i;
-                dst[i] = (NativeMemory.getByte(address + (bit >>> 3)) >>> (bit & 7)) & 1;
+                dst[i] = Bits.isSet(bits, offset + i) ? 1 : 0;
             }
         } else if (vector instanceof DecimalVector) {
-            long address = dataAddress(vector, offset, length, 16);
+            MemoryView data = dataView(vector, offset, length, 16);
             for (int i = 0; i < length; i++) {
-                long low = NativeMemory.getLong(address + 16L * i);
-                long high = NativeMemory.getLong(address + 16L * i + 8);
+                long at = 16L * (offset + i);
+                long low = data.getLong(at);
+                long high = data.getLong(at + 8);
                 if (high != (low >> 63) && !vector.isNull(offset + i)) {
                     throw new IllegalArgumentException("decimal value in column " + vector.getName() + " row " + (offset + i)
                             + " does not fit a 64-bit unscaled value: " + ((DecimalVector) vector).getObject(offset + i));
@@ -145,30 +146,30 @@ public final class KeyVectors {
     }
 
     /**
-     * The address of row {@code offset} of a 16-byte key column (DecimalVector of a DECIMAL(p &gt;
-     * 18) column, FixedSizeBinaryVector of a UUID column), after checking rows
-     * {@code [offset, offset + length)} lie in its data buffer.
+     * The data buffer of a 16-byte key column (DecimalVector of a DECIMAL(p &gt; 18) column,
+     * FixedSizeBinaryVector of a UUID column; row {@code r} at index {@code 16 * r}), after
+     * checking rows {@code [offset, offset + length)} lie in it.
      *
      * @throws IllegalArgumentException  if the vector is neither
      * @throws IndexOutOfBoundsException if the row range is outside the vector
      */
-    public static long fixed16Address(FieldVector vector, int offset, int length) {
+    public static MemoryView fixed16(FieldVector vector, int offset, int length) {
         checkRange(vector, offset, length);
         if (!(vector instanceof DecimalVector) && !(vector instanceof FixedSizeBinaryVector && ((FixedSizeBinaryVector) vector).getByteWidth() == 16)) {
             throw new IllegalArgumentException("column " + vector.getName() + " is a " + vector.getClass().getSimpleName()
                     + "; a 16-byte key column must be a DecimalVector or a FixedSizeBinaryVector(16)");
         }
-        return dataAddress(vector, offset, length, 16);
+        return dataView(vector, offset, length, 16);
     }
 
-    private static long dataAddress(FieldVector vector, int offset, int length, int width) {
+    private static MemoryView dataView(FieldVector vector, int offset, int length, int width) {
         ArrowBuf data = vector.getDataBuffer();
         long end = (long) (offset + length) * width;
         if (data.capacity() < end) {
             throw new IndexOutOfBoundsException("data buffer of column " + vector.getName() + " holds " + data.capacity()
                     + " bytes, rows up to " + (offset + length) + " need " + end);
         }
-        return data.memoryAddress() + (long) offset * width;
+        return ArrowMemory.view(data);
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.ingot.constraints.internal;
 
 import dev.ingot.constraints.hash.LongOpenHashSet;
 import dev.ingot.constraints.hash.LongPairOpenHashSet;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import org.apache.arrow.vector.FieldVector;
 
 /**

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.MemoryLimitException;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.testing.TestSeed;
 import java.util.HashSet;
 import java.util.Random;
@@ -156,12 +157,12 @@ abstract class KeyHashSetContractTest<S extends OffHeapSlotTable, K> {
              S set = newSet(small, 0, 0.5f)) {
             assertEquals(16, set.capacity());
             int added = 0;
-            OutOfMemoryError refused = null;
+            MemoryLimitException refused = null;
             for (long i = 0; i < 1000 && refused == null; i++) {
                 try {
                     add(set, key(i));
                     added++;
-                } catch (OutOfMemoryError e) {
+                } catch (MemoryLimitException e) {
                     refused = e;
                 }
             }

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.MemoryLimitException;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.testing.TestSeed;
 import java.util.HashSet;
 import java.util.Random;

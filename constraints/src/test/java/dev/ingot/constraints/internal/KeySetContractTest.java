@@ -8,7 +8,7 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.ArrowRows;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.testing.TestAllocators;
 import dev.ingot.testing.TestSeed;
 import java.util.ArrayList;

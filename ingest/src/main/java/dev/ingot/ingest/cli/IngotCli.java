@@ -69,8 +69,7 @@ public final class IngotCli {
      */
     static String memoryLimitHint(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            boolean nativeLimit = t instanceof OutOfMemoryError && t.getMessage() != null && t.getMessage().startsWith("allocator '");
-            if (nativeLimit || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
+            if (t instanceof dev.ingot.memory.MemoryLimitException || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
                 return " (raise the off-heap limit with --memory-limit-mb)";
             }
         }

@@ -13,7 +13,7 @@ import dev.ingot.ingest.TableLoadReport;
 import dev.ingot.ingest.tpch.TblFileSource;
 import dev.ingot.ingest.tpch.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.ingot.ingest.verify.ColumnProfile;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.TableProfile;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.ingot.ingest.text;
 
 import dev.ingot.columnstore.ColumnDef;
+import dev.ingot.columnstore.ColumnType;
 import dev.ingot.ingest.internal.BatchBuilder;
 
 /**
@@ -10,15 +11,6 @@ import dev.ingot.ingest.internal.BatchBuilder;
  * PostgreSQL's numeric input for COPY of fixed-point text. Not thread-safe.
  */
 final class DecimalValues extends ValueParser {
-    private static final long[] POW10 = new long[19];
-
-    static {
-        POW10[0] = 1;
-        for (int i = 1; i < POW10.length; i++) {
-            POW10[i] = POW10[i - 1] * 10;
-        }
-    }
-
     private final int scale;
     private final int maxIntegerDigits;
 
@@ -79,7 +71,7 @@ final class DecimalValues extends ValueParser {
         if (significant > maxIntegerDigits) {
             throw outOfRange(buf, from, to);
         }
-        long unscaled = intValue * POW10[scale] + fraction * POW10[scale - fractionDigits];
+        long unscaled = intValue * ColumnType.powerOfTen(scale) + fraction * ColumnType.powerOfTen(scale - fractionDigits);
         out.setDecimal(column, row, negative ? -unscaled : unscaled);
     }
 }

@@ -2,6 +2,7 @@ package dev.ingot.ingest.text;
 
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
+import dev.ingot.columnstore.Utf8;
 import dev.ingot.ingest.internal.BatchBuilder;
 
 /**
@@ -46,7 +47,7 @@ final class TextValues extends ValueParser {
         }
         int chars = to - from;
         if (i < to) {
-            chars = TextBytes.utf8CodePoints(buf, from, to);
+            chars = Utf8.codePoints(buf, from, to);
             if (chars < 0) {
                 throw error(buf, from, to, "invalid byte sequence for encoding UTF8 in column " + name + " ("
                         + sqlType + "): " + TextBytes.hexSequence(buf, -chars - 1, to));

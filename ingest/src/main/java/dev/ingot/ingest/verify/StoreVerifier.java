@@ -10,7 +10,8 @@ import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.TableChecker;
 import dev.ingot.ingest.BulkLoader;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.MemoryLimitException;
+import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -141,13 +142,13 @@ public final class StoreVerifier {
                     checker = constraints.beginTable(def, reader.info().rowCount(), rowId -> null);
                     checker.checkStored(reader);
                     checker.finish();
-                } catch (IOException | RuntimeException e) { // ConstraintViolationException included
-                    failed.add(def.name());
-                    problems.add("table " + def.name() + ": " + e.getMessage());
-                } catch (OutOfMemoryError e) { // the key sets' accounted limit (--memory-limit-mb), not the heap
+                } catch (MemoryLimitException e) { // the key sets' accounted limit (--memory-limit-mb)
                     failed.add(def.name());
                     problems.add("table " + def.name() + ": constraints not checked: the key sets need more off-heap memory than the limit of "
                             + memory.limitBytes() + " bytes (" + e.getMessage() + ")");
+                } catch (IOException | RuntimeException e) { // ConstraintViolationException included
+                    failed.add(def.name());
+                    problems.add("table " + def.name() + ": " + e.getMessage());
                 } finally {
                     if (checker != null) {
                         checker.abort(); // no-op after finish

@@ -15,7 +15,7 @@ import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.testing.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

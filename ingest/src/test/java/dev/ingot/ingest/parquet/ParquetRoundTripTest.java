@@ -13,7 +13,7 @@ import dev.ingot.columnstore.TableReader;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.testing.TestSeed;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -9,7 +9,7 @@ import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.TableLoadReport;
 import dev.ingot.ingest.tpch.TblFileSource;
 import dev.ingot.ingest.tpch.TpchSchema;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.Utf8;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.internal.OrderedParts;
 import dev.ingot.ingest.tpch.TestRows;
@@ -393,7 +394,7 @@ class CsvConformanceTest {
         String[] valid = {"", "abc", "\u00e9", "\u20ac", "\ud83d\ude00", "a\u07ffb\uffff"};
         for (String v : valid) {
             byte[] b = v.getBytes(StandardCharsets.UTF_8);
-            assertEquals(v.codePointCount(0, v.length()), TextBytes.utf8CodePoints(b, 0, b.length), v);
+            assertEquals(v.codePointCount(0, v.length()), Utf8.codePoints(b, 0, b.length), v);
         }
         int[][] invalid = {{0x80}, {0xc0, 0x80}, {0xc3}, {0xe0, 0x80, 0x80}, {0xed, 0xa0, 0x80}, {0xf4, 0x90, 0x80, 0x80},
             {0xf5, 0x80, 0x80, 0x80}, {0x61, 0xe2, 0x82}, {0xc3, 0x28}, {0x61, 0x00}};
@@ -402,7 +403,7 @@ class CsvConformanceTest {
             for (int i = 0; i < b.length; i++) {
                 b[i] = (byte) inv[i];
             }
-            assertTrue(TextBytes.utf8CodePoints(b, 0, b.length) < 0, Arrays.toString(inv));
+            assertTrue(Utf8.codePoints(b, 0, b.length) < 0, Arrays.toString(inv));
         }
     }
 }

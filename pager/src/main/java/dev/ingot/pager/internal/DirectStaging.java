@@ -1,6 +1,6 @@
 package dev.ingot.pager.internal;
 
-import dev.ingot.pager.memory.NativeMemory;
+import dev.ingot.memory.DirectBuffers;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * <p>Ownership and lifetime: the pager owns the pool and {@link #close() closes} it when it
- * closes; buffers are freed deterministically ({@link NativeMemory#freeDirectBuffer}) when the
+ * closes; buffers are freed deterministically ({@link DirectBuffers#free}) when the
  * pool closes, when a buffer is replaced by a larger one, or when one is handed back after close
  * (a put still running while its pager closes). Nothing is freed while it is acquired.
  * {@link #allocatedBytes()} counts the native bytes held (including the alignment slack), so a
@@ -114,7 +114,7 @@ final class DirectStaging {
 
     private void free(Buffer b) {
         allocatedBytes.addAndGet(-b.allocatedBytes());
-        NativeMemory.freeDirectBuffer(b.raw);
+        DirectBuffers.free(b.raw);
     }
 
     /** Native bytes currently held by buffers of this pool, idle or acquired. */

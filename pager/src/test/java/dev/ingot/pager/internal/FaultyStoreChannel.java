@@ -210,7 +210,7 @@ final class FaultyStoreChannel implements StoreChannel {
     @Override
     public synchronized int writeDirect(ByteBuffer src, long position) throws IOException {
         checkAlive();
-        if (!src.isDirect() || (dev.ingot.pager.memory.NativeMemory.addressOf(src) + src.position()) % PAGE_BYTES != 0
+        if (!src.isDirect() || src.alignmentOffset(src.position(), PAGE_BYTES) != 0
                 || position % PAGE_BYTES != 0 || src.remaining() % PAGE_BYTES != 0) {
             throw new AssertionError("misaligned direct write of " + src + " at offset " + position);
         }

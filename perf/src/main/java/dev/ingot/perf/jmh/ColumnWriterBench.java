@@ -7,10 +7,10 @@ import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableWriter;
+import dev.ingot.memory.ArrowMemory;
+import dev.ingot.memory.MemoryBlock;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.pager.PagerOptions;
-import dev.ingot.pager.memory.MemoryBlock;
-import dev.ingot.pager.memory.NativeAllocator;
-import dev.ingot.pager.memory.NativeMemory;
 import dev.ingot.perf.BenchFlags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@code ColumnWriter.appendBatch} of a 64K-row Arrow vector (BIGINT, DECIMAL(15,2) and
  * VARCHAR(44) with lineitem-comment-like lengths of 10-43 bytes), next to its physical limit:
- * {@code NativeMemory.copy} of the same Arrow buffers into a preallocated off-heap block.
+ * {@code MemoryView.copyTo} of the same Arrow buffers into a preallocated off-heap block.
  * The secondary result {@code bytes} (an {@link AuxCounters} counter) is the Arrow source bytes
  * consumed per second (validity + offsets + data), so the two benchmarks compare as GB/s.
  *
@@ -184,22 +184,20 @@ public class ColumnWriterBench {
     /** Copies the vector's validity, offsets and data buffers to off-heap memory: the physical limit. */
     @Benchmark
     public long rawCopy(Bytes counter) {
-        long dst = copyTarget.address();
         long off = 0;
-        ArrowBuf validity = vector.getValidityBuffer();
         long validityBytes = (rows + 7) / 8;
-        NativeMemory.copy(validity.memoryAddress(), dst, validityBytes);
+        ArrowMemory.view(vector.getValidityBuffer()).copyTo(0, copyTarget, 0, validityBytes);
         off += validityBytes;
         long dataBytes;
         if (vector instanceof VarCharVector) {
             ArrowBuf offsets = ((VarCharVector) vector).getOffsetBuffer();
-            NativeMemory.copy(offsets.memoryAddress(), dst + off, 4L * (rows + 1));
+            ArrowMemory.view(offsets).copyTo(0, copyTarget, off, 4L * (rows + 1));
             off += 4L * (rows + 1);
             dataBytes = offsets.getInt(4L * rows);
         } else {
             dataBytes = vectorBytes - validityBytes;
         }
-        NativeMemory.copy(vector.getDataBuffer().memoryAddress(), dst + off, dataBytes);
+        ArrowMemory.view(vector.getDataBuffer()).copyTo(0, copyTarget, off, dataBytes);
         counter.bytes += vectorBytes;
         return off + dataBytes;
     }

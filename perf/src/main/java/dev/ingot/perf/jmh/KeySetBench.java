@@ -2,7 +2,7 @@ package dev.ingot.perf.jmh;
 
 import dev.ingot.constraints.hash.Hashing;
 import dev.ingot.constraints.hash.LongOpenHashSet;
-import dev.ingot.pager.memory.NativeAllocator;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.perf.BenchFlags;
 import java.util.HashSet;
 import java.util.SplittableRandom;

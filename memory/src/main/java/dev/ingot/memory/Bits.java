@@ -1,23 +1,53 @@
-package dev.ingot.columnstore.internal;
-
-import dev.ingot.pager.memory.NativeMemory;
+package dev.ingot.memory;
 
 /**
- * Word-at-a-time operations on LSB-first bitmaps (Arrow validity layout) at raw addresses.
+ * Word-at-a-time operations on LSB-first bitmaps (Arrow validity layout) in {@link MemoryView}s.
  *
- * <p>Callers validate every range first: a source bitmap of bits {@code [srcBit, srcBit + n)}
- * is read only within bytes {@code [srcBit / 8, ceil((srcBit + n) / 8))}; a destination bitmap is
- * read and written in whole 8-byte words, so its area must extend to the 8-byte word holding its
- * last bit. Stateless and thread-safe.
+ * <p>Each operation checks its whole range once (while {@link MemoryView#SHOULD_BOUNDS_CHECK})
+ * and then works unchecked inside it: a source bitmap of bits {@code [bit, bit + n)} is read only
+ * within bytes {@code [bit / 8, ceil((bit + n) / 8))}; a destination bitmap is read and written in
+ * whole 8-byte words, so its view must extend to the end of the 8-byte word holding its last bit.
+ * Ranges outside a view throw {@link IndexOutOfBoundsException} ({@code index= length= capacity=},
+ * in bytes). Stateless and thread-safe (the memory is the caller's to guard).
  */
-final class Bits {
+public final class Bits {
     private Bits() {}
+
+    /** Checks that the bytes holding bits {@code [bit, bit + n)} lie in {@code view}. */
+    private static void checkBits(MemoryView view, long bit, long n) {
+        if (bit < 0 || n < 0 || bit > Long.MAX_VALUE - n - 7) {
+            throw new IndexOutOfBoundsException("bit=" + bit + " bits=" + n + " capacity=" + view.capacity());
+        }
+        long from = bit >>> 3;
+        view.boundsCheck0(from, ((bit + n + 7) >>> 3) - from);
+    }
+
+    /** Checks that the 8-byte words holding bits {@code [bit, bit + n)} lie in {@code view}. */
+    private static void checkWords(MemoryView view, long bit, long n) {
+        if (bit < 0 || n < 0 || bit > Long.MAX_VALUE - n - 63) {
+            throw new IndexOutOfBoundsException("bit=" + bit + " bits=" + n + " capacity=" + view.capacity());
+        }
+        long from = (bit >>> 6) << 3;
+        view.boundsCheck0(from, (((bit + n + 63) >>> 6) << 3) - from);
+    }
 
     /**
      * Reads {@code k} bits ({@code 1..64}) starting at bit {@code bit}, touching only the bytes that
      * hold them; bit 0 of the result is the first bit.
+     *
+     * @throws IllegalArgumentException if {@code k} is not 1..64
      */
-    static long readBits(long address, long bit, int k) {
+    public static long readBits(MemoryView view, long bit, int k) {
+        if (k < 1 || k > 64) {
+            throw new IllegalArgumentException("bits to read must be 1..64: " + k);
+        }
+        if (MemoryView.SHOULD_BOUNDS_CHECK) {
+            checkBits(view, bit, k);
+        }
+        return readBits(view.address, bit, k);
+    }
+
+    private static long readBits(long address, long bit, int k) {
         long b = bit >>> 3;
         int shift = (int) (bit & 7);
         int lastByte = (int) (((bit + k - 1) >>> 3) - b); // 0..8
@@ -42,10 +72,16 @@ final class Bits {
      * {@code dstBit}; destination bits in that range must be zero beforehand (staging bitmaps are
      * zeroed when a chunk starts). Byte-aligned ranges are copied with one memory copy.
      */
-    static void copyBits(long src, long srcBit, long dst, long dstBit, long n) {
+    public static void copyBits(MemoryView srcView, long srcBit, MemoryView dstView, long dstBit, long n) {
         if (n <= 0) {
             return;
         }
+        if (MemoryView.SHOULD_BOUNDS_CHECK) {
+            checkBits(srcView, srcBit, n);
+            checkWords(dstView, dstBit, n);
+        }
+        long src = srcView.address;
+        long dst = dstView.address;
         if ((srcBit & 7) == 0 && (dstBit & 7) == 0) {
             long bytes = n >>> 3;
             NativeMemory.copy(src + (srcBit >>> 3), dst + (dstBit >>> 3), bytes);
@@ -87,7 +123,14 @@ final class Bits {
     }
 
     /** The index (0-based, relative to {@code bit}) of the first zero among {@code n} bits, or -1. */
-    static long firstZero(long address, long bit, long n) {
+    public static long firstZero(MemoryView view, long bit, long n) {
+        if (n <= 0) {
+            return -1;
+        }
+        if (MemoryView.SHOULD_BOUNDS_CHECK) {
+            checkBits(view, bit, n);
+        }
+        long address = view.address;
         long i = 0;
         while (i < n) {
             int k = (int) Math.min(64, n - i);
@@ -101,8 +144,15 @@ final class Bits {
         return -1;
     }
 
-    /** Number of set bits among bits {@code [0, n)} of the bitmap at {@code address}. */
-    static long countOnes(long address, long n) {
+    /** Number of set bits among bits {@code [0, n)} of the bitmap in {@code view}. */
+    public static long countOnes(MemoryView view, long n) {
+        if (n <= 0) {
+            return 0;
+        }
+        if (MemoryView.SHOULD_BOUNDS_CHECK) {
+            checkBits(view, 0, n);
+        }
+        long address = view.address;
         long count = 0;
         long words = n >>> 6;
         for (long w = 0; w < words; w++) {
@@ -116,7 +166,10 @@ final class Bits {
     }
 
     /** Whether bit {@code bit} is set. */
-    static boolean isSet(long address, long bit) {
-        return (NativeMemory.getByte(address + (bit >>> 3)) >>> (bit & 7) & 1) != 0;
+    public static boolean isSet(MemoryView view, long bit) {
+        if (bit < 0) {
+            throw new IndexOutOfBoundsException("bit=" + bit + " capacity=" + view.capacity());
+        }
+        return (view.getByte(bit >>> 3) >>> (bit & 7) & 1) != 0;
     }
 }

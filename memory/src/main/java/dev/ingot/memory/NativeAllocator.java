@@ -1,4 +1,4 @@
-package dev.ingot.pager.memory;
+package dev.ingot.memory;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,28 +30,31 @@ public final class NativeAllocator implements AutoCloseable {
     private final String name;
     private final NativeAllocator parent;
     private final long limitBytes;
+    /** The option that sets {@link #limitBytes}, named in {@link MemoryLimitException}s; null if none. */
+    private final String raiseWith;
     private final AtomicLong allocatedBytes = new AtomicLong();
     private final AtomicLong peakBytes = new AtomicLong();
     private final Map<MemoryBlock, Boolean> outstanding = Collections.synchronizedMap(new IdentityHashMap<>());
     private final List<NativeAllocator> children = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean closed;
 
-    private NativeAllocator(String name, NativeAllocator parent, long limitBytes) {
+    private NativeAllocator(String name, NativeAllocator parent, long limitBytes, String raiseWith) {
         if (limitBytes <= 0) {
             throw new IllegalArgumentException("limitBytes must be positive: " + limitBytes);
         }
         this.name = name;
         this.parent = parent;
         this.limitBytes = limitBytes;
+        this.raiseWith = raiseWith;
     }
 
-    /** Creates a root allocator that may hold at most {@code limitBytes} at once. */
+    /**
+     * Creates a root allocator that may hold at most {@code limitBytes} at once.
+     *
+     * @throws IllegalArgumentException if {@code limitBytes <= 0}
+     */
     public static NativeAllocator root(String name, long limitBytes) {
-        NativeAllocator root = new NativeAllocator(name, null, limitBytes);
-        if (TRACKED_ROOTS != null) {
-            TRACKED_ROOTS.add(root);
-        }
-        return root;
+        return track(new NativeAllocator(name, null, limitBytes, null));
     }
 
     /**
@@ -72,10 +75,33 @@ public final class NativeAllocator implements AutoCloseable {
         return roots;
     }
 
-    /** Creates a child whose allocations also count against this allocator (and its limit). */
+    private static NativeAllocator track(NativeAllocator root) {
+        if (TRACKED_ROOTS != null) {
+            TRACKED_ROOTS.add(root);
+        }
+        return root;
+    }
+
+    /**
+     * Creates a root allocator whose limit is set by the option or property {@code raiseWith}
+     * (e.g. {@code --memory-limit-mb}), which its {@link MemoryLimitException}s name.
+     *
+     * @throws IllegalArgumentException if {@code limitBytes <= 0}
+     */
+    public static NativeAllocator root(String name, long limitBytes, String raiseWith) {
+        return track(new NativeAllocator(name, null, limitBytes, raiseWith));
+    }
+
+    /**
+     * Creates a child whose allocations also count against this allocator (and its limit); its
+     * {@link MemoryLimitException}s name the same option as this allocator's.
+     *
+     * @throws IllegalArgumentException if {@code childLimitBytes <= 0}
+     * @throws IllegalStateException    if this allocator is closed
+     */
     public NativeAllocator newChild(String childName, long childLimitBytes) {
         ensureOpen();
-        NativeAllocator child = new NativeAllocator(name + "/" + childName, this, childLimitBytes);
+        NativeAllocator child = new NativeAllocator(name + "/" + childName, this, childLimitBytes, raiseWith);
         children.add(child);
         return child;
     }
@@ -106,8 +132,10 @@ public final class NativeAllocator implements AutoCloseable {
      * @param bytes   size in bytes, {@code > 0}
      * @param purpose what the block is for, shown in leak reports and errors
      * @throws IllegalArgumentException if {@code bytes <= 0}
-     * @throws OutOfMemoryError if this allocator's or an ancestor's limit would be exceeded, or
-     *                          the operating system refuses the memory; nothing stays reserved
+     * @throws IllegalStateException if this allocator is closed
+     * @throws MemoryLimitException if this allocator's or an ancestor's limit would be exceeded;
+     *                              nothing stays reserved
+     * @throws OutOfMemoryError if the operating system refuses the memory; nothing stays reserved
      */
     public MemoryBlock allocate(long bytes, String purpose) {
         if (bytes <= 0) {
@@ -137,8 +165,7 @@ public final class NativeAllocator implements AutoCloseable {
                 for (NativeAllocator b = this; b != a; b = b.parent) {
                     b.allocatedBytes.addAndGet(-bytes);
                 }
-                throw new OutOfMemoryError("allocator '" + a.name + "' limit of " + a.limitBytes
-                        + " bytes exceeded: " + (now - bytes) + " allocated, " + bytes + " requested");
+                throw new MemoryLimitException(a.name, a.limitBytes, now - bytes, bytes, a.raiseWith);
             }
             a.peakBytes.accumulateAndGet(now, Math::max);
             a = a.parent;

@@ -1,0 +1,248 @@
+package dev.ingot.memory;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A bounds-checked window of {@code capacity} bytes of native memory, addressed by byte index
+ * from its start, in the manner of Agrona's {@code UnsafeBuffer.wrap(address, length)}. Views of
+ * memory Ingot does not own come from {@link ArrowMemory#view} (Arrow buffers) and
+ * {@link #of(ByteBuffer)} (direct and mapped buffers, e.g. a chunk blob); an owned
+ * {@link MemoryBlock} is itself a view.
+ *
+ * <p>Every accessor checks {@code 0 <= index && index + n <= capacity} (in {@code long}
+ * arithmetic, so no overflow lets an index through) and throws {@link IndexOutOfBoundsException}
+ * with the message {@code index=I length=N capacity=C}. The checks can be switched off for
+ * benchmarks only with {@code -D}{@value #BOUNDS_CHECKS_PROPERTY}{@code =false}, read once when
+ * this class initialises; an access out of range then reads or writes foreign memory.
+ *
+ * <p>Ownership: a view does not own its memory and frees nothing; it is valid while the memory
+ * it wraps is (the Arrow buffer not released, the buffer reachable, the block not closed).
+ * Byte order: little-endian (the platform's; {@link NativeMemory} refuses big-endian hosts).
+ *
+ * <p>Thread-safety: plain (non-volatile) accesses; share the memory between threads only with a
+ * happens-before edge (a lock, a queue, a thread start). The view object itself is immutable
+ * (a {@link MemoryBlock} changes once, when closed).
+ */
+public sealed class MemoryView permits MemoryBlock {
+    /**
+     * The system property that switches the bounds checks of every view, block and {@link Bits}
+     * operation off when set to {@code false}; for benchmarks only (default {@code true}).
+     */
+    public static final String BOUNDS_CHECKS_PROPERTY = "ingot.memory.boundsChecks";
+
+    /** Whether accessors check their index: true unless {@value #BOUNDS_CHECKS_PROPERTY} is {@code false}. */
+    public static final boolean SHOULD_BOUNDS_CHECK = !"false".equalsIgnoreCase(System.getProperty(BOUNDS_CHECKS_PROPERTY));
+
+    /** Native address of byte 0; 0 once a {@link MemoryBlock} is closed. */
+    long address;
+    /** Bytes accessible from {@link #address}; 0 once a {@link MemoryBlock} is closed. */
+    long limit;
+
+    MemoryView(long address, long capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative: " + capacity);
+        }
+        if (address == 0 && capacity != 0) {
+            throw new IllegalArgumentException("null address for a view of " + capacity + " bytes");
+        }
+        this.address = address;
+        this.limit = capacity;
+    }
+
+    /**
+     * A view of bytes {@code [0, capacity)} of a direct {@link ByteBuffer} (position and limit
+     * ignored), e.g. a chunk blob from the pager.
+     *
+     * @throws IllegalArgumentException if {@code direct} is not direct
+     */
+    public static MemoryView of(ByteBuffer direct) {
+        return new MemoryView(NativeMemory.addressOf(direct), direct.capacity());
+    }
+
+    /** Size of the view in bytes. */
+    public long capacity() {
+        return limit;
+    }
+
+    /**
+     * Checks {@code [index, index + length)} against the capacity (always, whatever
+     * {@link #SHOULD_BOUNDS_CHECK} says).
+     *
+     * @throws IndexOutOfBoundsException {@code index=I length=N capacity=C} if the range is outside the view
+     * @throws IllegalStateException if this is a closed {@link MemoryBlock}
+     */
+    public final void boundsCheck(long index, long length) {
+        boundsCheck0(index, length);
+    }
+
+    final void boundsCheck0(long index, long length) {
+        if (index < 0 || length < 0 || index > limit - length) {
+            throw outOfBounds(index, length);
+        }
+    }
+
+    /** The failure of a bounds check (a closed {@link MemoryBlock} says so instead). */
+    RuntimeException outOfBounds(long index, long length) {
+        return new IndexOutOfBoundsException("index=" + index + " length=" + length + " capacity=" + limit);
+    }
+
+    /** A view of {@code length} bytes from {@code index}; valid while this view's memory is. */
+    public MemoryView slice(long index, long length) {
+        boundsCheck(index, length);
+        return new MemoryView(address + index, length);
+    }
+
+    public final byte getByte(long index) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 1);
+        }
+        return NativeMemory.getByte(address + index);
+    }
+
+    public final void putByte(long index, byte value) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 1);
+        }
+        NativeMemory.putByte(address + index, value);
+    }
+
+    /** The little-endian 16-bit value at {@code index}. */
+    public final short getShort(long index) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 2);
+        }
+        return NativeMemory.getShort(address + index);
+    }
+
+    /** The little-endian 32-bit value at {@code index}. */
+    public final int getInt(long index) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 4);
+        }
+        return NativeMemory.getInt(address + index);
+    }
+
+    public final void putInt(long index, int value) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 4);
+        }
+        NativeMemory.putInt(address + index, value);
+    }
+
+    /** The little-endian 64-bit value at {@code index}. */
+    public final long getLong(long index) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 8);
+        }
+        return NativeMemory.getLong(address + index);
+    }
+
+    public final void putLong(long index, long value) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 8);
+        }
+        NativeMemory.putLong(address + index, value);
+    }
+
+    /** Sets {@code length} bytes from {@code index} to {@code value}. */
+    public final void fill(long index, long length, byte value) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, length);
+        }
+        NativeMemory.fill(address + index, length, value);
+    }
+
+    /** Copies {@code length} bytes from {@code index} of this view to {@code dstIndex} of {@code dst} (ranges must not overlap). */
+    public final void copyTo(long index, MemoryView dst, long dstIndex, long length) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, length);
+            dst.boundsCheck0(dstIndex, length);
+        }
+        NativeMemory.copy(address + index, dst.address + dstIndex, length);
+    }
+
+    /** Copies {@code length} bytes from {@code index} into {@code dst[dstIndex ..]}. */
+    public final void getBytes(long index, byte[] dst, int dstIndex, int length) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, length);
+        }
+        NativeMemory.copyToArray(address + index, dst, dstIndex, length);
+    }
+
+    /** Copies {@code src[srcIndex .. srcIndex + length)} to {@code index}. */
+    public final void putBytes(long index, byte[] src, int srcIndex, int length) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, length);
+        }
+        NativeMemory.copyFromArray(src, srcIndex, address + index, length);
+    }
+
+    /** Copies {@code count} little-endian longs from {@code index} into {@code dst[dstIndex ..]}. */
+    public final void getLongs(long index, long[] dst, int dstIndex, int count) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 8L * count);
+        }
+        NativeMemory.copyToLongArray(address + index, dst, dstIndex, count);
+    }
+
+    /**
+     * Copies {@code count} 8-byte values, value {@code i} from {@code index + i * stride} of this
+     * view to {@code dstIndex + i * dstStride} of {@code dst} (e.g. the low words of 16-byte
+     * decimals into an 8-byte column); both whole ranges are checked once, the loop runs unchecked.
+     *
+     * @throws IllegalArgumentException if {@code count < 0} or a stride is below 8
+     */
+    public final void copyLongs(long index, int stride, MemoryView dst, long dstIndex, int dstStride, int count) {
+        if (count < 0 || stride < 8 || dstStride < 8) {
+            throw new IllegalArgumentException("count " + count + ", strides " + stride + " and " + dstStride);
+        }
+        if (count == 0) {
+            return;
+        }
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, (long) stride * (count - 1) + 8);
+            dst.boundsCheck0(dstIndex, (long) dstStride * (count - 1) + 8);
+        }
+        long s = address + index;
+        long d = dst.address + dstIndex;
+        for (int i = 0; i < count; i++) {
+            NativeMemory.putLong(d, NativeMemory.getLong(s));
+            s += stride;
+            d += dstStride;
+        }
+    }
+
+    /**
+     * Unsigned lexicographic comparison of bytes {@code [a, a + aLength)} and {@code [b, b + bLength)}
+     * of this view, 8 bytes at a time (a prefix sorts first).
+     */
+    public final int compareBytes(long a, int aLength, long b, int bLength) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(a, aLength);
+            boundsCheck0(b, bLength);
+        }
+        long x0 = address + a;
+        long y0 = address + b;
+        int n = Math.min(aLength, bLength);
+        int i = 0;
+        for (; i + 8 <= n; i += 8) {
+            long x = NativeMemory.getLong(x0 + i);
+            long y = NativeMemory.getLong(y0 + i);
+            if (x != y) {
+                return Long.compareUnsigned(Long.reverseBytes(x), Long.reverseBytes(y));
+            }
+        }
+        for (; i < n; i++) {
+            int c = (NativeMemory.getByte(x0 + i) & 0xFF) - (NativeMemory.getByte(y0 + i) & 0xFF);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(aLength, bLength);
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryView[" + limit + " bytes]";
+    }
+}

@@ -1,0 +1,182 @@
+package dev.ingot.memory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.Test;
+
+/** Every accessor of {@link MemoryView} against its bounds, and its values against a ByteBuffer. */
+class MemoryViewTest {
+    private static final int CAPACITY = 64;
+
+    /** One accessor touching {@code width} bytes at an index. */
+    private record Accessor(String name, int width, LongConsumer access) {}
+
+    private static List<Accessor> accessors(MemoryView v) {
+        MemoryView other = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        byte[] bytes = new byte[16];
+        long[] longs = new long[2];
+        return List.of(
+                new Accessor("getByte", 1, i -> v.getByte(i)),
+                new Accessor("putByte", 1, i -> v.putByte(i, (byte) 1)),
+                new Accessor("getShort", 2, i -> v.getShort(i)),
+                new Accessor("getInt", 4, i -> v.getInt(i)),
+                new Accessor("putInt", 4, i -> v.putInt(i, 1)),
+                new Accessor("getLong", 8, i -> v.getLong(i)),
+                new Accessor("putLong", 8, i -> v.putLong(i, 1)),
+                new Accessor("fill", 5, i -> v.fill(i, 5, (byte) 0)),
+                new Accessor("getBytes", 16, i -> v.getBytes(i, bytes, 0, 16)),
+                new Accessor("putBytes", 16, i -> v.putBytes(i, bytes, 0, 16)),
+                new Accessor("getLongs", 16, i -> v.getLongs(i, longs, 0, 2)),
+                new Accessor("copyTo (source)", 7, i -> v.copyTo(i, other, 0, 7)),
+                new Accessor("copyTo (destination)", 7, i -> other.copyTo(0, v, i, 7)),
+                new Accessor("compareBytes", 3, i -> v.compareBytes(i, 3, 0, 3)),
+                new Accessor("copyLongs (source)", 24, i -> v.copyLongs(i, 16, other, 0, 8, 2)),
+                new Accessor("copyLongs (destination)", 16, i -> other.copyLongs(0, 16, v, i, 8, 2)),
+                new Accessor("slice", 9, i -> v.slice(i, 9)),
+                new Accessor("boundsCheck", 6, i -> v.boundsCheck(i, 6)));
+    }
+
+    @Test
+    void everyAccessorRefusesIndexMinusOneThePastTheEndIndexAndOverflow() {
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        assertTrue(MemoryView.SHOULD_BOUNDS_CHECK, "tests run with bounds checks on");
+        for (Accessor a : accessors(v)) {
+            int n = a.width();
+            a.access().accept(0); // in range: first and last position
+            a.access().accept(CAPACITY - n);
+            for (long index : new long[] {-1, CAPACITY - n + 1, Long.MAX_VALUE - n + 1, Long.MAX_VALUE, Long.MIN_VALUE}) {
+                IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> a.access().accept(index), a.name());
+                assertEquals("index=" + index + " length=" + n + " capacity=" + CAPACITY, e.getMessage(), a.name());
+            }
+        }
+    }
+
+    @Test
+    void negativeLengthsAndArrayRangesAreRefused() {
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> v.fill(0, -1, (byte) 0));
+        assertEquals("index=0 length=-1 capacity=64", e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getBytes(0, new byte[4], 1, 4)); // array too short
+        assertThrows(IndexOutOfBoundsException.class, () -> v.putBytes(0, new byte[4], -1, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getLongs(0, new long[1], 0, 2));
+    }
+
+    @Test
+    void valuesAreLittleEndianLikeAByteBuffer() {
+        ByteBuffer bb = ByteBuffer.allocateDirect(CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
+        MemoryView v = MemoryView.of(bb);
+        v.putLong(8, 0x0102030405060708L);
+        v.putInt(20, -123456789);
+        v.putByte(30, (byte) 0xAB);
+        assertEquals(0x0102030405060708L, bb.getLong(8));
+        assertEquals(0x08, bb.get(8));
+        assertEquals(-123456789, bb.getInt(20));
+        assertEquals((byte) 0xAB, bb.get(30));
+        bb.putShort(40, (short) -2);
+        assertEquals((short) -2, v.getShort(40));
+        assertEquals(0x0708, v.getShort(8));
+        byte[] out = new byte[3];
+        v.getBytes(8, out, 0, 3);
+        assertArrayEquals(new byte[] {8, 7, 6}, out);
+        long[] longs = new long[1];
+        v.getLongs(8, longs, 0, 1);
+        assertEquals(0x0102030405060708L, longs[0]);
+        MemoryView slice = v.slice(8, 8);
+        assertEquals(8, slice.capacity());
+        assertEquals(0x0102030405060708L, slice.getLong(0));
+        assertEquals("index=1 length=8 capacity=8", assertThrows(IndexOutOfBoundsException.class, () -> slice.getLong(1)).getMessage());
+    }
+
+    @Test
+    void copyLongsGathersStridedValues() {
+        MemoryView src = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        MemoryView dst = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        for (int i = 0; i < 4; i++) {
+            src.putLong(16L * i, 100 + i); // low words
+            src.putLong(16L * i + 8, -1); // high words, not copied
+        }
+        src.copyLongs(0, 16, dst, 8, 8, 4);
+        assertEquals(0, dst.getLong(0));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(100 + i, dst.getLong(8 + 8L * i));
+        }
+        assertEquals(0, dst.getLong(40));
+        assertThrows(IllegalArgumentException.class, () -> src.copyLongs(0, 4, dst, 0, 8, 1));
+    }
+
+    @Test
+    void compareBytesOrdersUnsignedWithPrefixesFirst() {
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        byte[] a = "abcdefghij".getBytes();
+        byte[] b = "abcdefghiz".getBytes();
+        v.putBytes(0, a, 0, a.length);
+        v.putBytes(16, b, 0, b.length);
+        v.putByte(32, (byte) 0xFF);
+        v.putByte(40, (byte) 0x01);
+        assertTrue(v.compareBytes(0, 10, 16, 10) < 0);
+        assertTrue(v.compareBytes(16, 10, 0, 10) > 0);
+        assertEquals(0, v.compareBytes(0, 9, 16, 9));
+        assertTrue(v.compareBytes(0, 9, 16, 10) < 0, "a prefix sorts first");
+        assertTrue(v.compareBytes(32, 1, 40, 1) > 0, "0xFF is above 0x01 unsigned");
+    }
+
+    @Test
+    void anArrowBufferIsViewedOverItsCapacity() {
+        try (BufferAllocator arrow = new RootAllocator(1 << 20); ArrowBuf buf = arrow.buffer(32)) {
+            buf.setLong(16, 42L);
+            MemoryView v = ArrowMemory.view(buf);
+            assertEquals(buf.capacity(), v.capacity());
+            assertEquals(42L, v.getLong(16));
+            v.putInt(0, 7);
+            assertEquals(7, buf.getInt(0));
+            assertEquals("index=" + (buf.capacity() - 3) + " length=4 capacity=" + buf.capacity(),
+                    assertThrows(IndexOutOfBoundsException.class, () -> v.getInt(buf.capacity() - 3)).getMessage());
+        }
+    }
+
+    @Test
+    void aHeapBufferHasNoView() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryView.of(ByteBuffer.allocate(8)));
+        assertEquals("not a direct buffer", e.getMessage());
+    }
+
+    /** Prints {@link MemoryView#SHOULD_BOUNDS_CHECK} in a child JVM. */
+    public static final class PrintFlag {
+        public static void main(String[] args) {
+            System.out.print(MemoryView.SHOULD_BOUNDS_CHECK);
+        }
+    }
+
+    @Test
+    void theOnePropertySwitchesTheChecksOff() throws IOException, InterruptedException {
+        assertEquals("false", childFlag("-D" + MemoryView.BOUNDS_CHECKS_PROPERTY + "=false"));
+        assertEquals("true", childFlag("-D" + MemoryView.BOUNDS_CHECKS_PROPERTY + "=true"));
+        assertEquals("true", childFlag("-Dingot.unrelated=false"));
+    }
+
+    private static String childFlag(String property) throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), property, "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), PrintFlag.class.getName()).redirectErrorStream(true).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream()) {
+            in.transferTo(out);
+        }
+        assertEquals(0, p.waitFor(), out.toString());
+        return out.toString().trim();
+    }
+}
