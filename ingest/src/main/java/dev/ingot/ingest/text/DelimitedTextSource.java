@@ -129,6 +129,10 @@ public final class DelimitedTextSource implements BatchSource {
     private record Rows(VectorSchemaRoot root, long firstLineInRange, long[] jumps) {
     }
 
+    /** Lines of a range skipped with {@link RejectedLines} (lines within the range), in line order. */
+    private record Skipped(List<TextParseException> errors) {
+    }
+
     private final TableDef table;
     private final TextDialect dialect;
     private final BufferAllocator allocator;
@@ -137,6 +141,7 @@ public final class DelimitedTextSource implements BatchSource {
     private final int rangeBytes;
     private final int readBufferBytes;
     private final OrderedParts.ReadAhead readAhead;
+    private final RejectedLines rejects;
     private final List<Path> paths;
     private final FileChannel[] channels;
     private final long[] sizes;
@@ -150,7 +155,7 @@ public final class DelimitedTextSource implements BatchSource {
 
     private DelimitedTextSource(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
                                 int batchRows, int threads, int rangeBytes, int readBufferBytes,
-                                OrderedParts.ReadAhead readAhead) throws IOException {
+                                OrderedParts.ReadAhead readAhead, RejectedLines rejects) throws IOException {
         this.table = table;
         this.dialect = dialect;
         this.allocator = allocator;
@@ -159,6 +164,7 @@ public final class DelimitedTextSource implements BatchSource {
         this.rangeBytes = rangeBytes;
         this.readBufferBytes = readBufferBytes;
         this.readAhead = readAhead;
+        this.rejects = rejects;
         this.paths = List.copyOf(files);
         this.channels = new FileChannel[paths.size()];
         this.sizes = new long[paths.size()];
@@ -189,8 +195,19 @@ public final class DelimitedTextSource implements BatchSource {
      */
     public static DelimitedTextSource open(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
                                            int batchRows, int threads) throws IOException {
+        return open(allocator, table, dialect, files, batchRows, threads, null);
+    }
+
+    /**
+     * As {@link #open(BufferAllocator, TableDef, TextDialect, List, int, int)}, skipping the lines
+     * whose values (or field count) are rejected into {@code rejects} (null: the first such line
+     * fails, as without it). {@link #next()} hands the skipped lines to {@code rejects} in file
+     * order before the rows after them, and throws when it refuses one more.
+     */
+    public static DelimitedTextSource open(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
+                                           int batchRows, int threads, RejectedLines rejects) throws IOException {
         return open(allocator, table, dialect, files, batchRows, threads, DEFAULT_RANGE_BYTES,
-                DEFAULT_RANGE_BYTES + TAIL_READ_BYTES, OrderedParts.ReadAhead.forThreads(threads));
+                DEFAULT_RANGE_BYTES + TAIL_READ_BYTES, OrderedParts.ReadAhead.forThreads(threads), rejects);
     }
 
     /**
@@ -201,6 +218,13 @@ public final class DelimitedTextSource implements BatchSource {
     public static DelimitedTextSource open(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
                                            int batchRows, int threads, int rangeBytes, int readBufferBytes,
                                            OrderedParts.ReadAhead readAhead) throws IOException {
+        return open(allocator, table, dialect, files, batchRows, threads, rangeBytes, readBufferBytes, readAhead, null);
+    }
+
+    /** Both of the above: explicit sizes and skipped lines into {@code rejects} (may be null). */
+    public static DelimitedTextSource open(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
+                                           int batchRows, int threads, int rangeBytes, int readBufferBytes,
+                                           OrderedParts.ReadAhead readAhead, RejectedLines rejects) throws IOException {
         if (allocator == null || table == null || dialect == null || files == null || files.isEmpty()
                 || files.stream().anyMatch(java.util.Objects::isNull) || readAhead == null) {
             throw new IllegalArgumentException("allocator, table, dialect, read-ahead and at least one file are required");
@@ -210,7 +234,7 @@ public final class DelimitedTextSource implements BatchSource {
                     + batchRows + ", " + threads + ", " + rangeBytes + ", " + readBufferBytes);
         }
         return new DelimitedTextSource(allocator, table, dialect, files, batchRows, threads, rangeBytes, readBufferBytes,
-                readAhead);
+                readAhead, rejects);
     }
 
     /** The files as given to {@link #open}. */
@@ -281,6 +305,17 @@ public final class DelimitedTextSource implements BatchSource {
                     }
                 }
                 return new InsertSource.ArrowBatch(r.root(), new RowOrigin(current.name, base + r.firstLineInRange(), jumps));
+            }
+            if (item instanceof Skipped) {
+                try {
+                    for (TextParseException e : ((Skipped) item).errors()) {
+                        rejects.reject(e.shiftLines(current.lineBase));
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                    throw e;
+                }
+                continue;
             }
             current.lineBase += (Long) item;
         }
@@ -400,6 +435,7 @@ public final class DelimitedTextSource implements BatchSource {
             long batchFirstLine = 0;
             long[] jumps = null;
             int jumpCount = 0;
+            List<TextParseException> skipped = null;
             try {
                 int state = QuoteStates.OUT;
                 if (chain != null) {
@@ -445,6 +481,21 @@ public final class DelimitedTextSource implements BatchSource {
                         jumpCount = 0;
                     }
                     int row = b.rowCount();
+                    try {
+                        parser.fill(in.buf, b, row);
+                    } catch (TextParseException e) {
+                        if (rejects == null) {
+                            throw e;
+                        }
+                        b.discardRow(row);
+                        if (skipped == null) {
+                            skipped = new ArrayList<>();
+                        }
+                        skipped.add(e);
+                        lines += recordLines;
+                        ls = next;
+                        continue;
+                    }
                     if (lines != expectedLine) {
                         if (jumps == null) {
                             jumps = new long[8];
@@ -454,22 +505,24 @@ public final class DelimitedTextSource implements BatchSource {
                         jumps[jumpCount++] = row;
                         jumps[jumpCount++] = lines;
                     }
-                    parser.fill(in.buf, b, row);
                     b.endRow();
                     expectedLine = lines + 1; // where the next row is if this record has one line
                     lines += recordLines;
                     if (b.isFull()) {
                         VectorSchemaRoot root = b.finish();
                         b = null;
+                        skipped = putSkipped(sink, skipped);
                         sink.put(new Rows(root, batchFirstLine, jumps == null ? null : Arrays.copyOf(jumps, jumpCount)));
                     }
                     ls = next;
                 }
-                if (b != null) {
+                if (b != null && b.rowCount() > 0) {
                     VectorSchemaRoot root = b.finish();
                     b = null;
+                    skipped = putSkipped(sink, skipped);
                     sink.put(new Rows(root, batchFirstLine, jumps == null ? null : Arrays.copyOf(jumps, jumpCount)));
                 }
+                putSkipped(sink, skipped);
                 sink.put(lines);
             } finally {
                 if (b != null) {
@@ -477,6 +530,15 @@ public final class DelimitedTextSource implements BatchSource {
                 }
                 buffers.set(in.buf);
             }
+        }
+
+        /** Hands the lines skipped so far to the consumer, ahead of the rows after them; returns null. */
+        private List<TextParseException> putSkipped(OrderedParts.Sink<Object> sink, List<TextParseException> skipped)
+                throws IOException {
+            if (skipped != null) {
+                sink.put(new Skipped(List.copyOf(skipped)));
+            }
+            return null;
         }
 
         private boolean startsWithBom(RangeReader in) throws IOException {
