@@ -101,6 +101,9 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar (also off when standard error is not a terminal)")
     boolean noProgress;
 
+    @Option(names = "--report-json", description = "also write the load report as JSON to this file")
+    Path reportJson;
+
     @Option(names = "--memory-limit-mb", description = "off-heap limit for batches and key sets, MiB (default: ${DEFAULT-VALUE})",
             defaultValue = "4096")
     long memoryLimitMb;
@@ -145,7 +148,9 @@ final class LoadCommand implements Callable<Integer> {
         try (RejectedLines rejected = maxErrors > 0 ? new RejectedLines(rejects, maxErrors) : null) {
             int code = LoadRun.run(store, false, memoryLimitMb << 20, loadOptions, !noProgress, banner, (cs, arrow) ->
                     new LoadRun.Plan(tablesToLoad(cs, files), (def, batchRows, n) -> open(arrow, def,
-                            files.getOrDefault(def.name(), List.of()), batchRows, n, rejected), t -> 0), null);
+                            files.getOrDefault(def.name(), List.of()), batchRows, n, rejected), t -> 0),
+                    reportJson == null ? null : (report, peakRss, storeBytes) -> LoadReportJson.write(reportJson, 0,
+                            String.join(" ", inputs), report, peakRss, storeBytes));
             if (rejected != null) {
                 System.err.println("ingot: " + rejected.count() + " rejected lines written to " + rejects);
             }
