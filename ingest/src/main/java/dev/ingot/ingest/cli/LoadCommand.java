@@ -5,8 +5,6 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.ingest.ArrowIpcSource;
 import dev.ingot.ingest.BatchSource;
-import dev.ingot.ingest.ConstraintMode;
-import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.ddl.SqlSchema;
 import dev.ingot.ingest.text.DelimitedTextSource;
 import dev.ingot.ingest.text.RejectedLines;
@@ -51,6 +49,9 @@ final class LoadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    LoadRunOptions run;
+
     @Option(names = "--store", required = true, description = "store directory (created if missing)")
     Path store;
 
@@ -88,25 +89,11 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--rejects", description = "CSV file of the skipped lines: file, line, column, reason (with --max-errors)")
     Path rejects;
 
-    @Option(names = "--mode", description = "constraint mode: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
-            defaultValue = "IMMEDIATE")
-    ConstraintMode mode;
 
-    @Option(names = "--threads", description = "worker threads per source and tables in parallel (default: available processors)")
-    Integer threads;
 
-    @Option(names = "--batch-size", description = "rows per batch, overriding the write hints (default: from the row width)")
-    Integer batchSize;
 
-    @Option(names = "--no-progress", description = "no progress bar (also off when standard error is not a terminal)")
-    boolean noProgress;
 
-    @Option(names = "--report-json", description = "also write the load report as JSON to this file")
-    Path reportJson;
 
-    @Option(names = "--memory-limit-mb", description = "off-heap limit for batches and key sets, MiB (default: ${DEFAULT-VALUE})",
-            defaultValue = "4096")
-    long memoryLimitMb;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "files (with --table), or TABLE=FILE pairs (with --schema)")
     List<String> inputs;
@@ -116,13 +103,7 @@ final class LoadCommand implements Callable<Integer> {
         if ((table == null) == (schema == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --table and --schema");
         }
-        IngotCli.requirePositive(spec, "--memory-limit-mb", memoryLimitMb);
-        if (threads != null) {
-            IngotCli.requirePositive(spec, "--threads", threads);
-        }
-        if (batchSize != null) {
-            IngotCli.requirePositive(spec, "--batch-size", batchSize);
-        }
+        run.validate(spec);
         if (maxErrors < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-errors must be >= 0: " + maxErrors);
         }
@@ -141,15 +122,12 @@ final class LoadCommand implements Callable<Integer> {
                 files.computeIfAbsent(arg.substring(0, eq), k -> new ArrayList<>()).add(Path.of(arg.substring(eq + 1)));
             }
         }
-        int cpus = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        LoadOptions loadOptions = new LoadOptions(mode, cpus, cpus, batchSize != null ? batchSize : 0);
-        String banner = String.format("ingot: loading %s into %s (%s constraints, %d threads)", String.join(", ", files.keySet()),
-                store, mode.name().toLowerCase(Locale.ROOT), cpus);
+        String banner = String.format("ingot: loading %s into %s (%s)", String.join(", ", files.keySet()), store, run.describe());
         try (RejectedLines rejected = maxErrors > 0 ? new RejectedLines(rejects, maxErrors) : null) {
-            int code = LoadRun.run(store, false, memoryLimitMb << 20, loadOptions, !noProgress, banner, (cs, arrow) ->
+            int code = LoadRun.run(store, false, run.memoryLimitBytes(), run.loadOptions(), !run.noProgress, banner, (cs, arrow) ->
                     new LoadRun.Plan(tablesToLoad(cs, files), (def, batchRows, n) -> open(arrow, def,
                             files.getOrDefault(def.name(), List.of()), batchRows, n, rejected), t -> 0),
-                    reportJson == null ? null : (report, peakRss, storeBytes) -> LoadReportJson.write(reportJson, 0,
+                    run.reportJson == null ? null : (report, peakRss, storeBytes) -> LoadReportJson.write(run.reportJson, 0,
                             String.join(" ", inputs), report, peakRss, storeBytes));
             if (rejected != null) {
                 System.err.println("ingot: " + rejected.count() + " rejected lines written to " + rejects);

@@ -6,8 +6,6 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.ArrowIpcSource;
 import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.BulkLoader;
-import dev.ingot.ingest.ConstraintMode;
-import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.TableLoadReport;
 import dev.ingot.ingest.tpch.TblFileSource;
@@ -42,6 +40,9 @@ final class LoadTpchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    LoadRunOptions run;
+
     @Option(names = "--scale", description = "TPC-H scale factor (default: ${DEFAULT-VALUE})", defaultValue = "1")
     double scale;
 
@@ -53,60 +54,38 @@ final class LoadTpchCommand implements Callable<Integer> {
             defaultValue = "generator")
     String source;
 
-    @Option(names = "--batch-size", description = "rows per batch, overriding the write hints (default: from the row width)")
-    Integer batchSize;
 
-    @Option(names = "--mode", description = "constraint mode: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
-            defaultValue = "IMMEDIATE")
-    ConstraintMode mode;
 
-    @Option(names = "--threads", description = "worker threads per source and tables in parallel (default: available processors)")
-    Integer threads;
 
     @Option(names = "--replace", description = "replace the store at --store: the new one is built beside it and swapped in"
             + " only if the load succeeds; refused while any process has the store open or if the directory holds files"
             + " Ingot did not create")
     boolean replace;
 
-    @Option(names = "--no-progress", description = "no progress bar (also off when standard error is not a terminal)")
-    boolean noProgress;
 
-    @Option(names = "--report-json", description = "also write the load report as JSON to this file")
-    Path reportJson;
 
-    @Option(names = "--memory-limit-mb", description = "off-heap limit for batches and key sets, MiB (default: ${DEFAULT-VALUE})",
-            defaultValue = "4096")
-    long memoryLimitMb;
 
     @Override
     public Integer call() throws Exception {
         IngotCli.requirePositive(spec, "--scale", scale);
         checkScaleOption(this, scale);
-        IngotCli.requirePositive(spec, "--memory-limit-mb", memoryLimitMb);
-        if (threads != null) {
-            IngotCli.requirePositive(spec, "--threads", threads);
-        }
-        if (batchSize != null) {
-            IngotCli.requirePositive(spec, "--batch-size", batchSize);
-        }
+        run.validate(spec);
         Path dir = store != null ? store : Path.of("stores", "tpch-sf" + formatScale(scale));
         Path tblDir = "generator".equals(source) ? null : Path.of(source);
         List<TableDef> tables = TpchSchema.tables();
         if (tblDir != null) {
             TpchSourceDirectory.check(tblDir, tables, scale);
         }
-        int cpus = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        LoadOptions options = new LoadOptions(mode, cpus, cpus, batchSize != null ? batchSize : 0);
-        String banner = String.format("ingot: loading TPC-H SF%s from %s into %s (%s constraints, %d threads)", formatScale(scale),
-                tblDir == null ? "the generator" : tblDir, dir, mode.name().toLowerCase(), cpus);
-        return LoadRun.run(dir, replace, memoryLimitMb << 20, options, !noProgress, banner, (cs, arrow) -> {
+        String banner = String.format("ingot: loading TPC-H SF%s from %s into %s (%s)", formatScale(scale),
+                tblDir == null ? "the generator" : tblDir, dir, run.describe());
+        return LoadRun.run(dir, replace, run.memoryLimitBytes(), run.loadOptions(), !run.noProgress, banner, (cs, arrow) -> {
             for (TableDef t : tables) {
                 if (cs.table(t.name()).isPresent()) {
                     throw new IOException("table " + t.name() + " already exists in store " + dir + " (use --replace to start over)");
                 }
             }
             return new LoadRun.Plan(tables, (def, batchRows, n) -> openSource(arrow, def, tblDir, batchRows, n), this::expectedRows);
-        }, reportJson == null ? null : (report, peakRss, storeBytes) -> LoadReportJson.write(reportJson, scale,
+        }, run.reportJson == null ? null : (report, peakRss, storeBytes) -> LoadReportJson.write(run.reportJson, scale,
                 tblDir == null ? "generator" : tblDir.toString(), report, peakRss, storeBytes));
     }
 

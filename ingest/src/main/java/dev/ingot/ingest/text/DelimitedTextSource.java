@@ -46,8 +46,18 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * and at most {@code precision - scale} integer digits (leading zeros not counted); dates
  * {@code YYYY-MM-DD} (valid Gregorian dates, years 0001-9999) stored as days since 1970-01-01;
  * text is validated as UTF-8 without NUL bytes and its length in characters (code points)
- * checked against CHAR(n)/VARCHAR(n) (CHAR values are not padded). One {@link ValueParser}
- * subclass per type holds these rules.
+ * checked against CHAR(n)/VARCHAR(n) (CHAR values are not padded); BOOLEAN {@code true},
+ * {@code false}, {@code t}, {@code f}, {@code 1}, {@code 0} in any case; REAL/DOUBLE as
+ * {@link Float#parseFloat}/{@link Double#parseDouble} accept them; TIME {@code HH:MM:SS[.ffffff]};
+ * TIMESTAMP {@code YYYY-MM-DD[T ]HH:MM:SS[.ffffff]}, WITH TIME ZONE followed by {@code Z} or
+ * {@code +HH:MM} (stored as UTC microseconds); VARBINARY {@code \x} and hex digits; UUID
+ * {@code 8-4-4-4-12} hex. One {@link ValueParser} subclass per type holds these rules; the text
+ * form {@link TextForm} writes is what they read.
+ *
+ * <p>Skipping bad lines: with a {@link RejectedLines}, a line whose field count or values are
+ * rejected is dropped from its batch and handed to it (with its exact file and line) instead of
+ * failing the source; structural errors (a quote that never closes, a line over the limit, a
+ * bare carriage return) still fail it.
  *
  * <h2>Limits (hostile input)</h2>
  * <ul>
