@@ -17,7 +17,9 @@ import org.apache.arrow.memory.BufferAllocator;
  *
  * <p><b>Tables</b> are written once, all-or-nothing: {@link #createTable} returns a
  * {@link TableWriter}; its {@link TableWriter#commit()} publishes the table durably in the
- * catalog, and an uncommitted load leaves nothing visible. Rows have dense implicit row ids
+ * catalog, and an uncommitted load leaves nothing visible. A committed table with no rows (as
+ * {@code ingot create} makes them) may be written once more with the same definition: that
+ * load's commit replaces the empty table, and until then the empty one stays. Rows have dense implicit row ids
  * {@code 0 .. rowCount-1} and are stored as row groups of at most {@link TableInfo#chunkRows()} rows
  * (fewer when a text chunk would outgrow the pager's largest blob);
  * each column's chunk of a row group holds exactly the same rows.

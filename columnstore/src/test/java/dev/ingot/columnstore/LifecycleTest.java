@@ -143,7 +143,10 @@ class LifecycleTest {
                 assertThrows(IllegalArgumentException.class, () -> store.createTable(TestData.ALL_TYPES, h));
                 w.commit();
             }
-            assertThrows(IllegalArgumentException.class, () -> store.createTable(TestData.ALL_TYPES, h));
+            // an empty committed table may be filled once with the same definition, never redefined
+            TableDef other = new TableDef("all_types", List.of(ColumnDef.notNull("x", ColumnType.int32())), List.of());
+            assertEquals("table all_types exists (empty) with a different definition",
+                    assertThrows(IllegalArgumentException.class, () -> store.createTable(other, h)).getMessage());
             assertEquals(0, store.table("all_types").orElseThrow().rowCount());
         }
     }

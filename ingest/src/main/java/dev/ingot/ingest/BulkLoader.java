@@ -129,7 +129,8 @@ public final class BulkLoader {
     /**
      * Loads {@code tables}.
      *
-     * @param tables       tables to create and load (none may exist in the store yet)
+     * @param tables       tables to create and load (none may exist in the store yet, unless
+     *                     as an empty table with the same definition, which the load fills)
      * @param sources      opens each table's source
      * @param expectedRows expected row count per table name (0 when unknown), sizes key sets
      * @param progress     callbacks
@@ -141,7 +142,9 @@ public final class BulkLoader {
     public LoadReport load(List<TableDef> tables, SourceFactory sources, ToLongFunction<String> expectedRows,
                            Progress progress) {
         // the store's rules, before anything starts (the store checks them again per table)
-        ConstraintRules.requireValid(tables, store.tables().stream().map(TableInfo::def).toList());
+        // an empty stored table of the same name is filled by this load (ColumnStore#createTable)
+        java.util.Set<String> names = tables.stream().map(TableDef::name).collect(java.util.stream.Collectors.toSet());
+        ConstraintRules.requireValid(tables, store.tables().stream().map(TableInfo::def).filter(d -> !names.contains(d.name())).toList());
         List<TableDef> ordered = foreignKeyOrder(tables);
         Map<String, TableDef> loading = new LinkedHashMap<>();
         for (TableDef t : ordered) {

@@ -172,14 +172,29 @@ final class BenchCommand implements Callable<Integer> {
                 args = List.of("--parquet", ParquetLoad.ensureFiles(cache, tbl).toString(), "--scale", scale, "--store", runDir.resolve("store").toString(),
                         "--report-json", json.toString());
                 break;
+            case INGOT_CSV: {
+                main = "dev.ingot.ingest.cli.IngotCli";
+                Path csv = CsvCache.ensure(tbl);
+                List<String> a = new ArrayList<>(List.of("load", "--store", runDir.resolve("store").toString(), "--schema",
+                        csv.resolve(CsvCache.SCHEMA_FILE).toString(), "--header", "--no-progress", "--report-json", json.toString()));
+                for (String t : tbl.rowsPerTable().keySet()) {
+                    a.add(t + "=" + csv.resolve(t + ".csv"));
+                }
+                args = a;
+                break;
+            }
             case DUCKDB:
             case DUCKDB_NOKEYS:
+            case DUCKDB_CSV:
                 main = DuckDbLoad.class.getName();
                 Files.createDirectories(runDir.resolve("db"));
-                args = new ArrayList<>(List.of("--tbl", tbl.dir().toString(), "--db", runDir.resolve("db/tpch.duckdb").toString(),
-                        "--report-json", json.toString()));
+                args = new ArrayList<>(List.of("--tbl", v == Variant.DUCKDB_CSV ? CsvCache.ensure(tbl).toString() : tbl.dir().toString(),
+                        "--db", runDir.resolve("db/tpch.duckdb").toString(), "--report-json", json.toString()));
                 if (v == Variant.DUCKDB_NOKEYS) {
                     args.add("--no-keys");
+                }
+                if (v == Variant.DUCKDB_CSV) {
+                    args.add("--csv");
                 }
                 break;
             default:

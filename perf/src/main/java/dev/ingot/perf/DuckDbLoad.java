@@ -62,6 +62,9 @@ public final class DuckDbLoad implements Callable<Integer> {
     @Option(names = "--no-keys", description = "declare no PRIMARY KEY / FOREIGN KEY constraints")
     boolean noKeys;
 
+    @Option(names = "--csv", description = "read <table>.csv files (RFC 4180, header line) from the --tbl directory instead")
+    boolean csv;
+
     /** The result of one load. */
     public record Result(boolean keys, double wallSeconds, long rows, double schemaSeconds, double copySeconds,
                          double checkpointSeconds, List<TableTime> tables, long dbBytes, long walBytes,
@@ -78,7 +81,7 @@ public final class DuckDbLoad implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Result r = load(tblDir, dbFile, !noKeys);
+        Result r = load(tblDir, dbFile, !noKeys, csv);
         Files.writeString(reportFile, toJson(r, ProcessMemory.peakRssBytes()));
         System.err.printf("duckdb: loaded %,d rows in %.2f s (%s)%n", r.rows(), r.wallSeconds(),
                 r.keys() ? "PRIMARY KEY and FOREIGN KEY declared" : "no keys");
@@ -93,12 +96,21 @@ public final class DuckDbLoad implements Callable<Integer> {
      * @throws SQLException if DuckDB rejects a statement (a constraint violation, a parse error)
      */
     public static Result load(Path tblDir, Path dbFile, boolean keys) throws IOException, SQLException {
+        return load(tblDir, dbFile, keys, false);
+    }
+
+    /**
+     * As {@link #load(Path, Path, boolean)}; with {@code csv}, from {@code <table>.csv} files with a
+     * header line (as {@link CsvCache} writes them) instead of {@code .tbl} files.
+     */
+    public static Result load(Path tblDir, Path dbFile, boolean keys, boolean csv) throws IOException, SQLException {
+        String ext = csv ? ".csv" : ".tbl";
         if (Files.exists(dbFile)) {
             throw new IOException("database file " + dbFile + " already exists");
         }
         for (String t : TpchSchema.tableNames()) {
-            if (!Files.isRegularFile(tblDir.resolve(t + ".tbl"))) {
-                throw new IOException("missing " + tblDir.resolve(t + ".tbl"));
+            if (!Files.isRegularFile(tblDir.resolve(t + ext))) {
+                throw new IOException("missing " + tblDir.resolve(t + ext));
             }
         }
         String url = "jdbc:duckdb:" + dbFile.toAbsolutePath();
@@ -117,7 +129,8 @@ public final class DuckDbLoad implements Callable<Integer> {
             schemaSeconds = (copyStart - start) / 1e9;
             for (TableDef t : TpchSchema.tables()) { // foreign-key order
                 long t0 = System.nanoTime();
-                long n = s.executeUpdate(copySql(t.name(), tblDir.resolve(t.name() + ".tbl")));
+                long n = s.executeUpdate(csv ? csvCopySql(t.name(), tblDir.resolve(t.name() + ext))
+                        : copySql(t.name(), tblDir.resolve(t.name() + ext)));
                 times.add(new TableTime(t.name(), n, (System.nanoTime() - t0) / 1e9));
                 rows += n;
             }
@@ -160,6 +173,12 @@ public final class DuckDbLoad implements Callable<Integer> {
     static String copySql(String table, Path file) {
         return "COPY " + table + " FROM '" + file.toAbsolutePath().toString().replace("'", "''")
                 + "' (FORMAT csv, DELIMITER '|', HEADER false, AUTO_DETECT false)";
+    }
+
+    /** The COPY statement for one CSV file with a header line (DuckDB's CSV defaults otherwise: {@code ,} and {@code "}). */
+    static String csvCopySql(String table, Path file) {
+        return "COPY " + table + " FROM '" + file.toAbsolutePath().toString().replace("'", "''")
+                + "' (FORMAT csv, HEADER true, AUTO_DETECT false)";
     }
 
     static String toJson(Result r, long peakRssBytes) {

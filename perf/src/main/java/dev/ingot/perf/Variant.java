@@ -14,8 +14,12 @@ public enum Variant {
     /** Ingot's bulk loader from Parquet files (the {@code .tbl} files converted by DuckDB), every PK and FK enforced. */
     INGOT_PARQUET("ingot-parquet", "Ingot BulkLoader from Parquet files (DuckDB-written from the same .tbl), all PKs and FKs enforced",
             Kind.INGOT),
+    /** Ingot {@code load --schema} from the same tables as CSV (header, every text field quoted), every PK and FK enforced. */
+    INGOT_CSV("ingot-csv", "Ingot load --schema from CSV (header, text quoted), all PKs and FKs enforced", Kind.INGOT),
     /** DuckDB {@code COPY} with the PRIMARY and FOREIGN KEYs declared. */
     DUCKDB("duckdb", "DuckDB 2.0 COPY from .tbl files, all PKs and FKs declared", Kind.DUCKDB),
+    /** DuckDB {@code COPY} of the same CSV files as {@link #INGOT_CSV}, keys declared. */
+    DUCKDB_CSV("duckdb-csv", "DuckDB 2.0 COPY from the CSV files, all PKs and FKs declared", Kind.DUCKDB),
     /** DuckDB {@code COPY} without constraints. */
     DUCKDB_NOKEYS("duckdb-nokeys", "DuckDB 2.0 COPY from .tbl files, no constraints", Kind.DUCKDB),
     /** Read the {@code .tbl} bytes, nothing else. */

@@ -229,13 +229,17 @@ public final class ColumnStoreImpl implements ColumnStore {
                 throw new IllegalStateException("column store " + directory + " is open read-only; cannot create table "
                         + def.name());
             }
-            if (catalog.tables().containsKey(def.name())) {
+            TableInfo existing = catalog.tables().get(def.name());
+            if (existing != null && existing.rowCount() != 0) {
                 throw new IllegalArgumentException("table " + def.name() + " already exists");
+            }
+            if (existing != null && !existing.def().equals(def)) {
+                throw new IllegalArgumentException("table " + def.name() + " exists (empty) with a different definition");
             }
             if (loading.containsKey(def.name())) {
                 throw new IllegalArgumentException("a load of table " + def.name() + " is already in progress");
             }
-            List<TableDef> known = new ArrayList<>(committedDefs());
+            List<TableDef> known = new ArrayList<>(committedDefsExcept(def.name()));
             known.addAll(loading.values());
             List<ConstraintRules.Problem> problems = ConstraintRules.checkAdded(List.of(def), known, Set.of());
             if (!problems.isEmpty()) {
@@ -261,14 +265,15 @@ public final class ColumnStoreImpl implements ColumnStore {
         synchronized (commitLock) {
             ensureOpen();
             Catalog old = catalog;
-            if (old.tables().containsKey(info.name())) {
+            TableInfo existing = old.tables().get(info.name());
+            if (existing != null && existing.rowCount() != 0) {
                 throw new IllegalStateException("table " + info.name() + " already exists");
             }
             // the rules of createTable again, now against committed tables only: a table never
             // commits before the tables it references
             Set<String> uncommitted = new HashSet<>(loading.keySet());
             uncommitted.remove(info.name());
-            List<ConstraintRules.Problem> problems = ConstraintRules.checkAdded(List.of(info.def()), committedDefs(), uncommitted);
+            List<ConstraintRules.Problem> problems = ConstraintRules.checkAdded(List.of(info.def()), committedDefsExcept(info.name()), uncommitted);
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("cannot commit table " + info.name() + ": " + ConstraintRules.describe(problems));
             }
@@ -311,17 +316,20 @@ public final class ColumnStoreImpl implements ColumnStore {
         }
     }
 
-    private List<TableDef> committedDefs() {
+    /** The committed tables' definitions but {@code name}'s (an empty table being filled is checked as new). */
+    private List<TableDef> committedDefsExcept(String name) {
         List<TableDef> defs = new ArrayList<>();
         for (TableInfo t : catalog.tables().values()) {
-            defs.add(t.def());
+            if (name == null || !t.name().equals(name)) {
+                defs.add(t.def());
+            }
         }
         return defs;
     }
 
     @Override
     public List<ConstraintRules.Problem> definitionProblems() {
-        return ConstraintRules.check(committedDefs());
+        return ConstraintRules.check(committedDefsExcept(null));
     }
 
     @Override

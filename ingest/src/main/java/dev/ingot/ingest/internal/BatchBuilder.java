@@ -25,11 +25,14 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * <table>
  *   <caption>value layout per column kind (little-endian)</caption>
  *   <tr><th>kind</th><th>data buffer slot of row r</th></tr>
- *   <tr><td>INT32, DATE32</td><td>4 bytes at {@code 4r}</td></tr>
- *   <tr><td>INT64</td><td>8 bytes at {@code 8r}</td></tr>
+ *   <tr><td>BOOLEAN</td><td>bit r (LSB first)</td></tr>
+ *   <tr><td>INT8, INT16</td><td>1 byte at {@code r}, 2 bytes at {@code 2r}</td></tr>
+ *   <tr><td>INT32, DATE32, FLOAT32</td><td>4 bytes at {@code 4r}</td></tr>
+ *   <tr><td>INT64, FLOAT64, TIME64, TIMESTAMP, TIMESTAMP_TZ</td><td>8 bytes at {@code 8r}</td></tr>
+ *   <tr><td>DECIMAL128, UUID</td><td>16 bytes at {@code 16r}</td></tr>
  *   <tr><td>DECIMAL64</td><td>16 bytes at {@code 16r}: low 8 = unscaled value, high 8 = its sign
  *       extension (Arrow Decimal128)</td></tr>
- *   <tr><td>CHAR/VARCHAR</td><td>UTF-8 bytes at {@code offsets[r] .. offsets[r+1]}, offsets are
+ *   <tr><td>CHAR/VARCHAR/VARBINARY</td><td>UTF-8 bytes at {@code offsets[r] .. offsets[r+1]}, offsets are
  *       4-byte ints at {@code 4r}; the data buffer doubles when full</td></tr>
  * </table>
  *
@@ -140,6 +143,69 @@ public final class BatchBuilder implements AutoCloseable {
             data.setLong(at + 8, unscaled >> 63);
         } else {
             ((DecimalVector) vectors[column]).set(row, unscaled);
+        }
+    }
+
+    /** TINYINT. */
+    public void setByte(int column, int row, byte value) {
+        fixedData[column].setByte(row, value);
+    }
+
+    /** SMALLINT. */
+    public void setShort(int column, int row, short value) {
+        fixedData[column].setShort((long) row << 1, value);
+    }
+
+    /** REAL. */
+    public void setFloat(int column, int row, float value) {
+        fixedData[column].setFloat((long) row << 2, value);
+    }
+
+    /** DOUBLE. */
+    public void setDouble(int column, int row, double value) {
+        fixedData[column].setDouble((long) row << 3, value);
+    }
+
+    /** BOOLEAN: one bit of the data buffer. */
+    public void setBoolean(int column, int row, boolean value) {
+        BitVectorHelper.setValidityBit(fixedData[column], row, value ? 1 : 0);
+    }
+
+    /** A DECIMAL(p &gt; 18) value given as the two 64-bit halves of its 128-bit two's-complement unscaled value. */
+    public void setDecimal128(int column, int row, long low, long high) {
+        long at = (long) row << 4;
+        ArrowBuf data = fixedData[column];
+        if (LITTLE_ENDIAN) {
+            data.setLong(at, low);
+            data.setLong(at + 8, high);
+        } else {
+            data.setLong(at, high);
+            data.setLong(at + 8, low);
+        }
+    }
+
+    /** A fixed-width binary value (UUID: 16 bytes) copied from {@code src[from .. from+width)}. */
+    public void setFixedBytes(int column, int row, byte[] src, int from, int width) {
+        fixedData[column].setBytes((long) row * width, src, from, width);
+    }
+
+    /**
+     * Forgets what was set in row {@code row}, the row being filled (not yet ended): its NULL
+     * marks and its text bytes; the next row reuses the index. Used to skip a rejected record.
+     *
+     * @throws IllegalStateException if {@code row} is not the row being filled
+     */
+    public void discardRow(int row) {
+        if (row != rowCount) {
+            throw new IllegalStateException("row " + row + " is not the row being filled (" + rowCount + ")");
+        }
+        while (nullCount > 0 && nullCells[2 * nullCount - 1] == row) {
+            nullCount--;
+        }
+        for (int c = 0; c < vectors.length; c++) {
+            if (textVectors[c] != null) {
+                textBytes[c] = textOffsets[c].getInt((long) row << 2);
+            }
         }
     }
 

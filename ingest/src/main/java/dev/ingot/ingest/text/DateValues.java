@@ -19,24 +19,44 @@ final class DateValues extends ValueParser {
 
     @Override
     void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
-        if (to - from != 10 || buf[from + 4] != '-' || buf[from + 7] != '-') {
+        long day = to - from == 10 ? epochDayAt(buf, from) : SYNTAX;
+        if (day == SYNTAX) {
             throw invalidInput(buf, from, to, null);
         }
-        int y = digits(buf, from, 4);
-        int m = digits(buf, from + 5, 2);
-        int d = digits(buf, from + 8, 2);
-        if (y < 0 || m < 0 || d < 0) {
-            throw invalidInput(buf, from, to, null);
+        if (day == RANGE) {
+            throw fieldOutOfRange(buf, from, to);
         }
-        if (y == 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) {
-            throw error(buf, from, to, "date/time field value out of range: \"" + TextBytes.shown(buf, from, to)
-                    + "\" for column " + name);
-        }
-        out.setInt(column, row, (int) epochDay(y, m, d));
+        out.setInt(column, row, (int) day);
     }
 
+    /** Result of the {@code *At} helpers: the text is not of the form. */
+    static final long SYNTAX = Long.MIN_VALUE;
+    /** Result of the {@code *At} helpers: a field (month, day, hour ...) is out of its range. */
+    static final long RANGE = Long.MIN_VALUE + 1;
+
+    /**
+     * Days since 1970-01-01 of the ISO date {@code YYYY-MM-DD} at {@code buf[p .. p+10)} (the
+     * caller checked that 10 bytes are there), {@link #SYNTAX} or {@link #RANGE}.
+     */
+    static long epochDayAt(byte[] buf, int p) {
+        if (buf[p + 4] != '-' || buf[p + 7] != '-') {
+            return SYNTAX;
+        }
+        int y = digits(buf, p, 4);
+        int m = digits(buf, p + 5, 2);
+        int d = digits(buf, p + 8, 2);
+        if (y < 0 || m < 0 || d < 0) {
+            return SYNTAX;
+        }
+        if (y == 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) {
+            return RANGE;
+        }
+        return epochDay(y, m, d);
+    }
+
+
     /** Value of {@code n} ASCII digits, or -1 if one is not a digit. */
-    private static int digits(byte[] buf, int p, int n) {
+    static int digits(byte[] buf, int p, int n) {
         int v = 0;
         for (int i = 0; i < n; i++) {
             int d = buf[p + i] - '0';

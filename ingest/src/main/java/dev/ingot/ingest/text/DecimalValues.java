@@ -3,26 +3,33 @@ package dev.ingot.ingest.text;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.ingest.internal.BatchBuilder;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
- * DECIMAL(p,s) fields with p &lt;= 18: {@code [+-]?[0-9]*(.[0-9]*)?} with at least one digit, at
+ * DECIMAL(p,s) fields, p &lt;= 38: {@code [+-]?[0-9]*(.[0-9]*)?} with at least one digit, at
  * most {@code s} fraction digits and at most {@code p - s} integer digits (leading zeros not
- * counted), stored as the unscaled 64-bit value (cents for DECIMAL(15,2)). No exponent, as in
- * PostgreSQL's numeric input for COPY of fixed-point text. Not thread-safe.
+ * counted), stored as the unscaled value: 64-bit for p &lt;= 18 (cents for DECIMAL(15,2)),
+ * computed digit by digit; 128-bit two's complement for p &gt; 18, computed through
+ * {@link BigDecimal} once the text passed the same checks. No exponent, as in PostgreSQL's
+ * numeric input for COPY of fixed-point text. Not thread-safe.
  */
 final class DecimalValues extends ValueParser {
     private final int scale;
     private final int maxIntegerDigits;
+    private final boolean wide;
 
     DecimalValues(int column, ColumnDef def, RecordParser record) {
         super(column, def, record);
         this.scale = def.type().scale();
         this.maxIntegerDigits = def.type().precision() - def.type().scale();
+        this.wide = def.type().precision() > ColumnType.MAX_DECIMAL64_PRECISION;
     }
 
     @Override
     byte kind() {
-        return K_DECIMAL;
+        return wide ? K_OTHER : K_DECIMAL;
     }
 
     @Override
@@ -70,6 +77,12 @@ final class DecimalValues extends ValueParser {
         }
         if (significant > maxIntegerDigits) {
             throw outOfRange(buf, from, to);
+        }
+        if (wide) {
+            BigInteger u = new BigDecimal(new String(buf, from, to - from, StandardCharsets.ISO_8859_1)).setScale(scale)
+                    .unscaledValue();
+            out.setDecimal128(column, row, u.longValue(), u.shiftRight(64).longValue());
+            return;
         }
         long unscaled = intValue * ColumnType.powerOfTen(scale) + fraction * ColumnType.powerOfTen(scale - fractionDigits);
         out.setDecimal(column, row, negative ? -unscaled : unscaled);

@@ -46,8 +46,18 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * and at most {@code precision - scale} integer digits (leading zeros not counted); dates
  * {@code YYYY-MM-DD} (valid Gregorian dates, years 0001-9999) stored as days since 1970-01-01;
  * text is validated as UTF-8 without NUL bytes and its length in characters (code points)
- * checked against CHAR(n)/VARCHAR(n) (CHAR values are not padded). One {@link ValueParser}
- * subclass per type holds these rules.
+ * checked against CHAR(n)/VARCHAR(n) (CHAR values are not padded); BOOLEAN {@code true},
+ * {@code false}, {@code t}, {@code f}, {@code 1}, {@code 0} in any case; REAL/DOUBLE as
+ * {@link Float#parseFloat}/{@link Double#parseDouble} accept them; TIME {@code HH:MM:SS[.ffffff]};
+ * TIMESTAMP {@code YYYY-MM-DD[T ]HH:MM:SS[.ffffff]}, WITH TIME ZONE followed by {@code Z} or
+ * {@code +HH:MM} (stored as UTC microseconds); VARBINARY {@code \x} and hex digits; UUID
+ * {@code 8-4-4-4-12} hex. One {@link ValueParser} subclass per type holds these rules; the text
+ * form {@link TextForm} writes is what they read.
+ *
+ * <p>Skipping bad lines: with a {@link RejectedLines}, a line whose field count or values are
+ * rejected is dropped from its batch and handed to it (with its exact file and line) instead of
+ * failing the source; structural errors (a quote that never closes, a line over the limit, a
+ * bare carriage return) still fail it.
  *
  * <h2>Limits (hostile input)</h2>
  * <ul>
@@ -129,6 +139,10 @@ public final class DelimitedTextSource implements BatchSource {
     private record Rows(VectorSchemaRoot root, long firstLineInRange, long[] jumps) {
     }
 
+    /** Lines of a range skipped with {@link RejectedLines} (lines within the range), in line order. */
+    private record Skipped(List<TextParseException> errors) {
+    }
+
     private final TableDef table;
     private final TextDialect dialect;
     private final BufferAllocator allocator;
@@ -137,6 +151,7 @@ public final class DelimitedTextSource implements BatchSource {
     private final int rangeBytes;
     private final int readBufferBytes;
     private final OrderedParts.ReadAhead readAhead;
+    private final RejectedLines rejects;
     private final List<Path> paths;
     private final FileChannel[] channels;
     private final long[] sizes;
@@ -150,7 +165,7 @@ public final class DelimitedTextSource implements BatchSource {
 
     private DelimitedTextSource(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
                                 int batchRows, int threads, int rangeBytes, int readBufferBytes,
-                                OrderedParts.ReadAhead readAhead) throws IOException {
+                                OrderedParts.ReadAhead readAhead, RejectedLines rejects) throws IOException {
         this.table = table;
         this.dialect = dialect;
         this.allocator = allocator;
@@ -159,6 +174,7 @@ public final class DelimitedTextSource implements BatchSource {
         this.rangeBytes = rangeBytes;
         this.readBufferBytes = readBufferBytes;
         this.readAhead = readAhead;
+        this.rejects = rejects;
         this.paths = List.copyOf(files);
         this.channels = new FileChannel[paths.size()];
         this.sizes = new long[paths.size()];
@@ -189,8 +205,19 @@ public final class DelimitedTextSource implements BatchSource {
      */
     public static DelimitedTextSource open(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
                                            int batchRows, int threads) throws IOException {
+        return open(allocator, table, dialect, files, batchRows, threads, null);
+    }
+
+    /**
+     * As {@link #open(BufferAllocator, TableDef, TextDialect, List, int, int)}, skipping the lines
+     * whose values (or field count) are rejected into {@code rejects} (null: the first such line
+     * fails, as without it). {@link #next()} hands the skipped lines to {@code rejects} in file
+     * order before the rows after them, and throws when it refuses one more.
+     */
+    public static DelimitedTextSource open(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
+                                           int batchRows, int threads, RejectedLines rejects) throws IOException {
         return open(allocator, table, dialect, files, batchRows, threads, DEFAULT_RANGE_BYTES,
-                DEFAULT_RANGE_BYTES + TAIL_READ_BYTES, OrderedParts.ReadAhead.forThreads(threads));
+                DEFAULT_RANGE_BYTES + TAIL_READ_BYTES, OrderedParts.ReadAhead.forThreads(threads), rejects);
     }
 
     /**
@@ -201,6 +228,13 @@ public final class DelimitedTextSource implements BatchSource {
     public static DelimitedTextSource open(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
                                            int batchRows, int threads, int rangeBytes, int readBufferBytes,
                                            OrderedParts.ReadAhead readAhead) throws IOException {
+        return open(allocator, table, dialect, files, batchRows, threads, rangeBytes, readBufferBytes, readAhead, null);
+    }
+
+    /** Both of the above: explicit sizes and skipped lines into {@code rejects} (may be null). */
+    public static DelimitedTextSource open(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
+                                           int batchRows, int threads, int rangeBytes, int readBufferBytes,
+                                           OrderedParts.ReadAhead readAhead, RejectedLines rejects) throws IOException {
         if (allocator == null || table == null || dialect == null || files == null || files.isEmpty()
                 || files.stream().anyMatch(java.util.Objects::isNull) || readAhead == null) {
             throw new IllegalArgumentException("allocator, table, dialect, read-ahead and at least one file are required");
@@ -210,7 +244,7 @@ public final class DelimitedTextSource implements BatchSource {
                     + batchRows + ", " + threads + ", " + rangeBytes + ", " + readBufferBytes);
         }
         return new DelimitedTextSource(allocator, table, dialect, files, batchRows, threads, rangeBytes, readBufferBytes,
-                readAhead);
+                readAhead, rejects);
     }
 
     /** The files as given to {@link #open}. */
@@ -281,6 +315,17 @@ public final class DelimitedTextSource implements BatchSource {
                     }
                 }
                 return new InsertSource.ArrowBatch(r.root(), new RowOrigin(current.name, base + r.firstLineInRange(), jumps));
+            }
+            if (item instanceof Skipped) {
+                try {
+                    for (TextParseException e : ((Skipped) item).errors()) {
+                        rejects.reject(e.shiftLines(current.lineBase));
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                    throw e;
+                }
+                continue;
             }
             current.lineBase += (Long) item;
         }
@@ -400,6 +445,7 @@ public final class DelimitedTextSource implements BatchSource {
             long batchFirstLine = 0;
             long[] jumps = null;
             int jumpCount = 0;
+            List<TextParseException> skipped = null;
             try {
                 int state = QuoteStates.OUT;
                 if (chain != null) {
@@ -445,6 +491,21 @@ public final class DelimitedTextSource implements BatchSource {
                         jumpCount = 0;
                     }
                     int row = b.rowCount();
+                    try {
+                        parser.fill(in.buf, b, row);
+                    } catch (TextParseException e) {
+                        if (rejects == null) {
+                            throw e;
+                        }
+                        b.discardRow(row);
+                        if (skipped == null) {
+                            skipped = new ArrayList<>();
+                        }
+                        skipped.add(e);
+                        lines += recordLines;
+                        ls = next;
+                        continue;
+                    }
                     if (lines != expectedLine) {
                         if (jumps == null) {
                             jumps = new long[8];
@@ -454,22 +515,24 @@ public final class DelimitedTextSource implements BatchSource {
                         jumps[jumpCount++] = row;
                         jumps[jumpCount++] = lines;
                     }
-                    parser.fill(in.buf, b, row);
                     b.endRow();
                     expectedLine = lines + 1; // where the next row is if this record has one line
                     lines += recordLines;
                     if (b.isFull()) {
                         VectorSchemaRoot root = b.finish();
                         b = null;
+                        skipped = putSkipped(sink, skipped);
                         sink.put(new Rows(root, batchFirstLine, jumps == null ? null : Arrays.copyOf(jumps, jumpCount)));
                     }
                     ls = next;
                 }
-                if (b != null) {
+                if (b != null && b.rowCount() > 0) {
                     VectorSchemaRoot root = b.finish();
                     b = null;
+                    skipped = putSkipped(sink, skipped);
                     sink.put(new Rows(root, batchFirstLine, jumps == null ? null : Arrays.copyOf(jumps, jumpCount)));
                 }
+                putSkipped(sink, skipped);
                 sink.put(lines);
             } catch (TextParseException e) {
                 // the whole rows before the rejected line are handed out first, so the loader's
@@ -486,6 +549,15 @@ public final class DelimitedTextSource implements BatchSource {
                 }
                 buffers.set(in.buf);
             }
+        }
+
+        /** Hands the lines skipped so far to the consumer, ahead of the rows after them; returns null. */
+        private List<TextParseException> putSkipped(OrderedParts.Sink<Object> sink, List<TextParseException> skipped)
+                throws IOException {
+            if (skipped != null) {
+                sink.put(new Skipped(List.copyOf(skipped)));
+            }
+            return null;
         }
 
         private boolean startsWithBom(RangeReader in) throws IOException {

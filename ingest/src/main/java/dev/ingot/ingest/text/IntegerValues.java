@@ -5,15 +5,24 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.ingest.internal.BatchBuilder;
 
 /**
- * INTEGER and BIGINT fields: {@code [+-]?[0-9]+} within the type's two's-complement range
- * (overflow is detected digit by digit, as {@link Long#parseLong} does). Not thread-safe.
+ * TINYINT, SMALLINT, INTEGER and BIGINT fields: {@code [+-]?[0-9]+} within the type's
+ * two's-complement range (-128..127, -32768..32767, 32 and 64 bits; overflow is detected digit
+ * by digit, as {@link Long#parseLong} does). Not thread-safe.
  */
 final class IntegerValues extends ValueParser {
-    private final boolean int32;
+    private final ColumnType.Kind width;
+    private final long min;
+    private final long max;
 
     IntegerValues(int column, ColumnDef def, RecordParser record) {
         super(column, def, record);
-        this.int32 = def.type().kind() == ColumnType.Kind.INT32;
+        this.width = def.type().kind();
+        switch (width) {
+            case INT8: min = Byte.MIN_VALUE; max = Byte.MAX_VALUE; break;
+            case INT16: min = Short.MIN_VALUE; max = Short.MAX_VALUE; break;
+            case INT32: min = Integer.MIN_VALUE; max = Integer.MAX_VALUE; break;
+            default: min = Long.MIN_VALUE; max = Long.MAX_VALUE; break;
+        }
     }
 
     @Override
@@ -26,7 +35,7 @@ final class IntegerValues extends ValueParser {
         boolean negative = from < to && buf[from] == '-';
         int i = from + signBytes(buf, from, to);
         int digitsFrom = i;
-        long limit = int32 ? (negative ? Integer.MIN_VALUE : -Integer.MAX_VALUE) : (negative ? Long.MIN_VALUE : -Long.MAX_VALUE);
+        long limit = negative ? min : -max;
         long multmin = limit / 10;
         long acc = 0;
         boolean overflow = false;
@@ -54,10 +63,11 @@ final class IntegerValues extends ValueParser {
             throw outOfRange(buf, from, to);
         }
         long v = negative ? acc : -acc;
-        if (int32) {
-            out.setInt(column, row, (int) v);
-        } else {
-            out.setLong(column, row, v);
+        switch (width) {
+            case INT32: out.setInt(column, row, (int) v); break;
+            case INT64: out.setLong(column, row, v); break;
+            case INT16: out.setShort(column, row, (short) v); break;
+            default: out.setByte(column, row, (byte) v); break;
         }
     }
 }

@@ -143,7 +143,7 @@ final class RecordParser {
                     }
                     if (i >= fieldLim) {
                         if ((long) i - cs > bound) {
-                            throw ((TextValues) parsers[f]).tooLong(buf, cs, i);
+                            throw parsers[f].tooLong(buf, cs, i);
                         }
                         if (i >= limitEnd) {
                             throw structural(f, "quoted field of " + label(f) + " not closed within the maximum line length of "
@@ -196,7 +196,7 @@ final class RecordParser {
                 }
                 if (i >= fieldLim) {
                     if ((long) i - fs > bound) {
-                        throw ((TextValues) parsers[f]).tooLong(buf, fs, i);
+                        throw parsers[f].tooLong(buf, fs, i);
                     }
                     if (i >= limitEnd) {
                         throw lineTooLong(f);

@@ -58,9 +58,4 @@ final class TextValues extends ValueParser {
         }
         out.setTextBytes(column, row, buf, from, to - from);
     }
-
-    TextParseException tooLong(byte[] buf, int from, int to) {
-        return error(buf, from, to, "value too long for column " + name + " (" + sqlType + "): \""
-                + TextBytes.shown(buf, from, to) + "\"");
-    }
 }

@@ -40,16 +40,33 @@ abstract class ValueParser {
     static ValueParser forColumn(int c, ColumnDef def, RecordParser record) {
         ColumnType t = def.type();
         switch (t.kind()) {
+            case INT8:
+            case INT16:
             case INT32:
             case INT64:
                 return new IntegerValues(c, def, record);
             case DECIMAL64:
+            case DECIMAL128:
                 return new DecimalValues(c, def, record);
             case DATE32:
                 return new DateValues(c, def, record);
             case CHAR:
             case VARCHAR:
                 return new TextValues(c, def, record);
+            case BOOLEAN:
+                return new BooleanValues(c, def, record);
+            case FLOAT32:
+            case FLOAT64:
+                return new FloatValues(c, def, record);
+            case TIME64:
+                return new TimeValues(c, def, record);
+            case TIMESTAMP:
+            case TIMESTAMP_TZ:
+                return new TimestampValues(c, def, record);
+            case VARBINARY:
+                return new BinaryValues(c, def, record);
+            case UUID:
+                return new UuidValues(c, def, record);
             default:
                 throw new IllegalArgumentException("no text parser for column " + def.name() + " of type " + t.sqlName());
         }
@@ -96,9 +113,21 @@ abstract class ValueParser {
         return error(buf, from, to, detail == null ? problem : problem + ": " + detail);
     }
 
+    /** The error of a field longer than {@link #maxFieldBytes()} (text: more characters than the column allows). */
+    TextParseException tooLong(byte[] buf, int from, int to) {
+        return error(buf, from, to, "value too long for column " + name + " (" + sqlType + "): \""
+                + TextBytes.shown(buf, from, to) + "\"");
+    }
+
     final TextParseException outOfRange(byte[] buf, int from, int to) {
         return error(buf, from, to, "value \"" + TextBytes.shown(buf, from, to) + "\" is out of range for column " + name
                 + " (" + sqlType + ")");
+    }
+
+    /** The error of a date/time field out of range (PostgreSQL's wording). */
+    final TextParseException fieldOutOfRange(byte[] buf, int from, int to) {
+        return error(buf, from, to, "date/time field value out of range: \"" + TextBytes.shown(buf, from, to)
+                + "\" for column " + name);
     }
 
     final TextParseException error(byte[] buf, int from, int to, String problem) {

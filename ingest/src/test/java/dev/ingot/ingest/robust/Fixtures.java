@@ -125,7 +125,10 @@ final class Fixtures {
             System.setOut(new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8));
             System.setErr(new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8));
             int exit = dev.ingot.ingest.cli.IngotCli.run(args);
-            return new CliRun(exit, o.toString(java.nio.charset.StandardCharsets.UTF_8), e.toString(java.nio.charset.StandardCharsets.UTF_8));
+            // Jazzer's agent (active once a fuzz test ran in this JVM) logs each class it instruments on
+            // first load to System.err; those lines are not the CLI's output
+            String errText = e.toString(java.nio.charset.StandardCharsets.UTF_8).replaceAll("(?m)^INFO: Instrumented .*\n", "");
+            return new CliRun(exit, o.toString(java.nio.charset.StandardCharsets.UTF_8), errText);
         } finally {
             System.setOut(out);
             System.setErr(err);

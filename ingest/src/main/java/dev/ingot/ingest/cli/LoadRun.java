@@ -1,0 +1,87 @@
+package dev.ingot.ingest.cli;
+
+import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.columnstore.ColumnStoreOptions;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.ingest.BulkLoader;
+import dev.ingot.ingest.LoadOptions;
+import dev.ingot.ingest.LoadReport;
+import dev.ingot.memory.NativeAllocator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.ToLongFunction;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * The one run of a loading command ({@code load-tpch}, {@code load}): store target (new,
+ * existing or replaced, {@link StoreTarget}), signal handling ({@link LoadInterrupts}), the
+ * {@link BulkLoader}, the progress bar and the summary. Not thread-safe; one per command run.
+ */
+final class LoadRun {
+    /** What to load: the tables (any order; loaded in foreign-key order), their sources and expected row counts. */
+    record Plan(List<TableDef> tables, BulkLoader.SourceFactory sources, ToLongFunction<String> expectedRows) {
+    }
+
+    /** Decides the plan once the store is open (it may check or create tables first). */
+    @FunctionalInterface
+    interface Planner {
+        Plan plan(ColumnStore store, BufferAllocator arrow) throws IOException;
+    }
+
+    /** Writes the report somewhere besides the summary (e.g. {@code --report-json}). */
+    @FunctionalInterface
+    interface Reporter {
+        void write(LoadReport report, long peakRssBytes, long storeBytes) throws IOException;
+    }
+
+    private LoadRun() {}
+
+    /**
+     * Runs the load and returns the exit code: 0, or 130 / 143 after SIGINT / SIGTERM.
+     *
+     * @throws Exception the load's failure (the first error by {@link dev.ingot.ingest.ConstraintMode}'s rule), or
+     *                   what opening the store or planning threw
+     */
+    static int run(Path dir, boolean replace, long memoryLimit, LoadOptions options, boolean progressWanted, String banner,
+                   Planner planner, Reporter extra) throws Exception {
+        try (StoreTarget target = StoreTarget.prepare(dir, replace);
+             LoadInterrupts interrupts = LoadInterrupts.install()) {
+            System.err.println(banner);
+            LoadReport report;
+            List<String> started;
+            List<TableDef> tables;
+            try (BufferAllocator arrow = new RootAllocator(memoryLimit);
+                 NativeAllocator memory = NativeAllocator.root("ingot", memoryLimit);
+                 ColumnStore cs = ColumnStore.openOrCreate(target.loadDirectory(), ColumnStoreOptions.defaults())) {
+                Plan plan = planner.plan(cs, arrow);
+                tables = plan.tables();
+                long expectedTotal = tables.stream().mapToLong(t -> plan.expectedRows().applyAsLong(t.name())).sum();
+                try (LoadProgress progress = new LoadProgress(expectedTotal, progressWanted && System.console() != null, interrupts)) {
+                    report = new BulkLoader(cs, memory, options).load(tables, plan.sources(), plan.expectedRows(), progress);
+                    started = progress.started();
+                }
+                if (interrupts.signal() == null) {
+                    long storeBytes = cs.pager().fileSizeBytes();
+                    long peakRss = ProcessMemory.peakRssBytes();
+                    LoadSummary.print(System.out, report, peakRss, storeBytes);
+                    if (extra != null) {
+                        extra.write(report, peakRss, storeBytes);
+                    }
+                }
+            }
+            boolean keep = target.replacing() ? report.succeeded() && interrupts.signal() == null : !report.tables().isEmpty();
+            target.finish(keep);
+            if (interrupts.signal() != null) {
+                System.err.println("ingot: " + interrupts.describe(tables, report, started, dir, target.replacing(),
+                        keep || !target.creates()));
+                return interrupts.exitCode();
+            }
+            if (!report.succeeded()) {
+                throw report.failure() instanceof Exception ? (Exception) report.failure() : new RuntimeException(report.failure());
+            }
+        }
+        return 0;
+    }
+}

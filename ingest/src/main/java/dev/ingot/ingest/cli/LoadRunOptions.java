@@ -1,0 +1,65 @@
+package dev.ingot.ingest.cli;
+
+import dev.ingot.ingest.ConstraintMode;
+import dev.ingot.ingest.LoadOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every loading command shares (a picocli mixin of {@code load-tpch} and
+ * {@code load}): constraint mode, threads, batch size, progress, report file and off-heap limit.
+ * Not thread-safe; one per command run.
+ */
+final class LoadRunOptions {
+    @Option(names = "--batch-size", description = "rows per batch, overriding the write hints (default: from the row width)")
+    Integer batchSize;
+
+    @Option(names = "--mode", description = "constraint mode: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+            defaultValue = "IMMEDIATE")
+    ConstraintMode mode;
+
+    @Option(names = "--threads", description = "worker threads per source and tables in parallel (default: available processors)")
+    Integer threads;
+
+    @Option(names = "--no-progress", description = "no progress bar (also off when standard error is not a terminal)")
+    boolean noProgress;
+
+    @Option(names = "--report-json", description = "also write the load report as JSON to this file")
+    Path reportJson;
+
+    @Option(names = "--memory-limit-mb", description = "off-heap limit for batches and key sets, MiB (default: ${DEFAULT-VALUE})",
+            defaultValue = "4096")
+    long memoryLimitMb;
+
+    /** Usage errors (exit 2) for a non-positive limit, thread count or batch size. */
+    void validate(CommandSpec spec) {
+        IngotCli.requirePositive(spec, "--memory-limit-mb", memoryLimitMb);
+        if (threads != null) {
+            IngotCli.requirePositive(spec, "--threads", threads);
+        }
+        if (batchSize != null) {
+            IngotCli.requirePositive(spec, "--batch-size", batchSize);
+        }
+    }
+
+    /** {@code --threads}, or the available processors. */
+    int cpus() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The loader settings: mode, {@link #cpus()} source threads and tables in parallel, batch size (0 = from the hints). */
+    LoadOptions loadOptions() {
+        return new LoadOptions(mode, cpus(), cpus(), batchSize != null ? batchSize : 0);
+    }
+
+    /** The off-heap limit in bytes. */
+    long memoryLimitBytes() {
+        return memoryLimitMb << 20;
+    }
+
+    /** The banner's description of the run, e.g. {@code immediate constraints, 2 threads}. */
+    String describe() {
+        return mode.name().toLowerCase(java.util.Locale.ROOT) + " constraints, " + cpus() + " threads";
+    }
+}
