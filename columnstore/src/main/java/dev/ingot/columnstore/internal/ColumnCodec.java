@@ -516,18 +516,29 @@ abstract class ColumnCodec {
             out.byteStats(data, minStart, minLen, maxStart, maxLen, kind.isText(), false);
         }
 
-        /** Compares two values whose prefix keys are equal: their first 8 bytes are equal when both have 8. */
+        /**
+         * Compares two values whose prefix keys are equal. Both at least 8 bytes long: their first 8
+         * bytes are equal, the rest decides. Otherwise the shorter one is a prefix of the longer
+         * (equal zero-padded keys mean the longer one's extra bytes within the first 8 are zero), so
+         * the lengths decide.
+         */
         private static int compareAfterPrefix(MemoryView data, int a, int aLen, int b, int bLen) {
             if (aLen >= 8 && bLen >= 8) {
                 return data.compareBytes(a + 8L, aLen - 8, b + 8L, bLen - 8);
             }
-            return data.compareBytes(a, aLen, b, bLen);
+            return Integer.compare(aLen, bLen);
         }
 
         /** The first 8 bytes as a big-endian unsigned number, zero-padded; orders like the bytes (ties possible). */
         private static long prefixKey(MemoryView data, long index, int len) {
             if (len >= 8) {
                 return Long.reverseBytes(data.getLong(index));
+            }
+            if (len == 0) {
+                return 0;
+            }
+            if (index + 8 <= data.capacity()) { // one read, the bytes past the value masked off
+                return Long.reverseBytes(data.getLong(index)) & (-1L << (64 - 8 * len));
             }
             long k = 0;
             for (int i = 0; i < 8; i++) {
