@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,9 +165,35 @@ class StoreSafetyTest {
     }
 
     @Test
-    void sigintAndSigtermRollBackTheTablesInProgressAndExit130And143() throws Exception {
-        interrupt("INT", 130);
+    void sigtermRollsBackTheTablesInProgressAndExits143() throws Exception {
         interrupt("TERM", 143);
+    }
+
+    @Test
+    void sigintRollsBackTheTablesInProgressAndExits130() throws Exception {
+        // a child inherits an ignored SIGINT (a suite started by nohup, or as a background job of a
+        // shell without job control) and the JVM then installs no handler for it: nothing to test
+        boolean ignored = sigintIgnoredHere();
+        if (ignored) {
+            System.out.println("StoreSafetyTest: SIGINT is ignored by this JVM (inherited from the process that started"
+                    + " the suite), so a child cannot receive it; skipped (SIGTERM is tested)");
+        }
+        Assumptions.assumeFalse(ignored, "SIGINT is ignored by this JVM");
+        interrupt("INT", 130);
+    }
+
+    /** Whether this process ignores SIGINT (Linux: bit 1 of SigIgn in /proc/self/status); false where unknown. */
+    private static boolean sigintIgnoredHere() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & 0x2L) != 0;
+            }
+        }
+        return false;
     }
 
     private static final Pattern INTERRUPTED = Pattern.compile(
