@@ -59,8 +59,11 @@ import java.util.Objects;
  * passed in; {@link #close()} frees every set still held and closes that child, which throws
  * {@link IllegalStateException} if anything leaked.
  *
- * <p>Limitations: self-referencing FOREIGN KEYs are rejected (they need a second pass); a table
- * cannot be loaded while also registered as existing (appends to a stored table with keys are not
+ * <p>A self-referencing FOREIGN KEY (a table referencing a PRIMARY KEY / UNIQUE of its own) holds
+ * the table's own set like any child and is validated after the table's own keys are known:
+ * see {@link TableChecker#checkSelfReferences}.
+ *
+ * <p>Limitations: a table cannot be loaded while also registered as existing (appends to a stored table with keys are not
  * supported yet).
  */
 public final class ConstraintService implements AutoCloseable {
@@ -154,9 +157,9 @@ public final class ConstraintService implements AutoCloseable {
      * than once (for disjoint sets of tables). Atomic: on an exception nothing is recorded.
      *
      * @throws IllegalArgumentException if a table is listed twice or is already loading or
-     *         registered as existing; if a FOREIGN KEY references its own table, or columns that
-     *         are not exactly a PRIMARY KEY / UNIQUE of the referenced table, or columns of an
-     *         incompatible type (text vs integer, or DECIMALs of different scale)
+     *         registered as existing; if a FOREIGN KEY references columns that are not exactly
+     *         a PRIMARY KEY / UNIQUE of the referenced table (its own table included), or columns
+     *         of an incompatible type (text vs integer, or DECIMALs of different scale)
      * @throws IllegalStateException if the service is closed, or a referenced key set was already
      *         released
      */
@@ -182,10 +185,7 @@ public final class ConstraintService implements AutoCloseable {
         List<PendingRef> pending = new ArrayList<>();
         for (TableSlot child : fresh.values()) {
             for (ConstraintSpec fk : child.def.foreignKeys()) {
-                if (fk.referencedTable().equals(child.def.name())) {
-                    throw new IllegalArgumentException("FOREIGN KEY " + fk.name() + " of table " + child.def.name()
-                            + " references its own table; self-referencing foreign keys are not supported");
-                }
+                // a self-reference resolves to the child's own slot: its set gets one more hold
                 TableSlot parent = fresh.get(fk.referencedTable());
                 if (parent == null) {
                     parent = tables.get(fk.referencedTable());

@@ -1,6 +1,7 @@
 package dev.ingot.constraints;
 
 import dev.ingot.columnstore.ConstraintSpec;
+import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.internal.KeySet;
@@ -19,6 +20,15 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * with a NULL key column are exempt; otherwise the key must be in the referenced table's published
  * key set). Created by {@link ConstraintService#beginTable}.
  *
+ * <p>A self-referencing FOREIGN KEY (the referenced key is a PRIMARY KEY / UNIQUE of this same
+ * table) is validated after the table's own keys are known: a row may reference a key of a later
+ * row. {@link #checkBatch} probes the table's own set as far as it is built and remembers the
+ * lowest row whose key was not there yet; {@link #checkSelfReferences} then re-probes the stored
+ * rows from that row on against the complete set, before the commit. Such a violation therefore
+ * ranks after every other error of the table: it is reported only when no row breaks anything
+ * else (an error that stops the load at row R comes first, since whether an earlier row
+ * references a key that only a row after R holds cannot be known).
+ *
  * <p>Thread-safety: not thread-safe; confine each checker to the thread loading its table.
  * Checkers of different tables may run in parallel.
  *
@@ -31,7 +41,14 @@ public final class TableChecker implements AutoCloseable {
     private final ConstraintService.TableSlot slot;
     private final RowLocator locator;
     private final Step[] steps;
+    /** The self-referencing FOREIGN KEY steps, in declaration order (usually none). */
+    private final Step[] selfSteps;
+    /** Lowest row id whose self-reference was not yet in the own set when checked; {@link #NO_ROW} if none. */
+    private long selfRecheckFromRowId = NO_ROW;
+    private boolean selfReferencesChecked;
     private boolean ended;
+
+    private static final long NO_ROW = Long.MAX_VALUE;
 
     /** One constraint to check per batch, in declaration order. */
     private static final class Step {
@@ -43,15 +60,20 @@ public final class TableChecker implements AutoCloseable {
         /** The own set, captured once (the entry frees it only after this checker ends). */
         final KeySet ownSet;
         final ConstraintService.FkLink link;
+        /** A FOREIGN KEY to a key of this same table: probes the own set while it is being built. */
+        final boolean selfReference;
         KeySet.Prober prober;
 
-        Step(ConstraintSpec spec, List<String> columns, KeyEntry own, ConstraintService.FkLink link) {
+        Step(ConstraintSpec spec, List<String> columns, KeyEntry own, ConstraintService.FkLink link, boolean selfReference) {
             this.spec = spec;
             this.columns = columns.toArray(new String[0]);
             this.vectors = new FieldVector[this.columns.length];
             this.own = own;
             this.ownSet = own == null ? null : own.set;
             this.link = link;
+            this.selfReference = selfReference;
+            // the own set exists since beginTable; its prober follows its growth
+            this.prober = selfReference ? link.parent().set.newProber() : null;
         }
     }
 
@@ -62,16 +84,18 @@ public final class TableChecker implements AutoCloseable {
         List<Step> list = new ArrayList<>();
         for (ConstraintSpec c : checkOrder(slot.def)) {
             if (c.isKey()) {
-                list.add(new Step(c, c.columns(), slot.keys.get(c.name()), null));
+                list.add(new Step(c, c.columns(), slot.keys.get(c.name()), null, false));
             } else {
                 ConstraintService.FkLink link;
                 synchronized (service) {
                     link = slot.fkLinks.get(c.name());
                 }
-                list.add(new Step(c, link.childColumnsInKeyOrder(), null, link));
+                boolean self = slot.keys.get(link.parent().spec.name()) == link.parent();
+                list.add(new Step(c, link.childColumnsInKeyOrder(), null, link, self));
             }
         }
         this.steps = list.toArray(new Step[0]);
+        this.selfSteps = list.stream().filter(s -> s.selfReference).toArray(Step[]::new);
     }
 
     /**
@@ -195,7 +219,10 @@ public final class TableChecker implements AutoCloseable {
                 }
             } else {
                 int m = step.prober.firstMissing(step.vectors, offset, limit);
-                if (m >= 0) {
+                if (m >= 0 && step.selfReference) {
+                    // maybe a key of a later row: checkSelfReferences re-probes from here on
+                    selfRecheckFromRowId = Math.min(selfRecheckFromRowId, firstRowId + m);
+                } else if (m >= 0) {
                     bad = m;
                     found = ConstraintViolationException.missingReference(step.spec, slot.def.name(),
                             values(batch, step.spec.columns(), offset + m), firstRowId + m, locator.describe(firstRowId + m));
@@ -210,6 +237,76 @@ public final class TableChecker implements AutoCloseable {
         if (lowest != null) {
             throw lowest;
         }
+    }
+
+    /**
+     * Checks the table's self-referencing FOREIGN KEYs against its complete key sets, once every
+     * row has passed {@link #checkBatch}: re-probes the stored rows from the lowest row whose key
+     * was not yet known when its batch was checked (reading only those constraints' columns, row
+     * group by row group). Does nothing, and reads nothing, when the table has no self-referencing
+     * FOREIGN KEY or every reference was found at once. Call it before the table is committed;
+     * {@link #finish()} refuses to publish a table whose self-references were left unchecked.
+     *
+     * @param stored every row of this load, row ids counting from 0 (the writer's pending reader
+     *               before the commit, or the stored table for {@code verify})
+     * @throws ConstraintViolationException for the lowest row whose key is in no row of the table;
+     *         for one row, the first such FOREIGN KEY in declaration order
+     * @throws IOException           if reading the chunks fails
+     * @throws IllegalStateException if the checker has ended or the service is closed
+     */
+    public void checkSelfReferences(TableReader stored) throws IOException {
+        ensureUsable();
+        if (selfRecheckFromRowId != NO_ROW) {
+            Set<String> keyColumns = new LinkedHashSet<>();
+            for (Step s : selfSteps) {
+                keyColumns.addAll(java.util.Arrays.asList(s.columns));
+            }
+            List<String> columns = List.copyOf(keyColumns);
+            List<RowGroupInfo> groups = stored.info().rowGroups();
+            for (int rg = 0; rg < groups.size(); rg++) {
+                RowGroupInfo g = groups.get(rg);
+                if (g.firstRowId() + g.rowCount() <= selfRecheckFromRowId) {
+                    continue;
+                }
+                try (VectorSchemaRoot keys = stored.readRowGroup(rg, columns)) {
+                    int start = (int) Math.max(0, selfRecheckFromRowId - g.firstRowId());
+                    recheckSelfReferences(keys, start, keys.getRowCount() - start, g.firstRowId() + start);
+                }
+            }
+        }
+        selfReferencesChecked = true;
+    }
+
+    /** Probes rows {@code [offset, offset + length)} against the complete own sets; throws the lowest violation. */
+    private void recheckSelfReferences(VectorSchemaRoot keys, int offset, int length, long firstRowId) {
+        int limit = length;
+        ConstraintViolationException lowest = null;
+        for (Step step : selfSteps) {
+            if (limit == 0) {
+                break;
+            }
+            for (int j = 0; j < step.columns.length; j++) {
+                step.vectors[j] = keys.getVector(step.columns[j]);
+            }
+            int m = step.prober.firstMissing(step.vectors, offset, limit);
+            java.util.Arrays.fill(step.vectors, null);
+            if (m >= 0) {
+                limit = m;
+                lowest = ConstraintViolationException.missingReference(step.spec, slot.def.name(),
+                        values(keys, step.spec.columns(), offset + m), firstRowId + m, locator.describe(firstRowId + m));
+            }
+        }
+        if (lowest != null) {
+            throw lowest;
+        }
+    }
+
+    /**
+     * Whether some row referenced a key of its own table that was not known when its batch was
+     * checked, so that {@link #checkSelfReferences} must read the stored rows before the commit.
+     */
+    public boolean needsSelfReferenceCheck() {
+        return selfRecheckFromRowId != NO_ROW && !selfReferencesChecked;
     }
 
     private ConstraintViolationException nullViolation(Step step, int row, long rowId) {
@@ -268,10 +365,17 @@ public final class TableChecker implements AutoCloseable {
      * Marks the load successful: publishes the table's key sets (visible to children's FOREIGN KEY
      * checks from now on), drops the table's own holds and its holds on referenced tables' sets;
      * each set whose hold count reaches zero is freed. Idempotent.
+     *
+     * @throws IllegalStateException if a self-referencing FOREIGN KEY still needs
+     *         {@link #checkSelfReferences} (the checker stays usable, so it can still be aborted)
      */
     public void finish() {
         if (ended) {
             return;
+        }
+        if (needsSelfReferenceCheck()) {
+            throw new IllegalStateException("table " + slot.def.name() + " references keys of its own table from row "
+                    + selfRecheckFromRowId + " on that were not known when checked; call checkSelfReferences before finish");
         }
         ended = true;
         releaseProbers();

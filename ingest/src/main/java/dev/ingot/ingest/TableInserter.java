@@ -204,7 +204,7 @@ public final class TableInserter implements AutoCloseable {
             } else if (valueError != null && deferredConstraints != null) {
                 // deferred: the rows below the value error were never checked; check them first
                 writer.appendBatch(root, 0, checkedRows);
-                validateDeferred();
+                validateDeferred(false);
             }
             if (valueError != null) {
                 throw valueError;
@@ -257,7 +257,7 @@ public final class TableInserter implements AutoCloseable {
         ensureOpen();
         if (deferredConstraints != null && rowCount > 0) {
             try {
-                validateDeferred();
+                validateDeferred(false);
             } catch (TableLoadException e) {
                 return e;
             }
@@ -289,11 +289,12 @@ public final class TableInserter implements AutoCloseable {
 
     /**
      * Deferred mode: streams the table's key columns back from the store once, through key sets
-     * sized for the exact row count and the referenced tables' published sets.
+     * sized for the exact row count and the referenced tables' published sets; with
+     * {@code complete} (every row is in: the commit) also the self-referencing FOREIGN KEYs, which
+     * a load stopped by an earlier error never checks (see {@link TableChecker#checkSelfReferences}).
      */
-    private void validateDeferred() throws IOException {
+    private void validateDeferred(boolean complete) throws IOException {
         long t0 = System.nanoTime();
-        long flushBefore = writer.sealFlushNanos();
         try {
             if (validationGate != null) {
                 validationGate.await();
@@ -306,9 +307,30 @@ public final class TableInserter implements AutoCloseable {
             abort();
             throw e;
         }
-        try (TableReader pending = writer.sealForValidation()) {
+        checkPending(t0, pending -> {
             checker = deferredConstraints.beginTable(def, writer.rowCount(), provenance);
             checker.checkStored(pending);
+            if (complete) {
+                checker.checkSelfReferences(pending);
+            }
+        });
+    }
+
+    /** A constraint pass over the rows appended so far (the writer's pending reader). */
+    @FunctionalInterface
+    private interface PendingCheck {
+        void run(TableReader pending) throws IOException;
+    }
+
+    /**
+     * Seals the rows appended so far and runs {@code check} over them; a violation or failure
+     * rolls the table back. The time since {@code t0} counts as constraint time, the sealing of
+     * the last row group as flush time.
+     */
+    private void checkPending(long t0, PendingCheck check) throws IOException {
+        long flushBefore = writer.sealFlushNanos();
+        try (TableReader pending = writer.sealForValidation()) {
+            check.run(pending);
         } catch (ConstraintViolationException e) {
             abort();
             throw new TableLoadException(def.name(), e.getMessage(), e);
@@ -439,7 +461,10 @@ public final class TableInserter implements AutoCloseable {
     public void commit() throws IOException {
         ensureOpen();
         if (deferredConstraints != null) {
-            validateDeferred();
+            validateDeferred(true);
+        } else if (checker != null && checker.needsSelfReferenceCheck()) {
+            // a row referenced a key of its own table that no earlier row held: recheck from there
+            checkPending(System.nanoTime(), checker::checkSelfReferences);
         }
         long t0 = System.nanoTime();
         long flushBefore = writer.sealFlushNanos();

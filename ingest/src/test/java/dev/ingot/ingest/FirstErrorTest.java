@@ -34,15 +34,21 @@ import org.junit.jupiter.api.io.TempDir;
  * IMMEDIATE and DEFERRED mode with several batch sizes and thread counts, through
  * {@link BulkLoader} and through {@link TableInserter} with inline and concurrent checks, and
  * must fail with one identical, exact message; UNCHECKED mode reports the same value errors.
+ *
+ * <p>Table c also references itself ({@code boss -> k}): its valid rows reference later rows as
+ * well as earlier ones, and NULL bosses. A self-reference is checked once the table's keys are
+ * complete, so its violation ranks after every other error of the table (an error that stops the
+ * load at row R is reported even when an earlier row's boss is in no row below R).
  */
 class FirstErrorTest {
     private static final TableDef P = new TableDef("p", List.of(ColumnDef.notNull("id", ColumnType.int64())),
             List.of(ConstraintSpec.primaryKey("p_pk", "id")));
     private static final TableDef C = new TableDef("c", List.of(ColumnDef.notNull("k", ColumnType.int64()),
             ColumnDef.nullable("ref", ColumnType.int64()), ColumnDef.notNull("name", ColumnType.varchar(5)),
-            ColumnDef.nullable("u", ColumnType.int64())),
+            ColumnDef.nullable("u", ColumnType.int64()), ColumnDef.nullable("boss", ColumnType.int32())),
             List.of(ConstraintSpec.foreignKey("c_p_fk", List.of("ref"), "p", List.of("id")),
-                    ConstraintSpec.unique("c_u", "u"), ConstraintSpec.primaryKey("c_pk", "k")));
+                    ConstraintSpec.unique("c_u", "u"), ConstraintSpec.primaryKey("c_pk", "k"),
+                    ConstraintSpec.foreignKey("c_boss_fk", List.of("boss"), "c", List.of("k"))));
     private static final int ROWS = 60;
     private static final int[] BATCH_ROWS = {1, 4, 13, 1000};
 
@@ -72,11 +78,15 @@ class FirstErrorTest {
         return rows;
     }
 
-    /** 60 valid child rows with {@code damage} applied. */
+    /**
+     * 60 valid child rows with {@code damage} applied: row i has key i + 1 and its boss is the key
+     * of row (i + 7) mod 60 (mostly a later row), NULL for every fifth row.
+     */
     private static List<Object[]> childRows(Consumer<List<Object[]>> damage) {
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < ROWS; i++) {
-            rows.add(row((long) i + 1, (long) (i % 20) + 1, "n" + (i % 10), 1000L + i));
+            Integer boss = i % 5 == 4 ? null : (i + 7) % ROWS + 1;
+            rows.add(row((long) i + 1, (long) (i % 20) + 1, "n" + (i % 10), 1000L + i, boss));
         }
         damage.accept(rows);
         return rows;
@@ -144,6 +154,63 @@ class FirstErrorTest {
         for (Map.Entry<String, String> e : failures(child, List.of(ConstraintMode.UNCHECKED)).entrySet()) {
             assertEquals(unchecked, e.getValue(), e.getKey());
         }
+    }
+
+    @Test
+    void validRowsReferencingLaterRowsOfTheirOwnTableCommit() throws Exception {
+        List<Object[]> child = childRows(rows -> set(rows, 0, 4, ROWS)); // the first row's boss is the last row
+        Map<String, String> all = failures(child, List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED, ConstraintMode.UNCHECKED));
+        assertEquals(48, all.size());
+        for (Map.Entry<String, String> e : all.entrySet()) {
+            assertEquals("committed", e.getValue(), e.getKey());
+        }
+    }
+
+    private static final String SELF_ROW_3 = "insert into table c violates FOREIGN KEY constraint \"c_boss_fk\": key (boss)=(999) is not present "
+            + "in table c; row 3 (c.rows line 4)";
+
+    @Test
+    void theLowestSelfReferenceToAKeyOfNoRow() throws Exception {
+        assertFirstError(rows -> {
+            set(rows, 40, 4, 998);
+            set(rows, 3, 4, 999);
+            set(rows, 2, 4, 60); // a reference to the last row stays valid
+        }, SELF_ROW_3, "committed");
+    }
+
+    @Test
+    void aDuplicateKeyStopsTheLoadBeforeAnEarlierRowsSelfReferenceIsJudged() throws Exception {
+        // row 9 takes key 5 (row 4's) instead of 10, so row 2's boss 10 is in no row: the duplicate is reported
+        assertFirstError(rows -> set(rows, 9, 0, 5L),
+                "duplicate key value violates PRIMARY KEY constraint \"c_pk\" on table c: key (k)=(5) already exists; row 9 (c.rows line 10)",
+                "committed");
+    }
+
+    @Test
+    void aSelfReferenceViolationRanksAfterALaterValueError() throws Exception {
+        String tooLong = "value too long for column name (VARCHAR(5)): \"toolong\"; row 50 (c.rows line 51)";
+        assertFirstError(rows -> {
+            set(rows, 3, 4, 999);
+            set(rows, 50, 2, "toolong");
+        }, tooLong, tooLong);
+    }
+
+    @Test
+    void aSelfReferenceViolationRanksAfterALaterForeignKeyViolation() throws Exception {
+        assertFirstError(rows -> {
+            set(rows, 3, 4, 999);
+            set(rows, 30, 1, 999L);
+        }, "insert into table c violates FOREIGN KEY constraint \"c_p_fk\": key (ref)=(999) is not present in table p; row 30 (c.rows line 31)",
+                "committed");
+    }
+
+    @Test
+    void inOneRowTheForeignKeyToAnotherTableComesBeforeTheSelfReference() throws Exception {
+        assertFirstError(rows -> {
+            set(rows, 6, 4, 999);
+            set(rows, 6, 1, 999L);
+        }, "insert into table c violates FOREIGN KEY constraint \"c_p_fk\": key (ref)=(999) is not present in table p; row 6 (c.rows line 7)",
+                "committed");
     }
 
     private static final String FK_ROW_2 = "insert into table c violates FOREIGN KEY constraint \"c_p_fk\": key (ref)=(999) is not present in table p; "

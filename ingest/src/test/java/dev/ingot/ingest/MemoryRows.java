@@ -9,12 +9,13 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Test helper: tables given as rows of Java values (Long, String or null for BIGINT and
- * VARCHAR/CHAR columns), turned into Arrow batches of a chosen size whose rows name the lines of a
+ * Test helper: tables given as rows of Java values (Long, Integer, String or null for BIGINT,
+ * INTEGER and VARCHAR/CHAR columns), turned into Arrow batches of a chosen size whose rows name the lines of a
  * pretend file {@code <table>.rows} (row i is line i + 1), and loaded through {@link BulkLoader}.
  */
 final class MemoryRows {
@@ -32,6 +33,8 @@ final class MemoryRows {
                     v.setNull(r - from);
                 } else if (v instanceof BigIntVector b) {
                     b.setSafe(r - from, (Long) value);
+                } else if (v instanceof IntVector i) {
+                    i.setSafe(r - from, (Integer) value);
                 } else {
                     ((VarCharVector) v).setSafe(r - from, ((String) value).getBytes(StandardCharsets.UTF_8));
                 }

@@ -141,6 +141,7 @@ public final class StoreVerifier {
                 try (TableReader reader = store.openTable(def.name())) {
                     checker = constraints.beginTable(def, reader.info().rowCount(), rowId -> null);
                     checker.checkStored(reader);
+                    checker.checkSelfReferences(reader);
                     checker.finish();
                 } catch (MemoryLimitException e) { // the key sets' accounted limit (--memory-limit-mb)
                     failed.add(def.name());
@@ -161,22 +162,12 @@ public final class StoreVerifier {
     /**
      * The tables whose constraints can be checked: each stored definition without the constraints
      * that break a rule of {@link ConstraintRules} (each reported as a problem; for a duplicated
-     * name, the later use; for a cycle, the FOREIGN KEY closing it) and without self-referencing
-     * FOREIGN KEYs, which the constraint service cannot check yet (also reported). The other
-     * constraints of those tables are still checked.
+     * name, the later use; for a cycle, the FOREIGN KEY closing it). The other constraints of
+     * those tables are still checked.
      */
     private static List<TableDef> checkableDefinitions(ColumnStore store, List<TableDef> defs, List<String> problems) {
         Set<ConstraintSpec> unusable = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         List<TableDef> out = new ArrayList<>();
-        for (TableDef def : defs) {
-            for (ConstraintSpec c : def.constraints()) {
-                if (!c.isKey() && c.referencedTable().equals(def.name())) {
-                    problems.add("table " + def.name() + ": FOREIGN KEY \"" + c.name() + "\" references its own table; self-referencing "
-                            + "foreign keys cannot be checked yet; constraint \"" + c.name() + "\" not checked");
-                    unusable.add(c);
-                }
-            }
-        }
         List<ConstraintRules.Problem> found = store.definitionProblems();
         while (true) {
             int before = unusable.size();
