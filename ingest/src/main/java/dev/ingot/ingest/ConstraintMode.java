@@ -8,7 +8,11 @@ package dev.ingot.ingest;
  * i.e. line order). For one row, a value error (NOT NULL, text too long, decimal out of range;
  * the first column in table order) comes before its constraint violations, and those come in
  * the order PRIMARY KEY (a NULL, then a duplicate), UNIQUE, FOREIGN KEY, each kind in
- * declaration order. A duplicate is reported at the later of the two rows. In {@link #UNCHECKED}
+ * declaration order. A duplicate is reported at the later of the two rows. A self-referencing
+ * FOREIGN KEY is judged once the table's own keys are complete (a row may reference a later
+ * row), so its violation (the lowest such row) is reported only when no other error stopped the
+ * table first: whether a row references a key that only a row after the stopping error holds
+ * cannot be known. In {@link #UNCHECKED}
  * mode only value errors exist. When several tables of one {@link BulkLoader#load} fail, the
  * failure reported is that of the first failed table in foreign-key order; a table whose
  * referenced table failed is skipped, not failed. A source that rejects a line (a parse error)
