@@ -11,16 +11,12 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.tpch.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
-import dev.ingot.testing.TestAllocators;
-import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Arrow IPC files as a load source: written from the generator, loaded back, same verify document. */
@@ -29,27 +25,15 @@ class ArrowIpcSourceTest {
 
     @TempDir
     Path tmp;
-    private BufferAllocator arrow;
-    private NativeAllocator memory;
-
-    @BeforeEach
-    void setUp() {
-        arrow = TestAllocators.arrow(1L << 30);
-        memory = NativeAllocator.root("test", 1L << 30);
-    }
-
-    @AfterEach
-    void tearDown() {
-        memory.close();
-        arrow.close();
-    }
+    @RegisterExtension
+    final TestMemory mem = new TestMemory("test", 1L << 30);
 
     private String loadAndVerify(Path store, BulkLoader.SourceFactory sources) throws IOException {
         try (ColumnStore cs = ColumnStore.openOrCreate(store)) {
-            LoadReport report = new BulkLoader(cs, memory, LoadOptions.defaults()).load(TpchSchema.tables(), sources, t -> 0,
+            LoadReport report = new BulkLoader(cs, mem.ingot(), LoadOptions.defaults()).load(TpchSchema.tables(), sources, t -> 0,
                     new BulkLoader.Progress() {});
             assertNull(report.failure(), () -> String.valueOf(report.failure()));
-            return StoreVerifier.verify(cs, memory).toJson();
+            return StoreVerifier.verify(cs, mem.ingot()).toJson();
         }
     }
 
@@ -59,32 +43,32 @@ class ArrowIpcSourceTest {
         java.nio.file.Files.createDirectories(dir);
         long rows = 0;
         for (TableDef t : TpchSchema.tables()) {
-            try (TpchGeneratorSource src = TpchGeneratorSource.open(arrow, t.name(), SF, 1000, 2)) {
-                rows += ArrowIpcSource.write(src, t.arrowSchema(), dir.resolve(t.name() + ".arrow"), arrow);
+            try (TpchGeneratorSource src = TpchGeneratorSource.open(mem.arrow(), t.name(), SF, 1000, 2)) {
+                rows += ArrowIpcSource.write(src, t.arrowSchema(), dir.resolve(t.name() + ".arrow"), mem.arrow());
             }
         }
         assertEquals(86_805, rows);
         String fromIpc = loadAndVerify(tmp.resolve("a"), (def, batchRows, threads) ->
-                ArrowIpcSource.open(arrow, def, dir.resolve(def.name() + ".arrow")));
+                ArrowIpcSource.open(mem.arrow(), def, dir.resolve(def.name() + ".arrow")));
         String fromGenerator = loadAndVerify(tmp.resolve("b"), (def, batchRows, threads) ->
-                TpchGeneratorSource.open(arrow, def.name(), SF, batchRows, threads));
+                TpchGeneratorSource.open(mem.arrow(), def.name(), SF, batchRows, threads));
         assertEquals(fromGenerator, fromIpc);
     }
 
     @Test
     void schemaMismatchAndMissingFileAreNamed() throws Exception {
         Path file = tmp.resolve("region.arrow");
-        try (TpchGeneratorSource src = TpchGeneratorSource.open(arrow, "region", SF, 1000, 1)) {
-            ArrowIpcSource.write(src, TpchSchema.table("region").arrowSchema(), file, arrow);
+        try (TpchGeneratorSource src = TpchGeneratorSource.open(mem.arrow(), "region", SF, 1000, 1)) {
+            ArrowIpcSource.write(src, TpchSchema.table("region").arrowSchema(), file, mem.arrow());
         }
         TableDef other = new TableDef("region", List.of(ColumnDef.notNull("r_regionkey", ColumnType.int32()),
                 ColumnDef.notNull("r_name", ColumnType.charOf(25)), ColumnDef.notNull("r_comment", ColumnType.varchar(152))), List.of());
-        IOException e = assertThrows(IOException.class, () -> ArrowIpcSource.open(arrow, other, file));
+        IOException e = assertThrows(IOException.class, () -> ArrowIpcSource.open(mem.arrow(), other, file));
         assertEquals("Arrow IPC file " + file + " column 0 is r_regionkey Int(64, true), table region expects r_regionkey Int(32, true)",
                 e.getMessage());
         Path missing = tmp.resolve("nation.arrow");
         NoSuchFileException m = assertThrows(NoSuchFileException.class,
-                () -> ArrowIpcSource.open(arrow, TpchSchema.table("nation"), missing));
+                () -> ArrowIpcSource.open(mem.arrow(), TpchSchema.table("nation"), missing));
         assertEquals(missing + ": no such Arrow IPC file", m.getMessage());
     }
 }

@@ -17,15 +17,11 @@ import dev.ingot.columnstore.TableInfo;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.testing.TestAllocators;
-import dev.ingot.memory.NativeAllocator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,20 +36,8 @@ class ConstraintDefinitionTest {
 
     @TempDir
     Path tmp;
-    private BufferAllocator arrow;
-    private NativeAllocator memory;
-
-    @BeforeEach
-    void setUp() {
-        arrow = TestAllocators.arrow();
-        memory = NativeAllocator.root("definitions", 1L << 28);
-    }
-
-    @AfterEach
-    void tearDown() {
-        memory.close();
-        arrow.close();
-    }
+    @RegisterExtension
+    final TestMemory mem = new TestMemory("definitions", 1L << 28);
 
     private static TableDef parent(String name) {
         return new TableDef(name, List.of(ColumnDef.notNull("id", BIGINT), ColumnDef.nullable("label", ColumnType.varchar(10))),
@@ -63,7 +47,7 @@ class ConstraintDefinitionTest {
     /** p1 = {1} and p2 = {2}, committed. */
     private ColumnStore storeWithParents() {
         ColumnStore store = open();
-        LoadReport r = MemoryRows.load(store, memory, arrow, LoadOptions.defaults(), List.of(parent("p1"), parent("p2")),
+        LoadReport r = MemoryRows.load(store, mem.ingot(), mem.arrow(), LoadOptions.defaults(), List.of(parent("p1"), parent("p2")),
                 Map.of("p1", rows(row(1L, "one")), "p2", rows(row(2L, "two"))), 10);
         assertNull(r.failure());
         return store;
@@ -79,7 +63,7 @@ class ConstraintDefinitionTest {
 
     private List<String> reopenedTables() throws Exception {
         try (ColumnStore store = open()) {
-            VerifyReport v = StoreVerifier.verify(store, memory);
+            VerifyReport v = StoreVerifier.verify(store, mem.ingot());
             assertTrue(v.ok(), () -> v.problems().toString());
             return store.tables().stream().map(TableInfo::name).sorted().toList();
         }
@@ -97,7 +81,7 @@ class ConstraintDefinitionTest {
     @EnumSource(ConstraintMode.class)
     void twoForeignKeysWithOneNameAreRefusedByTheLoader(ConstraintMode mode) throws Exception {
         try (ColumnStore store = storeWithParents()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, memory, arrow,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, mem.ingot(), mem.arrow(),
                     LoadOptions.defaults().withMode(mode), List.of(TWO_FKS_ONE_NAME), Map.of("ch", rows(row(999L, 2L))), 10));
             assertEquals(TWO_FKS_PROBLEM, e.getMessage());
         }
@@ -108,7 +92,7 @@ class ConstraintDefinitionTest {
     @EnumSource(ConstraintMode.class)
     void twoForeignKeysWithOneNameAreRefusedByTheInserter(ConstraintMode mode) throws Exception {
         try (ColumnStore store = storeWithParents();
-             ConstraintService constraints = new ConstraintService(memory)) {
+             ConstraintService constraints = new ConstraintService(mem.ingot())) {
             constraints.planLoad(List.of(TWO_FKS_ONE_NAME));
             constraints.registerExistingTable(parent("p1"), new StoredKeyScanner(store, "p1"));
             constraints.registerExistingTable(parent("p2"), new StoredKeyScanner(store, "p2"));
@@ -124,7 +108,7 @@ class ConstraintDefinitionTest {
     void aConstraintNameIsUniqueAcrossTables() throws Exception {
         TableDef clash = new TableDef("other", List.of(ColumnDef.notNull("id", BIGINT)), List.of(ConstraintSpec.primaryKey("p1_pk", "id")));
         try (ColumnStore store = storeWithParents()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, memory, arrow,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, mem.ingot(), mem.arrow(),
                     LoadOptions.defaults(), List.of(clash), Map.of("other", rows(row(1L))), 10));
             assertEquals("constraint name \"p1_pk\" is used twice, by PRIMARY KEY (id) of table p1 and by PRIMARY KEY (id) of table other; "
                     + "constraint names must be unique in the store", e.getMessage());
@@ -141,11 +125,11 @@ class ConstraintDefinitionTest {
         TableDef mixedTypes = new TableDef("u", List.of(ColumnDef.notNull("a", BIGINT), ColumnDef.notNull("b", ColumnType.varchar(5))),
                 List.of(ConstraintSpec.primaryKey("k2", "a"), ConstraintSpec.unique("k2", "b")));
         try (ColumnStore store = open()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, memory, arrow,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, mem.ingot(), mem.arrow(),
                     LoadOptions.defaults().withMode(mode), List.of(sameTypes), Map.of("t", rows(row(1L, 2L), row(2L, 1L))), 10));
             assertEquals("constraint name \"k\" is used twice, by PRIMARY KEY (a) of table t and by UNIQUE (b) of table t; "
                     + "constraint names must be unique in the store", e.getMessage());
-            e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, memory, arrow,
+            e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, mem.ingot(), mem.arrow(),
                     LoadOptions.defaults().withMode(mode), List.of(mixedTypes), Map.of("u", rows(row(1L, "x"), row(2L, "y"))), 10));
             assertEquals("constraint name \"k2\" is used twice, by PRIMARY KEY (a) of table u and by UNIQUE (b) of table u; "
                     + "constraint names must be unique in the store", e.getMessage());
@@ -160,7 +144,7 @@ class ConstraintDefinitionTest {
         TableDef child = new TableDef("c", List.of(ColumnDef.nullable("x", ColumnType.varchar(10))),
                 List.of(ConstraintSpec.foreignKey("c_fk", List.of("x"), "p1", List.of("label"))));
         try (ColumnStore store = storeWithParents()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, memory, arrow,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, mem.ingot(), mem.arrow(),
                     LoadOptions.defaults().withMode(ConstraintMode.UNCHECKED), List.of(child), Map.of("c", rows(row("one"))), 10));
             assertEquals("FOREIGN KEY \"c_fk\" of table c references p1 (label), which is not a PRIMARY KEY or UNIQUE constraint of p1",
                     e.getMessage());
@@ -199,7 +183,7 @@ class ConstraintDefinitionTest {
         TableDef c = new TableDef("c", List.of(ColumnDef.nullable("x", BIGINT)),
                 List.of(ConstraintSpec.foreignKey("c_fk", List.of("x"), "p", List.of("id"))));
         try (ColumnStore store = open();
-             ConstraintService constraints = new ConstraintService(memory)) {
+             ConstraintService constraints = new ConstraintService(mem.ingot())) {
             constraints.planLoad(List.of(p, c));
             try (TableInserter parentLoad = TableInserter.begin(store, constraints, p, ColumnStoreWriteHints.estimate(p), mode, 0);
                  TableInserter childLoad = TableInserter.begin(store, constraints, c, ColumnStoreWriteHints.estimate(c), mode, 0)) {
@@ -219,7 +203,7 @@ class ConstraintDefinitionTest {
         TableDef b = new TableDef("b", List.of(ColumnDef.notNull("id", BIGINT), ColumnDef.nullable("a_id", BIGINT)),
                 List.of(ConstraintSpec.primaryKey("b_pk", "id"), ConstraintSpec.foreignKey("b_a", List.of("a_id"), "a", List.of("id"))));
         try (ColumnStore store = open()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, memory, arrow,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryRows.load(store, mem.ingot(), mem.arrow(),
                     LoadOptions.defaults().withMode(ConstraintMode.UNCHECKED), List.of(a, b),
                     Map.of("a", rows(row(1L, 1L)), "b", rows(row(1L, 1L))), 10));
             assertEquals("foreign keys form a cycle: a -> b -> a (closed by FOREIGN KEY \"b_a\" of table b)", e.getMessage());

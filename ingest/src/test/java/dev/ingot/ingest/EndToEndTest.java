@@ -18,8 +18,6 @@ import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.TableProfile;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.testing.TestAllocators;
-import dev.ingot.memory.NativeAllocator;
 import io.trino.tpch.Customer;
 import io.trino.tpch.CustomerGenerator;
 import io.trino.tpch.LineItem;
@@ -35,10 +33,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,27 +51,15 @@ class EndToEndTest {
     @TempDir
     Path tmp;
 
-    private BufferAllocator arrow;
-    private NativeAllocator memory;
-
-    @BeforeEach
-    void setUp() {
-        arrow = TestAllocators.arrow(1L << 30);
-        memory = NativeAllocator.root("test", 1L << 30);
-    }
-
-    @AfterEach
-    void tearDown() {
-        memory.close(); // throws if any key set leaked
-        arrow.close();  // throws if any Arrow buffer leaked
-    }
+    @RegisterExtension
+    final TestMemory mem = new TestMemory("test", 1L << 30);
 
     private LoadReport load(Path store, Path tblDir, List<TableDef> tables, LoadOptions options) throws IOException {
         try (ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults())) {
             BulkLoader.SourceFactory sources = (def, batchRows, threads) -> tblDir == null
-                    ? TpchGeneratorSource.open(arrow, def.name(), SF, batchRows, threads)
-                    : TblFileSource.open(arrow, def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);
-            LoadReport report = new BulkLoader(cs, memory, options).load(tables, sources, t -> 0, new BulkLoader.Progress() {});
+                    ? TpchGeneratorSource.open(mem.arrow(), def.name(), SF, batchRows, threads)
+                    : TblFileSource.open(mem.arrow(), def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);
+            LoadReport report = new BulkLoader(cs, mem.ingot(), options).load(tables, sources, t -> 0, new BulkLoader.Progress() {});
             KeySetAssertions.assertReleased(report);
             return report;
         }
@@ -83,7 +67,7 @@ class EndToEndTest {
 
     private VerifyReport verify(Path store) throws IOException {
         try (ColumnStore cs = ColumnStore.openOrCreate(store, ColumnStoreOptions.defaults())) {
-            return StoreVerifier.verify(cs, memory);
+            return StoreVerifier.verify(cs, mem.ingot());
         }
     }
 

@@ -12,8 +12,6 @@ import dev.ingot.columnstore.TableReader;
 import dev.ingot.ingest.verify.ColumnProfile;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.testing.TestAllocators;
-import dev.ingot.memory.NativeAllocator;
 import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -25,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.UUID;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -42,9 +39,8 @@ import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -76,24 +72,12 @@ class EveryTypeVerifyTest {
 
     @TempDir
     Path tmp;
-    private BufferAllocator arrow;
-    private NativeAllocator memory;
-
-    @BeforeEach
-    void setUp() {
-        arrow = TestAllocators.arrow(1L << 30);
-        memory = NativeAllocator.root("test", 1L << 30);
-    }
-
-    @AfterEach
-    void tearDown() {
-        memory.close();
-        arrow.close();
-    }
+    @RegisterExtension
+    final TestMemory mem = new TestMemory("test", 1L << 30);
 
     /** Four rows; row 2 is NULL wherever a column admits NULL but a few columns keep values there. */
     private VectorSchemaRoot rows() {
-        VectorSchemaRoot root = VectorSchemaRoot.create(TABLE.arrowSchema(), arrow);
+        VectorSchemaRoot root = VectorSchemaRoot.create(TABLE.arrowSchema(), mem.arrow());
         root.allocateNew();
         for (int i = 0; i < 4; i++) {
             ((BigIntVector) root.getVector("id")).setSafe(i, i);
@@ -181,12 +165,12 @@ class EveryTypeVerifyTest {
         }
         Path store = tmp.resolve("store");
         try (ColumnStore cs = ColumnStore.openOrCreate(store)) {
-            LoadReport report = new BulkLoader(cs, memory, LoadOptions.defaults()).load(List.of(TABLE),
-                    (def, batchRows, threads) -> ArrowIpcSource.open(arrow, def, file), x -> 0, new BulkLoader.Progress() {});
+            LoadReport report = new BulkLoader(cs, mem.ingot(), LoadOptions.defaults()).load(List.of(TABLE),
+                    (def, batchRows, threads) -> ArrowIpcSource.open(mem.arrow(), def, file), x -> 0, new BulkLoader.Progress() {});
             assertNull(report.failure(), () -> String.valueOf(report.failure()));
         }
         try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
-            VerifyReport v = StoreVerifier.verify(cs, memory);
+            VerifyReport v = StoreVerifier.verify(cs, mem.ingot());
             assertEquals(List.of(), v.problems());
             // sums worked out by hand: i16 -32768 + 32767 + 32767 + 1; d38 2 * (10^38 - 1) - 1 (unscaled);
             // ts 2 * (2^63 - 1) - 5, past a long; f64 0.5 + 0.25 - 1024 (Infinity counted apart); b = TRUE count
@@ -227,7 +211,7 @@ class EveryTypeVerifyTest {
             before = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
         try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
-            assertEquals(before, StoreVerifier.verify(cs, memory).toJson());
+            assertEquals(before, StoreVerifier.verify(cs, mem.ingot()).toJson());
         }
     }
 }

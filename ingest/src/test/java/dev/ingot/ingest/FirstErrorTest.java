@@ -12,19 +12,15 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.ConstraintService;
-import dev.ingot.testing.TestAllocators;
-import dev.ingot.memory.NativeAllocator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,21 +50,9 @@ class FirstErrorTest {
 
     @TempDir
     Path tmp;
-    private BufferAllocator arrow;
-    private NativeAllocator memory;
+    @RegisterExtension
+    final TestMemory mem = new TestMemory("first-error", 1L << 28);
     private int stores;
-
-    @BeforeEach
-    void setUp() {
-        arrow = TestAllocators.arrow();
-        memory = NativeAllocator.root("first-error", 1L << 28);
-    }
-
-    @AfterEach
-    void tearDown() {
-        memory.close();
-        arrow.close();
-    }
 
     private static List<Object[]> parentRows() {
         List<Object[]> rows = new ArrayList<>();
@@ -107,7 +91,7 @@ class FirstErrorTest {
             for (int batchRows : BATCH_ROWS) {
                 for (int threads = 1; threads <= 2; threads++) {
                     try (ColumnStore store = newStore()) {
-                        LoadReport r = MemoryRows.load(store, memory, arrow, LoadOptions.defaults().withMode(mode).withParallelism(threads, threads),
+                        LoadReport r = MemoryRows.load(store, mem.ingot(), mem.arrow(), LoadOptions.defaults().withMode(mode).withParallelism(threads, threads),
                                 List.of(P, C), Map.of("p", parentRows(), "c", child), batchRows);
                         out.put(mode + " loader batch " + batchRows + " threads " + threads, r.failure() == null ? "committed" : r.failure().getMessage());
                     }
@@ -124,14 +108,14 @@ class FirstErrorTest {
     /** The parent committed first, then the child through one {@link TableInserter}. */
     private String insertDirectly(List<Object[]> child, ConstraintMode mode, int batchRows, boolean concurrent) throws Exception {
         try (ColumnStore store = newStore();
-             ConstraintService constraints = new ConstraintService(memory)) {
-            assertNull(MemoryRows.load(store, memory, arrow, LoadOptions.defaults(), List.of(P), Map.of("p", parentRows()), 100).failure());
+             ConstraintService constraints = new ConstraintService(mem.ingot())) {
+            assertNull(MemoryRows.load(store, mem.ingot(), mem.arrow(), LoadOptions.defaults(), List.of(P), Map.of("p", parentRows()), 100).failure());
             constraints.planLoad(List.of(C));
             constraints.registerExistingTable(P, new StoredKeyScanner(store, "p"));
             try (TableInserter inserter = TableInserter.begin(store, constraints, C, ColumnStoreWriteHints.estimate(C), mode, 0, concurrent)) {
                 for (int from = 0; from < child.size(); from += batchRows) {
                     int to = Math.min(child.size(), from + batchRows);
-                    try (VectorSchemaRoot root = MemoryRows.batch(arrow, C, child, from, to)) {
+                    try (VectorSchemaRoot root = MemoryRows.batch(mem.arrow(), C, child, from, to)) {
                         inserter.insert(new InsertSource.ArrowBatch(root, new RowOrigin("c.rows", from + 1)));
                     }
                 }
@@ -302,7 +286,7 @@ class FirstErrorTest {
         many.add(row(0L)); // fails at its last row, long after "late" failed at its second
         for (ConstraintMode mode : List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED)) {
             try (ColumnStore store = newStore()) {
-                LoadReport r = MemoryRows.load(store, memory, arrow, LoadOptions.defaults().withMode(mode).withParallelism(2, 1),
+                LoadReport r = MemoryRows.load(store, mem.ingot(), mem.arrow(), LoadOptions.defaults().withMode(mode).withParallelism(2, 1),
                         List.of(early, late), Map.of("early", many, "late", List.of(row(1L), row(1L))), 1000);
                 TableLoadException e = assertInstanceOf(TableLoadException.class, r.failure());
                 assertEquals("duplicate key value violates PRIMARY KEY constraint \"early_pk\" on table early: key (id)=(0) already exists; "

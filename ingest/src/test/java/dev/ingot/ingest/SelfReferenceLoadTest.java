@@ -19,17 +19,13 @@ import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.TableChecker;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.memory.NativeAllocator;
-import dev.ingot.testing.TestAllocators;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,21 +55,9 @@ class SelfReferenceLoadTest {
 
     @TempDir
     Path tmp;
-    private BufferAllocator arrow;
-    private NativeAllocator memory;
+    @RegisterExtension
+    final TestMemory mem = new TestMemory("self-reference", 1L << 28);
     private int stores;
-
-    @BeforeEach
-    void setUp() {
-        arrow = TestAllocators.arrow();
-        memory = NativeAllocator.root("self-reference", 1L << 28);
-    }
-
-    @AfterEach
-    void tearDown() {
-        memory.close();
-        arrow.close();
-    }
 
     /**
      * Employee i (1-based) is managed by i + 1500 for i <= 8500 (a row one or two row groups
@@ -91,13 +75,13 @@ class SelfReferenceLoadTest {
     /** Loads {@code rows} into {@code def} through one inserter in row groups of 1024 rows; returns "committed" or the message. */
     private String insert(ColumnStore store, TableDef def, List<Object[]> rows, ConstraintMode mode, int batchRows, boolean concurrent)
             throws Exception {
-        try (ConstraintService constraints = new ConstraintService(memory)) {
+        try (ConstraintService constraints = new ConstraintService(mem.ingot())) {
             constraints.planLoad(List.of(def));
             ColumnStoreWriteHints hints = ColumnStoreWriteHints.estimate(def).withChunkRows(CHUNK_ROWS);
             try (TableInserter inserter = TableInserter.begin(store, constraints, def, hints, mode, rows.size(), concurrent)) {
                 for (int from = 0; from < rows.size(); from += batchRows) {
                     int to = Math.min(rows.size(), from + batchRows);
-                    try (VectorSchemaRoot root = MemoryRows.batch(arrow, def, rows, from, to)) {
+                    try (VectorSchemaRoot root = MemoryRows.batch(mem.arrow(), def, rows, from, to)) {
                         inserter.insert(new InsertSource.ArrowBatch(root, new RowOrigin(def.name() + ".rows", from + 1)));
                     }
                 }
@@ -120,7 +104,7 @@ class SelfReferenceLoadTest {
                         assertEquals(expected, insert(store, def, rows, mode, batchRows, concurrent), how);
                         if (expected.equals("committed")) {
                             assertEquals(rows.size(), store.table(def.name()).orElseThrow().rowCount(), how);
-                            VerifyReport v = StoreVerifier.verify(store, memory);
+                            VerifyReport v = StoreVerifier.verify(store, mem.ingot());
                             assertEquals(List.of(), v.problems(), how);
                         } else {
                             assertTrue(store.table(def.name()).isEmpty(), how);
@@ -195,13 +179,13 @@ class SelfReferenceLoadTest {
             for (int threads = 1; threads <= 2; threads++) {
                 LoadOptions options = LoadOptions.defaults().withMode(mode).withParallelism(threads, threads);
                 try (ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("b" + stores++))) {
-                    LoadReport r = MemoryRows.load(store, memory, arrow, options, List.of(staff, dept), Map.of("dept", depts, "staff", good), 2);
+                    LoadReport r = MemoryRows.load(store, mem.ingot(), mem.arrow(), options, List.of(staff, dept), Map.of("dept", depts, "staff", good), 2);
                     assertNull(r.failure(), mode + " " + threads);
                     assertEquals(3, store.table("staff").orElseThrow().rowCount());
                     assertEquals(0, r.constraintOutstandingBytes());
                 }
                 try (ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("b" + stores++))) {
-                    LoadReport r = MemoryRows.load(store, memory, arrow, options, List.of(staff, dept), Map.of("dept", depts, "staff", orphan), 2);
+                    LoadReport r = MemoryRows.load(store, mem.ingot(), mem.arrow(), options, List.of(staff, dept), Map.of("dept", depts, "staff", orphan), 2);
                     TableLoadException e = assertInstanceOf(TableLoadException.class, r.failure());
                     assertEquals("insert into table staff violates FOREIGN KEY constraint \"staff_boss_fk\": key (boss)=(4) is not present "
                             + "in table staff; row 1 (staff.rows line 2)", e.getMessage(), mode + " " + threads);
@@ -216,11 +200,11 @@ class SelfReferenceLoadTest {
     void aCheckerRefusesToFinishBeforeItsSelfReferencesWereRechecked() throws Exception {
         List<Object[]> rows = List.of(row(1L, 2L), row(2L, null));
         try (ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("c"));
-             ConstraintService constraints = new ConstraintService(memory)) {
+             ConstraintService constraints = new ConstraintService(mem.ingot())) {
             constraints.planLoad(List.of(EMPLOYEE));
             assertEquals(2, constraints.holdCount("employee", "employee_pk")); // its own table and its self-reference
             try (TableChecker checker = constraints.beginTable(EMPLOYEE, 2, null);
-                 VectorSchemaRoot root = MemoryRows.batch(arrow, EMPLOYEE, rows, 0, 2)) {
+                 VectorSchemaRoot root = MemoryRows.batch(mem.arrow(), EMPLOYEE, rows, 0, 2)) {
                 checker.checkBatch(root, 0, 1, 0); // row 0's manager 2 comes in the next batch
                 checker.checkBatch(root, 1, 1, 1);
                 assertTrue(checker.needsSelfReferenceCheck());

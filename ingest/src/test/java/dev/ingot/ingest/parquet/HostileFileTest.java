@@ -1,6 +1,5 @@
 package dev.ingot.ingest.parquet;
 
-import dev.ingot.testing.TestAllocators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +14,7 @@ import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
-import dev.ingot.memory.NativeAllocator;
+import dev.ingot.ingest.TestMemory;
 import dev.ingot.testing.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +30,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -49,9 +47,8 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -78,20 +75,8 @@ class HostileFileTest {
 
     @TempDir
     Path tmp;
-    private BufferAllocator arrow;
-    private NativeAllocator memory;
-
-    @BeforeEach
-    void setUp() {
-        arrow = TestAllocators.arrow(256L << 20);
-        memory = NativeAllocator.root("test", 256L << 20);
-    }
-
-    @AfterEach
-    void tearDown() {
-        memory.close();
-        arrow.close();
-    }
+    @RegisterExtension
+    final TestMemory mem = new TestMemory("test", 256L << 20);
 
     private static List<Group> rows() {
         SimpleGroupFactory f = new SimpleGroupFactory(SCHEMA);
@@ -116,7 +101,7 @@ class HostileFileTest {
         Path store = tmp.resolve("store");
         LoadReport report;
         try (ColumnStore cs = ColumnStore.openOrCreate(store)) {
-            report = new BulkLoader(cs, memory, LoadOptions.defaults()).load(List.of(GOOD, BAD),
+            report = new BulkLoader(cs, mem.ingot(), LoadOptions.defaults()).load(List.of(GOOD, BAD),
                     (def, batchRows, threads) -> open(def, def == GOOD ? goodFile : badFile, arrowIpc, threads), x -> ROWS,
                     new BulkLoader.Progress() {});
         }
@@ -129,7 +114,7 @@ class HostileFileTest {
     }
 
     private BatchSource open(TableDef def, Path file, boolean arrowIpc, int threads) throws IOException {
-        return arrowIpc ? ArrowIpcSource.open(arrow, def, file) : ParquetSource.open(arrow, def, List.of(file), 100, threads);
+        return arrowIpc ? ArrowIpcSource.open(mem.arrow(), def, file) : ParquetSource.open(mem.arrow(), def, List.of(file), 100, threads);
     }
 
     private static void patch(Path file, long offset, byte[] bytes) throws IOException {
@@ -280,7 +265,7 @@ class HostileFileTest {
 
     private Path validArrow(String name) throws IOException {
         Path p = tmp.resolve(name);
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(GOOD.arrowSchema(), arrow);
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(GOOD.arrowSchema(), mem.arrow());
              FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
              ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
             w.start();
@@ -331,7 +316,7 @@ class HostileFileTest {
         Path good = validArrow("good.arrow");
         Path bad = validArrow("bad.arrow");
         ArrowBlock block;
-        try (FileChannel ch = FileChannel.open(bad); ArrowFileReader r = new ArrowFileReader(ch, arrow)) {
+        try (FileChannel ch = FileChannel.open(bad); ArrowFileReader r = new ArrowFileReader(ch, mem.arrow())) {
             block = r.getRecordBlocks().get(1);
         }
         // the footer's Block struct: offset (8), metadata length (4), padding (4), body length (8), little-endian

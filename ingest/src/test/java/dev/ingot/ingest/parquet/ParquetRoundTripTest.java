@@ -1,6 +1,5 @@
 package dev.ingot.ingest.parquet;
 
-import dev.ingot.testing.TestAllocators;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -13,7 +12,7 @@ import dev.ingot.columnstore.TableReader;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
-import dev.ingot.memory.NativeAllocator;
+import dev.ingot.ingest.TestMemory;
 import dev.ingot.testing.TestSeed;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BigIntVector;
@@ -46,9 +44,8 @@ import org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -110,20 +107,8 @@ class ParquetRoundTripTest {
 
     @TempDir
     Path tmp;
-    private BufferAllocator arrow;
-    private NativeAllocator memory;
-
-    @BeforeEach
-    void setUp() {
-        arrow = TestAllocators.arrow(1L << 30);
-        memory = NativeAllocator.root("test", 1L << 30);
-    }
-
-    @AfterEach
-    void tearDown() {
-        memory.close();
-        arrow.close();
-    }
+    @RegisterExtension
+    final TestMemory mem = new TestMemory("test", 1L << 30);
 
     @Test
     void everyTypeRoundTripsExactlyWithNulls() throws Exception {
@@ -160,8 +145,8 @@ class ParquetRoundTripTest {
 
         Path store = tmp.resolve("store");
         try (ColumnStore cs = ColumnStore.openOrCreate(store)) {
-            LoadReport report = new BulkLoader(cs, memory, LoadOptions.defaults()).load(List.of(TABLE),
-                    (def, batchRows, threads) -> ParquetSource.open(arrow, def, List.of(a, b), 97, 2), x -> rows,
+            LoadReport report = new BulkLoader(cs, mem.ingot(), LoadOptions.defaults()).load(List.of(TABLE),
+                    (def, batchRows, threads) -> ParquetSource.open(mem.arrow(), def, List.of(a, b), 97, 2), x -> rows,
                     new BulkLoader.Progress() {});
             assertNull(report.failure(), () -> String.valueOf(report.failure()));
         }

@@ -24,13 +24,12 @@ import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.RowOrigin;
 import dev.ingot.ingest.TableInserter;
 import dev.ingot.ingest.TableLoadException;
+import dev.ingot.ingest.TestMemory;
 import dev.ingot.ingest.tpch.TblFileSource;
 import dev.ingot.ingest.text.TextParseException;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
-import dev.ingot.testing.TestAllocators;
-import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,15 +42,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -75,8 +72,8 @@ class BadInputCatalogueTest {
 
     @TempDir
     Path tmp;
-    private BufferAllocator arrow;
-    private NativeAllocator memory;
+    @RegisterExtension
+    final TestMemory mem = new TestMemory("bad-input", 1L << 30);
 
     @BeforeAll
     static void writeTblOnce() throws IOException {
@@ -89,18 +86,6 @@ class BadInputCatalogueTest {
         System.out.printf("bad input catalogue: %d cases end to end (%d rejected input, %d accepted input, %d constraint)%n",
                 PARSE_CASES.get() + ACCEPTED_CASES.get() + CONSTRAINT_CASES.get(), PARSE_CASES.get(), ACCEPTED_CASES.get(),
                 CONSTRAINT_CASES.get());
-    }
-
-    @BeforeEach
-    void setUp() {
-        arrow = TestAllocators.arrow(1L << 30);
-        memory = NativeAllocator.root("bad-input", 1L << 30);
-    }
-
-    @AfterEach
-    void tearDown() {
-        memory.close(); // throws if a key set leaked
-        arrow.close(); // throws if an Arrow buffer leaked
     }
 
     // ---------------------------------------------------------------- helpers
@@ -144,8 +129,8 @@ class BadInputCatalogueTest {
         List<TableDef> defs = Arrays.stream(tables).map(TpchSchema::table).toList();
         try (ColumnStore cs = ColumnStore.openOrCreate(store(), Fixtures.NO_SYNC)) {
             BulkLoader.SourceFactory sources = (def, batchRows, threads) ->
-                    TblFileSource.open(arrow, def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);
-            LoadReport r = new BulkLoader(cs, memory, options).load(defs, sources, t -> 0, new BulkLoader.Progress() {});
+                    TblFileSource.open(mem.arrow(), def, tblDir.resolve(def.name() + ".tbl"), batchRows, threads);
+            LoadReport r = new BulkLoader(cs, mem.ingot(), options).load(defs, sources, t -> 0, new BulkLoader.Progress() {});
             KeySetAssertions.assertReleased(r);
             return r;
         }
@@ -175,14 +160,14 @@ class BadInputCatalogueTest {
                 assertEquals(rows.get(t), actual.get(t), "earlier table " + t + " must be intact");
             }
             assertEquals(committed.length, actual.size(), () -> "unexpected tables: " + actual);
-            VerifyReport v = StoreVerifier.verify(cs, memory);
+            VerifyReport v = StoreVerifier.verify(cs, mem.ingot());
             assertTrue(v.ok(), () -> "store does not verify: " + v.problems());
         }
     }
 
     private String verifyJson(Path store) throws IOException {
         try (ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
-            VerifyReport v = StoreVerifier.verify(cs, memory);
+            VerifyReport v = StoreVerifier.verify(cs, mem.ingot());
             assertTrue(v.ok(), () -> v.problems().toString());
             return v.toJson();
         }
@@ -193,8 +178,8 @@ class BadInputCatalogueTest {
         Path ref = tmp.resolve("reference");
         List<TableDef> defs = Arrays.stream(tables).map(TpchSchema::table).toList();
         try (ColumnStore cs = ColumnStore.openOrCreate(ref, Fixtures.NO_SYNC)) {
-            LoadReport r = new BulkLoader(cs, memory, LoadOptions.defaults()).load(defs, (def, batchRows, threads) ->
-                    TblFileSource.open(arrow, def, tblSf001.resolve(def.name() + ".tbl"), batchRows, threads),
+            LoadReport r = new BulkLoader(cs, mem.ingot(), LoadOptions.defaults()).load(defs, (def, batchRows, threads) ->
+                    TblFileSource.open(mem.arrow(), def, tblSf001.resolve(def.name() + ".tbl"), batchRows, threads),
                     t -> 0, new BulkLoader.Progress() {});
             assertNull(r.failure());
             KeySetAssertions.assertReleased(r);
@@ -429,7 +414,7 @@ class BadInputCatalogueTest {
         try (ColumnStore cs = ColumnStore.openOrCreate(store(), Fixtures.NO_SYNC)) {
             assertEquals(0, cs.table("supplier").orElseThrow().rowCount());
             assertEquals(25, cs.table("nation").orElseThrow().rowCount());
-            assertTrue(StoreVerifier.verify(cs, memory).ok());
+            assertTrue(StoreVerifier.verify(cs, mem.ingot()).ok());
         }
         ACCEPTED_CASES.incrementAndGet();
     }
@@ -571,9 +556,9 @@ class BadInputCatalogueTest {
     void nullPrimaryKeyThroughTheInserter() throws IOException {
         TableDef region = TpchSchema.table("region");
         try (ColumnStore cs = ColumnStore.openOrCreate(store(), Fixtures.NO_SYNC);
-             ConstraintService constraints = new ConstraintService(memory)) {
+             ConstraintService constraints = new ConstraintService(mem.ingot())) {
             constraints.planLoad(List.of(region));
-            VectorSchemaRoot root = VectorSchemaRoot.create(region.arrowSchema(), arrow);
+            VectorSchemaRoot root = VectorSchemaRoot.create(region.arrowSchema(), mem.arrow());
             try (InsertSource.ArrowBatch batch = new InsertSource.ArrowBatch(root, RowOrigin.NONE);
                  TableInserter inserter = TableInserter.begin(cs, constraints, region, ColumnStoreWriteHints.estimate(region),
                          ConstraintMode.IMMEDIATE, 3)) {
@@ -602,7 +587,7 @@ class BadInputCatalogueTest {
         }
         try (ColumnStore cs = ColumnStore.openOrCreate(store(), Fixtures.NO_SYNC)) {
             assertTrue(cs.tables().isEmpty(), "the failed table must be rolled back");
-            assertTrue(StoreVerifier.verify(cs, memory).ok());
+            assertTrue(StoreVerifier.verify(cs, mem.ingot()).ok());
         }
         CONSTRAINT_CASES.incrementAndGet();
     }
