@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** Shared helpers of the robustness tests: .tbl directories, expected row counts, store copies. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {}
 
     /** Options for in-process reopen of a test store: no fsync (the file is a throwaway copy). */
@@ -113,10 +113,10 @@ final class Fixtures {
     }
 
     /** What a CLI run printed and returned. */
-    record CliRun(int exit, String out, String err) {}
+    public record CliRun(int exit, String out, String err) {}
 
     /** Runs {@code IngotCli} in-process, capturing standard output and error. */
-    static CliRun cli(String... args) {
+    public static CliRun cli(String... args) {
         java.io.PrintStream out = System.out;
         java.io.PrintStream err = System.err;
         java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
