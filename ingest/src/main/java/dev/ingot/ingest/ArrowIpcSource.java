@@ -42,6 +42,9 @@ public final class ArrowIpcSource implements BatchSource {
     private final FileChannel channel;
     private final ArrowFileReader reader;
     private final VectorSchemaRoot readerRoot;
+    /** Bytes of the file up to the end of the last record batch loaded; the file size at its end. */
+    private long bytesRead;
+    private int batchesLoaded;
 
     private ArrowIpcSource(Path file, BufferAllocator allocator, FileChannel channel, ArrowFileReader reader,
                            VectorSchemaRoot readerRoot) {
@@ -137,8 +140,11 @@ public final class ArrowIpcSource implements BatchSource {
             throw new IOException("reading Arrow IPC file " + file + ": " + Errors.describe(e), e);
         }
         if (!loaded) {
+            bytesRead = channel.size();
             return null;
         }
+        ArrowBlock block = reader.getRecordBlocks().get(batchesLoaded++);
+        bytesRead = Math.max(bytesRead, block.getOffset() + block.getMetadataLength() + block.getBodyLength());
         List<FieldVector> owned = new ArrayList<>(readerRoot.getFieldVectors().size());
         for (FieldVector v : readerRoot.getFieldVectors()) {
             TransferPair pair = v.getTransferPair(allocator);
@@ -149,6 +155,11 @@ public final class ArrowIpcSource implements BatchSource {
         VectorSchemaRoot batch = new VectorSchemaRoot(owned);
         batch.setRowCount(rows);
         return new InsertSource.ArrowBatch(batch, new RowOrigin(file.toString(), -1));
+    }
+
+    @Override
+    public long inputBytesRead() {
+        return bytesRead;
     }
 
     @Override

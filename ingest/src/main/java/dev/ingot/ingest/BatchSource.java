@@ -26,6 +26,16 @@ public interface BatchSource extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Bytes of input files that the batches returned so far cover, for progress: it grows as
+     * batches are handed out and equals the input files' total size once {@link #next()} has
+     * returned null; -1 for sources without input files (the generator). Callable from the
+     * consumer thread only.
+     */
+    default long inputBytesRead() {
+        return -1;
+    }
+
     /** Stops any worker threads and frees buffers; batches already returned stay valid. */
     @Override
     void close();

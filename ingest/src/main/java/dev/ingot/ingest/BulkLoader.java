@@ -60,7 +60,15 @@ public final class BulkLoader {
     public interface Progress {
         default void tableStarted(String table) {}
 
+        /** {@code rows} more rows of {@code table} were appended (not yet committed). */
         default void rowsLoaded(String table, long rows) {}
+
+        /**
+         * {@code table}'s source has handed out batches covering {@code bytesSoFar} bytes of its
+         * input files in total ({@link BatchSource#inputBytesRead()}; never called for sources
+         * without input files); its files' total size once the source is exhausted.
+         */
+        default void inputBytesRead(String table, long bytesSoFar) {}
 
         default void tableFinished(TableLoadReport report) {}
 
@@ -362,6 +370,10 @@ public final class BulkLoader {
                     batch = nextBatch(source, def, inserter.batchCount(), sourceWait);
                 } catch (IOException e) {
                     throw inputFailed(inserter, e, parentsDone, def);
+                }
+                long bytesRead = source.inputBytesRead();
+                if (bytesRead >= 0) {
+                    progress.inputBytesRead(def.name(), bytesRead);
                 }
             }
             long waitStart = System.nanoTime();

@@ -127,14 +127,29 @@ final class LoadCommand implements Callable<Integer> {
         try (RejectedLines rejected = maxErrors > 0 ? new RejectedLines(rejects, maxErrors) : null) {
             int code = LoadRun.run(store, false, run.memoryLimitBytes(), run.loadOptions(), !run.noProgress, banner, (cs, arrow) ->
                     new LoadRun.Plan(tablesToLoad(cs, files), (def, batchRows, n) -> open(arrow, def,
-                            files.getOrDefault(def.name(), List.of()), batchRows, n, rejected), t -> 0),
-                    run.reportJson == null ? null : (report, peakRss, storeBytes) -> LoadReportJson.write(run.reportJson, 0,
+                            files.getOrDefault(def.name(), List.of()), batchRows, n, rejected), t -> 0, totalSize(files)),
+                    run.reportJson == null ? null : (report, peakRss, storeBytes) -> LoadReportJson.write(run.reportJson, null,
                             String.join(" ", inputs), report, peakRss, storeBytes));
             if (rejected != null) {
                 System.err.println("ingot: " + rejected.count() + " rejected lines written to " + rejects);
             }
             return code;
         }
+    }
+
+    /** The input files' total size in bytes (the progress bar's total); a file that cannot be sized counts 0 (its source reports it). */
+    private static long totalSize(Map<String, List<Path>> files) {
+        long total = 0;
+        for (List<Path> paths : files.values()) {
+            for (Path p : paths) {
+                try {
+                    total += Files.size(p);
+                } catch (IOException e) {
+                    // opening the source names the file and the cause
+                }
+            }
+        }
+        return total;
     }
 
     /** The tables of the load, checked against the store: each absent, or present and empty with the same definition. */

@@ -15,7 +15,8 @@ import java.nio.file.Path;
 
 /**
  * Writes a load's report as JSON (the machine-readable twin of the printed summary), read by the
- * ingest benchmark. Shape:
+ * ingest benchmark. Shape ({@code "scale"} only for a TPC-H load, {@code load-tpch} and the
+ * benchmark; a general {@code ingot load} has no scale and names its input files in {@code "source"}):
  * <pre>{@code
  * {"scale":1.0, "source":"generator", "mode":"IMMEDIATE", "wallSeconds":..., "rows":..., "peakRssBytes":..., "storeBytes":...,
  *  "constraintPeakBytes":..., "constraintOutstandingBytes":0, "failure":null,
@@ -33,13 +34,17 @@ public final class LoadReportJson {
      * Writes {@code report} to {@code file} in the shape above (also used by the benchmark's
      * Parquet load child).
      *
+     * @param scale  the TPC-H scale factor, or null for a load that is not TPC-H (no {@code "scale"} field)
+     * @param source what was loaded: {@code "generator"}, a directory, or the input files
      * @throws IOException if the file cannot be written
      */
-    public static void write(Path file, double scale, String source, LoadReport report, long peakRssBytes, long storeBytes)
+    public static void write(Path file, Double scale, String source, LoadReport report, long peakRssBytes, long storeBytes)
             throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode doc = mapper.createObjectNode();
-        doc.put("scale", scale);
+        if (scale != null) {
+            doc.put("scale", scale);
+        }
         doc.put("source", source);
         doc.put("mode", report.tables().isEmpty() ? null : report.tables().get(0).mode().name());
         doc.put("wallSeconds", report.seconds());

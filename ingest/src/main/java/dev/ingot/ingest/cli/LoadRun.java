@@ -20,8 +20,12 @@ import org.apache.arrow.memory.RootAllocator;
  * {@link BulkLoader}, the progress bar and the summary. Not thread-safe; one per command run.
  */
 final class LoadRun {
-    /** What to load: the tables (any order; loaded in foreign-key order), their sources and expected row counts. */
-    record Plan(List<TableDef> tables, BulkLoader.SourceFactory sources, ToLongFunction<String> expectedRows) {
+    /**
+     * What to load: the tables (any order; loaded in foreign-key order), their sources, expected
+     * row counts (0 when unknown) and the input files' total size in bytes (0 for the generator);
+     * the progress bar counts rows when they are all known, else bytes.
+     */
+    record Plan(List<TableDef> tables, BulkLoader.SourceFactory sources, ToLongFunction<String> expectedRows, long inputBytes) {
     }
 
     /** Decides the plan once the store is open (it may check or create tables first). */
@@ -58,7 +62,8 @@ final class LoadRun {
                 Plan plan = planner.plan(cs, arrow);
                 tables = plan.tables();
                 long expectedTotal = tables.stream().mapToLong(t -> plan.expectedRows().applyAsLong(t.name())).sum();
-                try (LoadProgress progress = new LoadProgress(expectedTotal, progressWanted && System.console() != null, interrupts)) {
+                try (LoadProgress progress = new LoadProgress(expectedTotal, plan.inputBytes(), progressWanted && System.console() != null,
+                        interrupts)) {
                     report = new BulkLoader(cs, memory, options).load(tables, plan.sources(), plan.expectedRows(), progress);
                     started = progress.started();
                 }

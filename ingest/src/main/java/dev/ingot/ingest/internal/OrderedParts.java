@@ -288,6 +288,14 @@ public final class OrderedParts<T> implements AutoCloseable {
     }
 
     /**
+     * The part whose items {@link #next()} hands out now: the parts below it are done; equals
+     * the part count once every part was handed out. Consumer thread only.
+     */
+    public int currentPart() {
+        return currentPart;
+    }
+
+    /**
      * The next item in part order, or null after the last item of the last part.
      *
      * @throws IOException           a producer's IOException, or another checked exception

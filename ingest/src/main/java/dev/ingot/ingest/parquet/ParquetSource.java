@@ -118,6 +118,11 @@ public final class ParquetSource implements BatchSource {
     private final List<FileMeta> files;
     private final List<Group> groups;
     private final OrderedParts<Rows> parts;
+    /**
+     * Input bytes covered once the parts below i are handed out: the files before the part's
+     * file, plus its share of its own file by row groups; the last entry is every file's size.
+     */
+    private final long[] bytesBeforePart;
 
     private ParquetSource(BufferAllocator allocator, TableDef table, int batchRows, int threads, List<FileMeta> files,
                           List<Group> groups) {
@@ -129,6 +134,18 @@ public final class ParquetSource implements BatchSource {
         this.parts = new OrderedParts<>("ingot-parquet-" + table.name(), groups.size(), threads, 2 * threads,
                 this::decodeGroup, r -> r.root().close(), OrderedParts.ReadAhead.forThreads(threads),
                 r -> BatchBuilder.bufferBytes(r.root()));
+        this.bytesBeforePart = new long[groups.size() + 1];
+        long filesBefore = 0;
+        int file = 0;
+        for (int i = 0; i < groups.size(); i++) {
+            Group g = groups.get(i);
+            for (; file < g.file(); file++) {
+                filesBefore += files.get(file).size();
+            }
+            FileMeta m = files.get(g.file());
+            bytesBeforePart[i + 1] = filesBefore + m.size() * (g.rowGroup() + 1) / m.footer().getBlocks().size();
+        }
+        bytesBeforePart[groups.size()] = files.stream().mapToLong(FileMeta::size).sum();
     }
 
     /**
@@ -531,6 +548,11 @@ public final class ParquetSource implements BatchSource {
     @Override
     public long producerWaitNanos() {
         return parts.blockedNanos();
+    }
+
+    @Override
+    public long inputBytesRead() {
+        return bytesBeforePart[parts.currentPart()];
     }
 
     @Override

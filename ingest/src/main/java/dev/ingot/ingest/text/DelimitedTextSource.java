@@ -159,6 +159,8 @@ public final class DelimitedTextSource implements BatchSource {
     private int fileIndex = -1;
     private FileParse current;
     private long finishedWaitNanos;
+    /** Sizes of the files handed out completely (for {@link #inputBytesRead()}). */
+    private long finishedFileBytes;
     private int maxQueuedSeen;
     private IOException failure;
     private boolean closed;
@@ -331,9 +333,19 @@ public final class DelimitedTextSource implements BatchSource {
         }
     }
 
+    @Override
+    public long inputBytesRead() {
+        long read = finishedFileBytes;
+        if (current != null) {
+            read += Math.min(current.fileSize, (long) current.parts.currentPart() * rangeBytes);
+        }
+        return read;
+    }
+
     private void finishFile() {
         FileParse f = current;
         current = null;
+        finishedFileBytes += f.fileSize;
         finishedWaitNanos += f.parts.blockedNanos();
         maxQueuedSeen = Math.max(maxQueuedSeen, f.parts.maxQueuedItemsSeen());
         f.close();

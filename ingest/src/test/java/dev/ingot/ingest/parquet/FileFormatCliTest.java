@@ -1,9 +1,15 @@
 package dev.ingot.ingest.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.TableDef;
+import dev.ingot.ingest.ArrowIpcSource;
+import dev.ingot.ingest.BulkLoader;
+import dev.ingot.ingest.LoadOptions;
+import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.TestMemory;
 import dev.ingot.ingest.ddl.SqlSchema;
 import dev.ingot.ingest.robust.Fixtures;
@@ -29,8 +35,8 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.apache.parquet.schema.Types;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ingot load} of Parquet and Arrow IPC files through the CLI: {@code --format parquet} on a
@@ -141,6 +147,39 @@ class FileFormatCliTest {
 
     private static void assertOk(Fixtures.CliRun r) {
         assertEquals(0, r.exit(), r.err());
+    }
+
+    /** What {@code inputBytesRead} reported while {@code file} loaded through {@link BulkLoader}. */
+    private List<Long> bytesSeen(TableDef def, Path file, boolean parquet) throws Exception {
+        List<Long> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("lib-" + file.getFileName()))) {
+            LoadReport r = new BulkLoader(store, mem.ingot(), LoadOptions.defaults()).load(List.of(def),
+                    (t, batchRows, threads) -> parquet ? ParquetSource.open(mem.arrow(), t, List.of(file), 700, 2)
+                            : ArrowIpcSource.open(mem.arrow(), t, file),
+                    x -> 0, new BulkLoader.Progress() {
+                        @Override
+                        public void inputBytesRead(String table, long bytesSoFar) {
+                            seen.add(bytesSoFar);
+                        }
+                    });
+            assertNull(r.failure());
+            assertEquals(ROWS, store.table("sales").orElseThrow().rowCount());
+        }
+        return seen;
+    }
+
+    @Test
+    void parquetAndArrowSourcesReportTheirProgressInFileBytes() throws Exception {
+        Sales s = sales(7);
+        TableDef def = SqlSchema.parse(SCHEMA, "s.sql").get(0);
+        for (Path file : List.of(writeParquet("p.parquet", s), writeArrow("a.arrow", def, s))) {
+            List<Long> seen = bytesSeen(def, file, file.toString().endsWith(".parquet"));
+            assertEquals(Files.size(file), seen.get(seen.size() - 1).longValue(), file + " " + seen);
+            for (int i = 1; i < seen.size(); i++) {
+                assertTrue(seen.get(i) >= seen.get(i - 1), file + " " + seen);
+            }
+            assertTrue(seen.stream().distinct().count() > 2, file + " " + seen); // row group by row group, batch by batch
+        }
     }
 
     @Test
