@@ -80,9 +80,6 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--null", description = "the text of a NULL (default: the empty unquoted field)")
     String nullString;
 
-    @Option(names = "--max-line-bytes", description = "longest line accepted, bytes (default: from the schema, at least 1 MiB)")
-    Long maxLineBytes;
-
     @Option(names = "--max-errors", description = "skip up to N rejected lines (each written to --rejects); more fail the load"
             + " (default: 0, all-or-nothing)", defaultValue = "0")
     long maxErrors;
@@ -257,8 +254,8 @@ final class LoadCommand implements Callable<Integer> {
             if (nullString != null) {
                 d = d.withNullString(nullString);
             }
-            if (maxLineBytes != null) {
-                d = d.withMaxLineBytes(maxLineBytes);
+            if (run.maxLineBytes != null) {
+                d = d.withMaxLineBytes(run.maxLineBytes);
             }
             return d.withHeader(header || d.header());
         } catch (IllegalArgumentException e) {

@@ -2,13 +2,15 @@ package dev.ingot.ingest.cli;
 
 import dev.ingot.ingest.ConstraintMode;
 import dev.ingot.ingest.LoadOptions;
+import dev.ingot.ingest.text.TextDialect;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
  * The options every loading command shares (a picocli mixin of {@code load-tpch} and
- * {@code load}): constraint mode, threads, batch size, progress, report file and off-heap limit.
+ * {@code load}): constraint mode, threads, batch size, progress, report file, off-heap limit and
+ * the line limit of text files.
  * Not thread-safe; one per command run.
  */
 final class LoadRunOptions {
@@ -28,6 +30,10 @@ final class LoadRunOptions {
     @Option(names = "--report-json", description = "also write the load report as JSON to this file")
     Path reportJson;
 
+    @Option(names = "--max-line-bytes", description = "longest line accepted from a text (CSV, TSV, .tbl) file, bytes"
+            + " (default: from the schema, at least 1 MiB)")
+    Long maxLineBytes;
+
     @Option(names = "--memory-limit-mb", description = "off-heap limit for batches and key sets, MiB (default: ${DEFAULT-VALUE})",
             defaultValue = "4096")
     long memoryLimitMb;
@@ -40,6 +46,13 @@ final class LoadRunOptions {
         }
         if (batchSize != null) {
             IngotCli.requirePositive(spec, "--batch-size", batchSize);
+        }
+        if (maxLineBytes != null) {
+            IngotCli.requirePositive(spec, "--max-line-bytes", maxLineBytes);
+            if (maxLineBytes > TextDialect.MAX_LINE_BYTES_LIMIT) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-line-bytes must be at most "
+                        + TextDialect.MAX_LINE_BYTES_LIMIT + ": " + maxLineBytes);
+            }
         }
     }
 

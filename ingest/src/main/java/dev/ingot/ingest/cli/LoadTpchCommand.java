@@ -101,7 +101,7 @@ final class LoadTpchCommand implements Callable<Integer> {
         if (file.toString().endsWith(".arrow")) {
             return ArrowIpcSource.open(arrow, def, file);
         }
-        return TblFileSource.open(arrow, def, file, batchRows, threads);
+        return TblFileSource.open(arrow, def, file, batchRows, threads, run.maxLineBytes == null ? 0 : run.maxLineBytes);
     }
 
     /** A {@code --scale} the generator cannot honour ({@link TpchSchema#checkScaleForAllTables}) is a usage error (exit 2). */

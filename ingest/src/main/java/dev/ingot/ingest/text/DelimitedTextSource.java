@@ -94,8 +94,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *   <li>{@code value too long for column l_shipmode (CHAR(10)): "..."CTX}</li>
  *   <li>{@code invalid byte sequence for encoding UTF8 in column l_comment (VARCHAR(44)): 0xc3 0x28CTX}
  *       (also {@code 0x00} for a NUL byte)</li>
- *   <li>{@code line longer than the maximum line length of 1048576 bytes (maxLineBytes), in column n_nameCTX}</li>
- *   <li>{@code quoted field of column c not closed within the maximum line length of N bytes (maxLineBytes)CTX}</li>
+ *   <li>{@code line longer than the maximum line length of 1048576 bytes (raise it with --max-line-bytes or TextDialect.withMaxLineBytes), in column n_nameCTX}</li>
+ *   <li>{@code quoted field of column c not closed within the maximum line length of N bytes (raise it with --max-line-bytes or TextDialect.withMaxLineBytes)CTX}</li>
  *   <li>{@code unterminated quoted field in column c at the end of the fileCTX}</li>
  *   <li>{@code quote character in an unquoted field of column c after "ab" (quote the whole field and double its quotes)CTX}</li>
  *   <li>{@code unexpected character 'x' after the closing quote of column cCTX}</li>

@@ -21,6 +21,8 @@ final class RecordParser {
     static final int NEED_MORE = -1;
 
     private static final byte STOP = 1;
+    /** How a line-limit error says to raise the limit: the CLI option and the library setter. */
+    static final String RAISE_LINE_LIMIT = "(raise it with --max-line-bytes or TextDialect.withMaxLineBytes)";
 
     private final String file;
     private final int columnCount;
@@ -147,7 +149,7 @@ final class RecordParser {
                         }
                         if (i >= limitEnd) {
                             throw structural(f, "quoted field of " + label(f) + " not closed within the maximum line length of "
-                                    + maxLineBytes + " bytes (maxLineBytes)");
+                                    + maxLineBytes + " bytes " + RAISE_LINE_LIMIT);
                         }
                         if (eof) {
                             throw structural(f, "unterminated quoted field in " + label(f) + " at the end of the file");
@@ -257,7 +259,7 @@ final class RecordParser {
         if (need >= limitEnd) {
             if (inQuotes) {
                 throw structural(f, "quoted field of " + label(f) + " not closed within the maximum line length of "
-                        + maxLineBytes + " bytes (maxLineBytes)");
+                        + maxLineBytes + " bytes " + RAISE_LINE_LIMIT);
             }
             throw lineTooLong(f);
         }
@@ -377,7 +379,7 @@ final class RecordParser {
     }
 
     private TextParseException lineTooLong(int f) {
-        return structural(f, "line longer than the maximum line length of " + maxLineBytes + " bytes (maxLineBytes), in "
+        return structural(f, "line longer than the maximum line length of " + maxLineBytes + " bytes " + RAISE_LINE_LIMIT + ", in "
                 + label(f));
     }
 

@@ -53,18 +53,35 @@ public final class TblFileSource implements BatchSource {
      */
     public static TblFileSource open(BufferAllocator allocator, TableDef table, Path file, int batchRows, int threads)
             throws IOException {
+        return open(allocator, table, file, batchRows, threads, 0);
+    }
+
+    /**
+     * As {@link #open(BufferAllocator, TableDef, Path, int, int)} with the line limit
+     * {@code maxLineBytes} ({@link TextDialect#withMaxLineBytes}; 0 = from the schema).
+     *
+     * @throws IllegalArgumentException also for a limit outside 0 .. {@link TextDialect#MAX_LINE_BYTES_LIMIT}
+     */
+    public static TblFileSource open(BufferAllocator allocator, TableDef table, Path file, int batchRows, int threads,
+                                     long maxLineBytes) throws IOException {
         return open(allocator, table, file, batchRows, threads, DelimitedTextSource.DEFAULT_RANGE_BYTES,
-                DelimitedTextSource.DEFAULT_RANGE_BYTES + (64 << 10));
+                DelimitedTextSource.DEFAULT_RANGE_BYTES + (64 << 10), maxLineBytes);
     }
 
     /** As {@link #open(BufferAllocator, TableDef, Path, int, int)} with explicit range and read-buffer sizes (tests). */
     static TblFileSource open(BufferAllocator allocator, TableDef table, Path file, int batchRows, int threads,
                               int rangeBytes, int readBufferBytes) throws IOException {
+        return open(allocator, table, file, batchRows, threads, rangeBytes, readBufferBytes, 0);
+    }
+
+    private static TblFileSource open(BufferAllocator allocator, TableDef table, Path file, int batchRows, int threads,
+                                      int rangeBytes, int readBufferBytes, long maxLineBytes) throws IOException {
         if (file == null) {
             throw new IllegalArgumentException("allocator, table and file are required");
         }
         try {
-            return new TblFileSource(file.toString(), DelimitedTextSource.open(allocator, table, TextDialect.tbl(),
+            TextDialect dialect = TextDialect.tbl().withMaxLineBytes(maxLineBytes);
+            return new TblFileSource(file.toString(), DelimitedTextSource.open(allocator, table, dialect,
                     List.of(file), batchRows, threads, rangeBytes, readBufferBytes, OrderedParts.ReadAhead.forThreads(threads)));
         } catch (NoSuchFileException e) {
             NoSuchFileException named = new NoSuchFileException(file.toString(), null, "no such .tbl file");
@@ -105,5 +122,10 @@ public final class TblFileSource implements BatchSource {
     @Override
     public long producerWaitNanos() {
         return source.producerWaitNanos();
+    }
+
+    @Override
+    public long inputBytesRead() {
+        return source.inputBytesRead();
     }
 }

@@ -34,7 +34,7 @@ class HostileTblLoadTest {
         Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", tbl.toString(), "--store",
                 store.toString(), "--no-progress", "--threads", "2");
         assertEquals(1, run.exit(), run.err());
-        String expected = "ingot: error: line longer than the maximum line length of 1048576 bytes (maxLineBytes), in column"
+        String expected = "ingot: error: line longer than the maximum line length of 1048576 bytes (raise it with --max-line-bytes or TextDialect.withMaxLineBytes), in column"
                 + " n_nationkey; file " + nation + ", line 26";
         assertTrue(run.err().contains(expected + System.lineSeparator()), run.err());
         assertTrue(!run.err().contains("OutOfMemoryError"), run.err());

@@ -280,11 +280,11 @@ class CsvConformanceTest {
     @Test
     void lineAndFieldLimits() throws Exception {
         TextDialect small = CSV.withMaxLineBytes(64);
-        assertEquals("line longer than the maximum line length of 64 bytes (maxLineBytes), in column n",
+        assertEquals("line longer than the maximum line length of 64 bytes (raise it with --max-line-bytes or TextDialect.withMaxLineBytes), in column n",
                 error(T, small, ("1,a,1,2024-01-01," + "1".repeat(60) + "\n").getBytes(StandardCharsets.UTF_8), 1));
-        assertEquals("quoted field of column name not closed within the maximum line length of 64 bytes (maxLineBytes)",
+        assertEquals("quoted field of column name not closed within the maximum line length of 64 bytes (raise it with --max-line-bytes or TextDialect.withMaxLineBytes)",
                 error(T, small, ("1,\"" + "\n".repeat(70) + "\",,,\n").getBytes(StandardCharsets.UTF_8), 1));
-        assertEquals("line longer than the maximum line length of 64 bytes (maxLineBytes), in field 7 (past the last column)",
+        assertEquals("line longer than the maximum line length of 64 bytes (raise it with --max-line-bytes or TextDialect.withMaxLineBytes), in field 7 (past the last column)",
                 error(T, small, ("1,a,1,,1,x," + "y".repeat(60) + "\n").getBytes(StandardCharsets.UTF_8), 1));
         // a line of exactly the limit (line end included) is fine
         String exact = "1,a,1,2024-01-01," + "0".repeat(64 - 18) + "\n";

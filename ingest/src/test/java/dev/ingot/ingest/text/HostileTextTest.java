@@ -68,7 +68,7 @@ class HostileTextTest {
         for (int threads : new int[] {1, 2}) {
             TextParseException e = parseError(TextDialect.csv(), f, threads);
             assertEquals("quoted field of column n not closed within the maximum line length of 1048576 bytes"
-                    + " (maxLineBytes); file " + f + ", line 2", e.getMessage());
+                    + " (raise it with --max-line-bytes or TextDialect.withMaxLineBytes); file " + f + ", line 2", e.getMessage());
             assertEquals("n", e.column());
         }
         // in a VARCHAR(20) column the field limit (4 * 20 bytes) stops it long before the line limit
@@ -82,11 +82,11 @@ class HostileTextTest {
     void aGigabyteLineWithoutLineEnd() throws Exception {
         Path f = sparse("no-newline.tbl", "1|a|1|2024-01-01|1|\n", GIB);
         TextParseException e = parseError(TextDialect.tbl(), f, 2);
-        assertEquals("line longer than the maximum line length of 1048576 bytes (maxLineBytes), in column id; file " + f
+        assertEquals("line longer than the maximum line length of 1048576 bytes (raise it with --max-line-bytes or TextDialect.withMaxLineBytes), in column id; file " + f
                 + ", line 2", e.getMessage());
         // raising the limit moves the error to the next check, still within bounded memory
         e = parseError(TextDialect.tbl().withMaxLineBytes(8L << 20), f, 2);
-        assertEquals("line longer than the maximum line length of 8388608 bytes (maxLineBytes), in column id; file " + f
+        assertEquals("line longer than the maximum line length of 8388608 bytes (raise it with --max-line-bytes or TextDialect.withMaxLineBytes), in column id; file " + f
                 + ", line 2", e.getMessage());
     }
 
