@@ -7,6 +7,7 @@ import dev.ingot.columnstore.ColumnStore;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * line of 300 MB without a line break (written sparsely: zero bytes) gave
  * {@code java.lang.OutOfMemoryError: Java heap space}. Now the line limit refuses it after its
  * first MiB, naming file, line, column and limit, and the tables that do not depend on nation
- * stay committed.
+ * stay committed. {@code --max-line-bytes} sets the limit the message names.
  */
 class HostileTblLoadTest {
     @TempDir
@@ -47,5 +48,25 @@ class HostileTblLoadTest {
             }
         }
         Files.delete(nation);
+    }
+
+    @Test
+    void theLineLimitOfLoadTpchIsSetByMaxLineBytes() throws Exception {
+        Path tbl = Fixtures.tblSf001();
+        Path store = tmp.resolve("limited");
+        Fixtures.CliRun run = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", tbl.toString(), "--store",
+                store.toString(), "--no-progress", "--threads", "1", "--max-line-bytes", "120");
+        assertEquals(1, run.exit(), run.err());
+        List<String> lines = run.err().lines().toList();
+        assertEquals("ingot: error: line longer than the maximum line length of 120 bytes (raise it with --max-line-bytes or"
+                + " TextDialect.withMaxLineBytes), in column r_comment; file " + tbl.resolve("region.tbl") + ", line 1", lines.get(lines.size() - 1));
+        for (String bad : new String[] {"0", "1073741825"}) {
+            Fixtures.CliRun usage = Fixtures.cli("load-tpch", "--scale", "0.01", "--source", tbl.toString(), "--store",
+                    tmp.resolve("never").toString(), "--max-line-bytes", bad);
+            assertEquals(2, usage.exit(), usage.err());
+            assertEquals(bad.equals("0") ? "--max-line-bytes must be a positive number: 0" : "--max-line-bytes must be at most 1073741824: 1073741825",
+                    usage.err().lines().findFirst().orElseThrow());
+        }
+        assertTrue(Files.notExists(tmp.resolve("never")));
     }
 }
