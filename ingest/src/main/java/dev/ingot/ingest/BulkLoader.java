@@ -6,6 +6,7 @@ import dev.ingot.columnstore.ConstraintRules;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.constraints.ConstraintService;
+import dev.ingot.ingest.internal.Errors;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.ingest.jfr.TableLoadEvent;
 import dev.ingot.memory.NativeAllocator;
@@ -218,9 +219,10 @@ public final class BulkLoader {
                         skipped.add(t.name());
                         throw new CompletionException(e);
                     } catch (Throwable e) {
-                        tableFailures.put(t.name(), e);
-                        progress.tableFailed(t.name(), e);
-                        throw new CompletionException(e);
+                        Throwable failure = outOfMemory(t.name(), e);
+                        tableFailures.put(t.name(), failure);
+                        progress.tableFailed(t.name(), failure);
+                        throw new CompletionException(failure);
                     } finally {
                         defined.get(t.name()).complete(null);
                     }
@@ -271,6 +273,21 @@ public final class BulkLoader {
         PagerDiagnostics.Snapshot pagerDelta = store.pager().diagnostics().snapshot().minus(pagerBefore);
         return new LoadReport(List.copyOf(reports), firstFailure[0], List.copyOf(skipped), System.nanoTime() - start,
                 pagerDelta, loadMemory.peakBytes(), outstandingBytes);
+    }
+
+    /**
+     * A table's failure as reported: when memory ran out while loading it (the Java heap, or an
+     * off-heap limit: {@link dev.ingot.memory.MemoryLimitException}, Arrow's
+     * {@code OutOfMemoryException}), a {@link TableLoadException} naming the table and what ran out
+     * ({@code out of memory loading table T: ...}), the original attached as cause; else
+     * {@code failure} itself. The table was rolled back like after any other failure.
+     */
+    static Throwable outOfMemory(String table, Throwable failure) {
+        Throwable exhausted = Errors.memoryExhaustion(failure);
+        if (exhausted == null) {
+            return failure;
+        }
+        return new TableLoadException(table, "out of memory loading table " + table + ": " + Errors.describe(exhausted), failure);
     }
 
     /**

@@ -64,16 +64,19 @@ public final class IngotCli {
     }
 
     /**
-     * For an off-heap limit hit anywhere along the cause chain (Ingot's accounted allocator or
-     * Arrow's), a hint naming the option that raises it; otherwise "".
+     * For memory that ran out anywhere along the cause chain, a hint naming what to change: an
+     * off-heap limit (Ingot's accounted allocator or Arrow's) is raised with
+     * {@code --memory-limit-mb}; the Java heap (an {@code OutOfMemoryError}) with {@code -Xmx} in
+     * {@code INGOT_JAVA_OPTS}, which the {@code ingot} launcher passes to the JVM after its own
+     * {@code -Xmx512m}; otherwise "".
      */
     static String memoryLimitHint(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof dev.ingot.memory.MemoryLimitException || t instanceof org.apache.arrow.memory.OutOfMemoryException) {
-                return " (raise the off-heap limit with --memory-limit-mb)";
-            }
+        Throwable exhausted = dev.ingot.ingest.internal.Errors.memoryExhaustion(e);
+        if (exhausted instanceof OutOfMemoryError) {
+            return " (the Java heap of " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB ran out: raise it with"
+                    + " INGOT_JAVA_OPTS=-Xmx<size>, e.g. -Xmx2g)";
         }
-        return "";
+        return exhausted == null ? "" : " (raise the off-heap limit with --memory-limit-mb)";
     }
 
     /** The version from the build ({@code version.properties}, filtered by Maven) and the JVM's. */

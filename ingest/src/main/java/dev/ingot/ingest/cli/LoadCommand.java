@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -124,7 +125,8 @@ final class LoadCommand implements Callable<Integer> {
         try (RejectedLines rejected = maxErrors > 0 ? new RejectedLines(rejects, maxErrors) : null) {
             int code = LoadRun.run(store, false, run.memoryLimitBytes(), run.loadOptions(), !run.noProgress, banner, (cs, arrow) ->
                     new LoadRun.Plan(tablesToLoad(cs, files), (def, batchRows, n) -> open(arrow, def,
-                            files.getOrDefault(def.name(), List.of()), batchRows, n, rejected), t -> 0, totalSize(files)),
+                            files.getOrDefault(def.name(), List.of()), batchRows, n, rejected), t -> 0, totalSize(files),
+                            t -> files.containsKey(t) ? files.get(t).stream().map(Path::toString).collect(Collectors.joining(", ")) : null),
                     run.reportJson == null ? null : (report, peakRss, storeBytes) -> LoadReportJson.write(run.reportJson, null,
                             String.join(" ", inputs), report, peakRss, storeBytes));
             if (rejected != null) {

@@ -6,10 +6,12 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
+import dev.ingot.ingest.TableLoadException;
 import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -22,10 +24,12 @@ import org.apache.arrow.memory.RootAllocator;
 final class LoadRun {
     /**
      * What to load: the tables (any order; loaded in foreign-key order), their sources, expected
-     * row counts (0 when unknown) and the input files' total size in bytes (0 for the generator);
-     * the progress bar counts rows when they are all known, else bytes.
+     * row counts (0 when unknown), the input files' total size in bytes (0 for the generator; the
+     * progress bar counts rows when they are all known, else bytes) and each table's input as
+     * named in errors (its files, or the generator).
      */
-    record Plan(List<TableDef> tables, BulkLoader.SourceFactory sources, ToLongFunction<String> expectedRows, long inputBytes) {
+    record Plan(List<TableDef> tables, BulkLoader.SourceFactory sources, ToLongFunction<String> expectedRows, long inputBytes,
+                Function<String, String> inputOf) {
     }
 
     /** Decides the plan once the store is open (it may check or create tables first). */
@@ -43,6 +47,23 @@ final class LoadRun {
     private LoadRun() {}
 
     /**
+     * A load's failure as the CLI reports it: when memory ran out loading table T
+     * ({@code out of memory loading table T: ...}, see {@link BulkLoader}), the message names T's
+     * input as well ({@code ... table T from F: ...}); {@link IngotCli} then adds the option that
+     * raises the memory that ran out. Other failures are returned as they are.
+     */
+    static Throwable withInput(Throwable failure, Function<String, String> inputOf) {
+        if (failure instanceof TableLoadException e && e.getMessage().startsWith("out of memory loading table " + e.table() + ": ")) {
+            String input = inputOf.apply(e.table());
+            if (input != null) {
+                String detail = e.getMessage().substring(("out of memory loading table " + e.table() + ": ").length());
+                return new TableLoadException(e.table(), "out of memory loading table " + e.table() + " from " + input + ": " + detail, e);
+            }
+        }
+        return failure;
+    }
+
+    /**
      * Runs the load and returns the exit code: 0, or 130 / 143 after SIGINT / SIGTERM.
      *
      * @throws Exception the load's failure (the first error by {@link dev.ingot.ingest.ConstraintMode}'s rule), or
@@ -56,11 +77,13 @@ final class LoadRun {
             LoadReport report;
             List<String> started;
             List<TableDef> tables;
+            Function<String, String> inputOf = t -> null;
             try (BufferAllocator arrow = new RootAllocator(memoryLimit);
                  NativeAllocator memory = NativeAllocator.root("ingot", memoryLimit);
                  ColumnStore cs = ColumnStore.openOrCreate(target.loadDirectory(), ColumnStoreOptions.defaults())) {
                 Plan plan = planner.plan(cs, arrow);
                 tables = plan.tables();
+                inputOf = plan.inputOf();
                 long expectedTotal = tables.stream().mapToLong(t -> plan.expectedRows().applyAsLong(t.name())).sum();
                 try (LoadProgress progress = new LoadProgress(expectedTotal, plan.inputBytes(), progressWanted && System.console() != null,
                         interrupts)) {
@@ -84,7 +107,8 @@ final class LoadRun {
                 return interrupts.exitCode();
             }
             if (!report.succeeded()) {
-                throw report.failure() instanceof Exception ? (Exception) report.failure() : new RuntimeException(report.failure());
+                Throwable failure = withInput(report.failure(), inputOf);
+                throw failure instanceof Exception ? (Exception) failure : new RuntimeException(failure);
             }
         }
         return 0;

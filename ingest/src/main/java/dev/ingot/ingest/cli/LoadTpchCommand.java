@@ -84,7 +84,8 @@ final class LoadTpchCommand implements Callable<Integer> {
                     throw new IOException("table " + t.name() + " already exists in store " + dir + " (use --replace to start over)");
                 }
             }
-            return new LoadRun.Plan(tables, (def, batchRows, n) -> openSource(arrow, def, tblDir, batchRows, n), this::expectedRows, 0);
+            return new LoadRun.Plan(tables, (def, batchRows, n) -> openSource(arrow, def, tblDir, batchRows, n), this::expectedRows, 0,
+                    t -> tblDir == null ? "the TPC-H generator" : TpchSourceDirectory.fileOf(tblDir, t).toString());
         }, run.reportJson == null ? null : (report, peakRss, storeBytes) -> LoadReportJson.write(run.reportJson, scale,
                 tblDir == null ? "generator" : tblDir.toString(), report, peakRss, storeBytes));
     }
