@@ -1,6 +1,7 @@
 package dev.ingot.ingest.parquet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,8 @@ import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.TestMemory;
+import dev.ingot.ingest.ddl.SqlSchema;
+import dev.ingot.ingest.robust.Fixtures;
 import dev.ingot.testing.TestSeed;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -53,8 +56,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Damaged and hostile Parquet and Arrow IPC files (issue 15): each is loaded as the second of two
- * tables (it references the first, so the first loads and commits before it), and must fail with
- * its exact message naming the file while the first table stays committed. Damage is generated
+ * tables (it references the first, so the first loads and commits before it), through the library
+ * and through {@code ingot load}, and must fail with its exact message naming the file while the
+ * first table stays committed (the CLI: exit 1, that one line, no stack trace). Damage is generated
  * from a valid file (seeded bytes for the footer garbage).
  */
 class HostileFileTest {
@@ -96,8 +100,38 @@ class HostileFileTest {
         return p;
     }
 
-    /** Loads good (from a valid file) then bad (from {@code badFile}); returns the failure's message. */
+    /** GOOD and BAD as DDL, for {@code ingot load --schema}. */
+    static final String DDL = ""
+            + "CREATE TABLE good (id BIGINT NOT NULL, s VARCHAR, CONSTRAINT good_pk PRIMARY KEY (id));\n"
+            + "CREATE TABLE bad (id BIGINT NOT NULL, s VARCHAR, CONSTRAINT bad_pk PRIMARY KEY (id),\n"
+            + "  CONSTRAINT bad_good_fk FOREIGN KEY (id) REFERENCES good (id));\n";
+
+    /**
+     * Loads good (from a valid file) then bad (from {@code badFile}) through {@link BulkLoader},
+     * then the same through {@code ingot load --schema} (formats from the file extensions), and
+     * returns the failure's message. Both must fail the same way, leaving good committed: the CLI
+     * with exit status 1 and that message as its one error line, without a stack trace or an
+     * {@code OutOfMemoryError}.
+     */
     private String loadSecondFails(Path goodFile, Path badFile, boolean arrowIpc) throws Exception {
+        String message = loadSecondFailsInProcess(goodFile, badFile, arrowIpc);
+        assertEquals(List.of(GOOD, BAD), SqlSchema.parse(DDL, "s.sql"));
+        Path schema = Files.writeString(tmp.resolve("s.sql"), DDL);
+        Path store = tmp.resolve("cli-store");
+        Fixtures.CliRun run = Fixtures.cli("load", "--store", store.toString(), "--schema", schema.toString(), "--no-progress",
+                "bad=" + badFile, "good=" + goodFile);
+        assertEquals(1, run.exit(), run.err());
+        List<String> errors = run.err().lines().filter(l -> l.startsWith("ingot: error")).toList();
+        assertEquals(List.of("ingot: error: " + message), errors, run.err());
+        assertFalse(run.err().contains("\tat ") || run.err().contains("OutOfMemoryError"), run.err());
+        try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
+            assertEquals(ROWS, cs.table("good").orElseThrow().rowCount(), "the first table stays committed (CLI)");
+            assertTrue(cs.table("bad").isEmpty(), "the failed table is not committed (CLI)");
+        }
+        return message;
+    }
+
+    private String loadSecondFailsInProcess(Path goodFile, Path badFile, boolean arrowIpc) throws Exception {
         Path store = tmp.resolve("store");
         LoadReport report;
         try (ColumnStore cs = ColumnStore.openOrCreate(store)) {
