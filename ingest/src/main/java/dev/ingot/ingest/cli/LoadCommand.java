@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ingot load}: loads CSV, TSV, dbgen {@code .tbl} or Arrow IPC files into tables, with
+ * {@code ingot load}: loads CSV, TSV, dbgen {@code .tbl}, Parquet or Arrow IPC files into tables, with
  * every constraint enforced, in two forms:
  * <ul>
  *   <li>{@code --table T FILE...}: into table T, which {@code ingot create} made (empty);</li>
@@ -42,10 +42,10 @@ import picocli.CommandLine.Spec;
  * The store is created if missing. A table that already holds rows is refused (appends are not
  * supported yet). Options apply to every file of the command; the format comes from
  * {@code --format} or else each file's extension ({@code .csv}, {@code .txt}: CSV; {@code .tsv}:
- * CSV with a tab delimiter; {@code .tbl}: dbgen; {@code .arrow}: Arrow IPC file).
+ * CSV with a tab delimiter; {@code .tbl}: dbgen; {@code .parquet}: Parquet; {@code .arrow}: Arrow IPC file).
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = {"Loads delimited text (CSV, TSV, .tbl) or Arrow IPC files into tables, every constraint enforced.",
+        description = {"Loads delimited text (CSV, TSV, .tbl), Parquet or Arrow IPC files into tables, every constraint enforced.",
                 "Either --table T FILE... (a table made by 'ingot create') or --schema SCHEMA.sql T1=FILE T2=FILE ..."})
 final class LoadCommand implements Callable<Integer> {
     @Spec

@@ -35,7 +35,7 @@ class CliUsageTest {
         }
         assertEquals(List.of(
                 "create     Creates the store if missing and the (empty) tables of a file of CREATE TABLE statements.",
-                "load       Loads delimited text (CSV, TSV, .tbl) or Arrow IPC files into tables, every constraint enforced.",
+                "load       Loads delimited text (CSV, TSV, .tbl), Parquet or Arrow IPC files into tables, every constraint enforced.",
                 "scan       Prints a table's rows as CSV or JSON lines (read-only).",
                 "schema     Prints the store's tables as CREATE TABLE statements (read-only).",
                 "load-tpch  Loads the 8 TPC-H tables into a store with every PRIMARY KEY and FOREIGN KEY enforced.",
