@@ -513,13 +513,21 @@ class ConstraintServiceTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> service.planLoad(List.of(ORDERS, notAKey)));
         assertTrue(e.getMessage().contains("not a PRIMARY KEY or UNIQUE constraint of orders"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> service.planLoad(List.of(wrongType)));
-        assertThrows(IllegalArgumentException.class, () -> service.planLoad(List.of(self)));
+        service.planLoad(List.of(self)); // a self-reference resolves to the table's own PRIMARY KEY: two holds
+        assertEquals(2, service.holdCount("s", "s_pk"));
+        TableDef selfNotAKey = new TableDef("t", List.of(notNull("t_id", ColumnType.int64()), nullable("t_parent", ColumnType.int64())),
+                List.of(primaryKey("t_pk", "t_id"), foreignKey("t_fk", List.of("t_parent"), "t", List.of("t_parent"))));
+        IllegalArgumentException self2 = assertThrows(IllegalArgumentException.class, () -> service.planLoad(List.of(selfNotAKey)));
+        assertEquals("FOREIGN KEY t_fk of table t references t (t_parent), which is not a PRIMARY KEY or UNIQUE constraint of t",
+                self2.getMessage());
         assertThrows(IllegalArgumentException.class, () -> service.planLoad(List.of(CUSTOMER)), "already planned");
         assertThrows(IllegalStateException.class, () -> service.beginTable(ORDERS, 0, null), "failed plans record nothing");
         TableChecker c = service.beginTable(CUSTOMER, 0, null);
         assertThrows(IllegalStateException.class, () -> service.beginTable(CUSTOMER, 0, null));
         c.finish();
         service.cancelTable("x");
+        service.cancelTable("s");
+        assertEquals(0, service.holdCount("s", "s_pk"));
         assertEquals(0, service.outstandingBytes());
     }
 }
