@@ -121,8 +121,9 @@ class HostileFileTest {
         Fixtures.CliRun run = Fixtures.cli("load", "--store", store.toString(), "--schema", schema.toString(), "--no-progress",
                 "bad=" + badFile, "good=" + goodFile);
         assertEquals(1, run.exit(), run.err());
-        List<String> errors = run.err().lines().filter(l -> l.startsWith("ingot: error")).toList();
-        assertEquals(List.of("ingot: error: " + message), errors, run.err());
+        // parquet-format's Thrift messages may end with an object's identity hash ("...Scheme@1304dffc"), new per read
+        List<String> errors = run.err().lines().filter(l -> l.startsWith("ingot: error")).map(l -> l.replaceAll("@[0-9a-f]+$", "@_")).toList();
+        assertEquals(List.of(("ingot: error: " + message).replaceAll("@[0-9a-f]+$", "@_")), errors, run.err());
         assertFalse(run.err().contains("\tat ") || run.err().contains("OutOfMemoryError"), run.err());
         try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
             assertEquals(ROWS, cs.table("good").orElseThrow().rowCount(), "the first table stays committed (CLI)");
