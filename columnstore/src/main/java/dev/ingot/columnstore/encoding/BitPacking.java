@@ -1,0 +1,177 @@
+package dev.ingot.columnstore.encoding;
+
+/**
+ * Fixed-width bit-packing of unsigned integers into 64-bit words, the layout of Ingot's encoded
+ * column chunks: value {@code i} of width {@code w} (0 to 64 bits) occupies bits
+ * {@code [i * w, i * w + w)} of the packed stream, least significant bit first, bit {@code b}
+ * of the stream being bit {@code b % 64} of word {@code b / 64}; words are stored little-endian,
+ * so the stream is also LSB-first in byte order (the layout of Arrow's validity bitmaps and of
+ * Lemire and Boytsov's "horizontal" packing, Software: Practice and Experience 2015, without
+ * their SIMD lane interleaving). A width of 0 packs nothing: every value is 0.
+ *
+ * <p>Values are handed over as heap arrays so the loops stay bounds-check-free after JIT
+ * compilation; callers move the words to and from native memory with one bulk copy.
+ *
+ * <p>Thread-safety: stateless; every method only touches its arguments.
+ */
+public final class BitPacking {
+    /** Largest bit width. */
+    public static final int MAX_WIDTH = 64;
+
+    private BitPacking() {}
+
+    /** Bits needed for the unsigned value {@code v}: 0 for 0, 64 for a negative long. */
+    public static int width(long v) {
+        return 64 - Long.numberOfLeadingZeros(v);
+    }
+
+    /** Words holding {@code n} values of {@code width} bits. */
+    public static int words(int n, int width) {
+        checkWidth(width);
+        return (int) (((long) n * width + 63) >>> 6);
+    }
+
+    /** Bytes holding {@code n} values of {@code width} bits: whole 8-byte words. */
+    public static long bytes(int n, int width) {
+        return 8L * words(n, width);
+    }
+
+    /**
+     * Packs {@code values[from, from + n)} minus {@code reference} (wrapping 64-bit subtraction)
+     * at {@code width} bits into {@code words[0, words(n, width))}, which are overwritten.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 64], {@code words} is too
+     *         short, or a value minus the reference needs more than {@code width} bits
+     */
+    public static void pack(long[] values, int from, int n, long reference, int width, long[] words) {
+        int nWords = words(n, width);
+        if (words.length < nWords) {
+            throw new IllegalArgumentException("need " + nWords + " words for " + n + " values of " + width + " bits, have " + words.length);
+        }
+        java.util.Arrays.fill(words, 0, nWords, 0L);
+        if (width == 0) {
+            for (int i = 0; i < n; i++) {
+                if (values[from + i] != reference) {
+                    throw tooWide(values[from + i], reference, width);
+                }
+            }
+            return;
+        }
+        long mask = width == 64 ? -1L : (1L << width) - 1;
+        long bit = 0;
+        for (int i = 0; i < n; i++, bit += width) {
+            long v = values[from + i] - reference;
+            if ((v & ~mask) != 0) {
+                throw tooWide(values[from + i], reference, width);
+            }
+            int word = (int) (bit >>> 6);
+            int shift = (int) (bit & 63);
+            words[word] |= v << shift;
+            if (shift + width > 64) {
+                words[word + 1] |= v >>> (64 - shift);
+            }
+        }
+    }
+
+    /**
+     * Packs {@code values[0, n)} minus {@code reference} at {@code width} bits into
+     * {@code words[0, words(n, width))}, which are overwritten: the int form of
+     * {@link #pack(long[], int, int, long, int, long[])} for codes, lengths and row numbers.
+     *
+     * @throws IllegalArgumentException as that method does
+     */
+    public static void pack(int[] values, int n, long reference, int width, long[] words) {
+        int nWords = words(n, width);
+        if (words.length < nWords) {
+            throw new IllegalArgumentException("need " + nWords + " words for " + n + " values of " + width + " bits, have " + words.length);
+        }
+        java.util.Arrays.fill(words, 0, nWords, 0L);
+        long mask = width == 64 ? -1L : (1L << width) - 1;
+        long bit = 0;
+        for (int i = 0; i < n; i++, bit += width) {
+            long v = values[i] - reference;
+            if ((v & ~mask) != 0) {
+                throw tooWide(values[i], reference, width);
+            }
+            if (width == 0) {
+                continue;
+            }
+            int word = (int) (bit >>> 6);
+            int shift = (int) (bit & 63);
+            words[word] |= v << shift;
+            if (shift + width > 64) {
+                words[word + 1] |= v >>> (64 - shift);
+            }
+        }
+    }
+
+    /**
+     * Unpacks {@code n} values of {@code width} bits from {@code words} and adds {@code reference}
+     * (wrapping), into {@code out[0, n)}.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 64] or {@code words} holds fewer than {@code n} values
+     */
+    public static void unpack(long[] words, int n, int width, long reference, long[] out) {
+        int nWords = words(n, width);
+        if (words.length < nWords || out.length < n) {
+            throw new IllegalArgumentException("unpacking " + n + " values of " + width + " bits from " + words.length
+                    + " words into " + out.length);
+        }
+        if (width == 0) {
+            java.util.Arrays.fill(out, 0, n, reference);
+            return;
+        }
+        if (width == 64) {
+            for (int i = 0; i < n; i++) {
+                out[i] = words[i] + reference;
+            }
+            return;
+        }
+        long mask = (1L << width) - 1;
+        int bit = 0; // n * width < 64 * words.length, so below 2^31 for any array that exists
+        for (int i = 0; i < n; i++, bit += width) {
+            int word = bit >>> 6;
+            int shift = bit & 63;
+            long v = words[word] >>> shift;
+            if (shift + width > 64) {
+                v |= words[word + 1] << (64 - shift);
+            }
+            out[i] = (v & mask) + reference;
+        }
+    }
+
+    /** {@link #unpack(long[], int, int, long, long[])} into int values (the low 32 bits of each). */
+    public static void unpack(long[] words, int n, int width, long reference, int[] out) {
+        int nWords = words(n, width);
+        if (words.length < nWords || out.length < n || width > 32) {
+            throw new IllegalArgumentException("unpacking " + n + " int values of " + width + " bits from " + words.length
+                    + " words into " + out.length);
+        }
+        int ref = (int) reference;
+        if (width == 0) {
+            java.util.Arrays.fill(out, 0, n, ref);
+            return;
+        }
+        long mask = (1L << width) - 1;
+        int bit = 0;
+        for (int i = 0; i < n; i++, bit += width) {
+            int word = bit >>> 6;
+            int shift = bit & 63;
+            long v = words[word] >>> shift;
+            if (shift + width > 64) {
+                v |= words[word + 1] << (64 - shift);
+            }
+            out[i] = (int) (v & mask) + ref;
+        }
+    }
+
+    private static void checkWidth(int width) {
+        if (width < 0 || width > MAX_WIDTH) {
+            throw new IllegalArgumentException("bit width " + width + " outside [0, 64]");
+        }
+    }
+
+    private static IllegalArgumentException tooWide(long value, long reference, int width) {
+        return new IllegalArgumentException("value " + value + " minus reference " + reference + " needs more than " + width + " bits");
+    }
+}
