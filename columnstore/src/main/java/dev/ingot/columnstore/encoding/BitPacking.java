@@ -74,7 +74,7 @@ public final class BitPacking {
     }
 
     /**
-     * Packs {@code values[0, n)} minus {@code reference} at {@code width} bits into
+     * Packs {@code values[0, n)}, read as unsigned 32-bit numbers, minus {@code reference} at {@code width} bits into
      * {@code words[0, words(n, width))}, which are overwritten: the int form of
      * {@link #pack(long[], int, int, long, int, long[])} for codes, lengths and row numbers.
      *
@@ -89,9 +89,9 @@ public final class BitPacking {
         long mask = width == 64 ? -1L : (1L << width) - 1;
         long bit = 0;
         for (int i = 0; i < n; i++, bit += width) {
-            long v = values[i] - reference;
+            long v = (values[i] & 0xFFFFFFFFL) - reference;
             if ((v & ~mask) != 0) {
-                throw tooWide(values[i], reference, width);
+                throw tooWide(values[i] & 0xFFFFFFFFL, reference, width);
             }
             if (width == 0) {
                 continue;

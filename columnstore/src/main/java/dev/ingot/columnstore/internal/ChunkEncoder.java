@@ -362,6 +362,9 @@ final class ChunkEncoder {
                 break;
             }
         }
+        if (aLen == 0) {
+            aOff = 0; // no aux buffer (codes of width 0): the blob ends with the data buffer
+        }
         long blobBytes = aLen > 0 ? aOff + aLen : dOff + dLen;
         target.putLong(ChunkFormat.OFF_TEXT_BYTES, kind.isVariableWidth() ? textBytes : 0);
         target.putInt(ChunkFormat.OFF_OFFSETS_OFFSET, (int) oOff);
