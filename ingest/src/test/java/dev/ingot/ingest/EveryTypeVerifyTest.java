@@ -217,6 +217,21 @@ class EveryTypeVerifyTest {
     }
 
     @Test
+    void storeWrittenByTheSecondChunkFormatVerifiesToTheSameJsonAsBefore() throws Exception {
+        Path store = tmp.resolve("v2");
+        Files.createDirectories(store);
+        // the store is the columnstore module's test resource (plain version 2 chunks of every type, written by commit 4f75810)
+        Files.copy(Path.of("..", "columnstore", "src", "test", "resources", "v2-store", "store.ingot"), store.resolve("store.ingot"));
+        String before;
+        try (InputStream in = getClass().getResourceAsStream("/verify/v2-store-verify-4f75810.json")) {
+            before = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+        try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
+            assertEquals(before, StoreVerifier.verify(cs, memory).toJson());
+        }
+    }
+
+    @Test
     void storeWrittenByTheFirstChunkFormatVerifiesToTheSameJsonAsBefore() throws Exception {
         Path store = tmp.resolve("v1");
         Files.createDirectories(store);
