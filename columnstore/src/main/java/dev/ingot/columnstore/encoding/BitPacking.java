@@ -165,6 +165,84 @@ public final class BitPacking {
         }
     }
 
+    /**
+     * Unpacks {@code n} values of {@code width} bits stored at {@code index} of {@code src} (a
+     * little-endian buffer holding {@code bytes(n, width)} bytes there), adds {@code reference}
+     * and writes them to {@code out[0, n)}. Reads each value with one unaligned 8-byte load where
+     * the buffer has 8 bytes from the value's first byte (widths up to 56), so no word is copied
+     * to the heap first; the last values and wider widths take the word path.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 64]
+     * @throws IndexOutOfBoundsException if {@code src} holds fewer bytes than the values need
+     */
+    public static void unpack(java.nio.ByteBuffer src, int index, int n, int width, long reference, long[] out) {
+        long bytes = bytes(n, width);
+        if (index < 0 || index + bytes > src.limit() || out.length < n) {
+            throw new IndexOutOfBoundsException("unpacking " + n + " values of " + width + " bits at " + index + " of a buffer of "
+                    + src.limit() + " into " + out.length);
+        }
+        if (width == 0) {
+            java.util.Arrays.fill(out, 0, n, reference);
+            return;
+        }
+        int fast = fastValues(src, index, n, width);
+        long mask = width == 64 ? -1L : (1L << width) - 1;
+        long bit = 0;
+        for (int i = 0; i < fast; i++, bit += width) {
+            out[i] = ((src.getLong(index + (int) (bit >>> 3)) >>> (bit & 7)) & mask) + reference;
+        }
+        for (int i = fast; i < n; i++, bit += width) {
+            out[i] = slow(src, index, bit, width, mask) + reference;
+        }
+    }
+
+    /** {@link #unpack(java.nio.ByteBuffer, int, int, int, long, long[])} into ints (widths up to 32, the low 32 bits of each sum). */
+    public static void unpack(java.nio.ByteBuffer src, int index, int n, int width, long reference, int[] out) {
+        long bytes = bytes(n, width);
+        if (index < 0 || index + bytes > src.limit() || out.length < n || width > 32) {
+            throw new IndexOutOfBoundsException("unpacking " + n + " int values of " + width + " bits at " + index + " of a buffer of "
+                    + src.limit() + " into " + out.length);
+        }
+        int ref = (int) reference;
+        if (width == 0) {
+            java.util.Arrays.fill(out, 0, n, ref);
+            return;
+        }
+        int fast = fastValues(src, index, n, width);
+        long mask = (1L << width) - 1;
+        long bit = 0;
+        for (int i = 0; i < fast; i++, bit += width) {
+            out[i] = (int) ((src.getLong(index + (int) (bit >>> 3)) >>> (bit & 7)) & mask) + ref;
+        }
+        for (int i = fast; i < n; i++, bit += width) {
+            out[i] = (int) slow(src, index, bit, width, mask) + ref;
+        }
+    }
+
+    /** How many leading values can be read with one 8-byte load each (0 above 56 bits). */
+    private static int fastValues(java.nio.ByteBuffer src, int index, int n, int width) {
+        if (width > 56) {
+            return 0;
+        }
+        // value i is readable when index + (i * width) / 8 + 8 <= limit
+        long room = (long) src.limit() - index - 8;
+        if (room < 0) {
+            return 0;
+        }
+        return (int) Math.min(n, (room * 8) / width + 1);
+    }
+
+    /** The value at stream bit {@code bit} from its one or two 8-byte words. */
+    private static long slow(java.nio.ByteBuffer src, int index, long bit, int width, long mask) {
+        int word = (int) (bit >>> 6);
+        int shift = (int) (bit & 63);
+        long v = src.getLong(index + 8 * word) >>> shift;
+        if (shift + width > 64) {
+            v |= src.getLong(index + 8 * word + 8) << (64 - shift);
+        }
+        return v & mask;
+    }
+
     private static void checkWidth(int width) {
         if (width < 0 || width > MAX_WIDTH) {
             throw new IllegalArgumentException("bit width " + width + " outside [0, 64]");

@@ -7,6 +7,8 @@ import dev.ingot.columnstore.encoding.ChunkEncoding;
 import dev.ingot.pager.StoreCorruptedException;
 import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.lz4.Lz4Decompressor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -31,7 +33,9 @@ import org.apache.arrow.vector.FieldVector;
  */
 final class ChunkDecoder {
     private final Lz4Decompressor lz4 = new Lz4Decompressor();
-    private long[] words = new long[0];
+    /** 8-byte little-endian loads and stores at any index of a byte array. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private long[] values = new long[0];
     private long[] wide = new long[0];
     private int[] ints = new int[0];
@@ -96,15 +100,13 @@ final class ChunkDecoder {
         int w = kind.fixedWidth();
         if (h.encoding() == ChunkEncoding.FOR && w <= 4) { // unpacked straight to ints
             ints = ChunkEncoder.grow(ints, rows);
-            readWords(blob, h.dataOffset(), BitPacking.words(rows, h.bitWidth()));
-            BitPacking.unpack(words, rows, h.bitWidth(), h.reference(), ints);
+            BitPacking.unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), ints);
             storeInts(ints, rows, w, dst);
             return;
         }
         values = ChunkEncoder.grow(values, rows);
         if (h.encoding() == ChunkEncoding.FOR) {
-            readWords(blob, h.dataOffset(), BitPacking.words(rows, h.bitWidth()));
-            BitPacking.unpack(words, rows, h.bitWidth(), h.reference(), values);
+            BitPacking.unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), values);
         } else {
             expandRuns(h, blob, file, where);
         }
@@ -131,11 +133,9 @@ final class ChunkDecoder {
         int runs = h.entries();
         int rows = h.rowCount();
         wide = ChunkEncoder.grow(wide, runs);
-        readWords(blob, h.dataOffset(), BitPacking.words(runs, h.bitWidth()));
-        BitPacking.unpack(words, runs, h.bitWidth(), h.reference(), wide);
+        BitPacking.unpack(blob, h.dataOffset(), runs, h.bitWidth(), h.reference(), wide);
         offsets = ChunkEncoder.grow(offsets, runs);
-        readWords(blob, h.auxOffset(), BitPacking.words(runs, h.auxBitWidth()));
-        BitPacking.unpack(words, runs, h.auxBitWidth(), 0, offsets);
+        BitPacking.unpack(blob, h.auxOffset(), runs, h.auxBitWidth(), 0, offsets);
         int start = 0;
         for (int r = 0; r < runs; r++) {
             int end = offsets[r];
@@ -189,18 +189,39 @@ final class ChunkDecoder {
         }
         blob.duplicate().position(h.dataOffset()).get(dictionaryBytes, 0, dLen);
         ints = ChunkEncoder.grow(ints, rows);
-        readWords(blob, h.auxOffset(), BitPacking.words(rows, h.bitWidth()));
-        BitPacking.unpack(words, rows, h.bitWidth(), 0, ints);
+        BitPacking.unpack(blob, h.auxOffset(), rows, h.bitWidth(), 0, ints);
         long textBytes = h.textBytes();
-        if (bytes.length < textBytes) {
-            bytes = new byte[(int) textBytes];
+        if (bytes.length < textBytes + 16) { // 16 bytes of slack for the word stores below
+            bytes = new byte[(int) textBytes + 16];
         }
         offsets = ChunkEncoder.grow(offsets, rows + 1);
+        // entries of at most 16 bytes are copied as two 8-byte words each (stores may run past the
+        // value; the next value overwrites that), longer ones with arraycopy
+        int maxLength = 0;
+        for (int e = 0; e < entries; e++) {
+            maxLength = Math.max(maxLength, dict[e + 1] - dict[e]);
+        }
+        long[] lo = null;
+        long[] hi = null;
+        if (maxLength <= 16) {
+            lo = new long[entries];
+            hi = new long[entries];
+            byte[] padded = new byte[dLen + 16];
+            System.arraycopy(dictionaryBytes, 0, padded, 0, dLen);
+            for (int e = 0; e < entries; e++) {
+                int len = dict[e + 1] - dict[e];
+                long mask0 = len >= 8 ? -1L : (1L << (8 * len)) - 1;
+                long mask1 = len >= 16 ? -1L : len <= 8 ? 0 : (1L << (8 * (len - 8))) - 1;
+                lo[e] = (long) LONGS.get(padded, dict[e]) & mask0;
+                hi[e] = (long) LONGS.get(padded, dict[e] + 8) & mask1;
+            }
+        }
+        boolean nulls = h.nullCount() > 0;
         ArrowBuf validity = t.getValidityBuffer();
-        int pos = 0;
+        long pos = 0;
         offsets[0] = 0;
         for (int i = 0; i < rows; i++) {
-            if ((validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
+            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
                 int code = ints[i];
                 if (code >= entries) {
                     throw ChunkFormat.corrupt(file, where, h.auxOffset(), "row " + i + " has code " + code + ", the dictionary has " + entries
@@ -211,24 +232,28 @@ final class ChunkDecoder {
                 if (len > textBytes - pos) {
                     throw textBytesMismatch(h, file, where, "more than");
                 }
-                System.arraycopy(dictionaryBytes, start, bytes, pos, len);
+                if (lo != null) {
+                    LONGS.set(bytes, (int) pos, lo[code]);
+                    LONGS.set(bytes, (int) pos + 8, hi[code]);
+                } else {
+                    System.arraycopy(dictionaryBytes, start, bytes, (int) pos, len);
+                }
                 pos += len;
             }
-            offsets[i + 1] = pos;
+            offsets[i + 1] = (int) pos;
         }
         if (pos != textBytes) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
         }
         t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(offsets, 0, rows + 1);
-        t.getDataBuffer().nioBuffer(0, pos).put(bytes, 0, pos);
+        t.getDataBuffer().nioBuffer(0, (int) pos).put(bytes, 0, (int) pos);
     }
 
     private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
         ints = ChunkEncoder.grow(ints, rows);
-        readWords(blob, h.offsetsOffset(), BitPacking.words(rows, h.bitWidth()));
-        BitPacking.unpack(words, rows, h.bitWidth(), h.reference(), ints);
+        BitPacking.unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
         offsets = ChunkEncoder.grow(offsets, rows + 1);
         long textBytes = h.textBytes();
         long pos = 0;
@@ -267,14 +292,6 @@ final class ChunkDecoder {
     private static StoreCorruptedException textBytesMismatch(ChunkFormat.Header h, Path file, String where, String what) {
         return ChunkFormat.corrupt(file, where, ChunkFormat.OFF_TEXT_BYTES, "the values have " + what + " the " + h.textBytes()
                 + " text bytes of the header");
-    }
-
-    /** words[0, n) = the little-endian 8-byte words of the blob from {@code index}. */
-    private void readWords(ByteBuffer blob, int index, int n) {
-        words = ChunkEncoder.grow(words, n);
-        ByteBuffer b = blob.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        b.position(index);
-        b.asLongBuffer().get(words, 0, n);
     }
 
     /** {@code n} little-endian int32 of the blob from {@code index}, in a fresh array. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ingot.testing.TestSeed;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,14 @@ class BitPackingTest {
                 long[] out = new long[n];
                 BitPacking.unpack(words, n, width, reference, out);
                 assertArrayEquals(values, out, "width " + width + " n " + n + " " + TestSeed.describe(seed));
+                // from a buffer that ends with the packed words (the last values take the word path) at an offset of 24
+                ByteBuffer buffer = ByteBuffer.allocateDirect(24 + 8 * words.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < words.length; i++) {
+                    buffer.putLong(24 + 8 * i, words[i]);
+                }
+                long[] fromBuffer = new long[n];
+                BitPacking.unpack(buffer, 24, n, width, reference, fromBuffer);
+                assertArrayEquals(values, fromBuffer, "buffer width " + width + " n " + n + " " + TestSeed.describe(seed));
                 if (width <= 32) {
                     int[] ints = new int[n];
                     int[] back = new int[n];
@@ -38,6 +48,12 @@ class BitPackingTest {
                     BitPacking.pack(ints, n, 0, width, words);
                     BitPacking.unpack(words, n, width, 0, back);
                     assertArrayEquals(ints, back, "int width " + width + " n " + n);
+                    for (int i = 0; i < words.length; i++) {
+                        buffer.putLong(24 + 8 * i, words[i]);
+                    }
+                    int[] backFromBuffer = new int[n];
+                    BitPacking.unpack(buffer, 24, n, width, 0, backFromBuffer);
+                    assertArrayEquals(ints, backFromBuffer, "buffer int width " + width + " n " + n);
                 }
             }
         }
@@ -66,5 +82,8 @@ class BitPackingTest {
                 () -> BitPacking.pack(new long[] {7, 8}, 0, 2, 7, 0, words));
         assertEquals("value 8 minus reference 7 needs more than 0 bits", zero.getMessage());
         assertEquals("bit width 65 outside [0, 64]", assertThrows(IllegalArgumentException.class, () -> BitPacking.words(1, 65)).getMessage());
+        ByteBuffer short8 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals("unpacking 2 values of 40 bits at 0 of a buffer of 8 into 2", assertThrows(IndexOutOfBoundsException.class,
+                () -> BitPacking.unpack(short8, 0, 2, 40, 0, new long[2])).getMessage());
     }
 }
