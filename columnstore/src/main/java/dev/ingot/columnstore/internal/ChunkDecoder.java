@@ -5,8 +5,9 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.encoding.BitPacking;
 import dev.ingot.columnstore.encoding.ChunkEncoding;
 import dev.ingot.pager.StoreCorruptedException;
-import io.airlift.compress.MalformedInputException;
-import io.airlift.compress.lz4.Lz4Decompressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -32,7 +33,8 @@ import org.apache.arrow.vector.FieldVector;
  * per {@link TableReaderImpl}.
  */
 final class ChunkDecoder {
-    private final Lz4Decompressor lz4 = new Lz4Decompressor();
+    /** lz4-java's bounds-checking decompressor (JNI where the bundled library loads): safe on damaged input; thread-safe. */
+    private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
     /** 8-byte little-endian loads and stores at any index of a byte array. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -143,7 +145,10 @@ final class ChunkDecoder {
                 throw ChunkFormat.corrupt(file, where, h.auxOffset(), "run " + r + " of " + runs + " ends at row " + end + " after row " + start
                         + " (rows " + rows + ")");
             }
-            java.util.Arrays.fill(values, start, end, wide[r]);
+            long value = wide[r];
+            for (int i = start; i < end; i++) { // runs are short as often as long: no call per run
+                values[i] = value;
+            }
             start = end;
         }
     }
@@ -191,29 +196,29 @@ final class ChunkDecoder {
         ints = ChunkEncoder.grow(ints, rows);
         BitPacking.unpack(blob, h.auxOffset(), rows, h.bitWidth(), 0, ints);
         long textBytes = h.textBytes();
-        if (bytes.length < textBytes + 16) { // 16 bytes of slack for the word stores below
-            bytes = new byte[(int) textBytes + 16];
+        if (bytes.length < textBytes + 32) { // 32 bytes of slack for the word stores below
+            bytes = new byte[(int) textBytes + 32];
         }
         offsets = ChunkEncoder.grow(offsets, rows + 1);
-        // entries of at most 16 bytes are copied as two 8-byte words each (stores may run past the
-        // value; the next value overwrites that), longer ones with arraycopy
+        // entries of at most 32 bytes are copied as whole 8-byte words (1, 2 or 4 per value; stores
+        // may run past the value, the next value overwrites that), longer ones with arraycopy
         int maxLength = 0;
         for (int e = 0; e < entries; e++) {
             maxLength = Math.max(maxLength, dict[e + 1] - dict[e]);
         }
-        long[] lo = null;
-        long[] hi = null;
-        if (maxLength <= 16) {
-            lo = new long[entries];
-            hi = new long[entries];
-            byte[] padded = new byte[dLen + 16];
+        int wordsPerEntry = maxLength <= 8 ? 1 : maxLength <= 16 ? 2 : maxLength <= 32 ? 4 : 0;
+        long[] entryWords = null;
+        if (wordsPerEntry > 0) {
+            entryWords = new long[entries * wordsPerEntry];
+            byte[] padded = new byte[dLen + 32];
             System.arraycopy(dictionaryBytes, 0, padded, 0, dLen);
             for (int e = 0; e < entries; e++) {
                 int len = dict[e + 1] - dict[e];
-                long mask0 = len >= 8 ? -1L : (1L << (8 * len)) - 1;
-                long mask1 = len >= 16 ? -1L : len <= 8 ? 0 : (1L << (8 * (len - 8))) - 1;
-                lo[e] = (long) LONGS.get(padded, dict[e]) & mask0;
-                hi[e] = (long) LONGS.get(padded, dict[e] + 8) & mask1;
+                for (int k = 0; k < wordsPerEntry; k++) {
+                    int left = len - 8 * k;
+                    long mask = left >= 8 ? -1L : left <= 0 ? 0 : (1L << (8 * left)) - 1;
+                    entryWords[e * wordsPerEntry + k] = (long) LONGS.get(padded, dict[e] + 8 * k) & mask;
+                }
             }
         }
         boolean nulls = h.nullCount() > 0;
@@ -232,9 +237,17 @@ final class ChunkDecoder {
                 if (len > textBytes - pos) {
                     throw textBytesMismatch(h, file, where, "more than");
                 }
-                if (lo != null) {
-                    LONGS.set(bytes, (int) pos, lo[code]);
-                    LONGS.set(bytes, (int) pos + 8, hi[code]);
+                if (wordsPerEntry == 1) {
+                    LONGS.set(bytes, (int) pos, entryWords[code]);
+                } else if (wordsPerEntry == 2) {
+                    LONGS.set(bytes, (int) pos, entryWords[2 * code]);
+                    LONGS.set(bytes, (int) pos + 8, entryWords[2 * code + 1]);
+                } else if (wordsPerEntry == 4) {
+                    int w = 4 * code;
+                    LONGS.set(bytes, (int) pos, entryWords[w]);
+                    LONGS.set(bytes, (int) pos + 8, entryWords[w + 1]);
+                    LONGS.set(bytes, (int) pos + 16, entryWords[w + 2]);
+                    LONGS.set(bytes, (int) pos + 24, entryWords[w + 3]);
                 } else {
                     System.arraycopy(dictionaryBytes, start, bytes, (int) pos, len);
                 }
@@ -273,19 +286,17 @@ final class ChunkDecoder {
             ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
             return;
         }
-        ByteBuffer in = blob.duplicate();
-        in.position(h.dataOffset()).limit(h.dataOffset() + h.dataLength());
         ByteBuffer out = t.getDataBuffer().nioBuffer(0, (int) textBytes);
+        int n;
         try {
-            lz4.decompress(in, out);
-        } catch (MalformedInputException | IndexOutOfBoundsException | IllegalArgumentException e) {
+            n = LZ4.decompress(blob, h.dataOffset(), h.dataLength(), out, 0, (int) textBytes);
+        } catch (LZ4Exception | IndexOutOfBoundsException | IllegalArgumentException e) {
             StoreCorruptedException c = ChunkFormat.corrupt(file, where, h.dataOffset(), "LZ4 block does not decompress: " + e.getMessage());
             c.initCause(e);
             throw c;
         }
-        if (out.position() != textBytes) {
-            throw ChunkFormat.corrupt(file, where, h.dataOffset(), "LZ4 block decompresses to " + out.position() + " bytes, the chunk says "
-                    + textBytes);
+        if (n != textBytes) {
+            throw ChunkFormat.corrupt(file, where, h.dataOffset(), "LZ4 block decompresses to " + n + " bytes, the chunk says " + textBytes);
         }
     }
 

@@ -5,7 +5,8 @@ import dev.ingot.columnstore.encoding.BitPacking;
 import dev.ingot.columnstore.encoding.ChunkEncoding;
 import dev.ingot.memory.MemoryBlock;
 import dev.ingot.memory.MemoryView;
-import io.airlift.compress.lz4.Lz4Compressor;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -22,8 +23,8 @@ import java.util.Arrays;
  *       are long enough to beat it; null rows take the value before them, so they never widen
  *       the frame or break a run;</li>
  *   <li>CHAR, VARCHAR, VARBINARY: {@link ChunkEncoding#DICTIONARY} when the first
- *       {@value #DICTIONARY_SAMPLE_ROWS} rows have at most half as many distinct values and the
- *       whole chunk at most {@code rows / 2} (else the dictionary overflows and is dropped), or
+ *       {@value #DICTIONARY_SAMPLE_ROWS} rows are at most 7/8 distinct and the whole chunk has at
+ *       most {@code rows / 2} distinct values (else the dictionary overflows and is dropped), or
  *       {@link ChunkEncoding#PACKED_TEXT}: lengths bit-packed and the bytes as one LZ4 block when
  *       a {@value #LZ4_SAMPLE_BYTES}-byte sample shrinks to at most
  *       {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 45%);</li>
@@ -46,14 +47,16 @@ final class ChunkEncoder {
     static final int LZ4_MAX_RATIO_PERCENT = 85;
 
     private final ColumnType.Kind kind;
-    private final Lz4Compressor lz4 = new Lz4Compressor();
+    /** lz4-java's fastest compressor (JNI where the bundled library loads); thread-safe, shared. */
+    private static final LZ4Compressor LZ4 = LZ4Factory.fastestInstance().fastCompressor();
 
     private long[] values = new long[0];
     private long[] words = new long[0];
     private long[] auxWords = new long[0];
     private int[] ints = new int[0];
     private int[] ints2 = new int[0];
-    private byte[] sample = new byte[0];
+    /** Output of the LZ4 sample (direct, so the JNI compressor reads and writes native memory only). */
+    private ByteBuffer sample;
     private final TextDictionary dictionary = new TextDictionary();
 
     // the choice
@@ -255,15 +258,12 @@ final class ChunkEncoder {
     /** Whether LZ4 shrinks a prefix sample of the staged text to at most {@value #LZ4_MAX_RATIO_PERCENT}%. */
     private boolean lz4Pays(ByteBuffer stagedData) {
         int n = (int) Math.min(textBytes, LZ4_SAMPLE_BYTES);
-        int bound = lz4.maxCompressedLength(n);
-        if (sample.length < bound) {
-            sample = new byte[bound];
+        int bound = LZ4.maxCompressedLength(n);
+        if (sample == null || sample.capacity() < bound) {
+            sample = ByteBuffer.allocateDirect(bound);
         }
-        ByteBuffer in = stagedData.duplicate();
-        in.limit(in.position() + n);
-        ByteBuffer out = ByteBuffer.wrap(sample);
-        lz4.compress(in, out);
-        return 100L * out.position() <= (long) LZ4_MAX_RATIO_PERCENT * n;
+        int compressed = LZ4.compress(stagedData, stagedData.position(), n, sample, 0, bound);
+        return 100L * compressed <= (long) LZ4_MAX_RATIO_PERCENT * n;
     }
 
     /** {@code n} little-endian int32 of {@code view} from byte 0 into {@code out} (the view holds whole 8-byte words). */
@@ -291,7 +291,7 @@ final class ChunkEncoder {
                 return vEnd + ChunkFormat.align(4L * entries + 4) + ChunkFormat.align(dictionary.bytes()) + 8L * words(rows, bitWidth);
             case PACKED_TEXT:
                 return vEnd + ChunkFormat.align(8L * words(rows, bitWidth))
-                        + Math.max(textBytes, compress ? lz4.maxCompressedLength((int) textBytes) : 0);
+                        + Math.max(textBytes, compress ? LZ4.maxCompressedLength((int) textBytes) : 0);
             default:
                 throw new IllegalStateException("internal: no encoded layout for " + encoding);
         }
@@ -344,12 +344,8 @@ final class ChunkEncoder {
                 dLen = textBytes;
                 boolean compressed = false;
                 if (compress) {
-                    ByteBuffer in = stagedData.duplicate();
-                    in.limit(in.position() + (int) textBytes);
                     ByteBuffer out = target.asByteBuffer();
-                    out.position((int) dOff);
-                    lz4.compress(in, out);
-                    long n = out.position() - dOff;
+                    long n = LZ4.compress(stagedData, stagedData.position(), (int) textBytes, out, (int) dOff, out.capacity() - (int) dOff);
                     if (n < textBytes) {
                         compressed = true;
                         dLen = n;

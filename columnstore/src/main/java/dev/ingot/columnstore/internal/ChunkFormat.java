@@ -97,7 +97,7 @@ import java.nio.file.Path;
  *       bytes</td><td>one code per row, bit width, reference 0; code &lt; entries for a non-null row</td></tr>
  *   <tr><td>PACKED_TEXT</td><td>rows value lengths, bit width, reference = the smallest</td><td>the
  *       values' bytes (variable-width byte total of them), raw or one LZ4 block (the LZ4 block
- *       format, as written by aircompressor's {@code Lz4Compressor})</td><td>none</td></tr>
+ *       format of lz4-java and the reference LZ4 library)</td><td>none</td></tr>
  * </table>
  * The header CRC32C covers the encoded bytes; {@code verify} decodes every encoded chunk.
  *

@@ -9,9 +9,10 @@ import java.util.Arrays;
  * The dictionary of one staged text chunk ({@link dev.ingot.columnstore.encoding.ChunkEncoding#DICTIONARY}):
  * its distinct non-null values in order of first appearance, found with an open-addressing hash
  * table over the staged bytes (linear probing, load factor at most 1/2), and one code per row
- * (0 for null rows). Gives up as soon as the chunk has more distinct values than half its rows,
- * or than half of the first {@value ChunkEncoder#DICTIONARY_SAMPLE_ROWS} rows: such a dictionary
- * would be no smaller than the values, so free text costs about that many hashes per chunk.
+ * (0 for null rows). Gives up as soon as the chunk has more distinct values than half its rows
+ * (such a dictionary would be no smaller than the values), or when the first
+ * {@value ChunkEncoder#DICTIONARY_SAMPLE_ROWS} rows are more than 7/8 distinct (keys, names,
+ * free text): those cost about that many hashes per chunk.
  *
  * <p>Thread-safety: not thread-safe; one per {@link ChunkEncoder}. Arrays are reused.
  */
@@ -64,7 +65,7 @@ final class TextDictionary {
         Arrays.fill(slots, 0, capacity, 0);
         int mask = capacity - 1;
         for (int i = 0; i < rows; i++) {
-            if (i == ChunkEncoder.DICTIONARY_SAMPLE_ROWS && 2 * size > i) {
+            if (i == ChunkEncoder.DICTIONARY_SAMPLE_ROWS && 8 * size > 7 * i) {
                 return false;
             }
             if (nulls > 0 && !Bits.isSet(validity, i)) {
