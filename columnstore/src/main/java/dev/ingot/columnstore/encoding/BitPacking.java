@@ -9,8 +9,8 @@ package dev.ingot.columnstore.encoding;
  * Lemire and Boytsov's "horizontal" packing, Software: Practice and Experience 2015, without
  * their SIMD lane interleaving). A width of 0 packs nothing: every value is 0.
  *
- * <p>Values are handed over as heap arrays so the loops stay bounds-check-free after JIT
- * compilation; callers move the words to and from native memory with one bulk copy.
+ * <p>Packing reads heap arrays and writes heap words (the writer moves them to the chunk);
+ * unpacking reads the chunk's buffer in place, one unaligned 8-byte load per value.
  *
  * <p>Thread-safety: stateless; every method only touches its arguments.
  */
@@ -74,149 +74,56 @@ public final class BitPacking {
     }
 
     /**
-     * Packs {@code values[0, n)}, read as unsigned 32-bit numbers, minus {@code reference} at {@code width} bits into
-     * {@code words[0, words(n, width))}, which are overwritten: the int form of
-     * {@link #pack(long[], int, int, long, int, long[])} for codes, lengths and row numbers.
-     *
-     * @throws IllegalArgumentException as that method does
-     */
-    public static void pack(int[] values, int n, long reference, int width, long[] words) {
-        int nWords = words(n, width);
-        if (words.length < nWords) {
-            throw new IllegalArgumentException("need " + nWords + " words for " + n + " values of " + width + " bits, have " + words.length);
-        }
-        java.util.Arrays.fill(words, 0, nWords, 0L);
-        long mask = width == 64 ? -1L : (1L << width) - 1;
-        long bit = 0;
-        for (int i = 0; i < n; i++, bit += width) {
-            long v = (values[i] & 0xFFFFFFFFL) - reference;
-            if ((v & ~mask) != 0) {
-                throw tooWide(values[i] & 0xFFFFFFFFL, reference, width);
-            }
-            if (width == 0) {
-                continue;
-            }
-            int word = (int) (bit >>> 6);
-            int shift = (int) (bit & 63);
-            words[word] |= v << shift;
-            if (shift + width > 64) {
-                words[word + 1] |= v >>> (64 - shift);
-            }
-        }
-    }
-
-    /**
-     * Unpacks {@code n} values of {@code width} bits from {@code words} and adds {@code reference}
-     * (wrapping), into {@code out[0, n)}.
-     *
-     * @throws IllegalArgumentException if {@code width} is outside [0, 64] or {@code words} holds fewer than {@code n} values
-     */
-    public static void unpack(long[] words, int n, int width, long reference, long[] out) {
-        int nWords = words(n, width);
-        if (words.length < nWords || out.length < n) {
-            throw new IllegalArgumentException("unpacking " + n + " values of " + width + " bits from " + words.length
-                    + " words into " + out.length);
-        }
-        if (width == 0) {
-            java.util.Arrays.fill(out, 0, n, reference);
-            return;
-        }
-        if (width == 64) {
-            for (int i = 0; i < n; i++) {
-                out[i] = words[i] + reference;
-            }
-            return;
-        }
-        long mask = (1L << width) - 1;
-        int bit = 0; // n * width < 64 * words.length, so below 2^31 for any array that exists
-        for (int i = 0; i < n; i++, bit += width) {
-            int word = bit >>> 6;
-            int shift = bit & 63;
-            long v = words[word] >>> shift;
-            if (shift + width > 64) {
-                v |= words[word + 1] << (64 - shift);
-            }
-            out[i] = (v & mask) + reference;
-        }
-    }
-
-    /** {@link #unpack(long[], int, int, long, long[])} into int values (the low 32 bits of each). */
-    public static void unpack(long[] words, int n, int width, long reference, int[] out) {
-        int nWords = words(n, width);
-        if (words.length < nWords || out.length < n || width > 32) {
-            throw new IllegalArgumentException("unpacking " + n + " int values of " + width + " bits from " + words.length
-                    + " words into " + out.length);
-        }
-        int ref = (int) reference;
-        if (width == 0) {
-            java.util.Arrays.fill(out, 0, n, ref);
-            return;
-        }
-        long mask = (1L << width) - 1;
-        int bit = 0;
-        for (int i = 0; i < n; i++, bit += width) {
-            int word = bit >>> 6;
-            int shift = bit & 63;
-            long v = words[word] >>> shift;
-            if (shift + width > 64) {
-                v |= words[word + 1] << (64 - shift);
-            }
-            out[i] = (int) (v & mask) + ref;
-        }
-    }
-
-    /**
      * Unpacks {@code n} values of {@code width} bits stored at {@code index} of {@code src} (a
      * little-endian buffer holding {@code bytes(n, width)} bytes there), adds {@code reference}
-     * and writes them to {@code out[0, n)}. Reads each value with one unaligned 8-byte load where
-     * the buffer has 8 bytes from the value's first byte (widths up to 56), so no word is copied
-     * to the heap first; the last values and wider widths take the word path.
+     * (wrapping) and writes them to {@code out[0, n)}. Reads each value with one unaligned 8-byte
+     * load where the buffer has 8 bytes from the value's first byte (widths up to 56), so no word
+     * is copied to the heap first; the last values and wider widths take the word path.
      *
      * @throws IllegalArgumentException if {@code width} is outside [0, 64]
      * @throws IndexOutOfBoundsException if {@code src} holds fewer bytes than the values need
      */
     public static void unpack(java.nio.ByteBuffer src, int index, int n, int width, long reference, long[] out) {
-        long bytes = bytes(n, width);
-        if (index < 0 || index + bytes > src.limit() || out.length < n) {
-            throw new IndexOutOfBoundsException("unpacking " + n + " values of " + width + " bits at " + index + " of a buffer of "
-                    + src.limit() + " into " + out.length);
-        }
-        if (width == 0) {
-            java.util.Arrays.fill(out, 0, n, reference);
-            return;
-        }
-        int fast = fastValues(src, index, n, width);
+        int fast = checkUnpack(src, index, n, width, out.length, 64);
         long mask = width == 64 ? -1L : (1L << width) - 1;
         long bit = 0;
-        for (int i = 0; i < fast; i++, bit += width) {
-            out[i] = ((src.getLong(index + (int) (bit >>> 3)) >>> (bit & 7)) & mask) + reference;
-        }
-        for (int i = fast; i < n; i++, bit += width) {
-            out[i] = slow(src, index, bit, width, mask) + reference;
+        for (int i = 0; i < n; i++, bit += width) {
+            out[i] = value(src, index, bit, width, mask, i < fast) + reference;
         }
     }
 
-    /** {@link #unpack(java.nio.ByteBuffer, int, int, int, long, long[])} into ints (widths up to 32, the low 32 bits of each sum). */
+    /**
+     * {@link #unpack(java.nio.ByteBuffer, int, int, int, long, long[])} into ints: widths up to
+     * 32, the low 32 bits of each sum (codes, lengths, row numbers, 32-bit kinds).
+     */
     public static void unpack(java.nio.ByteBuffer src, int index, int n, int width, long reference, int[] out) {
-        long bytes = bytes(n, width);
-        if (index < 0 || index + bytes > src.limit() || out.length < n || width > 32) {
-            throw new IndexOutOfBoundsException("unpacking " + n + " int values of " + width + " bits at " + index + " of a buffer of "
-                    + src.limit() + " into " + out.length);
-        }
-        int ref = (int) reference;
-        if (width == 0) {
-            java.util.Arrays.fill(out, 0, n, ref);
-            return;
-        }
-        int fast = fastValues(src, index, n, width);
+        int fast = checkUnpack(src, index, n, width, out.length, 32);
         long mask = (1L << width) - 1;
         long bit = 0;
-        for (int i = 0; i < fast; i++, bit += width) {
-            out[i] = (int) ((src.getLong(index + (int) (bit >>> 3)) >>> (bit & 7)) & mask) + ref;
+        for (int i = 0; i < n; i++, bit += width) {
+            out[i] = (int) (value(src, index, bit, width, mask, i < fast) + reference);
         }
-        for (int i = fast; i < n; i++, bit += width) {
-            out[i] = (int) slow(src, index, bit, width, mask) + ref;
+    }
+
+    /** Checks the arguments of an unpack; returns how many leading values take the one-load path. */
+    private static int checkUnpack(java.nio.ByteBuffer src, int index, int n, int width, int outLength, int maxWidth) {
+        if (width > maxWidth) {
+            throw new IllegalArgumentException("bit width " + width + " above " + maxWidth);
         }
+        long bytes = bytes(n, width);
+        if (index < 0 || index + bytes > src.limit() || outLength < n) {
+            throw new IndexOutOfBoundsException("unpacking " + n + " values of " + width + " bits at " + index + " of a buffer of "
+                    + src.limit() + " into " + outLength);
+        }
+        return width == 0 ? n : fastValues(src, index, n, width);
+    }
+
+    /** The packed value at stream bit {@code bit}: one unaligned load when {@code fast}, else from its words (0 for width 0). */
+    private static long value(java.nio.ByteBuffer src, int index, long bit, int width, long mask, boolean fast) {
+        if (width == 0) {
+            return 0;
+        }
+        return fast ? (src.getLong(index + (int) (bit >>> 3)) >>> (bit & 7)) & mask : slow(src, index, bit, width, mask);
     }
 
     /** How many leading values can be read with one 8-byte load each (0 above 56 bits). */

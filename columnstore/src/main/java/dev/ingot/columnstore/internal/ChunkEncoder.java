@@ -53,8 +53,8 @@ final class ChunkEncoder {
     private long[] values = new long[0];
     private long[] words = new long[0];
     private long[] auxWords = new long[0];
+    private long[] ends = new long[0];
     private int[] ints = new int[0];
-    private int[] ints2 = new int[0];
     /** Output of the LZ4 sample (direct, so the JNI compressor reads and writes native memory only). */
     private ByteBuffer sample;
     private final TextDictionary dictionary = new TextDictionary();
@@ -131,20 +131,20 @@ final class ChunkEncoder {
             reference = min;
             entries = runs;
             auxBitWidth = endWidth;
-            // runs compacted in place: values[r] = value of run r, ints[r] = its exclusive end row
-            ints = grow(ints, runs);
+            // runs compacted in place: values[r] = value of run r, ends[r] = its exclusive end row
+            ends = grow(ends, runs);
             int r = 0;
             for (int i = 1; i < rows; i++) {
                 if (values[i] != values[i - 1]) {
-                    ints[r] = i;
+                    ends[r] = i;
                     values[++r] = values[i];
                 }
             }
-            ints[r] = rows;
+            ends[r] = rows;
             words = grow(words, BitPacking.words(runs, width));
             BitPacking.pack(values, 0, runs, min, width, words);
             auxWords = grow(auxWords, BitPacking.words(runs, endWidth));
-            BitPacking.pack(ints, runs, 0, endWidth, auxWords);
+            BitPacking.pack(ends, 0, runs, 0, endWidth, auxWords);
         } else if (forBytes < plainBytes) {
             encoding = ChunkEncoding.FOR;
             bitWidth = width;
@@ -237,7 +237,7 @@ final class ChunkEncoder {
                 entries = dictionary.size();
                 this.textBytes = dictionary.decodedBytes();
                 words = grow(words, BitPacking.words(rows, codeWidth));
-                BitPacking.pack(dictionary.codes(), rows, 0, codeWidth, words);
+                BitPacking.pack(dictionary.codes(), 0, rows, 0, codeWidth, words);
                 return;
             }
         }
@@ -246,12 +246,12 @@ final class ChunkEncoder {
             bitWidth = lengthWidth;
             reference = minLength;
             compress = lz4;
-            ints2 = grow(ints2, rows);
+            values = grow(values, rows);
             for (int i = 0; i < rows; i++) {
-                ints2[i] = ints[i + 1] - ints[i];
+                values[i] = ints[i + 1] - ints[i];
             }
             words = grow(words, BitPacking.words(rows, lengthWidth));
-            BitPacking.pack(ints2, rows, minLength, lengthWidth, words);
+            BitPacking.pack(values, 0, rows, minLength, lengthWidth, words);
         }
     }
 

@@ -21,7 +21,7 @@ final class TextDictionary {
     private int[] starts = new int[16];
     private int[] lengths = new int[16];
     private int[] hashes = new int[16];
-    private int[] codes = new int[0];
+    private long[] codes = new long[0];
     private int size;
     private long bytes;
     private long decodedBytes;
@@ -42,7 +42,7 @@ final class TextDictionary {
     }
 
     /** The code of each row (valid for the rows of the last successful build). */
-    int[] codes() {
+    long[] codes() {
         return codes;
     }
 

@@ -28,9 +28,6 @@ class BitPackingTest {
                 long[] words = new long[BitPacking.words(n, width)];
                 assertEquals((n * (long) width + 63) / 64, words.length, "words of " + n + " x " + width);
                 BitPacking.pack(values, 0, n, reference, width, words);
-                long[] out = new long[n];
-                BitPacking.unpack(words, n, width, reference, out);
-                assertArrayEquals(values, out, "width " + width + " n " + n + " " + TestSeed.describe(seed));
                 // from a buffer that ends with the packed words (the last values take the word path) at an offset of 24
                 ByteBuffer buffer = ByteBuffer.allocateDirect(24 + 8 * words.length).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < words.length; i++) {
@@ -41,13 +38,14 @@ class BitPackingTest {
                 assertArrayEquals(values, fromBuffer, "buffer width " + width + " n " + n + " " + TestSeed.describe(seed));
                 if (width <= 32) {
                     int[] ints = new int[n];
-                    int[] back = new int[n];
                     for (int i = 0; i < n; i++) {
                         ints[i] = (int) (values[i] - reference);
                     }
-                    BitPacking.pack(ints, n, 0, width, words);
-                    BitPacking.unpack(words, n, width, 0, back);
-                    assertArrayEquals(ints, back, "int width " + width + " n " + n);
+                    long[] unsigned = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        unsigned[i] = ints[i] & 0xFFFFFFFFL;
+                    }
+                    BitPacking.pack(unsigned, 0, n, 0, width, words);
                     for (int i = 0; i < words.length; i++) {
                         buffer.putLong(24 + 8 * i, words[i]);
                     }
