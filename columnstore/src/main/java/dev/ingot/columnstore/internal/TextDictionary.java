@@ -21,6 +21,8 @@ final class TextDictionary {
     private int[] starts = new int[16];
     private int[] lengths = new int[16];
     private int[] hashes = new int[16];
+    /** The first 8 bytes of each entry, little-endian, zero past its end. */
+    private long[] firsts = new long[16];
     private long[] codes = new long[0];
     private int size;
     private long bytes;
@@ -74,12 +76,15 @@ final class TextDictionary {
             }
             int start = offsets[i];
             int len = offsets[i + 1] - start;
-            int h = hash(data, start, len);
+            long first = firstWord(data, start, len);
+            int h = hash(data, start, len, first);
             int slot = h & mask;
             int code = -1;
             for (int e; (e = slots[slot]) != 0; slot = (slot + 1) & mask) {
                 e--;
-                if (hashes[e] == h && lengths[e] == len && data.compareBytes(starts[e], len, start, len) == 0) {
+                // the first 8 bytes decide almost always; the rest is compared only past them
+                if (hashes[e] == h && lengths[e] == len && firsts[e] == first
+                        && (len <= 8 || data.compareBytes(starts[e] + 8L, len - 8, start + 8L, len - 8) == 0)) {
                     code = e;
                     break;
                 }
@@ -88,7 +93,7 @@ final class TextDictionary {
                 if (size >= maxEntries) {
                     return false;
                 }
-                code = add(start, len, h);
+                code = add(start, len, h, first);
                 slots[slot] = code + 1;
                 if (2 * size > capacity) {
                     capacity *= 2;
@@ -102,15 +107,17 @@ final class TextDictionary {
         return true;
     }
 
-    private int add(int start, int len, int h) {
+    private int add(int start, int len, int h, long first) {
         if (size == starts.length) {
             starts = Arrays.copyOf(starts, 2 * size);
             lengths = Arrays.copyOf(lengths, 2 * size);
             hashes = Arrays.copyOf(hashes, 2 * size);
+            firsts = Arrays.copyOf(firsts, 2 * size);
         }
         starts[size] = start;
         lengths[size] = len;
         hashes[size] = h;
+        firsts[size] = first;
         bytes += len;
         return size++;
     }
@@ -146,26 +153,35 @@ final class TextDictionary {
         return pos;
     }
 
-    /** A 32-bit hash of bytes {@code [at, at + len)} of {@code data}, read 8 bytes at a time. */
-    static int hash(MemoryView data, long at, int len) {
-        long h = len * 0x9E3779B97F4A7C15L;
-        int i = 0;
+    /** Bytes {@code [at, at + min(len, 8))} of {@code data} as a little-endian word, zero past the value. */
+    static long firstWord(MemoryView data, long at, int len) {
+        if (len >= 8) {
+            return data.getLong(at);
+        }
+        if (len == 0) {
+            return 0;
+        }
+        if (at + 8 <= data.capacity()) { // one read, the bytes past the value masked off
+            return data.getLong(at) & (-1L >>> (64 - 8 * len));
+        }
+        long w = 0;
+        for (int j = 0; j < len; j++) {
+            w |= (data.getByte(at + j) & 0xFFL) << (8 * j);
+        }
+        return w;
+    }
+
+    /** A 32-bit hash of bytes {@code [at, at + len)} of {@code data} whose first word is {@code first}, read 8 bytes at a time. */
+    static int hash(MemoryView data, long at, int len, long first) {
+        long h = (len * 0x9E3779B97F4A7C15L ^ first) * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 29;
+        int i = 8;
         for (; i + 8 <= len; i += 8) {
             h = (h ^ data.getLong(at + i)) * 0xC2B2AE3D27D4EB4FL;
             h ^= h >>> 29;
         }
-        int rem = len - i;
-        if (rem > 0) {
-            long tail;
-            if (at + i + 8 <= data.capacity()) {
-                tail = data.getLong(at + i) & (-1L >>> (64 - 8 * rem));
-            } else {
-                tail = 0;
-                for (int j = 0; j < rem; j++) {
-                    tail |= (data.getByte(at + i + j) & 0xFFL) << (8 * j);
-                }
-            }
-            h = (h ^ tail) * 0xC2B2AE3D27D4EB4FL;
+        if (i < len) {
+            h = (h ^ firstWord(data, at + i, len - i)) * 0xC2B2AE3D27D4EB4FL;
         }
         h ^= h >>> 32;
         return (int) h;
