@@ -5,6 +5,7 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
+import dev.ingot.columnstore.encoding.ChunkEncoding;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.UnsupportedFormatException;
@@ -16,17 +17,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * {@link TableReader} implementation: fetches chunks with {@link Pager#get} (zero-copy views of
  * the mapped file), validates each header ({@link ChunkFormat#parse}) and rebuilds Arrow vectors
- * with bulk copies.
+ * with bulk copies (plain chunks) or by decoding them ({@link ChunkDecoder}, encoded chunks).
  *
  * <p>Thread-safety: not thread-safe.
  */
@@ -34,6 +32,7 @@ final class TableReaderImpl implements TableReader {
     private final ColumnStoreImpl store;
     private final TableInfo info;
     private final Pager pager;
+    private final ChunkDecoder decoder = new ChunkDecoder();
     private boolean closed;
 
     TableReaderImpl(ColumnStoreImpl store, TableInfo info) {
@@ -78,7 +77,7 @@ final class TableReaderImpl implements TableReader {
     }
 
     /** The chunk blob, normalized so index 0 is the chunk's first byte, and its validated header. */
-    private record Chunk(ByteBuffer blob, ChunkFormat.Header header) {}
+    private record Chunk(ByteBuffer blob, ChunkFormat.Header header, long key, String where) {}
 
     private Chunk fetch(int column, int rowGroup, boolean verified) throws IOException {
         ColumnDef def = columnDef(column);
@@ -105,7 +104,7 @@ final class TableReaderImpl implements TableReader {
         } catch (UnsupportedFormatException e) {
             throw e.atFileOffset(pager.blobFileOffset(key));
         }
-        return new Chunk(blob, h);
+        return new Chunk(blob, h, key, where);
     }
 
     @Override
@@ -117,8 +116,16 @@ final class TableReaderImpl implements TableReader {
     @Override
     public FieldVector readChunk(int column, int rowGroup) throws IOException {
         ensureOpen();
-        Chunk c = fetch(column, rowGroup, false);
-        return decode(columnDef(column), c.header(), c.blob(), store.allocator());
+        return decode(column, fetch(column, rowGroup, false));
+    }
+
+    /** The vector of a fetched chunk; corruption found while decoding is reported at its file offset. */
+    private FieldVector decode(int column, Chunk c) throws IOException {
+        try {
+            return decoder.decode(columnDef(column), c.header(), c.blob(), store.allocator(), pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
+        }
     }
 
     @Override
@@ -195,8 +202,10 @@ final class TableReaderImpl implements TableReader {
         for (int g = 0; g < rowGroupCount(); g++) {
             for (int c = 0; c < info.def().columns().size(); c++) {
                 Chunk chunk = fetch(c, g, true);
-                if (info.def().columns().get(c).type().kind().isVariableWidth()) {
-                    checkOffsets(chunk, where(c, g, group(g).chunkKey(c)));
+                if (chunk.header().encoding() != ChunkEncoding.PLAIN) {
+                    decode(c, chunk).close(); // every check of the encoded values runs while decoding
+                } else if (info.def().columns().get(c).type().kind().isVariableWidth()) {
+                    checkOffsets(chunk, chunk.where());
                 }
                 chunks++;
             }
@@ -216,33 +225,6 @@ final class TableReaderImpl implements TableReader {
                         "text offset " + i + " is " + o + " after " + prev + " (data length " + h.dataLength() + ")");
             }
             prev = o;
-        }
-    }
-
-    /** Builds a vector from a validated chunk (all buffer ranges were checked against the blob). */
-    static FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator) {
-        int rows = h.rowCount();
-        FieldVector v = def.arrowField().createVector(allocator);
-        try {
-            if (h.kind().isVariableWidth()) {
-                BaseVariableWidthVector t = (BaseVariableWidthVector) v;
-                t.allocateNew(Math.max(h.dataLength(), 1), Math.max(rows, 1));
-                ColumnCodec.copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
-                ColumnCodec.copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
-                ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
-                t.setLastSet(rows - 1);
-                t.setValueCount(rows);
-            } else {
-                BaseFixedWidthVector f = (BaseFixedWidthVector) v;
-                f.allocateNew(Math.max(rows, 1));
-                ColumnCodec.copyOut(blob, h.validityOffset(), f.getValidityBuffer(), h.validityLength());
-                ColumnCodec.of(def.type()).decode(blob, h.dataOffset(), h.dataLength(), f.getDataBuffer(), rows);
-                f.setValueCount(rows);
-            }
-            return v;
-        } catch (RuntimeException | Error e) {
-            v.close();
-            throw e;
         }
     }
 
