@@ -26,7 +26,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * {@link #abort()} (load failed); {@link #close()} aborts unless finished, so try-with-resources
  * is safe. All three are idempotent, and any of them ends the checker's use.
  */
-public final class TableChecker implements AutoCloseable {
+public final class TableChecker implements BatchChecker {
     private final ConstraintService service;
     private final ConstraintService.TableSlot slot;
     private final RowLocator locator;
@@ -91,6 +91,7 @@ public final class TableChecker implements AutoCloseable {
     }
 
     /** The table this checker loads. */
+    @Override
     public TableDef table() {
         return slot.def;
     }
@@ -142,6 +143,7 @@ public final class TableChecker implements AutoCloseable {
      * @throws IllegalArgumentException  if a key column is missing or has an unsupported vector type
      * @throws IndexOutOfBoundsException if the rows lie outside the batch
      */
+    @Override
     public void checkBatch(VectorSchemaRoot batch, int offset, int length, long firstRowId) {
         ensureUsable();
         if (offset < 0 || length < 0 || offset > batch.getRowCount() - length) {
@@ -213,19 +215,25 @@ public final class TableChecker implements AutoCloseable {
     }
 
     private ConstraintViolationException nullViolation(Step step, int row, long rowId) {
+        return nullViolation(step.spec, slot.def.name(), step.columns, step.vectors, row, rowId, locator);
+    }
+
+    /** The NULL-in-a-PRIMARY-KEY violation of batch row {@code row}, naming its first NULL column. */
+    static ConstraintViolationException nullViolation(ConstraintSpec spec, String table, String[] columns, FieldVector[] vectors,
+                                                      int row, long rowId, RowLocator locator) {
         String nullColumn = null;
-        List<Object> vals = new ArrayList<>(step.columns.length);
-        for (int j = 0; j < step.columns.length; j++) {
-            Object v = KeyVectors.value(step.vectors[j], row);
+        List<Object> vals = new ArrayList<>(columns.length);
+        for (int j = 0; j < columns.length; j++) {
+            Object v = KeyVectors.value(vectors[j], row);
             if (v == null && nullColumn == null) {
-                nullColumn = step.columns[j];
+                nullColumn = columns[j];
             }
             vals.add(v);
         }
-        return ConstraintViolationException.nullKey(step.spec, slot.def.name(), nullColumn, vals, rowId, locator.describe(rowId));
+        return ConstraintViolationException.nullKey(spec, table, nullColumn, vals, rowId, locator.describe(rowId));
     }
 
-    private static List<Object> values(VectorSchemaRoot batch, List<String> columns, int row) {
+    static List<Object> values(VectorSchemaRoot batch, List<String> columns, int row) {
         List<Object> vals = new ArrayList<>(columns.size());
         for (String c : columns) {
             vals.add(KeyVectors.value(batch.getVector(c), row));
@@ -243,6 +251,7 @@ public final class TableChecker implements AutoCloseable {
     }
 
     /** Off-heap bytes held by this table's own key sets. */
+    @Override
     public long keySetBytes() {
         long total = 0;
         for (Step s : steps) {
@@ -269,6 +278,7 @@ public final class TableChecker implements AutoCloseable {
      * checks from now on), drops the table's own holds and its holds on referenced tables' sets;
      * each set whose hold count reaches zero is freed. Idempotent.
      */
+    @Override
     public void finish() {
         if (ended) {
             return;
@@ -283,6 +293,7 @@ public final class TableChecker implements AutoCloseable {
      * that checks a batch afterwards gets {@link IllegalStateException}), and drops all holds.
      * Idempotent; no-op after {@link #finish()}.
      */
+    @Override
     public void abort() {
         if (ended) {
             return;

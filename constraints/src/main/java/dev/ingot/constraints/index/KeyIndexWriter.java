@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongPredicate;
 import org.apache.arrow.vector.FieldVector;
 
 /**
@@ -179,6 +180,17 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
      * @throws dev.ingot.memory.MemoryLimitException if a partition cannot grow (the rows before stay indexed)
      */
     public int add(FieldVector[] cols, int offset, int length, long firstRowId) {
+        return add(cols, offset, length, firstRowId, NONE_DELETED);
+    }
+
+    private static final LongPredicate NONE_DELETED = rowId -> false;
+
+    /**
+     * As {@link #add(FieldVector[], int, int, long)}, but a key this writer holds for a row that
+     * {@code deleted} reports deleted (a row appended and then deleted in the same unit of work) is
+     * not a duplicate: the entry is repointed at the new row.
+     */
+    public int add(FieldVector[] cols, int offset, int length, long firstRowId, LongPredicate deleted) {
         if (finished) {
             throw new IllegalStateException("key index writer is finished");
         }
@@ -198,10 +210,10 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                     boolean added;
                     long rowId = firstRowId + base + i;
                     if (mode == MODE_EXACT) {
-                        added = insertExact(keys.exact(i), rowId);
+                        added = insertExact(keys.exact(i), rowId, deleted);
                     } else {
                         int len = keys.encode(i);
-                        added = insertHashed(keys.bytes(), len, rowId);
+                        added = insertHashed(keys.bytes(), len, rowId, deleted);
                     }
                     if (!added) {
                         return base + i;
@@ -214,11 +226,12 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         }
     }
 
-    private boolean insertExact(long exact, long rowId) {
+    private boolean insertExact(long exact, long rowId, LongPredicate deleted) {
         long mix = KeyIndexPartition.mix(exact);
         Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
-        if (findExactIn(p, exact, mix) >= 0) {
-            return false;
+        long slot = slotOfExact(p, exact, mix);
+        if (slot >= 0) {
+            return repoint(p, slot, rowId, deleted);
         }
         if (p.count + 1 > p.threshold) {
             grow(p);
@@ -229,12 +242,13 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         return true;
     }
 
-    private boolean insertHashed(byte[] key, int len, long rowId) {
+    private boolean insertHashed(byte[] key, int len, long rowId, LongPredicate deleted) {
         long hash = Hashing.hashBytes(key, 0, len);
         long mix = KeyIndexPartition.mix(hash);
         Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
-        if (findHashedIn(p, hash, mix, key, len) >= 0) {
-            return false;
+        long slot = slotOfHashed(p, hash, mix, key, len);
+        if (slot >= 0) {
+            return repoint(p, slot, rowId, deleted);
         }
         if (p.count + 1 > p.threshold || (p.heap != null && p.heapUsed + 4 + len > maxPartitionBytes)) {
             grow(p);
@@ -245,7 +259,8 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         return true;
     }
 
-    private static long findExactIn(Part p, long exact, long mix) {
+    /** The byte offset of the slot holding {@code exact}, or -1. */
+    private static long slotOfExact(Part p, long exact, long mix) {
         long i = mix & p.mask;
         while (true) {
             long at = HEADER_BYTES + (i << 4);
@@ -254,13 +269,14 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                 return -1;
             }
             if (p.slots.getLong(at) == exact) {
-                return rid - 1;
+                return at;
             }
             i = (i + 1) & p.mask;
         }
     }
 
-    private long findHashedIn(Part p, long hash, long mix, byte[] key, int len) {
+    /** The byte offset of the slot holding the key, or -1. */
+    private static long slotOfHashed(Part p, long hash, long mix, byte[] key, int len) {
         long i = mix & p.mask;
         while (true) {
             long at = HEADER_BYTES + i * 24;
@@ -269,10 +285,23 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                 return -1;
             }
             if (p.slots.getLong(at) == hash && heapEquals(p, p.slots.getLong(at + 16), key, len)) {
-                return rid - 1;
+                return at;
             }
             i = (i + 1) & p.mask;
         }
+    }
+
+    private static long rowAt(Part p, long slot) {
+        return slot < 0 ? -1 : p.slots.getLong(slot + 8) - 1;
+    }
+
+    /** A key already held: repoint it at {@code rowId} if its row was deleted; false (a duplicate) otherwise. */
+    private static boolean repoint(Part p, long slot, long rowId, LongPredicate deleted) {
+        if (!deleted.test(p.slots.getLong(slot + 8) - 1)) {
+            return false;
+        }
+        p.slots.putLong(slot + 8, rowId + 1);
+        return true;
     }
 
     private static boolean heapEquals(Part p, long heapOffset, byte[] key, int len) {
@@ -506,11 +535,13 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
             }
             long exact = probe.currentExact();
             long mix = KeyIndexPartition.mix(exact);
-            return findExactIn(parts[KeyIndexPartition.partitionOf(mix, bits)], exact, mix);
+            Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+            return rowAt(p, slotOfExact(p, exact, mix));
         }
         int len = probe.currentBytes();
         long hash = probe.currentHash();
         long mix = KeyIndexPartition.mix(hash);
-        return findHashedIn(parts[KeyIndexPartition.partitionOf(mix, bits)], hash, mix, probe.bytes(), len);
+        Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+        return rowAt(p, slotOfHashed(p, hash, mix, probe.bytes(), len));
     }
 }
