@@ -3,11 +3,14 @@ package dev.ingot.ingest;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.ColumnValueException;
+import dev.ingot.columnstore.StoreTransaction;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
+import dev.ingot.constraints.BatchChecker;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.ConstraintViolationException;
+import dev.ingot.constraints.RowLocator;
 import dev.ingot.constraints.TableChecker;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.pager.PagerDiagnostics;
@@ -19,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import org.HdrHistogram.Histogram;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -47,7 +51,7 @@ public final class TableInserter implements AutoCloseable {
     private final TableDef def;
     private final TableWriter writer;
     /** Immediate mode: the checker of every batch; deferred mode: set during the validation pass. */
-    private TableChecker checker;
+    private BatchChecker checker;
     /** Deferred mode: the service that owns the key sets, used at commit; otherwise null. */
     private final ConstraintService deferredConstraints;
     /** Runs constraint checks concurrently with appends, or null to check inline. */
@@ -67,7 +71,7 @@ public final class TableInserter implements AutoCloseable {
 
     private enum State { OPEN, COMMITTED, ABORTED }
 
-    private TableInserter(TableDef def, TableWriter writer, RowProvenance provenance, TableChecker checker,
+    private TableInserter(TableDef def, TableWriter writer, RowProvenance provenance, BatchChecker checker,
                           ConstraintService deferredConstraints, boolean concurrentChecks) {
         this.deferredConstraints = deferredConstraints;
         this.def = def;
@@ -119,6 +123,36 @@ public final class TableInserter implements AutoCloseable {
             }
             ConstraintService deferred = mode == ConstraintMode.DEFERRED && !def.constraints().isEmpty() ? constraints : null;
             inserter = new TableInserter(def, writer, provenance, checker, deferred, concurrentChecks);
+            return inserter;
+        } finally {
+            if (inserter == null) {
+                writer.abort();
+            }
+        }
+    }
+
+    /**
+     * Starts appending rows to {@code def}'s table, which exists (committed or created earlier) in
+     * {@code transaction}: the rows get row ids after the table's rows and are handed to the
+     * transaction by {@link #commit()}, which publishes them with its own commit. Constraints are
+     * checked per batch by the checker {@code checker} makes (for example an
+     * {@link dev.ingot.constraints.AppendChecker} over the persisted key indexes), immediately; the
+     * first-error rule and messages are those of a fresh load, row numbers counting from the
+     * append's first row.
+     *
+     * @param checker given the table writer's first row id and the row provenance (to name source
+     *                rows in messages), returns the checker of this append; null = no constraints
+     * @throws IllegalArgumentException if there is no such table in the transaction
+     * @throws IllegalStateException    if the transaction is not open or a writer of the table is open in it
+     */
+    public static TableInserter appendTo(StoreTransaction transaction, TableDef def, ColumnStoreWriteHints hints,
+                                         BiFunction<Long, RowLocator, BatchChecker> checker, boolean concurrentChecks) {
+        TableWriter writer = transaction.append(def.name(), hints);
+        TableInserter inserter = null;
+        try {
+            RowProvenance provenance = new RowProvenance();
+            BatchChecker c = checker == null || def.constraints().isEmpty() ? null : checker.apply(writer.firstRowId(), provenance);
+            inserter = new TableInserter(def, writer, provenance, c, null, concurrentChecks);
             return inserter;
         } finally {
             if (inserter == null) {
@@ -307,8 +341,9 @@ public final class TableInserter implements AutoCloseable {
             throw e;
         }
         try (TableReader pending = writer.sealForValidation()) {
-            checker = deferredConstraints.beginTable(def, writer.rowCount(), provenance);
-            checker.checkStored(pending);
+            TableChecker deferred = deferredConstraints.beginTable(def, writer.rowCount(), provenance);
+            checker = deferred;
+            deferred.checkStored(pending);
         } catch (ConstraintViolationException e) {
             abort();
             throw new TableLoadException(def.name(), e.getMessage(), e);
