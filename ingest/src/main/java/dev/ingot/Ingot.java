@@ -270,32 +270,43 @@ public final class Ingot implements AutoCloseable {
         KeyIndex index = t.keyIndex(constraint, null);
         index.newFinder().find(cols, 0, n, t::isDeleted, rowIds);
         List<String> names = columns == null ? def.columns().stream().map(ColumnDef::name).toList() : List.copyOf(columns);
-        VectorSchemaRoot out = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(
-                ArrowValues.columns(def, names).stream().map(ColumnDef::arrowField).toList()), allocator());
-        try {
+        org.apache.arrow.vector.types.pojo.Schema schema = new org.apache.arrow.vector.types.pojo.Schema(
+                ArrowValues.columns(def, names).stream().map(ColumnDef::arrowField).toList());
+        VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator());
+        // hits are gathered row group by row group into a compact root (variable-width vectors fill
+        // in order only), then copied to key order
+        try (VectorSchemaRoot hits = VectorSchemaRoot.create(schema, allocator())) {
             out.allocateNew();
+            hits.allocateNew();
             TreeMap<Integer, List<Integer>> byGroup = new TreeMap<>();
             for (int i = 0; i < n; i++) {
                 if (rowIds[i] >= 0) {
                     byGroup.computeIfAbsent(t.info().rowGroupOf(rowIds[i]), g -> new ArrayList<>()).add(i);
                 }
             }
+            int[] hitOf = new int[n];
+            int h = 0;
             for (Map.Entry<Integer, List<Integer>> e : byGroup.entrySet()) {
                 RowGroupInfo rg = t.info().rowGroups().get(e.getKey());
                 try (VectorSchemaRoot rows = t.reader().readRowGroup(e.getKey(), names, true)) {
                     for (int i : e.getValue()) {
                         int at = (int) (rowIds[i] - rg.firstRowId());
                         for (int c = 0; c < names.size(); c++) {
-                            out.getVector(c).copyFromSafe(at, i, rows.getVector(c));
+                            hits.getVector(c).copyFromSafe(at, h, rows.getVector(c));
                         }
+                        hitOf[i] = h++;
                     }
                 }
             }
             for (int c = 0; c < names.size(); c++) {
                 FieldVector v = out.getVector(c);
+                FieldVector from = hits.getVector(c);
+                from.setValueCount(h);
                 for (int i = 0; i < n; i++) {
                     if (rowIds[i] < 0) {
                         v.setNull(i);
+                    } else {
+                        v.copyFromSafe(hitOf[i], i, from);
                     }
                 }
                 v.setValueCount(n);

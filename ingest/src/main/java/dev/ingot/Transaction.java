@@ -365,7 +365,7 @@ public final class Transaction implements AutoCloseable {
         });
     }
 
-    private long deleteRowIds(TxTable t, Roaring64NavigableMap ids) {
+    private long deleteRowIds(TxTable t, Roaring64NavigableMap ids) throws IOException {
         if (ids.isEmpty()) {
             return 0;
         }
