@@ -6,10 +6,10 @@ import dev.ingot.columnstore.CompactionReport;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.StoreSnapshot;
-import dev.ingot.columnstore.StoreTransaction;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.constraints.index.KeyIndex;
+import dev.ingot.ingest.UnitOfWork;
 import dev.ingot.ingest.ddl.SchemaParseException;
 import dev.ingot.ingest.ddl.SqlSchema;
 import dev.ingot.ingest.keys.ArrowValues;
@@ -166,8 +166,7 @@ public final class Ingot implements AutoCloseable {
      */
     public Transaction begin() {
         ensureOpen();
-        StoreTransaction tx = store.begin();
-        return new Transaction(this, tx);
+        return new Transaction(new UnitOfWork(store, memory, allocator(), this::committed));
     }
 
     /** Creates an empty table in its own transaction. */
