@@ -360,7 +360,7 @@ public final class BulkLoader {
                     work = new UnitOfWork(store, loadMemory, store.allocator(), null);
                     inserter = work.appender(def.name(), hints, CONCURRENT_CHECKS);
                 } else {
-                    inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS);
+                    inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS, loadMemory);
                 }
             } catch (RuntimeException | InterruptedException | IOException e) {
                 if (batch != null) {

@@ -2,7 +2,9 @@ package dev.ingot.ingest;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ColumnValueException;
+import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.StoreTransaction;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
@@ -12,6 +14,9 @@ import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.ConstraintViolationException;
 import dev.ingot.constraints.RowLocator;
 import dev.ingot.constraints.TableChecker;
+import dev.ingot.constraints.index.KeyIndexWriter;
+import dev.ingot.ingest.keys.StoredTable;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
@@ -24,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import org.HdrHistogram.Histogram;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -61,6 +67,10 @@ public final class TableInserter implements AutoCloseable {
     /** Deferred mode: waited for before the validation pass; null = do not wait. */
     private ValidationGate validationGate;
     private final StageTimes times = new StageTimes();
+    /** Fresh immediate loads: the store (for the key index commit) and one key index writer per PRIMARY KEY / UNIQUE. */
+    private ColumnStore indexStore;
+    private final List<ConstraintSpec> indexKeys = new ArrayList<>();
+    private final List<KeyIndexWriter> indexWriters = new ArrayList<>();
     /** Per-batch latency in microseconds (3 significant digits, grows as needed). */
     private final Histogram batchMicros = new Histogram(3);
     private long rowCount;
@@ -128,6 +138,42 @@ public final class TableInserter implements AutoCloseable {
             if (inserter == null) {
                 writer.abort();
             }
+        }
+    }
+
+    /**
+     * Like {@link #begin(ColumnStore, ConstraintService, TableDef, ColumnStoreWriteHints, ConstraintMode, long, boolean)},
+     * and in {@link ConstraintMode#IMMEDIATE} mode also builds the table's persisted key indexes as
+     * the rows are checked (one {@link KeyIndexWriter} per PRIMARY KEY / UNIQUE constraint, filled on
+     * the checking thread from the same key columns) and puts them, right after the table's commit,
+     * in a small transaction of their own ({@code key/<constraint>/0} segments; see
+     * {@link dev.ingot.ingest.keys.StoredTable}). If that second commit fails, the table stays
+     * committed and {@link #commit()} says so; a later append or lookup then indexes the table from
+     * its key columns. In the other modes no index is built here (the same catch-up applies).
+     *
+     * @param indexMemory where the key index writers live until the commit
+     */
+    public static TableInserter begin(ColumnStore store, ConstraintService constraints, TableDef def,
+                                      ColumnStoreWriteHints hints, ConstraintMode mode, long expectedRows,
+                                      boolean concurrentChecks, NativeAllocator indexMemory) {
+        TableInserter inserter = begin(store, constraints, def, hints, mode, expectedRows, concurrentChecks);
+        if (mode != ConstraintMode.IMMEDIATE || inserter.checker == null) {
+            return inserter;
+        }
+        try {
+            inserter.indexStore = store;
+            for (ConstraintSpec k : def.keyConstraints()) {
+                List<ColumnType> types = new ArrayList<>();
+                for (String c : k.columns()) {
+                    types.add(def.column(c).type());
+                }
+                inserter.indexKeys.add(k);
+                inserter.indexWriters.add(new KeyIndexWriter(types, indexMemory, expectedRows));
+            }
+            return inserter;
+        } catch (RuntimeException | Error e) {
+            inserter.close();
+            throw e;
         }
     }
 
@@ -362,6 +408,18 @@ public final class TableInserter implements AutoCloseable {
         long t = System.nanoTime();
         BatchStageEvent event = BatchStageEvent.start();
         checker.checkBatch(root, 0, rows, firstRowId);
+        for (int i = 0; i < indexWriters.size(); i++) {
+            List<String> cols = indexKeys.get(i).columns();
+            FieldVector[] vectors = new FieldVector[cols.size()];
+            for (int c = 0; c < vectors.length; c++) {
+                vectors[c] = root.getVector(cols.get(c));
+            }
+            int dup = indexWriters.get(i).add(vectors, 0, rows, firstRowId);
+            if (dup >= 0) { // the checker found every duplicate already
+                throw new IllegalStateException("key index of " + indexKeys.get(i).name() + " found a duplicate the checker passed, row "
+                        + (firstRowId + dup));
+            }
+        }
         stageDone(event, LoadStage.CONSTRAINTS, rows);
         return System.nanoTime() - t;
     }
@@ -493,6 +551,37 @@ public final class TableInserter implements AutoCloseable {
         long flush = writer.sealFlushNanos() - flushBefore;
         times.add(LoadStage.FLUSH, flush);
         times.add(LoadStage.COMMIT, System.nanoTime() - t0 - flush);
+        if (!indexWriters.isEmpty()) {
+            long t1 = System.nanoTime();
+            try (StoreTransaction tx = indexStore.begin()) {
+                for (int i = 0; i < indexWriters.size(); i++) {
+                    tx.putIndex(def.name(), StoredTable.segmentName(indexKeys.get(i).name(), 0), indexWriters.get(i).finish());
+                }
+                tx.commit();
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("table " + def.name() + " is committed, but its key indexes could not be written (a later"
+                        + " append or lookup indexes it from its key columns): " + e.getMessage(), e);
+            } finally {
+                closeIndexWriters();
+                times.add(LoadStage.COMMIT, System.nanoTime() - t1);
+            }
+        }
+    }
+
+    private void closeIndexWriters() {
+        for (KeyIndexWriter w : indexWriters) {
+            w.close();
+        }
+        indexWriters.clear();
+    }
+
+    /** Off-heap bytes of the key index writers (0 once they are written or without them). */
+    public long keyIndexBytes() {
+        long total = 0;
+        for (KeyIndexWriter w : indexWriters) {
+            total += w.allocatedBytes();
+        }
+        return total;
     }
 
     /** Rolls the table back (frees its chunks and key sets). Idempotent; no-op after commit. */
@@ -502,6 +591,7 @@ public final class TableInserter implements AutoCloseable {
         }
         state = State.ABORTED;
         stopCheckThread();
+        closeIndexWriters();
         Throwable failure = null;
         try {
             writer.abort();
