@@ -207,6 +207,19 @@ public final class Ingot implements AutoCloseable {
         }
     }
 
+    /**
+     * A new batch of {@code table}'s schema holding {@code rows} (one list of values per row, in
+     * column order, Java types as {@link ArrowValues} takes them), for {@link Transaction#append}
+     * and {@link Transaction#update}; the caller closes it. Row-at-a-time convenience: large loads
+     * fill the vectors directly.
+     *
+     * @throws IllegalArgumentException if there is no such table or a value does not fit its column
+     */
+    public VectorSchemaRoot batch(String table, List<List<Object>> rows) {
+        TableDef def = table(table).orElseThrow(() -> new IllegalArgumentException("table " + table + " does not exist"));
+        return ArrowValues.root(allocator(), def.columns(), rows);
+    }
+
     /** A scan of {@code table}'s live rows, as of the last commit when the scan starts. */
     public Scan scan(String table) {
         ensureOpen();
