@@ -229,17 +229,29 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
     private boolean insertExact(long exact, long rowId, LongPredicate deleted) {
         long mix = KeyIndexPartition.mix(exact);
         Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
-        long slot = slotOfExact(p, exact, mix);
-        if (slot >= 0) {
-            return repoint(p, slot, rowId, deleted);
+        // one probe run: the key's slot, or the empty slot that ends the run
+        long i = mix & p.mask;
+        while (true) {
+            long at = HEADER_BYTES + (i << 4);
+            long rid = p.slots.getLong(at + 8);
+            if (rid == 0) {
+                if (p.count + 1 > p.threshold) {
+                    grow(p);
+                    p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+                    putExact(p, exact, mix, rowId);
+                } else {
+                    p.slots.putLong(at, exact);
+                    p.slots.putLong(at + 8, rowId + 1);
+                    p.count++;
+                }
+                size++;
+                return true;
+            }
+            if (p.slots.getLong(at) == exact) {
+                return repoint(p, at, rowId, deleted);
+            }
+            i = (i + 1) & p.mask;
         }
-        if (p.count + 1 > p.threshold) {
-            grow(p);
-            p = parts[KeyIndexPartition.partitionOf(mix, bits)];
-        }
-        putExact(p, exact, mix, rowId);
-        size++;
-        return true;
     }
 
     private boolean insertHashed(byte[] key, int len, long rowId, LongPredicate deleted) {
