@@ -28,7 +28,7 @@ import org.apache.arrow.vector.FieldVector;
  * <p>The segment starts in EXACT mode for integer keys (one column, or two that are both in
  * {@code [0, 2^32)}) and switches once, for good, to HASHED mode when a pair outside that range
  * arrives; text, binary, 16-byte and wider keys are HASHED from the start. A partition's slot table
- * stays at most {@value #MAX_PARTITION_BYTES} bytes (and its heap too): beyond that the segment
+ * stays at most {@value #MAX_PARTITION_BYTES} bytes (its heap of key bytes at most 3/4 of that): beyond that the segment
  * doubles its partition count, so every blob stays well under the pager's largest blob.
  *
  * <p>Rows with a NULL in a key column are not indexed (a UNIQUE key with a NULL is exempt; a PRIMARY
@@ -112,7 +112,7 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         this.keys = new IndexKeys(keyTypes);
         this.mode = keys.shape == IndexKeys.Shape.BYTES ? MODE_HASHED : MODE_EXACT;
         long slotsNeeded = (long) Math.ceil(Math.max(1, expectedKeys) / LOAD_FACTOR) + 1;
-        long perPartitionSlots = maxPartitionBytes / KeyIndexPartition.slotBytes(mode);
+        long perPartitionSlots = 1L << maxSlotShift();
         int b = 0;
         while (b < MAX_PARTITION_BITS && (slotsNeeded >> b) > perPartitionSlots) {
             b++;
@@ -121,9 +121,24 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         this.bits = b;
     }
 
+    /** The largest slot shift of a partition in the current mode: its slot table stays within {@link #maxPartitionBytes}. */
+    private int maxSlotShift() {
+        int shift = KeyIndexPartition.MIN_SLOT_SHIFT;
+        while (((long) KeyIndexPartition.slotBytes(mode) << (shift + 1)) <= maxPartitionBytes && shift < KeyIndexPartition.MAX_SLOT_SHIFT) {
+            shift++;
+        }
+        return shift;
+    }
+
+    /** The largest heap of a partition: with the slot table, a blob stays under the pager's largest (64 MiB). */
+    private long maxHeapBytes() {
+        return maxPartitionBytes / 4 * 3;
+    }
+
     private Part[] newParts(int partitionBits, long slotsEach) {
         int shift = KeyIndexPartition.MIN_SLOT_SHIFT;
-        while ((1L << shift) < slotsEach && shift < KeyIndexPartition.MAX_SLOT_SHIFT) {
+        int maxShift = maxSlotShift();
+        while ((1L << shift) < slotsEach && shift < maxShift) {
             shift++;
         }
         Part[] p = new Part[1 << partitionBits];
@@ -262,7 +277,11 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         if (slot >= 0) {
             return repoint(p, slot, rowId, deleted);
         }
-        if (p.count + 1 > p.threshold || (p.heap != null && p.heapUsed + 4 + len > maxPartitionBytes)) {
+        if (4L + len > maxHeapBytes()) {
+            throw new IllegalArgumentException("a key of " + len + " bytes is longer than a key index partition holds ("
+                    + (maxHeapBytes() - 4) + " bytes)");
+        }
+        if (p.count + 1 > p.threshold || (p.heap != null && p.heapUsed + 4 + len > maxHeapBytes())) {
             grow(p);
             p = parts[KeyIndexPartition.partitionOf(mix, bits)];
         }
@@ -329,6 +348,7 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
     }
 
     private static void putExact(Part p, long exact, long mix, long rowId) {
+        checkRoom(p);
         long i = mix & p.mask;
         while (p.slots.getLong(HEADER_BYTES + (i << 4) + 8) != 0) {
             i = (i + 1) & p.mask;
@@ -353,6 +373,7 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
             }
             p.heap = bigger;
         }
+        checkRoom(p);
         long heapOffset = p.heapUsed;
         p.heap.putInt(heapOffset, len);
         p.heap.putBytes(heapOffset + 4, key, 0, len);
@@ -368,11 +389,17 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         p.count++;
     }
 
+    /** A partition must keep an empty slot, or probe runs would never end. */
+    private static void checkRoom(Part p) {
+        if (p.count + 1 >= p.mask + 1) {
+            throw new IllegalStateException("key index partition of " + (p.mask + 1) + " slots is full (" + p.count + " keys)");
+        }
+    }
+
     /** Doubles one partition, or doubles the partition count when the partition is at its largest. */
     private void grow(Part p) {
-        long doubledBytes = (long) KeyIndexPartition.slotBytes(mode) << (p.shift + 1);
-        boolean heapFull = p.heap != null && p.heapUsed > maxPartitionBytes / 2;
-        if (doubledBytes > maxPartitionBytes || heapFull) {
+        boolean heapFull = p.heap != null && p.heapUsed > maxHeapBytes() / 2;
+        if (p.shift + 1 > maxSlotShift() || heapFull) {
             if (bits >= MAX_PARTITION_BITS) {
                 throw new IllegalStateException("key index segment cannot grow beyond " + parts.length + " partitions of "
                         + maxPartitionBytes + " bytes");

@@ -147,6 +147,9 @@ class KeyIndexTest {
                     assertEquals(inBatch.size(), w.size());
                     // probe while pending, then store it
                     check(shape, def, types, segments, List.of(w), live, deleted, everInserted, rnd, nextKey);
+                    for (ByteBuffer part : w.finish()) {
+                        assertTrue(part.remaining() <= 48 + 4096 + 3072 + 4, "a partition blob stays within its bounds: " + part.remaining());
+                    }
                     segments.add(KeyIndexSegment.open(w.finish(), FILE, "segment " + seg));
                     assertEquals(inBatch.size(), segments.get(seg).keyCount());
                     if (shape.equals("pair") && seg >= 3) {
