@@ -105,6 +105,13 @@ class IngotApiTest {
                 tx.commit();
             }
             assertEquals(Optional.empty(), db.lookup("customers", 1L));
+            // a deleted parent key is no parent any more
+            try (Transaction tx = db.begin();
+                 VectorSchemaRoot o = rows(db, "orders", List.of(row(14L, 1L, null)))) {
+                TableLoadException e = assertThrows(TableLoadException.class, () -> tx.append("orders", o));
+                assertEquals("insert into table orders violates FOREIGN KEY constraint \"orders_customer_id_fkey\": key (customer_id)=(1) is not present in table customers; row 0",
+                        e.getMessage());
+            }
             try (Transaction tx = db.begin();
                  VectorSchemaRoot c = rows(db, "customers", List.of(row(1L, "ada@x", "Ada again")))) {
                 tx.append("customers", c);
