@@ -105,6 +105,9 @@ class IngotApiTest {
                 tx.commit();
             }
             assertEquals(Optional.empty(), db.lookup("customers", 1L));
+            try (Transaction tx = db.begin()) {
+                assertEquals(0, tx.deleteKeys("customers", List.of(row(1L))), "a deleted key is deleted once");
+            }
             // a deleted parent key is no parent any more
             try (Transaction tx = db.begin();
                  VectorSchemaRoot o = rows(db, "orders", List.of(row(14L, 1L, null)))) {
