@@ -496,6 +496,37 @@ class TransactionTest {
             assertArrayEquals(new byte[] {'I', 'D', 'L', 'V'}, new byte[] {blob.get(0), blob.get(1), blob.get(2), blob.get(3)});
             assertEquals(10, blob.getInt(12), "rows of the row group");
             assertEquals(2, blob.getInt(16), "deleted rows");
+
+            // damage: a flipped bit of the bitmap (the pager's checksum is recomputed by the put, the blob's own is not)
+            ByteBuffer bad = ByteBuffer.allocateDirect(blob.remaining()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            bad.put(blob.duplicate()).flip();
+            bad.put(24, (byte) (bad.get(24) ^ 1));
+            store.pager().put(key, bad);
+            long offset = store.pager().blobFileOffset(key);
+            dev.ingot.pager.StoreCorruptedException e = assertThrows(dev.ingot.pager.StoreCorruptedException.class, () -> {
+                try (TableReader r = store.openTable("t")) {
+                    r.readRowGroup(0, null).close();
+                }
+            });
+            assertTrue(e.getMessage().startsWith("store " + store.pager().file() + " is corrupted at offset " + (offset + bad.limit() - 4)
+                    + ": table t row group 0 deletion vector (pager key " + key + "), byte " + (bad.limit() - 4)
+                    + " of the blob: deletion vector CRC32C mismatch"), e.getMessage());
+            assertEquals(offset + bad.limit() - 4, e.fileOffset());
+
+            // a deletion vector whose count disagrees with the catalog, with a valid checksum
+            bad = ByteBuffer.allocateDirect(blob.remaining()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            bad.put(blob.duplicate()).flip();
+            bad.putInt(16, 3);
+            bad.putInt(bad.limit() - 4, dev.ingot.pager.format.FormatCodec.crc32c(bad, 0, bad.limit() - 4));
+            store.pager().put(key, bad);
+            ByteBuffer finalBad = bad;
+            e = assertThrows(dev.ingot.pager.StoreCorruptedException.class, () -> {
+                try (TableReader r = store.openTable("t")) {
+                    r.verifyChecksums();
+                }
+            });
+            assertTrue(e.getMessage().endsWith("table t row group 0 deletion vector (pager key " + key + "), byte 16 of the blob:"
+                    + " deletion vector holds 3 deleted rows, the catalog says 2"), e.getMessage() + " " + finalBad.limit());
         }
     }
 }
