@@ -93,6 +93,22 @@ class MappedPagerCompactionTest {
             assertTrue(after <= liveBytes + 3L * SEGMENT, "packed: " + after + " bytes for " + liveBytes + " live bytes");
             assertEquals(epoch + 5, p.epoch(), "pending, copies at the end, packed, and two directory commits");
             check(p, live, live.keySet().stream().skip(2).findFirst().orElseThrow());
+        }
+        // both superblock slots describe the packed file: with the newest one damaged, the other opens
+        long newest;
+        try (Pager p = Pager.open(file, options())) {
+            newest = p.epoch();
+        }
+        Path damaged = dir.resolve("damaged.ingot");
+        Files.copy(file, damaged);
+        try (var ch = java.nio.channels.FileChannel.open(damaged, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) 0xFF, (byte) 0xFF}), (newest % 2) * 4096 + 20);
+        }
+        try (Pager p = Pager.open(damaged, options())) {
+            assertEquals(newest - 1, p.epoch(), "the older slot");
+            check(p, live, live.keySet().stream().skip(2).findFirst().orElseThrow());
+        }
+        try (Pager p = Pager.open(file, options())) {
             long key = p.allocMany(1).first(); // the pager goes on writing after the packed blobs
             p.put(key, ByteBuffer.wrap(new byte[] {1, 2, 3}));
             p.commit();
