@@ -56,6 +56,11 @@ final class FaultyPager implements Pager {
     @Override public void close() throws IOException { delegate.close(); }
 
     @Override
+    public java.io.Closeable excludeReaders() throws IOException {
+        return delegate.excludeReaders();
+    }
+
+    @Override
     public long compact() throws IOException {
         if (failCommits) {
             throw new IOException("injected commit failure");

@@ -256,7 +256,8 @@ public interface Pager extends Closeable, BlobView {
      * (a crash before the truncation leaves the file long until the next compaction).
      *
      * <p>While it runs it holds the readers' lock byte exclusively, so no read-only pager of this
-     * store exists in any process (such opens fail meanwhile with {@link StoreLockedException}).
+     * store exists in any process (such opens fail meanwhile with {@link StoreLockedException});
+     * it uses the hold of {@link #excludeReaders()} if one is open, else takes one for its run.
      * Buffers returned by {@link #get} before it must not be read afterwards (their bytes may be
      * rewritten or cut off): the caller makes sure no reader of this pager holds one.
      *
@@ -266,6 +267,18 @@ public interface Pager extends Closeable, BlobView {
      * @throws IOException           if a write, commit or the truncation fails (the last commit stays readable)
      */
     long compact() throws IOException;
+
+    /**
+     * Holds read-only opens of this store off, in every process, until the returned hold is
+     * closed: takes the readers' lock byte exclusively (a read-only open attempted meanwhile fails
+     * with {@link StoreLockedException}). For an upper layer that prepares a {@link #compact()}
+     * and must not start unless it can finish. Closing the hold twice is harmless.
+     *
+     * @throws StoreLockedException  if a read-only pager of this store is open in this or another
+     *                               process; the message says which
+     * @throws IllegalStateException if the pager is read-only or closed, or a hold is already open
+     */
+    java.io.Closeable excludeReaders() throws IOException;
 
     /** Epoch of the last successful commit (0 for a new, never committed store). */
     long epoch();

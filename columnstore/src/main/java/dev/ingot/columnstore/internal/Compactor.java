@@ -50,7 +50,7 @@ final class Compactor implements TableWriterImpl.Owner {
                 }
                 store.setCompacting(true);
             }
-            try {
+            try (java.io.Closeable hold = store.pager().excludeReaders()) {
                 long before = store.pager().fileSizeBytes();
                 Map<String, TableInfo> tables = new LinkedHashMap<>(store.catalog().tables());
                 List<String> rewritten = new ArrayList<>();

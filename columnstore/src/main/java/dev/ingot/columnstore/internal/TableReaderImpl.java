@@ -138,11 +138,12 @@ final class TableReaderImpl implements TableReader {
     }
 
     private FieldVector readChunk(int column, int rowGroup, boolean includeDeleted) throws IOException {
+        RoaringBitmap deletedRows = includeDeleted || !group(rowGroup).hasDeletions() ? null : deletedRows0(rowGroup);
         Chunk c = fetch(column, rowGroup, false);
         FieldVector v = decode(columnDef(column), c.header(), c.blob(), store.allocator());
-        if (!includeDeleted && group(rowGroup).hasDeletions()) {
+        if (deletedRows != null) {
             try {
-                LiveRows.retain(v, deletedRows0(rowGroup));
+                LiveRows.retain(v, deletedRows);
             } catch (RuntimeException | Error e) {
                 v.close();
                 throw e;

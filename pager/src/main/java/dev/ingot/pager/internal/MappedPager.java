@@ -691,13 +691,45 @@ public final class MappedPager implements Pager {
         }
     }
 
+    /** The hold of {@link #excludeReaders()}, while open; guarded by the commit lock. */
+    private Closeable readersHold;
+
+    @Override
+    public Closeable excludeReaders() throws IOException {
+        commits.lock().lock();
+        try {
+            ensureOpen();
+            ensureWritable();
+            if (readersHold != null) {
+                throw new IllegalStateException("pager " + file + " already holds read-only opens off");
+            }
+            Closeable inner = lock.excludeReaders(file);
+            Closeable[] self = new Closeable[1];
+            self[0] = () -> {
+                commits.lock().lock();
+                try {
+                    if (readersHold == self[0]) {
+                        readersHold = null;
+                    }
+                    inner.close();
+                } finally {
+                    commits.lock().unlock();
+                }
+            };
+            readersHold = self[0];
+            return self[0];
+        } finally {
+            commits.lock().unlock();
+        }
+    }
+
     @Override
     public long compact() throws IOException {
         commits.lock().lock();
         try {
             ensureOpen();
             ensureWritable();
-            try (Closeable hold = lock.excludeReaders(file)) {
+            try (Closeable hold = readersHold != null ? () -> { } : lock.excludeReaders(file)) {
                 long oldEnd;
                 synchronized (directoryLock) {
                     oldEnd = region.appendOffset();
