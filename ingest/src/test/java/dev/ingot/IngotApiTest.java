@@ -128,6 +128,15 @@ class IngotApiTest {
                 tx.commit();
             }
             assertEquals("Grace H", db.lookup("customers", 3L).orElseThrow().get("name"));
+            // RESTRICT sees a child row appended earlier in the same transaction
+            try (Transaction tx = db.begin();
+                 VectorSchemaRoot o = rows(db, "orders", List.of(row(20L, 2L, null)))) {
+                tx.append("orders", o);
+                assertEquals(1, tx.deleteKeys("customers", List.of(row(2L))));
+                ConstraintViolationException e = assertThrows(ConstraintViolationException.class, tx::commit);
+                assertEquals("delete from table customers violates FOREIGN KEY constraint \"orders_customer_id_fkey\" on table orders: "
+                        + "key (id)=(2) is still referenced from table orders", e.getMessage());
+            }
             assertEquals(3L, db.lookupBy("customers", "customers_email_key", "grace@y").orElseThrow().get("id"));
             assertEquals(Optional.empty(), db.lookupBy("customers", "customers_email_key", "grace@x"));
             // batched lookup

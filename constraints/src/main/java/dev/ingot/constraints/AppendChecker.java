@@ -123,24 +123,14 @@ public final class AppendChecker implements BatchChecker {
         if (ended) {
             throw new IllegalStateException("AppendChecker of table " + def.name() + " has already finished or aborted");
         }
-        if (offset < 0 || length < 0 || offset > batch.getRowCount() - length) {
-            throw new IndexOutOfBoundsException("rows [" + offset + ", " + ((long) offset + length) + ") outside a batch of "
-                    + batch.getRowCount() + " rows");
-        }
+        TableChecker.requireRows(batch, offset, length);
         int limit = length;
         ConstraintViolationException lowest = null;
         for (Step step : steps) {
             if (limit == 0) {
                 break;
             }
-            for (int j = 0; j < step.columns.length; j++) {
-                FieldVector v = batch.getVector(step.columns[j]);
-                if (v == null) {
-                    throw new IllegalArgumentException("batch for table " + def.name() + " has no column " + step.columns[j]
-                            + " needed by constraint " + step.spec.name());
-                }
-                step.vectors[j] = v;
-            }
+            TableChecker.bind(batch, def.name(), step.spec, step.columns, step.vectors);
             int bad = -1;
             ConstraintViolationException found = null;
             if (step.own != null) {

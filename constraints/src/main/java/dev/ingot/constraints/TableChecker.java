@@ -146,10 +146,7 @@ public final class TableChecker implements BatchChecker {
     @Override
     public void checkBatch(VectorSchemaRoot batch, int offset, int length, long firstRowId) {
         ensureUsable();
-        if (offset < 0 || length < 0 || offset > batch.getRowCount() - length) {
-            throw new IndexOutOfBoundsException("rows [" + offset + ", " + ((long) offset + length) + ") outside a batch of "
-                    + batch.getRowCount() + " rows");
-        }
+        requireRows(batch, offset, length);
         if (length == 0) {
             return;
         }
@@ -169,14 +166,7 @@ public final class TableChecker implements BatchChecker {
             if (limit == 0) {
                 break;
             }
-            for (int j = 0; j < step.columns.length; j++) {
-                FieldVector v = batch.getVector(step.columns[j]);
-                if (v == null) {
-                    throw new IllegalArgumentException("batch for table " + slot.def.name() + " has no column " + step.columns[j]
-                            + " needed by constraint " + step.spec.name());
-                }
-                step.vectors[j] = v;
-            }
+            bind(batch, slot.def.name(), step.spec, step.columns, step.vectors);
             int bad = -1;
             ConstraintViolationException found = null;
             if (step.own != null) {
@@ -216,6 +206,30 @@ public final class TableChecker implements BatchChecker {
 
     private ConstraintViolationException nullViolation(Step step, int row, long rowId) {
         return nullViolation(step.spec, slot.def.name(), step.columns, step.vectors, row, rowId, locator);
+    }
+
+    /** @throws IndexOutOfBoundsException if rows {@code [offset, offset + length)} are outside the batch */
+    static void requireRows(VectorSchemaRoot batch, int offset, int length) {
+        if (offset < 0 || length < 0 || offset > batch.getRowCount() - length) {
+            throw new IndexOutOfBoundsException("rows [" + offset + ", " + ((long) offset + length) + ") outside a batch of "
+                    + batch.getRowCount() + " rows");
+        }
+    }
+
+    /**
+     * Looks up {@code columns} in {@code batch} into {@code vectors}.
+     *
+     * @throws IllegalArgumentException naming the table, column and constraint if one is missing
+     */
+    static void bind(VectorSchemaRoot batch, String table, ConstraintSpec spec, String[] columns, FieldVector[] vectors) {
+        for (int j = 0; j < columns.length; j++) {
+            FieldVector v = batch.getVector(columns[j]);
+            if (v == null) {
+                throw new IllegalArgumentException("batch for table " + table + " has no column " + columns[j]
+                        + " needed by constraint " + spec.name());
+            }
+            vectors[j] = v;
+        }
     }
 
     /** The NULL-in-a-PRIMARY-KEY violation of batch row {@code row}, naming its first NULL column. */

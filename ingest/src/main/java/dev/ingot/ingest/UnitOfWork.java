@@ -84,6 +84,8 @@ public final class UnitOfWork implements AutoCloseable {
         final Map<String, Long> pendingFirst = new LinkedHashMap<>();
         /** Row ids deleted by this transaction. */
         final Roaring64NavigableMap deleted = new Roaring64NavigableMap();
+        /** Per FOREIGN KEY: the values this transaction appended (one row id each), for RESTRICT at commit. */
+        final Map<String, KeyIndexWriter> appendedReferences = new LinkedHashMap<>();
         TableInserter open;
 
         TxTable(String name, TableDef def, StoredTable stored) {
@@ -144,6 +146,10 @@ public final class UnitOfWork implements AutoCloseable {
                 open.close();
                 open = null;
             }
+            for (KeyIndexWriter w : appendedReferences.values()) {
+                w.close();
+            }
+            appendedReferences.clear();
             for (KeyIndexWriter w : pending.values()) {
                 boolean catchUp = false;
                 if (stored != null) {
@@ -189,11 +195,32 @@ public final class UnitOfWork implements AutoCloseable {
     }
 
     private static List<ColumnType> keyTypes(TableDef def, ConstraintSpec key) {
+        return keyTypes(def, key.columns());
+    }
+
+    private static List<ColumnType> keyTypes(TableDef def, List<String> columns) {
         List<ColumnType> types = new ArrayList<>();
-        for (String c : key.columns()) {
+        for (String c : columns) {
             types.add(def.column(c).type());
         }
         return types;
+    }
+
+    /** Adds the FOREIGN KEY values of an appended batch to {@code values} (each value once; NULLs skipped). */
+    private static void rememberReferences(KeyIndexWriter values, List<String> columns, VectorSchemaRoot root, long firstRowId) {
+        FieldVector[] cols = new FieldVector[columns.size()];
+        for (int c = 0; c < cols.length; c++) {
+            cols[c] = root.getVector(columns.get(c));
+        }
+        int n = root.getRowCount();
+        int off = 0;
+        while (off < n) {
+            int dup = values.add(cols, off, n - off, firstRowId + off);
+            if (dup < 0) {
+                break;
+            }
+            off += dup + 1; // a value already remembered
+        }
     }
 
     private void ensureOpen() {
@@ -348,8 +375,22 @@ public final class UnitOfWork implements AutoCloseable {
                     }
                 }, p::isDeleted));
             }
-            t.open = TableInserter.appendTo(tx, t.def, hints,
-                    (firstRowId, locator) -> new AppendChecker(t.def, firstRowId, t::isDeleted, own, parents, locator), concurrentChecks);
+            long[] base = {0};
+            t.open = TableInserter.appendTo(tx, t.def, hints, (firstRowId, locator) -> {
+                base[0] = firstRowId;
+                return new AppendChecker(t.def, firstRowId, t::isDeleted, own, parents, locator);
+            }, concurrentChecks);
+            for (ConstraintSpec fk : t.def.foreignKeys()) {
+                AppendChecker.ParentKey parent = parents.get(fk.name());
+                KeyIndexWriter seen = t.appendedReferences.get(fk.name());
+                if (seen == null) {
+                    seen = new KeyIndexWriter(keyTypes(t.def, parent.childColumnsInKeyOrder()), memory, 0);
+                    t.appendedReferences.put(fk.name(), seen);
+                }
+                KeyIndexWriter values = seen;
+                t.open.addListener((def, root, firstRowId) -> rememberReferences(values, parent.childColumnsInKeyOrder(), root,
+                        base[0] + firstRowId));
+            }
         }
         return t.open;
     }
@@ -546,11 +587,12 @@ public final class UnitOfWork implements AutoCloseable {
                     continue;
                 }
                 ConstraintSpec key = ConstraintRules.referencedKey(t.def, fk.referencedColumns());
-                try (KeyIndexWriter gone = goneKeys(t, key)) {
+                TxTable c = table(childName);
+                KeyIndexWriter appended = c.appendedReferences.get(fk.name());
+                try (KeyIndexWriter gone = goneKeys(t, key, fk, c, appended)) {
                     if (gone.size() == 0) {
                         continue;
                     }
-                    TxTable c = table(childName);
                     List<String> childCols = new ArrayList<>();
                     for (String kc : key.columns()) {
                         childCols.add(fk.columns().get(fk.referencedColumns().indexOf(kc)));
@@ -561,8 +603,16 @@ public final class UnitOfWork implements AutoCloseable {
         }
     }
 
-    /** The keys of {@code key} of the committed rows {@code t} deleted that no live row holds any more. */
-    private KeyIndexWriter goneKeys(TxTable t, ConstraintSpec key) throws IOException {
+    /**
+     * The keys of {@code key} of the committed rows {@code t} deleted that no live row holds any more;
+     * throws if one of them is among the values {@code fk} of {@code child} appended in this
+     * transaction ({@code appended}, null for none) by a row still live.
+     */
+    private KeyIndexWriter goneKeys(TxTable t, ConstraintSpec key, ConstraintSpec fk, TxTable child, KeyIndexWriter appended)
+            throws IOException {
+        KeyIndex.Finder appendedFinder = appended == null ? null
+                : KeyIndex.of(appended.keyTypes(), List.of(), List.of(appended)).newFinder();
+        long[] hit = new long[1];
         KeyIndexWriter gone = new KeyIndexWriter(keyTypes(t.def, key), memory, t.deleted.getLongCardinality());
         try {
             TableInfo info = t.stored.info();
@@ -586,8 +636,17 @@ public final class UnitOfWork implements AutoCloseable {
                     live.find(cols, 0, now.length, t::isDeleted, now);
                     for (int i = 0; i < now.length; i++) {
                         if (t.deleted.contains(first + i) && now[i] < 0 && !KeyVectors.anyNullAt(cols, i)) {
-                            int dup = gone.add(cols, i, 1, first + i);
-                            assert dup < 0;
+                            gone.add(cols, i, 1, first + i);
+                            if (appendedFinder != null) {
+                                appendedFinder.find(cols, i, 1, child::isDeleted, hit);
+                                if (hit[0] >= 0) {
+                                    List<Object> values = new ArrayList<>();
+                                    for (FieldVector v : cols) {
+                                        values.add(KeyVectors.value(v, i));
+                                    }
+                                    throw ConstraintViolationException.stillReferenced(fk, t.name, child.name, values, first + i);
+                                }
+                            }
                         }
                     }
                 }

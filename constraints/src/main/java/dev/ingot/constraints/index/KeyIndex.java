@@ -54,6 +54,9 @@ public final class KeyIndex {
         return keyTypes;
     }
 
+    /** When a probe over a batch stops. */
+    private enum Stop { NEVER, AT_HIT, AT_MISS }
+
     /** A probe handle with its own scratch; one per thread. */
     public Finder newFinder() {
         return new Finder();
@@ -79,7 +82,7 @@ public final class KeyIndex {
             if (rowIds.length < length) {
                 throw new IndexOutOfBoundsException("rowIds holds " + rowIds.length + " entries, " + length + " rows asked");
             }
-            scan(cols, offset, length, deleted, rowIds, false);
+            scan(cols, offset, length, deleted, rowIds, Stop.NEVER);
         }
 
         /**
@@ -87,7 +90,7 @@ public final class KeyIndex {
          * live row has, or -1; rows with a NULL key column never match.
          */
         public int firstPresent(FieldVector[] cols, int offset, int length, LongPredicate deleted) {
-            return scan(cols, offset, length, deleted, null, true);
+            return scan(cols, offset, length, deleted, null, Stop.AT_HIT);
         }
 
         /**
@@ -95,6 +98,11 @@ public final class KeyIndex {
          * no live row has, skipping rows with a NULL key column (MATCH SIMPLE), or -1.
          */
         public int firstMissing(FieldVector[] cols, int offset, int length, LongPredicate deleted) {
+            return scan(cols, offset, length, deleted, null, Stop.AT_MISS);
+        }
+
+        /** Probes every row (NULL keys give -1), filling {@code rowIds} or stopping at the first hit / miss. */
+        private int scan(FieldVector[] cols, int offset, int length, LongPredicate deleted, long[] rowIds, Stop stop) {
             probe.checkBatch(cols, offset, length);
             try {
                 boolean nulls = KeyVectors.anyNulls(cols);
@@ -103,38 +111,17 @@ public final class KeyIndex {
                     probe.prepare(cols, offset + base, n);
                     for (int i = 0; i < n; i++) {
                         if (nulls && KeyVectors.anyNullAt(cols, offset + base + i)) {
-                            continue;
+                            if (rowIds != null) {
+                                rowIds[base + i] = -1;
+                            }
+                            continue; // never a hit, never a miss
                         }
                         probe.select(i);
-                        if (live(deleted) < 0) {
+                        long r = live(deleted);
+                        if ((stop == Stop.AT_HIT && r >= 0) || (stop == Stop.AT_MISS && r < 0)) {
                             return base + i;
                         }
-                    }
-                }
-                return -1;
-            } finally {
-                probe.release();
-            }
-        }
-
-        private int scan(FieldVector[] cols, int offset, int length, LongPredicate deleted, long[] rowIds, boolean stopAtHit) {
-            probe.checkBatch(cols, offset, length);
-            try {
-                boolean nulls = KeyVectors.anyNulls(cols);
-                for (int base = 0; base < length; base += KeyRowEncoder.WINDOW) {
-                    int n = Math.min(KeyRowEncoder.WINDOW, length - base);
-                    probe.prepare(cols, offset + base, n);
-                    for (int i = 0; i < n; i++) {
-                        long r = -1;
-                        if (!nulls || !KeyVectors.anyNullAt(cols, offset + base + i)) {
-                            probe.select(i);
-                            r = live(deleted);
-                        }
-                        if (stopAtHit) {
-                            if (r >= 0) {
-                                return base + i;
-                            }
-                        } else {
+                        if (rowIds != null) {
                             rowIds[base + i] = r;
                         }
                     }

@@ -259,6 +259,11 @@ class KeyIndexTest {
             e = assertThrows(StoreCorruptedException.class, () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(badMagic)), FILE, "seg"));
             assertTrue(e.detail().startsWith("seg partition 0 at offset 0: "), e.detail());
 
+            e = assertThrows(StoreCorruptedException.class,
+                    () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(copy), ByteBuffer.wrap(copy)), FILE, "seg"));
+            assertEquals("seg partition 0: says partition 0 of 1 in mode 1, expected partition 0 of 2", e.detail(),
+                    "a segment's partitions must be the ones it says");
+
             KeyIndexSegment ok = KeyIndexSegment.open(List.of(ByteBuffer.wrap(copy)), FILE, "seg");
             assertEquals(2, ok.keyCount());
             assertEquals(copy.length, ok.bytes());

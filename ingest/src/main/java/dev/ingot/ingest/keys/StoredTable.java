@@ -12,6 +12,7 @@ import dev.ingot.constraints.index.KeyIndex;
 import dev.ingot.constraints.index.KeyIndexSegment;
 import dev.ingot.constraints.index.KeyIndexWriter;
 import dev.ingot.memory.NativeAllocator;
+import dev.ingot.pager.StoreCorruptedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -179,7 +180,14 @@ public final class StoredTable implements AutoCloseable {
             }
             List<ByteBuffer> parts = new ArrayList<>(i.parts());
             for (int p = 0; p < i.parts(); p++) {
-                parts.add(snapshot.indexPart(info.name(), i.name(), p));
+                try {
+                    parts.add(snapshot.indexPart(info.name(), i.name(), p));
+                } catch (StoreCorruptedException e) {
+                    StoreCorruptedException named = new StoreCorruptedException(e.file(), e.fileOffset(),
+                            "table " + info.name() + " key index " + i.name() + " partition " + p + ": " + e.detail());
+                    named.initCause(e);
+                    throw named;
+                }
             }
             segments.add(KeyIndexSegment.open(parts, file, "table " + info.name() + " key index " + i.name()));
             covered = i.tableRows();

@@ -59,9 +59,33 @@ public final class StoreVerifier {
                 damaged.add(def.name());
                 problems.add("table " + def.name() + ": " + e.getMessage());
             }
+            try {
+                verifyKeyIndexes(store, def, memory);
+            } catch (IOException | RuntimeException e) {
+                problems.add("table " + def.name() + ": " + e.getMessage());
+            }
         }
         checkConstraints(store, ordered, damaged, memory, problems);
         return new VerifyReport(profiles, problems);
+    }
+
+    /**
+     * Opens every persisted key index segment of {@code def}'s table (each partition's header and
+     * CRC32C checked, see {@link dev.ingot.constraints.index.KeyIndexSegment#open}); rows no segment
+     * covers are indexed from their key columns as a lookup would.
+     *
+     * @throws dev.ingot.pager.StoreCorruptedException naming the table, index, partition and offset of damage
+     */
+    private static void verifyKeyIndexes(ColumnStore store, TableDef def, NativeAllocator memory) throws IOException {
+        if (def.keyConstraints().isEmpty()) {
+            return;
+        }
+        try (dev.ingot.columnstore.StoreSnapshot snapshot = store.snapshot();
+             dev.ingot.ingest.keys.StoredTable t = new dev.ingot.ingest.keys.StoredTable(snapshot, def.name(), store.pager().file(), memory)) {
+            for (dev.ingot.columnstore.ConstraintSpec k : def.keyConstraints()) {
+                t.index(k.name());
+            }
+        }
     }
 
     /**
