@@ -60,8 +60,8 @@ import java.util.Objects;
  * {@link IllegalStateException} if anything leaked.
  *
  * <p>Limitations: self-referencing FOREIGN KEYs are rejected (they need a second pass); a table
- * cannot be loaded while also registered as existing (appends to a stored table with keys are not
- * supported yet).
+ * cannot be loaded while also registered as existing: appends to a stored table are checked by an
+ * {@link AppendChecker} over the persisted key indexes instead.
  */
 public final class ConstraintService implements AutoCloseable {
     /** Load factor of the key sets unless given: keeps presized tables at most 3/4 full. */

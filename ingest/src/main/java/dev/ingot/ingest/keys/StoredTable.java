@@ -164,6 +164,21 @@ public final class StoredTable implements AutoCloseable {
         for (String c : key.columns()) {
             types.add(info.def().column(c).type());
         }
+        List<KeyIndexSegment> segments = new ArrayList<>();
+        long covered = openSegments(constraint, segments);
+        KeyIndexWriter catchUp = covered < info.rowCount() ? buildCatchUp(key, types, covered) : null;
+        idx = new Index(key, List.copyOf(types), List.copyOf(segments), catchUp, covered);
+        indexes.put(constraint, idx);
+        return idx;
+    }
+
+    /**
+     * Opens the stored segments of {@code constraint} that cover the rows from 0 on without a gap
+     * (each partition's header and CRC32C checked) into {@code segments}, oldest first.
+     *
+     * @return the first row id they do not cover
+     */
+    private long openSegments(String constraint, List<KeyIndexSegment> segments) throws IOException {
         List<IndexInfo> mine = new ArrayList<>();
         for (IndexInfo i : info.indexes()) {
             if (!reindex && !i.stale() && constraint.equals(constraintOf(i.name()))) {
@@ -171,7 +186,6 @@ public final class StoredTable implements AutoCloseable {
             }
         }
         mine.sort(Comparator.comparingLong(i -> firstRowIdOf(i.name())));
-        List<KeyIndexSegment> segments = new ArrayList<>();
         long covered = 0;
         for (IndexInfo i : mine) {
             long first = firstRowIdOf(i.name());
@@ -192,10 +206,19 @@ public final class StoredTable implements AutoCloseable {
             segments.add(KeyIndexSegment.open(parts, file, "table " + info.name() + " key index " + i.name()));
             covered = i.tableRows();
         }
-        KeyIndexWriter catchUp = covered < info.rowCount() ? buildCatchUp(key, types, covered) : null;
-        idx = new Index(key, List.copyOf(types), List.copyOf(segments), catchUp, covered);
-        indexes.put(constraint, idx);
-        return idx;
+        return covered;
+    }
+
+    /**
+     * Opens every stored key index segment of every PRIMARY KEY / UNIQUE constraint, checking each
+     * partition, without indexing uncovered rows ({@code verify}).
+     *
+     * @throws StoreCorruptedException naming the table, index, partition and offset of damage
+     */
+    public void verifySegments() throws IOException {
+        for (ConstraintSpec k : info.def().keyConstraints()) {
+            openSegments(k.name(), new ArrayList<>());
+        }
     }
 
     private KeyIndexWriter buildCatchUp(ConstraintSpec key, List<ColumnType> types, long fromRowId) throws IOException {
