@@ -23,13 +23,36 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * vectors, and the time and file size of a compaction, with a scan after it.
  *
  * <p>Usage: {@code java -cp <perf jar and lib> dev.ingot.perf.DeleteScanMeasure STORE_DIR [SCANS]}
- * (a TPC-H store, e.g. from {@code ./ingot load-tpch --scale 1 --store DIR}).
+ * (a TPC-H store, e.g. from {@code ./ingot load-tpch --scale 1 --store DIR}), or
+ * {@code ... DeleteScanMeasure --delete-only STORE} (only the deleting transaction), or
+ * {@code ... DeleteScanMeasure --compare STORE_A STORE_B [ROUNDS]}: full lineitem scans of two
+ * stores alternated (A, B, A, B, ...; a warm-up of each first), so that the load of a shared
+ * machine hits both alike; prints each pair and the median of the per-round ratios B/A.
  */
 public final class DeleteScanMeasure {
+    /**
+     * With {@code -Dingot.measure.cpu=true} scans are timed in the scanning thread's CPU time
+     * (ThreadMXBean), which a loaded shared machine disturbs far less than wall time.
+     */
+    private static final boolean CPU_TIME = Boolean.getBoolean("ingot.measure.cpu");
+
     private DeleteScanMeasure() {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args[0].equals("--delete-only")) {
+            try (ColumnStore store = ColumnStore.open(Path.of(args[1])); StoreTransaction tx = store.begin()) {
+                long o = tx.delete("orders", rowIdsWhere(store, "orders", "o_orderkey"));
+                long l = tx.delete("lineitem", rowIdsWhere(store, "lineitem", "l_orderkey"));
+                tx.commit();
+                System.out.printf("deleted %,d orders and %,d lineitems%n", o, l);
+            }
+            return;
+        }
+        if (args[0].equals("--compare")) {
+            compare(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 9);
+            return;
+        }
         Path dir = Path.of(args[0]);
         int scans = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         try (ColumnStore store = ColumnStore.open(dir)) {
@@ -97,10 +120,28 @@ public final class DeleteScanMeasure {
         return Arrays.copyOf(out, n);
     }
 
+    private static void compare(Path a, Path b, int rounds) throws IOException {
+        try (ColumnStore sa = ColumnStore.openReadOnly(a); ColumnStore sb = ColumnStore.openReadOnly(b)) {
+            scans(sa, 0);
+            scans(sb, 0);
+            double[] ratios = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                double ta = scans(sa, 1)[0];
+                double tb = scans(sb, 1)[0];
+                ratios[i] = tb / ta;
+                System.out.printf("round %d: A %.3f s, B %.3f s, B/A %.3f%n", i + 1, ta, tb, ratios[i]);
+            }
+            System.out.printf("A %s (%,d live lineitems), B %s (%,d live lineitems, %,d deleted): median B/A %.3f over %d rounds%n",
+                    a, sa.table("lineitem").orElseThrow().liveRowCount(), b, sb.table("lineitem").orElseThrow().liveRowCount(),
+                    sb.table("lineitem").orElseThrow().deletedRowCount(), median(ratios), rounds);
+        }
+    }
+
     private static double[] scans(ColumnStore store, int n) {
         double[] s = new double[n + 1];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i <= n; i++) { // the first is a warm-up
-            long t = System.nanoTime();
+            long t = CPU_TIME ? mx.getCurrentThreadCpuTime() : System.nanoTime();
             long rows = 0;
             try (TableReader r = store.openTable("lineitem")) {
                 Iterator<VectorSchemaRoot> it = r.scan(null);
@@ -113,7 +154,7 @@ public final class DeleteScanMeasure {
                     }
                 }
             }
-            s[i] = (System.nanoTime() - t) / 1e9;
+            s[i] = ((CPU_TIME ? mx.getCurrentThreadCpuTime() : System.nanoTime()) - t) / 1e9;
         }
         return Arrays.copyOfRange(s, 1, s.length);
     }
