@@ -148,6 +148,43 @@ class TransactionTest {
     }
 
     @Test
+    void scansSkipDeletedRowsOfEveryColumnLayout() throws Exception {
+        java.util.Random r = new java.util.Random(11);
+        TestData.Model m = TestData.Model.random(r, 5000, 0.2, 0);
+        Set<Integer> deleted = new HashSet<>();
+        try (ColumnStore store = open(); var root = TestData.batch(allocator, m)) {
+            TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(700));
+            w.appendBatch(root);
+            w.commit();
+            w.close();
+            for (int i = 0; i < 5000; i++) {
+                if (r.nextInt(4) == 0 || (i >= 1400 && i < 2100) || i % 700 == 699) { // scattered, a whole group, group ends
+                    deleted.add(i);
+                }
+            }
+            try (StoreTransaction tx = store.begin()) {
+                tx.delete("all_types", deleted.stream().mapToLong(Integer::longValue).toArray());
+                tx.commit();
+            }
+            try (TableReader reader = store.openTable("all_types")) {
+                int i = 0;
+                for (int g = 0; g < reader.rowGroupCount(); g++) {
+                    try (var live = reader.readRowGroup(g, null)) {
+                        assertEquals(reader.info().rowGroups().get(g).liveRows(), live.getRowCount());
+                        for (int row = 0; row < live.getRowCount(); row++, i++) {
+                            while (deleted.contains(i)) {
+                                i++;
+                            }
+                            TestData.assertRow(m, i, live, row);
+                        }
+                    }
+                }
+                assertEquals(5000 - deleted.size(), reader.info().liveRowCount());
+            }
+        }
+    }
+
+    @Test
     void refusedDeletesNameTheRowIdAndChangeNothing() throws Exception {
         try (ColumnStore store = open()) {
             Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 1500));

@@ -373,16 +373,7 @@ final class StoreTransactionImpl implements StoreTransaction, TableWriterImpl.Ow
         }
         synchronized (store.commitLock()) {
             t = working.get(table);
-            List<IndexInfo> indexes = new ArrayList<>();
-            for (IndexInfo i : t.indexes()) {
-                if (i.name().equals(name)) {
-                    for (long k : i.partKeys()) {
-                        release(k);
-                    }
-                } else {
-                    indexes.add(i);
-                }
-            }
+            List<IndexInfo> indexes = withoutIndex(t, name);
             indexes.add(new IndexInfo(name, keys, t.rowCount(), false));
             indexes.sort((a, b) -> a.name().compareTo(b.name()));
             for (long k : keys) {
@@ -404,19 +395,24 @@ final class StoreTransactionImpl implements StoreTransaction, TableWriterImpl.Ow
         }
         t = touch(table, "index");
         synchronized (store.commitLock()) {
-            List<IndexInfo> indexes = new ArrayList<>();
-            for (IndexInfo i : t.indexes()) {
-                if (i.name().equals(name)) {
-                    for (long k : i.partKeys()) {
-                        release(k);
-                    }
-                } else {
-                    indexes.add(i);
-                }
-            }
-            working.put(table, new TableInfo(t.def(), t.rowCount(), t.chunkRows(), t.rowGroups(), indexes));
+            working.put(table, new TableInfo(t.def(), t.rowCount(), t.chunkRows(), t.rowGroups(), withoutIndex(t, name)));
         }
         return true;
+    }
+
+    /** {@code t}'s indexes but {@code name}, whose blobs are released. Caller holds the commit lock. */
+    private List<IndexInfo> withoutIndex(TableInfo t, String name) {
+        List<IndexInfo> indexes = new ArrayList<>();
+        for (IndexInfo i : t.indexes()) {
+            if (i.name().equals(name)) {
+                for (long k : i.partKeys()) {
+                    release(k);
+                }
+            } else {
+                indexes.add(i);
+            }
+        }
+        return indexes;
     }
 
     @Override
