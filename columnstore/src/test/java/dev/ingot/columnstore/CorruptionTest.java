@@ -194,7 +194,7 @@ class CorruptionTest {
             newer = ByteBuffer.allocateDirect(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
             newer.put(b.duplicate()).flip();
         }
-        newer.putShort(4, (short) 2); // the catalog's version field
+        newer.putShort(4, (short) 3); // the catalog's version field
         newer.putInt(newer.limit() - 4, FormatCodec.crc32c(newer, 0, newer.limit() - 4));
         replaceCatalog(newer);
         long key;
@@ -203,7 +203,7 @@ class CorruptionTest {
         }
         FormatTooNewException e = assertThrows(FormatTooNewException.class, () -> ColumnStore.openOrCreate(dir, TestData.options()));
         assertEquals("store " + file() + " at offset " + catalogFileOffset() + ": catalog (pager key " + key + "): catalog format"
-                + " version 2 is too new: this build reads versions 1 to 1 (the store was written by a newer Ingot)", e.getMessage());
+                + " version 3 is too new: this build reads versions 1 to 2 (the store was written by a newer Ingot)", e.getMessage());
         assertEquals(catalogFileOffset(), e.fileOffset());
     }
 
