@@ -388,10 +388,11 @@ public final class TableInserter implements AutoCloseable {
             throw e;
         }
         checkPending(t0, pending -> {
-            checker = deferredConstraints.beginTable(def, writer.rowCount(), provenance);
-            checker.checkStored(pending);
+            TableChecker deferred = deferredConstraints.beginTable(def, writer.rowCount(), provenance);
+            checker = deferred;
+            deferred.checkStored(pending);
             if (complete) {
-                checker.checkSelfReferences(pending);
+                deferred.checkSelfReferences(pending);
             }
         });
     }
@@ -554,9 +555,9 @@ public final class TableInserter implements AutoCloseable {
         ensureOpen();
         if (deferredConstraints != null) {
             validateDeferred(true);
-        } else if (checker != null && checker.needsSelfReferenceCheck()) {
+        } else if (checker instanceof TableChecker fresh && fresh.needsSelfReferenceCheck()) {
             // a row referenced a key of its own table that no earlier row held: recheck from there
-            checkPending(System.nanoTime(), checker::checkSelfReferences);
+            checkPending(System.nanoTime(), fresh::checkSelfReferences);
         }
         long t0 = System.nanoTime();
         long flushBefore = writer.sealFlushNanos();
