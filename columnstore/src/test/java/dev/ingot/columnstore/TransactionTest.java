@@ -185,6 +185,34 @@ class TransactionTest {
     }
 
     @Test
+    void readRowsReadsRowsByRowIdAndRefusesDeletedOnes() throws Exception {
+        try (ColumnStore store = open()) {
+            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 2500));
+            try (StoreTransaction tx = store.begin()) {
+                tx.delete("t", 1001);
+                tx.commit();
+            }
+            try (TableReader r = store.openTable("t");
+                 var rows = r.readRows(new long[] {2400, 3, 1000, 3}, null)) {
+                List<Row> got = new ArrayList<>();
+                for (int i = 0; i < rows.getRowCount(); i++) {
+                    var s = (org.apache.arrow.vector.VarCharVector) rows.getVector(2);
+                    var v = (org.apache.arrow.vector.BigIntVector) rows.getVector(1);
+                    var f = (org.apache.arrow.vector.BitVector) rows.getVector(3);
+                    got.add(new Row(((org.apache.arrow.vector.BigIntVector) rows.getVector(0)).get(i), v.isNull(i) ? null : v.get(i),
+                            s.isNull(i) ? null : new String(s.get(i), java.nio.charset.StandardCharsets.UTF_8),
+                            f.isNull(i) ? null : f.get(i) == 1));
+                }
+                assertEquals(List.of(Row.of(2400), Row.of(3), Row.of(1000), Row.of(3)), got);
+                assertEquals("row id 1001 of table t is deleted",
+                        assertThrows(IllegalArgumentException.class, () -> r.readRows(new long[] {5, 1001}, List.of("id"))).getMessage());
+                assertEquals("row id 2500 is outside table t of 2500 rows",
+                        assertThrows(IllegalArgumentException.class, () -> r.readRows(new long[] {2500}, null)).getMessage());
+            }
+        }
+    }
+
+    @Test
     void refusedDeletesNameTheRowIdAndChangeNothing() throws Exception {
         try (ColumnStore store = open()) {
             Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 1500));
