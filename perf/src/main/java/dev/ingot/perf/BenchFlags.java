@@ -11,7 +11,7 @@ import java.util.List;
  * The JVM flags of every process the benchmarks start, in one place: the heap flags (those of
  * the {@code ./ingot} launcher's {@code heap=(...)} line, which the launcher passes in the
  * {@value #HEAP_PROPERTY} property; read from the script when run without it), the module flags from the root pom's
- * {@code ingot.jvm.flags} property (read from {@code ingest/target/launcher/jvm.flags}, which the
+ * {@code ingot.jvm.flags} property (read from {@code cli/target/launcher/jvm.flags}, which the
  * launcher reads too) and, for JMH forks, compile-time copies of both (annotation values must be
  * constants; {@code BenchFlagsTest} checks that the copies match the pom and the launcher).
  *
@@ -29,14 +29,14 @@ public final class BenchFlags {
     public static final String LOG_WARN = "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn";
     /** Agrona 2.x {@code UnsafeBuffer} reads {@code jdk.internal.misc.Unsafe} (JMH comparison only). */
     public static final String ADD_EXPORTS_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
-    /** System property the launcher sets to the repository root (where {@code ingest/target/launcher} is). */
+    /** System property the launcher sets to the repository root (where {@code cli/target/launcher} is). */
     public static final String ROOT_PROPERTY = "ingot.root";
 
     private BenchFlags() {
     }
 
     /**
-     * The module flags for child JVMs: the words of {@code <root>/ingest/target/launcher/jvm.flags}
+     * The module flags for child JVMs: the words of {@code <root>/cli/target/launcher/jvm.flags}
      * (plus {@code jvm.flags.jdk24} on JDK 24+), or the compile-time copies when the file is
      * missing (tests run from the module directory).
      *
@@ -44,12 +44,12 @@ public final class BenchFlags {
      */
     public static List<String> moduleFlags(Path root) {
         Path base = root != null ? root : Path.of(System.getProperty(ROOT_PROPERTY, "."));
-        Path file = base.resolve("ingest/target/launcher/jvm.flags");
+        Path file = base.resolve("cli/target/launcher/jvm.flags");
         List<String> out = new ArrayList<>();
         try {
             if (Files.isRegularFile(file)) {
                 out.addAll(words(Files.readString(file)));
-                Path jdk24 = base.resolve("ingest/target/launcher/jvm.flags.jdk24");
+                Path jdk24 = base.resolve("cli/target/launcher/jvm.flags.jdk24");
                 if (Runtime.version().feature() >= 24 && Files.isRegularFile(jdk24)) {
                     out.addAll(words(Files.readString(jdk24)));
                 }

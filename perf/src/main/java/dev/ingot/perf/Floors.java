@@ -9,7 +9,7 @@ import dev.ingot.ingest.cli.ProcessMemory;
 import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.tpch.TblFileSource;
-import dev.ingot.ingest.tpch.TpchGeneratorSource;
+import dev.ingot.ingest.tpchgen.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import java.io.IOException;
 import java.nio.ByteBuffer;

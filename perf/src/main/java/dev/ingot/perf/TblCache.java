@@ -3,7 +3,7 @@ package dev.ingot.perf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ingot.ingest.tpch.TblWriter;
+import dev.ingot.ingest.tpchgen.TblWriter;
 import dev.ingot.ingest.tpch.TpchSchema;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -54,7 +54,7 @@ class BenchFlagsTest {
     @Test
     void moduleFlagsFallBackToTheConstants(@TempDir Path empty) throws Exception {
         assertEquals(List.of(BenchFlags.ADD_OPENS_NIO, BenchFlags.LOG_WARN), BenchFlags.moduleFlags(empty));
-        Path launcher = Files.createDirectories(empty.resolve("ingest/target/launcher"));
+        Path launcher = Files.createDirectories(empty.resolve("cli/target/launcher"));
         Files.writeString(launcher.resolve("jvm.flags"), "--a  --b\n");
         assertEquals(List.of("--a", "--b"), BenchFlags.moduleFlags(empty));
         assertEquals(BenchFlags.DEFAULT_HEAP, BenchFlags.heapFlags(empty));

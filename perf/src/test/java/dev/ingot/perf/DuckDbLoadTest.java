@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.ingest.cli.IngotCli;
-import dev.ingot.ingest.tpch.TblWriter;
+import dev.ingot.ingest.tpchgen.TblWriter;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;

@@ -14,11 +14,6 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
-import io.trino.tpch.CustomerGenerator;
-import io.trino.tpch.GenerateUtils;
-import io.trino.tpch.OrderGenerator;
-import io.trino.tpch.PartGenerator;
-import io.trino.tpch.SupplierGenerator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,11 +95,11 @@ public final class TpchSchema {
         switch (table) {
             case "region": return REGION_ROWS;
             case "nation": return NATION_ROWS;
-            case "supplier": return baseRows(SupplierGenerator.SCALE_BASE, scaleFactor);
-            case "customer": return baseRows(CustomerGenerator.SCALE_BASE, scaleFactor);
-            case "part": return baseRows(PartGenerator.SCALE_BASE, scaleFactor);
-            case "partsupp": return 4 * baseRows(PartGenerator.SCALE_BASE, scaleFactor);
-            case "orders": return baseRows(OrderGenerator.SCALE_BASE, scaleFactor);
+            case "supplier": return baseRows(SUPPLIER_BASE, scaleFactor);
+            case "customer": return baseRows(CUSTOMER_BASE, scaleFactor);
+            case "part": return baseRows(PART_BASE, scaleFactor);
+            case "partsupp": return 4 * baseRows(PART_BASE, scaleFactor);
+            case "orders": return baseRows(ORDERS_BASE, scaleFactor);
             default: return -1;
         }
     }
@@ -116,7 +111,7 @@ public final class TpchSchema {
      */
     public static long estimatedRowCount(String table, double scaleFactor) {
         long n = rowCount(table, scaleFactor);
-        return n >= 0 ? n : 4 * baseRows(OrderGenerator.SCALE_BASE, scaleFactor);
+        return n >= 0 ? n : 4 * baseRows(ORDERS_BASE, scaleFactor);
     }
 
     /** The largest scale factor the TPC-H specification defines (and the generator is used at). */
@@ -134,7 +129,7 @@ public final class TpchSchema {
         if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor) || scaleFactor > MAX_SCALE) {
             throw new IllegalArgumentException("scale factor must be a finite number > 0 and <= " + (long) MAX_SCALE + ": " + scaleFactor);
         }
-        if (baseRows(SupplierGenerator.SCALE_BASE, scaleFactor) < 1) {
+        if (baseRows(SUPPLIER_BASE, scaleFactor) < 1) {
             throw new IllegalArgumentException("scale factor " + scaleFactor + " is too small: the TPC-H generator would make no "
                     + "supplier rows (the smallest scale factor is 0.0001)");
         }
@@ -153,8 +148,8 @@ public final class TpchSchema {
      */
     public static void checkScaleForAllTables(double scaleFactor) {
         checkScale(scaleFactor);
-        long suppliers = baseRows(SupplierGenerator.SCALE_BASE, scaleFactor);
-        long parts = baseRows(PartGenerator.SCALE_BASE, scaleFactor);
+        long suppliers = baseRows(SUPPLIER_BASE, scaleFactor);
+        long parts = baseRows(PART_BASE, scaleFactor);
         for (long j = 0; j <= Math.max(0, parts - 1) / suppliers; j++) {
             long k = suppliers / 4 + j;
             for (int d = 1; d <= 3; d++) {
@@ -166,8 +161,25 @@ public final class TpchSchema {
         }
     }
 
-    static long baseRows(int scaleBase, double scaleFactor) {
-        return GenerateUtils.calculateRowCount(scaleBase, scaleFactor, 1, 1);
+    /** Rows of {@code supplier} at scale factor 1 (TPC-H clause 4.2.5.2; io.trino.tpch's {@code SupplierGenerator.SCALE_BASE}). */
+    public static final int SUPPLIER_BASE = 10_000;
+    /** Rows of {@code customer} at scale factor 1 (TPC-H clause 4.2.5.2; io.trino.tpch's {@code CustomerGenerator.SCALE_BASE}). */
+    public static final int CUSTOMER_BASE = 150_000;
+    /** Rows of {@code part} at scale factor 1 (TPC-H clause 4.2.5.2; io.trino.tpch's {@code PartGenerator.SCALE_BASE}). */
+    public static final int PART_BASE = 200_000;
+    /** Rows of {@code orders} at scale factor 1 (TPC-H clause 4.2.5.2; io.trino.tpch's {@code OrderGenerator.SCALE_BASE}). */
+    public static final int ORDERS_BASE = 1_500_000;
+
+    /**
+     * The rows a table with {@code scaleBase} rows at scale factor 1 has at {@code scaleFactor}:
+     * {@code floor(scaleBase * scaleFactor)}, computed as dbgen and io.trino.tpch's
+     * {@code GenerateUtils.calculateRowCount} do (the product in double precision, then truncated).
+     *
+     * @param scaleBase   rows at scale factor 1, e.g. {@link #SUPPLIER_BASE}
+     * @param scaleFactor a TPC-H scale factor; not checked here (see {@link #checkScale})
+     */
+    public static long baseRows(int scaleBase, double scaleFactor) {
+        return (long) (scaleBase * scaleFactor);
     }
 
     private static Map<String, TableDef> buildTables() {

@@ -57,7 +57,7 @@ public final class TestRows {
     }
 
     /** A row formatted like dbgen's .tbl line (fields terminated by '|', l_quantity as a whole number). */
-    static String tblLine(VectorSchemaRoot root, int row) {
+    public static String tblLine(VectorSchemaRoot root, int row) {
         StringBuilder sb = new StringBuilder();
         for (FieldVector v : root.getFieldVectors()) {
             Object o = cell(v, row);
@@ -70,7 +70,7 @@ public final class TestRows {
     }
 
     /** Unscaled value of a DECIMAL cell, read from its low 8 bytes (checking the high 8 are the sign extension). */
-    static long unscaled(DecimalVector v, int row) {
+    public static long unscaled(DecimalVector v, int row) {
         long lo = v.getDataBuffer().getLong((long) row * 16);
         long hi = v.getDataBuffer().getLong((long) row * 16 + 8);
         if (hi != (lo >> 63)) {

@@ -8,6 +8,11 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
+import io.trino.tpch.CustomerGenerator;
+import io.trino.tpch.GenerateUtils;
+import io.trino.tpch.OrderGenerator;
+import io.trino.tpch.PartGenerator;
+import io.trino.tpch.SupplierGenerator;
 import io.trino.tpch.TpchTable;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +44,22 @@ class TpchSchemaTest {
             List<String> expected = TpchTable.getTable(t.name()).getColumns().stream().map(c -> c.getColumnName()).toList();
             assertEquals(expected, t.columns().stream().map(ColumnDef::name).toList(), t.name());
         }
+    }
+
+    @Test
+    void rowCountBasesAndRoundingAreTheGenerators() {
+        assertEquals(SupplierGenerator.SCALE_BASE, TpchSchema.SUPPLIER_BASE);
+        assertEquals(CustomerGenerator.SCALE_BASE, TpchSchema.CUSTOMER_BASE);
+        assertEquals(PartGenerator.SCALE_BASE, TpchSchema.PART_BASE);
+        assertEquals(OrderGenerator.SCALE_BASE, TpchSchema.ORDERS_BASE);
+        for (double sf : new double[] {0.0001, 0.01, 0.0229, 0.1, 0.3, 1, 3.7, 10, 100, 30000}) {
+            for (int base : new int[] {10_000, 150_000, 200_000, 1_500_000}) {
+                assertEquals(GenerateUtils.calculateRowCount(base, sf, 1, 1), TpchSchema.baseRows(base, sf), base + " at SF " + sf);
+            }
+        }
+        assertEquals(10_000, TpchSchema.rowCount("supplier", 1));
+        assertEquals(1_500_000 * 3L, TpchSchema.rowCount("orders", 3));
+        assertEquals(4 * 20_000L, TpchSchema.rowCount("partsupp", 0.1));
     }
 
     @Test

@@ -7,7 +7,7 @@ import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.text.DelimitedTextSource;
 import dev.ingot.ingest.text.TextDialect;
 import dev.ingot.ingest.tpch.TblFileSource;
-import dev.ingot.ingest.tpch.TblWriter;
+import dev.ingot.ingest.tpchgen.TblWriter;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.perf.BenchFlags;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreOptions;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
-import dev.ingot.ingest.tpch.TblWriter;
+import dev.ingot.ingest.tpchgen.TblWriter;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.pager.PagerOptions;
 import java.io.IOException;

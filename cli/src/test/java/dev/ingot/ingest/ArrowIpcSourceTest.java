@@ -1,5 +1,6 @@
 package dev.ingot.ingest;
 
+import dev.ingot.ingest.cli.VerifyReportJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,7 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
-import dev.ingot.ingest.tpch.TpchGeneratorSource;
+import dev.ingot.ingest.tpchgen.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class ArrowIpcSourceTest {
             LoadReport report = new BulkLoader(cs, mem.ingot(), LoadOptions.defaults()).load(TpchSchema.tables(), sources, t -> 0,
                     new BulkLoader.Progress() {});
             assertNull(report.failure(), () -> String.valueOf(report.failure()));
-            return StoreVerifier.verify(cs, mem.ingot()).toJson();
+            return VerifyReportJson.toJson(StoreVerifier.verify(cs, mem.ingot()));
         }
     }
 

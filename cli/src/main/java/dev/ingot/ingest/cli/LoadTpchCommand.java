@@ -9,7 +9,7 @@ import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.TableLoadReport;
 import dev.ingot.ingest.tpch.TblFileSource;
-import dev.ingot.ingest.tpch.TpchGeneratorSource;
+import dev.ingot.ingest.tpchgen.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.ingot.ingest.robust;
 
+import dev.ingot.ingest.cli.VerifyReportJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -169,7 +170,7 @@ class BadInputCatalogueTest {
         try (ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
             VerifyReport v = StoreVerifier.verify(cs, mem.ingot());
             assertTrue(v.ok(), () -> v.problems().toString());
-            return v.toJson();
+            return VerifyReportJson.toJson(v);
         }
     }
 

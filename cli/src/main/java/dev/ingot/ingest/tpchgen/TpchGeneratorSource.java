@@ -1,4 +1,4 @@
-package dev.ingot.ingest.tpch;
+package dev.ingot.ingest.tpchgen;
 
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.BatchSource;
@@ -6,6 +6,7 @@ import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.RowOrigin;
 import dev.ingot.ingest.internal.BatchBuilder;
 import dev.ingot.ingest.internal.OrderedParts;
+import dev.ingot.ingest.tpch.TpchSchema;
 import io.trino.tpch.Customer;
 import io.trino.tpch.CustomerGenerator;
 import io.trino.tpch.LineItem;

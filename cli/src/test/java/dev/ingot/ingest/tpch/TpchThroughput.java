@@ -1,5 +1,7 @@
 package dev.ingot.ingest.tpch;
 
+import dev.ingot.ingest.tpchgen.TblWriter;
+import dev.ingot.ingest.tpchgen.TpchGeneratorSource;
 import dev.ingot.ingest.BatchSource;
 import dev.ingot.ingest.InsertSource;
 import io.trino.tpch.LineItem;

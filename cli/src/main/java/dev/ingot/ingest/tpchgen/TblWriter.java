@@ -1,6 +1,7 @@
-package dev.ingot.ingest.tpch;
+package dev.ingot.ingest.tpchgen;
 
 import dev.ingot.ingest.internal.OrderedParts;
+import dev.ingot.ingest.tpch.TpchSchema;
 import io.trino.tpch.TpchEntity;
 import io.trino.tpch.TpchTable;
 import java.io.IOException;

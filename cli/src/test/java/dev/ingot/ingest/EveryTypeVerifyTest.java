@@ -1,5 +1,6 @@
 package dev.ingot.ingest;
 
+import dev.ingot.ingest.cli.VerifyReportJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -191,7 +192,7 @@ class EveryTypeVerifyTest {
                     + "\"max\":\"ffffffff-0000-0000-0000-000000000002\"},"
                     + "{\"name\":\"vb\",\"type\":\"VARBINARY(3)\",\"nulls\":1,\"bytes\":4},"
                     + "{\"name\":\"vc\",\"type\":\"VARCHAR\",\"nulls\":1,\"bytes\":7}]}]}";
-            assertEquals(expected, v.toJson());
+            assertEquals(expected, VerifyReportJson.toJson(v));
             ColumnProfile f64 = v.table("t").orElseThrow().column("f64");
             assertEquals(new BigDecimal("-1023.25"), f64.sum());
             try (TableReader r = cs.openTable("t")) {
@@ -222,7 +223,7 @@ class EveryTypeVerifyTest {
             before = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
         try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
-            assertEquals(before, StoreVerifier.verify(cs, mem.ingot()).toJson());
+            assertEquals(before, VerifyReportJson.toJson(StoreVerifier.verify(cs, mem.ingot())));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ingot.ingest.robust;
 
+import dev.ingot.ingest.cli.VerifyReportJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,7 +13,7 @@ import dev.ingot.columnstore.TableInfo;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
-import dev.ingot.ingest.tpch.TpchGeneratorSource;
+import dev.ingot.ingest.tpchgen.TpchGeneratorSource;
 import dev.ingot.ingest.tpch.TpchSchema;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.VerifyReport;
@@ -104,7 +105,7 @@ class CorruptionTest {
                  ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
                 VerifyReport v = StoreVerifier.verify(cs, memory);
                 assertTrue(v.ok(), () -> v.problems().toString());
-                baseJson = v.toJson();
+                baseJson = VerifyReportJson.toJson(v);
                 baseRows = Fixtures.tableRows(cs);
                 for (TableInfo t : cs.tables()) {
                     if (i == 1) {
@@ -330,7 +331,7 @@ class CorruptionTest {
                 return Outcome.DETECTED_BY_VERIFY;
             }
             assertEquals(baseRows, Fixtures.tableRows(store), name + ": store verifies but lost committed tables or rows");
-            assertEquals(baseJson, v.toJson(), name + ": store verifies but its data changed (undetected corruption)");
+            assertEquals(baseJson, VerifyReportJson.toJson(v), name + ": store verifies but its data changed (undetected corruption)");
             HARMLESS.incrementAndGet();
             return Outcome.HARMLESS;
         }

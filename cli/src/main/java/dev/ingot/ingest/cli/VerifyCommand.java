@@ -54,7 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
             report = StoreVerifier.verify(cs, memory);
         }
         if (json) {
-            System.out.println(report.toJson());
+            System.out.println(VerifyReportJson.toJson(report));
         } else {
             for (TableProfile t : report.tables()) {
                 System.out.printf("%s: %,d rows%n", t.name(), t.rows());

@@ -1,5 +1,7 @@
-package dev.ingot.ingest.tpch;
+package dev.ingot.ingest.tpchgen;
 
+import dev.ingot.ingest.tpch.TpchSchema;
+import dev.ingot.ingest.tpch.TestRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;

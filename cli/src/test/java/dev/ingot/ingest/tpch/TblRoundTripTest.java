@@ -1,5 +1,7 @@
 package dev.ingot.ingest.tpch;
 
+import dev.ingot.ingest.tpchgen.TblWriter;
+import dev.ingot.ingest.tpchgen.TpchGeneratorSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
