@@ -34,9 +34,9 @@ import org.apache.arrow.vector.FieldVector;
  * <p>Rows with a NULL in a key column are not indexed (a UNIQUE key with a NULL is exempt; a PRIMARY
  * KEY never holds one: the checker refuses it before).
  *
- * <p>Thread-safety: not thread-safe; one loading thread. After {@link #finish()} the writer is
- * read-only and {@link #find} may be called from several threads only with one
- * {@link #newFinder()} per thread.
+ * <p>Thread-safety: not thread-safe; one loading thread, which may also {@link #find} keys before
+ * {@link #finish()}. After {@link #finish()} {@link #find} throws {@link IllegalStateException}: the
+ * finished blobs are probed as a {@link KeyIndexSegment}.
  *
  * <p>Ownership: memory comes from the allocator given; {@link #close()} frees it (the buffers
  * {@link #finish()} returned become invalid) and is idempotent.
