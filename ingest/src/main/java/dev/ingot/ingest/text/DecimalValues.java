@@ -32,14 +32,29 @@ final class DecimalValues extends ValueParser {
         return wide ? K_OTHER : K_DECIMAL;
     }
 
-    @Override
-    void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
-        boolean negative = from < to && buf[from] == '-';
-        int i = from + signBytes(buf, from, to);
+    /** {@link #scan} outcomes. */
+    private static final int OK = 0;
+    private static final int NO_DIGITS = 1;
+    private static final int TOO_MANY_FRACTION_DIGITS = 2;
+    private static final int OUT_OF_RANGE = 3;
+
+    private int status;
+    private long unscaled;
+
+    /**
+     * Reads {@code [+-]?[0-9]*(.[0-9]*)?} from {@code buf[from]}, stopping at the first other
+     * byte or at {@code limit}, and returns the index where it stopped; {@link #valid()} tells
+     * whether the bytes read are a value of the column's precision and scale (which
+     * {@link #store} then writes; p &lt;= 18 only). The record parser reads unquoted fields this
+     * way without looking for their end first.
+     */
+    int scan(byte[] buf, int from, int limit) {
+        boolean negative = from < limit && buf[from] == '-';
+        int i = from + signBytes(buf, from, limit);
         long intValue = 0;
         int intDigits = 0;
         int significant = 0;
-        while (i < to) {
+        while (i < limit) {
             int d = buf[i] - '0';
             if (d < 0 || d > 9) {
                 break;
@@ -55,9 +70,9 @@ final class DecimalValues extends ValueParser {
         }
         long fraction = 0;
         int fractionDigits = 0;
-        if (i < to && buf[i] == '.') {
+        if (i < limit && buf[i] == '.') {
             i++;
-            while (i < to) {
+            while (i < limit) {
                 int d = buf[i] - '0';
                 if (d < 0 || d > 9) {
                     break;
@@ -69,13 +84,42 @@ final class DecimalValues extends ValueParser {
                 i++;
             }
         }
-        if (i < to || intDigits + fractionDigits == 0) {
+        if (intDigits + fractionDigits == 0) {
+            status = NO_DIGITS;
+        } else if (fractionDigits > scale) {
+            status = TOO_MANY_FRACTION_DIGITS;
+        } else if (significant > maxIntegerDigits) {
+            status = OUT_OF_RANGE;
+        } else {
+            status = OK;
+            if (!wide) {
+                long u = intValue * ColumnType.powerOfTen(scale) + fraction * ColumnType.powerOfTen(scale - fractionDigits);
+                unscaled = negative ? -u : u;
+            }
+        }
+        return i;
+    }
+
+    /** Whether the last {@link #scan} read a value of the column's precision and scale. */
+    boolean valid() {
+        return status == OK;
+    }
+
+    /** Writes the value of the last valid {@link #scan} into row {@code row} of {@code out} (p &lt;= 18). */
+    void store(BatchBuilder out, int row) {
+        out.setDecimal(column, row, unscaled);
+    }
+
+    @Override
+    void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
+        int i = scan(buf, from, to);
+        if (i < to || status == NO_DIGITS) {
             throw invalidInput(buf, from, to, null);
         }
-        if (fractionDigits > scale) {
+        if (status == TOO_MANY_FRACTION_DIGITS) {
             throw invalidInput(buf, from, to, "too many fraction digits for " + sqlType);
         }
-        if (significant > maxIntegerDigits) {
+        if (status == OUT_OF_RANGE) {
             throw outOfRange(buf, from, to);
         }
         if (wide) {
@@ -84,7 +128,6 @@ final class DecimalValues extends ValueParser {
             out.setDecimal128(column, row, u.longValue(), u.shiftRight(64).longValue());
             return;
         }
-        long unscaled = intValue * ColumnType.powerOfTen(scale) + fraction * ColumnType.powerOfTen(scale - fractionDigits);
-        out.setDecimal(column, row, negative ? -unscaled : unscaled);
+        store(out, row);
     }
 }

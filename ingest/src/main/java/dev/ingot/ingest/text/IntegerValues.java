@@ -30,44 +30,75 @@ final class IntegerValues extends ValueParser {
         return K_INTEGER;
     }
 
-    @Override
-    void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
-        boolean negative = from < to && buf[from] == '-';
-        int i = from + signBytes(buf, from, to);
+    /** Outcome of the last {@link #scan}: the digits were a value in range. */
+    private boolean valid;
+    /** Outcome of the last {@link #scan}: there were digits but the value is out of range. */
+    private boolean overflow;
+    /** The value read by the last valid {@link #scan}. */
+    private long value;
+
+    /**
+     * Reads {@code [+-]?[0-9]*} from {@code buf[from]}, stopping at the first other byte or at
+     * {@code limit}, and returns the index where it stopped; {@link #valid()} tells whether the
+     * bytes read are a value of the column's range (which {@link #store} then writes). The record
+     * parser reads unquoted fields this way without looking for their end first.
+     */
+    int scan(byte[] buf, int from, int limit) {
+        boolean negative = from < limit && buf[from] == '-';
+        int i = from + signBytes(buf, from, limit);
         int digitsFrom = i;
-        long limit = negative ? min : -max;
-        long multmin = limit / 10;
+        long bound = negative ? min : -max;
+        long multmin = bound / 10;
         long acc = 0;
-        boolean overflow = false;
-        while (i < to) {
+        boolean over = false;
+        while (i < limit) {
             int d = buf[i] - '0';
             if (d < 0 || d > 9) {
                 break;
             }
             if (acc < multmin) {
-                overflow = true;
+                over = true;
             } else {
                 acc *= 10;
-                if (acc < limit + d) {
-                    overflow = true;
+                if (acc < bound + d) {
+                    over = true;
                 } else {
                     acc -= d;
                 }
             }
             i++;
         }
-        if (i < to || i == digitsFrom) {
-            throw invalidInput(buf, from, to, null);
-        }
-        if (overflow) {
-            throw outOfRange(buf, from, to);
-        }
-        long v = negative ? acc : -acc;
+        overflow = over && i > digitsFrom;
+        valid = !over && i > digitsFrom;
+        value = negative ? acc : -acc;
+        return i;
+    }
+
+    /** Whether the last {@link #scan} read a value in range. */
+    boolean valid() {
+        return valid;
+    }
+
+    /** Writes the value of the last valid {@link #scan} into row {@code row} of {@code out}. */
+    void store(BatchBuilder out, int row) {
+        long v = value;
         switch (width) {
             case INT32: out.setInt(column, row, (int) v); break;
             case INT64: out.setLong(column, row, v); break;
             case INT16: out.setShort(column, row, (short) v); break;
             default: out.setByte(column, row, (byte) v); break;
         }
+    }
+
+    @Override
+    void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
+        int i = scan(buf, from, to);
+        if (i < to || !valid && !overflow) {
+            throw invalidInput(buf, from, to, null);
+        }
+        if (overflow) {
+            throw outOfRange(buf, from, to);
+        }
+        store(out, row);
     }
 }
