@@ -419,21 +419,22 @@ final class RecordParser {
         }
     }
 
-    /** A quoted field whose content starts at {@code buf[cs]}: never NULL. */
+    /**
+     * A quoted field whose content starts at {@code buf[cs]}: never NULL. Returns the index after
+     * the closing quote; a field with a doubled quote (unescaping is the general path's) returns
+     * the index of the second quote, which is no delimiter, so the record goes the general way.
+     */
     private int simpleQuoted(byte[] buf, int cs, int end, int c, BatchBuilder out, int row) {
         int j = cs;
         boolean plain = true;
         while (true) {
             j = scan(buf, j, end, quoteWord, escapeWord);
-            if (j + 1 >= end) {
+            if (j >= end) {
                 return GENERAL;
             }
             byte b = buf[j];
             if (b == (byte) quote) {
-                if (buf[j + 1] == (byte) quote) {
-                    return GENERAL; // a doubled quote: unescaping is the general path's
-                }
-                break;
+                break; // closing, or the first of a doubled quote: then a quote follows, which the caller refuses
             }
             if (b == escape || b == '\n') {
                 return GENERAL; // an escape, or a record of several lines
