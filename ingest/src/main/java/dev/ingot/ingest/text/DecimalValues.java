@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * {@link BigDecimal} once the text passed the same checks. No exponent, as in PostgreSQL's
  * numeric input for COPY of fixed-point text. Not thread-safe.
  */
-final class DecimalValues extends ValueParser {
+final class DecimalValues extends NumberValues {
     private final int scale;
     private final int maxIntegerDigits;
     private final boolean wide;
@@ -41,13 +41,7 @@ final class DecimalValues extends ValueParser {
     private int status;
     private long unscaled;
 
-    /**
-     * Reads {@code [+-]?[0-9]*(.[0-9]*)?} from {@code buf[from]}, stopping at the first other
-     * byte or at {@code limit}, and returns the index where it stopped; {@link #valid()} tells
-     * whether the bytes read are a value of the column's precision and scale (which
-     * {@link #store} then writes; p &lt;= 18 only). The record parser reads unquoted fields this
-     * way without looking for their end first.
-     */
+    @Override
     int scan(byte[] buf, int from, int limit) {
         boolean negative = from < limit && buf[from] == '-';
         int i = from + signBytes(buf, from, limit);
@@ -100,12 +94,12 @@ final class DecimalValues extends ValueParser {
         return i;
     }
 
-    /** Whether the last {@link #scan} read a value of the column's precision and scale. */
+    @Override
     boolean valid() {
         return status == OK;
     }
 
-    /** Writes the value of the last valid {@link #scan} into row {@code row} of {@code out} (p &lt;= 18). */
+    @Override
     void store(BatchBuilder out, int row) {
         out.setDecimal(column, row, unscaled);
     }

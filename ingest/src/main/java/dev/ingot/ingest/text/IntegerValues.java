@@ -9,7 +9,7 @@ import dev.ingot.ingest.internal.BatchBuilder;
  * two's-complement range (-128..127, -32768..32767, 32 and 64 bits; overflow is detected digit
  * by digit, as {@link Long#parseLong} does). Not thread-safe.
  */
-final class IntegerValues extends ValueParser {
+final class IntegerValues extends NumberValues {
     private final ColumnType.Kind width;
     private final long min;
     private final long max;
@@ -37,12 +37,7 @@ final class IntegerValues extends ValueParser {
     /** The value read by the last valid {@link #scan}. */
     private long value;
 
-    /**
-     * Reads {@code [+-]?[0-9]*} from {@code buf[from]}, stopping at the first other byte or at
-     * {@code limit}, and returns the index where it stopped; {@link #valid()} tells whether the
-     * bytes read are a value of the column's range (which {@link #store} then writes). The record
-     * parser reads unquoted fields this way without looking for their end first.
-     */
+    @Override
     int scan(byte[] buf, int from, int limit) {
         boolean negative = from < limit && buf[from] == '-';
         int i = from + signBytes(buf, from, limit);
@@ -74,12 +69,12 @@ final class IntegerValues extends ValueParser {
         return i;
     }
 
-    /** Whether the last {@link #scan} read a value in range. */
+    @Override
     boolean valid() {
         return valid;
     }
 
-    /** Writes the value of the last valid {@link #scan} into row {@code row} of {@code out}. */
+    @Override
     void store(BatchBuilder out, int row) {
         long v = value;
         switch (width) {

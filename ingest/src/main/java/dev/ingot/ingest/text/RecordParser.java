@@ -370,17 +370,9 @@ final class RecordParser {
             return simpleQuoted(buf, i + 1, end, c, out, row);
         }
         switch (kinds[c]) {
-            case ValueParser.K_INTEGER: {
-                IntegerValues v = (IntegerValues) parsers[c];
-                int e = v.scan(buf, i, end);
-                if (!v.valid() || isNullString(buf, i, e)) {
-                    return simpleUnparsed(buf, i, end, c, out, row);
-                }
-                v.store(out, row);
-                return e;
-            }
+            case ValueParser.K_INTEGER:
             case ValueParser.K_DECIMAL: {
-                DecimalValues v = (DecimalValues) parsers[c];
+                NumberValues v = (NumberValues) parsers[c];
                 int e = v.scan(buf, i, end);
                 if (!v.valid() || isNullString(buf, i, e)) {
                     return simpleUnparsed(buf, i, end, c, out, row);
