@@ -30,6 +30,9 @@ final class BinaryValues extends ValueParser {
         return maxBytes == ColumnType.UNBOUNDED ? Long.MAX_VALUE : 2L * maxBytes + 4;
     }
 
+    /** The bytes of the last value decoded (grown as needed). */
+    private byte[] decoded = new byte[64];
+
     @Override
     void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
         int n = to - from;
@@ -45,10 +48,14 @@ final class BinaryValues extends ValueParser {
             }
         }
         int bytes = (n - 2) / 2; // at most maxBytes: the record parser refused a field over maxFieldBytes()
-        for (int k = 0; k < bytes; k++) {
-            buf[from + k] = (byte) (hex(buf[from + 2 + 2 * k]) << 4 | hex(buf[from + 3 + 2 * k]));
+        byte[] d = decoded;
+        if (d.length < bytes) {
+            d = decoded = new byte[Math.max(bytes, 2 * d.length)];
         }
-        out.setTextBytes(column, row, buf, from, bytes);
+        for (int k = 0; k < bytes; k++) {
+            d[k] = (byte) (hex(buf[from + 2 + 2 * k]) << 4 | hex(buf[from + 3 + 2 * k]));
+        }
+        out.setTextBytes(column, row, d, 0, bytes); // the field itself is left as read: the record may be parsed again
     }
 
     /** Value of a hexadecimal digit, or -1. */
