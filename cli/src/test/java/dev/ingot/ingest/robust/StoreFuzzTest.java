@@ -66,7 +66,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Without {@code JAZZER_FUZZ} (CI) Jazzer replays the seed corpus in
  * {@code src/test/resources/dev/ingot/ingest/robust/StoreFuzzTestInputs/openAndVerifyDamagedStore/}
  * (regression mode, a second or two). To fuzz:
- * {@code JAZZER_FUZZ=1 mvn -pl ingest test -Dtest=StoreFuzzTest} (stops after
+ * {@code JAZZER_FUZZ=1 mvn -pl cli -am test -Dtest=StoreFuzzTest -Dsurefire.failIfNoSpecifiedTests=false} (stops after
  * {@code maxDuration}; findings are written next to the seeds as {@code crash-*} files and then
  * replayed in regression mode).
  *
