@@ -20,15 +20,15 @@ import org.apache.calcite.linq4j.Enumerator;
  * rule the pushed filter out, and yields the rows that satisfy it as {@code Object[]} of the
  * projected columns in Calcite's internal representation ({@link SqlTypes}).
  *
- * <p>Counters: {@link #rowGroupsRead()} and {@link #rowGroupsSkipped()} (for tests and EXPLAIN
- * ANALYZE-like checks).
+ * <p>Counters: {@link #rowGroupsRead()} and {@link #rowGroupsSkipped()} ({@link IngotTable} adds
+ * them up when the scan closes).
  *
  * <p>Not thread-safe (Calcite drives an enumerator from one thread). Ownership: the scan owns its
  * store, reader and the current row group's vectors and releases them all in {@link #close()}
  * (Calcite closes the enumerator when the result set closes); read failures surface as
  * {@link UncheckedIOException}.
  */
-final class IngotScan implements Enumerator<Object[]> {
+class IngotScan implements Enumerator<Object[]> {
     private final TableDef def;
     private final int[] projects;
     private final PushedFilter filter;

@@ -10,11 +10,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelReferentialConstraint;
 import org.apache.calcite.rel.RelReferentialConstraintImpl;
@@ -35,8 +37,12 @@ import org.apache.calcite.util.mapping.IntPair;
  * One Ingot table as a Calcite table: its row type maps every column type ({@link SqlTypes});
  * scans accept projection and filter pushdown ({@link ProjectableFilterableTable}: Calcite plans
  * them as {@code BindableTableScan(table=..., filters=[...], projects=[...])}, which EXPLAIN
- * shows); the filters Ingot evaluates exactly ({@link PushedFilter}) are taken out of Calcite's
- * plan, skip row groups by their zone maps and filter rows inside the scan.
+ * shows). Every conjunct of a filter that Ingot evaluates ({@link PushedFilter}) skips row groups
+ * by their zone maps and filters rows inside the scan; a filter all of whose conjuncts Ingot
+ * evaluates is taken out of Calcite's plan, others stay in it (Calcite evaluates them again).
+ *
+ * <p>Counters: {@link #rowGroupsRead()} and {@link #rowGroupsSkipped()} add up the row groups
+ * of every finished scan (what zone maps saved).
  *
  * <p>Statistics for the planner: the row count of the committed table, its PRIMARY KEY and
  * UNIQUE constraints as keys ({@link Statistic#isKey}), and its FOREIGN KEYs as referential
@@ -63,6 +69,19 @@ public final class IngotTable extends AbstractTable implements ProjectableFilter
         this.schemaPath = List.copyOf(schemaPath);
         this.info = info;
         this.catalog = catalog;
+    }
+
+    private final LongAdder rowGroupsRead = new LongAdder();
+    private final LongAdder rowGroupsSkipped = new LongAdder();
+
+    /** Row groups read by this table's finished scans (since the schema was made). */
+    public long rowGroupsRead() {
+        return rowGroupsRead.sum();
+    }
+
+    /** Row groups this table's finished scans skipped by their zone maps (since the schema was made). */
+    public long rowGroupsSkipped() {
+        return rowGroupsSkipped.sum();
     }
 
     /** The table's catalog entry when the schema was read. */
@@ -124,9 +143,17 @@ public final class IngotTable extends AbstractTable implements ProjectableFilter
         RexBuilder rexBuilder = new RexBuilder(root.getTypeFactory());
         List<PushedFilter> pushed = new ArrayList<>();
         for (Iterator<RexNode> it = filters.iterator(); it.hasNext(); ) {
-            PushedFilter f = PushedFilter.of(it.next(), def, rexBuilder);
-            if (f != null) {
-                pushed.add(f);
+            // each conjunct Ingot evaluates narrows the scan; the filter leaves Calcite's plan only when all of them do
+            boolean all = true;
+            for (RexNode conjunct : RelOptUtil.conjunctions(it.next())) {
+                PushedFilter f = PushedFilter.of(conjunct, def, rexBuilder);
+                if (f != null) {
+                    pushed.add(f);
+                } else {
+                    all = false;
+                }
+            }
+            if (all) {
                 it.remove(); // evaluated exactly by the scan: Calcite drops it from its plan
             }
         }
@@ -136,7 +163,14 @@ public final class IngotTable extends AbstractTable implements ProjectableFilter
         return new AbstractEnumerable<>() {
             @Override
             public Enumerator<Object[]> enumerator() {
-                return new IngotScan(directory, def, columns, filter, cancel);
+                return new IngotScan(directory, def, columns, filter, cancel) {
+                    @Override
+                    public void close() {
+                        rowGroupsRead.add(rowGroupsRead());
+                        rowGroupsSkipped.add(rowGroupsSkipped());
+                        super.close();
+                    }
+                };
             }
         };
     }

@@ -88,8 +88,8 @@ abstract class PushedFilter {
                 return of(RexUtil.expandSearch(rexBuilder, null, filter), def, rexBuilder);
             case IS_NULL:
             case IS_NOT_NULL: {
-                RexNode operand = ((RexCall) filter).getOperands().get(0);
-                return operand instanceof RexInputRef ref ? new NullTest(ref.getIndex(), filter.getKind() == SqlKind.IS_NULL) : null;
+                RexInputRef ref = column(((RexCall) filter).getOperands().get(0), def);
+                return ref != null ? new NullTest(ref.getIndex(), filter.getKind() == SqlKind.IS_NULL) : null;
             }
             case EQUALS:
             case NOT_EQUALS:
@@ -108,17 +108,51 @@ abstract class PushedFilter {
         return new Junction(true, parts);
     }
 
+    /**
+     * The column an operand reads: a column reference, or a column of TINYINT..BIGINT cast to a
+     * wider integer type (Calcite's implicit cast in {@code tinyint_col = 3}), which keeps every
+     * value and its order; else null.
+     */
+    private static RexInputRef column(RexNode operand, TableDef def) {
+        if (operand instanceof RexInputRef ref) {
+            return ref;
+        }
+        if (operand.getKind() == SqlKind.CAST && ((RexCall) operand).getOperands().get(0) instanceof RexInputRef ref) {
+            int from = integerBytes(def.columns().get(ref.getIndex()).type().kind());
+            int to = switch (operand.getType().getSqlTypeName()) {
+                case TINYINT -> 1;
+                case SMALLINT -> 2;
+                case INTEGER -> 4;
+                case BIGINT -> 8;
+                default -> 0;
+            };
+            return from > 0 && to >= from ? ref : null;
+        }
+        return null;
+    }
+
+    private static int integerBytes(ColumnType.Kind kind) {
+        switch (kind) {
+            case INT8: return 1;
+            case INT16: return 2;
+            case INT32: return 4;
+            case INT64: return 8;
+            default: return 0;
+        }
+    }
+
     private static PushedFilter comparison(RexCall call, TableDef def) {
         RexNode left = call.getOperands().get(0);
         RexNode right = call.getOperands().get(1);
         SqlKind op = call.getKind();
-        if (left instanceof RexLiteral && right instanceof RexInputRef) {
+        if (left instanceof RexLiteral && !(right instanceof RexLiteral)) {
             RexNode t = left;
             left = right;
             right = t;
             op = op.reverse();
         }
-        if (!(left instanceof RexInputRef ref) || !(right instanceof RexLiteral literal) || literal.isNull()) {
+        RexInputRef ref = column(left, def);
+        if (ref == null || !(right instanceof RexLiteral literal) || literal.isNull()) {
             return null;
         }
         ColumnDef column = def.columns().get(ref.getIndex());
