@@ -2,16 +2,19 @@ package dev.ingot.sql;
 
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.tools.RelBuilderFactory;
 
 /**
- * A planner rule that pulls the factors common to every branch of an OR out of a filter
+ * A planner rule that pulls the factors common to every branch of an OR out of a filter or join
  * condition ({@link RexUtil#pullFactors}): {@code (a AND b) OR (a AND c)} becomes
  * {@code a AND (b OR c)}. Calcite's join rules find equi-join conditions only among the
  * top-level conjuncts of a filter; TPC-H Q19 repeats {@code p_partkey = l_partkey} in each of
@@ -22,8 +25,10 @@ import org.apache.calcite.tools.RelBuilderFactory;
  * <p>Stateless and thread-safe.
  */
 final class FactorOrRule extends RelRule<FactorOrRule.Config> {
-    /** The one instance, registered by {@link IngotTable#toRel}. */
-    static final FactorOrRule INSTANCE = Config.DEFAULT.toRule();
+    /** The instance for filters, registered by {@link IngotTable#toRel}. */
+    static final FactorOrRule FILTER = Config.DEFAULT.toRule();
+    /** The instance for join conditions (where heuristic join ordering moved the OR), registered by {@link IngotTable#toRel}. */
+    static final FactorOrRule JOIN = Config.JOIN.toRule();
 
     private FactorOrRule(Config config) {
         super(config);
@@ -31,22 +36,30 @@ final class FactorOrRule extends RelRule<FactorOrRule.Config> {
 
     @Override
     public void onMatch(RelOptRuleCall call) {
-        Filter filter = call.rel(0);
-        RexNode condition = filter.getCondition();
-        RexNode factored = RexUtil.pullFactors(filter.getCluster().getRexBuilder(), condition);
-        if (!factored.equals(condition)) {
-            call.transformTo(filter.copy(filter.getTraitSet(), filter.getInput(), factored));
+        RelNode rel = call.rel(0);
+        RexNode condition = rel instanceof Filter f ? f.getCondition() : ((Join) rel).getCondition();
+        RexNode factored = RexUtil.pullFactors(rel.getCluster().getRexBuilder(), condition);
+        if (factored.equals(condition)) {
+            return;
+        }
+        if (rel instanceof Filter f) {
+            call.transformTo(f.copy(f.getTraitSet(), f.getInput(), factored));
+        } else {
+            Join j = (Join) rel;
+            call.transformTo(j.copy(j.getTraitSet(), factored, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone()));
         }
     }
 
     /**
-     * The rule's configuration: any {@link LogicalFilter} whose condition is an OR (a plain record
+     * The rule's configuration: a {@link LogicalFilter} or {@link LogicalJoin} whose condition is an OR (a plain record
      * instead of Calcite's Immutables-generated configs).
      */
     record Config(String description, RelBuilderFactory relBuilderFactory, RelRule.OperandTransform operandSupplier)
             implements RelRule.Config {
         static final Config DEFAULT = new Config("IngotFactorOrRule", RelFactories.LOGICAL_BUILDER,
                 b -> b.operand(LogicalFilter.class).predicate(f -> f.getCondition().getKind() == SqlKind.OR).anyInputs());
+        static final Config JOIN = new Config("IngotFactorOrJoinRule", RelFactories.LOGICAL_BUILDER,
+                b -> b.operand(LogicalJoin.class).predicate(j -> j.getCondition().getKind() == SqlKind.OR).anyInputs());
 
         @Override
         public Config withRelBuilderFactory(RelBuilderFactory factory) {

@@ -16,6 +16,9 @@ import org.apache.calcite.schema.impl.AbstractSchema;
  * store's catalog, read once (read-only open) when the schema is made. Tables added to the store
  * later appear in a new schema; each scan reads its table as last committed.
  *
+ * <p>Planning: making a schema installs {@link IngotProgram} (heuristic join ordering for
+ * queries over Ingot tables) once per JVM.
+ *
  * <p>Immutable and thread-safe; holds no open store (each scan opens and closes its own), so
  * nothing needs closing.
  */
@@ -31,6 +34,7 @@ public final class IngotSchema extends AbstractSchema {
      * @throws IOException if the store cannot be opened read-only (missing, damaged, not a store)
      */
     public IngotSchema(Path directory, List<String> schemaPath) throws IOException {
+        IngotProgram.install();
         this.directory = directory;
         Map<String, TableDef> catalog = new LinkedHashMap<>();
         List<TableInfo> infos;

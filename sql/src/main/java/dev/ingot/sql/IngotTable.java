@@ -133,7 +133,8 @@ public final class IngotTable extends AbstractTable implements ProjectableFilter
 
     @Override
     public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-        context.getCluster().getPlanner().addRule(FactorOrRule.INSTANCE);
+        context.getCluster().getPlanner().addRule(FactorOrRule.FILTER);
+        context.getCluster().getPlanner().addRule(FactorOrRule.JOIN);
         return LogicalTableScan.create(context.getCluster(), relOptTable, context.getTableHints());
     }
 
