@@ -48,9 +48,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TpchSqlTest {
     static final double SCALE = 0.01;
     /**
-     * Row counts of each query's result at SF0.01, as this adapter returned them when the same
-     * queries matched the official SF1 answers (ingot sql-tpch --answers); a change in any count
-     * is a change in results.
+     * Row counts of each query's result at SF0.01: DuckDB returns the same counts for the same
+     * queries over the same data ({@code ingot bench-sql} at SF0.01).
      */
     static final int[] ROWS = {0, 4, 4, 10, 5, 5, 1, 4, 2, 173, 20, 359, 2, 33, 1, 1, 296, 1, 2, 1, 1, 1, 7};
 
