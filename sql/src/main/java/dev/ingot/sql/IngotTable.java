@@ -15,6 +15,8 @@ import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
+import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -51,7 +53,9 @@ import org.apache.calcite.util.mapping.IntPair;
  * <p>Planning: {@link #toRel} registers {@link FactorOrRule} with the query's planner (pulls a
  * factor common to every branch of an OR out of it, so TPC-H Q19's repeated
  * {@code p_partkey = l_partkey} becomes a join condition instead of a filter over a cross join)
- * and hands Calcite the plain logical scan it would have built itself.
+ * and removes the enumerable merge-join rule (Calcite sorts a merge join's inputs by filing every
+ * row into a {@code TreeMap}, which dominated TPC-H Q3 and Q5 at SF1; equi-joins become hash
+ * joins), then hands Calcite the plain logical scan it would have built itself.
  *
  * <p>Every scan opens the store read-only and reads the table as last committed at that moment
  * ({@link IngotScan}); the table must keep the definition it had when the schema was read.
@@ -133,8 +137,12 @@ public final class IngotTable extends AbstractTable implements ProjectableFilter
 
     @Override
     public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-        context.getCluster().getPlanner().addRule(FactorOrRule.FILTER);
-        context.getCluster().getPlanner().addRule(FactorOrRule.JOIN);
+        RelOptPlanner planner = context.getCluster().getPlanner();
+        planner.addRule(FactorOrRule.FILTER);
+        planner.addRule(FactorOrRule.JOIN);
+        // Calcite's enumerable sort (for a merge join's inputs) files every row into a TreeMap: at
+        // SF1 the sorts of lineitem dominated TPC-H Q3/Q5 (profiled); equi-joins hash-join instead
+        planner.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
         return LogicalTableScan.create(context.getCluster(), relOptTable, context.getTableHints());
     }
 
