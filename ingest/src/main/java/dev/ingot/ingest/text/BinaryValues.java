@@ -20,14 +20,20 @@ final class BinaryValues extends ValueParser {
         this.maxBytes = def.type().maxLength();
     }
 
+    /**
+     * {@code \\x} and two hex digits per byte, plus one byte for the escape of the leading backslash
+     * where the dialect's escape character is {@code \\} (a quoted {@code "\\\\x0102"}, as a CSV
+     * writer with that escape writes it). A field of that length decodes to an odd digit count, so the
+     * value never exceeds the column's bytes.
+     */
     @Override
     int maxFieldBytes() {
-        return maxBytes == ColumnType.UNBOUNDED ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE - 1, 2L + 2L * maxBytes);
+        return maxBytes == ColumnType.UNBOUNDED ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE - 1, 3L + 2L * maxBytes);
     }
 
     @Override
     long lineBytes() {
-        return maxBytes == ColumnType.UNBOUNDED ? Long.MAX_VALUE : 2L * maxBytes + 4;
+        return maxBytes == ColumnType.UNBOUNDED ? Long.MAX_VALUE : 2L * maxBytes + 5;
     }
 
     /** The bytes of the last value decoded (grown as needed). */
@@ -47,7 +53,7 @@ final class BinaryValues extends ValueParser {
                 throw invalidInput(buf, from, to, "invalid hexadecimal digit " + TextBytes.shown(buf, i, i + 1));
             }
         }
-        int bytes = (n - 2) / 2; // at most maxBytes: the record parser refused a field over maxFieldBytes()
+        int bytes = (n - 2) / 2; // at most maxBytes: the record parser refused a field over maxFieldBytes(), and n is even
         byte[] d = decoded;
         if (d.length < bytes) {
             d = decoded = new byte[Math.max(bytes, 2 * d.length)];

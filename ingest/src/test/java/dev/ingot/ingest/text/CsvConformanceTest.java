@@ -220,6 +220,20 @@ class CsvConformanceTest {
                 parse(d, "1,\"a\\\"b\\\\c\\d\",,,\n2,\"x\\\"\"\"y\",,,\n3,\"q\\\"\n\",,,\n"));
     }
 
+    /** A full-length VARBINARY whose leading backslash is escaped (as a CSV writer with escape \\ writes it) fits its column. */
+    @Test
+    void escapedBackslashOfAFullLengthBinaryValue() throws Exception {
+        TableDef b = new TableDef("b", List.of(ColumnDef.notNull("id", ColumnType.int64()),
+                ColumnDef.nullable("bin", ColumnType.varbinary(2))), List.of());
+        TextDialect d = CSV.withEscape('\\');
+        List<List<Object>> rows = parse(b, d, "1,\"\\\\x01ff\"\n2,\\x0102\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(row(1L, "01ff", 1L), row(2L, "0102", 2L)), rows);
+        assertEquals("value too long for column bin (VARBINARY(2)): \"\\\\x01020\"",
+                error(b, d, "1,\"\\\\x010203\"\n".getBytes(StandardCharsets.UTF_8), 1));
+        assertEquals("value too long for column bin (VARBINARY(2)): \"\\x010203\"",
+                error(b, d, "1,\\x010203\n".getBytes(StandardCharsets.UTF_8), 1));
+    }
+
     @Test
     void tblDialectThroughTheGenericSource() throws Exception {
         assertEquals(List.of(row(1L, "a\"b", new BigDecimal("1.00"), JAN1, null, 1L), row(2L, "", null, null, 3, 2L)),
