@@ -52,7 +52,7 @@ class TpchSchemaTest {
         assertEquals(CustomerGenerator.SCALE_BASE, TpchSchema.CUSTOMER_BASE);
         assertEquals(PartGenerator.SCALE_BASE, TpchSchema.PART_BASE);
         assertEquals(OrderGenerator.SCALE_BASE, TpchSchema.ORDERS_BASE);
-        for (double sf : new double[] {0.0001, 0.01, 0.0229, 0.1, 0.3, 1, 3.7, 10, 100, 30000}) {
+        for (double sf : new double[] {0.0001, 0.00015, 0.01, 0.0229, 0.1, 0.3, 1.0 / 3, 1, 3.7, 10, 100, 30000}) {
             for (int base : new int[] {10_000, 150_000, 200_000, 1_500_000}) {
                 assertEquals(GenerateUtils.calculateRowCount(base, sf, 1, 1), TpchSchema.baseRows(base, sf), base + " at SF " + sf);
             }
@@ -60,6 +60,7 @@ class TpchSchemaTest {
         assertEquals(10_000, TpchSchema.rowCount("supplier", 1));
         assertEquals(1_500_000 * 3L, TpchSchema.rowCount("orders", 3));
         assertEquals(4 * 20_000L, TpchSchema.rowCount("partsupp", 0.1));
+        assertEquals(1, TpchSchema.rowCount("supplier", 0.00015), "1.5 suppliers truncate to 1");
     }
 
     @Test
