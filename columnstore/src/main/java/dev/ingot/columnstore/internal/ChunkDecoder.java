@@ -38,6 +38,8 @@ final class ChunkDecoder {
     /** 8-byte little-endian loads and stores at any index of a byte array. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** The packed words of the buffer being unpacked ({@link BitPacking#load}). */
+    private long[] packed = new long[0];
     private long[] values = new long[0];
     private long[] wide = new long[0];
     private int[] ints = new int[0];
@@ -102,13 +104,13 @@ final class ChunkDecoder {
         int w = kind.fixedWidth();
         if (h.encoding() == ChunkEncoding.FOR && w <= 4) { // unpacked straight to ints
             ints = ChunkEncoder.grow(ints, rows);
-            BitPacking.unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), ints);
+            unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), ints);
             storeInts(ints, rows, w, dst);
             return;
         }
         values = ChunkEncoder.grow(values, rows);
         if (h.encoding() == ChunkEncoding.FOR) {
-            BitPacking.unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), values);
+            unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), values);
         } else {
             expandRuns(h, blob, file, where);
         }
@@ -135,9 +137,9 @@ final class ChunkDecoder {
         int runs = h.entries();
         int rows = h.rowCount();
         wide = ChunkEncoder.grow(wide, runs);
-        BitPacking.unpack(blob, h.dataOffset(), runs, h.bitWidth(), h.reference(), wide);
+        unpack(blob, h.dataOffset(), runs, h.bitWidth(), h.reference(), wide);
         offsets = ChunkEncoder.grow(offsets, runs);
-        BitPacking.unpack(blob, h.auxOffset(), runs, h.auxBitWidth(), 0, offsets);
+        unpack(blob, h.auxOffset(), runs, h.auxBitWidth(), 0, offsets);
         int start = 0;
         for (int r = 0; r < runs; r++) {
             int end = offsets[r];
@@ -151,6 +153,18 @@ final class ChunkDecoder {
             }
             start = end;
         }
+    }
+
+    /** {@code n} values of {@code width} bits at {@code index} of the blob plus {@code reference}, into {@code out}. */
+    private void unpack(ByteBuffer blob, int index, int n, int width, long reference, long[] out) {
+        packed = BitPacking.load(blob, index, n, width, packed);
+        BitPacking.unpack(packed, n, width, reference, out);
+    }
+
+    /** {@link #unpack(ByteBuffer, int, int, int, long, long[])} into ints (widths up to 32). */
+    private void unpack(ByteBuffer blob, int index, int n, int width, long reference, int[] out) {
+        packed = BitPacking.load(blob, index, n, width, packed);
+        BitPacking.unpack(packed, n, width, reference, out);
     }
 
     private void storeInts(int[] src, int rows, int w, ArrowBuf dst) {
@@ -194,7 +208,7 @@ final class ChunkDecoder {
         }
         blob.duplicate().position(h.dataOffset()).get(dictionaryBytes, 0, dLen);
         ints = ChunkEncoder.grow(ints, rows);
-        BitPacking.unpack(blob, h.auxOffset(), rows, h.bitWidth(), 0, ints);
+        unpack(blob, h.auxOffset(), rows, h.bitWidth(), 0, ints);
         long textBytes = h.textBytes();
         if (bytes.length < textBytes + 32) { // 32 bytes of slack for the word stores below
             bytes = new byte[(int) textBytes + 32];
@@ -266,7 +280,7 @@ final class ChunkDecoder {
             throws StoreCorruptedException {
         int rows = h.rowCount();
         ints = ChunkEncoder.grow(ints, rows);
-        BitPacking.unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
+        unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
         offsets = ChunkEncoder.grow(offsets, rows + 1);
         long textBytes = h.textBytes();
         long pos = 0;

@@ -81,7 +81,7 @@ class BitPackingTest {
         assertEquals("value 8 minus reference 7 needs more than 0 bits", zero.getMessage());
         assertEquals("bit width 65 outside [0, 64]", assertThrows(IllegalArgumentException.class, () -> BitPacking.words(1, 65)).getMessage());
         ByteBuffer short8 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals("unpacking 2 values of 40 bits at 0 of a buffer of 8 into 2", assertThrows(IndexOutOfBoundsException.class,
+        assertEquals("unpacking 2 values of 40 bits at 0 of a buffer of 8 bytes", assertThrows(IndexOutOfBoundsException.class,
                 () -> BitPacking.unpack(short8, 0, 2, 40, 0, new long[2])).getMessage());
     }
 }
