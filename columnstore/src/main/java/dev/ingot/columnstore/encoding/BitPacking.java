@@ -126,8 +126,9 @@ public final class BitPacking {
     /**
      * Unpacks {@code n} values of {@code width} bits from {@code words} (as {@link #load} leaves
      * them: the packed words and one zero word after them), adds {@code reference} (wrapping) and
-     * writes them to {@code out[0, n)}. Each value is read from its word and the next without a
-     * branch; widths that divide 64 take a loop per word (no value straddles two words).
+     * writes them to {@code out[0, n)}. Widths up to 32 take whole blocks of 64 values (which
+     * fill {@code width} words) through a loop unrolled per width ({@code BitUnpack}, generated);
+     * the last values and wider widths read each value from its word and the next without a branch.
      *
      * @throws IllegalArgumentException if {@code width} is outside [0, 64]
      * @throws IndexOutOfBoundsException if {@code words} (with its pad word) or {@code out} is too short
@@ -139,23 +140,14 @@ public final class BitPacking {
             return;
         }
         long mask = width == 64 ? -1L : (1L << width) - 1;
-        if (64 % width == 0) {
-            int perWord = 64 / width;
-            int full = n / perWord;
-            int i = 0;
-            for (int w = 0; w < full; w++) {
-                long word = words[w];
-                for (int j = 0; j < perWord; j++, i++) {
-                    out[i] = ((word >>> (j * width)) & mask) + reference;
-                }
+        int i = 0;
+        if (width <= 32) { // whole blocks of 64 values in `width` words, unrolled per width
+            for (int blocks = n >>> 6, b = 0; b < blocks; b++, i += 64) {
+                BitUnpack.block(width, words, b * width, out, i, reference);
             }
-            for (int j = 0; i < n; j++, i++) {
-                out[i] = ((words[full] >>> (j * width)) & mask) + reference;
-            }
-            return;
         }
-        long bit = 0;
-        for (int i = 0; i < n; i++, bit += width) {
+        long bit = (long) i * width;
+        for (; i < n; i++, bit += width) {
             int w = (int) (bit >>> 6);
             int s = (int) bit & 63;
             long v = (words[w] >>> s) | ((words[w + 1] << 1) << (63 - s)); // shift 0: the second term is 0
@@ -178,23 +170,12 @@ public final class BitPacking {
             return;
         }
         int mask = (int) ((1L << width) - 1);
-        if (64 % width == 0) {
-            int perWord = 64 / width;
-            int full = n / perWord;
-            int i = 0;
-            for (int w = 0; w < full; w++) {
-                long word = words[w];
-                for (int j = 0; j < perWord; j++, i++) {
-                    out[i] = ((int) (word >>> (j * width)) & mask) + ref;
-                }
-            }
-            for (int j = 0; i < n; j++, i++) {
-                out[i] = ((int) (words[full] >>> (j * width)) & mask) + ref;
-            }
-            return;
+        int i = 0;
+        for (int blocks = n >>> 6, b = 0; b < blocks; b++, i += 64) {
+            BitUnpack.block(width, words, b * width, out, i, ref);
         }
-        long bit = 0;
-        for (int i = 0; i < n; i++, bit += width) {
+        long bit = (long) i * width;
+        for (; i < n; i++, bit += width) {
             int w = (int) (bit >>> 6);
             int s = (int) bit & 63;
             long v = (words[w] >>> s) | ((words[w + 1] << 1) << (63 - s));
