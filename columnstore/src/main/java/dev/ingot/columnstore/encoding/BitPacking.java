@@ -59,8 +59,15 @@ public final class BitPacking {
             return;
         }
         long mask = width == 64 ? -1L : (1L << width) - 1;
-        long bit = 0;
-        for (int i = 0; i < n; i++, bit += width) {
+        int i = 0;
+        if (width <= 32) { // whole blocks of 64 values into `width` words, unrolled per width
+            for (int blocks = n >>> 6; i >>> 6 < blocks && BitUnpack.packBlock(width, values, from + i, reference, words, (i >>> 6) * width); ) {
+                i += 64;
+            }
+            // a block with a too wide value stops here; the loop below finds it and names it
+        }
+        long bit = (long) i * width;
+        for (; i < n; i++, bit += width) {
             long v = values[from + i] - reference;
             if ((v & ~mask) != 0) {
                 throw tooWide(values[from + i], reference, width);

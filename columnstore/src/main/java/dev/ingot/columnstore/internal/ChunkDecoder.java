@@ -286,11 +286,13 @@ final class ChunkDecoder {
         long pos = 0;
         offsets[0] = 0;
         for (int i = 0; i < rows; i++) {
-            pos += ints[i] & 0xFFFFFFFFL; // lengths are below 2^32 (width <= 32), so pos cannot overflow
-            if (pos > textBytes) {
-                throw textBytesMismatch(h, file, where, "more than");
-            }
+            // lengths are below 2^32 (width <= 32), so the long sum cannot overflow; the int offsets
+            // may wrap on damaged lengths, but then the sum differs from the header's text bytes
+            pos += ints[i] & 0xFFFFFFFFL;
             offsets[i + 1] = (int) pos;
+        }
+        if (pos > textBytes) {
+            throw textBytesMismatch(h, file, where, "more than");
         }
         if (pos != textBytes) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
