@@ -237,40 +237,49 @@ final class ChunkDecoder {
         }
         boolean nulls = h.nullCount() > 0;
         ArrowBuf validity = t.getValidityBuffer();
-        long pos = 0;
+        // first every code and the text bytes they add up to are checked, so the expansion below
+        // needs no check per row (it writes at most textBytes + 32 bytes)
+        long total = 0;
+        for (int i = 0; i < rows; i++) {
+            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
+                int code = ints[i];
+                if (Integer.compareUnsigned(code, entries) >= 0) {
+                    throw ChunkFormat.corrupt(file, where, h.auxOffset(), "row " + i + " has code " + Integer.toUnsignedString(code)
+                            + ", the dictionary has " + entries + " entries");
+                }
+                total += dict[code + 1] - dict[code];
+            }
+        }
+        if (total > textBytes) {
+            throw textBytesMismatch(h, file, where, "more than");
+        }
+        if (total != textBytes) {
+            throw textBytesMismatch(h, file, where, total + " bytes, not");
+        }
+        int pos = 0;
         offsets[0] = 0;
         for (int i = 0; i < rows; i++) {
             if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
                 int code = ints[i];
-                if (code >= entries) {
-                    throw ChunkFormat.corrupt(file, where, h.auxOffset(), "row " + i + " has code " + code + ", the dictionary has " + entries
-                            + " entries");
-                }
                 int start = dict[code];
                 int len = dict[code + 1] - start;
-                if (len > textBytes - pos) {
-                    throw textBytesMismatch(h, file, where, "more than");
-                }
                 if (wordsPerEntry == 1) {
-                    LONGS.set(bytes, (int) pos, entryWords[code]);
+                    LONGS.set(bytes, pos, entryWords[code]);
                 } else if (wordsPerEntry == 2) {
-                    LONGS.set(bytes, (int) pos, entryWords[2 * code]);
-                    LONGS.set(bytes, (int) pos + 8, entryWords[2 * code + 1]);
+                    LONGS.set(bytes, pos, entryWords[2 * code]);
+                    LONGS.set(bytes, pos + 8, entryWords[2 * code + 1]);
                 } else if (wordsPerEntry == 4) {
                     int w = 4 * code;
-                    LONGS.set(bytes, (int) pos, entryWords[w]);
-                    LONGS.set(bytes, (int) pos + 8, entryWords[w + 1]);
-                    LONGS.set(bytes, (int) pos + 16, entryWords[w + 2]);
-                    LONGS.set(bytes, (int) pos + 24, entryWords[w + 3]);
+                    LONGS.set(bytes, pos, entryWords[w]);
+                    LONGS.set(bytes, pos + 8, entryWords[w + 1]);
+                    LONGS.set(bytes, pos + 16, entryWords[w + 2]);
+                    LONGS.set(bytes, pos + 24, entryWords[w + 3]);
                 } else {
-                    System.arraycopy(dictionaryBytes, start, bytes, (int) pos, len);
+                    System.arraycopy(dictionaryBytes, start, bytes, pos, len);
                 }
                 pos += len;
             }
-            offsets[i + 1] = (int) pos;
-        }
-        if (pos != textBytes) {
-            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+            offsets[i + 1] = pos;
         }
         t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(offsets, 0, rows + 1);
         t.getDataBuffer().nioBuffer(0, (int) pos).put(bytes, 0, (int) pos);
