@@ -250,9 +250,6 @@ final class ChunkDecoder {
                 total += dict[code + 1] - dict[code];
             }
         }
-        if (total > textBytes) {
-            throw textBytesMismatch(h, file, where, "more than");
-        }
         if (total != textBytes) {
             throw textBytesMismatch(h, file, where, total + " bytes, not");
         }
@@ -299,9 +296,6 @@ final class ChunkDecoder {
             // may wrap on damaged lengths, but then the sum differs from the header's text bytes
             pos += ints[i] & 0xFFFFFFFFL;
             offsets[i + 1] = (int) pos;
-        }
-        if (pos > textBytes) {
-            throw textBytesMismatch(h, file, where, "more than");
         }
         if (pos != textBytes) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
