@@ -6,7 +6,6 @@ import dev.ingot.columnstore.TableReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -71,9 +70,9 @@ final class ScanCommand implements Callable<Integer> {
                             s.arrowBytes(), s.wallMs(), s.cpuMs(), s.arrowBytes() / (s.cpuMs() * 1e6));
                 }
             }
-            double medCpu = median(cpu);
+            double medCpu = Stats.median(cpu);
             System.out.printf("%s: median %.1f ms wall, %.1f ms cpu (min %.1f, max %.1f) over %d runs; %.2f GB/s of Arrow data per CPU second%n",
-                    table, median(wall), medCpu, min(cpu), max(cpu), runs, last.arrowBytes() / (medCpu * 1e6));
+                    table, Stats.median(wall), medCpu, Stats.min(cpu), Stats.max(cpu), runs, last.arrowBytes() / (medCpu * 1e6));
             if (perColumn) {
                 double sum = 0;
                 try (TableReader r = cs.openTable(table)) {
@@ -88,8 +87,8 @@ final class ScanCommand implements Callable<Integer> {
                                 each[i] = s.cpuMs();
                             }
                         }
-                        sum += median(each);
-                        System.out.printf("  %-20s cpu median %7.1f ms%n", c.name(), median(each));
+                        sum += Stats.median(each);
+                        System.out.printf("  %-20s cpu median %7.1f ms%n", c.name(), Stats.median(each));
                     }
                 }
                 System.out.printf("  %-20s cpu        %7.1f ms%n", "(sum of medians)", sum);
@@ -117,19 +116,5 @@ final class ScanCommand implements Callable<Integer> {
             }
         }
         return new Scan(rows, bytes, (System.nanoTime() - t0) / 1e6, (MX.getCurrentThreadCpuTime() - c0) / 1e6);
-    }
-
-    private static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double min(double[] a) {
-        return Arrays.stream(a).min().orElse(0);
-    }
-
-    private static double max(double[] a) {
-        return Arrays.stream(a).max().orElse(0);
     }
 }
