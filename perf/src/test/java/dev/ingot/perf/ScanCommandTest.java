@@ -71,6 +71,17 @@ class ScanCommandTest {
 
     @Test
     void refusesNoRuns() {
-        assertEquals(1, BenchCli.run("bench-scan", "--store", dir.toString(), "--runs", "0"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream err = System.err;
+        int code;
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            code = BenchCli.run("bench-scan", "--store", dir.toString(), "--runs", "0");
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals(1, code);
+        assertEquals("ingot: error: java.lang.IllegalArgumentException: --runs must be at least 1 and --warmup at least 0, not 0 and 3",
+                bytes.toString(StandardCharsets.UTF_8).strip());
     }
 }
