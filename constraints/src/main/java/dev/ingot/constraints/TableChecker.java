@@ -339,6 +339,23 @@ public final class TableChecker implements AutoCloseable {
         }
     }
 
+    /**
+     * The kind, peak bytes and keys of each of this table's own PRIMARY KEY / UNIQUE key sets, in
+     * check order: live while loading, as published (or freed) once the checker has ended.
+     */
+    public List<KeySetReport> keySetReports() {
+        List<KeySetReport> out = new ArrayList<>();
+        for (Step s : steps) {
+            if (s.own != null) {
+                KeySetReport r = s.own.report();
+                if (r != null) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Off-heap bytes held by this table's own key sets. */
     public long keySetBytes() {
         long total = 0;
