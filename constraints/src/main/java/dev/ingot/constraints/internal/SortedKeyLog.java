@@ -14,12 +14,12 @@ import java.util.Objects;
  * for two columns then the second column as the difference to the previous second column if the
  * first column repeated, else zig-zag encoded. Sorted TPC-H keys take 1-2 bytes each.
  *
- * <p>Memory: segments of 64 KiB doubling up to 8 MiB from the allocator, never copied.
+ * <p>Memory: segments of 4 KiB doubling up to 8 MiB from the allocator, never copied.
  *
  * <p>Thread-safety: not thread-safe. Ownership: the creator closes it; close is idempotent.
  */
 final class SortedKeyLog implements AutoCloseable {
-    private static final int FIRST_SEGMENT = 64 << 10;
+    private static final int FIRST_SEGMENT = 4 << 10;
     private static final int MAX_SEGMENT = 8 << 20;
     /** Longest encoding of one key: two 10-byte varints. */
     private static final int MAX_KEY_BYTES = 20;
