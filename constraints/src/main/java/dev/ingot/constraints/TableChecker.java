@@ -1,5 +1,6 @@
 package dev.ingot.constraints;
 
+import dev.ingot.columnstore.ChunkStats;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableDef;
@@ -134,11 +135,39 @@ public final class TableChecker implements AutoCloseable {
             keyColumns.addAll(c.columns());
         }
         List<String> columns = List.copyOf(keyColumns);
+        hintKeyRanges(reader);
         long rowId = 0;
         for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
             try (VectorSchemaRoot keys = reader.readRowGroup(rg, columns)) {
                 checkBatch(keys, 0, keys.getRowCount(), rowId);
                 rowId += keys.getRowCount();
+            }
+        }
+    }
+
+    /**
+     * Tells each own key set of one column the range of its stored keys, from the chunk headers'
+     * min/max (no data is read), so that a set that stops being sorted picks a bitmap over the
+     * whole range at once if it is dense enough. Skipped for a column with a chunk without
+     * min/max (all NULL).
+     */
+    private void hintKeyRanges(TableReader reader) throws IOException {
+        for (Step step : steps) {
+            if (step.own == null || step.columns.length != 1) {
+                continue;
+            }
+            int column = slot.def.columnIndex(step.columns[0]);
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            boolean known = reader.rowGroupCount() > 0;
+            for (int rg = 0; rg < reader.rowGroupCount() && known; rg++) {
+                ChunkStats st = reader.chunkStats(column, rg);
+                known = st.hasMinMax() && KeyVectors.isIntegerLike(st.kind());
+                min = Math.min(min, st.min());
+                max = Math.max(max, st.max());
+            }
+            if (known) {
+                step.ownSet.hintRange(min, max);
             }
         }
     }

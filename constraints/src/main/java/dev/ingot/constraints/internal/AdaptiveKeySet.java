@@ -26,6 +26,9 @@ import org.apache.arrow.vector.FieldVector;
  *       {@link PairKeySet} (two columns); one that nobody probes keeps no keys at all.</li>
  * </ol>
  *
+ * <p>In deferred mode {@link #hintRange} gives the stored keys' range from the chunk statistics,
+ * so a set that leaves the sorted kind takes a bitmap over the whole range at once if it fits.
+ *
  * <p>Thread-safety: as {@link KeySet}; probers may run concurrently once the frozen set is published.
  * Ownership: the creator closes it; close frees every structure and is idempotent.
  */
@@ -49,6 +52,10 @@ final class AdaptiveKeySet implements KeySet {
     private SortedLongArray sorted;
     private boolean frozen;
     private long peakBytes;
+    /** The key range told by {@link #hintRange}; valid when {@code hinted}. */
+    private boolean hinted;
+    private long hintMin;
+    private long hintMax;
     private final long[] a = new long[WINDOW];
     private final long[] b = new long[WINDOW];
     private final int[] rows = new int[WINDOW];
@@ -187,6 +194,15 @@ final class AdaptiveKeySet implements KeySet {
         }
     }
 
+    @Override
+    public void hintRange(long min, long max) {
+        if (!pair && min <= max) {
+            hinted = true;
+            hintMin = min;
+            hintMax = max;
+        }
+    }
+
     /** Hash-set bytes for {@code keys} keys at this set's load factor (8-byte slots). */
     private long hashBytes(long keys) {
         return 8L * Hashing.capacityFor(keys, loadFactor, LongOpenHashSet.MIN_CAPACITY, LongOpenHashSet.MAX_CAPACITY);
@@ -206,7 +222,13 @@ final class AdaptiveKeySet implements KeySet {
             pairs = p;
             kind = KeySetKind.HASH;
         } else if (bitmapFits(Math.min(firstA, k), Math.max(lastA, k))) {
-            LongBitmap bm = new LongBitmap(allocator, Math.min(firstA, k), Math.max(lastA, k));
+            long min = Math.min(firstA, k);
+            long max = Math.max(lastA, k);
+            if (hinted && bitmapFits(Math.min(min, hintMin), Math.max(max, hintMax))) {
+                min = Math.min(min, hintMin); // the whole stored range at once: the bitmap never grows
+                max = Math.max(max, hintMax);
+            }
+            LongBitmap bm = new LongBitmap(allocator, min, max);
             replayInto((xs, ys, c) -> {
                 for (int j = 0; j < c; j++) {
                     bm.add(xs[j]);

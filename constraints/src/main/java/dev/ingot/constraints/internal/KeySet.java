@@ -81,6 +81,15 @@ public interface KeySet extends AutoCloseable {
     default void freeze(boolean probed) {
     }
 
+    /**
+     * Tells the set the range {@code [min, max]} that every key of a one-column integer key will
+     * fall in (deferred mode: from the stored chunks' statistics), before the first key is added.
+     * Only a hint for choosing a kind: a key outside it is still handled exactly. Ignored by sets
+     * that do not adapt.
+     */
+    default void hintRange(long min, long max) {
+    }
+
     /** Frees the memory; idempotent. */
     @Override
     void close();

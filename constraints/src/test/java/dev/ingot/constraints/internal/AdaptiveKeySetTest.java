@@ -461,6 +461,26 @@ class AdaptiveKeySetTest {
     }
 
     @Test
+    void aRangeHintSizesTheBitmapOnceAndAWrongHintStaysExact() {
+        long[] keys = range(0, 1, 10_000);
+        shuffle(keys, new Random(11));
+        try (AdaptiveKeySet set = longSet(10_000)) {
+            set.hintRange(0, 9_999);
+            assertEquals(-1, set.addBatch(new FieldVector[] {column(boxed(keys))}, 0, 10_000));
+            assertEquals(KeySetKind.BITMAP, set.kind());
+            assertEquals(10_000 / 8, set.allocatedBytes(), "one bit per value of [0, 9999], never grown");
+            assertEquals(4096 + 10_000 / 8, set.peakBytes(), "the first 4 KiB log segment, then the bitmap");
+        }
+        try (AdaptiveKeySet set = longSet(10_000)) {
+            set.hintRange(100, 200); // wrong: the keys go beyond it
+            Long[] withDup = boxed(keys);
+            withDup[9_999] = withDup[17];
+            assertEquals(9_999, set.addBatch(new FieldVector[] {column(withDup)}, 0, 10_000));
+            assertEquals(9_999, set.size());
+        }
+    }
+
+    @Test
     void anEmptyFrozenSetFindsEveryKeyMissing() {
         try (AdaptiveKeySet set = longSet(0)) {
             set.freeze(true);
