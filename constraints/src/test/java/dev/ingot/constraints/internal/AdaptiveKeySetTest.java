@@ -386,6 +386,31 @@ class AdaptiveKeySetTest {
     }
 
     @Test
+    void aKeyEqualToTheLastIsADuplicate() {
+        try (AdaptiveKeySet one = longSet(0); AdaptiveKeySet two = pairSet(0)) {
+            assertEquals(2, one.addBatch(new FieldVector[] {column(new Long[] {1L, 2L, 2L})}, 0, 3));
+            assertEquals(2, one.size());
+            assertEquals(2, two.addBatch(new FieldVector[] {column(new Long[] {1L, 1L, 1L}), column(new Long[] {1L, 2L, 2L})}, 0, 3));
+            assertEquals(2, two.size());
+        }
+    }
+
+    @Test
+    void memoryComesFromTheAccountedAllocator() {
+        try (NativeAllocator small = allocator.newChild("constraints", 4096 + 100)) {
+            AdaptiveKeySet set = (AdaptiveKeySet) KeySet.create(List.of(ColumnType.int64()), small, 0, 0.75f, true);
+            // 1 byte a key: the 4 KiB first log segment holds about 4076 keys, the next 8 KiB one breaks the limit
+            FieldVector[] cols = {column(boxed(range(1, 1, 10_000)))};
+            dev.ingot.memory.MemoryLimitException e = assertThrows(dev.ingot.memory.MemoryLimitException.class,
+                    () -> set.addBatch(cols, 0, 10_000));
+            assertEquals("allocator 'test/constraints' limit of 4196 bytes exceeded: 4096 allocated, 8192 requested", e.getMessage());
+            assertEquals(4096, small.allocatedBytes());
+            set.close();
+            assertEquals(0, small.allocatedBytes());
+        }
+    }
+
+    @Test
     void densityBreakingLateMovesEveryKeyToAHash() {
         try (AdaptiveKeySet set = longSet(1_000)) {
             long[] keys = range(0, 1, 1_000);
@@ -468,8 +493,8 @@ class AdaptiveKeySetTest {
             set.hintRange(0, 9_999);
             assertEquals(-1, set.addBatch(new FieldVector[] {column(boxed(keys))}, 0, 10_000));
             assertEquals(KeySetKind.BITMAP, set.kind());
-            assertEquals(10_000 / 8, set.allocatedBytes(), "one bit per value of [0, 9999], never grown");
-            assertEquals(4096 + 10_000 / 8, set.peakBytes(), "the first 4 KiB log segment, then the bitmap");
+            assertEquals((9_999 / 64 + 1) * 8, set.allocatedBytes(), "one bit per value of [0, 10047], never grown");
+            assertEquals(4096 + (9_999 / 64 + 1) * 8, set.peakBytes(), "the first 4 KiB log segment, then the bitmap");
         }
         try (AdaptiveKeySet set = longSet(10_000)) {
             set.hintRange(100, 200); // wrong: the keys go beyond it
