@@ -15,7 +15,12 @@ import org.apache.arrow.memory.BufferAllocator;
  * A store of tables of typed columns, kept as checksummed chunks in one {@link Pager} file
  * ({@value #STORE_FILE_NAME}) in a directory, with a catalog of the committed tables.
  *
- * <p><b>Tables</b> are written once, all-or-nothing: {@link #createTable} returns a
+ * <p><b>Tables change</b> through transactions ({@link #begin()}, {@link StoreTransaction}): appends add
+ * row groups, deletes add deletion vectors (Roaring bitmaps), drops remove tables; each transaction
+ * commits atomically. Readers hold the catalog version they started with ({@link #snapshot()},
+ * {@link #openTable}); {@link #compact()} gives the space of deleted rows back.
+ *
+ * <p><b>New tables</b> are also written, all-or-nothing, outside a transaction: {@link #createTable} returns a
  * {@link TableWriter}; its {@link TableWriter#commit()} publishes the table durably in the
  * catalog, and an uncommitted load leaves nothing visible. A committed table with no rows (as
  * {@code ingot create} makes them) may be written once more with the same definition: that
@@ -145,6 +150,44 @@ public interface ColumnStore extends AutoCloseable {
     TableWriter createTable(TableDef def, ColumnStoreWriteHints hints);
 
     /**
+     * Begins a transaction that may create, append to, delete from and drop tables and attach
+     * index blobs, all published by one commit (see {@link StoreTransaction}). Waits while
+     * another thread's transaction is open.
+     *
+     * @throws IllegalStateException if the store is read-only or closed, or the calling thread
+     *                               already has a transaction of this store open
+     */
+    StoreTransaction begin();
+
+    /**
+     * Holds the committed catalog version as of now open (see {@link StoreSnapshot}); the caller
+     * closes it. On a read-only store this is the version of the last open or {@link #refresh()}.
+     *
+     * @throws IllegalStateException if the store is closed
+     */
+    StoreSnapshot snapshot();
+
+    /**
+     * Rewrites every table with deleted rows without them (new row groups, no deletion vectors,
+     * row ids renumbered densely; the tables' index blobs are marked stale, see {@link IndexInfo}),
+     * commits that, then packs the pager's data region and truncates the file, so the space of
+     * deleted rows, dropped tables, replaced vectors and aborted loads is given back to the file
+     * system. Crash-safe: every step ends in a commit and never overwrites what the last commit
+     * references, so a crash at any point opens in the last committed state.
+     *
+     * <p>Readers are never broken by it: it refuses to run while this process has a snapshot,
+     * reader, transaction or table writer of the store open, and holds the store exclusively
+     * against read-only opens of other processes while it runs (it fails if one is open; a
+     * read-only open attempted meanwhile fails with {@link dev.ingot.pager.StoreLockedException}).
+     *
+     * @throws IllegalStateException if the store is read-only or closed, or something of this
+     *                               process has it open (the message says what)
+     * @throws dev.ingot.pager.StoreLockedException if another process has the store open read-only
+     * @throws IOException           on I/O failure; the store stays in its last committed state
+     */
+    CompactionReport compact() throws IOException;
+
+    /**
      * What {@link ConstraintRules#check} finds in the committed catalog: nothing for a store
      * written by this version, which refuses such definitions at {@link #createTable} and at
      * commit; a catalog written by an older version may hold some. Opening never fails for them
@@ -153,7 +196,8 @@ public interface ColumnStore extends AutoCloseable {
     List<ConstraintRules.Problem> definitionProblems();
 
     /**
-     * Opens a reader over the committed table {@code name} (a snapshot of its catalog entry).
+     * Opens a reader over the committed table {@code name}: it holds the current catalog version
+     * (like a {@link StoreSnapshot} of its own) until closed.
      *
      * @throws IllegalArgumentException if there is no such committed table
      */

@@ -17,7 +17,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *
  * <p>Thread-safety: not thread-safe. Ownership: the caller closes the reader; vectors and roots
  * it returns belong to the caller, who closes them. A reader is a snapshot of the table's
- * catalog entry and is valid until the store closes.
+ * catalog entry and holds the catalog version it was opened at (see {@link StoreSnapshot}) until closed.
  */
 public interface TableReader extends AutoCloseable {
     /** The table's catalog entry. */
@@ -27,8 +27,9 @@ public interface TableReader extends AutoCloseable {
     int rowGroupCount();
 
     /**
-     * The columns {@code columns} (by name, in the given order; null means every column) of row
-     * group {@code rowGroup}, as a new root owned by the caller.
+     * The live rows (those not deleted) of the columns {@code columns} (by name, in the given
+     * order; null means every column) of row group {@code rowGroup}, as a new root owned by the
+     * caller; {@link #liveRowIds(int)} gives their row ids.
      *
      * @throws IllegalArgumentException for an unknown column or row group out of range
      * @throws dev.ingot.pager.StoreCorruptedException if a chunk is damaged
@@ -36,24 +37,45 @@ public interface TableReader extends AutoCloseable {
      */
     VectorSchemaRoot readRowGroup(int rowGroup, List<String> columns) throws IOException;
 
-    /** Column {@code column} (0-based) of row group {@code rowGroup}, as a new vector owned by the caller. */
+    /**
+     * Like {@link #readRowGroup(int, List)}, with {@code includeDeleted} true returning every
+     * row of the group, deleted ones included (row {@code i} of the root is row id
+     * {@code firstRowId + i}).
+     */
+    VectorSchemaRoot readRowGroup(int rowGroup, List<String> columns, boolean includeDeleted) throws IOException;
+
+    /** The live rows of column {@code column} (0-based) of row group {@code rowGroup}, as a new vector owned by the caller. */
     FieldVector readChunk(int column, int rowGroup) throws IOException;
+
+    /**
+     * Positions (0-based within the row group) of the group's deleted rows, read from its
+     * deletion vector (checked against its checksum); an empty bitmap when none is deleted.
+     * The bitmap belongs to the caller.
+     *
+     * @throws dev.ingot.pager.StoreCorruptedException if the deletion vector is damaged
+     */
+    org.roaringbitmap.RoaringBitmap deletedRows(int rowGroup) throws IOException;
+
+    /** Row ids of the live rows of row group {@code rowGroup}, in order (the rows {@link #readRowGroup(int, List)} returns). */
+    long[] liveRowIds(int rowGroup) throws IOException;
 
     /** The statistics in the header of one chunk (the header is validated; data is not read). */
     ChunkStats chunkStats(int column, int rowGroup) throws IOException;
 
     /**
-     * Streams the row groups in order: each {@code next()} reads one row group of the chosen
-     * columns (null means all) into a new root the caller closes. Read failures surface as
+     * Streams the row groups in order: each {@code next()} reads the live rows of one row group
+     * of the chosen columns (null means all) into a new root the caller closes (a group whose rows
+     * are all deleted gives a root of 0 rows). Read failures surface as
      * {@link java.io.UncheckedIOException}.
      */
     Iterator<VectorSchemaRoot> scan(List<String> columns);
 
     /**
      * Re-reads every chunk with {@link dev.ingot.pager.Pager#getVerified} and checks its own
-     * CRC32C and header.
+     * CRC32C and header, and every deletion vector (pager checksum, own CRC32C, header, that its
+     * positions lie inside the row group and its cardinality matches the catalog).
      *
-     * @return number of chunks verified
+     * @return number of chunks and deletion vectors verified
      * @throws dev.ingot.pager.StoreCorruptedException naming the file, table, column, row group
      *                                                 and offset of the first damaged chunk
      */

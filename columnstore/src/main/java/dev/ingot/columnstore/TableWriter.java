@@ -5,7 +5,7 @@ import java.io.IOException;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Loads one new table: rows are appended as Arrow batches, staged off-heap per column, sealed
+ * Loads one new table, or appends rows to an existing one ({@link StoreTransaction#append}): rows are appended as Arrow batches, staged off-heap per column, sealed
  * into chunks of {@link ColumnStoreWriteHints#chunkRows()} rows (one row group) and put through
  * the pager; {@link #commit()} publishes the table in the catalog, all-or-nothing.
  *
@@ -61,7 +61,13 @@ public interface TableWriter extends AutoCloseable {
      */
     long sealFlushNanos();
 
-    /** Rows appended so far (the smallest row count over the columns). */
+    /**
+     * Row id of this writer's first row: 0 for a new table, the table's row count for an append
+     * ({@link StoreTransaction#append}); row ids in {@link ColumnValueException}s count from here.
+     */
+    long firstRowId();
+
+    /** Rows appended so far by this writer (the smallest row count over the columns). */
     long rowCount();
 
     /**
@@ -82,7 +88,9 @@ public interface TableWriter extends AutoCloseable {
     /**
      * Seals the last partial row group, puts the remaining chunks, adds the table to the catalog,
      * writes the catalog and commits the pager. If it throws, the catalog in memory and on disk
-     * is unchanged and the writer can still be aborted.
+     * is unchanged and the writer can still be aborted. For a writer of a {@link StoreTransaction}
+     * it instead ends the writer and hands its row groups to the transaction, which publishes
+     * them with its own commit.
      *
      * @throws IllegalStateException if the columns have different row counts, the writer is not
      *                               open, or the table's constraints break a rule of

@@ -194,7 +194,7 @@ class CorruptionTest {
             newer = ByteBuffer.allocateDirect(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
             newer.put(b.duplicate()).flip();
         }
-        newer.putShort(4, (short) 2); // the catalog's version field
+        newer.putShort(4, (short) 3); // the catalog's version field
         newer.putInt(newer.limit() - 4, FormatCodec.crc32c(newer, 0, newer.limit() - 4));
         replaceCatalog(newer);
         long key;
@@ -203,7 +203,7 @@ class CorruptionTest {
         }
         FormatTooNewException e = assertThrows(FormatTooNewException.class, () -> ColumnStore.openOrCreate(dir, TestData.options()));
         assertEquals("store " + file() + " at offset " + catalogFileOffset() + ": catalog (pager key " + key + "): catalog format"
-                + " version 2 is too new: this build reads versions 1 to 1 (the store was written by a newer Ingot)", e.getMessage());
+                + " version 3 is too new: this build reads versions 1 to 2 (the store was written by a newer Ingot)", e.getMessage());
         assertEquals(catalogFileOffset(), e.fileOffset());
     }
 
@@ -216,13 +216,13 @@ class CorruptionTest {
                 ByteBuffer original = store.pager().get(key);
                 ByteBuffer copy = ByteBuffer.allocateDirect(original.remaining()).order(ByteOrder.LITTLE_ENDIAN);
                 copy.put(original.duplicate()).flip();
-                copy.putShort(ChunkFormat.OFF_VERSION, (short) 3);
+                copy.putShort(ChunkFormat.OFF_VERSION, (short) 4);
                 copy.putInt(ChunkFormat.OFF_CRC, ChunkFormat.crc(copy));
                 store.pager().put(key, copy);
                 FormatTooNewException e = assertThrows(FormatTooNewException.class, () -> r.chunkStats(5, 1));
                 assertEquals("store " + file() + " at offset " + store.pager().blobFileOffset(key) + ": table all_types column"
-                        + " mode row group 1 (pager key " + key + "): chunk format version 3 is too new: this build reads"
-                        + " versions 1 to 2 (the store was written by a newer Ingot)", e.getMessage());
+                        + " mode row group 1 (pager key " + key + "): chunk format version 4 is too new: this build reads"
+                        + " versions 1 to 3 (the store was written by a newer Ingot)", e.getMessage());
                 assertThrows(FormatTooNewException.class, () -> r.readChunk(5, 1));
                 // the same version without a matching CRC: a damaged field, whether or not reads verify CRCs
                 copy.putInt(ChunkFormat.OFF_CRC, copy.getInt(ChunkFormat.OFF_CRC) ^ 1);

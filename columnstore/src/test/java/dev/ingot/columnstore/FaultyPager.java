@@ -56,6 +56,19 @@ final class FaultyPager implements Pager {
     @Override public void close() throws IOException { delegate.close(); }
 
     @Override
+    public java.io.Closeable excludeReaders() throws IOException {
+        return delegate.excludeReaders();
+    }
+
+    @Override
+    public long compact() throws IOException {
+        if (failCommits) {
+            throw new IOException("injected commit failure");
+        }
+        return delegate.compact();
+    }
+
+    @Override
     public long commit() throws IOException {
         if (failCommits) {
             throw new IOException("injected commit failure");

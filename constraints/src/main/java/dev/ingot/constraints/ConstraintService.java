@@ -63,8 +63,8 @@ import java.util.Objects;
  * the table's own set like any child and is validated after the table's own keys are known:
  * see {@link TableChecker#checkSelfReferences}.
  *
- * <p>Limitations: a table cannot be loaded while also registered as existing (appends to a stored table with keys are not
- * supported yet).
+ * <p>Limitations: a table cannot be loaded while also registered as existing: appends to a stored
+ * table are checked by an {@link AppendChecker} over the persisted key indexes instead.
  */
 public final class ConstraintService implements AutoCloseable {
     /** Load factor of the key sets unless given: keeps presized tables at most 3/4 full. */

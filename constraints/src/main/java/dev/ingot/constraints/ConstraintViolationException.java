@@ -15,6 +15,7 @@ import java.util.List;
  * duplicate key value violates PRIMARY KEY constraint "orders_pk" on table orders: key (o_orderkey)=(7) already exists; row 1234 (orders.tbl line 1235)
  * insert into table lineitem violates FOREIGN KEY constraint "lineitem_orders_fk": key (l_orderkey)=(99) is not present in table orders; row 5 (lineitem.tbl line 6)
  * null value in column o_orderkey violates PRIMARY KEY constraint "orders_pk" on table orders; row 3 (orders.tbl line 4)
+ * delete from table orders violates FOREIGN KEY constraint "lineitem_orders_fk" on table lineitem: key (o_orderkey)=(7) is still referenced from table lineitem
  * </pre>
  * Without a source location the tail is just {@code ; row 1234}. Composite keys print as
  * {@code key (ps_partkey, ps_suppkey)=(1, 2)}; text values print in single quotes (an embedded
@@ -32,7 +33,9 @@ public class ConstraintViolationException extends RuntimeException {
         /** A FOREIGN KEY value is not present in the referenced table. */
         MISSING_REFERENCE,
         /** A PRIMARY KEY column is NULL. */
-        NULL_KEY
+        NULL_KEY,
+        /** A deleted PRIMARY KEY / UNIQUE value is still referenced by a live row of a child table (RESTRICT). */
+        STILL_REFERENCED
     }
 
     private final Reason reason;
@@ -103,6 +106,25 @@ public class ConstraintViolationException extends RuntimeException {
                 + constraint.name() + "\" on table " + tableName + rowPart(rowId, sourceLocation);
         return new ConstraintViolationException(msg, Reason.NULL_KEY, constraint, tableName, constraint.columns(),
                 keyValues, nullColumn, rowId, sourceLocation);
+    }
+
+    /**
+     * A delete of a referenced key that a live row of a child table still references (FOREIGN KEY
+     * RESTRICT, as PostgreSQL's {@code update or delete on table ... violates foreign key constraint}).
+     *
+     * @param foreignKey  the child's FOREIGN KEY constraint
+     * @param parentTable the table rows are deleted from
+     * @param childTable  the table holding the referencing row
+     * @param keyValues   the deleted key, in the order of {@code foreignKey.referencedColumns()}
+     * @param parentRowId row id of the deleted parent row
+     */
+    public static ConstraintViolationException stillReferenced(ConstraintSpec foreignKey, String parentTable, String childTable,
+                                                               List<Object> keyValues, long parentRowId) {
+        String msg = "delete from table " + parentTable + " violates FOREIGN KEY constraint \"" + foreignKey.name()
+                + "\" on table " + childTable + ": key " + formatKey(foreignKey.referencedColumns(), keyValues)
+                + " is still referenced from table " + childTable;
+        return new ConstraintViolationException(msg, Reason.STILL_REFERENCED, foreignKey, parentTable,
+                foreignKey.referencedColumns(), keyValues, null, parentRowId, null);
     }
 
     private static String rowPart(long rowId, String sourceLocation) {

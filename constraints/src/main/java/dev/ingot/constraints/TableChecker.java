@@ -37,7 +37,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * {@link #abort()} (load failed); {@link #close()} aborts unless finished, so try-with-resources
  * is safe. All three are idempotent, and any of them ends the checker's use.
  */
-public final class TableChecker implements AutoCloseable {
+public final class TableChecker implements BatchChecker {
     private final ConstraintService service;
     private final ConstraintService.TableSlot slot;
     private final RowLocator locator;
@@ -116,6 +116,7 @@ public final class TableChecker implements AutoCloseable {
     }
 
     /** The table this checker loads. */
+    @Override
     public TableDef table() {
         return slot.def;
     }
@@ -195,12 +196,10 @@ public final class TableChecker implements AutoCloseable {
      * @throws IllegalArgumentException  if a key column is missing or has an unsupported vector type
      * @throws IndexOutOfBoundsException if the rows lie outside the batch
      */
+    @Override
     public void checkBatch(VectorSchemaRoot batch, int offset, int length, long firstRowId) {
         ensureUsable();
-        if (offset < 0 || length < 0 || offset > batch.getRowCount() - length) {
-            throw new IndexOutOfBoundsException("rows [" + offset + ", " + ((long) offset + length) + ") outside a batch of "
-                    + batch.getRowCount() + " rows");
-        }
+        requireRows(batch, offset, length);
         if (length == 0) {
             return;
         }
@@ -220,14 +219,7 @@ public final class TableChecker implements AutoCloseable {
             if (limit == 0) {
                 break;
             }
-            for (int j = 0; j < step.columns.length; j++) {
-                FieldVector v = batch.getVector(step.columns[j]);
-                if (v == null) {
-                    throw new IllegalArgumentException("batch for table " + slot.def.name() + " has no column " + step.columns[j]
-                            + " needed by constraint " + step.spec.name());
-                }
-                step.vectors[j] = v;
-            }
+            bind(batch, slot.def.name(), step.spec, step.columns, step.vectors);
             int bad = -1;
             ConstraintViolationException found = null;
             if (step.own != null) {
@@ -339,19 +331,49 @@ public final class TableChecker implements AutoCloseable {
     }
 
     private ConstraintViolationException nullViolation(Step step, int row, long rowId) {
+        return nullViolation(step.spec, slot.def.name(), step.columns, step.vectors, row, rowId, locator);
+    }
+
+    /** @throws IndexOutOfBoundsException if rows {@code [offset, offset + length)} are outside the batch */
+    static void requireRows(VectorSchemaRoot batch, int offset, int length) {
+        if (offset < 0 || length < 0 || offset > batch.getRowCount() - length) {
+            throw new IndexOutOfBoundsException("rows [" + offset + ", " + ((long) offset + length) + ") outside a batch of "
+                    + batch.getRowCount() + " rows");
+        }
+    }
+
+    /**
+     * Looks up {@code columns} in {@code batch} into {@code vectors}.
+     *
+     * @throws IllegalArgumentException naming the table, column and constraint if one is missing
+     */
+    static void bind(VectorSchemaRoot batch, String table, ConstraintSpec spec, String[] columns, FieldVector[] vectors) {
+        for (int j = 0; j < columns.length; j++) {
+            FieldVector v = batch.getVector(columns[j]);
+            if (v == null) {
+                throw new IllegalArgumentException("batch for table " + table + " has no column " + columns[j]
+                        + " needed by constraint " + spec.name());
+            }
+            vectors[j] = v;
+        }
+    }
+
+    /** The NULL-in-a-PRIMARY-KEY violation of batch row {@code row}, naming its first NULL column. */
+    static ConstraintViolationException nullViolation(ConstraintSpec spec, String table, String[] columns, FieldVector[] vectors,
+                                                      int row, long rowId, RowLocator locator) {
         String nullColumn = null;
-        List<Object> vals = new ArrayList<>(step.columns.length);
-        for (int j = 0; j < step.columns.length; j++) {
-            Object v = KeyVectors.value(step.vectors[j], row);
+        List<Object> vals = new ArrayList<>(columns.length);
+        for (int j = 0; j < columns.length; j++) {
+            Object v = KeyVectors.value(vectors[j], row);
             if (v == null && nullColumn == null) {
-                nullColumn = step.columns[j];
+                nullColumn = columns[j];
             }
             vals.add(v);
         }
-        return ConstraintViolationException.nullKey(step.spec, slot.def.name(), nullColumn, vals, rowId, locator.describe(rowId));
+        return ConstraintViolationException.nullKey(spec, table, nullColumn, vals, rowId, locator.describe(rowId));
     }
 
-    private static List<Object> values(VectorSchemaRoot batch, List<String> columns, int row) {
+    static List<Object> values(VectorSchemaRoot batch, List<String> columns, int row) {
         List<Object> vals = new ArrayList<>(columns.size());
         for (String c : columns) {
             vals.add(KeyVectors.value(batch.getVector(c), row));
@@ -372,6 +394,7 @@ public final class TableChecker implements AutoCloseable {
      * The kind, peak bytes and keys of each of this table's own PRIMARY KEY / UNIQUE key sets, in
      * check order: live while loading, as published (or freed) once the checker has ended.
      */
+    @Override
     public List<KeySetReport> keySetReports() {
         List<KeySetReport> out = new ArrayList<>();
         for (Step s : steps) {
@@ -386,6 +409,7 @@ public final class TableChecker implements AutoCloseable {
     }
 
     /** Off-heap bytes held by this table's own key sets. */
+    @Override
     public long keySetBytes() {
         long total = 0;
         for (Step s : steps) {
@@ -415,6 +439,7 @@ public final class TableChecker implements AutoCloseable {
      * @throws IllegalStateException if a self-referencing FOREIGN KEY still needs
      *         {@link #checkSelfReferences} (the checker stays usable, so it can still be aborted)
      */
+    @Override
     public void finish() {
         if (ended) {
             return;
@@ -433,6 +458,7 @@ public final class TableChecker implements AutoCloseable {
      * that checks a batch afterwards gets {@link IllegalStateException}), and drops all holds.
      * Idempotent; no-op after {@link #finish()}.
      */
+    @Override
     public void abort() {
         if (ended) {
             return;

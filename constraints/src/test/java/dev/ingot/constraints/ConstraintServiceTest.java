@@ -413,6 +413,22 @@ class ConstraintServiceTest {
         }
 
         @Override
+        public VectorSchemaRoot readRowGroup(int rowGroup, List<String> columns, boolean includeDeleted) throws IOException {
+            requested.add(columns == null ? null : List.copyOf(columns));
+            return in.readRowGroup(rowGroup, columns, includeDeleted);
+        }
+
+        @Override
+        public org.roaringbitmap.RoaringBitmap deletedRows(int rowGroup) throws IOException {
+            return in.deletedRows(rowGroup);
+        }
+
+        @Override
+        public long[] liveRowIds(int rowGroup) throws IOException {
+            return in.liveRowIds(rowGroup);
+        }
+
+        @Override
         public FieldVector readChunk(int column, int rowGroup) {
             throw new AssertionError("deferred validation reads whole row groups of key columns");
         }

@@ -33,6 +33,13 @@ import java.util.function.ToLongFunction;
  * ({@link LoadOptions#tableParallelism()}). Inside a table, the source generates or parses on
  * its own worker threads while the loading thread checks constraints and appends.
  *
+ * <p><b>Appends.</b> A table that already holds rows is appended to, in a {@link UnitOfWork} of its
+ * own: its rows are checked against the stored rows through the persisted key indexes (PRIMARY KEY /
+ * UNIQUE, deleted keys may come back) and against the referenced tables' indexes (FOREIGN KEY), at
+ * a cost proportional to the rows appended, always immediately (whatever the mode), with the same
+ * first-error rule and messages; the append commits its rows and its key index segments at once.
+ * Appends run one at a time per store (one transaction at a time); fresh tables load beside them.
+ *
  * <p>Each table commits on its own: a failure rolls back only that table; tables that reference
  * it are skipped; tables already committed stay. {@link LoadReport#failure()} is chosen by the
  * first-error rule of {@link ConstraintMode}: the failure of the first failed table in
@@ -156,8 +163,13 @@ public final class BulkLoader {
         ConstraintRules.requireValid(tables, store.tables().stream().map(TableInfo::def).filter(d -> !names.contains(d.name())).toList());
         List<TableDef> ordered = foreignKeyOrder(tables);
         Map<String, TableDef> loading = new LinkedHashMap<>();
+        java.util.Set<String> appending = new java.util.HashSet<>();
         for (TableDef t : ordered) {
-            loading.put(t.name(), t);
+            if (store.table(t.name()).map(i -> i.rowCount() > 0).orElse(false)) {
+                appending.add(t.name()); // checked through its key indexes, not the key sets
+            } else {
+                loading.put(t.name(), t);
+            }
         }
         long start = System.nanoTime();
         PagerDiagnostics.Snapshot pagerBefore = store.pager().diagnostics().snapshot();
@@ -172,9 +184,9 @@ public final class BulkLoader {
         try {
             if (options.mode() != ConstraintMode.UNCHECKED) {
                 constraints = new ConstraintService(loadMemory);
-                constraints.planLoad(ordered);
+                constraints.planLoad(List.copyOf(loading.values()));
                 java.util.Set<String> registered = new java.util.HashSet<>();
-                for (TableDef t : ordered) {
+                for (TableDef t : loading.values()) {
                     for (String parent : t.referencedTables()) {
                         // a stored parent referenced by several loading tables is registered once
                         if (!loading.containsKey(parent) && registered.add(parent)) {
@@ -208,12 +220,15 @@ public final class BulkLoader {
                 CompletableFuture<Void> f = ready.handleAsync((ok, parentFailure) -> {
                     if (parentFailure != null) {
                         skipped.add(t.name());
-                        releaseHolds(cs, t);
+                        if (!appending.contains(t.name())) {
+                            releaseHolds(cs, t);
+                        }
                         throw new CompletionException(new SkippedTable(t.name()));
                     }
                     try {
-                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), cs, progress, parentsDone,
-                                parentsDefined(t, defined), defined.get(t.name())));
+                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), appending.contains(t.name()) ? null : cs,
+                                appending.contains(t.name()), loadMemory, progress, parentsDone, parentsDefined(t, defined),
+                                defined.get(t.name())));
                         return null;
                     } catch (SkippedTable e) {
                         skipped.add(t.name());
@@ -334,8 +349,9 @@ public final class BulkLoader {
     }
 
     private TableLoadReport loadTable(TableDef def, SourceFactory sources, long expectedRows, ConstraintService cs,
-                                      Progress progress, CompletableFuture<Void> parentsDone,
-                                      CompletableFuture<Void> parentsDefined, CompletableFuture<Void> defined)
+                                      boolean append, NativeAllocator loadMemory, Progress progress,
+                                      CompletableFuture<Void> parentsDone, CompletableFuture<Void> parentsDefined,
+                                      CompletableFuture<Void> defined)
             throws IOException, InterruptedException {
         progress.tableStarted(def.name());
         long start = System.nanoTime();
@@ -343,6 +359,7 @@ public final class BulkLoader {
         int batchRows = options.batchRowsOverride() > 0 ? options.batchRowsOverride() : estimate.recommendedBatchRows();
         StageTimes sourceWait = new StageTimes();
         TableInserter inserter = null;
+        UnitOfWork work = null;
         TableLoadEvent loadEvent = new TableLoadEvent();
         loadEvent.begin();
         try (BatchSource source = sources.open(def, batchRows, options.sourceThreads())) {
@@ -363,8 +380,14 @@ public final class BulkLoader {
                 } catch (java.util.concurrent.ExecutionException e) {
                     throw new IllegalStateException("internal: definition future failed", e);
                 }
-                inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS);
-            } catch (RuntimeException | InterruptedException e) {
+                if (append) {
+                    awaitParents(parentsDone, def); // appends check immediately, against committed parents
+                    work = new UnitOfWork(store, loadMemory, store.allocator(), null);
+                    inserter = work.appender(def.name(), hints, CONCURRENT_CHECKS);
+                } else {
+                    inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS, loadMemory);
+                }
+            } catch (RuntimeException | InterruptedException | IOException e) {
                 if (batch != null) {
                     batch.close();
                 }
@@ -396,7 +419,11 @@ public final class BulkLoader {
             long waitStart = System.nanoTime();
             awaitParents(parentsDone, def);
             inserter.stageTimes().add(LoadStage.PARENTS, System.nanoTime() - waitStart);
-            inserter.commit();
+            if (work != null) {
+                work.commit(); // the rows and their key index segments, in one commit
+            } else {
+                inserter.commit();
+            }
             StageTimes stages = inserter.stageTimes();
             stages.add(LoadStage.SOURCE, sourceWait.nanos(LoadStage.SOURCE));
             stages.add(LoadStage.BACKPRESSURE, source.producerWaitNanos());
@@ -417,6 +444,9 @@ public final class BulkLoader {
                     emit(loadEvent, def, inserter, false);
                 }
                 inserter.close();
+            }
+            if (work != null) {
+                work.close();
             }
         }
     }

@@ -2,14 +2,22 @@ package dev.ingot.ingest;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
+import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ColumnValueException;
+import dev.ingot.columnstore.ConstraintSpec;
+import dev.ingot.columnstore.StoreTransaction;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
+import dev.ingot.constraints.BatchChecker;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.ConstraintViolationException;
 import dev.ingot.constraints.KeySetReport;
+import dev.ingot.constraints.RowLocator;
 import dev.ingot.constraints.TableChecker;
+import dev.ingot.constraints.index.KeyIndexWriter;
+import dev.ingot.ingest.keys.StoredTable;
+import dev.ingot.memory.NativeAllocator;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
@@ -20,7 +28,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import org.HdrHistogram.Histogram;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -48,7 +58,7 @@ public final class TableInserter implements AutoCloseable {
     private final TableDef def;
     private final TableWriter writer;
     /** Immediate mode: the checker of every batch; deferred mode: set during the validation pass. */
-    private TableChecker checker;
+    private BatchChecker checker;
     /** Deferred mode: the service that owns the key sets, used at commit; otherwise null. */
     private final ConstraintService deferredConstraints;
     /** Runs constraint checks concurrently with appends, or null to check inline. */
@@ -58,6 +68,10 @@ public final class TableInserter implements AutoCloseable {
     /** Deferred mode: waited for before the validation pass; null = do not wait. */
     private ValidationGate validationGate;
     private final StageTimes times = new StageTimes();
+    /** Fresh immediate loads: the store (for the key index commit) and one key index writer per PRIMARY KEY / UNIQUE. */
+    private ColumnStore indexStore;
+    private final List<ConstraintSpec> indexKeys = new ArrayList<>();
+    private final List<KeyIndexWriter> indexWriters = new ArrayList<>();
     /** Per-batch latency in microseconds (3 significant digits, grows as needed). */
     private final Histogram batchMicros = new Histogram(3);
     private long rowCount;
@@ -70,7 +84,7 @@ public final class TableInserter implements AutoCloseable {
 
     private enum State { OPEN, COMMITTED, ABORTED }
 
-    private TableInserter(TableDef def, TableWriter writer, RowProvenance provenance, TableChecker checker,
+    private TableInserter(TableDef def, TableWriter writer, RowProvenance provenance, BatchChecker checker,
                           ConstraintService deferredConstraints, boolean concurrentChecks) {
         this.deferredConstraints = deferredConstraints;
         this.def = def;
@@ -122,6 +136,72 @@ public final class TableInserter implements AutoCloseable {
             }
             ConstraintService deferred = mode == ConstraintMode.DEFERRED && !def.constraints().isEmpty() ? constraints : null;
             inserter = new TableInserter(def, writer, provenance, checker, deferred, concurrentChecks);
+            return inserter;
+        } finally {
+            if (inserter == null) {
+                writer.abort();
+            }
+        }
+    }
+
+    /**
+     * Like {@link #begin(ColumnStore, ConstraintService, TableDef, ColumnStoreWriteHints, ConstraintMode, long, boolean)},
+     * and in {@link ConstraintMode#IMMEDIATE} mode also builds the table's persisted key indexes as
+     * the rows are checked (one {@link KeyIndexWriter} per PRIMARY KEY / UNIQUE constraint, filled on
+     * the checking thread from the same key columns) and puts them, right after the table's commit,
+     * in a small transaction of their own ({@code key/<constraint>/0} segments; see
+     * {@link dev.ingot.ingest.keys.StoredTable}). If that second commit fails, the table stays
+     * committed and {@link #commit()} says so; a later append or lookup then indexes the table from
+     * its key columns. In the other modes no index is built here (the same catch-up applies).
+     *
+     * @param indexMemory where the key index writers live until the commit
+     */
+    public static TableInserter begin(ColumnStore store, ConstraintService constraints, TableDef def,
+                                      ColumnStoreWriteHints hints, ConstraintMode mode, long expectedRows,
+                                      boolean concurrentChecks, NativeAllocator indexMemory) {
+        TableInserter inserter = begin(store, constraints, def, hints, mode, expectedRows, concurrentChecks);
+        if (mode != ConstraintMode.IMMEDIATE || inserter.checker == null) {
+            return inserter;
+        }
+        try {
+            inserter.indexStore = store;
+            for (ConstraintSpec k : def.keyConstraints()) {
+                List<ColumnType> types = new ArrayList<>();
+                for (String c : k.columns()) {
+                    types.add(def.column(c).type());
+                }
+                inserter.indexKeys.add(k);
+                inserter.indexWriters.add(new KeyIndexWriter(types, indexMemory, expectedRows));
+            }
+            return inserter;
+        } catch (RuntimeException | Error e) {
+            inserter.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts appending rows to {@code def}'s table, which exists (committed or created earlier) in
+     * {@code transaction}: the rows get row ids after the table's rows and are handed to the
+     * transaction by {@link #commit()}, which publishes them with its own commit. Constraints are
+     * checked per batch by the checker {@code checker} makes (for example an
+     * {@link dev.ingot.constraints.AppendChecker} over the persisted key indexes), immediately; the
+     * first-error rule and messages are those of a fresh load, row numbers counting from the
+     * append's first row.
+     *
+     * @param checker given the table writer's first row id and the row provenance (to name source
+     *                rows in messages), returns the checker of this append; null = no constraints
+     * @throws IllegalArgumentException if there is no such table in the transaction
+     * @throws IllegalStateException    if the transaction is not open or a writer of the table is open in it
+     */
+    public static TableInserter appendTo(StoreTransaction transaction, TableDef def, ColumnStoreWriteHints hints,
+                                         BiFunction<Long, RowLocator, BatchChecker> checker, boolean concurrentChecks) {
+        TableWriter writer = transaction.append(def.name(), hints);
+        TableInserter inserter = null;
+        try {
+            RowProvenance provenance = new RowProvenance();
+            BatchChecker c = checker == null || def.constraints().isEmpty() ? null : checker.apply(writer.firstRowId(), provenance);
+            inserter = new TableInserter(def, writer, provenance, c, null, concurrentChecks);
             return inserter;
         } finally {
             if (inserter == null) {
@@ -311,10 +391,11 @@ public final class TableInserter implements AutoCloseable {
             throw e;
         }
         checkPending(t0, pending -> {
-            checker = deferredConstraints.beginTable(def, writer.rowCount(), provenance);
-            checker.checkStored(pending);
+            TableChecker deferred = deferredConstraints.beginTable(def, writer.rowCount(), provenance);
+            checker = deferred;
+            deferred.checkStored(pending);
             if (complete) {
-                checker.checkSelfReferences(pending);
+                deferred.checkSelfReferences(pending);
             }
         });
     }
@@ -352,6 +433,18 @@ public final class TableInserter implements AutoCloseable {
         long t = System.nanoTime();
         BatchStageEvent event = BatchStageEvent.start();
         checker.checkBatch(root, 0, rows, firstRowId);
+        for (int i = 0; i < indexWriters.size(); i++) {
+            List<String> cols = indexKeys.get(i).columns();
+            FieldVector[] vectors = new FieldVector[cols.size()];
+            for (int c = 0; c < vectors.length; c++) {
+                vectors[c] = root.getVector(cols.get(c));
+            }
+            int dup = indexWriters.get(i).add(vectors, 0, rows, firstRowId);
+            if (dup >= 0) { // the checker found every duplicate already
+                throw new IllegalStateException("key index of " + indexKeys.get(i).name() + " found a duplicate the checker passed, row "
+                        + (firstRowId + dup));
+            }
+        }
         stageDone(event, LoadStage.CONSTRAINTS, rows);
         return System.nanoTime() - t;
     }
@@ -474,9 +567,9 @@ public final class TableInserter implements AutoCloseable {
         ensureOpen();
         if (deferredConstraints != null) {
             validateDeferred(true);
-        } else if (checker != null && checker.needsSelfReferenceCheck()) {
+        } else if (checker instanceof TableChecker fresh && fresh.needsSelfReferenceCheck()) {
             // a row referenced a key of its own table that no earlier row held: recheck from there
-            checkPending(System.nanoTime(), checker::checkSelfReferences);
+            checkPending(System.nanoTime(), fresh::checkSelfReferences);
         }
         long t0 = System.nanoTime();
         long flushBefore = writer.sealFlushNanos();
@@ -496,6 +589,37 @@ public final class TableInserter implements AutoCloseable {
         long flush = writer.sealFlushNanos() - flushBefore;
         times.add(LoadStage.FLUSH, flush);
         times.add(LoadStage.COMMIT, System.nanoTime() - t0 - flush);
+        if (!indexWriters.isEmpty()) {
+            long t1 = System.nanoTime();
+            try (StoreTransaction tx = indexStore.begin()) {
+                for (int i = 0; i < indexWriters.size(); i++) {
+                    tx.putIndex(def.name(), StoredTable.segmentName(indexKeys.get(i).name(), 0), indexWriters.get(i).finish());
+                }
+                tx.commit();
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("table " + def.name() + " is committed, but its key indexes could not be written (a later"
+                        + " append or lookup indexes it from its key columns): " + e.getMessage(), e);
+            } finally {
+                closeIndexWriters();
+                times.add(LoadStage.COMMIT, System.nanoTime() - t1);
+            }
+        }
+    }
+
+    private void closeIndexWriters() {
+        for (KeyIndexWriter w : indexWriters) {
+            w.close();
+        }
+        indexWriters.clear();
+    }
+
+    /** Off-heap bytes of the key index writers (0 once they are written or without them). */
+    public long keyIndexBytes() {
+        long total = 0;
+        for (KeyIndexWriter w : indexWriters) {
+            total += w.allocatedBytes();
+        }
+        return total;
     }
 
     /** Rolls the table back (frees its chunks and key sets). Idempotent; no-op after commit. */
@@ -505,6 +629,7 @@ public final class TableInserter implements AutoCloseable {
         }
         state = State.ABORTED;
         stopCheckThread();
+        closeIndexWriters();
         Throwable failure = null;
         try {
             writer.abort();

@@ -201,13 +201,24 @@ class EveryTypeVerifyTest {
     }
 
     @Test
+    void storeWrittenByTheSecondChunkFormatVerifiesToTheSameJsonAsBefore() throws Exception {
+        // plain version 2 chunks of every type, written by commit 4f75810 (before encodings)
+        assertVerifiesAsBefore("v2-store", "/verify/v2-store-verify-4f75810.json");
+    }
+
+    @Test
     void storeWrittenByTheFirstChunkFormatVerifiesToTheSameJsonAsBefore() throws Exception {
-        Path store = tmp.resolve("v1");
+        // written by commit 01b76ed
+        assertVerifiesAsBefore("v1-store", "/verify/v1-store-verify-01b76ed.json");
+    }
+
+    /** The columnstore module's test resource store {@code storeDir} verifies to the JSON in resource {@code json}. */
+    private void assertVerifiesAsBefore(String storeDir, String json) throws Exception {
+        Path store = tmp.resolve(storeDir);
         Files.createDirectories(store);
-        // the store is the columnstore module's test resource (written by commit 01b76ed)
-        Files.copy(Path.of("..", "columnstore", "src", "test", "resources", "v1-store", "store.ingot"), store.resolve("store.ingot"));
+        Files.copy(Path.of("..", "columnstore", "src", "test", "resources", storeDir, "store.ingot"), store.resolve("store.ingot"));
         String before;
-        try (InputStream in = getClass().getResourceAsStream("/verify/v1-store-verify-01b76ed.json")) {
+        try (InputStream in = getClass().getResourceAsStream(json)) {
             before = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
         try (ColumnStore cs = ColumnStore.openReadOnly(store)) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ingot.Ingot;
+import dev.ingot.IngotOptions;
+import dev.ingot.Transaction;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
@@ -21,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -31,8 +35,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The library example of the README, verbatim between the markers, so it is known to work; a
- * second test compares the README's Java block with the code between the markers.
+ * The library examples of the README, verbatim between the markers, so they are known to work (the
+ * embedding API: a table created and filled in one transaction and scanned back; a small table
+ * appended twice, deleted from, updated and looked up); another test compares the README's two
+ * Java blocks with the code between the markers. The last test shows the lower-level
+ * {@link TableInserter} refusing a duplicate.
  */
 class ReadmeExampleTest {
     @TempDir
@@ -42,8 +49,6 @@ class ReadmeExampleTest {
     void readmeExample() throws Exception {
         Path dir = tmp.resolve("demo-store");
         String scanned;
-        long keySetBytesAfterCommit;
-        long keySetPeakBytes;
         // README-EXAMPLE-BEGIN
         TableDef accounts = new TableDef("accounts",
                 List.of(ColumnDef.notNull("id", ColumnType.int64()),
@@ -52,74 +57,104 @@ class ReadmeExampleTest {
                 List.of(ConstraintSpec.primaryKey("accounts_pk", "id"),
                         ConstraintSpec.unique("accounts_email_uq", "email")));
 
-        try (BufferAllocator arrow = new RootAllocator();
-             NativeAllocator memory = NativeAllocator.root("app", 1L << 30);   // key sets live here
-             ColumnStore store = ColumnStore.openOrCreate(dir)) {   // open(dir) never creates; openReadOnly(dir) never writes
+        try (Ingot db = Ingot.open(dir, IngotOptions.defaults().createIfMissing())) {   // openReadOnly never writes
+            db.createTable(accounts);
 
-            // load: one write path, constraints checked per batch, all-or-nothing commit
-            try (ConstraintService constraints = new ConstraintService(memory)) {
-                constraints.planLoad(List.of(accounts));
-                try (VectorSchemaRoot batch = VectorSchemaRoot.create(accounts.arrowSchema(), arrow);
-                     TableInserter inserter = TableInserter.begin(store, constraints, accounts,
-                             ColumnStoreWriteHints.estimate(accounts), ConstraintMode.IMMEDIATE, 3)) {
-                    BigIntVector id = (BigIntVector) batch.getVector("id");
-                    VarCharVector email = (VarCharVector) batch.getVector("email");
-                    DecimalVector balance = (DecimalVector) batch.getVector("balance");
-                    String[] emails = {"ada@example.org", "alan@example.org", "grace@example.org"};
-                    for (int i = 0; i < 3; i++) {
-                        id.setSafe(i, i + 1);
-                        email.setSafe(i, emails[i].getBytes(StandardCharsets.UTF_8));
-                    }
-                    balance.setSafe(0, new BigDecimal("10.50"));
-                    balance.setNull(1);
-                    balance.setSafe(2, new BigDecimal("-3.25"));
-                    batch.setRowCount(3);
-                    inserter.insert(new InsertSource.ArrowBatch(batch, RowOrigin.NONE));
-                    inserter.commit();   // durable: survives a crash from here on
+            // one transaction: values and keys checked per batch, one atomic, durable commit
+            try (Transaction tx = db.begin();
+                 VectorSchemaRoot batch = VectorSchemaRoot.create(accounts.arrowSchema(), db.allocator())) {
+                BigIntVector id = (BigIntVector) batch.getVector("id");
+                VarCharVector email = (VarCharVector) batch.getVector("email");
+                DecimalVector balance = (DecimalVector) batch.getVector("balance");
+                String[] emails = {"ada@example.org", "alan@example.org", "grace@example.org"};
+                for (int i = 0; i < 3; i++) {
+                    id.setSafe(i, i + 1);
+                    email.setSafe(i, emails[i].getBytes(StandardCharsets.UTF_8));
                 }
-                keySetBytesAfterCommit = constraints.outstandingBytes();   // 0: the commit freed the key sets
-                keySetPeakBytes = constraints.peakBytes();                 // what they held at most
+                balance.setSafe(0, new BigDecimal("10.50"));
+                balance.setNull(1);
+                balance.setSafe(2, new BigDecimal("-3.25"));
+                batch.setRowCount(3);
+                tx.append("accounts", batch);
+                tx.commit();   // durable: survives a crash from here on
             }
 
-            // scan it back as Arrow vectors, one row group at a time
-            try (TableReader reader = store.openTable("accounts")) {
-                StringBuilder out = new StringBuilder();
-                for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
-                    try (VectorSchemaRoot rows = reader.readRowGroup(rg, List.of("id", "email", "balance"))) {
-                        out.append(rows.contentToTSVString());
-                    }
-                }
-                System.out.print(out);   // id email balance / 1 ada@example.org 10.50 / 2 alan@example.org null / ...
-                scanned = out.toString();
-            }
+            // scan it back as Arrow vectors, one batch per row group
+            StringBuilder out = new StringBuilder();
+            db.scan("accounts").columns("id", "email", "balance").forEachBatch(rows -> out.append(rows.contentToTSVString()));
+            System.out.print(out);   // id email balance / 1 ada@example.org 10.50 / 2 alan@example.org null / ...
+            scanned = out.toString();
         }
         // README-EXAMPLE-END
         assertEquals("id\temail\tbalance\n1\tada@example.org\t10.50\n2\talan@example.org\tnull\n3\tgrace@example.org\t-3.25\n", scanned);
-        assertEquals(0, keySetBytesAfterCommit, "the key sets are released at the commit, before the service closes");
-        assertTrue(keySetPeakBytes > 0, "the PRIMARY KEY and UNIQUE sets held memory while loading: " + keySetPeakBytes);
     }
 
-    /** The README's Java block is the code between this test's markers, line for line (indentation aside). */
     @Test
-    void readmeShowsExactlyThisExample() throws IOException {
+    void readmeSecondExample() throws Exception {
+        Path dir = tmp.resolve("shop-store");
+        Map<String, Object> anvil;
+        boolean boltGone;
+        long stored;
+        // README-EXAMPLE2-BEGIN
+        try (Ingot db = Ingot.open(dir, IngotOptions.defaults().createIfMissing())) {
+            db.createTables("CREATE TABLE items (sku VARCHAR(12) PRIMARY KEY, name VARCHAR(40) NOT NULL, stock INTEGER);");
+
+            try (Transaction tx = db.begin();
+                 VectorSchemaRoot batch = db.batch("items", List.of(List.of("A-1", "anvil", 3), List.of("B-2", "bolt", 100)))) {
+                tx.append("items", batch);
+                tx.commit();
+            }
+            // a second append: its keys are checked against the stored rows through the persisted key index
+            try (Transaction tx = db.begin();
+                 VectorSchemaRoot batch = db.batch("items", List.of(List.of("C-3", "chain", 7)))) {
+                tx.append("items", batch);
+                tx.commit();
+            }
+            // delete by key and update (delete + append, keys re-checked), in one commit
+            try (Transaction tx = db.begin();
+                 VectorSchemaRoot changed = db.batch("items", List.of(List.of("A-1", "anvil", 2)))) {
+                tx.deleteKeys("items", List.of(List.of("B-2")));
+                tx.update("items", changed);
+                tx.commit();
+            }
+            anvil = db.lookup("items", "A-1").orElseThrow();   // {sku=A-1, name=anvil, stock=2}
+            boltGone = db.lookup("items", "B-2").isEmpty();    // true: deleted
+            stored = db.scan("items").count();                 // 2
+        }
+        // README-EXAMPLE2-END
+        assertEquals("{sku=A-1, name=anvil, stock=2}", anvil.toString());
+        assertTrue(boltGone);
+        assertEquals(2, stored);
+    }
+
+    /** The README's two Java blocks are the code between this test's markers, line for line (indentation aside). */
+    @Test
+    void readmeShowsExactlyTheseExamples() throws IOException {
         String readme = Files.readString(REPO_ROOT.resolve("README.md"), StandardCharsets.UTF_8);
         String source = Files.readString(Path.of("src/test/java/dev/ingot/ingest/ReadmeExampleTest.java"), StandardCharsets.UTF_8);
-        List<String> block = readmeJavaBlock(readme);
-        List<String> example = between(source, "// README-EXAMPLE-BEGIN", "// README-EXAMPLE-END");
-        assertTrue(example.size() > 20, "the markers enclose the example: " + example.size() + " lines");
-        assertEquals(String.join("\n", dedent(example)), String.join("\n", dedent(block)),
-                "README.md's ```java block must be the example of ReadmeExampleTest.readmeExample");
+        List<String> first = between(source, "// README-EXAMPLE-BEGIN", "// README-EXAMPLE-END");
+        List<String> second = between(source, "// README-EXAMPLE2-BEGIN", "// README-EXAMPLE2-END");
+        assertTrue(first.size() > 20 && second.size() > 15, "the markers enclose the examples: " + first.size() + ", " + second.size());
+        assertEquals(String.join("\n", dedent(first)), String.join("\n", dedent(readmeJavaBlock(readme, 0))),
+                "README.md's first ```java block must be the example of ReadmeExampleTest.readmeExample");
+        assertEquals(String.join("\n", dedent(second)), String.join("\n", dedent(readmeJavaBlock(readme, 1))),
+                "README.md's second ```java block must be the example of ReadmeExampleTest.readmeSecondExample");
     }
 
     /** The repository root: the parent of this module (surefire runs in the module directory). */
     private static final Path REPO_ROOT = Path.of("").toAbsolutePath().getParent();
 
-    /** The lines of the only ```java block of the README. */
-    static List<String> readmeJavaBlock(String readme) {
+    /** The lines of the {@code n}-th (0-based) of the README's two ```java blocks. */
+    static List<String> readmeJavaBlock(String readme, int n) {
         List<String> lines = readme.lines().toList();
-        int start = lines.indexOf("```java");
-        assertTrue(start >= 0, "README.md has a ```java block");
-        assertEquals(-1, lines.subList(start + 1, lines.size()).indexOf("```java"), "README.md has exactly one ```java block");
+        List<Integer> starts = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).equals("```java")) {
+                starts.add(i);
+            }
+        }
+        assertEquals(2, starts.size(), "README.md has exactly two ```java blocks");
+        int start = starts.get(n);
         int end = lines.subList(start + 1, lines.size()).indexOf("```");
         assertTrue(end >= 0, "the ```java block is closed");
         return lines.subList(start + 1, start + 1 + end);

@@ -43,7 +43,7 @@ import java.nio.file.Path;
  * pager except {@link #file()}, {@link #diagnostics()} and {@link #close()} throws
  * {@link IllegalStateException}.
  */
-public interface Pager extends Closeable {
+public interface Pager extends Closeable, BlobView {
     /** The key value that never names a blob (used as "none" in root slots). */
     long NO_KEY = 0L;
 
@@ -119,7 +119,20 @@ public interface Pager extends Closeable {
     boolean refresh() throws IOException;
 
     /** The store file. */
+    @Override
     Path file();
+
+    /**
+     * A view of the blobs as of now that later changes do not alter: for a read-only pager, the
+     * key directory of the commit it currently shows, kept by the view across {@link #refresh()}
+     * (the bytes of a commit stay in the append-only data region); for a writer, the pager itself
+     * (a writer's upper layer defers its frees while an older state is still read).
+     *
+     * @throws IllegalStateException if the pager is closed
+     */
+    default BlobView committedView() {
+        return this;
+    }
 
     /**
      * Hands out {@code count} fresh physical keys in one call: the keys
@@ -175,6 +188,7 @@ public interface Pager extends Closeable {
      * @throws java.util.NoSuchElementException if there is no blob under {@code key}
      * @throws StoreCorruptedException if the directory entry points outside the file
      */
+    @Override
     ByteBuffer get(long key) throws IOException;
 
     /**
@@ -184,9 +198,11 @@ public interface Pager extends Closeable {
      * @throws StoreCorruptedException naming the file, the file offset and both checksums on a
      *                                 mismatch
      */
+    @Override
     ByteBuffer getVerified(long key) throws IOException;
 
     /** Whether a blob is stored under {@code key}. */
+    @Override
     boolean contains(long key);
 
     /** Length in bytes of the blob under {@code key}, or -1 if there is none. */
@@ -196,6 +212,7 @@ public interface Pager extends Closeable {
      * File offset of the first byte of the blob under {@code key}, or -1 if there is none; lets
      * upper layers name the exact file offset of damage they find inside a blob.
      */
+    @Override
     long blobFileOffset(long key);
 
     /**
@@ -228,6 +245,40 @@ public interface Pager extends Closeable {
      *                     every later commit of this pager throws too (reopen the store)
      */
     long commit() throws IOException;
+
+    /**
+     * Packs the data region and gives the space of freed and overwritten blobs back to the file
+     * system: commits what is pending, then moves every live blob (same key, same bytes and
+     * checksum) first to the end of the file and commits, then to the front of the data region
+     * in file order and commits, and truncates the file to the segment multiple covering the
+     * packed blobs and the last two key directories. No write ever touches bytes that the last
+     * commit references, so a crash at any point reopens in a committed state holding every blob
+     * (a crash before the truncation leaves the file long until the next compaction).
+     *
+     * <p>While it runs it holds the readers' lock byte exclusively, so no read-only pager of this
+     * store exists in any process (such opens fail meanwhile with {@link StoreLockedException});
+     * it uses the hold of {@link #excludeReaders()} if one is open, else takes one for its run.
+     * Buffers returned by {@link #get} before it must not be read afterwards (their bytes may be
+     * rewritten or cut off): the caller makes sure no reader of this pager holds one.
+     *
+     * @return the file size afterwards, bytes
+     * @throws StoreLockedException  if a read-only pager of this store is open in this or another process
+     * @throws IllegalStateException if the pager is read-only or closed
+     * @throws IOException           if a write, commit or the truncation fails (the last commit stays readable)
+     */
+    long compact() throws IOException;
+
+    /**
+     * Holds read-only opens of this store off, in every process, until the returned hold is
+     * closed: takes the readers' lock byte exclusively (a read-only open attempted meanwhile fails
+     * with {@link StoreLockedException}). For an upper layer that prepares a {@link #compact()}
+     * and must not start unless it can finish. Closing the hold twice is harmless.
+     *
+     * @throws StoreLockedException  if a read-only pager of this store is open in this or another
+     *                               process; the message says which
+     * @throws IllegalStateException if the pager is read-only or closed, or a hold is already open
+     */
+    java.io.Closeable excludeReaders() throws IOException;
 
     /** Epoch of the last successful commit (0 for a new, never committed store). */
     long epoch();

@@ -1,6 +1,7 @@
 package dev.ingot.columnstore.internal;
 
 import dev.ingot.columnstore.ConstraintSpec;
+import dev.ingot.columnstore.IndexInfo;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
@@ -26,7 +27,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * <pre>
  * offset      size  field                                                  constant
  * 0           4     magic "ICAT" (bytes 'I','C','A','T'; int 0x54414349)   OFF_MAGIC
- * 4           2     format version (1)                                     OFF_VERSION
+ * 4           2     format version (2; version 1 is read too)              OFF_VERSION
  * 6           2     reserved, 0
  * 8           4     total bytes of the blob, footer included               OFF_TOTAL_BYTES
  * 12          8     generation (number of table commits that produced      OFF_GENERATION
@@ -44,7 +45,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *                     i32   chunk rows
  *                     i32   column count (= schema fields)
  *                     i32   row group count, each:
- *                             i32 row count, column count x i64 chunk key
+ *                             i32 row count, column count x i64 chunk key,
+ *                             [v2] i64 deletion vector key (0 = none), i32 deleted rows
+ *                     [v2] i32 index count, each:
+ *                             str name, u8 stale (0|1), i64 table rows when put,
+ *                             i32 n + n x i64 part key
  * total-4     4     CRC32C of bytes [0, total - 4)                         the codec's footer
  * </pre>
  *
@@ -54,8 +59,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * table's.
  */
 final class CatalogCodec {
-    /** The catalog's framing: magic "ICAT" (4 bytes), version (2 bytes), versions 1 to 1. */
-    static final FormatCodec CODEC = FormatCodec.of("catalog", "ICAT", 2, 1, 1);
+    /** The catalog's framing: magic "ICAT" (4 bytes), version (2 bytes), versions 1 to 2 (2 added deletion vectors and index blobs). */
+    static final FormatCodec CODEC = FormatCodec.of("catalog", "ICAT", 2, 1, 2);
     static final int MAGIC = (int) CODEC.magic();
     static final int OFF_MAGIC = 0;
     static final int OFF_VERSION = 4;
@@ -100,6 +105,18 @@ final class CatalogCodec {
                 for (int c = 0; c < def.columns().size(); c++) {
                     out.i64(g.chunkKey(c));
                 }
+                out.i64(g.deletionKey());
+                out.i32(g.deletedRows());
+            }
+            out.i32(t.indexes().size());
+            for (IndexInfo i : t.indexes()) {
+                out.str(i.name());
+                out.u8(i.stale() ? 1 : 0);
+                out.i64(i.tableRows());
+                out.i32(i.parts());
+                for (int p = 0; p < i.parts(); p++) {
+                    out.i64(i.partKey(p));
+                }
             }
         }
         out.i32(0); // footer placeholder
@@ -127,7 +144,7 @@ final class CatalogCodec {
         if (length < HEADER_BYTES + FormatCodec.FOOTER_BYTES) {
             throw corrupt(file, where, 0, "catalog of " + length + " bytes is shorter than its header and footer");
         }
-        CODEC.checkHeader(b, file, -1, where, corruption, () -> {
+        int version = CODEC.checkHeader(b, file, -1, where, corruption, () -> {
             int total = b.getInt(OFF_TOTAL_BYTES);
             if (total != length) {
                 throw corrupt(file, where, OFF_TOTAL_BYTES, "catalog says " + total + " bytes, blob has " + length);
@@ -141,7 +158,7 @@ final class CatalogCodec {
             int tableCount = count(b, file, where, 4);
             List<TableInfo> tables = new ArrayList<>(tableCount);
             for (int t = 0; t < tableCount; t++) {
-                tables.add(table(b, file, where));
+                tables.add(table(b, file, where, version));
             }
             if (b.hasRemaining()) {
                 throw corrupt(file, where, b.position(), b.remaining() + " unexpected bytes after the last table");
@@ -152,7 +169,7 @@ final class CatalogCodec {
         }
     }
 
-    private static TableInfo table(ByteBuffer b, Path file, String where) throws StoreCorruptedException {
+    private static TableInfo table(ByteBuffer b, Path file, String where, int version) throws StoreCorruptedException {
         int start = b.position();
         String name = str(b, file, where);
         int schemaLength = count(b, file, where, 1);
@@ -198,7 +215,7 @@ final class CatalogCodec {
             throw corrupt(file, where, at, "table " + name + ": row count " + rowCount + ", chunk rows " + chunkRows + ", "
                     + columnCount + " columns for " + def.columns().size() + " schema fields");
         }
-        int groupCount = count(b, file, where, 4 + 8L * columnCount);
+        int groupCount = count(b, file, where, 4 + 8L * columnCount + (version >= 2 ? 12 : 0));
         List<RowGroupInfo> groups = new ArrayList<>(groupCount);
         long first = 0;
         for (int g = 0; g < groupCount; g++) {
@@ -214,13 +231,46 @@ final class CatalogCodec {
             if (rows < 1 || rows > chunkRows) { // row groups sealed early by bytes hold fewer rows
                 throw corrupt(file, where, at, "table " + name + " row group " + g + ": " + rows + " rows with chunk rows " + chunkRows);
             }
-            groups.add(new RowGroupInfo(first, rows, keys));
+            long deletionKey = 0;
+            int deleted = 0;
+            if (version >= 2) {
+                deletionKey = b.getLong();
+                deleted = b.getInt();
+                if (deletionKey < 0 || deleted < 0 || deleted > rows || (deletionKey == 0) != (deleted == 0)) {
+                    throw corrupt(file, where, at, "table " + name + " row group " + g + ": deletion vector key " + deletionKey
+                            + " with " + deleted + " deleted of " + rows + " rows");
+                }
+            }
+            groups.add(new RowGroupInfo(first, rows, keys, deletionKey, deleted));
             first += rows;
         }
         if (first != rowCount) {
             throw corrupt(file, where, at, "table " + name + ": row groups hold " + first + " rows, table says " + rowCount);
         }
-        return new TableInfo(def, rowCount, chunkRows, groups);
+        List<IndexInfo> indexes = new ArrayList<>();
+        if (version >= 2) {
+            int indexCount = count(b, file, where, 17);
+            for (int i = 0; i < indexCount; i++) {
+                at = b.position();
+                String iname = str(b, file, where);
+                int stale = b.get() & 0xFF;
+                long tableRows = b.getLong();
+                int parts = count(b, file, where, 8);
+                long[] keys = new long[parts];
+                for (int p = 0; p < parts; p++) {
+                    keys[p] = b.getLong();
+                }
+                try {
+                    indexes.add(new IndexInfo(iname, keys, tableRows, stale == 1));
+                } catch (IllegalArgumentException e) {
+                    throw corrupt(file, where, at, "table " + name + ": bad index entry: " + e.getMessage());
+                }
+                if (stale > 1) {
+                    throw corrupt(file, where, at, "table " + name + " index " + iname + ": stale flag " + stale);
+                }
+            }
+        }
+        return new TableInfo(def, rowCount, chunkRows, groups, indexes);
     }
 
     /** Reads a non-negative count and checks that {@code count * minBytesEach} bytes remain. */

@@ -2,6 +2,8 @@ package dev.ingot.columnstore.internal;
 
 import dev.ingot.columnstore.ChunkStats;
 import dev.ingot.columnstore.ColumnType;
+import dev.ingot.columnstore.encoding.BitPacking;
+import dev.ingot.columnstore.encoding.ChunkEncoding;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.UnsupportedFormatException;
 import dev.ingot.pager.format.FormatCodec;
@@ -12,15 +14,15 @@ import java.nio.file.Path;
 
 /**
  * The layout of a sealed column chunk: one pager blob per (column, row group). Framed by
- * {@link #CODEC} (magic, version range 1 to 2, and a CRC32C kept in the header at
- * {@link #OFF_CRC}, not in a footer: the blob ends with its data buffer, see below).
+ * {@link #CODEC} (magic, version range 1 to 3, and a CRC32C kept in the header at
+ * {@link #OFF_CRC}, not in a footer: the blob ends with its last buffer, see below).
  * Little-endian.
  *
  * <pre>
  * blob offset  size  field
  * -----------  ----  ---------------------------------------------------------------
  *      0         4   magic "ICHK" (bytes 'I','C','H','K'; int 0x4B484349)
- *      4         2   format version (2; version 1 is still read, see below)
+ *      4         2   format version (3; versions 1 and 2 are still read, see below)
  *      6         1   column kind: ColumnType.Kind ordinal (0 INT32, 1 INT64, 2 DECIMAL64,
  *                    3 DATE32, 4 CHAR, 5 VARCHAR, 6 BOOLEAN, 7 INT8, 8 INT16, 9 FLOAT32,
  *                    10 FLOAT64, 11 DECIMAL128, 12 TIME64, 13 TIMESTAMP, 14 TIMESTAMP_TZ,
@@ -33,18 +35,27 @@ import java.nio.file.Path;
  *     20         4   null count
  *     24         8   min over non-null values, "long stats" (see below; 0 otherwise)
  *     32         8   max over non-null values
- *     40         8   variable-width byte total (= data length for CHAR/VARCHAR/VARBINARY, 0 otherwise)
+ *     40         8   variable-width byte total: bytes of the decoded values of CHAR/VARCHAR/VARBINARY
+ *                    (= data length when plain), 0 for fixed-width kinds
  *     48         4   validity offset  (multiple of 64, >= header bytes)
  *     52         4   validity length  (ceil(rows / 8); bit i set = row i not null, LSB first)
  *     56         4   offsets offset   (variable width only, multiple of 64; 0 for fixed width)
- *     60         4   offsets length   (variable width: (rows + 1) * 4, int32 offsets, offsets[0] = 0)
+ *     60         4   offsets length   (plain: (rows + 1) * 4, int32 offsets, offsets[0] = 0; see encodings)
  *     64         4   data offset      (multiple of 64)
- *     68         4   data length      (fixed: Kind.dataBytes(rows), i.e. rows * width (1, 2, 4, 8
- *                    or 16) or ceil(rows / 8) bit-packed for BOOLEAN; variable: offsets[rows])
- *     72         4   blob bytes (whole chunk, = data offset + data length)
+ *     68         4   data length      (plain fixed: Kind.dataBytes(rows), i.e. rows * width (1, 2, 4,
+ *                    8 or 16) or ceil(rows / 8) bit-packed for BOOLEAN; plain variable: offsets[rows])
+ *     72         4   blob bytes (whole chunk, = end of its last buffer)
  *     76         1   min stat length (0..64), version 2
  *     77         1   max stat length (0..64), version 2
- *     78        50   reserved, zero
+ *     78         1   encoding id (ChunkEncoding: 0 PLAIN, 1 FOR, 2 DICTIONARY, 3 RLE, 4 PACKED_TEXT), version 3
+ *     79         1   bit width (0..64) of the packed values, codes or lengths, version 3
+ *     80         8   reference: frame of reference added to every packed value, version 3
+ *     88         4   entries: dictionary entries (DICTIONARY) or runs (RLE), version 3
+ *     92         4   aux offset (multiple of 64, after the data buffer; 0 when there is none), version 3
+ *     96         4   aux length, version 3
+ *    100         1   aux bit width (RLE: of the run ends), version 3
+ *    101         1   compression of the data buffer (PACKED_TEXT: 0 none, 1 one LZ4 block), version 3
+ *    102        26   reserved, zero
  *    128        64   min stat bytes ("byte stats", version 2), zero after the length
  *    192        64   max stat bytes
  *    256         .   validity bitmap | [offsets] | data, each starting 64-byte aligned;
@@ -70,7 +81,27 @@ import java.nio.file.Path;
  *       HAS_MIN_MAX is clear.</li>
  * </ul>
  *
- * <p>Version 1 chunks (written before version 2 added the kinds from BOOLEAN on, byte stats and
+ * <p>Encodings (version 3; {@link ChunkEncoding}). Packed values are
+ * {@link dev.ingot.columnstore.encoding.BitPacking} streams of whole 8-byte words. A value of a
+ * packed stream is {@code reference + packed} (wrapping 64-bit addition); null rows of fixed-width
+ * chunks decode to a value of the chunk (their content is unspecified, as in plain chunks), null
+ * rows of text chunks to empty values.
+ * <table>
+ *   <caption>buffers per encoding</caption>
+ *   <tr><th>encoding</th><th>offsets buffer</th><th>data buffer</th><th>aux buffer</th></tr>
+ *   <tr><td>PLAIN</td><td>as above</td><td>as above</td><td>none</td></tr>
+ *   <tr><td>FOR</td><td>none</td><td>rows values, bit width</td><td>none</td></tr>
+ *   <tr><td>RLE</td><td>none</td><td>one value per run, bit width</td><td>the exclusive end row of
+ *       each run, aux bit width; strictly increasing, the last = rows</td></tr>
+ *   <tr><td>DICTIONARY</td><td>(entries + 1) int32 offsets into the data buffer</td><td>the entries'
+ *       bytes</td><td>one code per row, bit width, reference 0; code &lt; entries for a non-null row</td></tr>
+ *   <tr><td>PACKED_TEXT</td><td>rows value lengths, bit width, reference = the smallest</td><td>the
+ *       values' bytes (variable-width byte total of them), raw or one LZ4 block (the LZ4 block
+ *       format of lz4-java and the reference LZ4 library)</td><td>none</td></tr>
+ * </table>
+ * The header CRC32C covers the encoded bytes; {@code verify} decodes every encoded chunk.
+ *
+ * <p>Version 2 chunks are plain and have bytes 78..127 zero. Version 1 chunks (written before version 2 added the kinds from BOOLEAN on, byte stats and
  * the 256-byte header) have a 128-byte header with offsets 76..127 reserved and carry only long
  * stats; they are read as they are (text chunks of version 1 have no min/max).
  *
@@ -80,14 +111,18 @@ import java.nio.file.Path;
  * dereferencing any buffer.
  */
 public final class ChunkFormat {
-    /** The chunk's framing: magic "ICHK" (4 bytes), version (2 bytes), versions 1 to 2. */
-    public static final FormatCodec CODEC = FormatCodec.of("chunk", "ICHK", 2, 1, 2);
+    /** The chunk's framing: magic "ICHK" (4 bytes), version (2 bytes), versions 1 to 3. */
+    public static final FormatCodec CODEC = FormatCodec.of("chunk", "ICHK", 2, 1, 3);
     public static final int MAGIC = (int) CODEC.magic();
     /** Format version written. */
     public static final short VERSION = (short) CODEC.currentVersion();
     /** The oldest format version still read. */
     public static final short VERSION_1 = (short) CODEC.minVersion();
-    /** Header bytes of a version 2 chunk. */
+    /** The version that added the 256-byte header, byte stats and the kinds from BOOLEAN on. */
+    public static final short VERSION_2 = 2;
+    /** The version that added encodings (bytes 78..101). */
+    public static final short VERSION_3 = 3;
+    /** Header bytes of a version 2 or 3 chunk. */
     public static final int HEADER_BYTES = 256;
     /** Header bytes of a version 1 chunk. */
     public static final int HEADER_BYTES_V1 = 128;
@@ -115,6 +150,18 @@ public final class ChunkFormat {
     public static final int OFF_BLOB_BYTES = 72;
     public static final int OFF_MIN_STAT_LENGTH = 76;
     public static final int OFF_MAX_STAT_LENGTH = 77;
+    public static final int OFF_ENCODING = 78;
+    public static final int OFF_BIT_WIDTH = 79;
+    public static final int OFF_REFERENCE = 80;
+    public static final int OFF_ENTRIES = 88;
+    public static final int OFF_AUX_OFFSET = 92;
+    public static final int OFF_AUX_LENGTH = 96;
+    public static final int OFF_AUX_BIT_WIDTH = 100;
+    public static final int OFF_COMPRESSION = 101;
+    /** {@link #OFF_COMPRESSION}: the data buffer is as it is. */
+    public static final int COMPRESSION_NONE = 0;
+    /** {@link #OFF_COMPRESSION}: the data buffer is one LZ4 block. */
+    public static final int COMPRESSION_LZ4 = 1;
     public static final int OFF_MIN_STAT = 128;
     public static final int OFF_MAX_STAT = 192;
 
@@ -148,11 +195,12 @@ public final class ChunkFormat {
 
     /**
      * A validated chunk header; {@code minStat}/{@code maxStat} are the byte stats (empty when
-     * the chunk has none).
+     * the chunk has none); the encoding fields are PLAIN and zero for chunks before version 3.
      */
     public record Header(ColumnType.Kind kind, int version, int flags, int crc, int rowCount, int nullCount, long min, long max,
                          long textBytes, int validityOffset, int validityLength, int offsetsOffset, int offsetsLength,
-                         int dataOffset, int dataLength, int blobBytes, byte[] minStat, byte[] maxStat) {
+                         int dataOffset, int dataLength, int blobBytes, byte[] minStat, byte[] maxStat, ChunkEncoding encoding,
+                         int bitWidth, long reference, int entries, int auxOffset, int auxLength, int auxBitWidth, int compression) {
         public ChunkStats stats() {
             return new ChunkStats(kind, rowCount, nullCount, (flags & FLAG_HAS_MIN_MAX) != 0, min, max,
                     (flags & FLAG_SORTED) != 0, textBytes, minStat.clone(), maxStat.clone(),
@@ -185,7 +233,7 @@ public final class ChunkFormat {
         FormatCodec.Checksum checksum = () -> CODEC.checkChecksumField(b, OFF_CRC, corruption);
         int version = checkCrc ? CODEC.checkHeader(b, file, -1, where, corruption, checksum)
                 : CODEC.checkHeaderUnverified(b, file, -1, where, corruption, checksum);
-        int headerBytes = version == VERSION ? HEADER_BYTES : HEADER_BYTES_V1;
+        int headerBytes = version >= VERSION_2 ? HEADER_BYTES : HEADER_BYTES_V1;
         if (length < headerBytes) {
             throw corrupt(file, where, 0, "chunk of " + length + " bytes is shorter than its " + headerBytes + "-byte header");
         }
@@ -193,14 +241,14 @@ public final class ChunkFormat {
         if (kindOrdinal >= KINDS.length || KINDS[kindOrdinal] != expectedKind) {
             throw corrupt(file, where, OFF_KIND, "chunk kind " + kindOrdinal + ", catalog says " + expectedKind + " (" + expectedKind.ordinal() + ")");
         }
-        check(version == VERSION || kindOrdinal < V1_KINDS, file, where, OFF_KIND, "chunk kind " + expectedKind
+        check(version >= VERSION_2 || kindOrdinal < V1_KINDS, file, where, OFF_KIND, "chunk kind " + expectedKind
                 + " in a version " + version + " chunk");
         int flags = b.get(OFF_FLAGS) & 0xFF;
         check(b.getInt(OFF_HEADER_BYTES) == headerBytes, file, where, OFF_HEADER_BYTES, "header bytes " + b.getInt(OFF_HEADER_BYTES)
                 + ", expected " + headerBytes);
         byte[] minStat = NO_STAT;
         byte[] maxStat = NO_STAT;
-        if (version == VERSION) {
+        if (version >= VERSION_2) {
             int minLength = b.get(OFF_MIN_STAT_LENGTH) & 0xFF;
             int maxLength = b.get(OFF_MAX_STAT_LENGTH) & 0xFF;
             check(minLength <= MAX_STAT_BYTES, file, where, OFF_MIN_STAT_LENGTH, "min stat length " + minLength + " above " + MAX_STAT_BYTES);
@@ -226,23 +274,112 @@ public final class ChunkFormat {
         checkRegion(file, where, OFF_VALIDITY_OFFSET, "validity", vOff, vLen, headerBytes, length);
         check(vLen == validityBytes(rows), file, where, OFF_VALIDITY_LENGTH, "validity length " + vLen + ", expected " + validityBytes(rows));
         long afterValidity = (long) vOff + vLen;
-        if (expectedKind.isVariableWidth()) {
-            checkRegion(file, where, OFF_OFFSETS_OFFSET, "offsets", oOff, oLen, afterValidity, length);
-            check(oLen == 4L * rows + 4, file, where, OFF_OFFSETS_LENGTH, "offsets length " + oLen + ", expected " + (4L * rows + 4));
-            checkRegion(file, where, OFF_DATA_OFFSET, "data", dOff, dLen, (long) oOff + oLen, length);
-            check(textBytes == dLen, file, where, OFF_TEXT_BYTES, "text bytes " + textBytes + " differ from data length " + dLen);
-            int first = b.getInt(oOff);
-            int last = b.getInt(oOff + 4 * rows);
-            check(first == 0 && last == dLen, file, where, oOff, "text offsets run from " + first + " to " + last + ", expected 0 to " + dLen);
-        } else {
-            check(oOff == 0 && oLen == 0, file, where, OFF_OFFSETS_OFFSET, "fixed-width chunk has an offsets buffer (" + oOff + ", " + oLen + ")");
-            checkRegion(file, where, OFF_DATA_OFFSET, "data", dOff, dLen, afterValidity, length);
-            long expected = expectedKind.dataBytes(rows);
-            check(dLen == expected, file, where, OFF_DATA_LENGTH, "data length " + dLen + ", expected " + expected);
-            check(textBytes == 0, file, where, OFF_TEXT_BYTES, "text bytes " + textBytes + " in a fixed-width chunk");
+        ChunkEncoding encoding = ChunkEncoding.PLAIN;
+        int bitWidth = 0;
+        long reference = 0;
+        int entries = 0;
+        int aOff = 0;
+        int aLen = 0;
+        int auxWidth = 0;
+        int compression = COMPRESSION_NONE;
+        if (version >= VERSION_3) {
+            int id = b.get(OFF_ENCODING) & 0xFF;
+            encoding = ChunkEncoding.ofId(id);
+            check(encoding != null && encoding.appliesTo(expectedKind), file, where, OFF_ENCODING, "encoding " + id
+                    + (encoding == null ? " is unknown" : " (" + encoding + ") does not apply to " + expectedKind));
+            bitWidth = b.get(OFF_BIT_WIDTH) & 0xFF;
+            reference = b.getLong(OFF_REFERENCE);
+            entries = b.getInt(OFF_ENTRIES);
+            aOff = b.getInt(OFF_AUX_OFFSET);
+            aLen = b.getInt(OFF_AUX_LENGTH);
+            auxWidth = b.get(OFF_AUX_BIT_WIDTH) & 0xFF;
+            compression = b.get(OFF_COMPRESSION) & 0xFF;
+            int maxWidth = encoding == ChunkEncoding.FOR || encoding == ChunkEncoding.RLE ? 8 * expectedKind.fixedWidth()
+                    : encoding == ChunkEncoding.PLAIN ? 0 : 32;
+            check(bitWidth <= maxWidth, file, where, OFF_BIT_WIDTH, "bit width " + bitWidth + " above " + maxWidth + " for " + encoding);
+            check(compression == COMPRESSION_NONE || compression == COMPRESSION_LZ4 && encoding == ChunkEncoding.PACKED_TEXT, file, where,
+                    OFF_COMPRESSION, "compression " + compression + " with encoding " + encoding);
+            boolean hasEntries = encoding == ChunkEncoding.DICTIONARY || encoding == ChunkEncoding.RLE;
+            check(hasEntries ? entries >= (encoding == ChunkEncoding.RLE && rows > 0 ? 1 : 0) && entries <= rows : entries == 0, file, where,
+                    OFF_ENTRIES, "entries " + entries + " with encoding " + encoding + " of " + rows + " rows");
+            check(encoding == ChunkEncoding.RLE ? auxWidth >= BitPacking.width(rows) && auxWidth <= 32 : auxWidth == 0, file, where,
+                    OFF_AUX_BIT_WIDTH, "aux bit width " + auxWidth + " with encoding " + encoding + " of " + rows + " rows");
+            check(encoding == ChunkEncoding.PACKED_TEXT ? reference >= 0 && reference <= Integer.MAX_VALUE
+                    : encoding != ChunkEncoding.DICTIONARY && encoding != ChunkEncoding.PLAIN || reference == 0, file, where, OFF_REFERENCE,
+                    "reference " + reference + " with encoding " + encoding);
+        }
+        switch (encoding) {
+            case PLAIN:
+                if (expectedKind.isVariableWidth()) {
+                    checkRegion(file, where, OFF_OFFSETS_OFFSET, "offsets", oOff, oLen, afterValidity, length);
+                    check(oLen == 4L * rows + 4, file, where, OFF_OFFSETS_LENGTH, "offsets length " + oLen + ", expected " + (4L * rows + 4));
+                    checkRegion(file, where, OFF_DATA_OFFSET, "data", dOff, dLen, (long) oOff + oLen, length);
+                    check(textBytes == dLen, file, where, OFF_TEXT_BYTES, "text bytes " + textBytes + " differ from data length " + dLen);
+                    int first = b.getInt(oOff);
+                    int last = b.getInt(oOff + 4 * rows);
+                    check(first == 0 && last == dLen, file, where, oOff, "text offsets run from " + first + " to " + last + ", expected 0 to " + dLen);
+                } else {
+                    checkFixedData(file, where, oOff, oLen, dOff, dLen, afterValidity, length, textBytes, expectedKind.dataBytes(rows));
+                }
+                break;
+            case FOR:
+                checkFixedData(file, where, oOff, oLen, dOff, dLen, afterValidity, length, textBytes, BitPacking.bytes(rows, bitWidth));
+                break;
+            case RLE:
+                checkFixedData(file, where, oOff, oLen, dOff, dLen, afterValidity, length, textBytes, BitPacking.bytes(entries, bitWidth));
+                checkAux(file, where, aOff, aLen, (long) dOff + dLen, length, BitPacking.bytes(entries, auxWidth));
+                break;
+            case DICTIONARY: {
+                checkRegion(file, where, OFF_OFFSETS_OFFSET, "dictionary offsets", oOff, oLen, afterValidity, length);
+                check(oLen == 4L * entries + 4, file, where, OFF_OFFSETS_LENGTH, "dictionary offsets length " + oLen + ", expected "
+                        + (4L * entries + 4));
+                checkRegion(file, where, OFF_DATA_OFFSET, "dictionary data", dOff, dLen, (long) oOff + oLen, length);
+                int first = b.getInt(oOff);
+                int last = b.getInt(oOff + 4 * entries);
+                check(first == 0 && last == dLen, file, where, oOff, "dictionary offsets run from " + first + " to " + last + ", expected 0 to "
+                        + dLen);
+                checkAux(file, where, aOff, aLen, (long) dOff + dLen, length, BitPacking.bytes(rows, bitWidth));
+                checkTextBytes(file, where, textBytes);
+                break;
+            }
+            default: // PACKED_TEXT
+                checkRegion(file, where, OFF_OFFSETS_OFFSET, "lengths", oOff, oLen, afterValidity, length);
+                check(oLen == BitPacking.bytes(rows, bitWidth), file, where, OFF_OFFSETS_LENGTH, "lengths buffer length " + oLen
+                        + ", expected " + BitPacking.bytes(rows, bitWidth));
+                checkRegion(file, where, OFF_DATA_OFFSET, "data", dOff, dLen, (long) oOff + oLen, length);
+                checkTextBytes(file, where, textBytes);
+                check(compression == COMPRESSION_LZ4 || textBytes == dLen, file, where, OFF_TEXT_BYTES, "text bytes " + textBytes
+                        + " differ from data length " + dLen);
+                checkAux(file, where, aOff, aLen, (long) dOff + dLen, length, 0);
+                break;
         }
         return new Header(expectedKind, version, flags, b.getInt(OFF_CRC), rows, nulls, b.getLong(OFF_MIN), b.getLong(OFF_MAX), textBytes,
-                vOff, vLen, oOff, oLen, dOff, dLen, blobBytes, minStat, maxStat);
+                vOff, vLen, oOff, oLen, dOff, dLen, blobBytes, minStat, maxStat, encoding, bitWidth, reference, entries, aOff, aLen,
+                auxWidth, compression);
+    }
+
+    private static void checkFixedData(Path file, String where, int oOff, int oLen, int dOff, int dLen, long afterValidity, int blobBytes,
+                                       long textBytes, long expected) throws StoreCorruptedException {
+        check(oOff == 0 && oLen == 0, file, where, OFF_OFFSETS_OFFSET, "fixed-width chunk has an offsets buffer (" + oOff + ", " + oLen + ")");
+        checkRegion(file, where, OFF_DATA_OFFSET, "data", dOff, dLen, afterValidity, blobBytes);
+        check(dLen == expected, file, where, OFF_DATA_LENGTH, "data length " + dLen + ", expected " + expected);
+        check(textBytes == 0, file, where, OFF_TEXT_BYTES, "text bytes " + textBytes + " in a fixed-width chunk");
+    }
+
+    /** The aux buffer: {@code expected} bytes after {@code notBefore}, or none (offset and length 0) when 0 are expected. */
+    private static void checkAux(Path file, String where, int aOff, int aLen, long notBefore, int blobBytes, long expected)
+            throws StoreCorruptedException {
+        if (expected == 0 && aOff == 0 && aLen == 0) {
+            return;
+        }
+        checkRegion(file, where, OFF_AUX_OFFSET, "aux", aOff, aLen, notBefore, blobBytes);
+        check(aLen == expected, file, where, OFF_AUX_LENGTH, "aux length " + aLen + ", expected " + expected);
+    }
+
+    /** Decoded text must fit one Arrow data buffer. */
+    private static void checkTextBytes(Path file, String where, long textBytes) throws StoreCorruptedException {
+        check(textBytes >= 0 && textBytes <= Integer.MAX_VALUE, file, where, OFF_TEXT_BYTES, "text bytes " + textBytes + " outside [0, "
+                + Integer.MAX_VALUE + "]");
     }
 
     private static void checkRegion(Path file, String where, int field, String name, int offset, int length, long notBefore, int blobBytes)

@@ -1,6 +1,10 @@
 package dev.ingot.columnstore.internal;
 
 import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.columnstore.CompactionReport;
+import dev.ingot.columnstore.IndexInfo;
+import dev.ingot.columnstore.StoreSnapshot;
+import dev.ingot.columnstore.StoreTransaction;
 import dev.ingot.columnstore.ColumnStoreOptions;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.ConstraintRules;
@@ -10,6 +14,7 @@ import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
 import dev.ingot.memory.NativeAllocator;
+import dev.ingot.pager.BlobView;
 import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerOptions;
@@ -20,7 +25,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -36,11 +45,17 @@ import org.apache.arrow.memory.RootAllocator;
  * volatile field, replaced under {@link #commitLock} together with the pager commit that makes
  * it durable; loads in progress are tracked by name under the same lock.
  *
- * <p>Commit protocol ({@link #commitTable}): encode the catalog with the new table, put it under a
- * fresh key, point root slot 0 at it, {@code pager.commit()}; only then swap the in-memory
- * snapshot and free the previous catalog blob (that free becomes durable with the next commit,
- * and the open-time sweep frees it if there is none). If any step fails, root slot 0 is pointed
- * back at the previous catalog and the new blob is freed, so neither memory nor disk changes.
+ * <p>Commit protocol ({@link #publish}): encode the new catalog, put it under a fresh key, point
+ * root slot 0 at it, {@code pager.commit()}; only then swap the in-memory snapshot and retire the
+ * previous catalog blob and every blob the new version no longer references. If any step fails,
+ * root slot 0 is pointed back at the previous catalog and the new blob is freed, so neither
+ * memory nor disk changes.
+ *
+ * <p>Snapshots and deferred frees: every reader and {@link StoreSnapshot} pins the catalog
+ * generation it reads ({@link #pin()}); a blob retired by the commit of generation {@code g} is
+ * referenced only by generations below {@code g}, so it is freed (in the pager's directory,
+ * durable with the next commit) once no pin below {@code g} is left. Blobs still retired when the
+ * process ends are freed by the next writer open's orphan sweep.
  */
 public final class ColumnStoreImpl implements ColumnStore {
     /** Opens a pager; tests substitute fault-injecting pagers. */
@@ -52,7 +67,39 @@ public final class ColumnStoreImpl implements ColumnStore {
     /** Root slot holding the catalog key. */
     public static final int CATALOG_ROOT_SLOT = 0;
 
-    private record Catalog(long key, long generation, Map<String, TableInfo> tables) {}
+    /** One committed catalog version and the pager view its blobs are read through. */
+    record Catalog(long key, long generation, Map<String, TableInfo> tables, BlobView view) {}
+
+    /** Keys last referenced by catalog generations below {@code generation}. */
+    private record Retired(long generation, long[] keys) {}
+
+    /** A registration of one reader or snapshot of a catalog version; {@link #close()} releases it once. */
+    final class Pin implements AutoCloseable {
+        final Catalog catalog;
+        private boolean released;
+
+        private Pin(Catalog catalog) {
+            this.catalog = catalog;
+        }
+
+        boolean released() {
+            synchronized (commitLock) {
+                return released;
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (commitLock) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                pins.computeIfPresent(catalog.generation(), (g, n) -> n == 1 ? null : n - 1);
+                freeRetired();
+            }
+        }
+    }
 
     private final Path directory;
     private final ColumnStoreOptions options;
@@ -65,6 +112,17 @@ public final class ColumnStoreImpl implements ColumnStore {
     /** Definitions of the loads in progress, by table name; guarded by commitLock. */
     private final Map<String, TableDef> loading = new LinkedHashMap<>();
     private final Set<TableWriterImpl> openWriters = Collections.synchronizedSet(Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+    /** Existing tables a transaction touches (reserved against loads outside it); guarded by commitLock. */
+    private final Set<String> reservedByTransaction = new HashSet<>();
+    /** Open pins by catalog generation; guarded by commitLock. */
+    private final TreeMap<Long, Integer> pins = new TreeMap<>();
+    /** Blobs waiting for older pins to close, oldest first; guarded by commitLock. */
+    private final ArrayDeque<Retired> retired = new ArrayDeque<>();
+    /** The one open transaction's permit. */
+    private final Semaphore transactionPermit = new Semaphore(1);
+    private volatile StoreTransactionImpl openTransaction;
+    /** Set while {@link #compact()} runs; guarded by commitLock. */
+    private boolean compacting;
     private final long orphansFreed;
     private IOException orphanSweepFailure;
     private volatile boolean closed;
@@ -125,7 +183,7 @@ public final class ColumnStoreImpl implements ColumnStore {
     private Catalog loadCatalog() throws IOException {
         long key = pager.rootKey(CATALOG_ROOT_SLOT);
         if (key == Pager.NO_KEY) {
-            return new Catalog(Pager.NO_KEY, 0, Map.of());
+            return new Catalog(Pager.NO_KEY, 0, Map.of(), pager.committedView());
         }
         String where = "catalog (pager key " + key + ")";
         ByteBuffer blob;
@@ -151,13 +209,25 @@ public final class ColumnStoreImpl implements ColumnStore {
         for (TableInfo t : tables.values()) {
             checkChunksExist(t, where);
         }
-        return new Catalog(key, decoded.generation(), Collections.unmodifiableMap(tables));
+        return new Catalog(key, decoded.generation(), Collections.unmodifiableMap(tables), pager.committedView());
     }
 
-    /** Every chunk key the catalog names must have a blob (a catalog that passed its checksum can still be wrong). */
+    /** Every chunk, deletion vector and index key the catalog names must have a blob (a catalog that passed its checksum can still be wrong). */
     private void checkChunksExist(TableInfo t, String where) throws StoreCorruptedException {
+        for (IndexInfo i : t.indexes()) {
+            for (long k : i.partKeys()) {
+                if (!pager.contains(k)) {
+                    throw new StoreCorruptedException(pager.file(), -1, where + ": table " + t.name() + " index " + i.name()
+                            + " names part key " + k + ", which has no blob");
+                }
+            }
+        }
         for (int g = 0; g < t.rowGroups().size(); g++) {
             RowGroupInfo group = t.rowGroups().get(g);
+            if (group.hasDeletions() && !pager.contains(group.deletionKey())) {
+                throw new StoreCorruptedException(pager.file(), -1, where + ": table " + t.name() + " row group " + g
+                        + " names deletion vector key " + group.deletionKey() + ", which has no blob");
+            }
             for (int c = 0; c < t.def().columns().size(); c++) {
                 long chunkKey = group.chunkKey(c);
                 if (!pager.contains(chunkKey)) {
@@ -179,10 +249,8 @@ public final class ColumnStoreImpl implements ColumnStore {
             referenced.add(pager.rootKey(slot));
         }
         for (TableInfo t : catalog.tables().values()) {
-            for (RowGroupInfo g : t.rowGroups()) {
-                for (long k : g.chunkKeys()) {
-                    referenced.add(k);
-                }
+            for (long k : keysOf(t)) {
+                referenced.add(k);
             }
         }
         long freed = 0;
@@ -229,6 +297,7 @@ public final class ColumnStoreImpl implements ColumnStore {
                 throw new IllegalStateException("column store " + directory + " is open read-only; cannot create table "
                         + def.name());
             }
+            ensureNotCompacting("load table " + def.name() + " into");
             TableInfo existing = catalog.tables().get(def.name());
             if (existing != null && existing.rowCount() != 0) {
                 throw new IllegalArgumentException("table " + def.name() + " already exists");
@@ -239,6 +308,9 @@ public final class ColumnStoreImpl implements ColumnStore {
             if (loading.containsKey(def.name())) {
                 throw new IllegalArgumentException("a load of table " + def.name() + " is already in progress");
             }
+            if (reservedByTransaction.contains(def.name())) {
+                throw new IllegalArgumentException("table " + def.name() + " is being changed by an open transaction");
+            }
             List<TableDef> known = new ArrayList<>(committedDefsExcept(def.name()));
             known.addAll(loading.values());
             List<ConstraintRules.Problem> problems = ConstraintRules.checkAdded(List.of(def), known, Set.of());
@@ -248,8 +320,7 @@ public final class ColumnStoreImpl implements ColumnStore {
             loading.put(def.name(), def);
         }
         try {
-            TableWriterImpl w = new TableWriterImpl(this, def, hints, pager.openWriter(def.name(), options.keyBlockSize()),
-                    stagingAllocator, options.pagerOptions().maxBlobBytes());
+            TableWriterImpl w = newWriter(null, def, hints, 0);
             openWriters.add(w);
             return w;
         } catch (RuntimeException | Error e) {
@@ -259,6 +330,25 @@ public final class ColumnStoreImpl implements ColumnStore {
             throw e;
         }
     }
+
+    /** A writer of {@code def} whose row ids start at {@code firstRowId}, owned by {@code owner} (null: the store). */
+    TableWriterImpl newWriter(TableWriterImpl.Owner owner, TableDef def, ColumnStoreWriteHints hints, long firstRowId) {
+        return new TableWriterImpl(this, owner != null ? owner : storeOwner, def, hints, firstRowId,
+                pager.openWriter(def.name(), options.keyBlockSize()), stagingAllocator, options.pagerOptions().maxBlobBytes());
+    }
+
+    /** The owner of {@link #createTable}'s writers: their commit publishes the table at once. */
+    private final TableWriterImpl.Owner storeOwner = new TableWriterImpl.Owner() {
+        @Override
+        public void writerFinished(TableWriterImpl writer, TableInfo rows) throws IOException {
+            commitTable(writer, rows);
+        }
+
+        @Override
+        public void writerClosed(TableWriterImpl writer) {
+            ColumnStoreImpl.this.writerClosed(writer);
+        }
+    };
 
     /** Publishes {@code info} in the catalog and commits the pager; all-or-nothing. */
     void commitTable(TableWriterImpl writer, TableInfo info) throws IOException {
@@ -279,34 +369,210 @@ public final class ColumnStoreImpl implements ColumnStore {
             }
             Map<String, TableInfo> tables = new LinkedHashMap<>(old.tables());
             tables.put(info.name(), info);
-            byte[] bytes = CatalogCodec.encode(old.generation() + 1, tables.values());
-            long key = Pager.NO_KEY;
-            boolean done = false;
-            try {
-                key = pager.allocMany(1).first();
-                ByteBuffer blob = ByteBuffer.allocateDirect(bytes.length);
-                blob.put(bytes).flip();
-                pager.put(key, blob);
-                pager.setRootKey(CATALOG_ROOT_SLOT, key);
-                pager.commit();
-                done = true;
-            } finally {
-                if (!done) {
-                    pager.setRootKey(CATALOG_ROOT_SLOT, old.key());
-                    if (key != Pager.NO_KEY) {
-                        pager.free(key);
-                    }
+            publish(tables, existing == null ? new long[0] : keysOf(existing));
+            loading.remove(info.name());
+        }
+    }
+
+    /**
+     * Writes {@code tables} as the next catalog generation and commits the pager; on success swaps
+     * the in-memory catalog and retires the previous catalog blob and {@code retire}. Caller holds
+     * {@link #commitLock}. If it throws, memory and disk are unchanged.
+     */
+    void publish(Map<String, TableInfo> tables, long[] retire) throws IOException {
+        assert Thread.holdsLock(commitLock);
+        ensureOpen();
+        Catalog old = catalog;
+        long generation = old.generation() + 1;
+        byte[] bytes = CatalogCodec.encode(generation, tables.values());
+        long key = Pager.NO_KEY;
+        boolean done = false;
+        try {
+            key = pager.allocMany(1).first();
+            ByteBuffer blob = ByteBuffer.allocateDirect(bytes.length);
+            blob.put(bytes).flip();
+            pager.put(key, blob);
+            pager.setRootKey(CATALOG_ROOT_SLOT, key);
+            pager.commit();
+            done = true;
+        } finally {
+            if (!done) {
+                pager.setRootKey(CATALOG_ROOT_SLOT, old.key());
+                if (key != Pager.NO_KEY) {
+                    pager.free(key);
                 }
             }
-            catalog = new Catalog(key, old.generation() + 1, Collections.unmodifiableMap(tables));
-            loading.remove(info.name());
-            if (old.key() != Pager.NO_KEY) {
-                pager.free(old.key());
+        }
+        catalog = new Catalog(key, generation, Collections.unmodifiableMap(new LinkedHashMap<>(tables)), pager.committedView());
+        long[] keys = retire;
+        if (old.key() != Pager.NO_KEY) {
+            keys = Arrays.copyOf(retire, retire.length + 1);
+            keys[retire.length] = old.key();
+        }
+        if (keys.length > 0) {
+            retired.addLast(new Retired(generation, keys));
+        }
+        freeRetired();
+    }
+
+    /** Frees the retired blobs no open pin can read any more. Caller holds {@link #commitLock}. */
+    private void freeRetired() {
+        if (pager.readOnly() || closed) {
+            retired.clear();
+            return;
+        }
+        long oldestPin = pins.isEmpty() ? Long.MAX_VALUE : pins.firstKey();
+        while (!retired.isEmpty() && retired.peekFirst().generation() <= oldestPin) {
+            for (long k : retired.pollFirst().keys()) {
+                pager.free(k);
             }
         }
     }
 
-    /** Called by a writer when it is committed or aborted (idempotent). */
+    /** Blobs retired but not yet freed because an older snapshot is open (tests, diagnostics). */
+    public int retiredBlobsPending() {
+        synchronized (commitLock) {
+            return retired.stream().mapToInt(r -> r.keys().length).sum();
+        }
+    }
+
+    /** Every pager key {@code t} references: chunks, deletion vectors, index parts. */
+    static long[] keysOf(TableInfo t) {
+        int columns = t.def().columns().size();
+        int n = 0;
+        for (RowGroupInfo g : t.rowGroups()) {
+            n += columns + (g.hasDeletions() ? 1 : 0);
+        }
+        for (IndexInfo i : t.indexes()) {
+            n += i.parts();
+        }
+        long[] keys = new long[n];
+        int k = 0;
+        for (RowGroupInfo g : t.rowGroups()) {
+            for (int c = 0; c < columns; c++) {
+                keys[k++] = g.chunkKey(c);
+            }
+            if (g.hasDeletions()) {
+                keys[k++] = g.deletionKey();
+            }
+        }
+        for (IndexInfo i : t.indexes()) {
+            for (int p = 0; p < i.parts(); p++) {
+                keys[k++] = i.partKey(p);
+            }
+        }
+        return keys;
+    }
+
+    /** Sets or clears the compaction flag; caller holds commitLock. */
+    void setCompacting(boolean on) {
+        compacting = on;
+    }
+
+    private void ensureNotCompacting(String what) {
+        if (compacting) {
+            throw new IllegalStateException("cannot " + what + " column store " + directory + ": a compaction is running");
+        }
+    }
+
+    /** Pins the current catalog for a reader or snapshot. */
+    Pin pin() {
+        synchronized (commitLock) {
+            ensureOpen();
+            ensureNotCompacting("read");
+            Catalog c = catalog;
+            pins.merge(c.generation(), 1, Integer::sum);
+            return new Pin(c);
+        }
+    }
+
+    /** Open pins (readers and snapshots) of this process. */
+    int openPins() {
+        synchronized (commitLock) {
+            return pins.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    Object commitLock() {
+        return commitLock;
+    }
+
+    /** The latest committed catalog. */
+    Catalog catalog() {
+        return catalog;
+    }
+
+    /** Names reserved by loads outside transactions (with their definitions); guarded by commitLock. */
+    Map<String, TableDef> loading() {
+        return loading;
+    }
+
+    /** Existing tables reserved by the open transaction; guarded by commitLock. */
+    Set<String> reservedByTransaction() {
+        return reservedByTransaction;
+    }
+
+    @Override
+    public StoreTransaction begin() {
+        ensureOpen();
+        if (pager.readOnly()) {
+            throw new IllegalStateException("column store " + directory + " is open read-only; cannot begin a transaction");
+        }
+        StoreTransactionImpl current = openTransaction;
+        if (current != null && current.owner() == Thread.currentThread()) {
+            throw new IllegalStateException("this thread already has a transaction of column store " + directory
+                    + " open; commit or close it first");
+        }
+        try {
+            transactionPermit.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the open transaction of column store " + directory, e);
+        }
+        try {
+            ensureOpen();
+            StoreTransactionImpl tx = new StoreTransactionImpl(this, pager.openWriter("transaction", options.keyBlockSize()));
+            openTransaction = tx;
+            return tx;
+        } catch (RuntimeException | Error e) {
+            transactionPermit.release();
+            throw e;
+        }
+    }
+
+    /** Called once by a transaction when it ends (committed or aborted). */
+    void transactionEnded(StoreTransactionImpl tx) {
+        if (openTransaction == tx) {
+            openTransaction = null;
+            transactionPermit.release();
+        }
+    }
+
+    @Override
+    public StoreSnapshot snapshot() {
+        return new StoreSnapshotImpl(this, pin());
+    }
+
+    @Override
+    public CompactionReport compact() throws IOException {
+        return new Compactor(this).run();
+    }
+
+    /** Whether a transaction could start now (for compaction, which takes the slot itself). */
+    boolean tryTakeTransactionSlot() {
+        return transactionPermit.tryAcquire();
+    }
+
+    void releaseTransactionSlot() {
+        transactionPermit.release();
+    }
+
+    /** Open table writers outside transactions. */
+    int openWriterCount() {
+        return openWriters.size();
+    }
+
+    /** Called by a writer outside a transaction when it is committed or aborted (idempotent). */
     void writerClosed(TableWriterImpl writer) {
         openWriters.remove(writer);
         synchronized (commitLock) {
@@ -335,11 +601,13 @@ public final class ColumnStoreImpl implements ColumnStore {
     @Override
     public TableReader openTable(String name) {
         ensureOpen();
-        TableInfo info = catalog.tables().get(name);
+        Pin pin = pin();
+        TableInfo info = pin.catalog.tables().get(name);
         if (info == null) {
+            pin.close();
             throw new IllegalArgumentException("no committed table " + name);
         }
-        return new TableReaderImpl(this, info);
+        return new TableReaderImpl(this, info, pin.catalog.view(), pin, true);
     }
 
     void ensureOpen() {
@@ -404,6 +672,14 @@ public final class ColumnStoreImpl implements ColumnStore {
             writers = new ArrayList<>(openWriters);
         }
         Throwable failure = null;
+        StoreTransactionImpl tx = openTransaction;
+        if (tx != null) {
+            try {
+                tx.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+        }
         for (TableWriterImpl w : writers) {
             try {
                 w.close();

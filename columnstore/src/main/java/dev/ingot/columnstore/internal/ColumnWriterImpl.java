@@ -47,6 +47,7 @@ final class ColumnWriterImpl implements ColumnWriter {
     private final ColumnType.Kind kind;
     private final ColumnCodec codec;
     private final StatsBuilder stats = new StatsBuilder();
+    private final ChunkEncoder encoder;
     private final boolean variable;
     private final int chunkRows;
     private final NativeAllocator allocator;
@@ -75,6 +76,7 @@ final class ColumnWriterImpl implements ColumnWriter {
         this.index = index;
         this.kind = def.type().kind();
         this.codec = ColumnCodec.of(def.type());
+        this.encoder = new ChunkEncoder(kind);
         this.variable = kind.isVariableWidth();
         this.chunkRows = chunkRows;
         this.allocator = allocator;
@@ -320,9 +322,10 @@ final class ColumnWriterImpl implements ColumnWriter {
     // ---------------------------------------------------------------- sealing
 
     /**
-     * Writes the header of the staged chunk (stats, layout, CRC32C) and returns the blob: a view
-     * of the staging block for a full chunk, of a compacted temporary block otherwise. Valid
-     * until {@link #chunkPut} or {@link #releaseSealTemp}.
+     * Writes the header of the staged chunk (stats, encoding, layout, CRC32C) and returns the
+     * blob: a view of the staging block for a full plain chunk, of a temporary block holding the
+     * compacted or encoded chunk otherwise ({@link ChunkEncoder} chooses the encoding from the
+     * stats and the staged values). Valid until {@link #chunkPut} or {@link #releaseSealTemp}.
      */
     ByteBuffer seal() {
         int rows = stagedRows;
@@ -330,14 +333,23 @@ final class ColumnWriterImpl implements ColumnWriter {
         int nulls = (int) (rows - Bits.countOnes(validity, rows));
         long dataLength = variable ? textBytes : kind.dataBytes(rows);
         stats.reset();
+        MemoryView offsets = variable ? block.slice(offsetsOffset, dataOffset - offsetsOffset) : null;
         if (nulls < rows) {
-            codec.stats(validity, variable ? block.slice(offsetsOffset, dataOffset - offsetsOffset) : null, dataView(), rows, nulls > 0, stats);
+            codec.stats(validity, offsets, dataView(), rows, nulls > 0, stats);
         }
         int flags = (nulls > 0 ? ChunkFormat.FLAG_HAS_NULLS : 0) | stats.flags();
-        MemoryBlock target;
-        ByteBuffer buffer;
         int vOff = validityOffset;
         int vLen = (int) ChunkFormat.validityBytes(rows);
+        ByteBuffer staged = blockBuffer.duplicate().position(dataOffset);
+        if (encoder.choose(validity, offsets, dataView(), staged, rows, nulls, textBytes, stats)) {
+            sealTemp = allocator.allocate(encoder.blobBytesBound(), "seal " + table.def().name() + "." + def.name());
+            block.copyTo(validityOffset, sealTemp, vOff, vLen);
+            writeHeader(sealTemp, rows, nulls, flags, vOff, vLen);
+            int blobBytes = encoder.write(sealTemp, dataView(), staged);
+            return crc(sealTemp, sealTemp.asByteBuffer(), blobBytes);
+        }
+        MemoryBlock target;
+        ByteBuffer buffer;
         int oOff = variable ? offsetsOffset : 0;
         int oLen = variable ? 4 * rows + 4 : 0;
         int dOff = dataOffset;
@@ -359,6 +371,18 @@ final class ColumnWriterImpl implements ColumnWriter {
             buffer = sealTemp.asByteBuffer();
         }
         long blobBytes = dOff + dataLength;
+        writeHeader(target, rows, nulls, flags, vOff, vLen);
+        target.putLong(ChunkFormat.OFF_TEXT_BYTES, variable ? textBytes : 0);
+        target.putInt(ChunkFormat.OFF_OFFSETS_OFFSET, oOff);
+        target.putInt(ChunkFormat.OFF_OFFSETS_LENGTH, oLen);
+        target.putInt(ChunkFormat.OFF_DATA_OFFSET, dOff);
+        target.putInt(ChunkFormat.OFF_DATA_LENGTH, (int) dataLength);
+        target.putInt(ChunkFormat.OFF_BLOB_BYTES, (int) blobBytes);
+        return crc(target, buffer, blobBytes);
+    }
+
+    /** Zeroes the header of {@code target} and writes the fields every chunk has (encoding PLAIN = 0 until the encoder sets it). */
+    private void writeHeader(MemoryBlock target, int rows, int nulls, int flags, int vOff, int vLen) {
         target.fill(0, ChunkFormat.HEADER_BYTES, (byte) 0);
         target.putInt(ChunkFormat.OFF_MAGIC, ChunkFormat.MAGIC);
         target.putByte(ChunkFormat.OFF_VERSION, (byte) ChunkFormat.VERSION);
@@ -369,14 +393,12 @@ final class ColumnWriterImpl implements ColumnWriter {
         target.putInt(ChunkFormat.OFF_ROWS, rows);
         target.putInt(ChunkFormat.OFF_NULLS, nulls);
         stats.writeTo(target);
-        target.putLong(ChunkFormat.OFF_TEXT_BYTES, variable ? textBytes : 0);
         target.putInt(ChunkFormat.OFF_VALIDITY_OFFSET, vOff);
         target.putInt(ChunkFormat.OFF_VALIDITY_LENGTH, vLen);
-        target.putInt(ChunkFormat.OFF_OFFSETS_OFFSET, oOff);
-        target.putInt(ChunkFormat.OFF_OFFSETS_LENGTH, oLen);
-        target.putInt(ChunkFormat.OFF_DATA_OFFSET, dOff);
-        target.putInt(ChunkFormat.OFF_DATA_LENGTH, (int) dataLength);
-        target.putInt(ChunkFormat.OFF_BLOB_BYTES, (int) blobBytes);
+    }
+
+    /** The blob {@code [0, blobBytes)} of {@code buffer} with its CRC32C written into the header of {@code target}. */
+    private static ByteBuffer crc(MemoryBlock target, ByteBuffer buffer, long blobBytes) {
         ByteBuffer blob = buffer.duplicate();
         blob.position(0).limit((int) blobBytes);
         target.putInt(ChunkFormat.OFF_CRC, ChunkFormat.crc(blob));

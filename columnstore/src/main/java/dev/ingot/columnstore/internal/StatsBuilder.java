@@ -104,6 +104,21 @@ final class StatsBuilder {
         hasMinMax = true;
     }
 
+    /** Whether the chunk has min/max (at least one non-null value and, for byte stats, an upper bound). */
+    boolean hasMinMax() {
+        return hasMinMax;
+    }
+
+    /** The long-stats minimum (see ChunkFormat); 0 without min/max. */
+    long min() {
+        return min;
+    }
+
+    /** The long-stats maximum; 0 without min/max. */
+    long max() {
+        return max;
+    }
+
     /** Header flags of these stats: HAS_MIN_MAX, SORTED, MIN_TRUNCATED, MAX_TRUNCATED. */
     int flags() {
         if (!hasMinMax) {

@@ -5,7 +5,8 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
-import dev.ingot.pager.Pager;
+import dev.ingot.columnstore.encoding.ChunkEncoding;
+import dev.ingot.pager.BlobView;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.pager.UnsupportedFormatException;
 import java.io.IOException;
@@ -16,30 +17,42 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
- * {@link TableReader} implementation: fetches chunks with {@link Pager#get} (zero-copy views of
+ * {@link TableReader} implementation: fetches chunks with {@link BlobView#get} (zero-copy views of
  * the mapped file), validates each header ({@link ChunkFormat#parse}) and rebuilds Arrow vectors
- * with bulk copies.
+ * with bulk copies (plain chunks) or by decoding them ({@link ChunkDecoder}, encoded chunks).
  *
  * <p>Thread-safety: not thread-safe.
  */
 final class TableReaderImpl implements TableReader {
     private final ColumnStoreImpl store;
     private final TableInfo info;
-    private final Pager pager;
+    private final BlobView pager;
+    private final ChunkDecoder decoder = new ChunkDecoder();
+    /** The catalog version this reader holds (released on close), or null for a writer's validation reader. */
+    private final ColumnStoreImpl.Pin pin;
+    private final boolean ownsPin;
+    /** Deletion vectors read so far, by row group. */
+    private final RoaringBitmap[] deleted;
     private boolean closed;
 
-    TableReaderImpl(ColumnStoreImpl store, TableInfo info) {
+    /**
+     * @param view blobs as of the reader's catalog version
+     * @param pin  the catalog version read (reads fail once it is released); null when the caller keeps the blobs alive
+     * @param ownsPin whether {@link #close()} releases {@code pin} (a reader of a {@link dev.ingot.columnstore.StoreSnapshot} does not)
+     */
+    TableReaderImpl(ColumnStoreImpl store, TableInfo info, BlobView view, ColumnStoreImpl.Pin pin, boolean ownsPin) {
         this.store = store;
+        this.ownsPin = ownsPin;
         this.info = info;
-        this.pager = store.pager();
+        this.pager = view;
+        this.pin = pin;
+        this.deleted = new RoaringBitmap[info.rowGroups().size()];
     }
 
     @Override
@@ -57,6 +70,9 @@ final class TableReaderImpl implements TableReader {
             throw new IllegalStateException("reader of table " + info.name() + " is closed");
         }
         store.ensureOpen();
+        if (pin != null && pin.released()) {
+            throw new IllegalStateException("the snapshot of the reader of table " + info.name() + " is closed");
+        }
     }
 
     private RowGroupInfo group(int rowGroup) {
@@ -78,7 +94,7 @@ final class TableReaderImpl implements TableReader {
     }
 
     /** The chunk blob, normalized so index 0 is the chunk's first byte, and its validated header. */
-    private record Chunk(ByteBuffer blob, ChunkFormat.Header header) {}
+    private record Chunk(ByteBuffer blob, ChunkFormat.Header header, long key, String where) {}
 
     private Chunk fetch(int column, int rowGroup, boolean verified) throws IOException {
         ColumnDef def = columnDef(column);
@@ -105,7 +121,7 @@ final class TableReaderImpl implements TableReader {
         } catch (UnsupportedFormatException e) {
             throw e.atFileOffset(pager.blobFileOffset(key));
         }
-        return new Chunk(blob, h);
+        return new Chunk(blob, h, key, where);
     }
 
     @Override
@@ -117,19 +133,106 @@ final class TableReaderImpl implements TableReader {
     @Override
     public FieldVector readChunk(int column, int rowGroup) throws IOException {
         ensureOpen();
+        return readChunk(column, rowGroup, false);
+    }
+
+    private FieldVector readChunk(int column, int rowGroup, boolean includeDeleted) throws IOException {
+        RoaringBitmap deletedRows = includeDeleted || !group(rowGroup).hasDeletions() ? null : deletedRows0(rowGroup);
         Chunk c = fetch(column, rowGroup, false);
-        return decode(columnDef(column), c.header(), c.blob(), store.allocator());
+        FieldVector v = decode(column, c);
+        if (deletedRows != null) {
+            try {
+                LiveRows.retain(v, deletedRows);
+            } catch (RuntimeException | Error e) {
+                v.close();
+                throw e;
+            }
+        }
+        return v;
+    }
+
+    @Override
+    public RoaringBitmap deletedRows(int rowGroup) throws IOException {
+        ensureOpen();
+        return deletedRows0(rowGroup).clone();
+    }
+
+    /** The cached deletion vector of {@code rowGroup} (not to be changed). */
+    private RoaringBitmap deletedRows0(int rowGroup) throws IOException {
+        RowGroupInfo g = group(rowGroup);
+        RoaringBitmap d = deleted[rowGroup];
+        if (d == null) {
+            d = g.hasDeletions() ? readDeletionVector(pager, info, rowGroup) : new RoaringBitmap();
+            deleted[rowGroup] = d;
+        }
+        return d;
+    }
+
+    /**
+     * Reads and checks the deletion vector of row group {@code rowGroup} of {@code info} through
+     * {@code view} (pager checksum, then the blob's own framing and contents).
+     */
+    static RoaringBitmap readDeletionVector(BlobView view, TableInfo info, int rowGroup) throws IOException {
+        RowGroupInfo g = info.rowGroups().get(rowGroup);
+        long key = g.deletionKey();
+        String where = "table " + info.name() + " row group " + rowGroup + " deletion vector (pager key " + key + ")";
+        ByteBuffer blob;
+        try {
+            blob = view.getVerified(key);
+        } catch (NoSuchElementException | IllegalArgumentException e) {
+            throw new StoreCorruptedException(view.file(), -1, where + ": the pager key has no blob (" + e.getMessage() + ")");
+        } catch (StoreCorruptedException e) {
+            StoreCorruptedException wrapped = new StoreCorruptedException(e.file(), e.fileOffset(), where + ": " + e.getMessage());
+            wrapped.initCause(e);
+            throw wrapped;
+        }
+        try {
+            return DeletionVectorCodec.decode(blob, g.rowCount(), g.deletedRows(), view.file(), where);
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(view.blobFileOffset(key));
+        } catch (UnsupportedFormatException e) {
+            throw e.atFileOffset(view.blobFileOffset(key));
+        }
+    }
+
+    @Override
+    public long[] liveRowIds(int rowGroup) throws IOException {
+        ensureOpen();
+        RowGroupInfo g = group(rowGroup);
+        RoaringBitmap d = deletedRows0(rowGroup);
+        long[] ids = new long[g.liveRows()];
+        int n = 0;
+        for (int i = 0; i < g.rowCount(); i++) {
+            if (!d.contains(i)) {
+                ids[n++] = g.firstRowId() + i;
+            }
+        }
+        return ids;
+    }
+
+    /** The vector of a fetched chunk; corruption found while decoding is reported at its file offset. */
+    private FieldVector decode(int column, Chunk c) throws IOException {
+        try {
+            return decoder.decode(columnDef(column), c.header(), c.blob(), store.allocator(), pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
+        }
     }
 
     @Override
     public VectorSchemaRoot readRowGroup(int rowGroup, List<String> columns) throws IOException {
+        return readRowGroup(rowGroup, columns, false);
+    }
+
+    @Override
+    public VectorSchemaRoot readRowGroup(int rowGroup, List<String> columns, boolean includeDeleted) throws IOException {
         ensureOpen();
         RowGroupInfo g = group(rowGroup);
         int[] indexes = resolve(columns);
         List<FieldVector> vectors = new ArrayList<>(indexes.length);
         try {
             for (int i : indexes) {
-                vectors.add(readChunk(i, rowGroup));
+                vectors.add(readChunk(i, rowGroup, includeDeleted));
             }
         } catch (IOException | RuntimeException | Error e) {
             for (FieldVector v : vectors) {
@@ -141,7 +244,7 @@ final class TableReaderImpl implements TableReader {
         for (FieldVector v : vectors) {
             fields.add(v.getField());
         }
-        return new VectorSchemaRoot(fields, vectors, g.rowCount());
+        return new VectorSchemaRoot(fields, vectors, includeDeleted ? g.rowCount() : g.liveRows());
     }
 
     private int[] resolve(List<String> columns) {
@@ -195,9 +298,15 @@ final class TableReaderImpl implements TableReader {
         for (int g = 0; g < rowGroupCount(); g++) {
             for (int c = 0; c < info.def().columns().size(); c++) {
                 Chunk chunk = fetch(c, g, true);
-                if (info.def().columns().get(c).type().kind().isVariableWidth()) {
-                    checkOffsets(chunk, where(c, g, group(g).chunkKey(c)));
+                if (chunk.header().encoding() != ChunkEncoding.PLAIN) {
+                    decode(c, chunk).close(); // every check of the encoded values runs while decoding
+                } else if (info.def().columns().get(c).type().kind().isVariableWidth()) {
+                    checkOffsets(chunk, chunk.where());
                 }
+                chunks++;
+            }
+            if (group(g).hasDeletions()) {
+                readDeletionVector(pager, info, g);
                 chunks++;
             }
         }
@@ -219,35 +328,11 @@ final class TableReaderImpl implements TableReader {
         }
     }
 
-    /** Builds a vector from a validated chunk (all buffer ranges were checked against the blob). */
-    static FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator) {
-        int rows = h.rowCount();
-        FieldVector v = def.arrowField().createVector(allocator);
-        try {
-            if (h.kind().isVariableWidth()) {
-                BaseVariableWidthVector t = (BaseVariableWidthVector) v;
-                t.allocateNew(Math.max(h.dataLength(), 1), Math.max(rows, 1));
-                ColumnCodec.copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
-                ColumnCodec.copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
-                ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
-                t.setLastSet(rows - 1);
-                t.setValueCount(rows);
-            } else {
-                BaseFixedWidthVector f = (BaseFixedWidthVector) v;
-                f.allocateNew(Math.max(rows, 1));
-                ColumnCodec.copyOut(blob, h.validityOffset(), f.getValidityBuffer(), h.validityLength());
-                ColumnCodec.of(def.type()).decode(blob, h.dataOffset(), h.dataLength(), f.getDataBuffer(), rows);
-                f.setValueCount(rows);
-            }
-            return v;
-        } catch (RuntimeException | Error e) {
-            v.close();
-            throw e;
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
+        if (pin != null && ownsPin) {
+            pin.close();
+        }
     }
 }

@@ -32,7 +32,19 @@ import org.apache.arrow.vector.types.pojo.Field;
 final class TableWriterImpl implements TableWriter {
     private enum State { OPEN, FAILED, COMMITTED, ABORTED }
 
+    /** Who receives a writer's rows at {@link #commit()} and hears of its end. */
+    interface Owner {
+        /** Takes the writer's row groups ({@code rows}: every put group, numbered from its first row id); throws to refuse. */
+        void writerFinished(TableWriterImpl writer, TableInfo rows) throws IOException;
+
+        /** The writer was committed or aborted (called once, from its close). */
+        void writerClosed(TableWriterImpl writer);
+    }
+
     private final ColumnStoreImpl store;
+    /** The store (a table of {@link dev.ingot.columnstore.ColumnStore#createTable}), a transaction or a compaction. */
+    private final Owner owner;
+    private final long firstRowId;
     private final TableDef def;
     private final ColumnStoreWriteHints hints;
     private final PagerWriter pagerWriter;
@@ -45,9 +57,11 @@ final class TableWriterImpl implements TableWriter {
     /** Set by {@link #sealForValidation()}: every appended row is in put row groups; no more appends. */
     private boolean sealed;
 
-    TableWriterImpl(ColumnStoreImpl store, TableDef def, ColumnStoreWriteHints hints, PagerWriter pagerWriter,
-                    NativeAllocator parentAllocator, long maxBlobBytes) {
+    TableWriterImpl(ColumnStoreImpl store, Owner owner, TableDef def, ColumnStoreWriteHints hints,
+                    long firstRowId, PagerWriter pagerWriter, NativeAllocator parentAllocator, long maxBlobBytes) {
         this.store = store;
+        this.owner = owner;
+        this.firstRowId = firstRowId;
         this.def = def;
         this.hints = hints;
         this.pagerWriter = pagerWriter;
@@ -79,6 +93,11 @@ final class TableWriterImpl implements TableWriter {
             throw new IndexOutOfBoundsException("column " + index + " of table " + def.name() + " with " + columns.length + " columns");
         }
         return columns[index];
+    }
+
+    @Override
+    public long firstRowId() {
+        return firstRowId;
     }
 
     @Override
@@ -143,7 +162,7 @@ final class TableWriterImpl implements TableWriter {
             columns[i].checkVector(vectors.get(i));
             columns[i].checkRange(vectors.get(i), offset, length);
         }
-        validateLowestRow(vectors, offset, length, rows);
+        validateLowestRow(vectors, offset, length, firstRowId + rows);
         int chunkRows = hints.chunkRows();
         int done = 0;
         try {
@@ -156,7 +175,7 @@ final class TableWriterImpl implements TableWriter {
                     // a text column's chunk is full by bytes: seal the row group early, or, if it
                     // is empty, the one value is larger than any chunk can be
                     if (columns[0].stagedRows() == 0) {
-                        throw valueTooLargeForChunk(vectors, offset + done, rows + done);
+                        throw valueTooLargeForChunk(vectors, offset + done, firstRowId + rows + done);
                     }
                     putRowGroup();
                     continue;
@@ -274,7 +293,7 @@ final class TableWriterImpl implements TableWriter {
         }
         putLastRowGroup();
         sealed = true;
-        return new TableReaderImpl(store, pendingInfo());
+        return new TableReaderImpl(store, pendingInfo(), store.pager(), null, false);
     }
 
     @Override
@@ -284,7 +303,7 @@ final class TableWriterImpl implements TableWriter {
             putLastRowGroup();
         }
         TableInfo info = pendingInfo();
-        store.commitTable(this, info); // throws with the catalog unchanged; the writer stays OPEN (abortable)
+        owner.writerFinished(this, info); // throws with nothing taken; the writer stays OPEN (abortable)
         state = State.COMMITTED;
         releaseStaging(null);
     }
@@ -308,12 +327,15 @@ final class TableWriterImpl implements TableWriter {
         }
     }
 
-    /** The table as {@link #commit()} publishes it: every put row group. */
+    /**
+     * The rows of this writer as {@link #commit()} publishes them: every put row group, numbered
+     * from {@link #firstRowId()} (for an append, the transaction adds the stored row groups).
+     */
     private TableInfo pendingInfo() {
         long rows = columns[0].rowCount();
         int groups = columns[0].chunkCount();
         List<RowGroupInfo> rowGroups = new ArrayList<>(groups);
-        long first = 0;
+        long first = firstRowId;
         for (int g = 0; g < groups; g++) {
             int groupRows = columns[0].chunkRowCount(g);
             long[] keys = new long[columns.length];
@@ -323,7 +345,7 @@ final class TableWriterImpl implements TableWriter {
             rowGroups.add(new RowGroupInfo(first, groupRows, keys));
             first += groupRows;
         }
-        return new TableInfo(def, rows, hints.chunkRows(), rowGroups);
+        return new TableInfo(def, firstRowId + rows, hints.chunkRows(), rowGroups);
     }
 
     @Override
@@ -368,7 +390,7 @@ final class TableWriterImpl implements TableWriter {
                 throw e;
             }
         } finally {
-            store.writerClosed(this);
+            owner.writerClosed(this);
         }
     }
 }

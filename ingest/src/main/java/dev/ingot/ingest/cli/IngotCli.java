@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "ingot", mixinStandardHelpOptions = true, versionProvider = IngotCli.Version.class,
         description = "Ingot: an embedded off-heap columnar storage engine; bulk ingest with integrity.",
         commandListHeading = "%nCommands:%n",
-        subcommands = {CreateCommand.class, LoadCommand.class, ScanCommand.class, SchemaCommand.class, LoadTpchCommand.class, VerifyCommand.class, GenTblCommand.class, DiagCommand.class,
+        subcommands = {CreateCommand.class, LoadCommand.class, ScanCommand.class, GetCommand.class, DeleteCommand.class, DropCommand.class, CompactCommand.class, SchemaCommand.class, LoadTpchCommand.class, VerifyCommand.class, GenTblCommand.class, DiagCommand.class,
                 CommandLine.HelpCommand.class})
 public final class IngotCli {
     /** Exit code of a job that failed. */

@@ -39,8 +39,9 @@ import picocli.CommandLine.Spec;
  *       table may be named several times (its files are read in order), a schema table named by
  *       no argument is created empty.</li>
  * </ul>
- * The store is created if missing. A table that already holds rows is refused (appends are not
- * supported yet). Options apply to every file of the command; the format comes from
+ * The store is created if missing. Loading into a table that already holds rows appends to it: the
+ * new rows' keys are checked against the stored rows through the persisted key indexes, at a cost
+ * proportional to the rows appended, and the append commits with its index segments. Options apply to every file of the command; the format comes from
  * {@code --format} or else each file's extension ({@code .csv}, {@code .txt}: CSV; {@code .tsv}:
  * CSV with a tab delimiter; {@code .tbl}: dbgen; {@code .parquet}: Parquet; {@code .arrow}: Arrow IPC file).
  */
@@ -151,7 +152,7 @@ final class LoadCommand implements Callable<Integer> {
         return total;
     }
 
-    /** The tables of the load, checked against the store: each absent, or present and empty with the same definition. */
+    /** The tables of the load, checked against the store: each absent, or present with the same definition. */
     private List<TableDef> tablesToLoad(ColumnStore cs, Map<String, List<Path>> files) throws IOException {
         List<TableDef> tables = new ArrayList<>();
         if (schema != null) {
@@ -169,10 +170,6 @@ final class LoadCommand implements Callable<Integer> {
         }
         for (TableDef t : tables) {
             TableInfo existing = cs.table(t.name()).orElse(null);
-            if (existing != null && existing.rowCount() > 0) {
-                throw new IOException("table " + t.name() + " already holds " + existing.rowCount() + " rows; loading into a table"
-                        + " that holds rows (appending) is not supported yet");
-            }
             if (existing != null && !existing.def().equals(t)) {
                 throw new IOException("table " + t.name() + " exists in store " + store + " with a different definition:\n"
                         + SqlSchema.toDdl(List.of(existing.def())));

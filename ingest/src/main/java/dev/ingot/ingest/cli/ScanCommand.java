@@ -145,7 +145,7 @@ final class ScanCommand implements Callable<Integer> {
         return s;
     }
 
-    private static void writeJson(JsonGenerator json, List<ColumnDef> cols, VectorSchemaRoot rows, int r) throws IOException {
+    static void writeJson(JsonGenerator json, List<ColumnDef> cols, VectorSchemaRoot rows, int r) throws IOException {
         json.writeStartObject();
         for (int c = 0; c < cols.size(); c++) {
             ColumnDef col = cols.get(c);

@@ -20,10 +20,12 @@ import java.util.Set;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * Checks a whole store: every chunk's checksums and header, every table's row count, NOT NULL
+ * Checks a whole store: every chunk's and deletion vector's checksums and header, every table's
+ * live row count, NOT NULL
  * columns, and every PRIMARY KEY, UNIQUE and FOREIGN KEY constraint (re-checked from the stored
  * data with the same key sets the loader uses), and profiles every column (nulls, min, max,
- * exact sum, text bytes). It always finishes with every problem it can find: a constraint
+ * exact sum, text bytes); only live rows are profiled and checked (rows a deletion vector marks
+ * deleted are skipped, as in every scan). It always finishes with every problem it can find: a constraint
  * definition that breaks a rule of {@link ConstraintRules} (a duplicate name, a FOREIGN KEY to a
  * missing table or to non-key columns, a cycle, named with its tables) is reported and left out
  * while the other constraints are checked; a table whose key sets do not fit the memory limit is
@@ -57,9 +59,31 @@ public final class StoreVerifier {
                 damaged.add(def.name());
                 problems.add("table " + def.name() + ": " + e.getMessage());
             }
+            try {
+                verifyKeyIndexes(store, def, memory);
+            } catch (IOException | RuntimeException e) {
+                problems.add("table " + def.name() + ": " + e.getMessage());
+            }
         }
         checkConstraints(store, ordered, damaged, memory, problems);
         return new VerifyReport(profiles, problems);
+    }
+
+    /**
+     * Opens every persisted key index segment of {@code def}'s table (each partition's header and
+     * CRC32C checked, see {@link dev.ingot.constraints.index.KeyIndexSegment#open}); keys themselves
+     * are checked by the constraint pass.
+     *
+     * @throws dev.ingot.pager.StoreCorruptedException naming the table, index, partition and offset of damage
+     */
+    private static void verifyKeyIndexes(ColumnStore store, TableDef def, NativeAllocator memory) throws IOException {
+        if (def.keyConstraints().isEmpty()) {
+            return;
+        }
+        try (dev.ingot.columnstore.StoreSnapshot snapshot = store.snapshot();
+             dev.ingot.ingest.keys.StoredTable t = new dev.ingot.ingest.keys.StoredTable(snapshot, def.name(), store.pager().file(), memory)) {
+            t.verifySegments();
+        }
     }
 
     /**
@@ -98,9 +122,11 @@ public final class StoreVerifier {
                     }
                 }
             }
-            long catalogRows = reader.info().rowCount();
+            // scans return live rows only: the catalog's rows minus those its deletion vectors mark
+            long catalogRows = reader.info().liveRowCount();
             if (rows != catalogRows) {
-                problems.add("table " + def.name() + ": catalog says " + catalogRows + " rows, chunks hold " + rows);
+                problems.add("table " + def.name() + ": catalog says " + catalogRows + " live rows (" + reader.info().deletedRowCount()
+                        + " deleted), chunks hold " + rows);
             }
             List<ColumnProfile> out = new ArrayList<>();
             for (int i = 0; i < acc.length; i++) {
@@ -139,7 +165,7 @@ public final class StoreVerifier {
                 }
                 TableChecker checker = null;
                 try (TableReader reader = store.openTable(def.name())) {
-                    checker = constraints.beginTable(def, reader.info().rowCount(), rowId -> null);
+                    checker = constraints.beginTable(def, reader.info().liveRowCount(), rowId -> null);
                     checker.checkStored(reader);
                     checker.checkSelfReferences(reader);
                     checker.finish();

@@ -76,6 +76,8 @@ class CorruptionTest {
     private static Map<String, Long> baseRows;
     /** Chunk pager keys per "table.column" of row group 0 and of the last row group. */
     private static Map<String, long[]> chunkKeys;
+    /** Pager keys of the persisted key index partitions (one blob each). */
+    private static List<Long> indexPartKeys;
     /** "table.column" of every chunk pager key. */
     private static Map<Long, String> chunkOwners;
 
@@ -96,6 +98,7 @@ class CorruptionTest {
         // superblock slots then describe the complete store
         chunkKeys = new java.util.HashMap<>();
         chunkOwners = new java.util.HashMap<>();
+        indexPartKeys = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
             try (NativeAllocator memory = NativeAllocator.root("corruption", 1L << 30);
                  ColumnStore cs = ColumnStore.openOrCreate(store, Fixtures.NO_SYNC)) {
@@ -104,6 +107,13 @@ class CorruptionTest {
                 baseJson = v.toJson();
                 baseRows = Fixtures.tableRows(cs);
                 for (TableInfo t : cs.tables()) {
+                    if (i == 1) {
+                        for (dev.ingot.columnstore.IndexInfo idx : t.indexes()) {
+                            for (long k : idx.partKeys()) {
+                                indexPartKeys.add(k);
+                            }
+                        }
+                    }
                     for (int c = 0; c < t.def().columns().size(); c++) {
                         chunkKeys.put(t.name() + "." + t.def().columns().get(c).name(), new long[] {
                                 t.rowGroups().get(0).chunkKey(c), t.rowGroups().get(t.rowGroups().size() - 1).chunkKey(c)});
@@ -230,6 +240,10 @@ class CorruptionTest {
         StoreLayout.Blob rName = chunk("region.r_name", false);
         cs.add(new Case("chunk region.r_name: bit flip in text offsets", Outcome.DETECTED_BY_VERIFY, "region",
                 flip(rName.fileOffset() + chunkField(rName, 56) + 4, 6))); // ChunkFormat.OFF_OFFSETS_OFFSET
+        // key index partitions: found by the verifier (their CRC32C), naming the table and the index
+        StoreLayout.Blob index = blob(indexPartKeys.get(indexPartKeys.size() - 1));
+        cs.add(new Case("key index partition: bit flip in a slot", Outcome.DETECTED_BY_VERIFY, "key index",
+                flip(index.fileOffset() + index.length() / 2, 4)));
         StoreLayout.Blob big = largestChunk();
         // zeroed pages
         cs.add(new Case("zeroed page: first data page", null, null, zeroPage(8192)));
@@ -379,8 +393,11 @@ class CorruptionTest {
         assertEquals(StoreLayout.CHUNK_MAGIC, StoreLayout.magicAt(baseBuffer, chunk("lineitem.l_comment", false).fileOffset()));
         assertEquals("INGOTDIR", new String(base, (int) layout.directoryOffset, 8, StandardCharsets.US_ASCII));
         assertTrue(layout.appendOffset <= base.length);
-        if (layout.chunks(baseBuffer).size() + 1 != layout.blobs.size()) {
-            fail("directory holds blobs that are neither chunks nor the catalog: " + layout.blobs.size());
+        assertTrue(indexPartKeys.size() >= 8, "every table's key index is stored: " + indexPartKeys);
+        StoreLayout.Blob index = blob(indexPartKeys.get(0));
+        assertEquals("INGOTKIX", new String(base, (int) index.fileOffset(), 8, StandardCharsets.US_ASCII));
+        if (layout.chunks(baseBuffer).size() + 1 + indexPartKeys.size() != layout.blobs.size()) {
+            fail("directory holds blobs that are neither chunks, key index partitions nor the catalog: " + layout.blobs.size());
         }
     }
 }

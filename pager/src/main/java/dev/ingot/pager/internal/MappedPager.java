@@ -1,5 +1,6 @@
 package dev.ingot.pager.internal;
 
+import dev.ingot.pager.BlobView;
 import dev.ingot.pager.CommittedRoot;
 import dev.ingot.pager.KeyRange;
 import dev.ingot.pager.KeyReservation;
@@ -515,13 +516,74 @@ public final class MappedPager implements Pager {
         return read(key, true);
     }
 
-    private ByteBuffer read(long key, boolean verify) throws IOException {
+    /**
+     * {@inheritDoc} A read-only pager's view holds the {@link KeyDirectory} of the commit it shows
+     * now; {@link #refresh()} swaps in another directory object and never changes this one.
+     */
+    @Override
+    public BlobView committedView() {
         ensureOpen();
-        checkKey(key);
+        if (!readOnly) {
+            return this;
+        }
+        KeyDirectory pinned;
+        synchronized (directoryLock) {
+            pinned = directory;
+        }
+        return new BlobView() {
+            @Override
+            public Path file() {
+                return file;
+            }
+
+            @Override
+            public ByteBuffer get(long key) throws IOException {
+                return read(key, false, pinned);
+            }
+
+            @Override
+            public ByteBuffer getVerified(long key) throws IOException {
+                return read(key, true, pinned);
+            }
+
+            @Override
+            public boolean contains(long key) {
+                ensureOpen();
+                synchronized (directoryLock) {
+                    return pinned.contains(key);
+                }
+            }
+
+            @Override
+            public long blobFileOffset(long key) {
+                ensureOpen();
+                synchronized (directoryLock) {
+                    return pinned.contains(key) ? pinned.fileOffset(key) : -1;
+                }
+            }
+        };
+    }
+
+    private ByteBuffer read(long key, boolean verify) throws IOException {
+        return read(key, verify, null);
+    }
+
+    /** Reads through {@code pinned}, or the current directory if null. */
+    private ByteBuffer read(long key, boolean verify, KeyDirectory pinned) throws IOException {
+        ensureOpen();
+        if (key <= 0) {
+            checkKey(key);
+        }
         long offset;
         int length;
         int expectedCrc;
         synchronized (directoryLock) {
+            KeyDirectory directory = pinned != null ? pinned : this.directory;
+            if (pinned == null) {
+                checkKey(key);
+            } else if (!directory.contains(key)) {
+                throw new NoSuchElementException("no blob under key " + key + " in pager " + file + " (pinned commit)");
+            }
             offset = directory.fileOffset(key);
             if (offset == 0) {
                 throw new NoSuchElementException("no blob under key " + key + " in pager " + file);
@@ -626,6 +688,133 @@ public final class MappedPager implements Pager {
             // The directory is read with file reads, never mapped: it may cross segments.
             long directoryOffset = region.reserve(directoryBlob.remaining());
             return new CommitProtocol.Pending(directoryBlob, directoryOffset, rootKeys.clone(), keys.nextKey());
+        }
+    }
+
+    /** The hold of {@link #excludeReaders()}, while open; guarded by the commit lock. */
+    private Closeable readersHold;
+
+    @Override
+    public Closeable excludeReaders() throws IOException {
+        commits.lock().lock();
+        try {
+            ensureOpen();
+            ensureWritable();
+            if (readersHold != null) {
+                throw new IllegalStateException("pager " + file + " already holds read-only opens off");
+            }
+            Closeable inner = lock.excludeReaders(file);
+            Closeable[] self = new Closeable[1];
+            self[0] = () -> {
+                commits.lock().lock();
+                try {
+                    if (readersHold == self[0]) {
+                        readersHold = null;
+                    }
+                    inner.close();
+                } finally {
+                    commits.lock().unlock();
+                }
+            };
+            readersHold = self[0];
+            return self[0];
+        } finally {
+            commits.lock().unlock();
+        }
+    }
+
+    @Override
+    public long compact() throws IOException {
+        commits.lock().lock();
+        try {
+            ensureOpen();
+            ensureWritable();
+            try (Closeable hold = readersHold != null ? () -> { } : lock.excludeReaders(file)) {
+                long oldEnd;
+                synchronized (directoryLock) {
+                    oldEnd = region.appendOffset();
+                }
+                commits.commit(this::pendingCommit); // what is pending (frees) becomes the state to pack
+                long[] live;
+                synchronized (directoryLock) {
+                    live = directory.liveKeys();
+                }
+                Long[] order = new Long[live.length];
+                synchronized (directoryLock) {
+                    for (int i = 0; i < live.length; i++) {
+                        order[i] = live[i];
+                    }
+                    java.util.Arrays.sort(order, (a, b) -> Long.compare(directory.fileOffset(a), directory.fileOffset(b)));
+                }
+                // 1: copies at the end; everything below oldEnd is then unreferenced
+                relocate(order);
+                commits.commit(this::pendingCommit);
+                long phase1End;
+                synchronized (directoryLock) {
+                    phase1End = region.appendOffset();
+                    region.resetAppendOffset(segments.dataStartOffset());
+                }
+                // 2: packed at the front, in the original file order: each blob ends no later
+                // than it did originally, so the packed blobs end at or below oldEnd
+                relocate(order);
+                long packedEnd;
+                long directoryBytes;
+                synchronized (directoryLock) {
+                    packedEnd = region.appendOffset();
+                    if (packedEnd > oldEnd) {
+                        throw new IllegalStateException("internal: packed data region ends at " + packedEnd + " beyond " + oldEnd);
+                    }
+                    region.resetAppendOffset(phase1End); // this commit's directory above the copies of step 1
+                    directoryBytes = directory.encode().remaining();
+                }
+                commits.commit(this::pendingCommit);
+                // 3: two commits whose directories follow the packed blobs (so both superblock
+                // slots describe the packed file), then the truncation
+                if (packedEnd + 2 * directoryBytes <= phase1End) {
+                    synchronized (directoryLock) {
+                        region.resetAppendOffset(packedEnd);
+                    }
+                    commits.commit(this::pendingCommit);
+                    commits.commit(this::pendingCommit);
+                    long end;
+                    synchronized (directoryLock) {
+                        end = region.appendOffset();
+                    }
+                    long length = SegmentMap.roundUpToSegment(Math.max(end, segments.dataStartOffset() + 1), segmentBytes);
+                    if (length < io.size()) {
+                        segments.shrinkTo(length);
+                        io.truncate(length);
+                        io.force();
+                    }
+                }
+                return io.size();
+            }
+        } finally {
+            commits.lock().unlock();
+        }
+    }
+
+    /** Rewrites each blob of {@code keys} at the append offset (buffered writes) and points its directory entry there. */
+    private void relocate(Long[] keys) throws IOException {
+        for (Long boxed : keys) {
+            long key = boxed;
+            long from;
+            int length;
+            int crc;
+            synchronized (directoryLock) {
+                from = directory.fileOffset(key);
+                length = directory.length(key);
+                crc = directory.crc(key);
+            }
+            ByteBuffer src = segments.view(key, from, length);
+            long to;
+            synchronized (directoryLock) {
+                to = region.place(length);
+            }
+            region.writeBlob(src, to, false);
+            synchronized (directoryLock) {
+                directory.put(key, to, length, crc);
+            }
         }
     }
 

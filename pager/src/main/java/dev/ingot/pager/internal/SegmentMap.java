@@ -70,6 +70,27 @@ final class SegmentMap {
         }
     }
 
+    /**
+     * Notes that the writer truncated the file to {@code length} (a segment multiple) and drops
+     * the mappings of the segments beyond it; nothing may read beyond it afterwards.
+     */
+    void shrinkTo(long length) {
+        synchronized (growLock) {
+            synchronized (mapLock) {
+                fileLength = length;
+                int keep = (int) (length / segmentBytes);
+                if (segments.length > keep) {
+                    segments = Arrays.copyOf(segments, keep);
+                }
+            }
+        }
+    }
+
+    /** The start of the data region. */
+    long dataStartOffset() {
+        return dataStartOffset;
+    }
+
     /** Grows the file to the segment multiple covering {@code endOffset}, before anything is written there. */
     void ensureFileLength(long endOffset) throws IOException {
         if (endOffset <= fileLength) {

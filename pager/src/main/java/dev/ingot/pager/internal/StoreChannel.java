@@ -132,6 +132,9 @@ public interface StoreChannel extends Closeable {
     /** Current file size in bytes. */
     long size() throws IOException;
 
+    /** Shrinks the file to {@code size} bytes (nothing happens if it is not longer). */
+    void truncate(long size) throws IOException;
+
     /** Maps {@code size} bytes from file offset {@code position} read-only. */
     MappedByteBuffer mapReadOnly(long position, long size) throws IOException;
 
@@ -226,6 +229,11 @@ public interface StoreChannel extends Closeable {
         @Override
         public long size() throws IOException {
             return channel.size();
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+            channel.truncate(size);
         }
 
         @Override

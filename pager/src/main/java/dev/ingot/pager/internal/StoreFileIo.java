@@ -102,6 +102,15 @@ final class StoreFileIo {
         }
     }
 
+    /** Shrinks the file to {@code size} bytes. */
+    void truncate(long size) throws IOException {
+        try {
+            channel.truncate(size);
+        } catch (IOException e) {
+            throw ioFailure(file, "truncate to " + size + " bytes", e);
+        }
+    }
+
     /** The file's size in bytes. */
     long size() throws IOException {
         try {

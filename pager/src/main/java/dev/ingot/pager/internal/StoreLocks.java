@@ -97,6 +97,45 @@ final class StoreLocks {
         }
 
         /**
+         * For the writer's handle: takes the readers' byte exclusively as well, so that no
+         * read-only open exists in any process until the returned hold is closed (a read-only
+         * open attempted meanwhile fails as for a store being replaced).
+         *
+         * @throws StoreLockedException if this JVM or another process has the store open read-only
+         * @throws IllegalStateException if this is not a writer's handle, or it was released
+         */
+        Closeable excludeReaders(Path file) throws IOException {
+            synchronized (StoreLocks.class) {
+                Entry e = entry;
+                if (mode != Mode.WRITE || released) {
+                    throw new IllegalStateException("store " + file + ": only its open writer can hold read-only opens off");
+                }
+                if (e.readers > 0) {
+                    throw new StoreLockedException(file, "store " + file + " is open read-only in this process (" + e.readers
+                            + " open); close every read-only open first");
+                }
+                FileLock r;
+                try {
+                    r = tryLock(e, READER_BYTE, false, file);
+                } catch (StoreLockedException locked) {
+                    throw new StoreLockedException(file, "store " + file + " is open read-only by another process; close"
+                            + " every read-only open first");
+                }
+                e.readerLock = r;
+                e.exclusive = true;
+                return () -> {
+                    synchronized (StoreLocks.class) {
+                        if (e.readerLock == r) {
+                            e.readerLock = null;
+                            e.exclusive = false;
+                            r.release();
+                        }
+                    }
+                };
+            }
+        }
+
+        /**
          * Gives up this open's lock. {@code channel} (the open's own descriptors, may be null) is
          * closed now if no other open of the file remains in this JVM, else when the last one
          * releases (closing it earlier would drop their locks). Idempotent.

@@ -425,6 +425,14 @@ final class FaultyStoreChannel implements StoreChannel {
         return file.size();
     }
 
+    /** Truncates at once (a crash does not undo it: the test reopens what the truncation left). */
+    @Override
+    public synchronized void truncate(long size) throws IOException {
+        checkAlive();
+        file.truncate(size);
+        forcedSize = Math.min(forcedSize, size);
+    }
+
     @Override
     public synchronized MappedByteBuffer mapReadOnly(long position, long size) throws IOException {
         checkAlive();

@@ -1,0 +1,316 @@
+package dev.ingot.columnstore.internal;
+
+import dev.ingot.columnstore.ColumnDef;
+import dev.ingot.columnstore.ColumnType;
+import dev.ingot.columnstore.encoding.BitPacking;
+import dev.ingot.columnstore.encoding.ChunkEncoding;
+import dev.ingot.pager.StoreCorruptedException;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Rebuilds the Arrow vector of a validated chunk ({@link ChunkFormat#parse}) of any format
+ * version and {@link ChunkEncoding}: plain buffers are copied in bulk, encoded ones decoded into
+ * the same plain Arrow vector a plain chunk gives (a scan cannot tell them apart, except in the
+ * unspecified content of null slots). What {@link ChunkFormat#parse} cannot check without reading
+ * the values is checked while decoding and reported as a {@link BlobCorruptedException} naming
+ * the chunk and the blob offset: run ends that do not increase to the row count, dictionary
+ * offsets that decrease, codes outside the dictionary, lengths that do not add up to the text
+ * bytes, an LZ4 block that does not decompress to them.
+ *
+ * <p>Thread-safety: not thread-safe (scratch arrays, grown to the largest chunk and reused); one
+ * per {@link TableReaderImpl}.
+ */
+final class ChunkDecoder {
+    /** lz4-java's bounds-checking decompressor (JNI where the bundled library loads): safe on damaged input; thread-safe. */
+    private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
+    /** 8-byte little-endian loads and stores at any index of a byte array. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private long[] values = new long[0];
+    private long[] wide = new long[0];
+    private int[] ints = new int[0];
+    private int[] offsets = new int[0];
+    private short[] shorts = new short[0];
+    private byte[] bytes = new byte[0];
+    private byte[] dictionaryBytes = new byte[0];
+
+    /**
+     * The vector of the chunk {@code blob} (index 0 = its first byte) with header {@code h}.
+     *
+     * @param file  the store file, for the exception
+     * @param where the chunk ("table t column c row group g (pager key k)"), for the exception
+     * @throws StoreCorruptedException (a {@link BlobCorruptedException}, blob offsets) if the encoded values are inconsistent
+     */
+    FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator, Path file, String where)
+            throws StoreCorruptedException {
+        int rows = h.rowCount();
+        FieldVector v = def.arrowField().createVector(allocator);
+        try {
+            if (h.kind().isVariableWidth()) {
+                BaseVariableWidthVector t = (BaseVariableWidthVector) v;
+                t.allocateNew(Math.max(h.textBytes(), 1), Math.max(rows, 1));
+                ColumnCodec.copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
+                switch (h.encoding()) {
+                    case PLAIN:
+                        ColumnCodec.copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
+                        ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+                        break;
+                    case DICTIONARY:
+                        decodeDictionary(h, blob, t, file, where);
+                        break;
+                    default:
+                        decodePackedText(h, blob, t, file, where);
+                        break;
+                }
+                t.setLastSet(rows - 1);
+                t.setValueCount(rows);
+            } else {
+                BaseFixedWidthVector f = (BaseFixedWidthVector) v;
+                f.allocateNew(Math.max(rows, 1));
+                ColumnCodec.copyOut(blob, h.validityOffset(), f.getValidityBuffer(), h.validityLength());
+                if (h.encoding() == ChunkEncoding.PLAIN) {
+                    ColumnCodec.of(def.type()).decode(blob, h.dataOffset(), h.dataLength(), f.getDataBuffer(), rows);
+                } else {
+                    decodeIntegral(h, blob, f.getDataBuffer(), file, where);
+                }
+                f.setValueCount(rows);
+            }
+            return v;
+        } catch (StoreCorruptedException | RuntimeException | Error e) {
+            v.close();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- integers
+
+    private void decodeIntegral(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, Path file, String where) throws StoreCorruptedException {
+        int rows = h.rowCount();
+        ColumnType.Kind kind = h.kind();
+        int w = kind.fixedWidth();
+        if (h.encoding() == ChunkEncoding.FOR && w <= 4) { // unpacked straight to ints
+            ints = ChunkEncoder.grow(ints, rows);
+            BitPacking.unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), ints);
+            storeInts(ints, rows, w, dst);
+            return;
+        }
+        values = ChunkEncoder.grow(values, rows);
+        if (h.encoding() == ChunkEncoding.FOR) {
+            BitPacking.unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), values);
+        } else {
+            expandRuns(h, blob, file, where);
+        }
+        if (w == 8 && kind != ColumnType.Kind.DECIMAL64) {
+            dst.nioBuffer(0, 8 * rows).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(values, 0, rows);
+        } else if (kind == ColumnType.Kind.DECIMAL64) { // 16-byte Arrow decimals: low word, sign extension
+            wide = ChunkEncoder.grow(wide, 2 * rows);
+            for (int i = 0; i < rows; i++) {
+                wide[2 * i] = values[i];
+                wide[2 * i + 1] = values[i] >> 63;
+            }
+            dst.nioBuffer(0, 16 * rows).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(wide, 0, 2 * rows);
+        } else {
+            ints = ChunkEncoder.grow(ints, rows);
+            for (int i = 0; i < rows; i++) {
+                ints[i] = (int) values[i];
+            }
+            storeInts(ints, rows, w, dst);
+        }
+    }
+
+    /** values[0, rows) from the runs of an RLE chunk, after checking the run ends. */
+    private void expandRuns(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
+        int runs = h.entries();
+        int rows = h.rowCount();
+        wide = ChunkEncoder.grow(wide, runs);
+        BitPacking.unpack(blob, h.dataOffset(), runs, h.bitWidth(), h.reference(), wide);
+        offsets = ChunkEncoder.grow(offsets, runs);
+        BitPacking.unpack(blob, h.auxOffset(), runs, h.auxBitWidth(), 0, offsets);
+        int start = 0;
+        for (int r = 0; r < runs; r++) {
+            int end = offsets[r];
+            if (end <= start || end > rows || r == runs - 1 && end != rows) {
+                throw ChunkFormat.corrupt(file, where, h.auxOffset(), "run " + r + " of " + runs + " ends at row " + end + " after row " + start
+                        + " (rows " + rows + ")");
+            }
+            long value = wide[r];
+            for (int i = start; i < end; i++) { // runs are short as often as long: no call per run
+                values[i] = value;
+            }
+            start = end;
+        }
+    }
+
+    private void storeInts(int[] src, int rows, int w, ArrowBuf dst) {
+        if (w == 4) {
+            dst.nioBuffer(0, 4 * rows).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(src, 0, rows);
+        } else if (w == 2) {
+            if (shorts.length < rows) {
+                shorts = new short[rows];
+            }
+            for (int i = 0; i < rows; i++) {
+                shorts[i] = (short) src[i];
+            }
+            dst.nioBuffer(0, 2 * rows).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(shorts, 0, rows);
+        } else {
+            if (bytes.length < rows) {
+                bytes = new byte[rows];
+            }
+            for (int i = 0; i < rows; i++) {
+                bytes[i] = (byte) src[i];
+            }
+            dst.nioBuffer(0, rows).put(bytes, 0, rows);
+        }
+    }
+
+    // ---------------------------------------------------------------- text
+
+    private void decodeDictionary(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)
+            throws StoreCorruptedException {
+        int rows = h.rowCount();
+        int entries = h.entries();
+        int[] dict = readInts(blob, h.offsetsOffset(), entries + 1);
+        for (int e = 0; e < entries; e++) {
+            if (dict[e + 1] < dict[e]) {
+                throw ChunkFormat.corrupt(file, where, h.offsetsOffset() + 4L * (e + 1), "dictionary offset " + (e + 1) + " is " + dict[e + 1]
+                        + " after " + dict[e]);
+            }
+        }
+        int dLen = h.dataLength();
+        if (dictionaryBytes.length < dLen) {
+            dictionaryBytes = new byte[dLen];
+        }
+        blob.duplicate().position(h.dataOffset()).get(dictionaryBytes, 0, dLen);
+        ints = ChunkEncoder.grow(ints, rows);
+        BitPacking.unpack(blob, h.auxOffset(), rows, h.bitWidth(), 0, ints);
+        long textBytes = h.textBytes();
+        if (bytes.length < textBytes + 32) { // 32 bytes of slack for the word stores below
+            bytes = new byte[(int) textBytes + 32];
+        }
+        offsets = ChunkEncoder.grow(offsets, rows + 1);
+        // entries of at most 32 bytes are copied as whole 8-byte words (1, 2 or 4 per value; stores
+        // may run past the value, the next value overwrites that), longer ones with arraycopy
+        int maxLength = 0;
+        for (int e = 0; e < entries; e++) {
+            maxLength = Math.max(maxLength, dict[e + 1] - dict[e]);
+        }
+        int wordsPerEntry = maxLength <= 8 ? 1 : maxLength <= 16 ? 2 : maxLength <= 32 ? 4 : 0;
+        long[] entryWords = null;
+        if (wordsPerEntry > 0) {
+            entryWords = new long[entries * wordsPerEntry];
+            byte[] padded = new byte[dLen + 32];
+            System.arraycopy(dictionaryBytes, 0, padded, 0, dLen);
+            for (int e = 0; e < entries; e++) {
+                int len = dict[e + 1] - dict[e];
+                for (int k = 0; k < wordsPerEntry; k++) {
+                    int left = len - 8 * k;
+                    long mask = left >= 8 ? -1L : left <= 0 ? 0 : (1L << (8 * left)) - 1;
+                    entryWords[e * wordsPerEntry + k] = (long) LONGS.get(padded, dict[e] + 8 * k) & mask;
+                }
+            }
+        }
+        boolean nulls = h.nullCount() > 0;
+        ArrowBuf validity = t.getValidityBuffer();
+        long pos = 0;
+        offsets[0] = 0;
+        for (int i = 0; i < rows; i++) {
+            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
+                int code = ints[i];
+                if (code >= entries) {
+                    throw ChunkFormat.corrupt(file, where, h.auxOffset(), "row " + i + " has code " + code + ", the dictionary has " + entries
+                            + " entries");
+                }
+                int start = dict[code];
+                int len = dict[code + 1] - start;
+                if (len > textBytes - pos) {
+                    throw textBytesMismatch(h, file, where, "more than");
+                }
+                if (wordsPerEntry == 1) {
+                    LONGS.set(bytes, (int) pos, entryWords[code]);
+                } else if (wordsPerEntry == 2) {
+                    LONGS.set(bytes, (int) pos, entryWords[2 * code]);
+                    LONGS.set(bytes, (int) pos + 8, entryWords[2 * code + 1]);
+                } else if (wordsPerEntry == 4) {
+                    int w = 4 * code;
+                    LONGS.set(bytes, (int) pos, entryWords[w]);
+                    LONGS.set(bytes, (int) pos + 8, entryWords[w + 1]);
+                    LONGS.set(bytes, (int) pos + 16, entryWords[w + 2]);
+                    LONGS.set(bytes, (int) pos + 24, entryWords[w + 3]);
+                } else {
+                    System.arraycopy(dictionaryBytes, start, bytes, (int) pos, len);
+                }
+                pos += len;
+            }
+            offsets[i + 1] = (int) pos;
+        }
+        if (pos != textBytes) {
+            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+        }
+        t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(offsets, 0, rows + 1);
+        t.getDataBuffer().nioBuffer(0, (int) pos).put(bytes, 0, (int) pos);
+    }
+
+    private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)
+            throws StoreCorruptedException {
+        int rows = h.rowCount();
+        ints = ChunkEncoder.grow(ints, rows);
+        BitPacking.unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
+        offsets = ChunkEncoder.grow(offsets, rows + 1);
+        long textBytes = h.textBytes();
+        long pos = 0;
+        offsets[0] = 0;
+        for (int i = 0; i < rows; i++) {
+            pos += ints[i] & 0xFFFFFFFFL; // lengths are below 2^32 (width <= 32), so pos cannot overflow
+            if (pos > textBytes) {
+                throw textBytesMismatch(h, file, where, "more than");
+            }
+            offsets[i + 1] = (int) pos;
+        }
+        if (pos != textBytes) {
+            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+        }
+        t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(offsets, 0, rows + 1);
+        if (h.compression() == ChunkFormat.COMPRESSION_NONE) {
+            ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+            return;
+        }
+        ByteBuffer out = t.getDataBuffer().nioBuffer(0, (int) textBytes);
+        int n;
+        try {
+            n = LZ4.decompress(blob, h.dataOffset(), h.dataLength(), out, 0, (int) textBytes);
+        } catch (LZ4Exception | IndexOutOfBoundsException | IllegalArgumentException e) {
+            StoreCorruptedException c = ChunkFormat.corrupt(file, where, h.dataOffset(), "LZ4 block does not decompress: " + e.getMessage());
+            c.initCause(e);
+            throw c;
+        }
+        if (n != textBytes) {
+            throw ChunkFormat.corrupt(file, where, h.dataOffset(), "LZ4 block decompresses to " + n + " bytes, the chunk says " + textBytes);
+        }
+    }
+
+    private static StoreCorruptedException textBytesMismatch(ChunkFormat.Header h, Path file, String where, String what) {
+        return ChunkFormat.corrupt(file, where, ChunkFormat.OFF_TEXT_BYTES, "the values have " + what + " the " + h.textBytes()
+                + " text bytes of the header");
+    }
+
+    /** {@code n} little-endian int32 of the blob from {@code index}, in a fresh array. */
+    private static int[] readInts(ByteBuffer blob, int index, int n) {
+        int[] out = new int[n];
+        ByteBuffer b = blob.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        b.position(index);
+        b.asIntBuffer().get(out, 0, n);
+        return out;
+    }
+}

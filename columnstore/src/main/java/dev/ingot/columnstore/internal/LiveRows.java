@@ -1,0 +1,94 @@
+package dev.ingot.columnstore.internal;
+
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.FieldVector;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Drops the deleted rows of a decoded chunk vector in place: the live rows move left, run by run
+ * (a run is the rows between two deleted ones), with one block move per run of fixed-width
+ * values, variable-width bytes and rebased offsets, and a bit loop for validity only when the
+ * vector has nulls (without nulls the first {@code live} validity bits are already set).
+ * Moves go left only (destination never after source), so each run is read before it is
+ * overwritten; {@link ArrowBuf#setBytes(long, ArrowBuf, long, long)} copies overlapping ranges
+ * correctly (Unsafe.copyMemory is a memmove).
+ *
+ * <p>Thread-safety: stateless; the vector is the caller's.
+ */
+final class LiveRows {
+    private LiveRows() {
+    }
+
+    /** Keeps the rows of {@code v} whose positions are not in {@code deleted}; sets the value count to the rows kept. */
+    static void retain(FieldVector v, RoaringBitmap deleted) {
+        int rows = v.getValueCount();
+        if (deleted.isEmpty()) {
+            return;
+        }
+        boolean nulls = v.getNullCount() > 0;
+        ArrowBuf validity = v.getValidityBuffer();
+        int dst = 0;
+        int src = 0;
+        int dataDst = 0;
+        IntIterator it = deleted.getIntIterator();
+        while (src < rows) {
+            int stop = it.hasNext() ? Math.min(it.next(), rows) : rows;
+            int len = stop - src;
+            if (len > 0) {
+                if (nulls) {
+                    moveBits(validity, src, dst, len);
+                }
+                if (v instanceof BitVector bits) {
+                    moveBits(bits.getDataBuffer(), src, dst, len);
+                } else if (v instanceof BaseFixedWidthVector f) {
+                    long w = f.getTypeWidth();
+                    if (dst != src) {
+                        ArrowBuf data = f.getDataBuffer();
+                        data.setBytes(dst * w, data, src * w, len * w);
+                    }
+                } else if (v instanceof BaseVariableWidthVector t) {
+                    dataDst = moveVariable(t, src, dst, len, dataDst);
+                } else {
+                    throw new IllegalArgumentException("no live-row filter for vector " + v.getClass().getSimpleName());
+                }
+            }
+            dst += len;
+            src = stop + 1;
+        }
+        if (v instanceof BaseVariableWidthVector t) {
+            t.getOffsetBuffer().setInt(4L * dst, dataDst);
+            t.setLastSet(dst - 1);
+        }
+        v.setValueCount(dst);
+    }
+
+    /** Moves rows {@code [src, src + len)} of a variable-width vector to {@code dst}; returns the new data end. */
+    private static int moveVariable(BaseVariableWidthVector t, int src, int dst, int len, int dataDst) {
+        ArrowBuf offsets = t.getOffsetBuffer();
+        int base = offsets.getInt(4L * src);
+        int end = offsets.getInt(4L * (src + len));
+        for (int i = 0; i < len; i++) {
+            int o = offsets.getInt(4L * (src + i));
+            offsets.setInt(4L * (dst + i), dataDst + o - base);
+        }
+        if (dataDst != base && end > base) {
+            ArrowBuf data = t.getDataBuffer();
+            data.setBytes(dataDst, data, base, end - base);
+        }
+        return dataDst + end - base;
+    }
+
+    private static void moveBits(ArrowBuf bits, int src, int dst, int len) {
+        if (src == dst) {
+            return;
+        }
+        for (int i = 0; i < len; i++) {
+            BitVectorHelper.setValidityBit(bits, dst + i, BitVectorHelper.get(bits, src + i));
+        }
+    }
+}

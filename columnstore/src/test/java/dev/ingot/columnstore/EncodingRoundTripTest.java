@@ -1,0 +1,320 @@
+package dev.ingot.columnstore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ingot.columnstore.encoding.ChunkEncoding;
+import dev.ingot.columnstore.internal.ChunkFormat;
+import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.TestSeed;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every chunk encoding round-trips every type it applies to, with NULLs: seeded random values
+ * and edge cases (all-NULL chunks, one distinct value, the widest frame of reference, the full
+ * 64-bit range, negative values, empty strings, a dictionary that overflows). Each value is read
+ * back through {@link TableReader#scan}, {@link TableReader#readRowGroup} and
+ * {@link TableReader#readChunk} and compared with the model; the encoding each chunk got is read
+ * from its header and asserted, so a change of the choice shows here.
+ */
+class EncodingRoundTripTest {
+    @TempDir
+    Path dir;
+    BufferAllocator allocator;
+    ColumnStore store;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        allocator = TestAllocators.arrow();
+        store = ColumnStore.openOrCreate(dir, TestData.options());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        store.close();
+        allocator.close();
+    }
+
+    /** The encoding and the header of each chunk: [column][row group]. */
+    private ChunkFormat.Header[][] headers(TableReader r) throws Exception {
+        TableDef def = r.info().def();
+        ChunkFormat.Header[][] out = new ChunkFormat.Header[def.columns().size()][r.rowGroupCount()];
+        for (int c = 0; c < out.length; c++) {
+            for (int g = 0; g < r.rowGroupCount(); g++) {
+                RowGroupInfo info = r.info().rowGroups().get(g);
+                ByteBuffer blob = store.pager().get(info.chunkKey(c)).slice().order(ByteOrder.LITTLE_ENDIAN);
+                out[c][g] = ChunkFormat.parse(blob, def.columns().get(c).type().kind(), info.rowCount(), store.pager().file(), "test", true);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code values[column][row]} as table {@code name} with {@code chunkRows} rows per row
+     * group, reads every value back three ways and returns each chunk's header.
+     */
+    private ChunkFormat.Header[][] roundTrip(String name, List<ColumnDef> columns, Object[][] values, int chunkRows) throws Exception {
+        TableDef def = new TableDef(name, columns, List.of());
+        int rows = values[0].length;
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(def.arrowSchema(), allocator)) {
+            root.allocateNew();
+            for (int c = 0; c < columns.size(); c++) {
+                FieldVector v = root.getVector(c);
+                for (int i = 0; i < rows; i++) {
+                    TypeCases.set(v, i, values[c][i]);
+                }
+                v.setValueCount(rows);
+            }
+            root.setRowCount(rows);
+            try (TableWriter w = store.createTable(def, ColumnStoreWriteHints.estimate(def).withChunkRows(chunkRows))) {
+                w.appendBatch(root, 0, rows);
+                w.commit();
+            }
+        }
+        try (TableReader r = store.openTable(name)) {
+            assertEquals(rows, r.info().rowCount());
+            int seen = 0;
+            Iterator<VectorSchemaRoot> scan = r.scan(null);
+            for (int g = 0; g < r.rowGroupCount(); g++) {
+                try (VectorSchemaRoot scanned = scan.next(); VectorSchemaRoot group = r.readRowGroup(g, null)) {
+                    for (int c = 0; c < columns.size(); c++) {
+                        try (FieldVector chunk = r.readChunk(c, g)) {
+                            for (int i = 0; i < scanned.getRowCount(); i++) {
+                                String at = name + "." + columns.get(c).name() + " row " + (seen + i) + " (row group " + g + ")";
+                                Object expected = values[c][seen + i];
+                                TypeCases.assertValue(expected, TypeCases.get(scanned.getVector(c), i), at + " scan");
+                                TypeCases.assertValue(expected, TypeCases.get(group.getVector(c), i), at + " readRowGroup");
+                                TypeCases.assertValue(expected, TypeCases.get(chunk, i), at + " readChunk");
+                            }
+                        }
+                    }
+                    seen += scanned.getRowCount();
+                }
+            }
+            assertEquals(rows, seen);
+            assertEquals((long) columns.size() * r.rowGroupCount(), r.verifyChecksums());
+            return headers(r);
+        }
+    }
+
+    private static ChunkEncoding[] encodings(ChunkFormat.Header[] chunks) {
+        ChunkEncoding[] e = new ChunkEncoding[chunks.length];
+        for (int g = 0; g < e.length; g++) {
+            e[g] = chunks[g].encoding();
+        }
+        return e;
+    }
+
+    /** The Java value of {@code v} for a column of {@code type} (as TypeCases reads it back). */
+    private static Object box(ColumnType type, long v) {
+        switch (type.kind()) {
+            case INT8: return (byte) v;
+            case INT16: return (short) v;
+            case INT32:
+            case DATE32: return (int) v;
+            case DECIMAL64: return BigDecimal.valueOf(v, type.scale());
+            default: return v;
+        }
+    }
+
+    /** The smallest and largest value of an integral type (DECIMAL(18, 2): +-(10^18 - 1)). */
+    private static long[] range(ColumnType type) {
+        switch (type.kind()) {
+            case INT8: return new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
+            case INT16: return new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
+            case INT32:
+            case DATE32: return new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            case DECIMAL64: return new long[] {-999_999_999_999_999_999L, 999_999_999_999_999_999L};
+            default: return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+        }
+    }
+
+    @Test
+    void frameOfReferenceAndRunLengthRoundTripEveryIntegralTypeWithNulls() throws Exception {
+        long seed = TestSeed.seed("EncodingRoundTripTest integral", 4242L);
+        Random rnd = new Random(seed);
+        List<ColumnType> types = List.of(ColumnType.int8(), ColumnType.int16(), ColumnType.int32(), ColumnType.int64(), ColumnType.date(),
+                ColumnType.time(), ColumnType.timestamp(), ColumnType.timestampTz(), ColumnType.decimal(18, 2));
+        int chunkRows = 1000;
+        int rows = 4 * chunkRows + 500; // four full row groups and a partial one
+        for (ColumnType type : types) {
+            long[] range = range(type);
+            long min = range[0];
+            long max = range[1];
+            // [min, -1]: one bit below the plain width (DECIMAL(18, 2): 59 bits, within its range)
+            long widestMask = type.kind() == ColumnType.Kind.DECIMAL64 ? (1L << 59) - 1 : max;
+            Object[] narrow = new Object[rows];
+            Object[] runs = new Object[rows];
+            Object[] edge = new Object[rows];
+            for (int i = 0; i < rows; i++) {
+                boolean isNull = rnd.nextInt(10) == 0;
+                narrow[i] = isNull ? null : box(type, rnd.nextInt(41) - 20); // negative values, 6 bits
+                runs[i] = rnd.nextInt(10) == 0 ? null : box(type, min + i / 300); // runs of 300 from the smallest value
+                int g = i / chunkRows;
+                long v;
+                switch (g) {
+                    case 0: v = 0; break; // row group 0: all NULL
+                    case 1: v = max; break; // one distinct value
+                    case 2: v = i % 5 == 0 ? min : i % 5 == 1 ? max : rnd.nextLong(); break; // the type's full range
+                    case 3: v = min + (rnd.nextLong() & widestMask); break; // the widest frame of reference below the plain width
+                    default: v = rnd.nextInt(100) - 50; // 7 bits, fits TINYINT
+                }
+                if (g == 2 && type.kind() != ColumnType.Kind.INT64 && type.kind() != ColumnType.Kind.TIME64
+                        && !type.kind().name().startsWith("TIMESTAMP")) {
+                    v = min + Math.floorMod(v, max - min + 1); // within the type's range
+                }
+                edge[i] = g == 0 || rnd.nextInt(10) == 0 && g != 2 ? null : box(type, v);
+            }
+            // the extremes of the full-range group are certainly present
+            edge[2 * chunkRows] = box(type, min);
+            edge[2 * chunkRows + 1] = box(type, max);
+            edge[3 * chunkRows] = box(type, min);
+            edge[3 * chunkRows + 1] = box(type, min + widestMask);
+            ChunkFormat.Header[][] h = roundTrip("t_" + type.kind().name().toLowerCase(), List.of(ColumnDef.nullable("narrow", type),
+                    ColumnDef.nullable("runs", type), ColumnDef.nullable("edge", type)), new Object[][] {narrow, runs, edge}, chunkRows);
+            String what = type + " " + TestSeed.describe(seed);
+            ChunkEncoding F = ChunkEncoding.FOR;
+            assertArrayEquals(new ChunkEncoding[] {F, F, F, F, F}, encodings(h[0]), what);
+            assertEquals(6, h[0][0].bitWidth(), what);
+            assertEquals(-20, (long) h[0][0].reference(), what);
+            ChunkEncoding R = ChunkEncoding.RLE;
+            // the partial row group has two runs (values 13 and 14): 500 values of 1 bit take less than two runs
+            assertArrayEquals(new ChunkEncoding[] {R, R, R, R, F}, encodings(h[1]), what);
+            assertEquals(4, h[1][0].entries(), what + ": runs of row group 0 (rows 0-299, 300-599, 600-899, 900-999)");
+            assertEquals(min, h[1][0].reference(), what);
+            ChunkEncoding P = ChunkEncoding.PLAIN;
+            // the full range of a plain width stays plain; DECIMAL(18, 2)'s +-(10^18 - 1) takes 61 of its 64 bits
+            boolean decimal = type.kind() == ColumnType.Kind.DECIMAL64;
+            assertArrayEquals(new ChunkEncoding[] {F, F, decimal ? F : P, F, F}, encodings(h[2]), what);
+            assertEquals(decimal ? 61 : 0, h[2][2].bitWidth(), what);
+            assertEquals(0, h[2][0].bitWidth(), what + ": all NULL");
+            assertEquals(0, h[2][0].dataLength(), what + ": all NULL");
+            assertEquals(0, h[2][1].bitWidth(), what + ": one distinct value");
+            assertEquals(max, h[2][1].reference(), what + ": one distinct value");
+            int widest = type.kind() == ColumnType.Kind.DECIMAL64 ? 59 : 8 * type.kind().fixedWidth() - 1;
+            assertEquals(widest, h[2][3].bitWidth(), what + ": the widest frame");
+        }
+    }
+
+    /**
+     * Two 12-byte values equal in length and in their first 8 bytes whose 32-bit dictionary hashes
+     * collide (found by a search over the last 4 bytes with TextDictionary's hash of this commit):
+     * only comparing the bytes past the first 8 tells them apart.
+     */
+    static final byte[] COLLIDING_A = collidingValue(78958);
+    static final byte[] COLLIDING_B = collidingValue(154720);
+
+    private static byte[] collidingValue(int x) {
+        byte[] b = new byte[12];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (0xA0 + i);
+        }
+        b[8] = (byte) x;
+        b[9] = (byte) (x >>> 8);
+        b[10] = (byte) (x >>> 16);
+        b[11] = 0x55;
+        return b;
+    }
+
+    @Test
+    void dictionaryAndPackedTextRoundTripEveryTextTypeWithNulls() throws Exception {
+        long seed = TestSeed.seed("EncodingRoundTripTest text", 777L);
+        Random rnd = new Random(seed);
+        // two values equal in length and in their first 8 bytes: the dictionary compares the rest
+        String[] modes = {"AIR", "", "REG AIR", "日本語", "TRUCK", "PREFIX-A-1", "PREFIX-A-2"};
+        String[] longModes = {"DELIVER IN PERSON, THEN RETURN", "COLLECT COD AT THE BACK DOOR..", "TAKE BACK RETURN TO THE SENDER"};
+        String[] words = {"furiously", "express", "packages", "sleep", "quickly", "final", "deposits", "across", "the", "ironic",
+            "requests", "blithely", "regular", "accounts", "haggle", "carefully", "pending", "theodolites", "nag", "slyly"};
+        int chunkRows = 2048;
+        int rows = 3 * chunkRows + 100;
+        Object[][] v = new Object[6][rows];
+        for (int i = 0; i < rows; i++) {
+            int g = i / chunkRows;
+            int inGroup = i % chunkRows;
+            v[0][i] = rnd.nextInt(10) == 0 ? null : modes[rnd.nextInt(modes.length)];
+            int b = rnd.nextInt(5);
+            v[1][i] = rnd.nextInt(10) == 0 ? null : b < 3 ? new byte[] {(byte) b, (byte) 0xFF} : (b == 3 ? COLLIDING_A : COLLIDING_B).clone();
+            StringBuilder prose = new StringBuilder();
+            while (prose.length() < 20 + rnd.nextInt(40)) {
+                prose.append(words[rnd.nextInt(words.length)]).append(' ');
+            }
+            v[2][i] = rnd.nextInt(10) == 0 ? null : prose.toString().strip();
+            v[3][i] = rnd.nextInt(10) == 0 ? null : TypeCases.bytes(rnd, 40);
+            // a dictionary-friendly first 1024 rows of long values, then short distinct ones: more than
+            // rows / 2 distinct values, so the dictionary overflows, although it would be smaller
+            v[4][i] = inGroup < 1024 ? longModes[inGroup % 3] : "v" + i;
+            v[5][i] = g == 0 || g == 2 && rnd.nextInt(4) == 0 ? null : g == 1 ? "" : g == 2 ? "x" : TestData.text(rnd, 5);
+        }
+        ChunkFormat.Header[][] h = roundTrip("texts", List.of(ColumnDef.nullable("low", ColumnType.charOf(10)),
+                ColumnDef.nullable("low_bin", ColumnType.varbinary(16)), ColumnDef.nullable("prose", ColumnType.varchar()),
+                ColumnDef.nullable("rnd", ColumnType.varbinary(40)), ColumnDef.nullable("overflow", ColumnType.varchar(40)),
+                ColumnDef.nullable("edge", ColumnType.varchar(5))), v, chunkRows);
+        String what = TestSeed.describe(seed);
+        ChunkEncoding D = ChunkEncoding.DICTIONARY;
+        ChunkEncoding T = ChunkEncoding.PACKED_TEXT;
+        assertArrayEquals(new ChunkEncoding[] {D, D, D, D}, encodings(h[0]), what);
+        assertEquals(7, h[0][0].entries(), what);
+        assertEquals(3, h[0][0].bitWidth(), what);
+        assertArrayEquals(new ChunkEncoding[] {D, D, D, D}, encodings(h[1]), what);
+        assertEquals(5, h[1][0].entries(), what + ": the two colliding values are two entries");
+        assertArrayEquals(new ChunkEncoding[] {T, T, T, T}, encodings(h[2]), what);
+        for (int g = 0; g < 3; g++) {
+            assertEquals(ChunkFormat.COMPRESSION_LZ4, h[2][g].compression(), what + " prose row group " + g);
+            assertEquals(true, h[2][g].dataLength() < h[2][g].textBytes() * 6 / 10, what + ": prose compresses " + h[2][g].dataLength()
+                    + " / " + h[2][g].textBytes());
+        }
+        assertArrayEquals(new ChunkEncoding[] {T, T, T, T}, encodings(h[3]), what);
+        assertEquals(ChunkFormat.COMPRESSION_NONE, h[3][0].compression(), what + ": random bytes are stored as they are");
+        assertEquals(6, h[3][0].bitWidth(), what + ": lengths 0..40");
+        for (int g = 0; g < 3; g++) {
+            assertEquals(T, h[4][g].encoding(), what + ": overflowed dictionary, row group " + g);
+        }
+        assertArrayEquals(new ChunkEncoding[] {T, T, D, T}, encodings(h[5]), what);
+        assertEquals(0, h[5][0].dataLength(), what + ": all NULL");
+        assertEquals(0, h[5][0].offsetsLength(), what + ": all NULL");
+        assertEquals(0, h[5][1].offsetsLength(), what + ": every value empty");
+        assertEquals(1, h[5][2].entries(), what + ": one distinct value");
+        assertEquals(0, h[5][2].bitWidth(), what + ": one distinct value");
+    }
+
+    @Test
+    void kindsWithoutALightweightEncodingStayPlain() throws Exception {
+        Random rnd = new Random(TestSeed.seed("EncodingRoundTripTest plain", 99L));
+        int rows = 3000;
+        List<String> names = List.of("b", "f32", "f64", "d128", "u");
+        List<ColumnDef> defs = new ArrayList<>();
+        Object[][] v = new Object[names.size()][];
+        for (int c = 0; c < names.size(); c++) {
+            String n = names.get(c);
+            TypeCases.Case tc = TypeCases.CASES.stream().filter(x -> x.name().equals(n)).findFirst().orElseThrow();
+            defs.add(tc.def());
+            v[c] = new Object[rows];
+            for (int i = 0; i < rows; i++) {
+                v[c][i] = rnd.nextInt(8) == 0 ? null : tc.gen().apply(rnd);
+            }
+        }
+        v[4][7] = new UUID(0, 0);
+        ChunkFormat.Header[][] h = roundTrip("plain_kinds", defs, v, 1024);
+        for (int c = 0; c < names.size(); c++) {
+            for (ChunkFormat.Header chunk : h[c]) {
+                assertEquals(ChunkEncoding.PLAIN, chunk.encoding(), names.get(c));
+                assertEquals(ChunkFormat.VERSION, chunk.version(), names.get(c));
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.ingot.columnstore.encoding;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ingot.testing.TestSeed;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Bit-packing at every width 0..64 against values kept in plain arrays (seeded). */
+class BitPackingTest {
+    @Test
+    void everyWidthRoundTripsWithAReferenceAndWraps() {
+        long seed = TestSeed.seed("BitPackingTest", 20261126L);
+        Random r = new Random(seed);
+        for (int width = 0; width <= 64; width++) {
+            for (int n : new int[] {0, 1, 63, 64, 65, 1000}) {
+                long reference = width == 64 ? 0 : r.nextLong();
+                long mask = width == 64 ? -1L : (1L << width) - 1;
+                long[] values = new long[n];
+                for (int i = 0; i < n; i++) {
+                    long packed = i % 7 == 0 ? mask : i % 11 == 0 ? 0 : r.nextLong() & mask; // the extremes of the width too
+                    values[i] = reference + packed; // wrapping, as the format defines
+                }
+                long[] words = new long[BitPacking.words(n, width)];
+                assertEquals((n * (long) width + 63) / 64, words.length, "words of " + n + " x " + width);
+                BitPacking.pack(values, 0, n, reference, width, words);
+                // from a buffer that ends with the packed words (the last values take the word path) at an offset of 24
+                ByteBuffer buffer = ByteBuffer.allocateDirect(24 + 8 * words.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < words.length; i++) {
+                    buffer.putLong(24 + 8 * i, words[i]);
+                }
+                long[] fromBuffer = new long[n];
+                BitPacking.unpack(buffer, 24, n, width, reference, fromBuffer);
+                assertArrayEquals(values, fromBuffer, "buffer width " + width + " n " + n + " " + TestSeed.describe(seed));
+                if (width <= 32) {
+                    int[] ints = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        ints[i] = (int) (values[i] - reference);
+                    }
+                    long[] unsigned = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        unsigned[i] = ints[i] & 0xFFFFFFFFL;
+                    }
+                    BitPacking.pack(unsigned, 0, n, 0, width, words);
+                    for (int i = 0; i < words.length; i++) {
+                        buffer.putLong(24 + 8 * i, words[i]);
+                    }
+                    int[] backFromBuffer = new int[n];
+                    BitPacking.unpack(buffer, 24, n, width, 0, backFromBuffer);
+                    assertArrayEquals(ints, backFromBuffer, "buffer int width " + width + " n " + n);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theStreamIsLsbFirstAcrossWordBoundaries() {
+        long[] words = new long[BitPacking.words(3, 60)];
+        BitPacking.pack(new long[] {1, 2, (1L << 59) | 1}, 0, 3, 0, 60, words);
+        assertEquals(3, words.length);
+        assertEquals(1L | (2L << 60), words[0]); // value 1 at bits 60..119: its low 4 bits end word 0
+        assertEquals(0L | (1L << 56), words[1]); // value 2 starts at bit 120 = word 1 bit 56
+        assertEquals(1L << 51, words[2]); // its bit 59 is stream bit 179 = word 2 bit 51
+    }
+
+    @Test
+    void aValueWiderThanTheWidthIsRefused() {
+        long[] words = new long[1];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BitPacking.pack(new long[] {5, 8}, 0, 2, 0, 3, words));
+        assertEquals("value 8 minus reference 0 needs more than 3 bits", e.getMessage());
+        IllegalArgumentException below = assertThrows(IllegalArgumentException.class,
+                () -> BitPacking.pack(new long[] {-1}, 0, 1, 0, 63, words));
+        assertEquals("value -1 minus reference 0 needs more than 63 bits", below.getMessage());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> BitPacking.pack(new long[] {7, 8}, 0, 2, 7, 0, words));
+        assertEquals("value 8 minus reference 7 needs more than 0 bits", zero.getMessage());
+        assertEquals("bit width 65 outside [0, 64]", assertThrows(IllegalArgumentException.class, () -> BitPacking.words(1, 65)).getMessage());
+        ByteBuffer short8 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals("unpacking 2 values of 40 bits at 0 of a buffer of 8 into 2", assertThrows(IndexOutOfBoundsException.class,
+                () -> BitPacking.unpack(short8, 0, 2, 40, 0, new long[2])).getMessage());
+    }
+}

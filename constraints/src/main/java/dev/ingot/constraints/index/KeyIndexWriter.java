@@ -1,0 +1,586 @@
+package dev.ingot.constraints.index;
+
+import static dev.ingot.constraints.index.KeyIndexPartition.HEADER_BYTES;
+import static dev.ingot.constraints.index.KeyIndexPartition.MODE_EXACT;
+import static dev.ingot.constraints.index.KeyIndexPartition.MODE_HASHED;
+
+import dev.ingot.columnstore.ColumnType;
+import dev.ingot.constraints.hash.Hashing;
+import dev.ingot.constraints.internal.KeyRowEncoder;
+import dev.ingot.constraints.internal.KeyVectors;
+import dev.ingot.memory.MemoryBlock;
+import dev.ingot.memory.NativeAllocator;
+import dev.ingot.pager.format.FormatCodec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongPredicate;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Builds one segment of a persisted key index (the keys of one PRIMARY KEY or UNIQUE constraint
+ * among the rows of one append, with their row ids) directly in its on-disk form: off-heap
+ * partitions in the layout of {@link KeyIndexPartition}, grown by doubling like the in-memory key
+ * sets, handed to the pager as they are by {@link #finish()}.
+ *
+ * <p>The segment starts in EXACT mode for integer keys (one column, or two that are both in
+ * {@code [0, 2^32)}) and switches once, for good, to HASHED mode when a pair outside that range
+ * arrives; text, binary, 16-byte and wider keys are HASHED from the start. A partition's slot table
+ * stays at most {@value #MAX_PARTITION_BYTES} bytes (its heap of key bytes at most 3/4 of that): beyond that the segment
+ * doubles its partition count, so every blob stays well under the pager's largest blob.
+ *
+ * <p>Rows with a NULL in a key column are not indexed (a UNIQUE key with a NULL is exempt; a PRIMARY
+ * KEY never holds one: the checker refuses it before).
+ *
+ * <p>Thread-safety: not thread-safe; one loading thread. After {@link #finish()} the writer is
+ * read-only and {@link #find} may be called from several threads only with one
+ * {@link #newFinder()} per thread.
+ *
+ * <p>Ownership: memory comes from the allocator given; {@link #close()} frees it (the buffers
+ * {@link #finish()} returned become invalid) and is idempotent.
+ */
+public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
+    /** Largest slot table (and heap) of one partition, bytes. */
+    public static final long MAX_PARTITION_BYTES = 32L << 20;
+    /** Fraction of a partition's slots in use before it doubles. */
+    public static final double LOAD_FACTOR = 0.75;
+    private static final int MAX_PARTITION_BITS = 20;
+
+    private final long maxPartitionBytes;
+    private final List<ColumnType> keyTypes;
+    private final NativeAllocator allocator;
+    private final IndexKeys keys;
+    private byte mode;
+    private int bits;
+    private Part[] parts;
+    private long size;
+    private boolean finished;
+    private List<MemoryBlock> finals;
+    private byte[] scratch = new byte[16];
+
+    /** One partition under construction. */
+    private final class Part {
+        MemoryBlock slots;
+        int shift;
+        long mask;
+        long count;
+        long threshold;
+        MemoryBlock heap;
+        long heapUsed;
+
+        Part(int shift) {
+            this.shift = shift;
+            this.slots = allocator.allocate(HEADER_BYTES + ((long) KeyIndexPartition.slotBytes(mode) << shift)
+                    + FormatCodec.FOOTER_BYTES, "key index partition slots");
+            this.mask = (1L << shift) - 1;
+            this.threshold = Math.min((1L << shift) - 1, (long) ((1L << shift) * LOAD_FACTOR));
+        }
+
+        long slotAt(long i) {
+            return HEADER_BYTES + i * KeyIndexPartition.slotBytes(mode);
+        }
+
+        void close() {
+            slots.close();
+            if (heap != null) {
+                heap.close();
+            }
+        }
+    }
+
+    /**
+     * @param keyTypes     the key's column types in key order
+     * @param allocator    where the partitions live until {@link #close()}
+     * @param expectedKeys keys expected ({@code >= 0}, 0 = unknown): presizes so that no partition grows
+     * @throws IllegalArgumentException for an empty key, a REAL/DOUBLE column or {@code expectedKeys < 0}
+     * @throws dev.ingot.memory.MemoryLimitException if the allocator refuses the first partitions
+     */
+    public KeyIndexWriter(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys) {
+        this(keyTypes, allocator, expectedKeys, MAX_PARTITION_BYTES);
+    }
+
+    /** As the public constructor, with the largest partition given (tests use small ones). */
+    KeyIndexWriter(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys, long maxPartitionBytes) {
+        this.maxPartitionBytes = maxPartitionBytes;
+        if (expectedKeys < 0) {
+            throw new IllegalArgumentException("expectedKeys must be >= 0: " + expectedKeys);
+        }
+        this.keyTypes = List.copyOf(keyTypes);
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.keys = new IndexKeys(keyTypes);
+        this.mode = keys.shape == IndexKeys.Shape.BYTES ? MODE_HASHED : MODE_EXACT;
+        long slotsNeeded = (long) Math.ceil(Math.max(1, expectedKeys) / LOAD_FACTOR) + 1;
+        long perPartitionSlots = 1L << maxSlotShift();
+        int b = 0;
+        while (b < MAX_PARTITION_BITS && (slotsNeeded >> b) > perPartitionSlots) {
+            b++;
+        }
+        this.parts = newParts(b, slotsNeeded >> b);
+        this.bits = b;
+    }
+
+    /** The largest slot shift of a partition in the current mode: its slot table stays within {@link #maxPartitionBytes}. */
+    private int maxSlotShift() {
+        int shift = KeyIndexPartition.MIN_SLOT_SHIFT;
+        while (((long) KeyIndexPartition.slotBytes(mode) << (shift + 1)) <= maxPartitionBytes && shift < KeyIndexPartition.MAX_SLOT_SHIFT) {
+            shift++;
+        }
+        return shift;
+    }
+
+    /** The largest heap of a partition: with the slot table, a blob stays under the pager's largest (64 MiB). */
+    private long maxHeapBytes() {
+        return maxPartitionBytes / 4 * 3;
+    }
+
+    private Part[] newParts(int partitionBits, long slotsEach) {
+        int shift = KeyIndexPartition.MIN_SLOT_SHIFT;
+        int maxShift = maxSlotShift();
+        while ((1L << shift) < slotsEach && shift < maxShift) {
+            shift++;
+        }
+        Part[] p = new Part[1 << partitionBits];
+        try {
+            for (int i = 0; i < p.length; i++) {
+                p[i] = new Part(shift);
+            }
+        } catch (RuntimeException | Error e) {
+            for (Part x : p) {
+                if (x != null) {
+                    x.close();
+                }
+            }
+            throw e;
+        }
+        return p;
+    }
+
+    /** The key's column types. */
+    public List<ColumnType> keyTypes() {
+        return keyTypes;
+    }
+
+    /** Keys indexed so far. */
+    public long size() {
+        return size;
+    }
+
+    /** Off-heap bytes held. */
+    public long allocatedBytes() {
+        long total = 0;
+        if (finals != null) {
+            for (MemoryBlock m : finals) {
+                total += m.capacity();
+            }
+            return total;
+        }
+        for (Part p : parts) {
+            total += p.slots.capacity() + (p.heap == null ? 0 : p.heap.capacity());
+        }
+        return total;
+    }
+
+    /**
+     * Indexes rows {@code [offset, offset + length)} of the key columns with row ids
+     * {@code firstRowId, firstRowId + 1, ...}, skipping rows with a NULL key column, and stops at the
+     * first key already indexed by this writer.
+     *
+     * @param cols one vector per key column, in key order
+     * @return the row of the first duplicate relative to {@code offset}, or -1; rows before it are indexed
+     * @throws IllegalArgumentException  if the columns do not fit the key
+     * @throws IndexOutOfBoundsException if the rows are outside a vector
+     * @throws IllegalStateException     after {@link #finish()} or {@link #close()}
+     * @throws dev.ingot.memory.MemoryLimitException if a partition cannot grow (the rows before stay indexed)
+     */
+    public int add(FieldVector[] cols, int offset, int length, long firstRowId) {
+        return add(cols, offset, length, firstRowId, NONE_DELETED);
+    }
+
+    private static final LongPredicate NONE_DELETED = rowId -> false;
+
+    /**
+     * As {@link #add(FieldVector[], int, int, long)}, but a key this writer holds for a row that
+     * {@code deleted} reports deleted (a row appended and then deleted in the same unit of work) is
+     * not a duplicate: the entry is repointed at the new row.
+     */
+    public int add(FieldVector[] cols, int offset, int length, long firstRowId, LongPredicate deleted) {
+        if (finished) {
+            throw new IllegalStateException("key index writer is finished");
+        }
+        keys.checkBatch(cols, offset, length);
+        try {
+            boolean nulls = KeyVectors.anyNulls(cols);
+            for (int base = 0; base < length; base += KeyRowEncoder.WINDOW) {
+                int n = Math.min(KeyRowEncoder.WINDOW, length - base);
+                keys.prepare(cols, offset + base, n);
+                for (int i = 0; i < n; i++) {
+                    if (nulls && KeyVectors.anyNullAt(cols, offset + base + i)) {
+                        continue;
+                    }
+                    if (mode == MODE_EXACT && !keys.hasExact(i)) {
+                        rebuild(bits, MODE_HASHED);
+                    }
+                    boolean added;
+                    long rowId = firstRowId + base + i;
+                    if (mode == MODE_EXACT) {
+                        added = insertExact(keys.exact(i), rowId, deleted);
+                    } else {
+                        int len = keys.encode(i);
+                        added = insertHashed(keys.bytes(), len, rowId, deleted);
+                    }
+                    if (!added) {
+                        return base + i;
+                    }
+                }
+            }
+            return -1;
+        } finally {
+            keys.release();
+        }
+    }
+
+    private boolean insertExact(long exact, long rowId, LongPredicate deleted) {
+        long mix = KeyIndexPartition.mix(exact);
+        Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+        // one probe run: the key's slot, or the empty slot that ends the run
+        long i = mix & p.mask;
+        while (true) {
+            long at = HEADER_BYTES + (i << 4);
+            long rid = p.slots.getLong(at + 8);
+            if (rid == 0) {
+                if (p.count + 1 > p.threshold) {
+                    grow(p);
+                    p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+                    putExact(p, exact, mix, rowId);
+                } else {
+                    p.slots.putLong(at, exact);
+                    p.slots.putLong(at + 8, rowId + 1);
+                    p.count++;
+                }
+                size++;
+                return true;
+            }
+            if (p.slots.getLong(at) == exact) {
+                return repoint(p, at, rowId, deleted);
+            }
+            i = (i + 1) & p.mask;
+        }
+    }
+
+    private boolean insertHashed(byte[] key, int len, long rowId, LongPredicate deleted) {
+        long hash = Hashing.hashBytes(key, 0, len);
+        long mix = KeyIndexPartition.mix(hash);
+        Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+        long slot = slotOfHashed(p, hash, mix, key, len);
+        if (slot >= 0) {
+            return repoint(p, slot, rowId, deleted);
+        }
+        if (4L + len > maxHeapBytes()) {
+            throw new IllegalArgumentException("a key of " + len + " bytes is longer than a key index partition holds ("
+                    + (maxHeapBytes() - 4) + " bytes)");
+        }
+        if (p.count + 1 > p.threshold || (p.heap != null && p.heapUsed + 4 + len > maxHeapBytes())) {
+            grow(p);
+            p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+        }
+        putHashed(p, hash, mix, key, len, rowId);
+        size++;
+        return true;
+    }
+
+    /** The byte offset of the slot holding {@code exact}, or -1. */
+    private static long slotOfExact(Part p, long exact, long mix) {
+        long i = mix & p.mask;
+        while (true) {
+            long at = HEADER_BYTES + (i << 4);
+            long rid = p.slots.getLong(at + 8);
+            if (rid == 0) {
+                return -1;
+            }
+            if (p.slots.getLong(at) == exact) {
+                return at;
+            }
+            i = (i + 1) & p.mask;
+        }
+    }
+
+    /** The byte offset of the slot holding the key, or -1. */
+    private static long slotOfHashed(Part p, long hash, long mix, byte[] key, int len) {
+        long i = mix & p.mask;
+        while (true) {
+            long at = HEADER_BYTES + i * 24;
+            long rid = p.slots.getLong(at + 8);
+            if (rid == 0) {
+                return -1;
+            }
+            if (p.slots.getLong(at) == hash && heapEquals(p, p.slots.getLong(at + 16), key, len)) {
+                return at;
+            }
+            i = (i + 1) & p.mask;
+        }
+    }
+
+    private static long rowAt(Part p, long slot) {
+        return slot < 0 ? -1 : p.slots.getLong(slot + 8) - 1;
+    }
+
+    /** A key already held: repoint it at {@code rowId} if its row was deleted; false (a duplicate) otherwise. */
+    private static boolean repoint(Part p, long slot, long rowId, LongPredicate deleted) {
+        if (!deleted.test(p.slots.getLong(slot + 8) - 1)) {
+            return false;
+        }
+        p.slots.putLong(slot + 8, rowId + 1);
+        return true;
+    }
+
+    private static boolean heapEquals(Part p, long heapOffset, byte[] key, int len) {
+        if (p.heap.getInt(heapOffset) != len) {
+            return false;
+        }
+        for (int k = 0; k < len; k++) {
+            if (p.heap.getByte(heapOffset + 4 + k) != key[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void putExact(Part p, long exact, long mix, long rowId) {
+        checkRoom(p);
+        long i = mix & p.mask;
+        while (p.slots.getLong(HEADER_BYTES + (i << 4) + 8) != 0) {
+            i = (i + 1) & p.mask;
+        }
+        long at = HEADER_BYTES + (i << 4);
+        p.slots.putLong(at, exact);
+        p.slots.putLong(at + 8, rowId + 1);
+        p.count++;
+    }
+
+    private void putHashed(Part p, long hash, long mix, byte[] key, int len, long rowId) {
+        long need = p.heapUsed + 4 + len;
+        if (p.heap == null || need > p.heap.capacity()) {
+            long cap = Math.max(64 << 10, p.heap == null ? 0 : p.heap.capacity());
+            while (cap < need) {
+                cap <<= 1;
+            }
+            MemoryBlock bigger = allocator.allocate(cap, "key index partition heap");
+            if (p.heap != null) {
+                p.heap.copyTo(0, bigger, 0, p.heapUsed);
+                p.heap.close();
+            }
+            p.heap = bigger;
+        }
+        checkRoom(p);
+        long heapOffset = p.heapUsed;
+        p.heap.putInt(heapOffset, len);
+        p.heap.putBytes(heapOffset + 4, key, 0, len);
+        p.heapUsed = need;
+        long i = mix & p.mask;
+        while (p.slots.getLong(HEADER_BYTES + i * 24 + 8) != 0) {
+            i = (i + 1) & p.mask;
+        }
+        long at = HEADER_BYTES + i * 24;
+        p.slots.putLong(at, hash);
+        p.slots.putLong(at + 8, rowId + 1);
+        p.slots.putLong(at + 16, heapOffset);
+        p.count++;
+    }
+
+    /** A partition must keep an empty slot, or probe runs would never end. */
+    private static void checkRoom(Part p) {
+        if (p.count + 1 >= p.mask + 1) {
+            throw new IllegalStateException("key index partition of " + (p.mask + 1) + " slots is full (" + p.count + " keys)");
+        }
+    }
+
+    /** Doubles one partition, or doubles the partition count when the partition is at its largest. */
+    private void grow(Part p) {
+        boolean heapFull = p.heap != null && p.heapUsed > maxHeapBytes() / 2;
+        if (p.shift + 1 > maxSlotShift() || heapFull) {
+            if (bits >= MAX_PARTITION_BITS) {
+                throw new IllegalStateException("key index segment cannot grow beyond " + parts.length + " partitions of "
+                        + maxPartitionBytes + " bytes");
+            }
+            rebuild(bits + 1, mode);
+            return;
+        }
+        Part[] one = {p};
+        Part bigger = new Part(p.shift + 1);
+        Part[] target = {bigger};
+        try {
+            moveAll(one, target, 0, mode);
+        } catch (RuntimeException | Error e) {
+            bigger.close();
+            throw e;
+        }
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] == p) {
+                parts[i] = bigger;
+            }
+        }
+        p.close();
+    }
+
+    /** Moves every key into new partitions: {@code 2^newBits} of them, in {@code newMode}. */
+    private void rebuild(int newBits, byte newMode) {
+        byte oldMode = mode;
+        long slotsNeeded = (long) Math.ceil(Math.max(1, size + 1) / LOAD_FACTOR) + 1;
+        mode = newMode;
+        Part[] fresh;
+        try {
+            fresh = newParts(newBits, Math.max(16, (slotsNeeded >> newBits) * 2));
+        } catch (RuntimeException | Error e) {
+            mode = oldMode;
+            throw e;
+        }
+        try {
+            moveAllFrom(parts, oldMode, fresh, newBits, newMode);
+        } catch (RuntimeException | Error e) {
+            mode = oldMode;
+            for (Part x : fresh) {
+                x.close();
+            }
+            throw e;
+        }
+        for (Part x : parts) {
+            x.close();
+        }
+        parts = fresh;
+        bits = newBits;
+    }
+
+    private void moveAll(Part[] from, Part[] to, int toBits, byte m) {
+        moveAllFrom(from, m, to, toBits, m);
+    }
+
+    private void moveAllFrom(Part[] from, byte fromMode, Part[] to, int toBits, byte toMode) {
+        int w = KeyIndexPartition.slotBytes(fromMode);
+        for (Part p : from) {
+            long n = 1L << p.shift;
+            for (long i = 0; i < n; i++) {
+                long at = HEADER_BYTES + i * w;
+                long rid = p.slots.getLong(at + 8);
+                if (rid == 0) {
+                    continue;
+                }
+                long slotKey = p.slots.getLong(at);
+                if (toMode == MODE_EXACT) {
+                    long mix = KeyIndexPartition.mix(slotKey);
+                    putExact(to[KeyIndexPartition.partitionOf(mix, toBits)], slotKey, mix, rid - 1);
+                } else {
+                    byte[] key;
+                    int len;
+                    long hash;
+                    if (fromMode == MODE_EXACT) {
+                        IndexKeys.unpackPair(slotKey, scratch);
+                        key = scratch;
+                        len = 16;
+                        hash = Hashing.hashBytes(key, 0, len);
+                    } else {
+                        long heapOffset = p.slots.getLong(at + 16);
+                        len = p.heap.getInt(heapOffset);
+                        if (scratch.length < len) {
+                            scratch = new byte[Math.max(len, scratch.length * 2)];
+                        }
+                        p.heap.getBytes(heapOffset + 4, scratch, 0, len);
+                        key = scratch;
+                        hash = slotKey;
+                    }
+                    long mix = KeyIndexPartition.mix(hash);
+                    putHashed(to[KeyIndexPartition.partitionOf(mix, toBits)], hash, mix, key, len, rid - 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * Ends indexing and returns the segment's partitions as blobs in the layout of
+     * {@link KeyIndexPartition} (header and CRC32C footer written), in partition order. The buffers
+     * are views of this writer's memory, valid until {@link #close()}; put them through the pager
+     * before closing. Idempotent (returns the same buffers).
+     */
+    public List<ByteBuffer> finish() {
+        if (finals == null) {
+            finished = true;
+            List<MemoryBlock> out = new ArrayList<>(parts.length);
+            for (int i = 0; i < parts.length; i++) {
+                Part p = parts[i];
+                MemoryBlock blob;
+                if (mode == MODE_EXACT) {
+                    blob = p.slots;
+                } else {
+                    long slotBytes = (long) KeyIndexPartition.slotBytes(mode) << p.shift;
+                    blob = allocator.allocate(HEADER_BYTES + slotBytes + p.heapUsed + FormatCodec.FOOTER_BYTES, "key index partition");
+                    p.slots.copyTo(HEADER_BYTES, blob, HEADER_BYTES, slotBytes);
+                    if (p.heapUsed > 0) {
+                        p.heap.copyTo(0, blob, HEADER_BYTES + slotBytes, p.heapUsed);
+                    }
+                    p.close();
+                }
+                blob.putByte(KeyIndexPartition.OFF_MODE, mode);
+                blob.putByte(KeyIndexPartition.OFF_PARTITION_BITS, (byte) bits);
+                blob.putInt(KeyIndexPartition.OFF_PARTITION, i);
+                blob.putInt(KeyIndexPartition.OFF_SLOT_SHIFT, p.shift);
+                blob.putLong(KeyIndexPartition.OFF_KEY_COUNT, p.count);
+                blob.putLong(KeyIndexPartition.OFF_HEAP_BYTES, mode == MODE_EXACT ? 0 : p.heapUsed);
+                ByteBuffer bb = blob.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+                KeyIndexPartition.CODEC.writeHeader(bb);
+                KeyIndexPartition.CODEC.writeFooter(bb, (int) blob.capacity() - FormatCodec.FOOTER_BYTES);
+                out.add(blob);
+            }
+            finals = out;
+            parts = new Part[0];
+        }
+        List<ByteBuffer> buffers = new ArrayList<>(finals.size());
+        for (MemoryBlock m : finals) {
+            buffers.add(m.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+        }
+        return buffers;
+    }
+
+    /** Frees every partition; idempotent. */
+    @Override
+    public void close() {
+        finished = true;
+        if (finals != null) {
+            for (MemoryBlock m : finals) {
+                m.close();
+            }
+            finals = List.of();
+        }
+        for (Part p : parts) {
+            p.close();
+        }
+        parts = new Part[0];
+    }
+
+    @Override
+    public String toString() {
+        return "KeyIndexWriter[" + size + " keys, " + (mode == MODE_EXACT ? "EXACT" : "HASHED") + ", " + parts.length
+                + " partitions" + (finals == null ? "" : ", finished " + finals.size()) + "]";
+    }
+
+    @Override
+    public long find(IndexKeys probe) {
+        if (finals != null) {
+            throw new IllegalStateException("key index writer is finished; open its blobs as a KeyIndexSegment to probe them");
+        }
+        if (mode == MODE_EXACT) {
+            if (!probe.currentHasExact()) {
+                return -1;
+            }
+            long exact = probe.currentExact();
+            long mix = KeyIndexPartition.mix(exact);
+            Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+            return rowAt(p, slotOfExact(p, exact, mix));
+        }
+        int len = probe.currentBytes();
+        long hash = probe.currentHash();
+        long mix = KeyIndexPartition.mix(hash);
+        Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+        return rowAt(p, slotOfHashed(p, hash, mix, probe.bytes(), len));
+    }
+}

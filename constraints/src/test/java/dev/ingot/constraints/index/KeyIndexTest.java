@@ -1,0 +1,272 @@
+package dev.ingot.constraints.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ingot.columnstore.ColumnDef;
+import dev.ingot.columnstore.ColumnType;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.constraints.ArrowRows;
+import dev.ingot.memory.NativeAllocator;
+import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.TestSeed;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The persisted key index ({@link KeyIndexWriter}, {@link KeyIndexSegment}, {@link KeyIndex}):
+ * seeded appends of segments with deletions and re-inserted keys against a {@link HashMap} model,
+ * for every key shape (one integer column, a pair that starts packed and migrates to hashed, text
+ * with an integer, three columns), with tiny partitions so segments split into many; duplicates
+ * within a segment; corrupted and truncated partitions with their exact messages.
+ */
+class KeyIndexTest {
+    private static final Path FILE = Path.of("/store/store.ingot");
+    private NativeAllocator memory;
+    private BufferAllocator arrow;
+
+    @BeforeEach
+    void open() {
+        memory = NativeAllocator.root("test", 1L << 30);
+        arrow = TestAllocators.arrow();
+    }
+
+    @AfterEach
+    void close() {
+        arrow.close();
+        memory.close();
+    }
+
+    private static TableDef keyTable(String shape) {
+        List<ColumnType> types;
+        switch (shape) {
+            case "long": types = List.of(ColumnType.int64()); break;
+            case "pair": types = List.of(ColumnType.int64(), ColumnType.int32()); break;
+            case "text": types = List.of(ColumnType.varchar(20), ColumnType.int32()); break;
+            default: types = List.of(ColumnType.int32(), ColumnType.varchar(8), ColumnType.int64()); break;
+        }
+        List<ColumnDef> cols = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            cols.add(ColumnDef.nullable("k" + i, types.get(i)));
+        }
+        return new TableDef("t", cols, List.of());
+    }
+
+    private static List<Object> key(String shape, long n, boolean wide) {
+        switch (shape) {
+            case "long": return List.of(wide ? -n * 7919 : n);
+            case "pair": return List.of(wide ? (n << 33) - 5 : n >> 3, (int) (n & 7));
+            case "text": return List.of("key-" + n, (int) (n % 5));
+            default: return List.of((int) (n % 3), "t" + (n % 11), n);
+        }
+    }
+
+    private static FieldVector[] cols(VectorSchemaRoot root) {
+        FieldVector[] c = new FieldVector[root.getFieldVectors().size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = root.getVector(i);
+        }
+        return c;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"long", "pair", "text", "three"})
+    void randomSegmentsMatchAModel(String shape) throws Exception {
+        long seed = TestSeed.seed("KeyIndexTest." + shape);
+        TestSeed.run(seed, () -> {
+            Random rnd = new Random(seed);
+            TableDef def = keyTable(shape);
+            List<ColumnType> types = def.columns().stream().map(ColumnDef::type).toList();
+            Map<List<Object>, Long> live = new HashMap<>();
+            Set<Long> deleted = new HashSet<>();
+            List<List<Object>> everInserted = new ArrayList<>();
+            List<KeyIndexSegment> segments = new ArrayList<>();
+            List<KeyIndexWriter> writers = new ArrayList<>();
+            long nextRow = 0;
+            long nextKey = 0;
+            try {
+                for (int seg = 0; seg < 5; seg++) {
+                    // appends: fresh keys and keys whose row was deleted
+                    int rows = 1 + rnd.nextInt(seg == 2 ? 3000 : 400);
+                    List<Object[]> batch = new ArrayList<>();
+                    Set<List<Object>> inBatch = new HashSet<>();
+                    for (int r = 0; r < rows; r++) {
+                        List<Object> k;
+                        if (!everInserted.isEmpty() && rnd.nextInt(6) == 0) {
+                            k = everInserted.get(rnd.nextInt(everInserted.size()));
+                            if (live.containsKey(k) || inBatch.contains(k)) {
+                                k = key(shape, nextKey++, seg == 3 && rnd.nextBoolean());
+                            }
+                        } else {
+                            k = key(shape, nextKey++, seg == 3 && rnd.nextBoolean());
+                        }
+                        inBatch.add(k);
+                        batch.add(k.toArray());
+                    }
+                    if (rnd.nextBoolean()) { // a NULL key row: never indexed
+                        Object[] withNull = key(shape, nextKey++, false).toArray();
+                        withNull[0] = null;
+                        batch.add(withNull);
+                    }
+                    KeyIndexWriter w = new KeyIndexWriter(types, memory, rnd.nextBoolean() ? 0 : rows, 4096);
+                    writers.add(w);
+                    try (VectorSchemaRoot root = ArrowRows.root(arrow, def, batch.toArray(new Object[0][]))) {
+                        int off = 0;
+                        while (off < root.getRowCount()) {
+                            int len = Math.min(root.getRowCount() - off, 1 + rnd.nextInt(1500));
+                            assertEquals(-1, w.add(cols(root), off, len, nextRow + off));
+                            off += len;
+                        }
+                    }
+                    for (int r = 0; r < batch.size(); r++) {
+                        Object[] row = batch.get(r);
+                        if (row[0] != null) {
+                            List<Object> k = List.of(row);
+                            live.put(k, nextRow + r);
+                            everInserted.add(k);
+                        }
+                    }
+                    nextRow += batch.size();
+                    assertEquals(inBatch.size(), w.size());
+                    // probe while pending, then store it
+                    check(shape, def, types, segments, List.of(w), live, deleted, everInserted, rnd, nextKey);
+                    for (ByteBuffer part : w.finish()) {
+                        assertTrue(part.remaining() <= 48 + 4096 + 3072 + 4, "a partition blob stays within its bounds: " + part.remaining());
+                    }
+                    segments.add(KeyIndexSegment.open(w.finish(), FILE, "segment " + seg));
+                    assertEquals(inBatch.size(), segments.get(seg).keyCount());
+                    if (shape.equals("pair") && seg >= 3) {
+                        assertTrue(!segments.get(3).exact(), "a pair beyond 32 bits makes the segment HASHED");
+                    }
+                    // delete some live rows
+                    List<List<Object>> keys = new ArrayList<>(live.keySet());
+                    keys.sort((a, b) -> Long.compare(live.get(a), live.get(b)));
+                    for (List<Object> k : keys) {
+                        if (rnd.nextInt(5) == 0) {
+                            deleted.add(live.remove(k));
+                        }
+                    }
+                    check(shape, def, types, segments, List.of(), live, deleted, everInserted, rnd, nextKey);
+                }
+                assertTrue(segments.stream().anyMatch(s -> s.partitionCount() > 1), "tiny partitions split");
+            } finally {
+                for (KeyIndexWriter w : writers) {
+                    w.close();
+                }
+            }
+        });
+    }
+
+    private void check(String shape, TableDef def, List<ColumnType> types, List<KeyIndexSegment> segments,
+                       List<KeyIndexWriter> pending, Map<List<Object>, Long> live, Set<Long> deleted,
+                       List<List<Object>> everInserted, Random rnd, long nextKey) {
+        KeyIndex index = KeyIndex.of(types, segments, pending);
+        List<Object[]> probes = new ArrayList<>();
+        List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            List<Object> k;
+            int pick = rnd.nextInt(4);
+            if (pick < 2 && !everInserted.isEmpty()) {
+                k = everInserted.get(rnd.nextInt(everInserted.size()));
+            } else if (pick == 2) {
+                k = key(shape, nextKey + rnd.nextInt(1000), rnd.nextBoolean());
+            } else {
+                Object[] n = key(shape, rnd.nextInt(1000), false).toArray();
+                n[n.length - 1] = null;
+                probes.add(n);
+                expected.add(-1L);
+                continue;
+            }
+            probes.add(k.toArray());
+            expected.add(live.getOrDefault(k, -1L));
+        }
+        long[] got = new long[probes.size()];
+        try (VectorSchemaRoot root = ArrowRows.root(arrow, def, probes.toArray(new Object[0][]))) {
+            KeyIndex.Finder f = index.newFinder();
+            f.find(cols(root), 0, probes.size(), deleted::contains, got);
+            for (int i = 0; i < got.length; i++) {
+                assertEquals((long) expected.get(i), got[i], "probe " + i + " " + java.util.Arrays.toString(probes.get(i)));
+            }
+            int firstPresent = expected.indexOf(expected.stream().filter(x -> x >= 0).findFirst().orElse(-2L));
+            assertEquals(firstPresent, f.firstPresent(cols(root), 0, probes.size(), deleted::contains));
+            int firstMissing = -1;
+            for (int i = 0; i < got.length; i++) {
+                boolean hasNull = false;
+                for (Object o : probes.get(i)) {
+                    hasNull |= o == null;
+                }
+                if (!hasNull && expected.get(i) < 0) {
+                    firstMissing = i;
+                    break;
+                }
+            }
+            assertEquals(firstMissing, f.firstMissing(cols(root), 0, probes.size(), deleted::contains));
+        }
+    }
+
+    @Test
+    void aDuplicateWithinASegmentIsReportedAtItsRow() {
+        TableDef def = keyTable("text");
+        try (KeyIndexWriter w = new KeyIndexWriter(List.of(ColumnType.varchar(20), ColumnType.int32()), memory, 0);
+             VectorSchemaRoot root = ArrowRows.root(arrow, def, new Object[] {"a", 1}, new Object[] {"a", null},
+                     new Object[] {"a", null}, new Object[] {"b", 1}, new Object[] {"a", 1})) {
+            assertEquals(4, w.add(cols(root), 0, 5, 100), "NULLs exempt; the second (a, 1) is row 4");
+            assertEquals(2, w.size());
+        }
+    }
+
+    @Test
+    void damagedPartitionsAreRefusedWithTheirPlace() throws Exception {
+        TableDef def = keyTable("long");
+        try (KeyIndexWriter w = new KeyIndexWriter(List.of(ColumnType.int64()), memory, 3);
+             VectorSchemaRoot root = ArrowRows.root(arrow, def, new Object[] {5L}, new Object[] {7L})) {
+            w.add(cols(root), 0, 2, 0);
+            ByteBuffer blob = w.finish().get(0);
+            byte[] copy = new byte[blob.remaining()];
+            blob.duplicate().get(copy);
+            assertEquals(48 + 16 * 16 + 4, copy.length, "16 slots of 16 bytes, header and footer");
+
+            byte[] flipped = copy.clone();
+            flipped[48 + 3] ^= 1;
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class,
+                    () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(flipped)), FILE, "table t key index t_pk segment 0"));
+            assertEquals("table t key index t_pk segment 0 partition 0 at offset 304: key index partition CRC32C mismatch: stored 0xebe58107, computed 0xce5e74dc", e.detail());
+
+            byte[] shortBlob = java.util.Arrays.copyOf(copy, 40);
+            e = assertThrows(StoreCorruptedException.class,
+                    () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(shortBlob)), FILE, "seg"));
+            assertEquals("seg partition 0 at offset 0: key index partition of 40 bytes is shorter than its header and footer", e.detail());
+
+            byte[] badMagic = copy.clone();
+            badMagic[0] = 'X';
+            e = assertThrows(StoreCorruptedException.class, () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(badMagic)), FILE, "seg"));
+            assertTrue(e.detail().startsWith("seg partition 0 at offset 0: "), e.detail());
+
+            e = assertThrows(StoreCorruptedException.class,
+                    () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(copy), ByteBuffer.wrap(copy)), FILE, "seg"));
+            assertEquals("seg partition 0: says partition 0 of 1 in mode 1, expected partition 0 of 2", e.detail(),
+                    "a segment's partitions must be the ones it says");
+
+            KeyIndexSegment ok = KeyIndexSegment.open(List.of(ByteBuffer.wrap(copy)), FILE, "seg");
+            assertEquals(2, ok.keyCount());
+            assertEquals(copy.length, ok.bytes());
+        }
+    }
+}

@@ -1,0 +1,421 @@
+package dev.ingot;
+
+import dev.ingot.columnstore.ColumnDef;
+import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.columnstore.CompactionReport;
+import dev.ingot.columnstore.ConstraintSpec;
+import dev.ingot.columnstore.RowGroupInfo;
+import dev.ingot.columnstore.StoreSnapshot;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.columnstore.TableInfo;
+import dev.ingot.constraints.index.KeyIndex;
+import dev.ingot.ingest.UnitOfWork;
+import dev.ingot.ingest.ddl.SchemaParseException;
+import dev.ingot.ingest.ddl.SqlSchema;
+import dev.ingot.ingest.keys.ArrowValues;
+import dev.ingot.ingest.keys.StoredTable;
+import dev.ingot.memory.NativeAllocator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * An Ingot database: the one entry point a JVM program embeds. It owns the store (one directory,
+ * one file), Ingot's off-heap memory (key index writers, key sets) and the constraint state, and
+ * hands out {@linkplain #begin() transactions} (append, delete, update, create, drop; atomic
+ * commits), {@linkplain #lookup point lookups} by PRIMARY KEY or UNIQUE key through the persisted
+ * key indexes, and {@linkplain #scan scans}.
+ *
+ * <pre>{@code
+ * try (Ingot db = Ingot.open(dir, IngotOptions.defaults().createIfMissing());
+ *      Transaction tx = db.begin()) {
+ *     tx.append("accounts", batch);   // keys checked against the stored rows and this transaction's
+ *     tx.commit();                    // one atomic, durable commit
+ * }
+ * }</pre>
+ *
+ * <p>Why the package {@code dev.ingot}: the API a user imports is these few classes
+ * ({@code Ingot}, {@link IngotOptions}, {@link Transaction}, {@link RowFilter}, {@link Scan},
+ * {@link Lookup}) and the definitions they take ({@link TableDef} ...); the loaders, sources and the
+ * CLI stay in {@code dev.ingot.ingest}.
+ *
+ * <p><b>Opens</b>: one writer per store at a time (any process), any number of
+ * {@linkplain #openReadOnly read-only} opens, which see the last commit as of their open until
+ * {@link #refresh()}.
+ *
+ * <p>Thread-safety: thread-safe. Transactions run one at a time ({@link #begin()} waits); lookups
+ * and scans may run from any thread, beside a transaction, and see the last commit (lookups are
+ * serialized on this object). Each {@link Transaction} and {@link Scan} is used by one thread.
+ *
+ * <p>Ownership: the caller closes it, after closing its transactions; results
+ * ({@link VectorSchemaRoot}s, {@link Lookup}s) belong to the caller, allocated from
+ * {@link #allocator()}.
+ */
+public final class Ingot implements AutoCloseable {
+    private final ColumnStore store;
+    private final NativeAllocator memory;
+    /** The snapshot lookups read, with each table's key indexes; null until needed; guarded by this. */
+    private ReadView view;
+    private volatile boolean closed;
+
+    private final class ReadView implements AutoCloseable {
+        final StoreSnapshot snapshot = store.snapshot();
+        final Map<String, StoredTable> tables = new HashMap<>();
+
+        StoredTable table(String name) throws IOException {
+            StoredTable t = tables.get(name);
+            if (t == null) {
+                if (snapshot.table(name).isEmpty()) {
+                    throw new IllegalArgumentException("table " + name + " does not exist");
+                }
+                t = new StoredTable(snapshot, name, store.pager().file(), memory);
+                tables.put(name, t);
+            }
+            return t;
+        }
+
+        @Override
+        public void close() {
+            for (StoredTable t : tables.values()) {
+                t.close();
+            }
+            tables.clear();
+            snapshot.close();
+        }
+    }
+
+    private Ingot(ColumnStore store, NativeAllocator memory) {
+        this.store = store;
+        this.memory = memory;
+    }
+
+    /**
+     * Opens the database in {@code directory} for writing (creating it with
+     * {@link IngotOptions#createIfMissing()}).
+     *
+     * @throws dev.ingot.pager.StoreNotFoundException if there is no store and the options do not create one
+     * @throws dev.ingot.pager.StoreLockedException   if another writer has it open
+     * @throws dev.ingot.pager.StoreCorruptedException if the store is damaged (naming file and offset)
+     * @throws IOException on other I/O failures; nothing is left open
+     */
+    public static Ingot open(Path directory, IngotOptions options) throws IOException {
+        ColumnStore store = options.create() ? ColumnStore.openOrCreate(directory) : ColumnStore.open(directory);
+        return wrap(store, options);
+    }
+
+    /** Opens the database in {@code directory} read-only: never writes a byte; transactions are refused. */
+    public static Ingot openReadOnly(Path directory, IngotOptions options) throws IOException {
+        return wrap(ColumnStore.openReadOnly(directory), options);
+    }
+
+    private static Ingot wrap(ColumnStore store, IngotOptions options) throws IOException {
+        try {
+            return new Ingot(store, NativeAllocator.root("ingot", options.memoryLimitBytes()));
+        } catch (RuntimeException | Error e) {
+            try {
+                store.close();
+            } catch (IOException | RuntimeException s) {
+                e.addSuppressed(s);
+            }
+            throw e;
+        }
+    }
+
+    /** The store underneath (owned by this database; do not close). */
+    public ColumnStore store() {
+        return store;
+    }
+
+    /** The Arrow allocator results are allocated from (owned by the store). */
+    public BufferAllocator allocator() {
+        return store.allocator();
+    }
+
+    NativeAllocator memory() {
+        return memory;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Ingot database " + store.directory() + " is closed");
+        }
+    }
+
+    /** The committed table {@code name}'s definition, if any. */
+    public Optional<TableDef> table(String name) {
+        return store.table(name).map(TableInfo::def);
+    }
+
+    /** The names of the committed tables, in commit order. */
+    public List<String> tableNames() {
+        return store.tables().stream().map(TableInfo::name).toList();
+    }
+
+    /**
+     * Begins a transaction (waits while another thread's is open).
+     *
+     * @throws IllegalStateException if the database is read-only or closed, or this thread has a transaction open
+     */
+    public Transaction begin() {
+        ensureOpen();
+        return new Transaction(new UnitOfWork(store, memory, allocator(), this::committed));
+    }
+
+    /** Creates an empty table in its own transaction. */
+    public void createTable(TableDef def) throws IOException {
+        try (Transaction tx = begin()) {
+            tx.createTable(def);
+            tx.commit();
+        }
+    }
+
+    /**
+     * Parses {@code CREATE TABLE} statements (the DDL of {@code ingot create}; tables may reference
+     * committed ones and each other).
+     *
+     * @throws SchemaParseException naming the statement, line and column of the first error
+     */
+    public List<TableDef> parseDdl(String ddl) throws SchemaParseException {
+        return SqlSchema.parse(ddl, "DDL", this::table);
+    }
+
+    /** Creates the tables of {@code ddl} (see {@link #parseDdl}), all in one transaction. */
+    public List<TableDef> createTables(String ddl) throws IOException {
+        List<TableDef> defs = parseDdl(ddl);
+        try (Transaction tx = begin()) {
+            for (TableDef d : defs) {
+                tx.createTable(d);
+            }
+            tx.commit();
+        }
+        return defs;
+    }
+
+    /** Drops {@code table} in its own transaction (refused while another table references it). */
+    public void drop(String table) throws IOException {
+        try (Transaction tx = begin()) {
+            tx.drop(table);
+            tx.commit();
+        }
+    }
+
+    /**
+     * A new batch of {@code table}'s schema holding {@code rows} (one list of values per row, in
+     * column order, Java types as {@link ArrowValues} takes them), for {@link Transaction#append}
+     * and {@link Transaction#update}; the caller closes it. Row-at-a-time convenience: large loads
+     * fill the vectors directly.
+     *
+     * @throws IllegalArgumentException if there is no such table or a value does not fit its column
+     */
+    public VectorSchemaRoot batch(String table, List<List<Object>> rows) {
+        TableDef def = table(table).orElseThrow(() -> new IllegalArgumentException("table " + table + " does not exist"));
+        return ArrowValues.root(allocator(), def.columns(), rows);
+    }
+
+    /** A scan of {@code table}'s live rows, as of the last commit when the scan starts. */
+    public Scan scan(String table) {
+        ensureOpen();
+        return new Scan(this, table);
+    }
+
+    /**
+     * The live row of {@code table} whose PRIMARY KEY is {@code key} (values in key column order), as
+     * a map from column name to value (Java types of {@link ArrowValues}).
+     *
+     * @throws IllegalArgumentException if there is no such table, it has no PRIMARY KEY, or the key
+     *                                  does not fit its columns
+     */
+    public Optional<Map<String, Object>> lookup(String table, Object... key) throws IOException {
+        TableDef def = table(table).orElseThrow(() -> new IllegalArgumentException("table " + table + " does not exist"));
+        ConstraintSpec pk = def.primaryKey().orElseThrow(() -> new IllegalArgumentException("table " + table + " has no PRIMARY KEY"));
+        return lookupBy(table, pk.name(), key);
+    }
+
+    /** As {@link #lookup(String, Object...)} by the PRIMARY KEY or UNIQUE constraint {@code constraint}. */
+    public Optional<Map<String, Object>> lookupBy(String table, String constraint, Object... key) throws IOException {
+        TableDef def = table(table).orElseThrow(() -> new IllegalArgumentException("table " + table + " does not exist"));
+        ConstraintSpec k = keyConstraint(def, constraint);
+        try (VectorSchemaRoot keys = ArrowValues.root(allocator(), ArrowValues.columns(def, k.columns()), List.of(List.of(key)));
+             Lookup found = lookup(table, constraint, keys, null)) {
+            return found.found(0) ? Optional.of(ArrowValues.row(found.rows(), 0)) : Optional.empty();
+        }
+    }
+
+    private static ConstraintSpec keyConstraint(TableDef def, String constraint) {
+        return def.keyConstraints().stream().filter(c -> c.name().equals(constraint)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("table " + def.name() + " has no PRIMARY KEY or UNIQUE constraint " + constraint));
+    }
+
+    /**
+     * Batched lookup: for each row of {@code keys} (holding the key columns of {@code constraint} by
+     * name), the live row of {@code table} with that key. A miss costs a probe of the index
+     * partitions (no chunk is read); each row group holding a hit is read once.
+     *
+     * @param columns the columns to return (null = all, in table order)
+     * @return one result row per key row, in order, all NULL where absent; the caller closes it
+     */
+    public synchronized Lookup lookup(String table, String constraint, VectorSchemaRoot keys, List<String> columns) throws IOException {
+        ensureOpen();
+        if (view == null) {
+            view = new ReadView();
+        }
+        StoredTable t = view.table(table);
+        TableDef def = t.info().def();
+        ConstraintSpec k = keyConstraint(def, constraint);
+        FieldVector[] cols = new FieldVector[k.columns().size()];
+        for (int c = 0; c < cols.length; c++) {
+            cols[c] = keys.getVector(k.columns().get(c));
+            if (cols[c] == null) {
+                throw new IllegalArgumentException("key batch for " + constraint + " of table " + table + " has no column " + k.columns().get(c));
+            }
+        }
+        int n = keys.getRowCount();
+        long[] rowIds = new long[n];
+        KeyIndex index = t.keyIndex(constraint, null);
+        index.newFinder().find(cols, 0, n, t::isDeleted, rowIds);
+        List<String> names = columns == null ? def.columns().stream().map(ColumnDef::name).toList() : List.copyOf(columns);
+        org.apache.arrow.vector.types.pojo.Schema schema = new org.apache.arrow.vector.types.pojo.Schema(
+                ArrowValues.columns(def, names).stream().map(ColumnDef::arrowField).toList());
+        VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator());
+        // hits are gathered row group by row group into a compact root (variable-width vectors fill
+        // in order only), then copied to key order
+        try (VectorSchemaRoot hits = VectorSchemaRoot.create(schema, allocator())) {
+            out.allocateNew();
+            hits.allocateNew();
+            TreeMap<Integer, List<Integer>> byGroup = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                if (rowIds[i] >= 0) {
+                    byGroup.computeIfAbsent(t.info().rowGroupOf(rowIds[i]), g -> new ArrayList<>()).add(i);
+                }
+            }
+            int[] hitOf = new int[n];
+            int h = 0;
+            for (Map.Entry<Integer, List<Integer>> e : byGroup.entrySet()) {
+                RowGroupInfo rg = t.info().rowGroups().get(e.getKey());
+                try (VectorSchemaRoot rows = t.reader().readRowGroup(e.getKey(), names, true)) {
+                    for (int i : e.getValue()) {
+                        int at = (int) (rowIds[i] - rg.firstRowId());
+                        for (int c = 0; c < names.size(); c++) {
+                            hits.getVector(c).copyFromSafe(at, h, rows.getVector(c));
+                        }
+                        hitOf[i] = h++;
+                    }
+                }
+            }
+            for (int c = 0; c < names.size(); c++) {
+                FieldVector v = out.getVector(c);
+                FieldVector from = hits.getVector(c);
+                from.setValueCount(h);
+                for (int i = 0; i < n; i++) {
+                    if (rowIds[i] < 0) {
+                        v.setNull(i);
+                    } else {
+                        v.copyFromSafe(hitOf[i], i, from);
+                    }
+                }
+                v.setValueCount(n);
+            }
+            out.setRowCount(n);
+            return new Lookup(out, rowIds);
+        } catch (IOException | RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /** A transaction committed: lookups move to the new commit. */
+    synchronized void committed() {
+        if (view != null) {
+            view.close();
+            view = null;
+        }
+    }
+
+    /**
+     * For a read-only database, moves to the newest commit in the file.
+     *
+     * @return whether a newer commit was loaded
+     */
+    public boolean refresh() throws IOException {
+        boolean newer = store.refresh();
+        if (newer) {
+            committed();
+        }
+        return newer;
+    }
+
+    /**
+     * Compacts the store: rewrites tables without their deleted rows and gives the space back
+     * ({@link ColumnStore#compact()}), then rebuilds every key index as one segment per constraint
+     * (merging the segments appends wrote) in one transaction. Refused while a transaction, scan or
+     * snapshot of this process is open.
+     *
+     * @return what the column store's compaction did
+     */
+    public synchronized CompactionReport compact() throws IOException {
+        ensureOpen();
+        committed(); // the lookup view is a snapshot: compaction needs none open
+        CompactionReport report = store.compact();
+        try (Transaction tx = begin()) {
+            for (TableInfo t : store.tables()) {
+                if (!t.def().keyConstraints().isEmpty()) {
+                    tx.reindex(t.name());
+                }
+            }
+            tx.commit();
+        }
+        return report;
+    }
+
+    /** Closes the lookup view, the store and Ingot's memory (which must be free: transactions closed); idempotent. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Throwable failure = null;
+        try {
+            committed();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            store.close();
+        } catch (IOException | RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        try {
+            memory.close();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure instanceof IOException) {
+            throw (IOException) failure;
+        }
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Ingot[" + store.directory() + (store.readOnly() ? ", read-only]" : "]");
+    }
+}
