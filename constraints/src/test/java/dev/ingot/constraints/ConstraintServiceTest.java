@@ -130,6 +130,21 @@ class ConstraintServiceTest {
     }
 
     @Test
+    void aKeyItsOwnTableReferencesIsAHashSetFromTheStart() {
+        TableDef self = new TableDef("s", List.of(notNull("s_id", ColumnType.int64()), nullable("s_parent", ColumnType.int64())),
+                List.of(primaryKey("s_pk", "s_id"), foreignKey("s_fk", List.of("s_parent"), "s", List.of("s_id"))));
+        service.planLoad(List.of(self));
+        try (TableChecker c = service.beginTable(self, 3, tbl("s"));
+             VectorSchemaRoot b = batch(self, new Object[] {1L, null}, new Object[] {2L, 1L}, new Object[] {3L, 2L})) {
+            // sorted ids, each row referencing the one before: probed while the set is built
+            c.checkBatch(b, 0, 3, 0);
+            assertTrue(!c.needsSelfReferenceCheck(), "every reference was found at once");
+            assertEquals(List.of(new KeySetReport("s_pk", KeySetKind.HASH, 128, 3)), c.keySetReports());
+            c.finish();
+        }
+    }
+
+    @Test
     void duplicatePrimaryKeyInOneBatch() {
         service.planLoad(List.of(ORDERS_ALONE));
         Object[][] rows = new Object[1235][];
