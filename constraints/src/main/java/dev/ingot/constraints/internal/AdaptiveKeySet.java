@@ -217,10 +217,7 @@ final class AdaptiveKeySet implements KeySet {
     private void leaveSorted(long k) {
         long n = Math.max(expectedKeys, count + 1);
         if (pair) {
-            PairKeySet p = new PairKeySet(allocator, n, loadFactor);
-            replayInto(p::addWindow, p);
-            pairs = p;
-            kind = KeySetKind.HASH;
+            toPairs(n);
         } else if (bitmapFits(Math.min(firstA, k), Math.max(lastA, k))) {
             long min = Math.min(firstA, k);
             long max = Math.max(lastA, k);
@@ -228,15 +225,7 @@ final class AdaptiveKeySet implements KeySet {
                 min = Math.min(min, hintMin); // the whole stored range at once: the bitmap never grows
                 max = Math.max(max, hintMax);
             }
-            LongBitmap bm = new LongBitmap(allocator, min, max);
-            replayInto((xs, ys, c) -> {
-                for (int j = 0; j < c; j++) {
-                    bm.add(xs[j]);
-                }
-                return -1;
-            }, bm);
-            bitmap = bm;
-            kind = KeySetKind.BITMAP;
+            toBitmap(min, max);
         } else {
             LongOpenHashSet h = new LongOpenHashSet(allocator, n, loadFactor);
             replayInto((xs, ys, c) -> h.addAll(xs, c), h);
@@ -244,6 +233,27 @@ final class AdaptiveKeySet implements KeySet {
             kind = KeySetKind.HASH;
         }
         freeLog();
+    }
+
+    /** Moves the logged keys to a pair hash set presized for {@code n} keys (the log is freed by the caller). */
+    private void toPairs(long n) {
+        PairKeySet p = new PairKeySet(allocator, n, loadFactor);
+        replayInto(p::addWindow, p);
+        pairs = p;
+        kind = KeySetKind.HASH;
+    }
+
+    /** Moves the logged keys to a bitmap covering {@code [min, max]} (the log is freed by the caller). */
+    private void toBitmap(long min, long max) {
+        LongBitmap bm = new LongBitmap(allocator, min, max);
+        replayInto((xs, ys, c) -> {
+            for (int j = 0; j < c; j++) {
+                bm.add(xs[j]);
+            }
+            return -1;
+        }, bm);
+        bitmap = bm;
+        kind = KeySetKind.BITMAP;
     }
 
     /** Adds a window of keys; the index of a duplicate or -1. */
@@ -341,20 +351,9 @@ final class AdaptiveKeySet implements KeySet {
         try {
             if (kind == KeySetKind.SORTED && probed && count > 0) {
                 if (pair) {
-                    PairKeySet p = new PairKeySet(allocator, count, loadFactor);
-                    replayInto(p::addWindow, p);
-                    pairs = p;
-                    kind = KeySetKind.HASH;
+                    toPairs(count);
                 } else if (LongBitmap.bytesFor(firstA, lastA) <= 8 * count) {
-                    LongBitmap bm = new LongBitmap(allocator, firstA, lastA);
-                    replayInto((xs, ys, c) -> {
-                        for (int j = 0; j < c; j++) {
-                            bm.add(xs[j]);
-                        }
-                        return -1;
-                    }, bm);
-                    bitmap = bm;
-                    kind = KeySetKind.BITMAP;
+                    toBitmap(firstA, lastA);
                 } else {
                     SortedLongArray s = new SortedLongArray(allocator, count);
                     replayInto((xs, ys, c) -> {
