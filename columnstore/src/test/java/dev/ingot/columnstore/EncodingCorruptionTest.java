@@ -156,6 +156,10 @@ class EncodingCorruptionTest {
         assertEquals(3, h.bitWidth());
         damage(2, b -> b.putLong(h.auxOffset(), b.getLong(h.auxOffset()) | 7)); // row 0's code = 7
         assertCorrupt(2, h.auxOffset(), "row 0 has code 7, the dictionary has 5 entries");
+        // codes that add up to more text than the header says: found before any value is expanded
+        damage(2, b -> b.putLong(ChunkFormat.OFF_TEXT_BYTES, h.textBytes() - 1));
+        assertCorrupt(2, ChunkFormat.OFF_TEXT_BYTES, "the values have " + h.textBytes() + " bytes, not the " + (h.textBytes() - 1)
+                + " text bytes of the header");
         damage(2, b -> b.put(ChunkFormat.OFF_COMPRESSION, (byte) ChunkFormat.COMPRESSION_LZ4));
         assertCorrupt(2, ChunkFormat.OFF_COMPRESSION, "compression 1 with encoding DICTIONARY");
     }

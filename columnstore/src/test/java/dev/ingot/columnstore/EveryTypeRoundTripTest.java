@@ -51,11 +51,50 @@ class EveryTypeRoundTripTest {
     @ValueSource(longs = {1, 2, 3})
     void everyTypeRoundTripsWithNullsSlicesAndStats(long seed) throws Exception {
         Random r = new Random(seed);
-        int rows = 4100;
         double nullRate = seed == 3 ? 0.9 : 0.25; // seed 3: many all-NULL-but-one and all-NULL chunks
-        Object[][] m = TypeCases.model(r, rows, nullRate, 0);
+        roundTrip(TypeCases.model(r, 4100, nullRate, 0), seed == 3 ? 7 : 1001);
+    }
+
+    /**
+     * Text and binary values from two- and three-letter alphabets share prefixes of every length
+     * (8 and 16 bytes included, where the min/max scan switches from one word compare to the next),
+     * end inside and just past those words, and (binary) hold zero bytes, so the stats' order is
+     * checked where prefix keys tie.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {4, 5})
+    void textAndBinaryStatsOrderValuesWithEqualPrefixes(long seed) throws Exception {
+        Random r = new Random(seed);
+        Object[][] m = TypeCases.model(r, 4100, 0.05, 0);
+        int vc = TypeCases.TABLE.columnIndex("vc");
+        int txt = TypeCases.TABLE.columnIndex("txt");
+        int blob = TypeCases.TABLE.columnIndex("blob");
+        for (int i = 0; i < 4100; i++) {
+            String common = "Clerk#000000000".substring(0, r.nextInt(16));
+            m[vc][i] = m[vc][i] == null ? null : common + letters(r, "ab", r.nextInt(30 - common.length()));
+            m[txt][i] = m[txt][i] == null ? null : letters(r, "xy", r.nextInt(25));
+            if (m[blob][i] != null) {
+                byte[] b = new byte[r.nextInt(25)];
+                for (int k = 0; k < b.length; k++) {
+                    b[k] = new byte[] {0x00, 0x01, (byte) 0xFF}[r.nextInt(3)];
+                }
+                m[blob][i] = b;
+            }
+        }
+        roundTrip(m, 97);
+    }
+
+    private static String letters(Random r, String alphabet, int n) {
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    /** Loads rows [3, 4099) of the 4100-row model {@code m} in odd slices, reopens and compares values and per-chunk stats. */
+    private void roundTrip(Object[][] m, int chunkRows) throws Exception {
         int[][] slices = {{3, 1000}, {1003, 13}, {1016, 1777}, {2793, 1306}};
-        int chunkRows = seed == 3 ? 7 : 1001;
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
              VectorSchemaRoot root = TypeCases.batch(allocator, m)) {
             try (TableWriter w = store.createTable(TypeCases.TABLE, ColumnStoreWriteHints.estimate(TypeCases.TABLE).withChunkRows(chunkRows))) {

@@ -232,6 +232,14 @@ public sealed class MemoryView permits MemoryBlock {
                 return Long.compareUnsigned(Long.reverseBytes(x), Long.reverseBytes(y));
             }
         }
+        int rest = n - i;
+        if (rest > 0 && a + i + 8 <= limit && b + i + 8 <= limit) {
+            // the last 1-7 bytes in one read each, the bytes past them masked off (both reads stay in the view)
+            long mask = -1L << (64 - 8 * rest);
+            long x = Long.reverseBytes(NativeMemory.getLong(x0 + i)) & mask;
+            long y = Long.reverseBytes(NativeMemory.getLong(y0 + i)) & mask;
+            return x != y ? Long.compareUnsigned(x, y) : Integer.compare(aLength, bLength);
+        }
         for (; i < n; i++) {
             int c = (NativeMemory.getByte(x0 + i) & 0xFF) - (NativeMemory.getByte(y0 + i) & 0xFF);
             if (c != 0) {

@@ -135,6 +135,25 @@ class MemoryViewTest {
     }
 
     @Test
+    void compareBytesLooksOnlyAtTheValuesBytesUpToTheEndOfTheView() {
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(64));
+        byte[] a = "abcdefghijkXq".getBytes();
+        byte[] b = "abcdefghijkXz".getBytes();
+        v.putBytes(0, a, 0, a.length);
+        v.putBytes(16, b, 0, b.length);
+        // the tail of 4 bytes is read as one word; the bytes after the values ('q' against 'z') are masked off
+        assertEquals(0, v.compareBytes(0, 12, 16, 12));
+        assertTrue(v.compareBytes(0, 13, 16, 13) < 0);
+        assertTrue(v.compareBytes(0, 12, 16, 13) < 0, "a prefix sorts first");
+        assertTrue(v.compareBytes(16, 13, 0, 12) > 0);
+        // values ending at the view's last byte: the tail is read byte by byte, never past the end
+        v.putBytes(64 - 11, "abcdefghijk".getBytes(), 0, 11);
+        assertEquals(0, v.compareBytes(0, 11, 64 - 11, 11));
+        v.putByte(63, (byte) 'a');
+        assertTrue(v.compareBytes(0, 11, 64 - 11, 11) > 0);
+    }
+
+    @Test
     void anArrowBufferIsViewedOverItsCapacity() {
         try (BufferAllocator arrow = new RootAllocator(1 << 20); ArrowBuf buf = arrow.buffer(32)) {
             buf.setLong(16, 42L);

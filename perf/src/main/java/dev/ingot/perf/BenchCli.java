@@ -7,13 +7,14 @@ import picocli.CommandLine.Command;
 /**
  * Entry point of perf's commands, which the {@code ./ingot} launcher dispatches to:
  * {@code ingot bench ...} (the ingest benchmark, {@link BenchCommand}) and
- * {@code ingot bench-render --report report.json} (re-renders the Markdown and HTML), and
+ * * {@code ingot bench-render --report report.json} (re-renders the Markdown and HTML),
+ * {@code ingot bench-scan --store DIR [--table T]} (timed full scans of a stored table, {@link ScanCommand}), and
  * {@code ingot jmh [JMH options]}, which hands every argument unchanged to JMH's own
  * {@code org.openjdk.jmh.Main} (e.g. {@code ./ingot jmh -l} lists the benchmarks).
  * Exit codes: 0 success, 1 a run failed or did not verify, 2 bad usage.
  */
 @Command(name = "ingot", mixinStandardHelpOptions = true, description = "Ingot measuring instruments.",
-        subcommands = {BenchCommand.class, RenderCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, RenderCommand.class, SqlBenchCommand.class, ScanCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCli {
     private BenchCli() {
     }

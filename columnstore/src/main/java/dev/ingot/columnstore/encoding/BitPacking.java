@@ -10,7 +10,8 @@ package dev.ingot.columnstore.encoding;
  * their SIMD lane interleaving). A width of 0 packs nothing: every value is 0.
  *
  * <p>Packing reads heap arrays and writes heap words (the writer moves them to the chunk);
- * unpacking reads the chunk's buffer in place, one unaligned 8-byte load per value.
+ * unpacking copies the packed words to a heap array in one bulk copy ({@link #load}) and unpacks
+ * them there with shifts and masks only.
  *
  * <p>Thread-safety: stateless; every method only touches its arguments.
  */
@@ -58,8 +59,15 @@ public final class BitPacking {
             return;
         }
         long mask = width == 64 ? -1L : (1L << width) - 1;
-        long bit = 0;
-        for (int i = 0; i < n; i++, bit += width) {
+        int i = 0;
+        if (width <= 32) { // whole blocks of 64 values into `width` words, unrolled per width
+            for (int blocks = n >>> 6; i >>> 6 < blocks && BitUnpack.packBlock(width, values, from + i, reference, words, (i >>> 6) * width); ) {
+                i += 64;
+            }
+            // a block with a too wide value stops here; the loop below finds it and names it
+        }
+        long bit = (long) i * width;
+        for (; i < n; i++, bit += width) {
             long v = values[from + i] - reference;
             if ((v & ~mask) != 0) {
                 throw tooWide(values[from + i], reference, width);
@@ -76,20 +84,15 @@ public final class BitPacking {
     /**
      * Unpacks {@code n} values of {@code width} bits stored at {@code index} of {@code src} (a
      * little-endian buffer holding {@code bytes(n, width)} bytes there), adds {@code reference}
-     * (wrapping) and writes them to {@code out[0, n)}. Reads each value with one unaligned 8-byte
-     * load where the buffer has 8 bytes from the value's first byte (widths up to 56), so no word
-     * is copied to the heap first; the last values and wider widths take the word path.
+     * (wrapping) and writes them to {@code out[0, n)}: {@link #load} into a fresh word array,
+     * then {@link #unpack(long[], int, int, long, long[])}. Callers that decode many chunks keep
+     * the word array and call those two themselves.
      *
      * @throws IllegalArgumentException if {@code width} is outside [0, 64]
      * @throws IndexOutOfBoundsException if {@code src} holds fewer bytes than the values need
      */
     public static void unpack(java.nio.ByteBuffer src, int index, int n, int width, long reference, long[] out) {
-        int fast = checkUnpack(src, index, n, width, out.length, 64);
-        long mask = width == 64 ? -1L : (1L << width) - 1;
-        long bit = 0;
-        for (int i = 0; i < n; i++, bit += width) {
-            out[i] = value(src, index, bit, width, mask, i < fast) + reference;
-        }
+        unpack(load(src, index, n, width, null), n, width, reference, out);
     }
 
     /**
@@ -97,57 +100,105 @@ public final class BitPacking {
      * 32, the low 32 bits of each sum (codes, lengths, row numbers, 32-bit kinds).
      */
     public static void unpack(java.nio.ByteBuffer src, int index, int n, int width, long reference, int[] out) {
-        int fast = checkUnpack(src, index, n, width, out.length, 32);
-        long mask = (1L << width) - 1;
-        long bit = 0;
-        for (int i = 0; i < n; i++, bit += width) {
-            out[i] = (int) (value(src, index, bit, width, mask, i < fast) + reference);
-        }
+        unpack(load(src, index, n, width, null), n, width, reference, out);
     }
 
-    /** Checks the arguments of an unpack; returns how many leading values take the one-load path. */
-    private static int checkUnpack(java.nio.ByteBuffer src, int index, int n, int width, int outLength, int maxWidth) {
-        if (width > maxWidth) {
-            throw new IllegalArgumentException("bit width " + width + " above " + maxWidth);
+    /**
+     * Copies the {@code words(n, width)} packed words at {@code index} of {@code src} (little-endian)
+     * into {@code scratch} in one bulk copy and zeroes the word after them (the unpack loops read
+     * each value's next word without a branch); returns {@code scratch}, or a larger array when it
+     * is null or too short.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 64] or {@code n} is negative
+     * @throws IndexOutOfBoundsException if {@code src} holds fewer bytes than the values need
+     */
+    public static long[] load(java.nio.ByteBuffer src, int index, int n, int width, long[] scratch) {
+        if (n < 0) {
+            throw new IllegalArgumentException("negative value count " + n);
         }
-        long bytes = bytes(n, width);
-        if (index < 0 || index + bytes > src.limit() || outLength < n) {
+        int nWords = words(n, width);
+        if (index < 0 || index + 8L * nWords > src.limit()) {
             throw new IndexOutOfBoundsException("unpacking " + n + " values of " + width + " bits at " + index + " of a buffer of "
-                    + src.limit() + " into " + outLength);
+                    + src.limit() + " bytes");
         }
-        return width == 0 ? n : fastValues(src, index, n, width);
+        long[] words = scratch != null && scratch.length > nWords ? scratch
+                : new long[Math.max(nWords + 1, scratch == null ? 0 : scratch.length + scratch.length / 2)];
+        java.nio.ByteBuffer b = src.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.position(index);
+        b.asLongBuffer().get(words, 0, nWords);
+        words[nWords] = 0;
+        return words;
     }
 
-    /** The packed value at stream bit {@code bit}: one unaligned load when {@code fast}, else from its words (0 for width 0). */
-    private static long value(java.nio.ByteBuffer src, int index, long bit, int width, long mask, boolean fast) {
+    /**
+     * Unpacks {@code n} values of {@code width} bits from {@code words} (as {@link #load} leaves
+     * them: the packed words and one zero word after them), adds {@code reference} (wrapping) and
+     * writes them to {@code out[0, n)}. Widths up to 32 take whole blocks of 64 values (which
+     * fill {@code width} words) through a loop unrolled per width ({@code BitUnpack}, generated);
+     * the last values and wider widths read each value from its word and the next without a branch.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 64]
+     * @throws IndexOutOfBoundsException if {@code words} (with its pad word) or {@code out} is too short
+     */
+    public static void unpack(long[] words, int n, int width, long reference, long[] out) {
+        checkUnpack(words, n, width, out.length, 64);
         if (width == 0) {
-            return 0;
+            java.util.Arrays.fill(out, 0, n, reference);
+            return;
         }
-        return fast ? (src.getLong(index + (int) (bit >>> 3)) >>> (bit & 7)) & mask : slow(src, index, bit, width, mask);
+        long mask = width == 64 ? -1L : (1L << width) - 1;
+        int i = 0;
+        if (width <= 32) { // whole blocks of 64 values in `width` words, unrolled per width
+            for (int blocks = n >>> 6, b = 0; b < blocks; b++, i += 64) {
+                BitUnpack.block(width, words, b * width, out, i, reference);
+            }
+        }
+        long bit = (long) i * width;
+        for (; i < n; i++, bit += width) {
+            int w = (int) (bit >>> 6);
+            int s = (int) bit & 63;
+            long v = (words[w] >>> s) | ((words[w + 1] << 1) << (63 - s)); // shift 0: the second term is 0
+            out[i] = (v & mask) + reference;
+        }
     }
 
-    /** How many leading values can be read with one 8-byte load each (0 above 56 bits). */
-    private static int fastValues(java.nio.ByteBuffer src, int index, int n, int width) {
-        if (width > 56) {
-            return 0;
+    /**
+     * {@link #unpack(long[], int, int, long, long[])} into ints: widths up to 32, the low 32 bits
+     * of each sum.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 32]
+     * @throws IndexOutOfBoundsException if {@code words} (with its pad word) or {@code out} is too short
+     */
+    public static void unpack(long[] words, int n, int width, long reference, int[] out) {
+        checkUnpack(words, n, width, out.length, 32);
+        int ref = (int) reference;
+        if (width == 0) {
+            java.util.Arrays.fill(out, 0, n, ref);
+            return;
         }
-        // value i is readable when index + (i * width) / 8 + 8 <= limit
-        long room = (long) src.limit() - index - 8;
-        if (room < 0) {
-            return 0;
+        int mask = (int) ((1L << width) - 1);
+        int i = 0;
+        for (int blocks = n >>> 6, b = 0; b < blocks; b++, i += 64) {
+            BitUnpack.block(width, words, b * width, out, i, ref);
         }
-        return (int) Math.min(n, (room * 8) / width + 1);
+        long bit = (long) i * width;
+        for (; i < n; i++, bit += width) {
+            int w = (int) (bit >>> 6);
+            int s = (int) bit & 63;
+            long v = (words[w] >>> s) | ((words[w + 1] << 1) << (63 - s));
+            out[i] = ((int) v & mask) + ref;
+        }
     }
 
-    /** The value at stream bit {@code bit} from its one or two 8-byte words. */
-    private static long slow(java.nio.ByteBuffer src, int index, long bit, int width, long mask) {
-        int word = (int) (bit >>> 6);
-        int shift = (int) (bit & 63);
-        long v = src.getLong(index + 8 * word) >>> shift;
-        if (shift + width > 64) {
-            v |= src.getLong(index + 8 * word + 8) << (64 - shift);
+    /** Checks the arguments of an unpack from words: the width, and room for the values and the pad word. */
+    private static void checkUnpack(long[] words, int n, int width, int outLength, int maxWidth) {
+        if (width < 0 || width > maxWidth) {
+            throw new IllegalArgumentException("bit width " + width + " outside [0, " + maxWidth + "]");
         }
-        return v & mask;
+        if (n < 0 || outLength < n || words.length < words(n, width) + 1) {
+            throw new IndexOutOfBoundsException("unpacking " + n + " values of " + width + " bits from " + words.length + " words into "
+                    + outLength);
+        }
     }
 
     private static void checkWidth(int width) {

@@ -38,6 +38,8 @@ final class ChunkDecoder {
     /** 8-byte little-endian loads and stores at any index of a byte array. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** The packed words of the buffer being unpacked ({@link BitPacking#load}). */
+    private long[] packed = new long[0];
     private long[] values = new long[0];
     private long[] wide = new long[0];
     private int[] ints = new int[0];
@@ -102,13 +104,13 @@ final class ChunkDecoder {
         int w = kind.fixedWidth();
         if (h.encoding() == ChunkEncoding.FOR && w <= 4) { // unpacked straight to ints
             ints = ChunkEncoder.grow(ints, rows);
-            BitPacking.unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), ints);
+            unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), ints);
             storeInts(ints, rows, w, dst);
             return;
         }
         values = ChunkEncoder.grow(values, rows);
         if (h.encoding() == ChunkEncoding.FOR) {
-            BitPacking.unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), values);
+            unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), values);
         } else {
             expandRuns(h, blob, file, where);
         }
@@ -135,9 +137,9 @@ final class ChunkDecoder {
         int runs = h.entries();
         int rows = h.rowCount();
         wide = ChunkEncoder.grow(wide, runs);
-        BitPacking.unpack(blob, h.dataOffset(), runs, h.bitWidth(), h.reference(), wide);
+        unpack(blob, h.dataOffset(), runs, h.bitWidth(), h.reference(), wide);
         offsets = ChunkEncoder.grow(offsets, runs);
-        BitPacking.unpack(blob, h.auxOffset(), runs, h.auxBitWidth(), 0, offsets);
+        unpack(blob, h.auxOffset(), runs, h.auxBitWidth(), 0, offsets);
         int start = 0;
         for (int r = 0; r < runs; r++) {
             int end = offsets[r];
@@ -151,6 +153,18 @@ final class ChunkDecoder {
             }
             start = end;
         }
+    }
+
+    /** {@code n} values of {@code width} bits at {@code index} of the blob plus {@code reference}, into {@code out}. */
+    private void unpack(ByteBuffer blob, int index, int n, int width, long reference, long[] out) {
+        packed = BitPacking.load(blob, index, n, width, packed);
+        BitPacking.unpack(packed, n, width, reference, out);
+    }
+
+    /** {@link #unpack(ByteBuffer, int, int, int, long, long[])} into ints (widths up to 32). */
+    private void unpack(ByteBuffer blob, int index, int n, int width, long reference, int[] out) {
+        packed = BitPacking.load(blob, index, n, width, packed);
+        BitPacking.unpack(packed, n, width, reference, out);
     }
 
     private void storeInts(int[] src, int rows, int w, ArrowBuf dst) {
@@ -194,7 +208,7 @@ final class ChunkDecoder {
         }
         blob.duplicate().position(h.dataOffset()).get(dictionaryBytes, 0, dLen);
         ints = ChunkEncoder.grow(ints, rows);
-        BitPacking.unpack(blob, h.auxOffset(), rows, h.bitWidth(), 0, ints);
+        unpack(blob, h.auxOffset(), rows, h.bitWidth(), 0, ints);
         long textBytes = h.textBytes();
         if (bytes.length < textBytes + 32) { // 32 bytes of slack for the word stores below
             bytes = new byte[(int) textBytes + 32];
@@ -223,40 +237,46 @@ final class ChunkDecoder {
         }
         boolean nulls = h.nullCount() > 0;
         ArrowBuf validity = t.getValidityBuffer();
-        long pos = 0;
+        // first every code and the text bytes they add up to are checked, so the expansion below
+        // needs no check per row (it writes at most textBytes + 32 bytes)
+        long total = 0;
+        for (int i = 0; i < rows; i++) {
+            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
+                int code = ints[i];
+                if (Integer.compareUnsigned(code, entries) >= 0) {
+                    throw ChunkFormat.corrupt(file, where, h.auxOffset(), "row " + i + " has code " + Integer.toUnsignedString(code)
+                            + ", the dictionary has " + entries + " entries");
+                }
+                total += dict[code + 1] - dict[code];
+            }
+        }
+        if (total != textBytes) {
+            throw textBytesMismatch(h, file, where, total + " bytes, not");
+        }
+        int pos = 0;
         offsets[0] = 0;
         for (int i = 0; i < rows; i++) {
             if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
                 int code = ints[i];
-                if (code >= entries) {
-                    throw ChunkFormat.corrupt(file, where, h.auxOffset(), "row " + i + " has code " + code + ", the dictionary has " + entries
-                            + " entries");
-                }
                 int start = dict[code];
                 int len = dict[code + 1] - start;
-                if (len > textBytes - pos) {
-                    throw textBytesMismatch(h, file, where, "more than");
-                }
                 if (wordsPerEntry == 1) {
-                    LONGS.set(bytes, (int) pos, entryWords[code]);
+                    LONGS.set(bytes, pos, entryWords[code]);
                 } else if (wordsPerEntry == 2) {
-                    LONGS.set(bytes, (int) pos, entryWords[2 * code]);
-                    LONGS.set(bytes, (int) pos + 8, entryWords[2 * code + 1]);
+                    LONGS.set(bytes, pos, entryWords[2 * code]);
+                    LONGS.set(bytes, pos + 8, entryWords[2 * code + 1]);
                 } else if (wordsPerEntry == 4) {
                     int w = 4 * code;
-                    LONGS.set(bytes, (int) pos, entryWords[w]);
-                    LONGS.set(bytes, (int) pos + 8, entryWords[w + 1]);
-                    LONGS.set(bytes, (int) pos + 16, entryWords[w + 2]);
-                    LONGS.set(bytes, (int) pos + 24, entryWords[w + 3]);
+                    LONGS.set(bytes, pos, entryWords[w]);
+                    LONGS.set(bytes, pos + 8, entryWords[w + 1]);
+                    LONGS.set(bytes, pos + 16, entryWords[w + 2]);
+                    LONGS.set(bytes, pos + 24, entryWords[w + 3]);
                 } else {
-                    System.arraycopy(dictionaryBytes, start, bytes, (int) pos, len);
+                    System.arraycopy(dictionaryBytes, start, bytes, pos, len);
                 }
                 pos += len;
             }
-            offsets[i + 1] = (int) pos;
-        }
-        if (pos != textBytes) {
-            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+            offsets[i + 1] = pos;
         }
         t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(offsets, 0, rows + 1);
         t.getDataBuffer().nioBuffer(0, (int) pos).put(bytes, 0, (int) pos);
@@ -266,16 +286,15 @@ final class ChunkDecoder {
             throws StoreCorruptedException {
         int rows = h.rowCount();
         ints = ChunkEncoder.grow(ints, rows);
-        BitPacking.unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
+        unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
         offsets = ChunkEncoder.grow(offsets, rows + 1);
         long textBytes = h.textBytes();
         long pos = 0;
         offsets[0] = 0;
         for (int i = 0; i < rows; i++) {
-            pos += ints[i] & 0xFFFFFFFFL; // lengths are below 2^32 (width <= 32), so pos cannot overflow
-            if (pos > textBytes) {
-                throw textBytesMismatch(h, file, where, "more than");
-            }
+            // lengths are below 2^32 (width <= 32), so the long sum cannot overflow; the int offsets
+            // may wrap on damaged lengths, but then the sum differs from the header's text bytes
+            pos += ints[i] & 0xFFFFFFFFL;
             offsets[i + 1] = (int) pos;
         }
         if (pos != textBytes) {

@@ -518,13 +518,22 @@ abstract class ColumnCodec {
 
         /**
          * Compares two values whose prefix keys are equal. Both at least 8 bytes long: their first 8
-         * bytes are equal, the rest decides. Otherwise the shorter one is a prefix of the longer
-         * (equal zero-padded keys mean the longer one's extra bytes within the first 8 are zero), so
+         * bytes are equal, the rest decides, first through the prefix keys of bytes 8 to 15 (one
+         * read each; values of few distinct strings, or sharing a first word such as
+         * {@code Clerk#00}, are decided there), then from byte 16. Otherwise, or where the second
+         * keys are equal and a value ends within them, the shorter one is a prefix of the longer
+         * (equal zero-padded keys mean the longer one's extra bytes within the key are zero), so
          * the lengths decide.
          */
         private static int compareAfterPrefix(MemoryView data, int a, int aLen, int b, int bLen) {
             if (aLen >= 8 && bLen >= 8) {
-                return data.compareBytes(a + 8L, aLen - 8, b + 8L, bLen - 8);
+                int c = Long.compareUnsigned(prefixKey(data, a + 8L, aLen - 8), prefixKey(data, b + 8L, bLen - 8));
+                if (c != 0) {
+                    return c;
+                }
+                if (aLen >= 16 && bLen >= 16) {
+                    return data.compareBytes(a + 16L, aLen - 16, b + 16L, bLen - 16);
+                }
             }
             return Integer.compare(aLen, bLen);
         }

@@ -81,7 +81,39 @@ class BitPackingTest {
         assertEquals("value 8 minus reference 7 needs more than 0 bits", zero.getMessage());
         assertEquals("bit width 65 outside [0, 64]", assertThrows(IllegalArgumentException.class, () -> BitPacking.words(1, 65)).getMessage());
         ByteBuffer short8 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals("unpacking 2 values of 40 bits at 0 of a buffer of 8 into 2", assertThrows(IndexOutOfBoundsException.class,
+        assertEquals("unpacking 2 values of 40 bits at 0 of a buffer of 8 bytes", assertThrows(IndexOutOfBoundsException.class,
                 () -> BitPacking.unpack(short8, 0, 2, 40, 0, new long[2])).getMessage());
+    }
+
+    @Test
+    void aTooWideValueInsideAnUnrolledBlockIsNamed() {
+        // 200 values of 5 bits: blocks of 64 take the unrolled path; value 100 (in the second block) needs 6 bits
+        long[] values = new long[200];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 1000 + i % 32;
+        }
+        values[100] = 1000 + 32;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BitPacking.pack(values, 0, values.length, 1000, 5, new long[BitPacking.words(200, 5)]));
+        assertEquals("value 1032 minus reference 1000 needs more than 5 bits", e.getMessage());
+        values[100] = 999; // below the reference: wraps to a value of 64 bits
+        IllegalArgumentException below = assertThrows(IllegalArgumentException.class,
+                () -> BitPacking.pack(values, 0, values.length, 1000, 5, new long[BitPacking.words(200, 5)]));
+        assertEquals("value 999 minus reference 1000 needs more than 5 bits", below.getMessage());
+    }
+
+    @Test
+    void unpackingFromWordsNeedsThePadWordAndRoomForTheValues() {
+        long[] words = new long[BitPacking.words(128, 3)]; // no pad word
+        assertEquals("unpacking 128 values of 3 bits from 6 words into 128", assertThrows(IndexOutOfBoundsException.class,
+                () -> BitPacking.unpack(words, 128, 3, 0, new int[128])).getMessage());
+        assertEquals("unpacking 128 values of 3 bits from 7 words into 127", assertThrows(IndexOutOfBoundsException.class,
+                () -> BitPacking.unpack(new long[7], 128, 3, 0, new long[127])).getMessage());
+        assertEquals("bit width 33 outside [0, 32]", assertThrows(IllegalArgumentException.class,
+                () -> BitPacking.unpack(new long[100], 64, 33, 0, new int[64])).getMessage());
+        long[] loaded = BitPacking.load(ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN).putLong(40, -1L), 0, 128, 3, new long[] {7, 7, 7, 7, 7, 7, 7, 7});
+        assertEquals(8, loaded.length); // the scratch array is reused when it has room for the pad word
+        assertEquals(0, loaded[6]);
+        assertEquals(-1L, loaded[5]);
     }
 }

@@ -29,6 +29,7 @@ public final class IngotCli {
     /** Runs the CLI and returns the exit code (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new IngotCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        java.util.ServiceLoader.load(IngotSubcommand.class).forEach(cl::addSubcommand);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("ingot: error: " + oneLine(ex) + memoryLimitHint(ex));

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,20 +68,8 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--format", description = "csv, tbl, parquet or arrow (default: from each file's extension)")
     String format;
 
-    @Option(names = "--header", description = "the first line of each file is a header (skipped)")
-    boolean header;
-
-    @Option(names = "--delimiter", description = "field delimiter, one ASCII character or \\t (default: , for CSV, tab for .tsv)")
-    String delimiter;
-
-    @Option(names = "--quote", description = "quote character (default: \")")
-    String quote;
-
-    @Option(names = "--escape", description = "escape character inside quotes (default: the quote character)")
-    String escape;
-
-    @Option(names = "--null", description = "the text of a NULL (default: the empty unquoted field)")
-    String nullString;
+    @Mixin
+    DialectOptions dialectOptions;
 
     @Option(names = "--max-errors", description = "skip up to N rejected lines (each written to --rejects); more fail the load"
             + " (default: 0, all-or-nothing)", defaultValue = "0")
@@ -241,34 +230,12 @@ final class LoadCommand implements Callable<Integer> {
     private TextDialect dialect(String fmt, Path first) {
         TextDialect d = fmt.equals("tbl") ? TextDialect.tbl() : fmt.equals("tsv") ? TextDialect.tsv() : TextDialect.csv();
         try {
-            if (delimiter != null) {
-                d = d.withDelimiter(oneChar("--delimiter", delimiter));
-            }
-            if (quote != null) {
-                d = d.withQuote(oneChar("--quote", quote));
-            }
-            if (escape != null) {
-                d = d.withEscape(oneChar("--escape", escape));
-            }
-            if (nullString != null) {
-                d = d.withNullString(nullString);
-            }
             if (run.maxLineBytes != null) {
                 d = d.withMaxLineBytes(run.maxLineBytes);
             }
-            return d.withHeader(header || d.header());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage() + " (reading " + first + ")");
         }
-    }
-
-    private char oneChar(String option, String value) {
-        if (value.equals("\\t") || value.equalsIgnoreCase("tab")) {
-            return '\t';
-        }
-        if (value.length() != 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be one character: " + value);
-        }
-        return value.charAt(0);
+        return dialectOptions.apply(d, spec, "(reading " + first + ")");
     }
 }

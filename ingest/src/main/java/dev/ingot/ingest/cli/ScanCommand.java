@@ -7,6 +7,8 @@ import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
+import dev.ingot.ingest.text.DelimitedTextWriter;
+import dev.ingot.ingest.text.TextDialect;
 import dev.ingot.ingest.text.TextForm;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -93,10 +95,11 @@ final class ScanCommand implements Callable<Integer> {
             List<String> names = cols.stream().map(ColumnDef::name).toList();
             long left = limit == null ? Long.MAX_VALUE : limit;
             JsonGenerator json = fmt.equals("jsonl") ? new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).createGenerator(out) : null;
+            DelimitedTextWriter csv = json == null ? new DelimitedTextWriter(out, TextDialect.csv()) : null;
             if (json != null) {
                 json.setRootValueSeparator(null);
             } else {
-                writeCsvLine(out, names);
+                csv.writeRecord(names);
             }
             try (TableReader reader = cs.openTable(table)) {
                 for (int rg = 0; rg < reader.rowGroupCount() && left > 0; rg++) {
@@ -110,9 +113,9 @@ final class ScanCommand implements Callable<Integer> {
                             } else {
                                 List<String> cells = new ArrayList<>(cols.size());
                                 for (int c = 0; c < cols.size(); c++) {
-                                    cells.add(csvCell(cols.get(c), rows.getVector(c), r));
+                                    cells.add(TextForm.of(cols.get(c).type(), rows.getVector(c), r));
                                 }
-                                writeCsvLine(out, cells);
+                                csv.writeRecord(cells);
                             }
                         }
                         left -= n;
@@ -126,23 +129,6 @@ final class ScanCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
-    }
-
-    private static void writeCsvLine(Writer out, List<String> cells) throws IOException {
-        out.write(String.join(",", cells));
-        out.write('\n');
-    }
-
-    /** The CSV field of a cell: empty for NULL; text quoted when empty or holding , " CR or LF. */
-    private static String csvCell(ColumnDef col, FieldVector v, int r) {
-        String s = TextForm.of(col.type(), v, r);
-        if (s == null) {
-            return "";
-        }
-        if (s.isEmpty() || s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-            return "\"" + s.replace("\"", "\"\"") + "\"";
-        }
-        return s;
     }
 
     static void writeJson(JsonGenerator json, List<ColumnDef> cols, VectorSchemaRoot rows, int r) throws IOException {

@@ -20,15 +20,24 @@ final class BinaryValues extends ValueParser {
         this.maxBytes = def.type().maxLength();
     }
 
+    /**
+     * {@code \\x} and two hex digits per byte, plus one byte for the escape of the leading backslash
+     * where the dialect's escape character is {@code \\} (a quoted {@code "\\\\x0102"}, as a CSV
+     * writer with that escape writes it). A field of that length decodes to an odd digit count, so the
+     * value never exceeds the column's bytes.
+     */
     @Override
     int maxFieldBytes() {
-        return maxBytes == ColumnType.UNBOUNDED ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE - 1, 2L + 2L * maxBytes);
+        return maxBytes == ColumnType.UNBOUNDED ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE - 1, 3L + 2L * maxBytes);
     }
 
     @Override
     long lineBytes() {
-        return maxBytes == ColumnType.UNBOUNDED ? Long.MAX_VALUE : 2L * maxBytes + 4;
+        return maxBytes == ColumnType.UNBOUNDED ? Long.MAX_VALUE : 2L * maxBytes + 5;
     }
+
+    /** The bytes of the last value decoded (grown as needed). */
+    private byte[] decoded = new byte[64];
 
     @Override
     void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
@@ -44,11 +53,15 @@ final class BinaryValues extends ValueParser {
                 throw invalidInput(buf, from, to, "invalid hexadecimal digit " + TextBytes.shown(buf, i, i + 1));
             }
         }
-        int bytes = (n - 2) / 2; // at most maxBytes: the record parser refused a field over maxFieldBytes()
-        for (int k = 0; k < bytes; k++) {
-            buf[from + k] = (byte) (hex(buf[from + 2 + 2 * k]) << 4 | hex(buf[from + 3 + 2 * k]));
+        int bytes = (n - 2) / 2; // at most maxBytes: the record parser refused a field over maxFieldBytes(), and n is even
+        byte[] d = decoded;
+        if (d.length < bytes) {
+            d = decoded = new byte[Math.max(bytes, 2 * d.length)];
         }
-        out.setTextBytes(column, row, buf, from, bytes);
+        for (int k = 0; k < bytes; k++) {
+            d[k] = (byte) (hex(buf[from + 2 + 2 * k]) << 4 | hex(buf[from + 3 + 2 * k]));
+        }
+        out.setTextBytes(column, row, d, 0, bytes); // the field itself is left as read: the record may be parsed again
     }
 
     /** Value of a hexadecimal digit, or -1. */

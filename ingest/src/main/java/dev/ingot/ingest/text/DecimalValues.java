@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * {@link BigDecimal} once the text passed the same checks. No exponent, as in PostgreSQL's
  * numeric input for COPY of fixed-point text. Not thread-safe.
  */
-final class DecimalValues extends ValueParser {
+final class DecimalValues extends NumberValues {
     private final int scale;
     private final int maxIntegerDigits;
     private final boolean wide;
@@ -32,14 +32,23 @@ final class DecimalValues extends ValueParser {
         return wide ? K_OTHER : K_DECIMAL;
     }
 
+    /** {@link #scan} outcomes. */
+    private static final int OK = 0;
+    private static final int NO_DIGITS = 1;
+    private static final int TOO_MANY_FRACTION_DIGITS = 2;
+    private static final int OUT_OF_RANGE = 3;
+
+    private int status;
+    private long unscaled;
+
     @Override
-    void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
-        boolean negative = from < to && buf[from] == '-';
-        int i = from + signBytes(buf, from, to);
+    int scan(byte[] buf, int from, int limit) {
+        boolean negative = from < limit && buf[from] == '-';
+        int i = from + signBytes(buf, from, limit);
         long intValue = 0;
         int intDigits = 0;
         int significant = 0;
-        while (i < to) {
+        while (i < limit) {
             int d = buf[i] - '0';
             if (d < 0 || d > 9) {
                 break;
@@ -55,9 +64,9 @@ final class DecimalValues extends ValueParser {
         }
         long fraction = 0;
         int fractionDigits = 0;
-        if (i < to && buf[i] == '.') {
+        if (i < limit && buf[i] == '.') {
             i++;
-            while (i < to) {
+            while (i < limit) {
                 int d = buf[i] - '0';
                 if (d < 0 || d > 9) {
                     break;
@@ -69,13 +78,42 @@ final class DecimalValues extends ValueParser {
                 i++;
             }
         }
-        if (i < to || intDigits + fractionDigits == 0) {
+        if (intDigits + fractionDigits == 0) {
+            status = NO_DIGITS;
+        } else if (fractionDigits > scale) {
+            status = TOO_MANY_FRACTION_DIGITS;
+        } else if (significant > maxIntegerDigits) {
+            status = OUT_OF_RANGE;
+        } else {
+            status = OK;
+            if (!wide) {
+                long u = intValue * ColumnType.powerOfTen(scale) + fraction * ColumnType.powerOfTen(scale - fractionDigits);
+                unscaled = negative ? -u : u;
+            }
+        }
+        return i;
+    }
+
+    @Override
+    boolean valid() {
+        return status == OK;
+    }
+
+    @Override
+    void store(BatchBuilder out, int row) {
+        out.setDecimal(column, row, unscaled);
+    }
+
+    @Override
+    void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
+        int i = scan(buf, from, to);
+        if (i < to || status == NO_DIGITS) {
             throw invalidInput(buf, from, to, null);
         }
-        if (fractionDigits > scale) {
+        if (status == TOO_MANY_FRACTION_DIGITS) {
             throw invalidInput(buf, from, to, "too many fraction digits for " + sqlType);
         }
-        if (significant > maxIntegerDigits) {
+        if (status == OUT_OF_RANGE) {
             throw outOfRange(buf, from, to);
         }
         if (wide) {
@@ -84,7 +122,6 @@ final class DecimalValues extends ValueParser {
             out.setDecimal128(column, row, u.longValue(), u.shiftRight(64).longValue());
             return;
         }
-        long unscaled = intValue * ColumnType.powerOfTen(scale) + fraction * ColumnType.powerOfTen(scale - fractionDigits);
-        out.setDecimal(column, row, negative ? -unscaled : unscaled);
+        store(out, row);
     }
 }

@@ -481,42 +481,52 @@ public final class DelimitedTextSource implements BatchSource {
                 long ownEnd = start == 0 ? Math.max(end, ls + 1) : end;
                 while (in.filePos + ls < ownEnd && !(in.eof && ls >= in.dataEnd)) {
                     parser.line = lines;
-                    int next = parser.tokenize(in.buf, ls, in.dataEnd, in.eof, skipHeader);
-                    if (next == RecordParser.NEED_MORE) {
-                        in.compact(ls, parser.maxLineBytes());
-                        ls = 0;
-                        in.fill();
-                        continue;
-                    }
-                    long recordLines = 1 + parser.innerNewlines();
-                    if (skipHeader) {
-                        skipHeader = false;
-                        lines += recordLines;
-                        ls = next;
-                        continue;
-                    }
-                    if (b == null) {
+                    if (b == null && !skipHeader) {
                         b = new BatchBuilder(allocator, table, batchRows);
                         batchFirstLine = lines;
                         expectedLine = lines;
                         jumps = null;
                         jumpCount = 0;
                     }
-                    int row = b.rowCount();
-                    try {
-                        parser.fill(in.buf, b, row);
-                    } catch (TextParseException e) {
-                        if (rejects == null) {
-                            throw e;
+                    int firstRow = skipHeader ? 0 : b.rowCount();
+                    // a run of simple records, one line each, up to the first one that is not simple
+                    int next = skipHeader || ls >= in.linesEnd ? ls
+                            : parser.parseSimpleRun(in.buf, ls, (int) Math.min(in.linesEnd, ownEnd - in.filePos), in.linesEnd, b);
+                    int rows = skipHeader ? 0 : b.rowCount() - firstRow;
+                    long recordLines = rows;
+                    if (rows == 0) {
+                        // one record the general way
+                        next = parser.tokenize(in.buf, ls, in.dataEnd, in.eof, skipHeader);
+                        if (next == RecordParser.NEED_MORE) {
+                            in.compact(ls, parser.maxLineBytes());
+                            ls = 0;
+                            in.fill();
+                            continue;
                         }
-                        b.discardRow(row);
-                        if (skipped == null) {
-                            skipped = new ArrayList<>();
+                        recordLines = 1 + parser.innerNewlines();
+                        if (skipHeader) {
+                            skipHeader = false;
+                            lines += recordLines;
+                            ls = next;
+                            continue;
                         }
-                        skipped.add(e);
-                        lines += recordLines;
-                        ls = next;
-                        continue;
+                        try {
+                            parser.fill(in.buf, b, firstRow);
+                        } catch (TextParseException e) {
+                            if (rejects == null) {
+                                throw e;
+                            }
+                            b.discardRow(firstRow);
+                            if (skipped == null) {
+                                skipped = new ArrayList<>();
+                            }
+                            skipped.add(e);
+                            lines += recordLines;
+                            ls = next;
+                            continue;
+                        }
+                        b.endRow();
+                        rows = 1;
                     }
                     if (lines != expectedLine) {
                         if (jumps == null) {
@@ -524,11 +534,10 @@ public final class DelimitedTextSource implements BatchSource {
                         } else if (jumpCount + 2 > jumps.length) {
                             jumps = Arrays.copyOf(jumps, jumps.length * 2);
                         }
-                        jumps[jumpCount++] = row;
+                        jumps[jumpCount++] = firstRow;
                         jumps[jumpCount++] = lines;
                     }
-                    b.endRow();
-                    expectedLine = lines + 1; // where the next row is if this record has one line
+                    expectedLine = lines + rows; // where the next row is if the last record has one line
                     lines += recordLines;
                     if (b.isFull()) {
                         VectorSchemaRoot root = b.finish();
@@ -595,6 +604,13 @@ public final class DelimitedTextSource implements BatchSource {
         byte[] buf;
         long filePos;
         int dataEnd;
+        /**
+         * The index after the last {@code \n} in {@code buf[0 .. dataEnd)} (0 if none): records
+         * before it are parsed by {@link RecordParser#parseSimple}, whose scans then always meet a
+         * line end before the end of the data, so its rare end-of-buffer branches are never
+         * taken (each first taking of such a branch costs a deoptimization and a recompilation).
+         */
+        int linesEnd;
         boolean eof;
 
         RangeReader(FileParse file, long from, long rangeEnd) throws IOException {
@@ -624,12 +640,14 @@ public final class DelimitedTextSource implements BatchSource {
                 }
                 filePos += dataEnd;
                 dataEnd = 0;
+                linesEnd = 0;
                 scanFrom = 0;
                 fill();
             }
             if (filePos != readFrom) {
                 filePos = readFrom;
                 dataEnd = 0;
+                linesEnd = 0;
                 eof = false;
                 fill();
             }
@@ -670,6 +688,7 @@ public final class DelimitedTextSource implements BatchSource {
                 System.arraycopy(buf, keepFrom, buf, 0, keep);
                 filePos += keepFrom;
                 dataEnd = keep;
+                linesEnd = Math.max(0, linesEnd - keepFrom);
             }
             if (dataEnd == buf.length) {
                 long grown = Math.min((long) buf.length * 2, Math.max((long) buf.length + 1, lineLimit + 16));
@@ -694,9 +713,16 @@ public final class DelimitedTextSource implements BatchSource {
                     break;
                 }
             }
+            int from = dataEnd;
             dataEnd = bb.position();
             if (filePos + dataEnd >= file.fileSize || bb.hasRemaining()) {
                 eof = true;
+            }
+            for (int i = dataEnd - 1; i >= from; i--) {
+                if (buf[i] == '\n') {
+                    linesEnd = i + 1;
+                    break;
+                }
             }
         }
     }

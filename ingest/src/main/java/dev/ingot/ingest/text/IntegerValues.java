@@ -9,7 +9,7 @@ import dev.ingot.ingest.internal.BatchBuilder;
  * two's-complement range (-128..127, -32768..32767, 32 and 64 bits; overflow is detected digit
  * by digit, as {@link Long#parseLong} does). Not thread-safe.
  */
-final class IntegerValues extends ValueParser {
+final class IntegerValues extends NumberValues {
     private final ColumnType.Kind width;
     private final long min;
     private final long max;
@@ -30,44 +30,70 @@ final class IntegerValues extends ValueParser {
         return K_INTEGER;
     }
 
+    /** Outcome of the last {@link #scan}: the digits were a value in range. */
+    private boolean valid;
+    /** Outcome of the last {@link #scan}: there were digits but the value is out of range. */
+    private boolean overflow;
+    /** The value read by the last valid {@link #scan}. */
+    private long value;
+
     @Override
-    void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
-        boolean negative = from < to && buf[from] == '-';
-        int i = from + signBytes(buf, from, to);
+    int scan(byte[] buf, int from, int limit) {
+        boolean negative = from < limit && buf[from] == '-';
+        int i = from + signBytes(buf, from, limit);
         int digitsFrom = i;
-        long limit = negative ? min : -max;
-        long multmin = limit / 10;
+        long bound = negative ? min : -max;
+        long multmin = bound / 10;
         long acc = 0;
-        boolean overflow = false;
-        while (i < to) {
+        boolean over = false;
+        while (i < limit) {
             int d = buf[i] - '0';
             if (d < 0 || d > 9) {
                 break;
             }
             if (acc < multmin) {
-                overflow = true;
+                over = true;
             } else {
                 acc *= 10;
-                if (acc < limit + d) {
-                    overflow = true;
+                if (acc < bound + d) {
+                    over = true;
                 } else {
                     acc -= d;
                 }
             }
             i++;
         }
-        if (i < to || i == digitsFrom) {
-            throw invalidInput(buf, from, to, null);
-        }
-        if (overflow) {
-            throw outOfRange(buf, from, to);
-        }
-        long v = negative ? acc : -acc;
+        overflow = over && i > digitsFrom;
+        valid = !over && i > digitsFrom;
+        value = negative ? acc : -acc;
+        return i;
+    }
+
+    @Override
+    boolean valid() {
+        return valid;
+    }
+
+    @Override
+    void store(BatchBuilder out, int row) {
+        long v = value;
         switch (width) {
             case INT32: out.setInt(column, row, (int) v); break;
             case INT64: out.setLong(column, row, v); break;
             case INT16: out.setShort(column, row, (short) v); break;
             default: out.setByte(column, row, (byte) v); break;
         }
+    }
+
+    @Override
+    void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
+        int i = scan(buf, from, to);
+        if (i < to || !valid && !overflow) {
+            throw invalidInput(buf, from, to, null);
+        }
+        if (overflow) {
+            throw outOfRange(buf, from, to);
+        }
+        store(out, row);
     }
 }

@@ -1,6 +1,9 @@
 package dev.ingot.ingest.text;
 
 import dev.ingot.ingest.internal.OrderedParts;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -36,6 +39,7 @@ final class QuoteStates {
     static final int ESC = 2;
     /** The map that leaves every state as it is. */
     static final int IDENTITY = OUT | (IN << 2) | (ESC << 4);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private QuoteStates() {
     }
@@ -43,13 +47,7 @@ final class QuoteStates {
     /** The state map {@code start} does, followed by the bytes {@code buf[from .. to)}. */
     static int advance(int map, byte[] buf, int from, int to, byte quote, byte escape) {
         if (quote == escape) {
-            int quotes = 0;
-            for (int i = from; i < to; i++) {
-                if (buf[i] == quote) {
-                    quotes++;
-                }
-            }
-            if ((quotes & 1) == 0) {
+            if ((quoteParity(buf, from, to, quote) & 1) == 0) {
                 return map;
             }
             return pack(flip(apply(map, OUT)), flip(apply(map, IN)), flip(apply(map, ESC)));
@@ -67,6 +65,29 @@ final class QuoteStates {
             c = step(c, x, quote, escape);
         }
         return pack(a, b, c);
+    }
+
+    /**
+     * 1 if {@code buf[from .. to)} holds an odd number of {@code quote} bytes, else 0. Reads 8
+     * bytes at a time: {@code ((x & 0x7f..) + 0x7f..) | x} has the high bit of a byte clear
+     * exactly where {@code x = w ^ quote..} has a zero byte (no carry crosses bytes), and the
+     * parity of a sum of popcounts is the parity of the popcount of their XOR.
+     */
+    static int quoteParity(byte[] buf, int from, int to, byte quote) {
+        long q = (quote & 0xffL) * 0x0101010101010101L;
+        long acc = 0;
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(buf, i) ^ q;
+            acc ^= ~(((x & 0x7f7f7f7f7f7f7f7fL) + 0x7f7f7f7f7f7f7f7fL) | x) & 0x8080808080808080L;
+        }
+        int parity = Long.bitCount(acc);
+        for (; i < to; i++) {
+            if (buf[i] == quote) {
+                parity++;
+            }
+        }
+        return parity & 1;
     }
 
     /** The state after byte {@code x} in state {@code s}. */

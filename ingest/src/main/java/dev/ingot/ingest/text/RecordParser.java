@@ -3,6 +3,9 @@ package dev.ingot.ingest.text;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.internal.BatchBuilder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -19,10 +22,18 @@ import java.util.List;
 final class RecordParser {
     /** {@link #tokenize} result: the buffer ends inside the record and more bytes may follow. */
     static final int NEED_MORE = -1;
+    /** {@link #parseSimple} result: the record needs the general path, {@link #tokenize} then {@link #fill}. */
+    static final int GENERAL = -2;
 
     private static final byte STOP = 1;
     /** How a line-limit error says to raise the limit: the CLI option and the library setter. */
     static final String RAISE_LINE_LIMIT = "(raise it with --max-line-bytes or TextDialect.withMaxLineBytes)";
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long SPACES = 0x2020202020202020L;
+    /** Bytes the numeric and date scans consume: the simple path needs a dialect whose special bytes are none of them. */
+    private static final String VALUE_BYTES = "0123456789+-.";
 
     private final String file;
     private final int columnCount;
@@ -39,6 +50,14 @@ final class RecordParser {
     private final byte[] nullBytes;
     private final long maxLineBytes;
     private final byte[] unquotedStops = new byte[256];
+    /** Whether {@link #parseSimple} may be used (the dialect's special bytes are not value bytes). */
+    private final boolean simple;
+    /** The delimiter, the quote and the escape byte, each repeated in the 8 bytes of a word (SWAR scans). */
+    private final long delimiterWord;
+    private final long quoteWord;
+    private final long escapeWord;
+    /** Characters a text column's value may have, per column (0 for other columns). */
+    private final int[] maxChars;
     private final byte[] quotedStops = new byte[256];
 
     // the fields of the last record tokenized: the first columnCount + 1 are kept
@@ -84,6 +103,15 @@ final class RecordParser {
             quotedStops[quote & 0xff] = STOP;
             quotedStops[escape & 0xff] = STOP;
             quotedStops['\n'] = STOP;
+        }
+        simple = VALUE_BYTES.indexOf(delimiter) < 0
+                && (quote < 0 || VALUE_BYTES.indexOf(quote) < 0 && VALUE_BYTES.indexOf(escape) < 0);
+        delimiterWord = (delimiter & 0xffL) * ONES;
+        quoteWord = quote < 0 ? delimiterWord : (quote & 0xffL) * ONES;
+        escapeWord = quote < 0 ? delimiterWord : (escape & 0xffL) * ONES;
+        maxChars = new int[columnCount];
+        for (int c = 0; c < columnCount; c++) {
+            maxChars[c] = parsers[c] instanceof TextValues ? ((TextValues) parsers[c]).maxChars() : 0;
         }
         fieldFrom = new int[columnCount + 1];
         fieldTo = new int[columnCount + 1];
@@ -253,6 +281,236 @@ final class RecordParser {
         }
     }
 
+    /**
+     * Parses simple records ({@link #parseSimple}) one after the other from {@code buf[p]} into
+     * the next rows of {@code out}, ending each row, until a record would start at or after
+     * {@code stop}, the batch is full, or a record is not simple (its row is discarded; the
+     * general path parses it). Every record parsed has one line.
+     *
+     * @param linesEnd the index after the last line end in {@code buf} (what parseSimple may read)
+     * @return the index where parsing stopped: the start of the first record not parsed
+     */
+    int parseSimpleRun(byte[] buf, int p, int stop, int linesEnd, BatchBuilder out) {
+        while (p < stop && !out.isFull()) {
+            int row = out.rowCount();
+            int next = parseSimple(buf, p, linesEnd, out, row);
+            if (next < 0) {
+                out.discardRow(row);
+                break;
+            }
+            out.endRow();
+            p = next;
+        }
+        return p;
+    }
+
+    /**
+     * Parses the record starting at {@code buf[p]} into row {@code row} of {@code out} in one pass
+     * if it is a simple one, else returns {@link #GENERAL} (what it wrote into the row must then
+     * be discarded, {@link BatchBuilder#discardRow}, before the general path parses the record).
+     * Simple: it lies whole in {@code buf[p .. dataEnd)} within the line limit, has one line (no
+     * quoted line end), exactly the table's fields (the trailing delimiter, if the dialect has
+     * one, present or absent), no doubled or escaped quote, and every value is accepted. For
+     * such a record the result equals {@link #tokenize} followed by {@link #fill}; every other
+     * record (every error included) goes the general way, so errors and their order are those of
+     * the general path.
+     *
+     * <p>Numbers and dates are read straight from the field's first byte to the first byte that
+     * cannot belong to them, which must then be the delimiter or the line end (this is why the
+     * dialect's special bytes must not be digits, signs or points); text is scanned 8 bytes at a
+     * time (SWAR: a word is tested for the delimiter, the quote, bytes below 0x20 and bytes above
+     * 0x7f at once, as in Lemire's and Langdale's simdjson, here on 64-bit words).
+     *
+     * @return the index after the record's line end, or {@link #GENERAL}
+     */
+    int parseSimple(byte[] buf, int p, int dataEnd, BatchBuilder out, int row) {
+        if (!simple) {
+            return GENERAL;
+        }
+        int end = (int) Math.min(dataEnd, (long) p + maxLineBytes);
+        int last = columnCount - 1;
+        int i = p;
+        for (int c = 0; ; c++) {
+            int e = simpleField(buf, i, end, c, out, row);
+            if (e < 0 || e >= end) {
+                return GENERAL;
+            }
+            byte t = buf[e];
+            if (c < last) {
+                if (t != delimiter) {
+                    return GENERAL;
+                }
+                i = e + 1;
+                continue;
+            }
+            if (trailingDelimiter) {
+                if (t == delimiter) {
+                    if (++e >= end) {
+                        return GENERAL;
+                    }
+                    t = buf[e];
+                } else if (e == i) {
+                    return GENERAL; // an empty last field at the line end is the dropped trailing one (see finish)
+                }
+            }
+            if (t == '\n') {
+                return e + 1;
+            }
+            if (t == '\r' && e + 1 < end && buf[e + 1] == '\n') {
+                return e + 2;
+            }
+            return GENERAL;
+        }
+    }
+
+    /**
+     * Parses the field of column {@code c} starting at {@code buf[i]} into the row; returns the
+     * index of the byte after it (after its closing quote) or {@link #GENERAL}.
+     */
+    private int simpleField(byte[] buf, int i, int end, int c, BatchBuilder out, int row) {
+        if (quote >= 0 && i < end && buf[i] == (byte) quote) {
+            return simpleQuoted(buf, i + 1, end, c, out, row);
+        }
+        switch (kinds[c]) {
+            case ValueParser.K_INTEGER:
+            case ValueParser.K_DECIMAL: {
+                NumberValues v = (NumberValues) parsers[c];
+                int e = v.scan(buf, i, end);
+                if (!v.valid() || isNullString(buf, i, e)) {
+                    return simpleUnparsed(buf, i, end, c, out, row);
+                }
+                v.store(out, row);
+                return e;
+            }
+            case ValueParser.K_DATE: {
+                long day = end - i > 10 ? DateValues.epochDayAt(buf, i) : DateValues.SYNTAX;
+                if (day == DateValues.SYNTAX || day == DateValues.RANGE || isNullString(buf, i, i + 10)) {
+                    return simpleUnparsed(buf, i, end, c, out, row);
+                }
+                out.setInt(c, row, (int) day);
+                return i + 10;
+            }
+            default: {
+                int e = i;
+                boolean plain = true;
+                while (true) {
+                    e = scan(buf, e, end, delimiterWord, quoteWord);
+                    if (e >= end) {
+                        return GENERAL;
+                    }
+                    byte b = buf[e];
+                    if (b == delimiter || b == '\n' || b == '\r' || b == (byte) quote && quote >= 0) {
+                        break;
+                    }
+                    plain = false; // a control byte or a non-ASCII one: the value parser checks the field
+                    e++;
+                }
+                if (nullApplies[c] && isNullString(buf, i, e)) {
+                    return simpleNull(c, out, row, e);
+                }
+                return simpleValue(buf, i, e, plain, c, out, row) ? e : GENERAL;
+            }
+        }
+    }
+
+    /**
+     * A quoted field whose content starts at {@code buf[cs]}: never NULL. Returns the index after
+     * the closing quote; a field with a doubled quote (unescaping is the general path's) returns
+     * the index of the second quote, which is no delimiter, so the record goes the general way.
+     */
+    private int simpleQuoted(byte[] buf, int cs, int end, int c, BatchBuilder out, int row) {
+        int j = cs;
+        boolean plain = true;
+        while (true) {
+            j = scan(buf, j, end, quoteWord, escapeWord);
+            if (j >= end) {
+                return GENERAL;
+            }
+            byte b = buf[j];
+            if (b == (byte) quote) {
+                break; // closing, or the first of a doubled quote: then a quote follows, which the caller refuses
+            }
+            if (b == escape || b == '\n') {
+                return GENERAL; // an escape, or a record of several lines
+            }
+            plain = false;
+            j++;
+        }
+        return simpleValue(buf, cs, j, plain, c, out, row) ? j + 1 : GENERAL;
+    }
+
+    /**
+     * A number or date field that did not scan as a value: NULL if it is the NULL string, else
+     * {@link #GENERAL} (the general path reports it).
+     */
+    private int simpleUnparsed(byte[] buf, int i, int end, int c, BatchBuilder out, int row) {
+        int e = scan(buf, i, end, delimiterWord, quoteWord);
+        if (e < end && isNullString(buf, i, e)) {
+            byte b = buf[e];
+            if (b == delimiter || b == '\n' || b == '\r') {
+                return simpleNull(c, out, row, e);
+            }
+        }
+        return GENERAL;
+    }
+
+    private int simpleNull(int c, BatchBuilder out, int row, int e) {
+        if (!nullable[c]) {
+            return GENERAL;
+        }
+        out.setNull(c, row);
+        return e;
+    }
+
+    /** Stores the field {@code buf[from .. to)} (not NULL); false if the general path must parse it. */
+    private boolean simpleValue(byte[] buf, int from, int to, boolean plain, int c, BatchBuilder out, int row) {
+        if (kinds[c] == ValueParser.K_TEXT && plain) {
+            if (to - from > maxChars[c]) {
+                return false;
+            }
+            out.setTextBytes(c, row, buf, from, to - from);
+            return true;
+        }
+        if (to - from > fieldMax[c]) {
+            return false;
+        }
+        try {
+            parseValue(buf, from, to, c, out, row);
+            return true;
+        } catch (TextParseException e) {
+            return false; // reported by the general path, after any field-count error of the line
+        }
+    }
+
+    /**
+     * Index of the first byte of {@code buf[i .. end)} that is {@code a} or {@code b} (each given
+     * repeated in a word), below 0x20 or above 0x7f; {@code end} if there is none. Reads 8 bytes
+     * at a time: a byte equal to x makes {@code (w ^ x) - 0x01..} borrow into its high bit; a
+     * borrow only runs upward from a true match, so the lowest flagged byte is exact.
+     */
+    private static int scan(byte[] buf, int i, int end, long a, long b) {
+        while (i + 8 <= end) {
+            long w = (long) LONGS.get(buf, i);
+            long xa = w ^ a;
+            long xb = w ^ b;
+            long m = ((xa - ONES) & ~xa | (xb - ONES) & ~xb | (w - SPACES) & ~w | w) & HIGHS;
+            if (m != 0) {
+                return i + (Long.numberOfTrailingZeros(m) >>> 3);
+            }
+            i += 8;
+        }
+        byte ab = (byte) a;
+        byte bb = (byte) b;
+        while (i < end) {
+            byte x = buf[i];
+            if (x < 0x20 || x == ab || x == bb) {
+                return i;
+            }
+            i++;
+        }
+        return end;
+    }
+
     /** At {@code need} the buffer (or the line limit) ends inside field {@code f}: more bytes or an error. */
     private int moreOrFail(int need, int dataEnd, int limitEnd, boolean eof, int f, boolean inQuotes)
             throws TextParseException {
@@ -309,24 +567,29 @@ final class RecordParser {
                 throw error(parsers[c].name, TextBytes.text(buf, from, to), "null value in column " + parsers[c].name
                         + " violates not-null constraint");
             }
-            ValueParser p = parsers[c];
-            switch (kinds[c]) {
-                case ValueParser.K_INTEGER:
-                    ((IntegerValues) p).parse(buf, from, to, out, row);
-                    break;
-                case ValueParser.K_DECIMAL:
-                    ((DecimalValues) p).parse(buf, from, to, out, row);
-                    break;
-                case ValueParser.K_DATE:
-                    ((DateValues) p).parse(buf, from, to, out, row);
-                    break;
-                case ValueParser.K_TEXT:
-                    ((TextValues) p).parse(buf, from, to, out, row);
-                    break;
-                default:
-                    p.parse(buf, from, to, out, row);
-                    break;
-            }
+            parseValue(buf, from, to, c, out, row);
+        }
+    }
+
+    /** Parses {@code buf[from .. to)}, a field that is not NULL, into column {@code c} of row {@code row}. */
+    private void parseValue(byte[] buf, int from, int to, int c, BatchBuilder out, int row) throws TextParseException {
+        ValueParser p = parsers[c];
+        switch (kinds[c]) {
+            case ValueParser.K_INTEGER:
+                ((IntegerValues) p).parse(buf, from, to, out, row);
+                break;
+            case ValueParser.K_DECIMAL:
+                ((DecimalValues) p).parse(buf, from, to, out, row);
+                break;
+            case ValueParser.K_DATE:
+                ((DateValues) p).parse(buf, from, to, out, row);
+                break;
+            case ValueParser.K_TEXT:
+                ((TextValues) p).parse(buf, from, to, out, row);
+                break;
+            default:
+                p.parse(buf, from, to, out, row);
+                break;
         }
     }
 

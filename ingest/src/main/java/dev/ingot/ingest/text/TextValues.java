@@ -39,6 +39,11 @@ final class TextValues extends ValueParser {
         return maxChars == ColumnType.UNBOUNDED ? Long.MAX_VALUE : 4L * maxChars + 2;
     }
 
+    /** The most characters (code points) a value may have ({@link ColumnType#UNBOUNDED} for unbounded VARCHAR). */
+    int maxChars() {
+        return maxChars;
+    }
+
     @Override
     void parse(byte[] buf, int from, int to, BatchBuilder out, int row) throws TextParseException {
         int i = from;

@@ -46,7 +46,8 @@ class CliUsageTest {
                 "verify     Checks a store read-only: every chunk checksum, every constraint, and a profile of each column.",
                 "gen-tbl    Writes the 8 TPC-H tables with the embedded generator as files for load-tpch --source.",
                 "diag       Prints a store's commit epoch, file size, live blobs and per-table row groups (read-only).",
-                "help       Display help information about the specified command."), summaries);
+                "help       Display help information about the specified command.",
+                "export     Writes a table to a Parquet, Arrow IPC or CSV file that 'ingot load' reads back (read-only)."), summaries);
     }
 
     @Test

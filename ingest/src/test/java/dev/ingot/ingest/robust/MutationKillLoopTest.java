@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Crash consistency of changing tables: a child JVM ({@link MutationKillLoopChild}) runs the
  * transactions of {@link MutationScript} (appends, deletes by row id, updates over two tables in
  * one commit, a compaction after every fourth) against one store and is killed with SIGKILL
- * ({@link Process#destroyForcibly()}) at a random moment; the store is then reopened here and must
+ * ({@link Process#destroyForcibly()}) at a random moment within 1.5 s of opening the store; the store is then reopened here and must
  * hold exactly the model's rows after its committed step (never less than the child reported
  * committed, never a half step: both tables of a step or neither), verify clean
  * ({@link StoreVerifier}: chunk and deletion vector checksums, live row counts, keys), and the next
@@ -51,7 +51,10 @@ class MutationKillLoopTest {
         for (int i = 0; i < iterations; i++) {
             Path log = tmp.resolve("child-" + i + ".log");
             Process child = start(store, seed, committed + 40, log);
-            long delay = 300 + rnd.nextInt(1700);
+            // the kill clock starts once the child has opened the store (JVM start-up takes
+            // seconds on a loaded machine); kills before that only test the open
+            awaitStart(child, log);
+            long delay = rnd.nextInt(1500);
             boolean ended = child.waitFor(delay, TimeUnit.MILLISECONDS);
             if (!ended) {
                 child.destroyForcibly();
@@ -117,6 +120,18 @@ class MutationKillLoopTest {
         cmd.add(Long.toString(seed));
         cmd.add(Integer.toString(lastStep));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits (up to 120 s) until the child printed its {@code start} line or ended. */
+    private static void awaitStart(Process child, Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("start ")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(!child.isAlive() || System.nanoTime() < deadline, "the child did not open the store in 120 s: " + read(log));
     }
 
     private static int lastNumber(List<String> lines, String prefix) {

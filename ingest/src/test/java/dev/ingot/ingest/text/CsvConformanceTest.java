@@ -220,6 +220,20 @@ class CsvConformanceTest {
                 parse(d, "1,\"a\\\"b\\\\c\\d\",,,\n2,\"x\\\"\"\"y\",,,\n3,\"q\\\"\n\",,,\n"));
     }
 
+    /** A full-length VARBINARY whose leading backslash is escaped (as a CSV writer with escape \\ writes it) fits its column. */
+    @Test
+    void escapedBackslashOfAFullLengthBinaryValue() throws Exception {
+        TableDef b = new TableDef("b", List.of(ColumnDef.notNull("id", ColumnType.int64()),
+                ColumnDef.nullable("bin", ColumnType.varbinary(2))), List.of());
+        TextDialect d = CSV.withEscape('\\');
+        List<List<Object>> rows = parse(b, d, "1,\"\\\\x01ff\"\n2,\\x0102\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(row(1L, "01ff", 1L), row(2L, "0102", 2L)), rows);
+        assertEquals("value too long for column bin (VARBINARY(2)): \"\\\\x01020\"",
+                error(b, d, "1,\"\\\\x010203\"\n".getBytes(StandardCharsets.UTF_8), 1));
+        assertEquals("value too long for column bin (VARBINARY(2)): \"\\x010203\"",
+                error(b, d, "1,\\x010203\n".getBytes(StandardCharsets.UTF_8), 1));
+    }
+
     @Test
     void tblDialectThroughTheGenericSource() throws Exception {
         assertEquals(List.of(row(1L, "a\"b", new BigDecimal("1.00"), JAN1, null, 1L), row(2L, "", null, null, 3, 2L)),
@@ -383,6 +397,37 @@ class CsvConformanceTest {
             assertEquals(List.of(a + " line 2", a + " line 3", b + " line 2"), where);
             assertNull(s.next());
         }
+    }
+
+    /**
+     * Records the one-pass path of {@link RecordParser#parseSimple} must hand to the general
+     * path: a delimiter that numbers may contain, a dropped trailing delimiter before an empty
+     * last field, doubled quotes and quoted line ends next to plain records, a NULL string that
+     * reads as a number.
+     */
+    @Test
+    void recordsTheOnePassPathLeavesToTheGeneralOne() throws Exception {
+        TableDef three = new TableDef("d", List.of(
+                ColumnDef.notNull("d", ColumnType.decimal(5, 1)),
+                ColumnDef.notNull("i", ColumnType.int32()),
+                ColumnDef.notNull("j", ColumnType.int32())), List.of());
+        TextDialect dots = CSV.withDelimiter('.');
+        assertEquals(List.of(row(new BigDecimal("7.0"), 3, 4, 1L)), parse(three, dots, "7.3.4\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("extra data after last expected column (found 4 fields, expected 3)",
+                error(three, dots, "7.3.4\n7.3.4.5\n".getBytes(StandardCharsets.UTF_8), 2));
+        TableDef two = new TableDef("p", List.of(
+                ColumnDef.notNull("k", ColumnType.int64()),
+                ColumnDef.notNull("v", ColumnType.varchar(10))), List.of());
+        TextDialect tbl = TextDialect.tbl();
+        assertEquals(List.of(row(1L, "x", 1L), row(2L, "", 2L), row(3L, "y", 3L)),
+                parse(two, tbl, "1|x|\n2||\n3|y\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("expected 2 fields but found 1", error(two, tbl, "1|x|\n2|\n".getBytes(StandardCharsets.UTF_8), 2));
+        assertEquals(List.of(
+                row(1L, "plain", null, null, null, 1L),
+                row(2L, "a \"b\"", null, null, null, 2L),
+                row(3L, "c\nd", null, null, null, 3L),
+                row(4L, "plain", null, null, 0, 5L)), parse(CSV.withNullString("0"), "1,\"plain\",0,0,0\n2,\"a \"\"b\"\"\",0,0,0\n"
+                        + "3,\"c\nd\",0,0,0\n4,plain,0,0,\"0\"\n"));
     }
 
     @Test

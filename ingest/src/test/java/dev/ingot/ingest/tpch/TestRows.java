@@ -53,6 +53,9 @@ public final class TestRows {
         if (v instanceof VarCharVector) {
             return ((VarCharVector) v).getObject(row).toString();
         }
+        if (v instanceof org.apache.arrow.vector.VarBinaryVector) {
+            return java.util.HexFormat.of().formatHex(((org.apache.arrow.vector.VarBinaryVector) v).get(row));
+        }
         throw new AssertionError("unexpected vector " + v.getClass());
     }
 

@@ -1,0 +1,84 @@
+package dev.ingot.sql;
+
+import org.apache.calcite.plan.RelOptRuleCall;
+import org.apache.calcite.plan.RelRule;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalJoin;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.tools.RelBuilderFactory;
+
+/**
+ * A planner rule that pulls the factors common to every branch of an OR out of a filter or join
+ * condition ({@link RexUtil#pullFactors}): {@code (a AND b) OR (a AND c)} becomes
+ * {@code a AND (b OR c)}. Calcite's join rules find equi-join conditions only among the
+ * top-level conjuncts of a filter; TPC-H Q19 repeats {@code p_partkey = l_partkey} in each of
+ * its three OR branches, so without this rule it is planned as a filter over the cross join of
+ * lineitem and part (Calcite's own TPC-H test disables Q19 as "too slow"), and with it as a hash
+ * join on the part key. The rule leaves conditions without a common factor alone.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class FactorOrRule extends RelRule<FactorOrRule.Config> {
+    /** The instance for filters, registered by {@link IngotTable#toRel}. */
+    static final FactorOrRule FILTER = Config.DEFAULT.toRule();
+    /** The instance for join conditions (where heuristic join ordering moved the OR), registered by {@link IngotTable#toRel}. */
+    static final FactorOrRule JOIN = Config.JOIN.toRule();
+
+    private FactorOrRule(Config config) {
+        super(config);
+    }
+
+    @Override
+    public void onMatch(RelOptRuleCall call) {
+        RelNode rel = call.rel(0);
+        RexNode condition = rel instanceof Filter f ? f.getCondition() : ((Join) rel).getCondition();
+        RexNode factored = RexUtil.pullFactors(rel.getCluster().getRexBuilder(), condition);
+        if (factored.equals(condition)) {
+            return;
+        }
+        if (rel instanceof Filter f) {
+            call.transformTo(f.copy(f.getTraitSet(), f.getInput(), factored));
+        } else {
+            Join j = (Join) rel;
+            call.transformTo(j.copy(j.getTraitSet(), factored, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone()));
+        }
+    }
+
+    /**
+     * The rule's configuration: a {@link LogicalFilter} or {@link LogicalJoin} whose condition is an OR (a plain record
+     * instead of Calcite's Immutables-generated configs).
+     */
+    record Config(String description, RelBuilderFactory relBuilderFactory, RelRule.OperandTransform operandSupplier)
+            implements RelRule.Config {
+        static final Config DEFAULT = new Config("IngotFactorOrRule", RelFactories.LOGICAL_BUILDER,
+                b -> b.operand(LogicalFilter.class).predicate(f -> f.getCondition().getKind() == SqlKind.OR).anyInputs());
+        static final Config JOIN = new Config("IngotFactorOrJoinRule", RelFactories.LOGICAL_BUILDER,
+                b -> b.operand(LogicalJoin.class).predicate(j -> j.getCondition().getKind() == SqlKind.OR).anyInputs());
+
+        @Override
+        public Config withRelBuilderFactory(RelBuilderFactory factory) {
+            return new Config(description, factory, operandSupplier);
+        }
+
+        @Override
+        public Config withDescription(String text) {
+            return new Config(text, relBuilderFactory, operandSupplier);
+        }
+
+        @Override
+        public Config withOperandSupplier(RelRule.OperandTransform transform) {
+            return new Config(description, relBuilderFactory, transform);
+        }
+
+        @Override
+        public FactorOrRule toRule() {
+            return new FactorOrRule(this);
+        }
+    }
+}
