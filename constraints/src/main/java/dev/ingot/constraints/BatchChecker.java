@@ -1,6 +1,7 @@
 package dev.ingot.constraints;
 
 import dev.ingot.columnstore.TableDef;
+import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -28,6 +29,14 @@ public interface BatchChecker extends AutoCloseable {
 
     /** Off-heap bytes held by this table's own key structures. */
     long keySetBytes();
+
+    /**
+     * The kind, peak bytes and keys of each of the table's own in-memory key sets; empty for a
+     * checker that keeps none.
+     */
+    default List<KeySetReport> keySetReports() {
+        return List.of();
+    }
 
     /** The load succeeded. */
     void finish();

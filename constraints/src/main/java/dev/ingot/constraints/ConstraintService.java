@@ -329,7 +329,7 @@ public final class ConstraintService implements AutoCloseable {
         }
         try {
             for (KeyEntry e : slot.keys.values()) {
-                e.begin(allocator, expectedRows, loadFactor);
+                e.begin(allocator, expectedRows, loadFactor, isSelfReferenced(slot, e));
             }
             return new TableChecker(this, slot, locator == null ? RowLocator.NONE : locator);
         } catch (RuntimeException | Error e) {
@@ -340,6 +340,16 @@ public final class ConstraintService implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Whether a FOREIGN KEY of {@code slot}'s own table references {@code key}. */
+    private synchronized boolean isSelfReferenced(TableSlot slot, KeyEntry key) {
+        for (FkLink l : slot.fkLinks.values()) {
+            if (l.parent() == key) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -465,6 +475,16 @@ public final class ConstraintService implements AutoCloseable {
      */
     public synchronized long keySetBytes(String tableName, String constraintName) {
         return entry(tableName, constraintName).allocatedBytes();
+    }
+
+    /**
+     * The kind, peak bytes and keys of the key set of {@code constraintName} of {@code tableName}:
+     * as it is now, or as it was when last published or freed; null if it was never built.
+     *
+     * @throws IllegalArgumentException if no such table or constraint is known
+     */
+    public synchronized KeySetReport keySetReport(String tableName, String constraintName) {
+        return entry(tableName, constraintName).report();
     }
 
     private KeyEntry entry(String tableName, String constraintName) {

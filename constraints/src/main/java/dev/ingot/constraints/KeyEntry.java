@@ -37,6 +37,8 @@ final class KeyEntry {
     volatile State state;
     /** Guarded by this; read without the lock only after seeing state == PUBLISHED. */
     KeySet set;
+    /** What the set was when last published or freed; guarded by this. */
+    private KeySetReport report;
 
     KeyEntry(TableDef table, ConstraintSpec spec, KeyScanner scanner) {
         this.table = table;
@@ -80,20 +82,47 @@ final class KeyEntry {
         }
     }
 
-    /** Creates the empty set for a table that begins loading. */
-    synchronized void begin(NativeAllocator allocator, long expectedRows, float loadFactor) {
+    /**
+     * Creates the empty set for a table that begins loading: one that adapts its kind to the keys
+     * (see {@link KeySetKind}) unless its own table references it ({@code selfReferenced}: then it
+     * is probed while being built and must be a set from the start).
+     */
+    synchronized void begin(NativeAllocator allocator, long expectedRows, float loadFactor, boolean selfReferenced) {
         if (state != State.PLANNED) {
             throw new IllegalStateException("key set of " + describe() + " is " + state + ", expected PLANNED");
         }
-        set = KeySet.create(types, allocator, expectedRows, loadFactor);
+        set = KeySet.create(types, allocator, expectedRows, loadFactor, !selfReferenced);
         state = State.BUILDING;
     }
 
-    /** The owner finished: the set becomes visible to probes. */
+    /**
+     * The owner finished: the set is frozen (kept for probes only if a child holds it, that is
+     * more than the owner's hold) and becomes visible to probes. If freezing fails (the probe
+     * structure cannot be allocated) the set is freed and marked FAILED, and the failure rethrown.
+     */
     synchronized void publish() {
         if (state == State.BUILDING) {
+            try {
+                set.freeze(holds.get() > 1);
+            } catch (RuntimeException | Error e) {
+                fail();
+                throw e;
+            }
+            report = snapshot();
             state = State.PUBLISHED;
         }
+    }
+
+    private KeySetReport snapshot() {
+        return new KeySetReport(spec.name(), set.kind(), set.peakBytes(), set.size());
+    }
+
+    /**
+     * What the set is now (while it exists) or was when last published or freed; null if it was
+     * never built.
+     */
+    synchronized KeySetReport report() {
+        return set != null ? snapshot() : report;
     }
 
     /** The owner failed: free the memory now (nobody may probe a failed table) and mark it. */
@@ -112,8 +141,9 @@ final class KeyEntry {
 
     private void freeSet() {
         KeySet s = set;
-        set = null;
         if (s != null) {
+            report = snapshot();
+            set = null;
             s.close();
         }
     }
@@ -159,7 +189,7 @@ final class KeyEntry {
     }
 
     private KeySet build(NativeAllocator allocator, float loadFactor) {
-        KeySet s = KeySet.create(types, allocator, scanner.estimatedRows(), loadFactor);
+        KeySet s = KeySet.create(types, allocator, scanner.estimatedRows(), loadFactor, true);
         try {
             long[] scanned = {0};
             scanner.scan(spec.columns(), (columns, rowCount) -> {
@@ -170,6 +200,7 @@ final class KeyEntry {
                 }
                 scanned[0] += rowCount;
             });
+            s.freeze(true);
         } catch (RuntimeException | Error e) {
             s.close();
             throw e;

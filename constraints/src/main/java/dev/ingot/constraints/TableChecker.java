@@ -1,5 +1,6 @@
 package dev.ingot.constraints;
 
+import dev.ingot.columnstore.ChunkStats;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableDef;
@@ -135,11 +136,39 @@ public final class TableChecker implements BatchChecker {
             keyColumns.addAll(c.columns());
         }
         List<String> columns = List.copyOf(keyColumns);
+        hintKeyRanges(reader);
         long rowId = 0;
         for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
             try (VectorSchemaRoot keys = reader.readRowGroup(rg, columns)) {
                 checkBatch(keys, 0, keys.getRowCount(), rowId);
                 rowId += keys.getRowCount();
+            }
+        }
+    }
+
+    /**
+     * Tells each own key set of one column the range of its stored keys, from the chunk headers'
+     * min/max (no data is read), so that a set that stops being sorted picks a bitmap over the
+     * whole range at once if it is dense enough. Skipped for a column with a chunk without
+     * min/max (all NULL).
+     */
+    private void hintKeyRanges(TableReader reader) throws IOException {
+        for (Step step : steps) {
+            if (step.own == null || step.columns.length != 1) {
+                continue;
+            }
+            int column = slot.def.columnIndex(step.columns[0]);
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            boolean known = reader.rowGroupCount() > 0;
+            for (int rg = 0; rg < reader.rowGroupCount() && known; rg++) {
+                ChunkStats st = reader.chunkStats(column, rg);
+                known = st.hasMinMax() && KeyVectors.isIntegerLike(st.kind());
+                min = Math.min(min, st.min());
+                max = Math.max(max, st.max());
+            }
+            if (known) {
+                step.ownSet.hintRange(min, max);
             }
         }
     }
@@ -359,6 +388,24 @@ public final class TableChecker implements BatchChecker {
         if (service.isClosed()) {
             throw new IllegalStateException("ConstraintService is closed");
         }
+    }
+
+    /**
+     * The kind, peak bytes and keys of each of this table's own PRIMARY KEY / UNIQUE key sets, in
+     * check order: live while loading, as published (or freed) once the checker has ended.
+     */
+    @Override
+    public List<KeySetReport> keySetReports() {
+        List<KeySetReport> out = new ArrayList<>();
+        for (Step s : steps) {
+            if (s.own != null) {
+                KeySetReport r = s.own.report();
+                if (r != null) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
     }
 
     /** Off-heap bytes held by this table's own key sets. */

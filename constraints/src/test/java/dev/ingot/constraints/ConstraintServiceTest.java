@@ -99,6 +99,52 @@ class ConstraintServiceTest {
     }
 
     @Test
+    void keySetKindsFollowTheKeysAndWhoReferencesThem() {
+        // customer keys sorted and dense, referenced by orders: a bitmap once published; orders keys
+        // sorted and referenced by nobody: no set; the UNIQUE text key: a hash set
+        service.planLoad(List.of(CUSTOMER, ORDERS));
+        Object[][] customers = new Object[1000][];
+        for (int i = 0; i < customers.length; i++) {
+            customers[i] = new Object[] {(long) i + 1, "c" + i};
+        }
+        load(CUSTOMER, customers);
+        KeySetReport pk = service.keySetReport("customer", "customer_pk");
+        assertEquals(new KeySetReport("customer_pk", KeySetKind.BITMAP, 4096 + 128, 1000), pk,
+                "peak = the 4 KiB log segment + the 128-byte bitmap, built while the log is still held");
+        assertEquals(128, service.keySetBytes("customer", "customer_pk"), "one bit per value of [0, 1023]");
+        assertEquals(KeySetKind.HASH, service.keySetReport("customer", "customer_name_uk").kind());
+        Object[][] orders = new Object[3000][];
+        for (int i = 0; i < orders.length; i++) {
+            orders[i] = new Object[] {(long) i * 4 + 1, (long) (i % 1000) + 1};
+        }
+        try (TableChecker c = service.beginTable(ORDERS, orders.length, tbl("orders"));
+             VectorSchemaRoot b = batch(ORDERS, orders)) {
+            c.checkBatch(b, 0, orders.length, 0);
+            assertEquals(List.of(new KeySetReport("orders_pk", KeySetKind.SORTED, 4096, 3000)), c.keySetReports());
+            c.finish();
+            assertEquals(List.of(new KeySetReport("orders_pk", KeySetKind.SORTED, 4096, 3000)), c.keySetReports(),
+                    "as published: nobody probes it, so it stays without a set");
+        }
+        assertEquals(0, service.keySetBytes("orders", "orders_pk"));
+        assertEquals(0, service.outstandingBytes(), "every set freed once its holders finished");
+    }
+
+    @Test
+    void aKeyItsOwnTableReferencesIsAHashSetFromTheStart() {
+        TableDef self = new TableDef("s", List.of(notNull("s_id", ColumnType.int64()), nullable("s_parent", ColumnType.int64())),
+                List.of(primaryKey("s_pk", "s_id"), foreignKey("s_fk", List.of("s_parent"), "s", List.of("s_id"))));
+        service.planLoad(List.of(self));
+        try (TableChecker c = service.beginTable(self, 3, tbl("s"));
+             VectorSchemaRoot b = batch(self, new Object[] {1L, null}, new Object[] {2L, 1L}, new Object[] {3L, 2L})) {
+            // sorted ids, each row referencing the one before: probed while the set is built
+            c.checkBatch(b, 0, 3, 0);
+            assertTrue(!c.needsSelfReferenceCheck(), "every reference was found at once");
+            assertEquals(List.of(new KeySetReport("s_pk", KeySetKind.HASH, 128, 3)), c.keySetReports());
+            c.finish();
+        }
+    }
+
+    @Test
     void duplicatePrimaryKeyInOneBatch() {
         service.planLoad(List.of(ORDERS_ALONE));
         Object[][] rows = new Object[1235][];

@@ -429,7 +429,8 @@ public final class BulkLoader {
             stages.add(LoadStage.BACKPRESSURE, source.producerWaitNanos());
             TableLoadReport report = new TableLoadReport(def.name(), inserter.rowCount(), inserter.batchCount(), batchRows,
                     hints.chunkRows(), System.nanoTime() - start, stages, inserter.batchLatency(),
-                    inserter.pagerDiagnostics().snapshot(), options.mode(), inserter.keySetBytes());
+                    inserter.pagerDiagnostics().snapshot(), options.mode(), inserter.keySetBytes(),
+                    inserter.keySetReports());
             emit(loadEvent, def, inserter, true);
             progress.tableFinished(report);
             return report;

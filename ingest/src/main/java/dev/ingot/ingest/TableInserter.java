@@ -12,6 +12,7 @@ import dev.ingot.columnstore.TableWriter;
 import dev.ingot.constraints.BatchChecker;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.ConstraintViolationException;
+import dev.ingot.constraints.KeySetReport;
 import dev.ingot.constraints.RowLocator;
 import dev.ingot.constraints.TableChecker;
 import dev.ingot.constraints.index.KeyIndexWriter;
@@ -76,6 +77,8 @@ public final class TableInserter implements AutoCloseable {
     private long rowCount;
     /** Bytes of the own key sets captured at the commit, before {@link TableChecker#finish()} may free them. */
     private long keySetBytes;
+    /** The own key sets' kinds, peaks and keys, captured when the checker finished. */
+    private List<KeySetReport> keySetReports = List.of();
     private long batchCount;
     private State state = State.OPEN;
 
@@ -539,6 +542,15 @@ public final class TableInserter implements AutoCloseable {
         return state == State.COMMITTED || checker == null ? keySetBytes : checker.keySetBytes();
     }
 
+    /**
+     * Per PRIMARY KEY / UNIQUE constraint of this table: the kind of its key set, its peak bytes
+     * and its keys; live while loading, as published once committed; empty without constraint
+     * checks.
+     */
+    public List<KeySetReport> keySetReports() {
+        return state == State.COMMITTED || checker == null ? keySetReports : checker.keySetReports();
+    }
+
     /** This table's pager churn. */
     public PagerDiagnostics pagerDiagnostics() {
         return writer.diagnostics();
@@ -572,6 +584,7 @@ public final class TableInserter implements AutoCloseable {
         if (checker != null) {
             keySetBytes = checker.keySetBytes(); // finish() may free them
             checker.finish();
+            keySetReports = checker.keySetReports(); // as published (the kind a freeze chose)
         }
         long flush = writer.sealFlushNanos() - flushBefore;
         times.add(LoadStage.FLUSH, flush);

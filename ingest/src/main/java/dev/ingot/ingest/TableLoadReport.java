@@ -1,6 +1,8 @@
 package dev.ingot.ingest;
 
+import dev.ingot.constraints.KeySetReport;
 import dev.ingot.pager.PagerDiagnostics;
+import java.util.List;
 
 /**
  * What loading one table did. Immutable.
@@ -17,10 +19,16 @@ import dev.ingot.pager.PagerDiagnostics;
  * @param mode         how constraints were enforced
  * @param keySetBytes  off-heap bytes of the table's own PRIMARY KEY / UNIQUE key sets when it
  *                     committed (their largest size; 0 without such constraints or when unchecked)
+ * @param keySets      per PRIMARY KEY / UNIQUE constraint of the table: the kind its key set ended
+ *                     as, its peak bytes and its keys (empty without such constraints or when unchecked)
  */
 public record TableLoadReport(String table, long rows, long batches, int batchRows, int chunkRows, long wallNanos,
                               StageTimes stages, BatchLatency latency, PagerDiagnostics.Snapshot pager, ConstraintMode mode,
-                              long keySetBytes) {
+                              long keySetBytes, List<KeySetReport> keySets) {
+    public TableLoadReport {
+        keySets = List.copyOf(keySets);
+    }
+
     public double seconds() {
         return wallNanos / 1e9;
     }

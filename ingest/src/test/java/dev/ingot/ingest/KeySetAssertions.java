@@ -17,7 +17,7 @@ public final class KeySetAssertions {
 
     /**
      * Every key set of a checked TPC-H load was released by its holders: nothing outstanding when
-     * the load ended, every committed table built a key set (each TPC-H table has a PRIMARY KEY),
+     * the load ended, every committed table reports a key set (each TPC-H table has a PRIMARY KEY),
      * and the peak covers the largest of them.
      */
     public static void assertReleased(LoadReport report) {
@@ -26,9 +26,12 @@ public final class KeySetAssertions {
         long largest = 0;
         for (TableLoadReport t : report.tables()) {
             if (t.mode() != ConstraintMode.UNCHECKED) {
-                assertTrue(t.keySetBytes() > 0, () -> "table " + t.table() + " reports no key-set bytes");
+                // an empty table's or a sorted key's set may hold no bytes, but its kind is reported
+                assertTrue(!t.keySets().isEmpty(), () -> "table " + t.table() + " reports no key set");
             }
-            largest = Math.max(largest, t.keySetBytes());
+            for (dev.ingot.constraints.KeySetReport k : t.keySets()) {
+                largest = Math.max(largest, k.peakBytes());
+            }
         }
         long peak = largest;
         assertTrue(report.constraintPeakBytes() >= peak,

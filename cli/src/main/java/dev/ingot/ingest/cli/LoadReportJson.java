@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ingot.constraints.KeySetReport;
 import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.LoadStage;
 import dev.ingot.ingest.TableLoadReport;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
  * {"scale":1.0, "source":"generator", "mode":"IMMEDIATE", "wallSeconds":..., "rows":..., "peakRssBytes":..., "storeBytes":...,
  *  "constraintPeakBytes":..., "constraintOutstandingBytes":0, "failure":null,
  *  "tables":[{"name":..., "rows":..., "seconds":..., "batches":..., "batchRows":..., "chunkRows":..., "keySetBytes":...,
+ *    "keySets":[{"constraint":..., "kind":"sorted|bitmap|sorted-array|hash", "bytes":peak, "keys":...}],
  *             "stages":{"source":s, "constraints":s, "append":s, "listeners":s, "commit":s},
  *             "batchLatencyMicros":{"count":..., "p50":..., "p99":..., "max":...},
  *             "pager":{"allocCalls":..., "keysAllocated":..., "putBatches":..., "blobsPut":..., "bytesWritten":..., "overwrites":...}}],
@@ -64,6 +66,14 @@ public final class LoadReportJson {
             tn.put("batchRows", t.batchRows());
             tn.put("chunkRows", t.chunkRows());
             tn.put("keySetBytes", t.keySetBytes());
+            ArrayNode sets = tn.putArray("keySets");
+            for (KeySetReport k : t.keySets()) {
+                ObjectNode kn = sets.addObject();
+                kn.put("constraint", k.constraint());
+                kn.put("kind", k.kind().label());
+                kn.put("bytes", k.peakBytes());
+                kn.put("keys", k.keys());
+            }
             ObjectNode stages = tn.putObject("stages");
             for (LoadStage s : LoadStage.values()) {
                 stages.put(s.label(), t.stages().seconds(s));

@@ -1,5 +1,6 @@
 package dev.ingot.ingest.cli;
 
+import dev.ingot.constraints.KeySetReport;
 import dev.ingot.ingest.LoadReport;
 import dev.ingot.ingest.LoadStage;
 import dev.ingot.ingest.TableLoadReport;
@@ -23,6 +24,12 @@ final class LoadSummary {
                     t.latency().p50Micros() / 1000, t.latency().p99Micros() / 1000, t.latency().maxMicros() / 1000,
                     p.get(Counter.ALLOC_CALLS), p.get(Counter.KEYS_ALLOCATED), p.get(Counter.PUT_BATCHES),
                     p.get(Counter.BLOBS_PUT), PagerDiagnostics.humanBytes(p.get(Counter.BYTES_WRITTEN)), p.get(Counter.OVERWRITES));
+        }
+        for (TableLoadReport t : report.tables()) {
+            for (KeySetReport k : t.keySets()) {
+                out.printf("key set %s.%s: %s, %s peak, %,d keys%n", t.table(), k.constraint(), k.kind().label(),
+                        PagerDiagnostics.humanBytes(k.peakBytes()), k.keys());
+            }
         }
         out.printf("total: %,d rows in %.2f s (%,.0f rows/s); peak RSS %s; store %s; constraint sets peak %s (%s outstanding)%n",
                 report.totalRows(), report.seconds(), report.totalRows() / Math.max(1e-9, report.seconds()),

@@ -33,7 +33,7 @@ class MemoryExhaustionCliTest {
     /** Without the text column, the 2 MiB limit is first hit by the key set of big (its batches fit). */
     private static final String KEYS_SCHEMA = ""
             + "CREATE TABLE small (id INT PRIMARY KEY);\n"
-            + "CREATE TABLE big (id INT PRIMARY KEY, small_id INT REFERENCES small (id));\n"; // 1 MiB of big's set + 128 bytes of small's
+            + "CREATE TABLE big (id INT PRIMARY KEY, small_id INT REFERENCES small (id));\n"; // 1 MiB of big's hash set + small's 8-byte bitmap
 
     @TempDir
     Path dir;
@@ -57,7 +57,9 @@ class MemoryExhaustionCliTest {
         Path schema = Files.writeString(dir.resolve("s.sql"), KEYS_SCHEMA);
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i <= 300_000; i++) {
-            sb.append(i).append(',').append(i % 10 + 1).append('\n');
+            // distinct, unordered and sparse keys (multiplication modulo the prime 300007, times 1000):
+            // neither sorted (no set) nor dense (a bitmap), so they need a hash set
+            sb.append(i * 7919L % 300_007 * 1000).append(',').append(i % 10 + 1).append('\n');
         }
         Path big = Files.writeString(dir.resolve("big.csv"), sb.toString());
         Path store = dir.resolve("store");
@@ -66,7 +68,7 @@ class MemoryExhaustionCliTest {
         assertEquals(1, r.exit(), r.err());
         List<String> lines = r.err().lines().toList();
         assertEquals("ingot: error: out of memory loading table big from " + big + ": allocator 'ingot/load/constraints' limit of"
-                + " 2097152 bytes exceeded: 1048704 allocated, 2097152 requested (raise the off-heap limit with --memory-limit-mb)",
+                + " 2097152 bytes exceeded: 1048584 allocated, 2097152 requested (raise the off-heap limit with --memory-limit-mb)",
                 lines.get(lines.size() - 1));
         assertFalse(r.err().contains("\tat "), r.err());
         assertOnlySmallCommitted(store);

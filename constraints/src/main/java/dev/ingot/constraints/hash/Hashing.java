@@ -106,7 +106,7 @@ public final class Hashing {
      *
      * @throws IllegalArgumentException if {@code expectedSize < 0}
      */
-    static int capacityFor(long expectedSize, float loadFactor, int minCapacity, int maxCapacity) {
+    public static int capacityFor(long expectedSize, float loadFactor, int minCapacity, int maxCapacity) {
         if (expectedSize < 0) {
             throw new IllegalArgumentException("expectedSize must be >= 0: " + expectedSize);
         }

@@ -1,6 +1,7 @@
 package dev.ingot.constraints.internal;
 
 import dev.ingot.columnstore.ColumnType;
+import dev.ingot.constraints.KeySetKind;
 import dev.ingot.memory.NativeAllocator;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
@@ -58,6 +59,37 @@ public interface KeySet extends AutoCloseable {
     /** How many times the underlying table doubled (0 when presized correctly). */
     int resizeCount();
 
+    /** How the keys are held now; {@link KeySetKind#HASH} unless the implementation adapts. */
+    default KeySetKind kind() {
+        return KeySetKind.HASH;
+    }
+
+    /** The most off-heap bytes held at once so far (including a kind switch's overlap). */
+    default long peakBytes() {
+        return allocatedBytes();
+    }
+
+    /**
+     * Ends the additions before the set is published: a set that adapts to its keys may now move
+     * them to the structure that answers probes best, or (if {@code probed} is false: no table
+     * references the key) drop them. Idempotent; {@link #addBatch} throws
+     * {@link IllegalStateException} afterwards for sets that adapt, the others ignore it.
+     *
+     * @param probed whether {@link #firstMissing} / probers will be called after publication
+     * @throws dev.ingot.memory.MemoryLimitException if the probe structure cannot be allocated
+     */
+    default void freeze(boolean probed) {
+    }
+
+    /**
+     * Tells the set the range {@code [min, max]} that every key of a one-column integer key will
+     * fall in (deferred mode: from the stored chunks' statistics), before the first key is added.
+     * Only a hint for choosing a kind: a key outside it is still handled exactly. Ignored by sets
+     * that do not adapt.
+     */
+    default void hintRange(long min, long max) {
+    }
+
     /** Frees the memory; idempotent. */
     @Override
     void close();
@@ -77,7 +109,22 @@ public interface KeySet extends AutoCloseable {
      * @param loadFactor   in [0.1, 0.9]
      */
     static KeySet create(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys, float loadFactor) {
-        switch (KeyEncoding.of(keyTypes)) {
+        return create(keyTypes, allocator, expectedKeys, loadFactor, false);
+    }
+
+    /**
+     * Creates an empty key set; with {@code adaptive}, a key of one or two integer-like columns
+     * gets an {@link AdaptiveKeySet} (no set while keys arrive sorted, a bitmap for dense ranges,
+     * a hash set otherwise). Text, binary and wider keys always get a hash set. A set probed while
+     * it is still being built (a self-referencing FOREIGN KEY) must not be adaptive.
+     */
+    static KeySet create(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys, float loadFactor,
+                         boolean adaptive) {
+        KeyEncoding encoding = KeyEncoding.of(keyTypes);
+        if (adaptive && encoding != KeyEncoding.BYTES) {
+            return new AdaptiveKeySet(allocator, encoding == KeyEncoding.PACKED_PAIR, expectedKeys, loadFactor);
+        }
+        switch (encoding) {
             case LONG:
                 return new LongKeySet(allocator, expectedKeys, loadFactor);
             case PACKED_PAIR:

@@ -78,23 +78,47 @@ final class PairKeySet implements KeySet {
             KeyVectors.readLongs(va, offset + base, n, a);
             KeyVectors.readLongs(vb, offset + base, n, b);
             int m = nulls ? LongKeySet.compactNonNull(keyColumns, offset + base, n, a, b, own.rows) : n;
-            int d;
-            if (packed != null && allFit(a, b, m)) {
-                for (int i = 0; i < m; i++) {
-                    a[i] = (a[i] << 32) | b[i];
-                }
-                d = packed.addAll(a, m);
-            } else {
-                if (packed != null) {
-                    migrate();
-                }
-                d = pair.addAll(a, b, m);
-            }
+            int d = addWindow(a, b, m);
             if (d >= 0) {
                 return base + (nulls ? own.rows[d] : d);
             }
         }
         return -1;
+    }
+
+    /**
+     * Adds the keys {@code (a[i], b[i])} for {@code i < m} in order, stopping at the first one
+     * already present; {@code a} may be overwritten.
+     *
+     * @return the index of that key, or -1
+     */
+    int addWindow(long[] a, long[] b, int m) {
+        if (packed != null && allFit(a, b, m)) {
+            for (int i = 0; i < m; i++) {
+                a[i] = (a[i] << 32) | b[i];
+            }
+            return packed.addAll(a, m);
+        }
+        if (packed != null) {
+            migrate();
+        }
+        return pair.addAll(a, b, m);
+    }
+
+    /** The index of the first of the keys {@code (a[i], b[i])}, {@code i < m}, not in the set, or -1. */
+    int probeWindow(long[] a, long[] b, int m) {
+        LongOpenHashSet p = packed;
+        if (p != null) {
+            for (int i = 0; i < m; i++) {
+                long x = a[i];
+                long y = b[i];
+                if (((x | y) >>> 32) != 0 || !p.contains((x << 32) | y)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        return pair.firstMissing(a, b, m);
     }
 
     @Override
@@ -120,25 +144,12 @@ final class PairKeySet implements KeySet {
             KeyVectors.checkRange(va, offset, length);
             KeyVectors.checkRange(vb, offset, length);
             boolean nulls = KeyVectors.anyNulls(keyColumns);
-            LongOpenHashSet p = packed;
             for (int base = 0; base < length; base += WINDOW) {
                 int n = Math.min(WINDOW, length - base);
                 KeyVectors.readLongs(va, offset + base, n, a);
                 KeyVectors.readLongs(vb, offset + base, n, b);
                 int m = nulls ? LongKeySet.compactNonNull(keyColumns, offset + base, n, a, b, rows) : n;
-                int d = -1;
-                if (p != null) {
-                    for (int i = 0; i < m; i++) {
-                        long x = a[i];
-                        long y = b[i];
-                        if (((x | y) >>> 32) != 0 || !p.contains((x << 32) | y)) {
-                            d = i;
-                            break;
-                        }
-                    }
-                } else {
-                    d = pair.firstMissing(a, b, m);
-                }
+                int d = probeWindow(a, b, m);
                 if (d >= 0) {
                     return base + (nulls ? rows[d] : d);
                 }
