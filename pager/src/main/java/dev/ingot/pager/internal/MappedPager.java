@@ -548,18 +548,12 @@ public final class MappedPager implements Pager {
 
             @Override
             public boolean contains(long key) {
-                ensureOpen();
-                synchronized (directoryLock) {
-                    return pinned.contains(key);
-                }
+                return containsIn(pinned, key);
             }
 
             @Override
             public long blobFileOffset(long key) {
-                ensureOpen();
-                synchronized (directoryLock) {
-                    return pinned.contains(key) ? pinned.fileOffset(key) : -1;
-                }
+                return fileOffsetIn(pinned, key);
             }
         };
     }
@@ -606,9 +600,14 @@ public final class MappedPager implements Pager {
 
     @Override
     public boolean contains(long key) {
+        return containsIn(null, key);
+    }
+
+    /** Whether {@code pinned} (the current directory if null) holds {@code key}. */
+    private boolean containsIn(KeyDirectory pinned, long key) {
         ensureOpen();
         synchronized (directoryLock) {
-            return directory.contains(key);
+            return (pinned != null ? pinned : directory).contains(key);
         }
     }
 
@@ -622,9 +621,15 @@ public final class MappedPager implements Pager {
 
     @Override
     public long blobFileOffset(long key) {
+        return fileOffsetIn(null, key);
+    }
+
+    /** The file offset of {@code key}'s blob in {@code pinned} (the current directory if null), or -1. */
+    private long fileOffsetIn(KeyDirectory pinned, long key) {
         ensureOpen();
         synchronized (directoryLock) {
-            return directory.contains(key) ? directory.fileOffset(key) : -1;
+            KeyDirectory d = pinned != null ? pinned : directory;
+            return d.contains(key) ? d.fileOffset(key) : -1;
         }
     }
 
