@@ -8,14 +8,15 @@ import org.apache.arrow.memory.BufferAllocator;
  *
  * @param pagerOptions       options of the pager file (segment size bounds the largest chunk)
  * @param keyBlockSize       pager keys each table writer reserves per allocation call (default 64)
- * @param verifyChunksOnRead whether readers recompute each chunk's CRC32C before decoding it
- *                           (default true; headers are validated either way)
+ * @param chunkVerification  when readers recompute a chunk's CRC32C before using it (default
+ *                           {@link ChunkVerification#FIRST_READ}: once per chunk per open store;
+ *                           headers are validated on every read either way)
  * @param stagingLimitBytes  most off-heap bytes all writers' staging chunks may hold at once
  *                           (default 4 GiB)
  * @param arrowAllocator     allocator for scan vectors, owned by the caller; null (default)
  *                           makes the store create and own a {@code RootAllocator}
  */
-public record ColumnStoreOptions(PagerOptions pagerOptions, int keyBlockSize, boolean verifyChunksOnRead,
+public record ColumnStoreOptions(PagerOptions pagerOptions, int keyBlockSize, ChunkVerification chunkVerification,
                                  long stagingLimitBytes, BufferAllocator arrowAllocator) {
     public ColumnStoreOptions {
         if (pagerOptions == null) {
@@ -24,33 +25,36 @@ public record ColumnStoreOptions(PagerOptions pagerOptions, int keyBlockSize, bo
         if (keyBlockSize < 1 || keyBlockSize > (1 << 20)) {
             throw new IllegalArgumentException("keyBlockSize must be in [1, 2^20]: " + keyBlockSize);
         }
+        if (chunkVerification == null) {
+            throw new IllegalArgumentException("chunkVerification is null");
+        }
         if (stagingLimitBytes <= 0) {
             throw new IllegalArgumentException("stagingLimitBytes must be positive: " + stagingLimitBytes);
         }
     }
 
-    /** Default options: default pager options, 64 keys per block, verify on read, 4 GiB staging. */
+    /** Default options: default pager options, 64 keys per block, each chunk's CRC32C verified on its first read, 4 GiB staging. */
     public static ColumnStoreOptions defaults() {
-        return new ColumnStoreOptions(PagerOptions.defaults(), 64, true, 4L << 30, null);
+        return new ColumnStoreOptions(PagerOptions.defaults(), 64, ChunkVerification.FIRST_READ, 4L << 30, null);
     }
 
     public ColumnStoreOptions withPagerOptions(PagerOptions options) {
-        return new ColumnStoreOptions(options, keyBlockSize, verifyChunksOnRead, stagingLimitBytes, arrowAllocator);
+        return new ColumnStoreOptions(options, keyBlockSize, chunkVerification, stagingLimitBytes, arrowAllocator);
     }
 
     public ColumnStoreOptions withKeyBlockSize(int keys) {
-        return new ColumnStoreOptions(pagerOptions, keys, verifyChunksOnRead, stagingLimitBytes, arrowAllocator);
+        return new ColumnStoreOptions(pagerOptions, keys, chunkVerification, stagingLimitBytes, arrowAllocator);
     }
 
-    public ColumnStoreOptions withVerifyChunksOnRead(boolean verify) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, verify, stagingLimitBytes, arrowAllocator);
+    public ColumnStoreOptions withChunkVerification(ChunkVerification verification) {
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, verification, stagingLimitBytes, arrowAllocator);
     }
 
     public ColumnStoreOptions withStagingLimitBytes(long bytes) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, verifyChunksOnRead, bytes, arrowAllocator);
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, bytes, arrowAllocator);
     }
 
     public ColumnStoreOptions withArrowAllocator(BufferAllocator allocator) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, verifyChunksOnRead, stagingLimitBytes, allocator);
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, stagingLimitBytes, allocator);
     }
 }

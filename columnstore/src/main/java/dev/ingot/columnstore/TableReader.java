@@ -12,8 +12,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * DECIMAL64 widened 8 to 16 bytes) into buffers of {@link ColumnStore#allocator()}.
  *
  * <p>Every chunk header is validated (magic, version, kind, row count, buffer offsets and
- * lengths inside the blob) before any byte of the chunk is dereferenced, and with
- * {@link ColumnStoreOptions#verifyChunksOnRead()} the chunk's CRC32C is checked too.
+ * lengths inside the blob) before any byte of the chunk is dereferenced on every read; the
+ * chunk's CRC32C is checked as {@link ColumnStoreOptions#chunkVerification()} says: by default
+ * once per chunk per open store, on its first read ({@link ChunkVerification#FIRST_READ}), so
+ * damage that reaches the file after that is found by {@link #verifyChecksums()}, not by reads.
  *
  * <p>Thread-safety: not thread-safe. Ownership: the caller closes the reader; vectors and roots
  * it returns belong to the caller, who closes them. A reader is a snapshot of the table's

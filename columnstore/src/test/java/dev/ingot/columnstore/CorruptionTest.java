@@ -129,6 +129,52 @@ class CorruptionTest {
     }
 
     @Test
+    void aChunkIsVerifiedOnItsFirstReadAndDamageAfterThatIsWhatVerifyFinds() throws Exception {
+        long key;
+        long at;
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
+             TableReader r = store.openTable("all_types")) {
+            key = r.info().rowGroups().get(1).chunkKey(5);
+            at = store.pager().blobFileOffset(key);
+        }
+        flipByte(at + 300); // damage present before the store opens: the first read finds it
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
+             TableReader r = store.openTable("all_types")) {
+            ByteBuffer blob = store.pager().get(key).order(ByteOrder.LITTLE_ENDIAN);
+            int stored = blob.getInt(blob.position() + ChunkFormat.OFF_CRC);
+            ByteBuffer copy = ByteBuffer.allocateDirect(blob.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+            copy.put(blob.duplicate()).flip();
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> r.readChunk(5, 1));
+            assertEquals(String.format("store %s is corrupted at offset %d: table all_types column mode row group 1 (pager key %d),"
+                    + " chunk byte %d: chunk CRC32C mismatch: stored 0x%08x, computed 0x%08x", file(), at + ChunkFormat.OFF_CRC, key,
+                    ChunkFormat.OFF_CRC, stored, ChunkFormat.crc(copy)), e.getMessage());
+            assertThrows(StoreCorruptedException.class, () -> r.readChunk(5, 1), "a damaged chunk is never recorded as verified");
+        }
+        flipByte(at + 300); // repaired
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
+             TableReader r = store.openTable("all_types")) {
+            int columns = r.info().def().columns().size();
+            for (int c = 0; c < columns; c++) {
+                r.readChunk(c, 1).close();
+            }
+            assertEquals(columns, ((dev.ingot.columnstore.internal.ColumnStoreImpl) store).verifiedChunkCount());
+            flipByte(at + 300); // damage after the first (verified) read: reads no longer look, verify does
+            try (org.apache.arrow.vector.FieldVector v = r.readChunk(5, 1)) {
+                assertEquals(r.info().rowGroups().get(1).rowCount(), v.getValueCount());
+            }
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, r::verifyChecksums);
+            assertEquals(at, e.fileOffset(), "the pager checksum of the blob: " + e.getMessage());
+        }
+        // the paranoid setting checks on every read
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options().withChunkVerification(ChunkVerification.EVERY_READ));
+             TableReader r = store.openTable("all_types")) {
+            assertThrows(StoreCorruptedException.class, () -> r.readChunk(5, 1));
+            assertEquals(0, ((dev.ingot.columnstore.internal.ColumnStoreImpl) store).verifiedChunkCount());
+        }
+        flipByte(at + 300);
+    }
+
+    @Test
     void flippedByteInTheCatalogFailsOpen() throws Exception {
         List<Long> catalogs = find("ICAT");
         assertEquals(1, catalogs.size());
@@ -209,8 +255,8 @@ class CorruptionTest {
 
     @Test
     void chunkOfANewerFormatIsFormatTooNewAndADamagedVersionIsCorruption() throws Exception {
-        for (boolean verifyOnRead : new boolean[] {true, false}) {
-            try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options().withVerifyChunksOnRead(verifyOnRead));
+        for (ChunkVerification verification : ChunkVerification.values()) {
+            try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options().withChunkVerification(verification));
                  TableReader r = store.openTable("all_types")) {
                 long key = r.info().rowGroups().get(1).chunkKey(5);
                 ByteBuffer original = store.pager().get(key);

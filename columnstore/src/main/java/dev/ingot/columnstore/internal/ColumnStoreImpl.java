@@ -126,6 +126,12 @@ public final class ColumnStoreImpl implements ColumnStore {
     private final long orphansFreed;
     private IOException orphanSweepFailure;
     private volatile boolean closed;
+    /**
+     * Chunks whose CRC32C a reader has checked ({@link dev.ingot.columnstore.ChunkVerification#FIRST_READ}):
+     * pager key to the blob's file offset. The data region is append-only, so a key at the same
+     * offset is the same bytes; a blob put again under its key lands elsewhere and is checked again.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Long> verifiedChunks = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** See {@link ColumnStore#open}, {@link ColumnStore#openOrCreate} and {@link ColumnStore#openReadOnly}. */
     public static ColumnStore open(Path directory, ColumnStoreOptions options, OpenMode mode) throws IOException {
@@ -618,6 +624,22 @@ public final class ColumnStoreImpl implements ColumnStore {
 
     ColumnStoreOptions options() {
         return options;
+    }
+
+    /** Whether the chunk under {@code key} at {@code fileOffset} has passed its CRC32C check in this open store. */
+    boolean chunkVerified(long key, long fileOffset) {
+        Long at = verifiedChunks.get(key);
+        return at != null && at == fileOffset;
+    }
+
+    /** Records that the chunk under {@code key} at {@code fileOffset} passed its CRC32C check. */
+    void markChunkVerified(long key, long fileOffset) {
+        verifiedChunks.put(key, fileOffset);
+    }
+
+    /** Chunks recorded as verified (tests, diagnostics). */
+    public int verifiedChunkCount() {
+        return verifiedChunks.size();
     }
 
     @Override

@@ -112,7 +112,20 @@ final class TableReaderImpl implements TableReader {
             throw wrapped;
         }
         blob = blob.slice().order(ByteOrder.LITTLE_ENDIAN);
-        boolean crc = verified || store.options().verifyChunksOnRead();
+        long fileOffset = -1;
+        boolean crc;
+        switch (store.options().chunkVerification()) {
+            case EVERY_READ:
+                crc = true;
+                break;
+            case NEVER:
+                crc = verified;
+                break;
+            default:
+                fileOffset = pager.blobFileOffset(key);
+                crc = verified || !store.chunkVerified(key, fileOffset);
+                break;
+        }
         ChunkFormat.Header h;
         try {
             h = ChunkFormat.parse(blob, def.type().kind(), g.rowCount(), pager.file(), where, crc);
@@ -120,6 +133,9 @@ final class TableReaderImpl implements TableReader {
             throw e.atFileOffset(pager.blobFileOffset(key));
         } catch (UnsupportedFormatException e) {
             throw e.atFileOffset(pager.blobFileOffset(key));
+        }
+        if (crc && fileOffset >= 0) {
+            store.markChunkVerified(key, fileOffset);
         }
         return new Chunk(blob, h, key, where);
     }
