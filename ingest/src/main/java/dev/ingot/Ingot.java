@@ -4,7 +4,6 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.CompactionReport;
 import dev.ingot.columnstore.ConstraintSpec;
-import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.StoreSnapshot;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
@@ -17,12 +16,10 @@ import dev.ingot.ingest.keys.StoredTable;
 import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -257,7 +254,8 @@ public final class Ingot implements AutoCloseable {
     /**
      * Batched lookup: for each row of {@code keys} (holding the key columns of {@code constraint} by
      * name), the live row of {@code table} with that key. A miss costs a probe of the index
-     * partitions (no chunk is read); each row group holding a hit is read once.
+     * partitions (no chunk is read); each hit is read by random access into its chunks
+     * ({@link dev.ingot.columnstore.TableReader#readRows}).
      *
      * @param columns the columns to return (null = all, in table order)
      * @return one result row per key row, in order, all NULL where absent; the caller closes it
@@ -284,41 +282,32 @@ public final class Ingot implements AutoCloseable {
         List<String> names = columns == null ? def.columns().stream().map(ColumnDef::name).toList() : List.copyOf(columns);
         org.apache.arrow.vector.types.pojo.Schema schema = new org.apache.arrow.vector.types.pojo.Schema(
                 ArrowValues.columns(def, names).stream().map(ColumnDef::arrowField).toList());
+        int hits = 0;
+        for (long id : rowIds) {
+            hits += id >= 0 ? 1 : 0;
+        }
+        if (hits == n && n > 0) { // every key found: the point read is the answer, in key order
+            return new Lookup(t.reader().readRows(rowIds, names), rowIds);
+        }
         VectorSchemaRoot out = VectorSchemaRoot.create(schema, allocator());
-        // hits are gathered row group by row group into a compact root (variable-width vectors fill
-        // in order only), then copied to key order
-        try (VectorSchemaRoot hits = VectorSchemaRoot.create(schema, allocator())) {
+        // the hits are read by row id (random access into their chunks), then placed in key order
+        long[] hitIds = new long[hits];
+        int[] hitOf = new int[n];
+        for (int i = 0, h = 0; i < n; i++) {
+            if (rowIds[i] >= 0) {
+                hitOf[i] = h;
+                hitIds[h++] = rowIds[i];
+            }
+        }
+        try (VectorSchemaRoot found = hits == 0 ? null : t.reader().readRows(hitIds, names)) {
             out.allocateNew();
-            hits.allocateNew();
-            TreeMap<Integer, List<Integer>> byGroup = new TreeMap<>();
-            for (int i = 0; i < n; i++) {
-                if (rowIds[i] >= 0) {
-                    byGroup.computeIfAbsent(t.info().rowGroupOf(rowIds[i]), g -> new ArrayList<>()).add(i);
-                }
-            }
-            int[] hitOf = new int[n];
-            int h = 0;
-            for (Map.Entry<Integer, List<Integer>> e : byGroup.entrySet()) {
-                RowGroupInfo rg = t.info().rowGroups().get(e.getKey());
-                try (VectorSchemaRoot rows = t.reader().readRowGroup(e.getKey(), names, true)) {
-                    for (int i : e.getValue()) {
-                        int at = (int) (rowIds[i] - rg.firstRowId());
-                        for (int c = 0; c < names.size(); c++) {
-                            hits.getVector(c).copyFromSafe(at, h, rows.getVector(c));
-                        }
-                        hitOf[i] = h++;
-                    }
-                }
-            }
             for (int c = 0; c < names.size(); c++) {
                 FieldVector v = out.getVector(c);
-                FieldVector from = hits.getVector(c);
-                from.setValueCount(h);
                 for (int i = 0; i < n; i++) {
                     if (rowIds[i] < 0) {
                         v.setNull(i);
                     } else {
-                        v.copyFromSafe(hitOf[i], i, from);
+                        v.copyFromSafe(hitOf[i], i, found.getVector(c));
                     }
                 }
                 v.setValueCount(n);

@@ -61,63 +61,22 @@ public interface TableReader extends AutoCloseable {
     /**
      * The rows with the given row ids (any order, repeats allowed), as a new root owned by the
      * caller whose row {@code i} is row id {@code rowIds[i]}: for point reads after a key lookup.
-     * Each row group touched is read once ({@link #readRowGroup(int, List, boolean)}, deleted rows
-     * included) and kept until the rows are copied out, so a read costs one row group decode (and
-     * its memory) per group touched.
+     * Only the rows asked are read, by random access into each chunk's encoding (plain: the
+     * value's offset; frame of reference: its bit offset; run-length: a binary search of the run
+     * ends; dictionary: the row's code, then its entry; packed text: the value offsets summed from
+     * the bit-packed lengths and, for an LZ4-compressed chunk, its block decompressed); the
+     * reader keeps the chunk headers it fetched and up to 32 MiB of decoded packed-text parts for
+     * later calls, so repeated lookups through one reader touch no chunk twice.
      *
      * @param rowIds  at least one row id
      * @param columns column names (null means every column)
      * @throws IllegalArgumentException naming the table and row id if a row id is outside
-     *                                  {@code [0, rowCount)} or deleted; if {@code rowIds} is empty
-     * @throws IOException              on read failures
+     *                                  {@code [0, rowCount)} or deleted; if {@code rowIds} is
+     *                                  empty; for an unknown column
+     * @throws dev.ingot.pager.StoreCorruptedException if a chunk read is damaged
+     * @throws IOException              on other read failures
      */
-    default VectorSchemaRoot readRows(long[] rowIds, List<String> columns) throws IOException {
-        TableInfo info = info();
-        if (rowIds.length == 0) {
-            throw new IllegalArgumentException("no row ids to read from table " + info.name());
-        }
-        int[] groupOf = new int[rowIds.length];
-        java.util.TreeMap<Integer, VectorSchemaRoot> decoded = new java.util.TreeMap<>();
-        VectorSchemaRoot out = null;
-        try {
-            for (int i = 0; i < rowIds.length; i++) {
-                int g = info.rowGroupOf(rowIds[i]);
-                groupOf[i] = g;
-                if (!decoded.containsKey(g)) {
-                    decoded.put(g, readRowGroup(g, columns, true));
-                }
-            }
-            java.util.Map<Integer, org.roaringbitmap.RoaringBitmap> deleted = new java.util.HashMap<>();
-            for (int g : decoded.keySet()) {
-                deleted.put(g, deletedRows(g));
-            }
-            VectorSchemaRoot first = decoded.firstEntry().getValue();
-            out = VectorSchemaRoot.create(first.getSchema(), first.getVector(0).getAllocator());
-            out.allocateNew();
-            for (int i = 0; i < rowIds.length; i++) { // in output order: variable-width vectors fill front to back
-                int g = groupOf[i];
-                int pos = (int) (rowIds[i] - info.rowGroups().get(g).firstRowId());
-                if (deleted.get(g).contains(pos)) {
-                    throw new IllegalArgumentException("row id " + rowIds[i] + " of table " + info.name() + " is deleted");
-                }
-                VectorSchemaRoot rows = decoded.get(g);
-                for (int c = 0; c < rows.getFieldVectors().size(); c++) {
-                    out.getVector(c).copyFromSafe(pos, i, rows.getVector(c));
-                }
-            }
-            out.setRowCount(rowIds.length);
-            return out;
-        } catch (IOException | RuntimeException | Error e) {
-            if (out != null) {
-                out.close();
-            }
-            throw e;
-        } finally {
-            for (VectorSchemaRoot r : decoded.values()) {
-                r.close();
-            }
-        }
-    }
+    VectorSchemaRoot readRows(long[] rowIds, List<String> columns) throws IOException;
 
     /** Row ids of the live rows of row group {@code rowGroup}, in order (the rows {@link #readRowGroup(int, List)} returns). */
     long[] liveRowIds(int rowGroup) throws IOException;

@@ -107,6 +107,31 @@ class EncodingRoundTripTest {
                 }
             }
             assertEquals(rows, seen);
+            // point reads: every row once in a seeded random order, then random repeats, against the model
+            long seed = TestSeed.seed("EncodingRoundTripTest.readRows", 20261126L);
+            Random random = new Random(seed ^ name.hashCode());
+            long[] ids = new long[rows + Math.min(rows, 100)];
+            for (int i = 0; i < rows; i++) {
+                ids[i] = i;
+            }
+            for (int i = rows - 1; i > 0; i--) {
+                int j = random.nextInt(i + 1);
+                long t = ids[i];
+                ids[i] = ids[j];
+                ids[j] = t;
+            }
+            for (int i = rows; i < ids.length; i++) {
+                ids[i] = random.nextInt(rows);
+            }
+            try (VectorSchemaRoot picked = r.readRows(ids, null)) {
+                assertEquals(ids.length, picked.getRowCount());
+                for (int c = 0; c < columns.size(); c++) {
+                    for (int i = 0; i < ids.length; i++) {
+                        TypeCases.assertValue(values[c][(int) ids[i]], TypeCases.get(picked.getVector(c), i),
+                                name + "." + columns.get(c).name() + " row id " + ids[i] + " readRows " + TestSeed.describe(seed));
+                    }
+                }
+            }
             assertEquals((long) columns.size() * r.rowGroupCount(), r.verifyChecksums());
             return headers(r);
         }

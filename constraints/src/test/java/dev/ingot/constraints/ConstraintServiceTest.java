@@ -444,6 +444,11 @@ class ConstraintServiceTest {
         }
 
         @Override
+        public VectorSchemaRoot readRows(long[] rowIds, List<String> columns) throws IOException {
+            return in.readRows(rowIds, columns);
+        }
+
+        @Override
         public FieldVector readChunk(int column, int rowGroup) {
             throw new AssertionError("deferred validation reads whole row groups of key columns");
         }

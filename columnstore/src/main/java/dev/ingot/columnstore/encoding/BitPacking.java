@@ -104,6 +104,38 @@ public final class BitPacking {
     }
 
     /**
+     * Value {@code i} of {@code n} values of {@code width} bits stored at {@code index} of {@code src}
+     * (little-endian, as {@link #unpack(java.nio.ByteBuffer, int, int, int, long, long[])} reads
+     * them) plus {@code reference} (wrapping): random access for point reads, reading at most the
+     * two words that hold the value.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 64] or {@code src} is not
+     *                                  in little-endian order
+     * @throws IndexOutOfBoundsException if {@code i} is outside [0, n) or {@code src} holds fewer
+     *                                   bytes than the values need
+     */
+    public static long get(java.nio.ByteBuffer src, int index, int n, int width, long reference, int i) {
+        if (src.order() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalArgumentException("packed values are read from a little-endian buffer");
+        }
+        int nWords = words(n, width);
+        if (i < 0 || i >= n || index < 0 || index + 8L * nWords > src.limit()) {
+            throw new IndexOutOfBoundsException("value " + i + " of " + n + " values of " + width + " bits at " + index
+                    + " of a buffer of " + src.limit() + " bytes");
+        }
+        if (width == 0) {
+            return reference;
+        }
+        long bit = (long) i * width;
+        int w = (int) (bit >>> 6);
+        int s = (int) bit & 63;
+        long lo = src.getLong(index + 8 * w);
+        long hi = s + width > 64 ? src.getLong(index + 8 * w + 8) : 0;
+        long v = (lo >>> s) | ((hi << 1) << (63 - s));
+        return (width == 64 ? v : v & ((1L << width) - 1)) + reference;
+    }
+
+    /**
      * Copies the {@code words(n, width)} packed words at {@code index} of {@code src} (little-endian)
      * into {@code scratch} in one bulk copy and zeroes the word after them (the unpack loops read
      * each value's next word without a branch); returns {@code scratch}, or a larger array when it

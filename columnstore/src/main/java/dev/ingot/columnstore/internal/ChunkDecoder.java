@@ -144,8 +144,7 @@ final class ChunkDecoder {
         for (int r = 0; r < runs; r++) {
             int end = offsets[r];
             if (end <= start || end > rows || r == runs - 1 && end != rows) {
-                throw ChunkFormat.corrupt(file, where, h.auxOffset(), "run " + r + " of " + runs + " ends at row " + end + " after row " + start
-                        + " (rows " + rows + ")");
+                throw badRunEnd(h, r, end, start, file, where);
             }
             long value = wide[r];
             for (int i = start; i < end; i++) { // runs are short as often as long: no call per run
@@ -198,8 +197,7 @@ final class ChunkDecoder {
         int[] dict = readInts(blob, h.offsetsOffset(), entries + 1);
         for (int e = 0; e < entries; e++) {
             if (dict[e + 1] < dict[e]) {
-                throw ChunkFormat.corrupt(file, where, h.offsetsOffset() + 4L * (e + 1), "dictionary offset " + (e + 1) + " is " + dict[e + 1]
-                        + " after " + dict[e]);
+                throw badDictionaryOffset(h, e + 1, dict[e + 1], dict[e], file, where);
             }
         }
         int dLen = h.dataLength();
@@ -244,8 +242,7 @@ final class ChunkDecoder {
             if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
                 int code = ints[i];
                 if (Integer.compareUnsigned(code, entries) >= 0) {
-                    throw ChunkFormat.corrupt(file, where, h.auxOffset(), "row " + i + " has code " + Integer.toUnsignedString(code)
-                            + ", the dictionary has " + entries + " entries");
+                    throw badCode(h, i, code, file, where);
                 }
                 total += dict[code + 1] - dict[code];
             }
@@ -285,10 +282,25 @@ final class ChunkDecoder {
     private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
+        int[] textOffsets = packedTextOffsets(h, blob, file, where);
+        t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(textOffsets, 0, rows + 1);
+        if (h.compression() == ChunkFormat.COMPRESSION_NONE) {
+            ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+            return;
+        }
+        decompress(h, blob, t.getDataBuffer().nioBuffer(0, (int) h.textBytes()), file, where);
+    }
+
+    /**
+     * The value offsets {@code [0, rows]} of a PACKED_TEXT chunk, summed from its bit-packed
+     * lengths and checked to end at the header's text bytes, in a scratch array of this decoder
+     * (valid until its next call).
+     */
+    int[] packedTextOffsets(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
+        int rows = h.rowCount();
         ints = ChunkEncoder.grow(ints, rows);
         unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
         offsets = ChunkEncoder.grow(offsets, rows + 1);
-        long textBytes = h.textBytes();
         long pos = 0;
         offsets[0] = 0;
         for (int i = 0; i < rows; i++) {
@@ -297,15 +309,18 @@ final class ChunkDecoder {
             pos += ints[i] & 0xFFFFFFFFL;
             offsets[i + 1] = (int) pos;
         }
-        if (pos != textBytes) {
+        if (pos != h.textBytes()) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
         }
-        t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(offsets, 0, rows + 1);
-        if (h.compression() == ChunkFormat.COMPRESSION_NONE) {
-            ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
-            return;
-        }
-        ByteBuffer out = t.getDataBuffer().nioBuffer(0, (int) textBytes);
+        return offsets;
+    }
+
+    /**
+     * Decompresses the LZ4 block of a PACKED_TEXT chunk into {@code out} (positions 0 to the
+     * header's text bytes), checking that it decompresses to exactly that many bytes.
+     */
+    static void decompress(ChunkFormat.Header h, ByteBuffer blob, ByteBuffer out, Path file, String where) throws StoreCorruptedException {
+        long textBytes = h.textBytes();
         int n;
         try {
             n = LZ4.decompress(blob, h.dataOffset(), h.dataLength(), out, 0, (int) textBytes);
@@ -317,6 +332,23 @@ final class ChunkDecoder {
         if (n != textBytes) {
             throw ChunkFormat.corrupt(file, where, h.dataOffset(), "LZ4 block decompresses to " + n + " bytes, the chunk says " + textBytes);
         }
+    }
+
+    /** Run {@code r} of an RLE chunk ends at {@code end}, not after {@code start} and within the rows (the last at the row count). */
+    static StoreCorruptedException badRunEnd(ChunkFormat.Header h, int r, int end, int start, Path file, String where) {
+        return ChunkFormat.corrupt(file, where, h.auxOffset(), "run " + r + " of " + h.entries() + " ends at row " + end + " after row "
+                + start + " (rows " + h.rowCount() + ")");
+    }
+
+    /** Row {@code row} of a DICTIONARY chunk has a code outside the dictionary. */
+    static StoreCorruptedException badCode(ChunkFormat.Header h, int row, int code, Path file, String where) {
+        return ChunkFormat.corrupt(file, where, h.auxOffset(), "row " + row + " has code " + Integer.toUnsignedString(code)
+                + ", the dictionary has " + h.entries() + " entries");
+    }
+
+    /** Dictionary offset {@code e} ({@code value}) is below the one before it ({@code previous}). */
+    static StoreCorruptedException badDictionaryOffset(ChunkFormat.Header h, int e, int value, int previous, Path file, String where) {
+        return ChunkFormat.corrupt(file, where, h.offsetsOffset() + 4L * e, "dictionary offset " + e + " is " + value + " after " + previous);
     }
 
     private static StoreCorruptedException textBytesMismatch(ChunkFormat.Header h, Path file, String where, String what) {

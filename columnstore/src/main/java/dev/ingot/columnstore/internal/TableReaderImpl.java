@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -34,6 +36,10 @@ final class TableReaderImpl implements TableReader {
     private final TableInfo info;
     private final BlobView pager;
     private final ChunkDecoder decoder = new ChunkDecoder();
+    private final RowReads rowReads = new RowReads(decoder);
+    /** Chunks fetched for point reads, by pager key (cleared when it reaches {@link #POINT_CHUNKS}). */
+    private final java.util.HashMap<Long, Chunk> pointChunks = new java.util.HashMap<>();
+    private static final int POINT_CHUNKS = 4096;
     /** The catalog version this reader holds (released on close), or null for a writer's validation reader. */
     private final ColumnStoreImpl.Pin pin;
     private final boolean ownsPin;
@@ -209,6 +215,73 @@ final class TableReaderImpl implements TableReader {
         } catch (UnsupportedFormatException e) {
             throw e.atFileOffset(view.blobFileOffset(key));
         }
+    }
+
+    @Override
+    public VectorSchemaRoot readRows(long[] rowIds, List<String> columns) throws IOException {
+        ensureOpen();
+        if (rowIds.length == 0) {
+            throw new IllegalArgumentException("no row ids to read from table " + info.name());
+        }
+        int[] indexes = resolve(columns);
+        int n = rowIds.length;
+        int[] groups = new int[n];
+        int[] positions = new int[n];
+        for (int i = 0; i < n; i++) {
+            int g = info.rowGroupOf(rowIds[i]);
+            RowGroupInfo rg = info.rowGroups().get(g);
+            int pos = (int) (rowIds[i] - rg.firstRowId());
+            if (rg.hasDeletions() && deletedRows0(g).contains(pos)) {
+                throw new IllegalArgumentException("row id " + rowIds[i] + " of table " + info.name() + " is deleted");
+            }
+            groups[i] = g;
+            positions[i] = pos;
+        }
+        List<FieldVector> vectors = new ArrayList<>(indexes.length);
+        try {
+            for (int c : indexes) {
+                FieldVector v = columnDef(c).arrowField().createVector(store.allocator());
+                vectors.add(v);
+                if (v instanceof BaseVariableWidthVector) {
+                    ((BaseVariableWidthVector) v).allocateNew(n);
+                } else {
+                    ((BaseFixedWidthVector) v).allocateNew(n);
+                }
+                for (int i = 0; i < n; i++) {
+                    Chunk chunk = pointChunk(c, groups[i]);
+                    try {
+                        rowReads.copy(chunk.header(), chunk.blob(), chunk.key(), positions[i], v, i, pager.file(), chunk.where());
+                    } catch (BlobCorruptedException e) {
+                        throw e.atFileOffset(pager.blobFileOffset(chunk.key()));
+                    }
+                }
+                v.setValueCount(n);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            for (FieldVector v : vectors) {
+                v.close();
+            }
+            throw e;
+        }
+        List<Field> fields = new ArrayList<>(vectors.size());
+        for (FieldVector v : vectors) {
+            fields.add(v.getField());
+        }
+        return new VectorSchemaRoot(fields, vectors, n);
+    }
+
+    /** The chunk of {@code column} in {@code rowGroup}, fetched once per reader for point reads. */
+    private Chunk pointChunk(int column, int rowGroup) throws IOException {
+        long key = group(rowGroup).chunkKey(column);
+        Chunk c = pointChunks.get(key);
+        if (c == null) {
+            if (pointChunks.size() >= POINT_CHUNKS) {
+                pointChunks.clear();
+            }
+            c = fetch(column, rowGroup, false);
+            pointChunks.put(key, c);
+        }
+        return c;
     }
 
     @Override

@@ -36,6 +36,15 @@ class BitPackingTest {
                 long[] fromBuffer = new long[n];
                 BitPacking.unpack(buffer, 24, n, width, reference, fromBuffer);
                 assertArrayEquals(values, fromBuffer, "buffer width " + width + " n " + n + " " + TestSeed.describe(seed));
+                for (int i = 0; i < n; i++) { // random access reads the same values
+                    assertEquals(values[i], BitPacking.get(buffer, 24, n, width, reference, i), "get " + i + " width " + width + " n " + n);
+                }
+                if (n > 0) {
+                    int last = n;
+                    int wd = width;
+                    assertEquals("value " + last + " of " + n + " values of " + width + " bits at 24 of a buffer of " + buffer.limit() + " bytes",
+                            assertThrows(IndexOutOfBoundsException.class, () -> BitPacking.get(buffer, 24, last, wd, 0, last)).getMessage());
+                }
                 if (width <= 32) {
                     int[] ints = new int[n];
                     for (int i = 0; i < n; i++) {

@@ -1,0 +1,214 @@
+package dev.ingot.columnstore.internal;
+
+import dev.ingot.columnstore.ColumnType;
+import dev.ingot.columnstore.encoding.BitPacking;
+import dev.ingot.columnstore.encoding.ChunkEncoding;
+import dev.ingot.pager.StoreCorruptedException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Single rows of validated chunks ({@link ChunkFormat#parse}) copied into Arrow vectors by random
+ * access into each {@link ChunkEncoding}, without decoding the chunk: PLAIN by offset, FOR by bit
+ * offset ({@link BitPacking#get}), RLE by a binary search of the bit-packed run ends, DICTIONARY by
+ * the row's code and then its entry, PACKED_TEXT through the value offsets summed from the lengths
+ * (and, compressed, the chunk's LZ4 block decompressed), both kept in a small cache.
+ *
+ * <p>Cache: the decoded parts of PACKED_TEXT chunks (offsets, decompressed text) by pager key,
+ * least recently used first out once they hold more than {@link #CACHE_BYTES} bytes. A reader's
+ * chunks never change under their keys (the reader holds its catalog version), so entries never
+ * go stale.
+ *
+ * <p>What a point read can check without decoding the chunk is checked (codes inside the
+ * dictionary, dictionary entries inside its data, the run found holding the row, lengths adding
+ * up to the text bytes, the LZ4 block decompressing to them); damage elsewhere in the chunk is
+ * for the CRC32C ({@link dev.ingot.columnstore.ChunkVerification}) to find. Either way every
+ * read stays inside the chunk's validated regions.
+ *
+ * <p>Thread-safety: not thread-safe; one per {@link TableReaderImpl}.
+ */
+final class RowReads {
+    /** Most bytes of decoded PACKED_TEXT parts kept (offsets and text): 32 MiB. */
+    static final long CACHE_BYTES = 32L << 20;
+
+    /** The decoded parts of a PACKED_TEXT chunk: value offsets {@code [0, rows]} and, compressed, its text. */
+    private record Text(int[] offsets, byte[] bytes) {
+        long size() {
+            return 4L * offsets.length + (bytes == null ? 0 : bytes.length);
+        }
+    }
+
+    private final ChunkDecoder decoder;
+    private final Map<Long, Text> texts = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedBytes;
+
+    RowReads(ChunkDecoder decoder) {
+        this.decoder = decoder;
+    }
+
+    /** Bytes the cache holds (tests). */
+    long cachedBytes() {
+        return cachedBytes;
+    }
+
+    /**
+     * Copies row {@code row} of the chunk {@code blob} (little-endian, index 0 = its first byte,
+     * header {@code h}) to row {@code at} of {@code out}, a vector of the chunk's column allocated
+     * for at least {@code at + 1} rows whose rows before {@code at} are set (variable-width
+     * vectors fill front to back). A NULL leaves row {@code at} null.
+     *
+     * @throws StoreCorruptedException (a {@link BlobCorruptedException}, blob offsets) on values the chunk cannot hold
+     */
+    void copy(ChunkFormat.Header h, ByteBuffer blob, long key, int row, FieldVector out, int at, Path file, String where)
+            throws StoreCorruptedException {
+        if (h.nullCount() > 0 && (blob.get(h.validityOffset() + (row >>> 3)) & (1 << (row & 7))) == 0) {
+            if (out instanceof BaseVariableWidthVector) {
+                ((BaseVariableWidthVector) out).setNull(at);
+            }
+            return;
+        }
+        ColumnType.Kind kind = h.kind();
+        if (kind.isVariableWidth()) {
+            copyText(h, blob, key, row, (BaseVariableWidthVector) out, at, file, where);
+            return;
+        }
+        BaseFixedWidthVector f = (BaseFixedWidthVector) out;
+        if (kind == ColumnType.Kind.BOOLEAN) {
+            ((BitVector) f).set(at, (blob.get(h.dataOffset() + (row >>> 3)) >>> (row & 7)) & 1);
+            return;
+        }
+        ArrowBuf data = f.getDataBuffer();
+        int w = kind.fixedWidth();
+        if (h.encoding() == ChunkEncoding.PLAIN && !ChunkEncoding.isIntegral(kind)) { // floats, DECIMAL128, UUID: the bytes
+            data.setBytes((long) w * at, blob, h.dataOffset() + w * row, w);
+        } else {
+            long v = integral(h, blob, row, file, where);
+            if (kind == ColumnType.Kind.DECIMAL64) { // Arrow's 16-byte decimal: low word, sign extension
+                data.setLong(16L * at, v);
+                data.setLong(16L * at + 8, v >> 63);
+            } else if (w == 8) {
+                data.setLong(8L * at, v);
+            } else if (w == 4) {
+                data.setInt(4L * at, (int) v);
+            } else if (w == 2) {
+                data.setShort(2L * at, (short) v);
+            } else {
+                data.setByte(at, (byte) v);
+            }
+        }
+        BitVectorHelper.setBit(f.getValidityBuffer(), at);
+    }
+
+    /** Row {@code row} of an integral chunk (PLAIN, FOR or RLE) as a signed long. */
+    private static long integral(ChunkFormat.Header h, ByteBuffer blob, int row, Path file, String where) throws StoreCorruptedException {
+        switch (h.encoding()) {
+            case PLAIN: {
+                ColumnType.Kind kind = h.kind();
+                int w = kind == ColumnType.Kind.DECIMAL64 ? 8 : kind.fixedWidth(); // DECIMAL64 is stored in 8 bytes
+                int i = h.dataOffset() + w * row;
+                return w == 8 ? blob.getLong(i) : w == 4 ? blob.getInt(i) : w == 2 ? blob.getShort(i) : blob.get(i);
+            }
+            case FOR:
+                return BitPacking.get(blob, h.dataOffset(), h.rowCount(), h.bitWidth(), h.reference(), row);
+            default: { // RLE: the first run whose end lies after the row
+                int runs = h.entries();
+                int lo = 0;
+                int hi = runs - 1;
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    if (runEnd(h, blob, mid) > row) {
+                        hi = mid;
+                    } else {
+                        lo = mid + 1;
+                    }
+                }
+                int end = runEnd(h, blob, lo);
+                int start = lo == 0 ? 0 : runEnd(h, blob, lo - 1);
+                if (start > row || end <= row || end > h.rowCount()) { // run ends that do not increase
+                    throw ChunkDecoder.badRunEnd(h, lo, end, start, file, where);
+                }
+                return BitPacking.get(blob, h.dataOffset(), runs, h.bitWidth(), h.reference(), lo);
+            }
+        }
+    }
+
+    private static int runEnd(ChunkFormat.Header h, ByteBuffer blob, int run) {
+        return (int) BitPacking.get(blob, h.auxOffset(), h.entries(), h.auxBitWidth(), 0, run);
+    }
+
+    private void copyText(ChunkFormat.Header h, ByteBuffer blob, long key, int row, BaseVariableWidthVector out, int at, Path file,
+                          String where) throws StoreCorruptedException {
+        switch (h.encoding()) {
+            case PLAIN: {
+                int start = blob.getInt(h.offsetsOffset() + 4 * row);
+                int end = blob.getInt(h.offsetsOffset() + 4 * row + 4);
+                if (start < 0 || end < start || end > h.dataLength()) {
+                    throw ChunkFormat.corrupt(file, where, h.offsetsOffset() + 4L * row + 4, "text offset " + (row + 1) + " is " + end
+                            + " after " + start + " (data length " + h.dataLength() + ")");
+                }
+                out.setSafe(at, blob, h.dataOffset() + start, end - start);
+                return;
+            }
+            case DICTIONARY: {
+                int code = (int) BitPacking.get(blob, h.auxOffset(), h.rowCount(), h.bitWidth(), 0, row);
+                if (Integer.compareUnsigned(code, h.entries()) >= 0) {
+                    throw ChunkDecoder.badCode(h, row, code, file, where);
+                }
+                int start = blob.getInt(h.offsetsOffset() + 4 * code);
+                int end = blob.getInt(h.offsetsOffset() + 4 * code + 4);
+                if (start < 0 || end < start || end > h.dataLength()) {
+                    throw ChunkDecoder.badDictionaryOffset(h, code + 1, end, start, file, where);
+                }
+                out.setSafe(at, blob, h.dataOffset() + start, end - start);
+                return;
+            }
+            default: { // PACKED_TEXT
+                Text t = text(h, blob, key, file, where);
+                int start = t.offsets()[row];
+                int length = t.offsets()[row + 1] - start;
+                if (t.bytes() != null) {
+                    out.setSafe(at, t.bytes(), start, length);
+                } else {
+                    out.setSafe(at, blob, h.dataOffset() + start, length);
+                }
+            }
+        }
+    }
+
+    /** The cached offsets (and decompressed text) of the PACKED_TEXT chunk under {@code key}, decoded on a miss. */
+    private Text text(ChunkFormat.Header h, ByteBuffer blob, long key, Path file, String where) throws StoreCorruptedException {
+        Text t = texts.get(key);
+        if (t != null) {
+            return t;
+        }
+        int[] offsets = java.util.Arrays.copyOf(decoder.packedTextOffsets(h, blob, file, where), h.rowCount() + 1);
+        byte[] bytes = null;
+        if (h.compression() != ChunkFormat.COMPRESSION_NONE) {
+            bytes = new byte[(int) h.textBytes()];
+            ChunkDecoder.decompress(h, blob, ByteBuffer.wrap(bytes), file, where);
+        }
+        t = new Text(offsets, bytes);
+        texts.put(key, t);
+        cachedBytes += t.size();
+        var it = texts.values().iterator();
+        while (cachedBytes > CACHE_BYTES && texts.size() > 1) {
+            cachedBytes -= it.next().size();
+            it.remove();
+        }
+        return t;
+    }
+
+    /** Drops every cached entry. */
+    void clear() {
+        texts.clear();
+        cachedBytes = 0;
+    }
+}
