@@ -15,9 +15,12 @@ import org.apache.arrow.memory.BufferAllocator;
  *                           (default 4 GiB)
  * @param arrowAllocator     allocator for scan vectors, owned by the caller; null (default)
  *                           makes the store create and own a {@code RootAllocator}
+ * @param zeroCopyReads      whether readers hand out PLAIN chunks as Arrow buffers over the mapped
+ *                           file instead of copies (default true; see {@link TableReader} for what
+ *                           that asks of the caller: such vectors are read-only)
  */
 public record ColumnStoreOptions(PagerOptions pagerOptions, int keyBlockSize, ChunkVerification chunkVerification,
-                                 long stagingLimitBytes, BufferAllocator arrowAllocator) {
+                                 long stagingLimitBytes, BufferAllocator arrowAllocator, boolean zeroCopyReads) {
     public ColumnStoreOptions {
         if (pagerOptions == null) {
             throw new IllegalArgumentException("pagerOptions is null");
@@ -33,28 +36,32 @@ public record ColumnStoreOptions(PagerOptions pagerOptions, int keyBlockSize, Ch
         }
     }
 
-    /** Default options: default pager options, 64 keys per block, each chunk's CRC32C verified on its first read, 4 GiB staging. */
+    /** Default options: default pager options, 64 keys per block, each chunk's CRC32C verified on its first read, 4 GiB staging, zero-copy reads. */
     public static ColumnStoreOptions defaults() {
-        return new ColumnStoreOptions(PagerOptions.defaults(), 64, ChunkVerification.FIRST_READ, 4L << 30, null);
+        return new ColumnStoreOptions(PagerOptions.defaults(), 64, ChunkVerification.FIRST_READ, 4L << 30, null, true);
     }
 
     public ColumnStoreOptions withPagerOptions(PagerOptions options) {
-        return new ColumnStoreOptions(options, keyBlockSize, chunkVerification, stagingLimitBytes, arrowAllocator);
+        return new ColumnStoreOptions(options, keyBlockSize, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopyReads);
     }
 
     public ColumnStoreOptions withKeyBlockSize(int keys) {
-        return new ColumnStoreOptions(pagerOptions, keys, chunkVerification, stagingLimitBytes, arrowAllocator);
+        return new ColumnStoreOptions(pagerOptions, keys, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopyReads);
     }
 
     public ColumnStoreOptions withChunkVerification(ChunkVerification verification) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, verification, stagingLimitBytes, arrowAllocator);
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, verification, stagingLimitBytes, arrowAllocator, zeroCopyReads);
     }
 
     public ColumnStoreOptions withStagingLimitBytes(long bytes) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, bytes, arrowAllocator);
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, bytes, arrowAllocator, zeroCopyReads);
     }
 
     public ColumnStoreOptions withArrowAllocator(BufferAllocator allocator) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, stagingLimitBytes, allocator);
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, stagingLimitBytes, allocator, zeroCopyReads);
+    }
+
+    public ColumnStoreOptions withZeroCopyReads(boolean zeroCopy) {
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopy);
     }
 }

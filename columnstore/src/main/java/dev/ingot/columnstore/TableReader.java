@@ -8,8 +8,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Reads a committed table back as Arrow vectors, one row group (or one chunk) at a time.
- * Vectors are rebuilt from the chunks with bulk copies (validity, offsets and data as blocks;
- * DECIMAL64 widened 8 to 16 bytes) into buffers of {@link ColumnStore#allocator()}.
+ * PLAIN chunks are handed out without a copy, as Arrow buffers over the mapped store file
+ * (Arrow's foreign allocations, see "Ownership" below), unless
+ * {@link ColumnStoreOptions#zeroCopyReads()} is off or rows of the group are deleted; encoded
+ * chunks (and DECIMAL(p &lt;= 18), stored in 8 bytes) are decoded into buffers of
+ * {@link ColumnStore#allocator()}; point reads ({@link #readRows}) copy only the rows asked.
  *
  * <p>Every chunk header is validated (magic, version, kind, row count, buffer offsets and
  * lengths inside the blob) before any byte of the chunk is dereferenced on every read; the
@@ -19,7 +22,16 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *
  * <p>Thread-safety: not thread-safe. Ownership: the caller closes the reader; vectors and roots
  * it returns belong to the caller, who closes them. A reader is a snapshot of the table's
- * catalog entry and holds the catalog version it was opened at (see {@link StoreSnapshot}) until closed.
+ * catalog entry and holds the catalog version it was opened at (see {@link StoreSnapshot}) until
+ * closed. <b>Zero-copy vectors</b> are read-only views of the mapped file: each holds a reference
+ * on the reader's catalog version, so the blobs it shows are neither freed nor compacted away
+ * while it is open, even after the reader and its snapshot are closed (those refuse further
+ * reads at once; the version is released when the last such vector is closed, and
+ * {@link ColumnStore#compact()} refuses to run until then). Their memory is accounted to the
+ * allocator like any Arrow buffer (a leak shows as outstanding bytes), but it is the operating
+ * system's read-only mapping: writing into such a vector (setting values, or changing it in
+ * place) is not allowed and faults the process; copy it first ({@code TransferPair},
+ * {@code copyFromSafe}) or open the store with zero-copy reads off.
  */
 public interface TableReader extends AutoCloseable {
     /** The table's catalog entry. */

@@ -73,31 +73,79 @@ public final class ColumnStoreImpl implements ColumnStore {
     /** Keys last referenced by catalog generations below {@code generation}. */
     private record Retired(long generation, long[] keys) {}
 
-    /** A registration of one reader or snapshot of a catalog version; {@link #close()} releases it once. */
+    /**
+     * A registration of one reader or snapshot of a catalog version; {@link #close()} releases it
+     * once, when no zero-copy buffer still leases it ({@link #lease()}): a buffer over the mapped
+     * file keeps the blobs it shows from being freed or compacted away, whoever closes first.
+     */
     final class Pin implements AutoCloseable {
         final Catalog catalog;
-        private boolean released;
+        /** Whether {@link #close()} was called (reads through the pin fail from then on). */
+        private boolean closed;
+        /** Zero-copy buffers over blobs of this version not yet released. */
+        private int leases;
 
         private Pin(Catalog catalog) {
             this.catalog = catalog;
         }
 
+        /** Whether the pin was closed (its readers and snapshot refuse reads, even while buffers still lease it). */
         boolean released() {
             synchronized (commitLock) {
-                return released;
+                return closed;
+            }
+        }
+
+        /**
+         * Takes a lease for one zero-copy buffer; {@link #unlease()} gives it back.
+         *
+         * @throws IllegalStateException if the pin is closed
+         */
+        void lease() {
+            synchronized (commitLock) {
+                if (closed) {
+                    throw new IllegalStateException("internal: lease of a closed pin of generation " + catalog.generation());
+                }
+                leases++;
+            }
+        }
+
+        /** Gives back a lease; the last one of a closed pin releases the catalog version. */
+        void unlease() {
+            synchronized (commitLock) {
+                if (leases <= 0) {
+                    throw new IllegalStateException("internal: more leases given back than taken, generation " + catalog.generation());
+                }
+                if (--leases == 0 && closed) {
+                    release();
+                }
+            }
+        }
+
+        /** Zero-copy buffers still leasing this pin (tests). */
+        int leases() {
+            synchronized (commitLock) {
+                return leases;
             }
         }
 
         @Override
         public void close() {
             synchronized (commitLock) {
-                if (released) {
+                if (closed) {
                     return;
                 }
-                released = true;
-                pins.computeIfPresent(catalog.generation(), (g, n) -> n == 1 ? null : n - 1);
-                freeRetired();
+                closed = true;
+                if (leases == 0) {
+                    release();
+                }
             }
+        }
+
+        /** Caller holds commitLock. */
+        private void release() {
+            pins.computeIfPresent(catalog.generation(), (g, n) -> n == 1 ? null : n - 1);
+            freeRetired();
         }
     }
 

@@ -17,10 +17,15 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import dev.ingot.columnstore.ColumnType;
+import dev.ingot.memory.ArrowMemory;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -161,7 +166,10 @@ final class TableReaderImpl implements TableReader {
     private FieldVector readChunk(int column, int rowGroup, boolean includeDeleted) throws IOException {
         RoaringBitmap deletedRows = includeDeleted || !group(rowGroup).hasDeletions() ? null : deletedRows0(rowGroup);
         Chunk c = fetch(column, rowGroup, false);
-        FieldVector v = decode(column, c);
+        FieldVector v = deletedRows == null ? zeroCopy(column, c) : null; // deleted rows are dropped in place: a copy
+        if (v == null) {
+            v = decode(column, c);
+        }
         if (deletedRows != null) {
             try {
                 LiveRows.retain(v, deletedRows);
@@ -297,6 +305,49 @@ final class TableReaderImpl implements TableReader {
             }
         }
         return ids;
+    }
+
+    /**
+     * The vector of a PLAIN chunk as slices of one Arrow buffer over the mapped blob (no copy), or
+     * null where the stored layout is not Arrow's (DECIMAL(p &lt;= 18) is stored in 8 bytes), a
+     * buffer would be empty, the blob is not direct, zero-copy reads are off or no pin keeps the
+     * blobs alive. The buffer leases the reader's pin ({@link ColumnStoreImpl.Pin#lease()}) until
+     * its last reference is released.
+     */
+    private FieldVector zeroCopy(int column, Chunk c) {
+        ChunkFormat.Header h = c.header();
+        if (pin == null || !store.options().zeroCopyReads() || h.encoding() != ChunkEncoding.PLAIN
+                || h.kind() == ColumnType.Kind.DECIMAL64 || h.rowCount() == 0 || h.dataLength() == 0 || !c.blob().isDirect()) {
+            return null;
+        }
+        BufferAllocator allocator = store.allocator();
+        pin.lease();
+        ArrowBuf whole;
+        try {
+            whole = ArrowMemory.wrap(allocator, c.blob(), 0, c.blob().capacity(), pin::unlease);
+        } catch (RuntimeException | Error e) {
+            pin.unlease();
+            throw e;
+        }
+        FieldVector v = null;
+        try {
+            v = columnDef(column).arrowField().createVector(allocator);
+            // without nulls (or all NULL) Arrow builds the validity bitmap itself and ignores this one
+            ArrowBuf validity = h.nullCount() > 0 && h.nullCount() < h.rowCount()
+                    ? whole.slice(h.validityOffset(), h.validityLength()) : allocator.getEmpty();
+            ArrowBuf data = whole.slice(h.dataOffset(), h.dataLength());
+            List<ArrowBuf> buffers = h.kind().isVariableWidth()
+                    ? List.of(validity, whole.slice(h.offsetsOffset(), h.offsetsLength()), data) : List.of(validity, data);
+            v.loadFieldBuffers(new ArrowFieldNode(h.rowCount(), h.nullCount()), buffers);
+            return v;
+        } catch (RuntimeException | Error e) {
+            if (v != null) {
+                v.close();
+            }
+            throw e;
+        } finally {
+            whole.close(); // the vector holds its own references
+        }
     }
 
     /** The vector of a fetched chunk; corruption found while decoding is reported at its file offset. */
