@@ -98,9 +98,15 @@ public interface TableReader extends AutoCloseable {
 
     /**
      * Streams the row groups in order: each {@code next()} reads the live rows of one row group
-     * of the chosen columns (null means all) into a new root the caller closes (a group whose rows
-     * are all deleted gives a root of 0 rows). Read failures surface as
-     * {@link java.io.UncheckedIOException}.
+     * of the chosen columns (null means all); a group whose rows are all deleted gives a batch of
+     * 0 rows. Read failures surface as {@link java.io.UncheckedIOException}.
+     *
+     * <p>Ownership: the batches belong to the reader, not the caller. A batch is valid until the
+     * next call to {@code next()} of the same iterator or the reader's close, whichever comes
+     * first: the scan decodes each row group into the vectors of the previous one (their buffers
+     * are reused, grown when a chunk needs more) and swaps zero-copy vectors for the next
+     * chunk's. Closing a batch does nothing; the reader closes the scan's vectors when it closes.
+     * Copy or transfer what must outlive the next call.
      */
     Iterator<VectorSchemaRoot> scan(List<String> columns);
 

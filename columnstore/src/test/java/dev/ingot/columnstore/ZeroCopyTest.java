@@ -2,7 +2,10 @@ package dev.ingot.columnstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.encoding.ChunkEncoding;
 import dev.ingot.columnstore.internal.ChunkFormat;
@@ -153,6 +156,37 @@ class ZeroCopyTest {
                 }
             }
             store.compact(); // the last buffer gave the pin back
+        }
+    }
+
+    @Test
+    void aScanDecodesIntoTheVectorsOfThePreviousBatchAndTheReaderFreesThem() throws Exception {
+        int day = TypeCases.TABLE.columnIndex("day");
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, options(true))) {
+            VectorSchemaRoot second;
+            try (TableReader r = store.openTable("every_type")) {
+                assertEquals(ChunkEncoding.FOR, header(store, r, day, 0).encoding());
+                java.util.Iterator<VectorSchemaRoot> it = r.scan(null);
+                VectorSchemaRoot first = it.next();
+                FieldVector days = first.getVector(day);
+                FieldVector doubles = first.getVector(F64);
+                long address = days.getDataBuffer().memoryAddress();
+                first.close(); // the reader's: nothing happens
+                assertEquals(1024, days.getValueCount());
+                second = it.next();
+                assertSame(days, second.getVector(day), "the decoded vector is reused");
+                assertEquals(address, days.getDataBuffer().memoryAddress(), "with its buffers");
+                assertNotSame(doubles, second.getVector(F64), "a zero-copy vector is replaced");
+                assertEquals(0, doubles.getValueCount(), "and the previous one closed");
+                for (int c : new int[] {day, F64}) {
+                    for (int i = 0; i < second.getRowCount(); i++) {
+                        TypeCases.assertValue(model[c][1024 + i], TypeCases.get(second.getVector(c), i), "column " + c + " row " + (1024 + i));
+                    }
+                }
+                assertTrue(allocator.getAllocatedMemory() > 0);
+            }
+            assertEquals(0, second.getVector(day).getValueCount(), "the reader's close closes the scan's vectors");
+            assertEquals(0, allocator.getAllocatedMemory());
         }
     }
 }

@@ -49,20 +49,27 @@ final class ChunkDecoder {
     private byte[] dictionaryBytes = new byte[0];
 
     /**
-     * The vector of the chunk {@code blob} (index 0 = its first byte) with header {@code h}.
+     * The vector of the chunk {@code blob} (index 0 = its first byte) with header {@code h}:
+     * {@code into} when given (a vector of the column that a scan reuses: its buffers are kept
+     * when large enough, else replaced; every byte the chunk's rows need is overwritten, so
+     * nothing is zeroed), else a new vector of {@code allocator}.
      *
+     * @param into  a vector of this column to decode into, owned by the caller (kept open on
+     *              failure), or null for a new one (closed on failure)
      * @param file  the store file, for the exception
      * @param where the chunk ("table t column c row group g (pager key k)"), for the exception
      * @throws StoreCorruptedException (a {@link BlobCorruptedException}, blob offsets) if the encoded values are inconsistent
      */
-    FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator, Path file, String where)
-            throws StoreCorruptedException {
+    FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator, FieldVector into, Path file,
+                       String where) throws StoreCorruptedException {
         int rows = h.rowCount();
-        FieldVector v = def.arrowField().createVector(allocator);
+        FieldVector v = into != null ? into : def.arrowField().createVector(allocator);
         try {
             if (h.kind().isVariableWidth()) {
                 BaseVariableWidthVector t = (BaseVariableWidthVector) v;
-                t.allocateNew(Math.max(h.textBytes(), 1), Math.max(rows, 1));
+                if (into == null || t.getValueCapacity() < rows || t.getDataBuffer().capacity() < h.textBytes()) {
+                    t.allocateNew(Math.max(h.textBytes(), 1), Math.max(rows, 1));
+                }
                 ColumnCodec.copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
                 switch (h.encoding()) {
                     case PLAIN:
@@ -80,7 +87,9 @@ final class ChunkDecoder {
                 t.setValueCount(rows);
             } else {
                 BaseFixedWidthVector f = (BaseFixedWidthVector) v;
-                f.allocateNew(Math.max(rows, 1));
+                if (into == null || f.getValueCapacity() < rows) {
+                    f.allocateNew(Math.max(rows, 1));
+                }
                 ColumnCodec.copyOut(blob, h.validityOffset(), f.getValidityBuffer(), h.validityLength());
                 if (h.encoding() == ChunkEncoding.PLAIN) {
                     ColumnCodec.of(def.type()).decode(blob, h.dataOffset(), h.dataLength(), f.getDataBuffer(), rows);
@@ -91,7 +100,9 @@ final class ChunkDecoder {
             }
             return v;
         } catch (StoreCorruptedException | RuntimeException | Error e) {
-            v.close();
+            if (into == null) {
+                v.close();
+            }
             throw e;
         }
     }

@@ -45,6 +45,8 @@ final class TableReaderImpl implements TableReader {
     /** Chunks fetched for point reads, by pager key (cleared when it reaches {@link #POINT_CHUNKS}). */
     private final java.util.HashMap<Long, Chunk> pointChunks = new java.util.HashMap<>();
     private static final int POINT_CHUNKS = 4096;
+    /** The reused vectors of every {@link #scan} of this reader, closed with it. */
+    private final List<Slot[]> scans = new ArrayList<>();
     /** The catalog version this reader holds (released on close), or null for a writer's validation reader. */
     private final ColumnStoreImpl.Pin pin;
     private final boolean ownsPin;
@@ -160,21 +162,72 @@ final class TableReaderImpl implements TableReader {
     @Override
     public FieldVector readChunk(int column, int rowGroup) throws IOException {
         ensureOpen();
-        return readChunk(column, rowGroup, false);
+        return readChunk(column, rowGroup, false, null);
     }
 
-    private FieldVector readChunk(int column, int rowGroup, boolean includeDeleted) throws IOException {
+    /**
+     * The vector of one column of a scan, reused from row group to row group: a decoded vector
+     * keeps its buffers for the next chunk, a zero-copy vector is replaced.
+     */
+    private static final class Slot {
+        FieldVector vector;
+        /** Whether {@link #vector} is a zero-copy view (read-only: never decoded into). */
+        boolean view;
+
+        void set(FieldVector v, boolean isView) {
+            if (vector != null && vector != v) {
+                vector.close();
+            }
+            vector = v;
+            view = isView;
+        }
+
+        void close() {
+            set(null, false);
+        }
+    }
+
+    /** A batch of {@link #scan}: its vectors are the scan's {@link Slot}s, reused by the next batch; closing it does nothing. */
+    private static final class ScanBatch extends VectorSchemaRoot {
+        ScanBatch(List<Field> fields, List<FieldVector> vectors, int rows) {
+            super(fields, vectors, rows);
+        }
+
+        @Override
+        public void close() {
+            // the reader owns the vectors (TableReader#scan)
+        }
+    }
+
+    /**
+     * The rows of one chunk: a zero-copy view where possible, else decoded into {@code slot}'s
+     * vector (or a new vector when {@code slot} is null), deleted rows dropped unless
+     * {@code includeDeleted}.
+     */
+    private FieldVector readChunk(int column, int rowGroup, boolean includeDeleted, Slot slot) throws IOException {
         RoaringBitmap deletedRows = includeDeleted || !group(rowGroup).hasDeletions() ? null : deletedRows0(rowGroup);
         Chunk c = fetch(column, rowGroup, false);
-        FieldVector v = deletedRows == null ? zeroCopy(column, c) : null; // deleted rows are dropped in place: a copy
-        if (v == null) {
-            v = decode(column, c);
+        FieldVector view = deletedRows == null ? zeroCopy(column, c) : null; // deleted rows are dropped in place: a copy
+        if (view != null) {
+            if (slot != null) {
+                slot.set(view, true);
+            }
+            return view;
+        }
+        if (slot != null && slot.view) {
+            slot.close();
+        }
+        FieldVector v = decode(column, c, slot == null ? null : slot.vector);
+        if (slot != null) {
+            slot.set(v, false);
         }
         if (deletedRows != null) {
             try {
                 LiveRows.retain(v, deletedRows);
             } catch (RuntimeException | Error e) {
-                v.close();
+                if (slot == null) {
+                    v.close();
+                }
                 throw e;
             }
         }
@@ -271,11 +324,7 @@ final class TableReaderImpl implements TableReader {
             }
             throw e;
         }
-        List<Field> fields = new ArrayList<>(vectors.size());
-        for (FieldVector v : vectors) {
-            fields.add(v.getField());
-        }
-        return new VectorSchemaRoot(fields, vectors, n);
+        return new VectorSchemaRoot(fieldsOf(vectors), vectors, n);
     }
 
     /** The chunk of {@code column} in {@code rowGroup}, fetched once per reader for point reads. */
@@ -351,9 +400,9 @@ final class TableReaderImpl implements TableReader {
     }
 
     /** The vector of a fetched chunk; corruption found while decoding is reported at its file offset. */
-    private FieldVector decode(int column, Chunk c) throws IOException {
+    private FieldVector decode(int column, Chunk c, FieldVector into) throws IOException {
         try {
-            return decoder.decode(columnDef(column), c.header(), c.blob(), store.allocator(), pager.file(), c.where());
+            return decoder.decode(columnDef(column), c.header(), c.blob(), store.allocator(), into, pager.file(), c.where());
         } catch (BlobCorruptedException e) {
             throw e.atFileOffset(pager.blobFileOffset(c.key()));
         }
@@ -372,7 +421,7 @@ final class TableReaderImpl implements TableReader {
         List<FieldVector> vectors = new ArrayList<>(indexes.length);
         try {
             for (int i : indexes) {
-                vectors.add(readChunk(i, rowGroup, includeDeleted));
+                vectors.add(readChunk(i, rowGroup, includeDeleted, null));
             }
         } catch (IOException | RuntimeException | Error e) {
             for (FieldVector v : vectors) {
@@ -380,11 +429,26 @@ final class TableReaderImpl implements TableReader {
             }
             throw e;
         }
+        return new VectorSchemaRoot(fieldsOf(vectors), vectors, includeDeleted ? g.rowCount() : g.liveRows());
+    }
+
+    private static List<Field> fieldsOf(List<FieldVector> vectors) {
         List<Field> fields = new ArrayList<>(vectors.size());
         for (FieldVector v : vectors) {
             fields.add(v.getField());
         }
-        return new VectorSchemaRoot(fields, vectors, includeDeleted ? g.rowCount() : g.liveRows());
+        return fields;
+    }
+
+    /** The live rows of {@code rowGroup} in the scan's reused {@code slots} (one per column of {@code indexes}). */
+    private VectorSchemaRoot scanGroup(int rowGroup, int[] indexes, Slot[] slots) throws IOException {
+        ensureOpen();
+        RowGroupInfo g = group(rowGroup);
+        List<FieldVector> vectors = new ArrayList<>(indexes.length);
+        for (int k = 0; k < indexes.length; k++) {
+            vectors.add(readChunk(indexes[k], rowGroup, false, slots[k]));
+        }
+        return new ScanBatch(fieldsOf(vectors), vectors, g.liveRows());
     }
 
     private int[] resolve(List<String> columns) {
@@ -408,7 +472,12 @@ final class TableReaderImpl implements TableReader {
     @Override
     public Iterator<VectorSchemaRoot> scan(List<String> columns) {
         ensureOpen();
-        resolve(columns);
+        int[] indexes = resolve(columns);
+        Slot[] slots = new Slot[indexes.length];
+        for (int k = 0; k < slots.length; k++) {
+            slots[k] = new Slot();
+        }
+        scans.add(slots);
         return new Iterator<>() {
             private int next;
 
@@ -423,7 +492,7 @@ final class TableReaderImpl implements TableReader {
                     throw new NoSuchElementException();
                 }
                 try {
-                    return readRowGroup(next++, columns);
+                    return scanGroup(next++, indexes, slots);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -439,7 +508,7 @@ final class TableReaderImpl implements TableReader {
             for (int c = 0; c < info.def().columns().size(); c++) {
                 Chunk chunk = fetch(c, g, true);
                 if (chunk.header().encoding() != ChunkEncoding.PLAIN) {
-                    decode(c, chunk).close(); // every check of the encoded values runs while decoding
+                    decode(c, chunk, null).close(); // every check of the encoded values runs while decoding
                 } else if (info.def().columns().get(c).type().kind().isVariableWidth()) {
                     checkOffsets(chunk, chunk.where());
                 }
@@ -470,6 +539,14 @@ final class TableReaderImpl implements TableReader {
 
     @Override
     public void close() {
+        if (!closed) {
+            for (Slot[] slots : scans) {
+                for (Slot slot : slots) {
+                    slot.close();
+                }
+            }
+            scans.clear();
+        }
         closed = true;
         if (pin != null && ownsPin) {
             pin.close();
