@@ -84,7 +84,7 @@ final class QueryBenchCommand implements Callable<Integer> {
         int maxThreads = threads.stream().mapToInt(Integer::intValue).max().orElse(1);
         ExecutorService pool = Executors.newFixedThreadPool(maxThreads);
         try (ColumnStore cs = ColumnStore.openReadOnly(store);
-             Connection duck = DriverManager.getConnection("jdbc:duckdb:" + duckFile.toAbsolutePath() + "?access_mode=READ_ONLY")) {
+             Connection duck = DriverManager.getConnection("jdbc:duckdb:" + duckFile.toAbsolutePath(), readOnly())) {
             // answers first: both engines, every thread count
             for (int t : threads) {
                 setThreads(duck, t);
@@ -177,6 +177,12 @@ final class QueryBenchCommand implements Callable<Integer> {
         }
         Files.move(tmp, duckFile);
         System.out.printf("built DuckDB file %s from %s in %.1f s%n", duckFile, tbl.resolve("lineitem.tbl"), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static java.util.Properties readOnly() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("duckdb.read_only", "true");
+        return p;
     }
 
     private static void setThreads(Connection duck, int t) throws Exception {
