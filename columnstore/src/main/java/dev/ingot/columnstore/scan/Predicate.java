@@ -283,9 +283,32 @@ public abstract sealed class Predicate permits Predicate.Comparison, Predicate.I
         BoundPredicate.Node toNode(TableDef def) {
             List<BoundPredicate.Node> nodes = new ArrayList<>();
             for (Predicate p : parts) {
-                nodes.add(p.toNode(def));
+                BoundPredicate.Node n = p.toNode(def);
+                if (and && n instanceof BoundPredicate.LongRange r && !r.negate) {
+                    n = fuse(nodes, r);
+                }
+                if (n != null) {
+                    nodes.add(n);
+                }
             }
             return nodes.size() == 1 ? nodes.get(0) : new BoundPredicate.Junction(and, nodes);
+        }
+
+        /**
+         * ANDs range {@code r} into an earlier range of the same column among {@code nodes} (one
+         * pass over the column instead of two: {@code BETWEEN} is {@code >= AND <=}); returns null
+         * when it was merged, else {@code r}.
+         */
+        private static BoundPredicate.Node fuse(List<BoundPredicate.Node> nodes, BoundPredicate.LongRange r) {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.get(i) instanceof BoundPredicate.LongRange q && !q.negate && q.column == r.column) {
+                    long lo = Math.max(q.lo, r.lo);
+                    long hi = Math.min(q.hi, r.hi);
+                    nodes.set(i, lo <= hi ? new BoundPredicate.LongRange(r.column, lo, hi, false) : new BoundPredicate.Constant(r.column, false));
+                    return null;
+                }
+            }
+            return r;
         }
 
         @Override

@@ -54,6 +54,8 @@ public final class SelectionScan implements AutoCloseable {
     private long rowGroupsRead;
     private long rowGroupsSkipped;
     private long[] ones = new long[0];
+    /** The current batch's selection as bits, until {@link #selection()} turns it into positions (then null). */
+    private long[] selectedWords;
     /** Whether {@link #selection} holds {@code 0 .. rowCount - 1} for the current all-selected batch. */
     private boolean identity;
 
@@ -164,7 +166,12 @@ public final class SelectionScan implements AutoCloseable {
             if (words == null) {
                 selected = rows;
             } else {
-                selected = select(words, rows);
+                selectedWords = words;
+                int n = 0;
+                for (int w = 0, nw = Vectors.words(rows); w < nw; w++) {
+                    n += Long.bitCount(words[w]);
+                }
+                selected = n;
             }
         } finally {
             for (int i = columns.size(); i < vectors.size(); i++) {
@@ -206,6 +213,7 @@ public final class SelectionScan implements AutoCloseable {
         }
         all = false;
         identity = false;
+        selectedWords = null;
         selected = 0;
         rowCount = 0;
     }
@@ -242,6 +250,10 @@ public final class SelectionScan implements AutoCloseable {
      * batch in elements {@code [0, selectedCount())}; the array is reused by the next batch.
      */
     public int[] selection() {
+        if (selectedWords != null) {
+            select(selectedWords, rowCount);
+            selectedWords = null;
+        }
         if (all && !identity) {
             if (selection.length < rowCount) {
                 selection = new int[rowCount];
@@ -260,7 +272,7 @@ public final class SelectionScan implements AutoCloseable {
         if (all) {
             b.add(0L, rowCount);
         } else {
-            b.addN(selection, 0, selected);
+            b.addN(selection(), 0, selected);
         }
         return b;
     }

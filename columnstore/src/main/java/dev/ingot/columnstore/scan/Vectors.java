@@ -133,12 +133,32 @@ public final class Vectors {
             }
         }
         m.getLongs(0, out, 0, full);
-        if (tailCount > 0) {
-            out[full] = tail;
+        // in place, back to front: word k is read before values k * per .. k * per + per - 1 (all >= k) are written
+        if (width == 4) {
+            for (int k = full - 1; k >= 0; k--) {
+                long w = out[k];
+                out[2 * k + 1] = w >> 32;
+                out[2 * k] = (int) w;
+            }
+        } else if (width == 2) {
+            for (int k = full - 1; k >= 0; k--) {
+                long w = out[k];
+                out[4 * k + 3] = w >> 48;
+                out[4 * k + 2] = (short) (w >>> 32);
+                out[4 * k + 1] = (short) (w >>> 16);
+                out[4 * k] = (short) w;
+            }
+        } else {
+            for (int k = full - 1; k >= 0; k--) {
+                long w = out[k];
+                for (int j = 7; j >= 0; j--) {
+                    out[8 * k + j] = (byte) (w >>> (8 * j));
+                }
+            }
         }
         int shift = 64 - bits;
-        for (int i = rows - 1; i >= 0; i--) { // in place, back to front: word i / per <= i
-            out[i] = (out[i / per] >>> (bits * (i % per))) << shift >> shift;
+        for (int j = 0; j < tailCount; j++) {
+            out[full * per + j] = (tail >>> (bits * j)) << shift >> shift;
         }
         return out;
     }
