@@ -4,14 +4,13 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.StoreSnapshot;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
+import dev.ingot.columnstore.scan.SelectionScan;
 import dev.ingot.ingest.keys.ArrowValues;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -49,52 +48,47 @@ public final class Scan {
     }
 
     /**
-     * Calls {@code sink} with each row group's matching live rows (possibly none), in row order. The
-     * batch belongs to the scan and is valid only during the call.
+     * Calls {@code sink} with the matching live rows of each row group that has some, in row
+     * order, as dense vectors (the filter is pushed down: row groups whose zone maps rule it out
+     * are not read, the rest evaluated vectorized into a {@link SelectionScan} selection, whose
+     * rows are then copied). The batch belongs to the scan and is valid only during the call.
      *
-     * @throws IllegalArgumentException if there is no such table or column
+     * @throws IllegalArgumentException if there is no such table or column, or the filter compares a
+     *                                  column with a value of another kind
      * @throws IOException              on read failures (a damaged chunk names file and offset)
      */
     public void forEachBatch(Consumer<VectorSchemaRoot> sink) throws IOException {
         try (StoreSnapshot snap = db.store().snapshot()) {
             TableDef def = snap.table(table).orElseThrow(() -> new IllegalArgumentException("table " + table + " does not exist")).def();
             List<String> out = columns == null ? def.columns().stream().map(ColumnDef::name).toList() : columns;
-            Set<String> read = new LinkedHashSet<>(out);
-            if (filter != null) {
-                read.addAll(filter.columns());
-            }
-            for (String c : read) {
+            for (String c : out) {
                 if (def.columnIndex(c) < 0) {
                     throw new IllegalArgumentException("table " + table + " has no column " + c);
                 }
             }
             Schema schema = new Schema(ArrowValues.columns(def, out).stream().map(ColumnDef::arrowField).toList());
-            try (TableReader reader = snap.openTable(table)) {
-                for (int g = 0; g < reader.rowGroupCount(); g++) {
-                    try (VectorSchemaRoot rows = reader.readRowGroup(g, List.copyOf(read))) {
-                        if (filter == null && read.size() == out.size()) {
-                            sink.accept(rows);
-                            continue;
-                        }
-                        boolean[] keep = filter == null ? null : filter.matches(rows);
-                        try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema, db.allocator())) {
-                            batch.allocateNew();
-                            int n = 0;
-                            for (int r = 0; r < rows.getRowCount(); r++) {
-                                if (keep != null && !keep[r]) {
-                                    continue;
-                                }
-                                for (int c = 0; c < out.size(); c++) {
-                                    batch.getVector(c).copyFromSafe(r, n, rows.getVector(out.get(c)));
-                                }
-                                n++;
+            try (TableReader reader = snap.openTable(table);
+                 SelectionScan scan = new SelectionScan(reader, out, filter == null ? null : filter.predicate(), null)) {
+                while (scan.next()) {
+                    VectorSchemaRoot rows = scan.root();
+                    if (scan.allSelected()) {
+                        sink.accept(rows);
+                        continue;
+                    }
+                    int[] sel = scan.selection();
+                    int n = scan.selectedCount();
+                    try (VectorSchemaRoot batch = VectorSchemaRoot.create(schema, db.allocator())) {
+                        batch.allocateNew();
+                        for (int c = 0; c < out.size(); c++) {
+                            FieldVector from = rows.getVector(c);
+                            FieldVector to = batch.getVector(c);
+                            for (int i = 0; i < n; i++) {
+                                to.copyFromSafe(sel[i], i, from);
                             }
-                            for (FieldVector v : batch.getFieldVectors()) {
-                                v.setValueCount(n);
-                            }
-                            batch.setRowCount(n);
-                            sink.accept(batch);
+                            to.setValueCount(n);
                         }
+                        batch.setRowCount(n);
+                        sink.accept(batch);
                     }
                 }
             }

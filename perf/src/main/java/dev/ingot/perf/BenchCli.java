@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  * Exit codes: 0 success, 1 a run failed or did not verify, 2 bad usage.
  */
 @Command(name = "ingot", mixinStandardHelpOptions = true, description = "Ingot measuring instruments.",
-        subcommands = {BenchCommand.class, RenderCommand.class, SqlBenchCommand.class, ScanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BenchCommand.class, RenderCommand.class, SqlBenchCommand.class, ScanCommand.class, QueryBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCli {
     private BenchCli() {
     }

@@ -1,9 +1,10 @@
 package dev.ingot.sql;
 
-import dev.ingot.columnstore.ChunkStats;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
+import dev.ingot.columnstore.scan.Predicate;
+import dev.ingot.columnstore.scan.SelectionScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,9 +16,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.linq4j.Enumerator;
 
 /**
- * One scan of an Ingot table for Calcite: opens the store read-only, reads the table's row groups
- * in order with only the columns the query needs, skips the row groups whose chunk statistics
- * rule the pushed filter out, and yields the rows that satisfy it as {@code Object[]} of the
+ * One scan of an Ingot table for Calcite: opens the store read-only and runs a
+ * {@link SelectionScan} over the table with only the columns the query needs and the pushed
+ * filter (row groups whose chunk statistics rule it out are skipped, the rest evaluated
+ * vectorized into a selection), and yields the selected rows as {@code Object[]} of the
  * projected columns in Calcite's internal representation ({@link SqlTypes}).
  *
  * <p>Counters: {@link #rowGroupsRead()} and {@link #rowGroupsSkipped()} ({@link IngotTable} adds
@@ -31,21 +33,21 @@ import org.apache.calcite.linq4j.Enumerator;
 class IngotScan implements Enumerator<Object[]> {
     private final TableDef def;
     private final int[] projects;
-    private final PushedFilter filter;
     private final AtomicBoolean cancel;
-    /** The table columns read: the projected ones and those the filter reads, in table order. */
-    private final List<String> readColumns = new ArrayList<>();
-    /** Position of each table column in {@link #readColumns}, or -1. */
+    /** Position of each table column among the scan's output columns (the projected ones, in table order), or -1. */
     private final int[] readPosition;
     private final ColumnStore store;
     private final TableReader reader;
+    private final List<String> readColumns = new ArrayList<>();
+    private final Predicate filter;
+    private SelectionScan scan;
+    /** Row groups read and skipped by scans before the last {@link #reset()}. */
+    private long readBefore;
+    private long skippedBefore;
     private final SqlTypes.ValueReader[] values;
-    private VectorSchemaRoot rows;
-    private int rowGroup = -1;
+    private boolean inBatch;
     private int row;
     private Object[] current;
-    private long rowGroupsRead;
-    private long rowGroupsSkipped;
 
     /**
      * @param directory the store directory, opened read-only here
@@ -54,18 +56,15 @@ class IngotScan implements Enumerator<Object[]> {
      * @param cancel    Calcite's cancel flag for the statement (may be null)
      * @throws UncheckedIOException if the store cannot be opened or the table is gone
      */
-    IngotScan(Path directory, TableDef def, int[] projects, PushedFilter filter, AtomicBoolean cancel) {
+    IngotScan(Path directory, TableDef def, int[] projects, Predicate filter, AtomicBoolean cancel) {
         this.def = def;
         this.projects = projects.clone();
-        this.filter = filter;
         this.cancel = cancel;
         BitSet needed = new BitSet();
         for (int p : projects) {
             needed.set(p);
         }
-        if (filter != null) {
-            filter.columns(needed);
-        }
+        this.filter = filter;
         readPosition = new int[def.columns().size()];
         java.util.Arrays.fill(readPosition, -1);
         for (int c = needed.nextSetBit(0); c >= 0; c = needed.nextSetBit(c + 1)) {
@@ -74,19 +73,23 @@ class IngotScan implements Enumerator<Object[]> {
         }
         values = new SqlTypes.ValueReader[def.columns().size()];
         ColumnStore cs = null;
+        TableReader r = null;
         try {
             cs = ColumnStore.openReadOnly(directory);
             if (cs.table(def.name()).isEmpty()) {
                 throw new IOException("table " + def.name() + " no longer exists in store " + directory);
             }
-            TableReader r = cs.openTable(def.name());
+            r = cs.openTable(def.name());
             if (!r.info().def().equals(def)) {
-                r.close();
                 throw new IOException("table " + def.name() + " of store " + directory + " was redefined after the SQL schema was read");
             }
+            this.scan = new SelectionScan(r, readColumns, filter, null);
             this.reader = r;
             this.store = cs;
         } catch (IOException | RuntimeException e) {
+            if (r != null) {
+                r.close();
+            }
             if (cs != null) {
                 try {
                     cs.close();
@@ -107,40 +110,30 @@ class IngotScan implements Enumerator<Object[]> {
     public boolean moveNext() {
         try {
             while (true) {
-                if (rows != null) {
-                    int n = rows.getRowCount();
-                    while (++row < n) {
-                        if (filter == null || filter.test(this::value)) {
-                            Object[] out = new Object[projects.length];
-                            for (int i = 0; i < projects.length; i++) {
-                                out[i] = values[projects[i]].read(row);
-                            }
-                            current = out;
-                            return true;
-                        }
+                if (inBatch && ++row < scan.selectedCount()) {
+                    int p = scan.selection()[row];
+                    Object[] out = new Object[projects.length];
+                    for (int i = 0; i < projects.length; i++) {
+                        out[i] = values[projects[i]].read(p);
                     }
-                    rows.close();
-                    rows = null;
+                    current = out;
+                    return true;
                 }
                 if (cancel != null && cancel.get()) {
                     throw new IllegalStateException("query cancelled while scanning table " + def.name());
                 }
-                if (++rowGroup >= reader.rowGroupCount()) {
+                if (!scan.next()) {
+                    inBatch = false;
                     current = null;
                     return false;
                 }
-                int rg = rowGroup;
-                if (filter != null && !filter.mayMatch(column -> stats(column, rg))) {
-                    rowGroupsSkipped++;
-                    continue;
-                }
-                rows = reader.readRowGroup(rg, readColumns);
-                rowGroupsRead++;
+                VectorSchemaRoot rows = scan.root();
                 for (int c = 0; c < readPosition.length; c++) {
                     if (readPosition[c] >= 0) {
                         values[c] = SqlTypes.reader(def.columns().get(c).type(), rows.getVector(readPosition[c]));
                     }
                 }
+                inBatch = true;
                 row = -1;
             }
         } catch (IOException e) {
@@ -148,37 +141,29 @@ class IngotScan implements Enumerator<Object[]> {
         }
     }
 
-    private ChunkStats stats(int column, int rg) throws IOException {
-        return reader.chunkStats(column, rg);
-    }
-
-    private Object value(int column) {
-        return values[column].read(row);
-    }
-
     /** Row groups read so far. */
     long rowGroupsRead() {
-        return rowGroupsRead;
+        return readBefore + scan.rowGroupsRead();
     }
 
     /** Row groups skipped so far by their chunk statistics. */
     long rowGroupsSkipped() {
-        return rowGroupsSkipped;
+        return skippedBefore + scan.rowGroupsSkipped();
     }
 
     @Override
     public void reset() {
-        if (rows != null) {
-            rows.close();
-            rows = null;
-        }
-        rowGroup = -1;
+        readBefore += scan.rowGroupsRead();
+        skippedBefore += scan.rowGroupsSkipped();
+        scan.close();
+        scan = new SelectionScan(reader, readColumns, filter, null);
+        inBatch = false;
         current = null;
     }
 
     @Override
     public void close() {
-        reset();
+        scan.close();
         try {
             reader.close();
         } finally {

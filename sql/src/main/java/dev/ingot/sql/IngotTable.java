@@ -4,6 +4,7 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
+import dev.ingot.columnstore.scan.Predicate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -150,12 +151,12 @@ public final class IngotTable extends AbstractTable implements ProjectableFilter
     public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
         TableDef def = info.def();
         RexBuilder rexBuilder = new RexBuilder(root.getTypeFactory());
-        List<PushedFilter> pushed = new ArrayList<>();
+        List<Predicate> pushed = new ArrayList<>();
         for (Iterator<RexNode> it = filters.iterator(); it.hasNext(); ) {
             // each conjunct Ingot evaluates narrows the scan; the filter leaves Calcite's plan only when all of them do
             boolean all = true;
             for (RexNode conjunct : RelOptUtil.conjunctions(it.next())) {
-                PushedFilter f = PushedFilter.of(conjunct, def, rexBuilder);
+                Predicate f = PushedFilter.of(conjunct, def, rexBuilder);
                 if (f != null) {
                     pushed.add(f);
                 } else {
@@ -166,7 +167,7 @@ public final class IngotTable extends AbstractTable implements ProjectableFilter
                 it.remove(); // evaluated exactly by the scan: Calcite drops it from its plan
             }
         }
-        PushedFilter filter = pushed.isEmpty() ? null : pushed.size() == 1 ? pushed.get(0) : PushedFilter.and(pushed);
+        Predicate filter = pushed.isEmpty() ? null : pushed.size() == 1 ? pushed.get(0) : Predicate.and(pushed);
         int[] columns = projects != null ? projects.clone() : java.util.stream.IntStream.range(0, def.columns().size()).toArray();
         AtomicBoolean cancel = DataContext.Variable.CANCEL_FLAG.get(root);
         return new AbstractEnumerable<>() {
