@@ -124,7 +124,8 @@ public final class TableChecker implements BatchChecker {
     /**
      * Checks every row of a stored table, or of one still being loaded (a pending reader), in one
      * streaming pass: row group by row group it reads only the columns the table's constraints
-     * name (each once) and feeds them to {@link #checkBatch}, row ids counting from 0. Used by the
+     * name (each once) and feeds them to {@link #checkBatch}, row ids counting from the first row
+     * group's (deleted rows skipped, the live rows keeping their row ids). Used by the
      * deferred (bulk) constraint mode and by {@code verify}.
      *
      * @throws ConstraintViolationException at the first violation, as {@link #checkBatch}
@@ -137,11 +138,24 @@ public final class TableChecker implements BatchChecker {
         }
         List<String> columns = List.copyOf(keyColumns);
         hintKeyRanges(reader);
-        long rowId = 0;
+        List<RowGroupInfo> groups = reader.info().rowGroups();
+        long base = groups.isEmpty() ? 0 : groups.get(0).firstRowId();
         for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
             try (VectorSchemaRoot keys = reader.readRowGroup(rg, columns)) {
-                checkBatch(keys, 0, keys.getRowCount(), rowId);
-                rowId += keys.getRowCount();
+                int n = keys.getRowCount();
+                if (!groups.get(rg).hasDeletions()) {
+                    checkBatch(keys, 0, n, groups.get(rg).firstRowId() - base);
+                    continue;
+                }
+                // deleted rows are skipped: check each stretch of consecutive live row ids with its own first row id
+                long[] live = reader.liveRowIds(rg);
+                for (int start = 0, end; start < n; start = end) {
+                    end = start + 1;
+                    while (end < n && live[end] == live[end - 1] + 1) {
+                        end++;
+                    }
+                    checkBatch(keys, start, end - start, live[start] - base);
+                }
             }
         }
     }

@@ -514,6 +514,29 @@ class ConstraintServiceTest {
     }
 
     @Test
+    void aStoredCheckNamesTheRowIdOfALiveRowAfterDeletions(@TempDir Path dir) throws IOException {
+        int n = 50_000;
+        try (ColumnStore store = ColumnStore.openOrCreate(dir)) {
+            storePartsupp(store, n, 37_123, 1_234);
+            try (dev.ingot.columnstore.StoreTransaction tx = store.begin()) {
+                tx.delete("partsupp", 10, 11, 5_000, 37_000, 37_122); // before the duplicate, in its row group and others
+                tx.commit();
+            }
+            service.planLoad(List.of(PARTSUPP_STORED));
+            try (TableChecker c = service.beginTable(PARTSUPP_STORED, n, tbl("partsupp"));
+                 TableReader reader = store.openTable("partsupp")) {
+                ConstraintViolationException e = assertThrows(ConstraintViolationException.class, () -> c.checkStored(reader));
+                assertEquals("duplicate key value violates PRIMARY KEY constraint \"partsupp_pk\" on table partsupp:"
+                        + " key (ps_partkey, ps_suppkey)=(308, 2) already exists; row 37123 (partsupp.tbl line 37124)", e.getMessage(),
+                        "the row id of the stored row, not its position among the live rows (37118)");
+                assertEquals(37_123, e.rowId());
+                c.abort();
+            }
+        }
+        assertEquals(0, service.outstandingBytes());
+    }
+
+    @Test
     void existingParentBuiltLazilyOnceFromKeyColumns() {
         AtomicInteger scans = new AtomicInteger();
         List<List<String>> scannedColumns = new ArrayList<>();

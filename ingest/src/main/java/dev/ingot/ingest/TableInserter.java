@@ -171,7 +171,7 @@ public final class TableInserter implements AutoCloseable {
                     types.add(def.column(c).type());
                 }
                 inserter.indexKeys.add(k);
-                inserter.indexWriters.add(new KeyIndexWriter(types, indexMemory, expectedRows));
+                inserter.indexWriters.add(new KeyIndexWriter(types, indexMemory, expectedRows, false)); // the checker proves uniqueness
             }
             return inserter;
         } catch (RuntimeException | Error e) {

@@ -555,20 +555,37 @@ public final class UnitOfWork implements AutoCloseable {
         for (Map.Entry<String, KeyIndexWriter> e : t.pending.entrySet()) {
             String constraint = e.getKey();
             long first = t.pendingFirst.get(constraint);
-            List<ByteBuffer> parts = e.getValue().finish();
             if (e.getValue().size() == 0 && t.stored != null && first == t.stored.info().rowCount()) {
+                e.getValue().finish();
                 continue; // nothing appended
             }
-            if (t.stored != null) {
-                for (IndexInfo old : t.stored.info().indexes()) {
-                    String name = old.name();
-                    if (name.startsWith(StoredTable.PREFIX + constraint + "/")
-                            && (old.stale() || Long.parseLong(name.substring(name.lastIndexOf('/') + 1)) >= first)) {
-                        tx.removeIndex(t.name, name);
+            String name = StoredTable.segmentName(constraint, first);
+            List<ByteBuffer> parts = null;
+            if (t.stored != null && first == t.stored.info().rowCount()) {
+                // rows appended above the stored sorted run's last key extend it: no index bytes
+                StoredTable.Index idx = t.stored.index(constraint);
+                if (!idx.segments().isEmpty()) {
+                    int last = idx.segments().size() - 1;
+                    parts = e.getValue().finishExtending(idx.segments().get(last));
+                    if (parts != null) {
+                        name = idx.segmentNames().get(last);
+                        first = StoredTable.firstRowIdOf(name);
                     }
                 }
             }
-            tx.putIndex(t.name, StoredTable.segmentName(constraint, first), parts);
+            if (parts == null) {
+                parts = e.getValue().finish();
+            }
+            if (t.stored != null) {
+                for (IndexInfo old : t.stored.info().indexes()) {
+                    String oldName = old.name();
+                    if (oldName.startsWith(StoredTable.PREFIX + constraint + "/")
+                            && (old.stale() || Long.parseLong(oldName.substring(oldName.lastIndexOf('/') + 1)) >= first)) {
+                        tx.removeIndex(t.name, oldName);
+                    }
+                }
+            }
+            tx.putIndex(t.name, name, parts);
         }
     }
 

@@ -242,9 +242,12 @@ class CorruptionTest {
         cs.add(new Case("chunk region.r_name: bit flip in text offsets", Outcome.DETECTED_BY_VERIFY, "region",
                 flip(rName.fileOffset() + chunkField(rName, 56) + 4, 6))); // ChunkFormat.OFF_OFFSETS_OFFSET
         // key index partitions: found by the verifier (their CRC32C), naming the table and the index
-        StoreLayout.Blob index = blob(indexPartKeys.get(indexPartKeys.size() - 1));
+        StoreLayout.Blob index = indexPart("INGOTKIX");
         cs.add(new Case("key index partition: bit flip in a slot", Outcome.DETECTED_BY_VERIFY, "key index",
                 flip(index.fileOffset() + index.length() / 2, 4)));
+        StoreLayout.Blob run = indexPart("INGOTKSR");
+        cs.add(new Case("key index sorted run: bit flip in its row count", Outcome.DETECTED_BY_VERIFY, "key index",
+                flip(run.fileOffset() + 24, 1)));
         StoreLayout.Blob big = largestChunk();
         // zeroed pages
         cs.add(new Case("zeroed page: first data page", null, null, zeroPage(8192)));
@@ -387,6 +390,17 @@ class CorruptionTest {
         DETECTED.addAndGet(3);
     }
 
+    /** The first key index blob with the magic {@code magic}. */
+    private static StoreLayout.Blob indexPart(String magic) {
+        for (long k : indexPartKeys) {
+            StoreLayout.Blob b = blob(k);
+            if (magic.equals(new String(base, (int) b.fileOffset(), 8, StandardCharsets.US_ASCII))) {
+                return b;
+            }
+        }
+        throw new AssertionError("no key index blob with magic " + magic);
+    }
+
     /** The damage helpers really damage what they say (guards against a layout misread making every case harmless). */
     @Test
     void layoutIsUnderstood() {
@@ -395,8 +409,12 @@ class CorruptionTest {
         assertEquals("INGOTDIR", new String(base, (int) layout.directoryOffset, 8, StandardCharsets.US_ASCII));
         assertTrue(layout.appendOffset <= base.length);
         assertTrue(indexPartKeys.size() >= 8, "every table's key index is stored: " + indexPartKeys);
-        StoreLayout.Blob index = blob(indexPartKeys.get(0));
-        assertEquals("INGOTKIX", new String(base, (int) index.fileOffset(), 8, StandardCharsets.US_ASCII));
+        java.util.Set<String> magics = new java.util.TreeSet<>();
+        for (long k : indexPartKeys) {
+            magics.add(new String(base, (int) blob(k).fileOffset(), 8, StandardCharsets.US_ASCII));
+        }
+        assertEquals(java.util.Set.of("INGOTKIX", "INGOTKSR"), magics,
+                "hash partitions (partsupp's key breaks its order) and sorted runs (the other keys arrive in order)");
         if (layout.chunks(baseBuffer).size() + 1 + indexPartKeys.size() != layout.blobs.size()) {
             fail("directory holds blobs that are neither chunks, key index partitions nor the catalog: " + layout.blobs.size());
         }

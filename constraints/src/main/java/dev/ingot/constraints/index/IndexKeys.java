@@ -43,6 +43,16 @@ final class IndexKeys {
         encoder.prepare(cols, offset, n);
     }
 
+    /** Key columns (1 or 2 for the LONG and PAIR shapes). */
+    int columns() {
+        return encoder.columnCount();
+    }
+
+    /** Integer column {@code column}'s value of window row {@code i} (LONG and PAIR shapes). */
+    long longValue(int column, int i) {
+        return encoder.longValue(column, i);
+    }
+
     /** Whether window row {@code i} has an exact form. */
     boolean hasExact(int i) {
         switch (shape) {
@@ -98,6 +108,16 @@ final class IndexKeys {
 
     long currentExact() {
         return exact(current);
+    }
+
+    /** The selected row's column 0 as a {@code long} (LONG and PAIR shapes). */
+    long currentA() {
+        return encoder.longValue(0, current);
+    }
+
+    /** The selected row's column 1 as a {@code long} (PAIR shape), else 0. */
+    long currentB() {
+        return shape == Shape.PAIR ? encoder.longValue(1, current) : 0;
     }
 
     /** The selected row's key bytes (in {@link #bytes()}); their length. */

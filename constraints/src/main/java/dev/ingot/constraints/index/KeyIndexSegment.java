@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One stored segment of a persisted key index: the keys of one PRIMARY KEY or UNIQUE constraint
@@ -19,17 +20,21 @@ import java.util.List;
  * they are (for a store, until it is closed).
  */
 public final class KeyIndexSegment implements KeyIndexSource {
+    private final KeyRun run;
+    private final KeyRunSearch search;
     private final KeyIndexPartition[] partitions;
     private final byte mode;
     private final int bits;
     private final long keyCount;
     private final long bytes;
 
-    private KeyIndexSegment(KeyIndexPartition[] partitions, long bytes) {
+    private KeyIndexSegment(KeyRun run, KeyRunSearch search, KeyIndexPartition[] partitions, long bytes) {
+        this.run = run;
+        this.search = search;
         this.partitions = partitions;
-        this.mode = partitions[0].mode;
-        this.bits = partitions[0].partitionBits;
-        long keys = 0;
+        this.mode = partitions.length == 0 ? KeyIndexPartition.MODE_EXACT : partitions[0].mode;
+        this.bits = partitions.length == 0 ? 0 : partitions[0].partitionBits;
+        long keys = run == null ? 0 : run.rows;
         for (KeyIndexPartition p : partitions) {
             keys += p.keyCount;
         }
@@ -50,13 +55,45 @@ public final class KeyIndexSegment implements KeyIndexSource {
      * @throws dev.ingot.pager.UnsupportedFormatException for an intact partition of another format version
      */
     public static KeyIndexSegment open(List<ByteBuffer> partitionBlobs, Path file, String where) throws IOException {
-        if (partitionBlobs.isEmpty()) {
+        return open(partitionBlobs, file, where, 0, KeyRunSearch.NONE);
+    }
+
+    /**
+     * Validates and opens one segment: an optional {@link KeyRun sorted run} blob first, then its
+     * hash partitions (none when the run covers every row of the segment); each blob's magic,
+     * CRC32C, version and header fields are checked, and the partitions must form one segment.
+     *
+     * @param blobs       the segment's blobs in order, as {@link KeyIndexWriter#finish()} returned them
+     * @param file        the store file, for messages
+     * @param where       what holds the segment, for messages
+     * @param keyColumns  the key's column count (a run exists only for keys of 1 or 2 integer-like
+     *                    columns; 0 = unknown, any run is refused)
+     * @param search      finds run keys in the table's stored key columns
+     * @throws StoreCorruptedException if a blob is damaged or they do not form one segment;
+     *                                 the message names the file, {@code where}, blob and offset
+     * @throws dev.ingot.pager.UnsupportedFormatException for an intact blob of another format version
+     */
+    public static KeyIndexSegment open(List<ByteBuffer> blobs, Path file, String where, int keyColumns, KeyRunSearch search)
+            throws IOException {
+        Objects.requireNonNull(search, "search");
+        if (blobs.isEmpty()) {
             throw new StoreCorruptedException(file, -1, where + ": a key index segment without partitions");
         }
-        KeyIndexPartition[] parts = new KeyIndexPartition[partitionBlobs.size()];
+        KeyRun run = null;
+        int from = 0;
         long bytes = 0;
+        if (KeyRun.isRun(blobs.get(0))) {
+            if (keyColumns != 1 && keyColumns != 2) {
+                throw new StoreCorruptedException(file, -1, where + ": a sorted run for a key that cannot have one ("
+                        + keyColumns + " integer-like columns)");
+            }
+            run = KeyRun.open(blobs.get(0), keyColumns, file, where + " sorted run");
+            bytes += blobs.get(0).remaining();
+            from = 1;
+        }
+        KeyIndexPartition[] parts = new KeyIndexPartition[blobs.size() - from];
         for (int i = 0; i < parts.length; i++) {
-            ByteBuffer blob = partitionBlobs.get(i);
+            ByteBuffer blob = blobs.get(from + i);
             bytes += blob.remaining();
             KeyIndexPartition p = KeyIndexPartition.open(blob, file, where + " partition " + i);
             if (p.partition != i || (1 << p.partitionBits) != parts.length || (i > 0 && p.mode != parts[0].mode)) {
@@ -66,7 +103,17 @@ public final class KeyIndexSegment implements KeyIndexSource {
             }
             parts[i] = p;
         }
-        return new KeyIndexSegment(parts, bytes);
+        return new KeyIndexSegment(run, search, parts, bytes);
+    }
+
+    /** The segment's sorted run, or null. */
+    KeyRun run() {
+        return run;
+    }
+
+    /** Rows of the segment's sorted run (0 without one). */
+    public long sortedRunRows() {
+        return run == null ? 0 : run.rows;
     }
 
     /** Keys in the segment. */
@@ -89,8 +136,24 @@ public final class KeyIndexSegment implements KeyIndexSource {
         return mode == KeyIndexPartition.MODE_EXACT;
     }
 
+    /**
+     * {@inheritDoc} The hash partitions first (their rows come after the run's, so a key deleted in
+     * the run and inserted again is found at its newer row), then the run: a key outside the run's
+     * first and last key is a miss without reading anything, one inside goes to the
+     * {@link KeyRunSearch}.
+     */
     @Override
     public long find(IndexKeys probe) {
+        long r = partitions.length == 0 ? -1 : findHashed(probe);
+        if (r >= 0 || run == null) {
+            return r;
+        }
+        long a = probe.currentA();
+        long b = probe.currentB();
+        return run.mayHold(a, b) ? search.find(a, b, run.firstRowId, run.endRowId()) : -1;
+    }
+
+    private long findHashed(IndexKeys probe) {
         if (mode == KeyIndexPartition.MODE_EXACT) {
             if (!probe.currentHasExact()) {
                 return -1;
@@ -105,10 +168,13 @@ public final class KeyIndexSegment implements KeyIndexSource {
         return partitions[KeyIndexPartition.partitionOf(mix, bits)].findHashed(hash, mix, probe.bytes(), len);
     }
 
-    /** Every (row id) of the segment, for merging and checks; unordered. */
+    /** Every (row id) of the segment, for merging and checks; unordered (the run's rows first). */
     public long[] rowIds() {
         long[] out = new long[Math.toIntExact(keyCount)];
         int[] n = {0};
+        for (long r = 0; run != null && r < run.rows; r++) {
+            out[n[0]++] = run.firstRowId + r;
+        }
         List<KeyIndexPartition> ps = new ArrayList<>(List.of(partitions));
         for (KeyIndexPartition p : ps) {
             p.forEach((slotKey, rowId, heapOffset) -> out[n[0]++] = rowId);
@@ -118,7 +184,7 @@ public final class KeyIndexSegment implements KeyIndexSource {
 
     @Override
     public String toString() {
-        return "KeyIndexSegment[" + keyCount + " keys, " + partitions.length + " partitions, " + bytes + " bytes, "
+        return "KeyIndexSegment[" + keyCount + " keys, " + (run == null ? "" : run + ", ") + partitions.length + " partitions, " + bytes + " bytes, "
                 + (exact() ? "EXACT" : "HASHED") + "]";
     }
 }

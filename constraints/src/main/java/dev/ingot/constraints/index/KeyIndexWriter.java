@@ -31,6 +31,15 @@ import org.apache.arrow.vector.FieldVector;
  * stays at most {@value #MAX_PARTITION_BYTES} bytes (its heap of key bytes at most 3/4 of that): beyond that the segment
  * doubles its partition count, so every blob stays well under the pager's largest blob.
  *
+ * <p><b>Sorted run first.</b> A key of one or two integer-like columns starts as an implicit
+ * {@link KeyRun sorted run}: while the rows come with strictly increasing keys (signed, column 0
+ * first) and consecutive row ids, nothing is hashed and nothing is persisted but the run's bounds
+ * (the stored key columns are the run; lookups binary-search them). The first row that breaks the
+ * order ends the run for good; it and every later row go to the hash partitions. With
+ * {@code retainRun} the run's keys are also kept in memory (8 bytes a column a key) so that the
+ * writer can {@link #find} them and refuse a later duplicate of one; without it (a fresh load,
+ * whose key sets prove uniqueness) they are not, and a duplicate of a run key is not detected here.
+ *
  * <p>Rows with a NULL in a key column are not indexed (a UNIQUE key with a NULL is exempt; a PRIMARY
  * KEY never holds one: the checker refuses it before).
  *
@@ -52,6 +61,18 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
     private final List<ColumnType> keyTypes;
     private final NativeAllocator allocator;
     private final IndexKeys keys;
+    private final long expectedKeys;
+    private final boolean retainRun;
+    /** Whether rows still extend the sorted run. */
+    private boolean runOpen;
+    private long runFirst = -1;
+    private long runRows;
+    private long firstA;
+    private long firstB;
+    private long lastA;
+    private long lastB;
+    /** Retained run keys (retainRun): per key its column values, 8 bytes each. */
+    private MemoryBlock runKeys;
     private byte mode;
     private int bits;
     private Part[] parts;
@@ -98,11 +119,21 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
      * @throws dev.ingot.memory.MemoryLimitException if the allocator refuses the first partitions
      */
     public KeyIndexWriter(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys) {
-        this(keyTypes, allocator, expectedKeys, MAX_PARTITION_BYTES);
+        this(keyTypes, allocator, expectedKeys, true, MAX_PARTITION_BYTES);
+    }
+
+    /**
+     * As {@link #KeyIndexWriter(List, NativeAllocator, long)}, choosing whether the sorted run's keys
+     * are kept in memory: {@code false} only where another structure proves the keys unique (the
+     * key sets of a fresh load), since the writer then neither finds run keys nor refuses their
+     * duplicates.
+     */
+    public KeyIndexWriter(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys, boolean retainRun) {
+        this(keyTypes, allocator, expectedKeys, retainRun, MAX_PARTITION_BYTES);
     }
 
     /** As the public constructor, with the largest partition given (tests use small ones). */
-    KeyIndexWriter(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys, long maxPartitionBytes) {
+    KeyIndexWriter(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys, boolean retainRun, long maxPartitionBytes) {
         this.maxPartitionBytes = maxPartitionBytes;
         if (expectedKeys < 0) {
             throw new IllegalArgumentException("expectedKeys must be >= 0: " + expectedKeys);
@@ -110,8 +141,18 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         this.keyTypes = List.copyOf(keyTypes);
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.keys = new IndexKeys(keyTypes);
+        this.expectedKeys = expectedKeys;
+        this.retainRun = retainRun;
+        this.runOpen = keys.shape != IndexKeys.Shape.BYTES;
         this.mode = keys.shape == IndexKeys.Shape.BYTES ? MODE_HASHED : MODE_EXACT;
-        long slotsNeeded = (long) Math.ceil(Math.max(1, expectedKeys) / LOAD_FACTOR) + 1;
+        if (!runOpen) {
+            allocateParts(expectedKeys);
+        }
+    }
+
+    /** Allocates the hash partitions, presized for {@code expected} keys. */
+    private void allocateParts(long expected) {
+        long slotsNeeded = (long) Math.ceil(Math.max(1, expected) / LOAD_FACTOR) + 1;
         long perPartitionSlots = 1L << maxSlotShift();
         int b = 0;
         while (b < MAX_PARTITION_BITS && (slotsNeeded >> b) > perPartitionSlots) {
@@ -162,22 +203,29 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         return keyTypes;
     }
 
-    /** Keys indexed so far. */
+    /** Keys indexed so far (in the sorted run and hashed). */
     public long size() {
-        return size;
+        return size + runRows;
+    }
+
+    /** Rows of the sorted run so far (0 when the key cannot have one or the first row broke it). */
+    public long sortedRunRows() {
+        return runRows;
     }
 
     /** Off-heap bytes held. */
     public long allocatedBytes() {
-        long total = 0;
+        long total = runKeys == null ? 0 : runKeys.capacity();
         if (finals != null) {
             for (MemoryBlock m : finals) {
                 total += m.capacity();
             }
             return total;
         }
-        for (Part p : parts) {
-            total += p.slots.capacity() + (p.heap == null ? 0 : p.heap.capacity());
+        if (parts != null) {
+            for (Part p : parts) {
+                total += p.slots.capacity() + (p.heap == null ? 0 : p.heap.capacity());
+            }
         }
         return total;
     }
@@ -219,11 +267,23 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                     if (nulls && KeyVectors.anyNullAt(cols, offset + base + i)) {
                         continue;
                     }
+                    long rowId = firstRowId + base + i;
+                    if (runOpen) {
+                        if (extendRun(i, rowId)) {
+                            continue;
+                        }
+                        closeRun();
+                    }
+                    if (runRows > 0 && retainRun) {
+                        long inRun = findInRun(keys.longValue(0, i), keys.columns() == 2 ? keys.longValue(1, i) : 0);
+                        if (inRun >= 0 && !deleted.test(inRun)) {
+                            return base + i;
+                        }
+                    }
                     if (mode == MODE_EXACT && !keys.hasExact(i)) {
                         rebuild(bits, MODE_HASHED);
                     }
                     boolean added;
-                    long rowId = firstRowId + base + i;
                     if (mode == MODE_EXACT) {
                         added = insertExact(keys.exact(i), rowId, deleted);
                     } else {
@@ -239,6 +299,73 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         } finally {
             keys.release();
         }
+    }
+
+    /** Adds window row {@code i} (row id {@code rowId}) to the open run if it extends it; false if it breaks it. */
+    private boolean extendRun(int i, long rowId) {
+        long a = keys.longValue(0, i);
+        long b = keys.columns() == 2 ? keys.longValue(1, i) : 0;
+        if (runRows == 0) {
+            runFirst = rowId;
+            firstA = a;
+            firstB = b;
+        } else if (rowId != runFirst + runRows || KeyRun.compare(a, b, lastA, lastB) <= 0) {
+            return false;
+        }
+        if (retainRun) {
+            int w = 8 * keys.columns();
+            long need = (runRows + 1) * w;
+            if (runKeys == null || need > runKeys.capacity()) {
+                MemoryBlock bigger = allocator.allocate(Math.max(4096, runKeys == null ? 0 : runKeys.capacity() * 2),
+                        "key index sorted run keys");
+                if (runKeys != null) {
+                    runKeys.copyTo(0, bigger, 0, runRows * w);
+                    runKeys.close();
+                }
+                runKeys = bigger;
+            }
+            runKeys.putLong(runRows * w, a);
+            if (w == 16) {
+                runKeys.putLong(runRows * w + 8, b);
+            }
+        }
+        lastA = a;
+        lastB = b;
+        runRows++;
+        return true;
+    }
+
+    /** Ends the sorted run for good: later rows are hashed. */
+    private void closeRun() {
+        runOpen = false;
+        if (parts == null) {
+            allocateParts(Math.max(0, expectedKeys - runRows));
+        }
+    }
+
+    /** The row id of the run key {@code (a, b)} (retained keys, binary search), or -1. */
+    private long findInRun(long a, long b) {
+        if (runRows == 0 || !retainRun || KeyRun.compare(a, b, firstA, firstB) < 0 || KeyRun.compare(a, b, lastA, lastB) > 0) {
+            return -1;
+        }
+        int w = 8 * keys.columns();
+        long lo = 0;
+        long hi = runRows - 1;
+        while (lo <= hi) {
+            long mid = (lo + hi) >>> 1;
+            long ma = runKeys.getLong(mid * w);
+            long mb = w == 16 ? runKeys.getLong(mid * w + 8) : 0;
+            int c = KeyRun.compare(ma, mb, a, b);
+            if (c == 0) {
+                return runFirst + mid;
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
     }
 
     private boolean insertExact(long exact, long rowId, LongPredicate deleted) {
@@ -429,6 +556,10 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         byte oldMode = mode;
         long slotsNeeded = (long) Math.ceil(Math.max(1, size + 1) / LOAD_FACTOR) + 1;
         mode = newMode;
+        // enough partitions that each is at most half full at its largest (the new mode's slots may be wider)
+        while (newBits < MAX_PARTITION_BITS && (slotsNeeded >> newBits) > (1L << maxSlotShift()) / 2) {
+            newBits++;
+        }
         Part[] fresh;
         try {
             fresh = newParts(newBits, Math.max(16, (slotsNeeded >> newBits) * 2));
@@ -503,9 +634,56 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
      * before closing. Idempotent (returns the same buffers).
      */
     public List<ByteBuffer> finish() {
+        return finish(null);
+    }
+
+    /**
+     * As {@link #finish()}, but when this writer holds only a sorted run that continues the sorted
+     * run of {@code previous} (a stored segment of the same key that is a run without hash
+     * partitions, ending where this run starts, its last key below this run's first), returns one
+     * run blob covering both: put it in place of {@code previous}, so an append in key order keeps the
+     * table one run. Returns null (and finishes nothing) otherwise; then call {@link #finish()}.
+     *
+     * @throws IllegalStateException if this writer is finished or closed
+     */
+    public List<ByteBuffer> finishExtending(KeyIndexSegment previous) {
+        if (finished) {
+            throw new IllegalStateException("key index writer is finished");
+        }
+        KeyRun before = previous.run();
+        if (before == null || previous.partitionCount() > 0 || size > 0 || runRows == 0 || before.endRowId() != runFirst
+                || KeyRun.compare(before.lastA, before.lastB, firstA, firstB) >= 0) {
+            return null;
+        }
+        KeyRun merged = new KeyRun(keys.columns(), before.firstRowId, before.rows + runRows, before.firstA, before.firstB, lastA, lastB);
+        return finish(merged);
+    }
+
+    private List<ByteBuffer> finish(KeyRun replacingRun) {
         if (finals == null) {
             finished = true;
-            List<MemoryBlock> out = new ArrayList<>(parts.length);
+            runOpen = false;
+            List<MemoryBlock> out = new ArrayList<>();
+            KeyRun run = replacingRun != null ? replacingRun
+                    : runRows == 0 ? null : new KeyRun(keys.columns(), runFirst, runRows, firstA, firstB, lastA, lastB);
+            if (run != null) {
+                MemoryBlock blob = allocator.allocate(KeyRun.BYTES, "key index sorted run");
+                run.write(blob.asByteBuffer());
+                out.add(blob);
+            }
+            if (parts == null && run == null) {
+                allocateParts(0);
+            }
+            if (parts == null || (run != null && size == 0)) {
+                finals = out;
+                if (parts != null) {
+                    for (Part p : parts) {
+                        p.close();
+                    }
+                }
+                parts = new Part[0];
+                return buffers();
+            }
             for (int i = 0; i < parts.length; i++) {
                 Part p = parts[i];
                 MemoryBlock blob;
@@ -534,6 +712,10 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
             finals = out;
             parts = new Part[0];
         }
+        return buffers();
+    }
+
+    private List<ByteBuffer> buffers() {
         List<ByteBuffer> buffers = new ArrayList<>(finals.size());
         for (MemoryBlock m : finals) {
             buffers.add(m.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
@@ -551,16 +733,22 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
             }
             finals = List.of();
         }
-        for (Part p : parts) {
-            p.close();
+        if (parts != null) {
+            for (Part p : parts) {
+                p.close();
+            }
         }
         parts = new Part[0];
+        if (runKeys != null) {
+            runKeys.close();
+            runKeys = null;
+        }
     }
 
     @Override
     public String toString() {
-        return "KeyIndexWriter[" + size + " keys, " + (mode == MODE_EXACT ? "EXACT" : "HASHED") + ", " + parts.length
-                + " partitions" + (finals == null ? "" : ", finished " + finals.size()) + "]";
+        return "KeyIndexWriter[" + size() + " keys, run of " + runRows + ", " + (mode == MODE_EXACT ? "EXACT" : "HASHED") + ", "
+                + (parts == null ? 0 : parts.length) + " partitions" + (finals == null ? "" : ", finished " + finals.size()) + "]";
     }
 
     @Override
@@ -568,6 +756,17 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         if (finals != null) {
             throw new IllegalStateException("key index writer is finished; open its blobs as a KeyIndexSegment to probe them");
         }
+        long hashed = parts == null ? -1 : findHashedOrExact(probe);
+        if (hashed >= 0 || runRows == 0) {
+            return hashed;
+        }
+        if (!retainRun) {
+            throw new IllegalStateException("this key index writer does not keep its sorted run's keys; it cannot find them");
+        }
+        return findInRun(probe.currentA(), probe.currentB());
+    }
+
+    private long findHashedOrExact(IndexKeys probe) {
         if (mode == MODE_EXACT) {
             if (!probe.currentHasExact()) {
                 return -1;

@@ -99,6 +99,8 @@ class KeyIndexTest {
             List<List<Object>> everInserted = new ArrayList<>();
             List<KeyIndexSegment> segments = new ArrayList<>();
             List<KeyIndexWriter> writers = new ArrayList<>();
+            Map<Long, Object[]> stored = new HashMap<>();
+            long runRows = 0;
             long nextRow = 0;
             long nextKey = 0;
             try {
@@ -125,7 +127,7 @@ class KeyIndexTest {
                         withNull[0] = null;
                         batch.add(withNull);
                     }
-                    KeyIndexWriter w = new KeyIndexWriter(types, memory, rnd.nextBoolean() ? 0 : rows, 4096);
+                    KeyIndexWriter w = new KeyIndexWriter(types, memory, rnd.nextBoolean() ? 0 : rows, true, 4096);
                     writers.add(w);
                     try (VectorSchemaRoot root = ArrowRows.root(arrow, def, batch.toArray(new Object[0][]))) {
                         int off = 0;
@@ -137,6 +139,7 @@ class KeyIndexTest {
                     }
                     for (int r = 0; r < batch.size(); r++) {
                         Object[] row = batch.get(r);
+                        stored.put(nextRow + r, row);
                         if (row[0] != null) {
                             List<Object> k = List.of(row);
                             live.put(k, nextRow + r);
@@ -150,7 +153,9 @@ class KeyIndexTest {
                     for (ByteBuffer part : w.finish()) {
                         assertTrue(part.remaining() <= 48 + 4096 + 3072 + 4, "a partition blob stays within its bounds: " + part.remaining());
                     }
-                    segments.add(KeyIndexSegment.open(w.finish(), FILE, "segment " + seg));
+                    int runColumns = shape.equals("long") ? 1 : shape.equals("pair") ? 2 : 0;
+                    segments.add(KeyIndexSegment.open(w.finish(), FILE, "segment " + seg, runColumns, scanOf(stored)));
+                    runRows += segments.get(seg).sortedRunRows();
                     assertEquals(inBatch.size(), segments.get(seg).keyCount());
                     if (shape.equals("pair") && seg >= 3) {
                         assertTrue(!segments.get(3).exact(), "a pair beyond 32 bits makes the segment HASHED");
@@ -166,12 +171,30 @@ class KeyIndexTest {
                     check(shape, def, types, segments, List.of(), live, deleted, everInserted, rnd, nextKey);
                 }
                 assertTrue(segments.stream().anyMatch(s -> s.partitionCount() > 1), "tiny partitions split");
+                if (shape.equals("long") || shape.equals("pair")) {
+                    assertTrue(runRows > 0, "keys in order start a sorted run");
+                } else {
+                    assertEquals(0, runRows, "a key of text or three columns has no sorted run");
+                }
             } finally {
                 for (KeyIndexWriter w : writers) {
                     w.close();
                 }
             }
         });
+    }
+
+    /** A {@link KeyRunSearch} over the model's stored rows: a linear scan, the oracle of a binary search. */
+    private static KeyRunSearch scanOf(Map<Long, Object[]> stored) {
+        return (a, b, from, to) -> {
+            for (long r = from; r < to; r++) {
+                Object[] row = stored.get(r);
+                if (row[0] != null && ((Number) row[0]).longValue() == a && (row.length == 1 || ((Number) row[1]).longValue() == b)) {
+                    return r;
+                }
+            }
+            return -1;
+        };
     }
 
     private void check(String shape, TableDef def, List<ColumnType> types, List<KeyIndexSegment> segments,
@@ -236,9 +259,11 @@ class KeyIndexTest {
     void damagedPartitionsAreRefusedWithTheirPlace() throws Exception {
         TableDef def = keyTable("long");
         try (KeyIndexWriter w = new KeyIndexWriter(List.of(ColumnType.int64()), memory, 3);
-             VectorSchemaRoot root = ArrowRows.root(arrow, def, new Object[] {5L}, new Object[] {7L})) {
-            w.add(cols(root), 0, 2, 0);
-            ByteBuffer blob = w.finish().get(0);
+             VectorSchemaRoot root = ArrowRows.root(arrow, def, new Object[] {7L}, new Object[] {5L}, new Object[] {6L})) {
+            w.add(cols(root), 0, 3, 0);
+            assertEquals(1, w.sortedRunRows(), "7 starts the run, 5 breaks it");
+            assertEquals(2, w.finish().size(), "the run, then one partition");
+            ByteBuffer blob = w.finish().get(1);
             byte[] copy = new byte[blob.remaining()];
             blob.duplicate().get(copy);
             assertEquals(48 + 16 * 16 + 4, copy.length, "16 slots of 16 bytes, header and footer");
@@ -247,7 +272,7 @@ class KeyIndexTest {
             flipped[48 + 3] ^= 1;
             StoreCorruptedException e = assertThrows(StoreCorruptedException.class,
                     () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(flipped)), FILE, "table t key index t_pk segment 0"));
-            assertEquals("table t key index t_pk segment 0 partition 0 at offset 304: key index partition CRC32C mismatch: stored 0xebe58107, computed 0xce5e74dc", e.detail());
+            assertEquals("table t key index t_pk segment 0 partition 0 at offset 304: key index partition CRC32C mismatch: stored 0x1f52ee93, computed 0x3ae91b48", e.detail());
 
             byte[] shortBlob = java.util.Arrays.copyOf(copy, 40);
             e = assertThrows(StoreCorruptedException.class,
@@ -267,6 +292,76 @@ class KeyIndexTest {
             KeyIndexSegment ok = KeyIndexSegment.open(List.of(ByteBuffer.wrap(copy)), FILE, "seg");
             assertEquals(2, ok.keyCount());
             assertEquals(copy.length, ok.bytes());
+        }
+    }
+
+    @Test
+    void aDamagedSortedRunIsRefusedWithItsPlace() throws Exception {
+        TableDef def = keyTable("pair");
+        List<ColumnType> types = List.of(ColumnType.int64(), ColumnType.int32());
+        try (KeyIndexWriter w = new KeyIndexWriter(types, memory, 0);
+             VectorSchemaRoot root = ArrowRows.root(arrow, def, new Object[] {1L, 1}, new Object[] {1L, 2}, new Object[] {2L, 1})) {
+            assertEquals(-1, w.add(cols(root), 0, 3, 10));
+            assertEquals(3, w.sortedRunRows());
+            assertEquals(3, w.allocatedBytes() > 0 ? w.size() : -1);
+            List<ByteBuffer> blobs = w.finish();
+            assertEquals(1, blobs.size(), "keys in order: the run alone, no partition");
+            byte[] run = new byte[blobs.get(0).remaining()];
+            blobs.get(0).duplicate().get(run);
+            assertEquals(68, run.length);
+            long[] asked = new long[4];
+            KeyIndexSegment seg = KeyIndexSegment.open(List.of(ByteBuffer.wrap(run)), FILE, "seg", 2, (a, b, from, to) -> {
+                asked[0] = a;
+                asked[1] = b;
+                asked[2] = from;
+                asked[3] = to;
+                return 11;
+            });
+            assertEquals(3, seg.keyCount());
+            assertEquals(3, seg.sortedRunRows());
+            long[] got = new long[2];
+            try (VectorSchemaRoot probe = ArrowRows.root(arrow, def, new Object[] {1L, 2}, new Object[] {2L, 2})) {
+                KeyIndex.of(types, List.of(seg), List.of()).newFinder().find(cols(probe), 0, 2, r -> false, got);
+            }
+            assertEquals(11, got[0], "a key inside the run goes to the search");
+            assertEquals(List.of(1L, 2L, 10L, 13L), List.of(asked[0], asked[1], asked[2], asked[3]));
+            assertEquals(-1, got[1], "(2, 2) is above the run's last key: a miss without a search");
+
+            byte[] flipped = run.clone();
+            flipped[20] ^= 1;
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class,
+                    () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(flipped)), FILE, "table t key index t_pk", 2, KeyRunSearch.NONE));
+            assertTrue(e.detail().startsWith("table t key index t_pk sorted run at offset 64: key index sorted run CRC32C mismatch"),
+                    e.detail());
+            e = assertThrows(StoreCorruptedException.class,
+                    () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(run)), FILE, "seg", 1, KeyRunSearch.NONE));
+            assertEquals("seg sorted run at offset 10: sorted run of 2 key columns, the key has 1", e.detail());
+            e = assertThrows(StoreCorruptedException.class,
+                    () -> KeyIndexSegment.open(List.of(ByteBuffer.wrap(run)), FILE, "seg", 0, KeyRunSearch.NONE));
+            assertEquals("seg: a sorted run for a key that cannot have one (0 integer-like columns)", e.detail());
+        }
+    }
+
+    @Test
+    void aRunKeyRepeatedAfterTheBreakIsADuplicateUnlessItsRowIsDeleted() {
+        TableDef def = keyTable("long");
+        List<ColumnType> types = List.of(ColumnType.int64());
+        try (KeyIndexWriter retained = new KeyIndexWriter(types, memory, 0);
+             KeyIndexWriter loadOnly = new KeyIndexWriter(types, memory, 0, false);
+             VectorSchemaRoot root = ArrowRows.root(arrow, def, new Object[] {3L}, new Object[] {5L}, new Object[] {9L},
+                     new Object[] {4L}, new Object[] {5L})) {
+            assertEquals(4, retained.add(cols(root), 0, 5, 0), "5 (row 1) is in the run: row 4 repeats it");
+            assertEquals(3, retained.sortedRunRows());
+            assertEquals(4, retained.size());
+            assertEquals(-1, retained.add(cols(root), 4, 1, 4, r -> r == 1), "row 1 deleted: 5 may come again");
+            long[] got = new long[5];
+            KeyIndex.of(types, List.of(), List.of(retained)).newFinder().find(cols(root), 0, 5, r -> r == 1, got);
+            assertEquals(List.of(0L, 4L, 2L, 3L, 4L), java.util.Arrays.stream(got).boxed().toList(), "the hashed 5 answers first");
+
+            assertEquals(-1, loadOnly.add(cols(root), 0, 5, 0), "without the run's keys a repeat is not seen (the load's key set sees it)");
+            IllegalStateException ise = assertThrows(IllegalStateException.class,
+                    () -> KeyIndex.of(types, List.of(), List.of(loadOnly)).newFinder().find(cols(root), 0, 1, r -> false, got));
+            assertEquals("this key index writer does not keep its sorted run's keys; it cannot find them", ise.getMessage());
         }
     }
 }

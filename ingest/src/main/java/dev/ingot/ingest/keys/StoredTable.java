@@ -11,6 +11,8 @@ import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.index.KeyIndex;
 import dev.ingot.constraints.index.KeyIndexSegment;
 import dev.ingot.constraints.index.KeyIndexWriter;
+import dev.ingot.constraints.index.KeyRunSearch;
+import dev.ingot.constraints.internal.KeyEncoding;
 import dev.ingot.memory.NativeAllocator;
 import dev.ingot.pager.StoreCorruptedException;
 import java.io.IOException;
@@ -34,7 +36,8 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <p><b>Index segments</b> are per-table index blobs of the column store named
  * {@code key/<constraint>/<first row id, 19 digits>} (one per append of rows, in the layout of
- * {@link KeyIndexSegment}); a segment covers the rows from its first row id up to the
+ * {@link KeyIndexSegment}: a sorted run, whose keys are the stored key columns themselves, searched by
+ * a {@link KeyRunReader}, and/or hash partitions); a segment covers the rows from its first row id up to the
  * {@link IndexInfo#tableRows()} recorded when it was put. Rows no segment covers (a table loaded
  * before the index existed, a load whose index commit was lost to a crash, or every row after a
  * compaction, which marks the segments stale) are indexed here from their key columns, once per
@@ -56,11 +59,15 @@ public final class StoredTable implements AutoCloseable {
     private final NativeAllocator memory;
     private final RoaringBitmap[] deletions;
     private final Map<String, Index> indexes = new LinkedHashMap<>();
+    private final Map<String, KeyRunReader> runReaders = new LinkedHashMap<>();
     private final boolean reindex;
 
-    /** One key constraint's stored segments and its catch-up writer (null when every row is covered). */
+    /**
+     * One key constraint's stored segments (oldest first, with their index names) and its catch-up
+     * writer (null when every row is covered).
+     */
     public record Index(ConstraintSpec key, List<ColumnType> types, List<KeyIndexSegment> segments, KeyIndexWriter catchUp,
-                        long catchUpFirstRowId) {}
+                        long catchUpFirstRowId, List<String> segmentNames) {}
 
     /**
      * @param snapshot the snapshot holding the table
@@ -142,7 +149,8 @@ public final class StoredTable implements AutoCloseable {
         return name.substring(PREFIX.length(), slash);
     }
 
-    static long firstRowIdOf(String name) {
+    /** The first row id a segment name carries. */
+    public static long firstRowIdOf(String name) {
         return Long.parseLong(name.substring(name.lastIndexOf('/') + 1));
     }
 
@@ -165,9 +173,10 @@ public final class StoredTable implements AutoCloseable {
             types.add(info.def().column(c).type());
         }
         List<KeyIndexSegment> segments = new ArrayList<>();
-        long covered = openSegments(constraint, segments);
+        List<String> names = new ArrayList<>();
+        long covered = openSegments(key, types, segments, names, true);
         KeyIndexWriter catchUp = covered < info.rowCount() ? buildCatchUp(key, types, covered) : null;
-        idx = new Index(key, List.copyOf(types), List.copyOf(segments), catchUp, covered);
+        idx = new Index(key, List.copyOf(types), List.copyOf(segments), catchUp, covered, List.copyOf(names));
         indexes.put(constraint, idx);
         return idx;
     }
@@ -178,7 +187,14 @@ public final class StoredTable implements AutoCloseable {
      *
      * @return the first row id they do not cover
      */
-    private long openSegments(String constraint, List<KeyIndexSegment> segments) throws IOException {
+    private long openSegments(ConstraintSpec key, List<ColumnType> types, List<KeyIndexSegment> segments, List<String> names,
+                              boolean searchable) throws IOException {
+        String constraint = key.name();
+        int runColumns = KeyEncoding.of(types) == KeyEncoding.BYTES ? 0 : types.size();
+        KeyRunSearch search = KeyRunSearch.NONE;
+        if (searchable && runColumns > 0) {
+            search = runReaders.computeIfAbsent(constraint, c -> new KeyRunReader(info, reader, key.columns()));
+        }
         List<IndexInfo> mine = new ArrayList<>();
         for (IndexInfo i : info.indexes()) {
             if (!reindex && !i.stale() && constraint.equals(constraintOf(i.name()))) {
@@ -203,7 +219,8 @@ public final class StoredTable implements AutoCloseable {
                     throw named;
                 }
             }
-            segments.add(KeyIndexSegment.open(parts, file, "table " + info.name() + " key index " + i.name()));
+            segments.add(KeyIndexSegment.open(parts, file, "table " + info.name() + " key index " + i.name(), runColumns, search));
+            names.add(i.name());
             covered = i.tableRows();
         }
         return covered;
@@ -217,7 +234,11 @@ public final class StoredTable implements AutoCloseable {
      */
     public void verifySegments() throws IOException {
         for (ConstraintSpec k : info.def().keyConstraints()) {
-            openSegments(k.name(), new ArrayList<>());
+            List<ColumnType> types = new ArrayList<>();
+            for (String c : k.columns()) {
+                types.add(info.def().column(c).type());
+            }
+            openSegments(k, types, new ArrayList<>(), new ArrayList<>(), false);
         }
     }
 
@@ -300,6 +321,7 @@ public final class StoredTable implements AutoCloseable {
             }
         }
         indexes.clear();
+        runReaders.clear();
         try {
             reader.close();
         } catch (RuntimeException e) {

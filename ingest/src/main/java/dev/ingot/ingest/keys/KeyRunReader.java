@@ -1,0 +1,261 @@
+package dev.ingot.ingest.keys;
+
+import dev.ingot.columnstore.ChunkStats;
+import dev.ingot.columnstore.RowGroupInfo;
+import dev.ingot.columnstore.TableInfo;
+import dev.ingot.columnstore.TableReader;
+import dev.ingot.constraints.index.KeyRunSearch;
+import dev.ingot.constraints.internal.KeyVectors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Searches the sorted runs of one key of a stored table ({@link KeyRunSearch}) in its stored key
+ * columns: the row groups by the zone maps of the key's first column (each chunk header's min/max,
+ * read once per row group), then, inside a row group, a binary search over its decoded key values.
+ * A key outside every candidate row group's range costs no chunk read.
+ *
+ * <p>Decoded key values are cached per row group, most recently used kept, within a budget of
+ * {@code ingot.keys.runCacheBytes} bytes (system property; default 256 MiB): the first column as
+ * 4-byte offsets from the row group's minimum when its range allows, the second as 4 bytes when
+ * its values fit an {@code int}, 8 bytes a value otherwise. Warm lookups then decode nothing.
+ *
+ * <p>Thread-safety: not thread-safe (the cache and the reader); one per {@link StoredTable}.
+ * Ownership: the reader belongs to the caller and must stay open while this is used.
+ */
+final class KeyRunReader implements KeyRunSearch {
+    /** Default cache budget, bytes. */
+    static final long DEFAULT_CACHE_BYTES = 256L << 20;
+
+    private final TableInfo info;
+    private final TableReader reader;
+    private final List<String> columns;
+    private final int column0;
+    private final long[] minA;
+    private final long[] maxA;
+    private final boolean[] statsKnown;
+    private final long budget;
+    private long cachedBytes;
+    private final LinkedHashMap<Integer, GroupKeys> cache = new LinkedHashMap<>(16, 0.75f, true);
+
+    /** The key values of one row group, every row (deleted ones included), compactly. */
+    private static final class GroupKeys {
+        final long baseA;
+        final int[] narrowA;
+        final long[] wideA;
+        final int[] narrowB;
+        final long[] wideB;
+        final int rows;
+
+        GroupKeys(long[] a, long[] b, int rows) {
+            this.rows = rows;
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (int i = 0; i < rows; i++) {
+                min = Math.min(min, a[i]);
+                max = Math.max(max, a[i]);
+            }
+            if (rows > 0 && max - min >= 0 && max - min <= 0xFFFF_FFFFL) {
+                baseA = min;
+                narrowA = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    narrowA[i] = (int) (a[i] - min);
+                }
+                wideA = null;
+            } else {
+                baseA = 0;
+                narrowA = null;
+                wideA = a;
+            }
+            boolean bFits = b != null;
+            for (int i = 0; bFits && i < rows; i++) {
+                bFits = b[i] == (int) b[i];
+            }
+            if (b == null) {
+                narrowB = null;
+                wideB = null;
+            } else if (bFits) {
+                narrowB = new int[rows];
+                for (int i = 0; i < rows; i++) {
+                    narrowB[i] = (int) b[i];
+                }
+                wideB = null;
+            } else {
+                narrowB = null;
+                wideB = b;
+            }
+        }
+
+        long a(int i) {
+            return narrowA != null ? baseA + Integer.toUnsignedLong(narrowA[i]) : wideA[i];
+        }
+
+        long b(int i) {
+            return narrowB != null ? narrowB[i] : wideB != null ? wideB[i] : 0;
+        }
+
+        long bytes() {
+            return 64L + (narrowA != null ? 4L : 8L) * rows + (narrowB != null ? 4L * rows : wideB != null ? 8L * rows : 0);
+        }
+    }
+
+    KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns) {
+        this(info, reader, keyColumns, Long.getLong("ingot.keys.runCacheBytes", DEFAULT_CACHE_BYTES));
+    }
+
+    KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns, long budget) {
+        if (keyColumns.size() != 1 && keyColumns.size() != 2) {
+            throw new IllegalArgumentException("a sorted run has a key of 1 or 2 columns: " + keyColumns);
+        }
+        this.info = info;
+        this.reader = reader;
+        this.columns = List.copyOf(keyColumns);
+        this.column0 = info.def().columnIndex(keyColumns.get(0));
+        int groups = info.rowGroups().size();
+        this.minA = new long[groups];
+        this.maxA = new long[groups];
+        this.statsKnown = new boolean[groups];
+        this.budget = budget;
+    }
+
+    @Override
+    public long find(long a, long b, long fromRowId, long toRowId) {
+        if (fromRowId >= toRowId || fromRowId < 0 || toRowId > info.rowCount()) {
+            return -1;
+        }
+        try {
+            int lo = info.rowGroupOf(fromRowId);
+            int hi = info.rowGroupOf(toRowId - 1);
+            // the first row group whose run rows end at a key >= a (column 0 never decreases in a run)
+            int g = lo;
+            int l = lo;
+            int h = hi;
+            while (l <= h) {
+                int mid = (l + h) >>> 1;
+                if (lastA(mid, fromRowId, toRowId) < a) {
+                    l = mid + 1;
+                } else {
+                    g = mid;
+                    h = mid - 1;
+                }
+            }
+            if (l > hi) {
+                return -1;
+            }
+            for (; g <= hi && firstA(g, fromRowId, toRowId) <= a; g++) {
+                long r = findInGroup(g, a, b, fromRowId, toRowId);
+                if (r >= 0) {
+                    return r;
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException("searching the sorted key run of table " + info.name() + " " + columns + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Whether row group {@code g} lies wholly inside {@code [from, to)}. */
+    private boolean inside(int g, long from, long to) {
+        RowGroupInfo rg = info.rowGroups().get(g);
+        return rg.firstRowId() >= from && rg.firstRowId() + rg.rowCount() <= to;
+    }
+
+    /** Column 0 of the last run row of group {@code g}. */
+    private long lastA(int g, long from, long to) throws IOException {
+        if (inside(g, from, to) && stats(g)) {
+            return maxA[g];
+        }
+        RowGroupInfo rg = info.rowGroups().get(g);
+        return keys(g).a((int) (Math.min(to, rg.firstRowId() + rg.rowCount()) - 1 - rg.firstRowId()));
+    }
+
+    /** Column 0 of the first run row of group {@code g}. */
+    private long firstA(int g, long from, long to) throws IOException {
+        if (inside(g, from, to) && stats(g)) {
+            return minA[g];
+        }
+        RowGroupInfo rg = info.rowGroups().get(g);
+        return keys(g).a((int) (Math.max(from, rg.firstRowId()) - rg.firstRowId()));
+    }
+
+    /** Reads group {@code g}'s column-0 min/max from its chunk header once; false if the chunk has none. */
+    private boolean stats(int g) throws IOException {
+        if (!statsKnown[g]) {
+            ChunkStats s = reader.chunkStats(column0, g);
+            if (!s.hasMinMax() || s.nullCount() > 0 || !KeyVectors.isIntegerLike(s.kind())) {
+                return false;
+            }
+            minA[g] = s.min();
+            maxA[g] = s.max();
+            statsKnown[g] = true;
+        }
+        return true;
+    }
+
+    private long findInGroup(int g, long a, long b, long from, long to) throws IOException {
+        RowGroupInfo rg = info.rowGroups().get(g);
+        GroupKeys k = keys(g);
+        int lo = (int) (Math.max(from, rg.firstRowId()) - rg.firstRowId());
+        int hi = (int) (Math.min(to, rg.firstRowId() + rg.rowCount()) - rg.firstRowId()) - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Long.compare(k.a(mid), a);
+            if (c == 0) {
+                c = Long.compare(k.b(mid), b);
+            }
+            if (c == 0) {
+                return rg.firstRowId() + mid;
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
+    }
+
+    /** The decoded key values of group {@code g} (every row, deleted ones included), cached. */
+    private GroupKeys keys(int g) throws IOException {
+        GroupKeys k = cache.get(g);
+        if (k != null) {
+            return k;
+        }
+        try (VectorSchemaRoot root = reader.readRowGroup(g, columns, true)) {
+            int rows = root.getRowCount();
+            long[] a = new long[rows];
+            long[] b = columns.size() == 2 ? new long[rows] : null;
+            FieldVector va = root.getVector(0);
+            KeyVectors.readLongs(va, 0, rows, a);
+            if (b != null) {
+                KeyVectors.readLongs(root.getVector(1), 0, rows, b);
+            }
+            k = new GroupKeys(a, b, rows);
+        }
+        cache.put(g, k);
+        cachedBytes += k.bytes();
+        if (cachedBytes > budget) {
+            var it = cache.entrySet().iterator();
+            while (cachedBytes > budget && it.hasNext()) {
+                Map.Entry<Integer, GroupKeys> eldest = it.next();
+                if (eldest.getKey() == g) {
+                    continue;
+                }
+                cachedBytes -= eldest.getValue().bytes();
+                it.remove();
+            }
+        }
+        return k;
+    }
+
+    /** Bytes of decoded key values held. */
+    long cachedBytes() {
+        return cachedBytes;
+    }
+}
