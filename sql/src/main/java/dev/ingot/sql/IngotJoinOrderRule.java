@@ -73,7 +73,7 @@ final class IngotJoinOrderRule extends RelRule<IngotJoinOrderRule.Config> {
         }
         RexBuilder rex = join.getCluster().getRexBuilder();
         Graph g = new Graph(join, rex, call.getMetadataQuery());
-        int[] order = g.order();
+        int[] order = g.estimate.order();
         call.transformTo(g.build(call.builder(), order));
     }
 
@@ -87,11 +87,7 @@ final class IngotJoinOrderRule extends RelRule<IngotJoinOrderRule.Config> {
         final List<RexNode> conditions = new ArrayList<>();
         final List<Integer> conditionInputs = new ArrayList<>();
         final double[] rows;
-        /** Selectivity of each condition not part of an equi-join between two inputs. */
-        final Map<Integer, Double> otherSelectivity = new HashMap<>();
-        /** Selectivity of the equi-joins between each pair of inputs, keyed by the pair's bits. */
-        final Map<Integer, Double> pairSelectivity = new HashMap<>();
-        final double[] size;
+        final Estimate estimate;
 
         Graph(MultiJoin join, RexBuilder rex, RelMetadataQuery mq) {
             this.join = join;
@@ -114,10 +110,11 @@ final class IngotJoinOrderRule extends RelRule<IngotJoinOrderRule.Config> {
             }
             // equi-join column pairs between two inputs, gathered per pair of inputs
             Map<Integer, ImmutableBitSet[]> pairColumns = new HashMap<>();
+            List<Selectivity> selectivities = new ArrayList<>();
             for (int k = 0; k < conditions.size(); k++) {
                 int[] refs = equiJoin(conditions.get(k));
                 if (refs == null) {
-                    otherSelectivity.put(k, RelMdUtil.guessSelectivity(conditions.get(k)));
+                    selectivities.add(new Selectivity(conditionInputs.get(k), RelMdUtil.guessSelectivity(conditions.get(k))));
                     continue;
                 }
                 int a = inputOf(refs[0]);
@@ -134,28 +131,9 @@ final class IngotJoinOrderRule extends RelRule<IngotJoinOrderRule.Config> {
                 int lo = Integer.numberOfTrailingZeros(e.getKey());
                 int hi = 31 - Integer.numberOfLeadingZeros(e.getKey());
                 double ndv = Math.max(distinct(mq, lo, e.getValue()[0]), distinct(mq, hi, e.getValue()[1]));
-                pairSelectivity.put(e.getKey(), 1 / Math.max(1, ndv));
+                selectivities.add(new Selectivity(e.getKey(), 1 / Math.max(1, ndv)));
             }
-            size = new double[1 << n];
-            for (int set = 1; set < size.length; set++) {
-                double s = 1;
-                for (int i = 0; i < n; i++) {
-                    if ((set & (1 << i)) != 0) {
-                        s *= rows[i];
-                    }
-                }
-                for (Map.Entry<Integer, Double> e : pairSelectivity.entrySet()) {
-                    if ((set & e.getKey()) == e.getKey()) {
-                        s *= e.getValue();
-                    }
-                }
-                for (Map.Entry<Integer, Double> e : otherSelectivity.entrySet()) {
-                    if ((set & conditionInputs.get(e.getKey())) == conditionInputs.get(e.getKey())) {
-                        s *= e.getValue();
-                    }
-                }
-                size[set] = Math.max(1, s);
-            }
+            estimate = new Estimate(rows, selectivities);
         }
 
         /** Bits of the inputs whose fields {@code condition} reads. */
@@ -216,10 +194,146 @@ final class IngotJoinOrderRule extends RelRule<IngotJoinOrderRule.Config> {
             return Math.min(rows[i], d == null ? rows[i] : d);
         }
 
+        /**
+         * Joins the inputs in {@code order}: each join puts the smaller side (by estimate) on the
+         * right and carries every condition whose inputs are all joined by then; a project
+         * restores the MultiJoin's field order and the post-join filter goes on top.
+         */
+        RelNode build(RelBuilder b, int[] order) {
+            boolean[] applied = new boolean[conditions.size()];
+            List<Integer> layout = new ArrayList<>(List.of(order[0]));
+            int set = 1 << order[0];
+            b.push(join.getInputs().get(order[0]));
+            List<RexNode> first = take(applied, set, layout);
+            if (!first.isEmpty()) {
+                b.filter(first);
+            }
+            for (int k = 1; k < order.length; k++) {
+                int f = order[k];
+                boolean treeLeft = estimate.size(set) >= estimate.size(1 << f);
+                set |= 1 << f;
+                if (treeLeft) {
+                    layout.add(f);
+                    b.push(join.getInputs().get(f));
+                } else {
+                    layout.add(0, f);
+                    RelNode tree = b.build();
+                    b.push(join.getInputs().get(f)).push(tree);
+                }
+                b.join(JoinRelType.INNER, RexUtil.composeConjunction(b.getRexBuilder(), take(applied, set, layout)));
+            }
+            List<RexNode> fields = new ArrayList<>();
+            int[] offset = offsets(layout);
+            for (int i = 0; i < n; i++) {
+                for (int c = start[i]; c < start[i + 1]; c++) {
+                    fields.add(b.field(offset[i] + c - start[i]));
+                }
+            }
+            b.project(fields, join.getRowType().getFieldNames(), true);
+            List<RexNode> rest = new ArrayList<>();
+            for (int k = 0; k < conditions.size(); k++) {
+                if (!applied[k]) {
+                    rest.add(conditions.get(k)); // reads no input (a constant)
+                }
+            }
+            if (join.getPostJoinFilter() != null) {
+                rest.add(join.getPostJoinFilter());
+            }
+            if (!rest.isEmpty()) {
+                b.filter(rest);
+            }
+            return b.build();
+        }
+
+        /** The conditions not yet applied whose inputs are all in {@code set}, rewritten to the fields of {@code layout}. */
+        private List<RexNode> take(boolean[] applied, int set, List<Integer> layout) {
+            int[] offset = offsets(layout);
+            RexShuttle remap = new RexShuttle() {
+                @Override
+                public RexNode visitInputRef(RexInputRef ref) {
+                    int i = inputOf(ref.getIndex());
+                    return new RexInputRef(offset[i] + ref.getIndex() - start[i], ref.getType());
+                }
+            };
+            List<RexNode> out = new ArrayList<>();
+            for (int k = 0; k < conditions.size(); k++) {
+                int bits = conditionInputs.get(k);
+                if (!applied[k] && bits != 0 && (bits & ~set) == 0) {
+                    applied[k] = true;
+                    out.add(conditions.get(k).accept(remap));
+                }
+            }
+            return out;
+        }
+
+        /** First field of each input in a row made of the inputs of {@code layout}, in that order. */
+        private int[] offsets(List<Integer> layout) {
+            int[] offset = new int[n];
+            int at = 0;
+            for (int i : layout) {
+                offset[i] = at;
+                at += start[i + 1] - start[i];
+            }
+            return offset;
+        }
+    }
+
+    /**
+     * What a condition keeps of the rows of the inputs it reads.
+     *
+     * @param inputs      bits of the inputs the condition reads (bit i: input i)
+     * @param selectivity the fraction of their combined rows it keeps, in (0, 1]
+     */
+    record Selectivity(int inputs, double selectivity) {}
+
+    /**
+     * The estimated sizes of every set of inputs of a join, and the cheapest order to join them
+     * in (the dynamic programming of the class comment). Immutable.
+     */
+    static final class Estimate {
+        private final int n;
+        private final List<Selectivity> selectivities;
+        /** Estimated rows of each set of inputs (index: its bits). */
+        private final double[] size;
+
+        /**
+         * @param rows          estimated rows of each input (at least 1 each)
+         * @param selectivities every condition among the inputs
+         * @throws IllegalArgumentException for fewer than 1 or more than {@value #MAX_INPUTS} inputs
+         */
+        Estimate(double[] rows, List<Selectivity> selectivities) {
+            n = rows.length;
+            if (n < 1 || n > MAX_INPUTS) {
+                throw new IllegalArgumentException("join of " + n + " inputs (1.." + MAX_INPUTS + ")");
+            }
+            this.selectivities = List.copyOf(selectivities);
+            size = new double[1 << n];
+            for (int set = 1; set < size.length; set++) {
+                double s = 1;
+                for (int i = 0; i < n; i++) {
+                    if ((set & (1 << i)) != 0) {
+                        s *= rows[i];
+                    }
+                }
+                for (Selectivity c : selectivities) {
+                    if ((set & c.inputs()) == c.inputs()) {
+                        s *= c.selectivity();
+                    }
+                }
+                size[set] = Math.max(1, s);
+            }
+        }
+
+        /** Estimated rows of the join of the inputs of {@code set} (bit i: input i). */
+        double size(int set) {
+            return size[set];
+        }
+
         /** Whether a condition links input {@code f} to the inputs of {@code set} (reading no input outside both). */
         boolean linked(int set, int f) {
             int with = set | (1 << f);
-            for (int bits : conditionInputs) {
+            for (Selectivity c : selectivities) {
+                int bits = c.inputs();
                 if ((bits & (1 << f)) != 0 && (bits & set) != 0 && (bits & ~with) == 0) {
                     return true;
                 }
@@ -293,88 +407,6 @@ final class IngotJoinOrderRule extends RelRule<IngotJoinOrderRule.Config> {
             return best;
         }
 
-        /**
-         * Joins the inputs in {@code order}: each join puts the smaller side (by estimate) on the
-         * right and carries every condition whose inputs are all joined by then; a project
-         * restores the MultiJoin's field order and the post-join filter goes on top.
-         */
-        RelNode build(RelBuilder b, int[] order) {
-            boolean[] applied = new boolean[conditions.size()];
-            List<Integer> layout = new ArrayList<>(List.of(order[0]));
-            int set = 1 << order[0];
-            b.push(join.getInputs().get(order[0]));
-            List<RexNode> first = take(applied, set, layout);
-            if (!first.isEmpty()) {
-                b.filter(first);
-            }
-            for (int k = 1; k < order.length; k++) {
-                int f = order[k];
-                boolean treeLeft = size[set] >= size[1 << f];
-                set |= 1 << f;
-                if (treeLeft) {
-                    layout.add(f);
-                    b.push(join.getInputs().get(f));
-                } else {
-                    layout.add(0, f);
-                    RelNode tree = b.build();
-                    b.push(join.getInputs().get(f)).push(tree);
-                }
-                b.join(JoinRelType.INNER, RexUtil.composeConjunction(b.getRexBuilder(), take(applied, set, layout)));
-            }
-            List<RexNode> fields = new ArrayList<>();
-            int[] offset = offsets(layout);
-            for (int i = 0; i < n; i++) {
-                for (int c = start[i]; c < start[i + 1]; c++) {
-                    fields.add(b.field(offset[i] + c - start[i]));
-                }
-            }
-            b.project(fields, join.getRowType().getFieldNames(), true);
-            List<RexNode> rest = new ArrayList<>();
-            for (int k = 0; k < conditions.size(); k++) {
-                if (!applied[k]) {
-                    rest.add(conditions.get(k)); // reads no input (a constant)
-                }
-            }
-            if (join.getPostJoinFilter() != null) {
-                rest.add(join.getPostJoinFilter());
-            }
-            if (!rest.isEmpty()) {
-                b.filter(rest);
-            }
-            return b.build();
-        }
-
-        /** The conditions not yet applied whose inputs are all in {@code set}, rewritten to the fields of {@code layout}. */
-        private List<RexNode> take(boolean[] applied, int set, List<Integer> layout) {
-            int[] offset = offsets(layout);
-            RexShuttle remap = new RexShuttle() {
-                @Override
-                public RexNode visitInputRef(RexInputRef ref) {
-                    int i = inputOf(ref.getIndex());
-                    return new RexInputRef(offset[i] + ref.getIndex() - start[i], ref.getType());
-                }
-            };
-            List<RexNode> out = new ArrayList<>();
-            for (int k = 0; k < conditions.size(); k++) {
-                int bits = conditionInputs.get(k);
-                if (!applied[k] && bits != 0 && (bits & ~set) == 0) {
-                    applied[k] = true;
-                    out.add(conditions.get(k).accept(remap));
-                }
-            }
-            return out;
-        }
-
-        /** First field of each input in a row made of the inputs of {@code layout}, in that order. */
-        private int[] offsets(List<Integer> layout) {
-            int[] offset = new int[n];
-            int at = 0;
-            for (int i : layout) {
-                offset[i] = at;
-                at += start[i + 1] - start[i];
-            }
-            return offset;
-        }
     }
 
     /** The rule's configuration: any {@link MultiJoin} (a plain record instead of Calcite's Immutables-generated configs). */

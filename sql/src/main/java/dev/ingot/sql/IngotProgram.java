@@ -78,8 +78,11 @@ final class IngotProgram implements Program {
             physical.removeIf(r -> r instanceof JoinCommuteRule || r instanceof JoinAssociateRule || r instanceof JoinPushThroughJoinRule);
             Program order = RelOptUtil.countJoins(rel) < 2 ? Programs.ofRules(rules) : Programs.sequence(
                     Programs.of(new HepProgramBuilder()
-                            .addRuleInstance(FactorOrRule.FILTER)
-                            .addRuleInstance(CoreRules.FILTER_INTO_JOIN)
+                            // conditions into joins, and a join's conditions on one input into that input (for an
+                            // outer join, those on its null-generating side): TPC-H Q20's date range on lineitem
+                            // stayed in a left join's condition, the whole of lineitem built into its hash table
+                            .addRuleCollection(List.of(CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS,
+                                    FactorOrRule.FILTER, CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH))
                             .addMatchOrder(HepMatchOrder.BOTTOM_UP)
                             .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
                             .addRuleInstance(IngotJoinOrderRule.INSTANCE)
