@@ -5,14 +5,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.RelFactories;
-import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMdUtil;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.rules.MultiJoin;
@@ -38,8 +36,8 @@ import org.apache.calcite.util.ImmutableBitSet;
  * product of their row counts times the selectivity of every condition among them; an equi-join
  * between two inputs on column sets {@code A} and {@code B} has selectivity
  * {@code 1 / max(ndv(A), ndv(B))}, where distinct counts come from {@link IngotStatistics} for
- * columns of Ingot tables (keys, foreign keys, zone-map ranges, counted values), capped by the
- * input's row count; so a join from a foreign key to its referenced primary key yields at most the
+ * columns of Ingot tables (keys, foreign keys, zone-map ranges, counted values; through
+ * {@link IngotRelMetadata}), capped by the input's row count; so a join from a foreign key to its referenced primary key yields at most the
  * child's rows. Other conditions take Calcite's guess ({@link RelMdUtil#guessSelectivity}). The cost of
  * adding an input to a set is the rows of the result plus twice the rows of the smaller side (the
  * hash table Calcite's {@code EnumerableHashJoin} builds from its right input, which is where the
@@ -171,26 +169,12 @@ final class IngotJoinOrderRule extends RelRule<IngotJoinOrderRule.Config> {
         }
 
         /**
-         * Distinct values of {@code columns} (fields of input {@code i}) in that input: from the
-         * Ingot table every column comes from when there is one, else Calcite's estimate, else
-         * the input's rows; never more than the input's rows.
+         * Distinct values of {@code columns} (fields of input {@code i}) in that input: Calcite's
+         * estimate, which for columns of Ingot tables comes from {@link IngotStatistics}
+         * ({@link IngotRelMetadata}); the input's rows when there is none; never more than those.
          */
         double distinct(RelMetadataQuery mq, int i, ImmutableBitSet columns) {
-            RelNode input = join.getInputs().get(i);
-            IngotTable table = null;
-            ImmutableBitSet.Builder tableColumns = ImmutableBitSet.builder();
-            for (int c : columns) {
-                Set<RelColumnOrigin> origins = mq.getColumnOrigins(input, c);
-                RelColumnOrigin o = origins == null || origins.size() != 1 ? null : origins.iterator().next();
-                IngotTable t = o == null || o.isDerived() ? null : o.getOriginTable().unwrap(IngotTable.class);
-                if (t == null || (table != null && t != table)) {
-                    table = null;
-                    break;
-                }
-                table = t;
-                tableColumns.set(o.getOriginColumnOrdinal());
-            }
-            Double d = table != null ? Double.valueOf(table.statistics().distinctCount(tableColumns.build())) : mq.getDistinctRowCount(input, columns, null);
+            Double d = mq.getDistinctRowCount(join.getInputs().get(i), columns, null);
             return Math.min(rows[i], d == null ? rows[i] : d);
         }
 

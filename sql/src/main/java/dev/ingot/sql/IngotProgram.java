@@ -18,7 +18,6 @@ import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
 import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
@@ -58,10 +57,12 @@ final class IngotProgram implements Program {
     @Override
     public RelNode run(RelOptPlanner planner, RelNode rel, RelTraitSet requiredOutputTraits, List<RelOptMaterialization> materializations,
                        List<RelOptLattice> lattices) {
-        Program p = readsIngot(rel)
-                ? Programs.sequence(Programs.subQuery(DefaultRelMetadataProvider.INSTANCE), Programs.decorrelate(), Programs.trim(),
-                        joinOrder(planner.getRules()), Programs.calc(DefaultRelMetadataProvider.INSTANCE))
-                : Programs.standard();
+        if (!readsIngot(rel)) {
+            return Programs.standard().run(planner, rel, requiredOutputTraits, materializations, lattices);
+        }
+        rel.getCluster().setMetadataProvider(IngotRelMetadata.PROVIDER);
+        Program p = Programs.sequence(Programs.subQuery(IngotRelMetadata.PROVIDER), Programs.decorrelate(), Programs.trim(),
+                joinOrder(planner.getRules()), Programs.calc(IngotRelMetadata.PROVIDER));
         return p.run(planner, rel, requiredOutputTraits, materializations, lattices);
     }
 
@@ -87,7 +88,7 @@ final class IngotProgram implements Program {
                             .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
                             .addRuleInstance(IngotJoinOrderRule.INSTANCE)
                             .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
-                            .build(), false, DefaultRelMetadataProvider.INSTANCE),
+                            .build(), false, IngotRelMetadata.PROVIDER),
                     Programs.ofRules(physical));
             return order.run(planner, rel, traits, materializations, lattices);
         };

@@ -23,6 +23,7 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelReferentialConstraint;
 import org.apache.calcite.rel.RelReferentialConstraintImpl;
 import org.apache.calcite.rel.logical.LogicalTableScan;
+import org.apache.calcite.rel.metadata.BuiltInMetadata;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
@@ -83,6 +84,18 @@ public final class IngotTable extends AbstractTable implements ProjectableFilter
     /** The table's distinct-value counts (for {@link IngotJoinOrderRule}). */
     IngotStatistics statistics() {
         return statistics;
+    }
+
+    /**
+     * This table as {@code type}; for Calcite's {@link BuiltInMetadata.DistinctRowCount.Handler},
+     * which Calcite asks a scanned table for, the handler that answers from {@link #statistics()}.
+     */
+    @Override
+    public <C> C unwrap(Class<C> type) {
+        if (type == BuiltInMetadata.DistinctRowCount.Handler.class) {
+            return type.cast(new IngotRelMetadata.ScanDistinct(this));
+        }
+        return super.unwrap(type);
     }
 
     private final LongAdder rowGroupsRead = new LongAdder();
