@@ -28,8 +28,9 @@ import picocli.CommandLine.Spec;
  * exist yet), one query after the other in one JVM, each the best of {@code --runs} warm runs;
  * prints a Markdown table of both times, their ratio and both row counts (a row-count mismatch
  * marks the line; with {@code --answers}, Ingot's results are also checked against the official
- * answer set by {@link TpchAnswers}). DuckDB runs with {@code --duckdb-threads} threads; Calcite's executor is
- * single-threaded.
+ * answer set by {@link TpchAnswers}). DuckDB runs each query once per thread count of
+ * {@code --duckdb-threads} (default 1 and 2), each in its own column; the ratio is Ingot's time over
+ * DuckDB's with the first thread count. Calcite's executor is single-threaded.
  *
  * <p>DuckDB reads the same query text with one change: the interval precision {@code day (3)}
  * of Q1, which DuckDB's parser does not take, becomes {@code day}.
@@ -49,8 +50,9 @@ final class SqlBenchCommand implements Callable<Integer> {
     @Option(names = "--duckdb", required = true, description = "DuckDB database file (created from --tbl if missing)")
     Path duckdb;
 
-    @Option(names = "--duckdb-threads", description = "DuckDB threads (default: ${DEFAULT-VALUE})", defaultValue = "1")
-    int duckdbThreads;
+    @Option(names = "--duckdb-threads", split = ",", description = "DuckDB thread counts, one column each (default: ${DEFAULT-VALUE})",
+            defaultValue = "1,2")
+    List<Integer> duckdbThreads;
 
     @Option(names = "--runs", description = "runs per query and engine; the best is printed (default: ${DEFAULT-VALUE})", defaultValue = "1")
     int runs;
@@ -63,7 +65,7 @@ final class SqlBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 1 || duckdbThreads < 1) {
+        if (runs < 1 || duckdbThreads.isEmpty() || duckdbThreads.stream().anyMatch(t -> t < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--runs and --duckdb-threads must be positive numbers");
         }
         List<Integer> numbers = queries == null ? IntStream.rangeClosed(1, TpchQueries.COUNT).boxed().toList() : queries;
@@ -71,23 +73,34 @@ final class SqlBenchCommand implements Callable<Integer> {
             System.err.println("ingot: loading " + tbl + " into DuckDB " + duckdb);
             DuckDbLoad.load(tbl, duckdb, false);
         }
-        System.out.println("| query | Ingot (Calcite) s | DuckDB s (" + duckdbThreads + " thread" + (duckdbThreads == 1 ? "" : "s")
-                + ") | ratio | rows Ingot / DuckDB |");
-        System.out.println("|---|---:|---:|---:|---|");
+        StringBuilder header = new StringBuilder("| query | Ingot (Calcite) s |");
+        StringBuilder rule = new StringBuilder("|---|---:|");
+        for (int t : duckdbThreads) {
+            header.append(" DuckDB s (").append(t).append(t == 1 ? " thread) |" : " threads) |");
+            rule.append("---:|");
+        }
+        System.out.println(header + " ratio | rows Ingot / DuckDB |");
+        System.out.println(rule + "---:|---|");
         double ingotTotal = 0;
-        double duckTotal = 0;
+        double[] duckTotal = new double[duckdbThreads.size()];
         int failed = 0;
         try (Connection ingot = new IngotDriver().connect(IngotDriver.PREFIX + store, new Properties());
              Connection duck = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly())) {
-            try (Statement s = duck.createStatement()) {
-                s.execute("SET threads = " + duckdbThreads);
-            }
             for (int q : numbers) {
                 String sql = TpchQueries.text(q);
                 SqlTpchCommand.Result i = best(ingot, sql);
-                SqlTpchCommand.Result d = best(duck, sql.replace("day (3)", "day"));
+                StringBuilder duckTimes = new StringBuilder();
+                SqlTpchCommand.Result d = null;
+                for (int t = 0; t < duckdbThreads.size(); t++) {
+                    try (Statement s = duck.createStatement()) {
+                        s.execute("SET threads = " + duckdbThreads.get(t));
+                    }
+                    SqlTpchCommand.Result r = best(duck, sql.replace("day (3)", "day"));
+                    d = d == null ? r : d;
+                    duckTotal[t] += r.seconds();
+                    duckTimes.append(String.format(Locale.ROOT, " %.3f |", r.seconds()));
+                }
                 ingotTotal += i.seconds();
-                duckTotal += d.seconds();
                 boolean same = i.rows().size() == d.rows().size();
                 String verdict = "";
                 if (answers != null) {
@@ -97,12 +110,16 @@ final class SqlBenchCommand implements Callable<Integer> {
                     same &= problems.isEmpty();
                 }
                 failed += same ? 0 : 1;
-                System.out.printf(Locale.ROOT, "| Q%d | %.3f | %.3f | %.0fx | %d / %d%s%s |%n", q, i.seconds(), d.seconds(), i.seconds() / d.seconds(),
+                System.out.printf(Locale.ROOT, "| Q%d | %.3f |%s %.0fx | %d / %d%s%s |%n", q, i.seconds(), duckTimes, i.seconds() / d.seconds(),
                         i.rows().size(), d.rows().size(), i.rows().size() == d.rows().size() ? "" : " MISMATCH", verdict);
                 System.out.flush();
             }
         }
-        System.out.printf(Locale.ROOT, "| total | %.3f | %.3f | %.0fx | |%n", ingotTotal, duckTotal, ingotTotal / duckTotal);
+        StringBuilder totals = new StringBuilder();
+        for (double t : duckTotal) {
+            totals.append(String.format(Locale.ROOT, " %.3f |", t));
+        }
+        System.out.printf(Locale.ROOT, "| total | %.3f |%s %.0fx | |%n", ingotTotal, totals, ingotTotal / duckTotal[0]);
         return failed == 0 ? 0 : 1;
     }
 

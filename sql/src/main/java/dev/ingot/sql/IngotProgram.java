@@ -1,15 +1,23 @@
 package dev.ingot.sql;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.calcite.plan.RelOptLattice;
 import org.apache.calcite.plan.RelOptMaterialization;
 import org.apache.calcite.plan.RelOptPlanner;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.rules.JoinAssociateRule;
+import org.apache.calcite.rel.rules.JoinCommuteRule;
+import org.apache.calcite.rel.rules.JoinPushThroughJoinRule;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
 import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
@@ -49,11 +57,41 @@ final class IngotProgram implements Program {
     @Override
     public RelNode run(RelOptPlanner planner, RelNode rel, RelTraitSet requiredOutputTraits, List<RelOptMaterialization> materializations,
                        List<RelOptLattice> lattices) {
-        Program p = readsIngot(rel)
-                ? Programs.sequence(Programs.subQuery(DefaultRelMetadataProvider.INSTANCE), Programs.decorrelate(), Programs.trim(),
-                        Programs.heuristicJoinOrder(planner.getRules(), false, 2), Programs.calc(DefaultRelMetadataProvider.INSTANCE))
-                : Programs.standard();
+        if (!readsIngot(rel)) {
+            return Programs.standard().run(planner, rel, requiredOutputTraits, materializations, lattices);
+        }
+        rel.getCluster().setMetadataProvider(IngotRelMetadata.PROVIDER);
+        Program p = Programs.sequence(Programs.subQuery(IngotRelMetadata.PROVIDER), Programs.decorrelate(), Programs.trim(),
+                joinOrder(planner.getRules()), Programs.calc(IngotRelMetadata.PROVIDER));
         return p.run(planner, rel, requiredOutputTraits, materializations, lattices);
+    }
+
+    /**
+     * Like {@link Programs#heuristicJoinOrder}: for a plan with two or more joins, a Hep program
+     * pushes filters into joins, gathers joins into MultiJoins and orders each one with
+     * {@link IngotJoinOrderRule} (or, for those with outer joins, Calcite's
+     * {@code LoptOptimizeJoinRule}); then the cost-based planner runs {@code rules} without the
+     * rules that reorder joins, so it keeps that order and picks the physical operators.
+     */
+    private static Program joinOrder(Collection<RelOptRule> rules) {
+        return (planner, rel, traits, materializations, lattices) -> {
+            List<RelOptRule> physical = new ArrayList<>(rules);
+            physical.removeIf(r -> r instanceof JoinCommuteRule || r instanceof JoinAssociateRule || r instanceof JoinPushThroughJoinRule);
+            Program order = RelOptUtil.countJoins(rel) < 2 ? Programs.ofRules(rules) : Programs.sequence(
+                    Programs.of(new HepProgramBuilder()
+                            // conditions into joins, and a join's conditions on one input into that input (for an
+                            // outer join, those on its null-generating side): TPC-H Q20's date range on lineitem
+                            // stayed in a left join's condition, the whole of lineitem built into its hash table
+                            .addRuleCollection(List.of(CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS,
+                                    FactorOrRule.FILTER, CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH))
+                            .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+                            .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
+                            .addRuleInstance(IngotJoinOrderRule.INSTANCE)
+                            .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
+                            .build(), false, IngotRelMetadata.PROVIDER),
+                    Programs.ofRules(physical));
+            return order.run(planner, rel, traits, materializations, lattices);
+        };
     }
 
     private static boolean readsIngot(RelNode rel) {

@@ -37,16 +37,18 @@ public final class IngotSchema extends AbstractSchema {
         IngotProgram.install();
         this.directory = directory;
         Map<String, TableDef> catalog = new LinkedHashMap<>();
+        Map<String, Long> liveRows = new LinkedHashMap<>();
         List<TableInfo> infos;
         try (ColumnStore cs = ColumnStore.openReadOnly(directory)) {
             infos = cs.tables();
         }
         for (TableInfo t : infos) {
             catalog.put(t.name(), t.def());
+            liveRows.put(t.name(), t.liveRowCount());
         }
         Map<String, Table> map = new LinkedHashMap<>();
         for (TableInfo t : infos) {
-            map.put(t.name(), new IngotTable(directory, schemaPath, t, Map.copyOf(catalog)));
+            map.put(t.name(), new IngotTable(directory, schemaPath, t, Map.copyOf(catalog), liveRows));
         }
         this.tables = Map.copyOf(map);
     }

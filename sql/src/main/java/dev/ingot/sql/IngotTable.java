@@ -24,6 +24,7 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelReferentialConstraint;
 import org.apache.calcite.rel.RelReferentialConstraintImpl;
 import org.apache.calcite.rel.logical.LogicalTableScan;
+import org.apache.calcite.rel.metadata.BuiltInMetadata;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
@@ -49,7 +50,8 @@ import org.apache.calcite.util.mapping.IntPair;
  *
  * <p>Statistics for the planner: the row count of the committed table, its PRIMARY KEY and
  * UNIQUE constraints as keys ({@link Statistic#isKey}), and its FOREIGN KEYs as referential
- * constraints.
+ * constraints; distinct-value counts of columns and column sets ({@link IngotStatistics}) for join
+ * ordering.
  *
  * <p>Planning: {@link #toRel} registers {@link FactorOrRule} with the query's planner (pulls a
  * factor common to every branch of an OR out of it, so TPC-H Q19's repeated
@@ -69,11 +71,32 @@ public final class IngotTable extends AbstractTable implements ProjectableFilter
     /** Every table definition of the store, by name (for the referenced tables of foreign keys). */
     private final Map<String, TableDef> catalog;
 
-    IngotTable(Path directory, List<String> schemaPath, TableInfo info, Map<String, TableDef> catalog) {
+    /** Distinct-value counts for join ordering. */
+    private final IngotStatistics statistics;
+
+    IngotTable(Path directory, List<String> schemaPath, TableInfo info, Map<String, TableDef> catalog, Map<String, Long> liveRows) {
         this.directory = directory;
         this.schemaPath = List.copyOf(schemaPath);
         this.info = info;
         this.catalog = catalog;
+        this.statistics = new IngotStatistics(directory, info, liveRows);
+    }
+
+    /** The table's distinct-value counts (for {@link IngotJoinOrderRule}). */
+    IngotStatistics statistics() {
+        return statistics;
+    }
+
+    /**
+     * This table as {@code type}; for Calcite's {@link BuiltInMetadata.DistinctRowCount.Handler},
+     * which Calcite asks a scanned table for, the handler that answers from {@link #statistics()}.
+     */
+    @Override
+    public <C> C unwrap(Class<C> type) {
+        if (type == BuiltInMetadata.DistinctRowCount.Handler.class) {
+            return type.cast(new IngotRelMetadata.ScanDistinct(this));
+        }
+        return super.unwrap(type);
     }
 
     private final LongAdder rowGroupsRead = new LongAdder();

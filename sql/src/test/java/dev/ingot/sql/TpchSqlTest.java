@@ -15,6 +15,8 @@ import io.trino.tpch.Order;
 import io.trino.tpch.OrderGenerator;
 import io.trino.tpch.Part;
 import io.trino.tpch.PartGenerator;
+import io.trino.tpch.PartSupplier;
+import io.trino.tpch.PartSupplierGenerator;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,5 +226,62 @@ class TpchSqlTest {
         }
         assertTrue(plan.contains("Join(condition=[AND(=($0, $6), OR("), plan);
         assertFalse(plan.contains("condition=[true]"), plan);
+    }
+
+    private String explain(int q) throws Exception {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("explain plan for " + TpchQueries.text(q))) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** No plan joins two inputs without a condition: every TPC-H query links each table it reads by a join predicate. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22})
+    void noPlanHasACrossJoin(int q) throws Exception {
+        String plan = explain(q);
+        assertFalse(plan.contains("condition=[true]"), "Q" + q + " has a cross join:\n" + plan);
+    }
+
+    /**
+     * The distinct counts the join order uses, checked against the generator's data: keys count
+     * their rows, a foreign key (single or composite) is bounded by its referenced table's rows, an
+     * integer column by its zone-map value range, a text column counted exactly.
+     */
+    @Test
+    void statisticsBoundDistinctCounts() throws Exception {
+        IngotSchema schema = new IngotSchema(dir.resolve("s"), List.of("ingot"));
+        IngotStatistics customer = ((IngotTable) schema.getTableMap().get("customer")).statistics();
+        IngotStatistics lineitem = ((IngotTable) schema.getTableMap().get("lineitem")).statistics();
+        IngotStatistics orders = ((IngotTable) schema.getTableMap().get("orders")).statistics();
+        long customers = 0;
+        Set<String> segments = new HashSet<>();
+        for (Customer c : new CustomerGenerator(SCALE, 1, 1)) {
+            customers++;
+            segments.add(c.getMarketSegment());
+        }
+        int minDate = Integer.MAX_VALUE;
+        int maxDate = Integer.MIN_VALUE;
+        long orderCount = 0;
+        for (Order o : new OrderGenerator(SCALE, 1, 1)) {
+            orderCount++;
+            minDate = Math.min(minDate, o.getOrderDate());
+            maxDate = Math.max(maxDate, o.getOrderDate());
+        }
+        long lineitems = 0;
+        for (LineItem l : new LineItemGenerator(SCALE, 1, 1)) {
+            lineitems++;
+        }
+        assertEquals(customers, customer.distinctCount(org.apache.calcite.util.ImmutableBitSet.of(0)), "c_custkey (primary key)");
+        assertEquals(25, customer.distinctCount(org.apache.calcite.util.ImmutableBitSet.of(3)), "c_nationkey (foreign key to nation, range 0..24)");
+        assertEquals(segments.size(), customer.distinctCount(org.apache.calcite.util.ImmutableBitSet.of(6)), "c_mktsegment (counted)");
+        assertEquals(maxDate - minDate + 1, orders.distinctCount(org.apache.calcite.util.ImmutableBitSet.of(4)), "o_orderdate (range)");
+        assertEquals(orderCount, lineitem.distinctCount(org.apache.calcite.util.ImmutableBitSet.of(0)), "l_orderkey (foreign key to orders)");
+        long partsupps = 0;
+        for (PartSupplier ps : new PartSupplierGenerator(SCALE, 1, 1)) {
+            partsupps++;
+        }
+        assertEquals(partsupps, lineitem.distinctCount(org.apache.calcite.util.ImmutableBitSet.of(1, 2)), "l_partkey, l_suppkey (foreign key to partsupp)");
+        assertEquals(lineitems, lineitem.distinctCount(org.apache.calcite.util.ImmutableBitSet.of(0, 3)), "l_orderkey, l_linenumber (primary key)");
     }
 }
