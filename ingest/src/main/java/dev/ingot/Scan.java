@@ -18,7 +18,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A scan of one table's live rows (deleted rows skipped), built with {@link #columns} and
- * {@link #where} and run by {@link #forEachBatch} (one Arrow batch per row group) or
+ * {@link #where} and run by {@link #forEachBatch} (one Arrow batch per row group with matching rows; the filter pushed down) or
  * {@link #toList()}. Each run reads the last commit as of its start (its own snapshot), so a
  * transaction committing meanwhile does not change what it sees.
  *

@@ -450,17 +450,62 @@ public final class BoundPredicate {
         }
     }
 
-    /** A comparison over 16-byte DECIMAL values (two's complement, low word first). */
-    static final class WideCompare extends Node {
+    /**
+     * A comparison of one column with a value, evaluated row by row from arrays read once per batch
+     * ({@link #load}); the fixed-width integer kinds have their own loop ({@link LongRange}).
+     */
+    abstract static class RowCompare extends Node {
         final int column;
         final Op op;
+
+        RowCompare(int column, Op op) {
+            this.column = column;
+            this.op = op;
+        }
+
+        /** Reads the batch's values of {@link #column} into fields of this node's evaluation (see {@link BatchValues}). */
+        abstract Object load(BatchValues b);
+
+        /** Compares row {@code row}'s value (not NULL) in {@code values} with the literal. */
+        abstract int compare(Object values, int row);
+
+        @Override
+        void eval(BatchValues b, long[] t, long[] u, int depth) {
+            long[] valid = nulls(b, column, u);
+            Object values = load(b);
+            int rows = b.rows;
+            for (int w = 0, base = 0; base < rows; w++, base += 64) {
+                int end = Math.min(64, rows - base);
+                long bits = 0;
+                for (int j = 0; j < end; j++) {
+                    bits |= (op.test(compare(values, base + j)) ? 1L : 0L) << j;
+                }
+                t[w] = bits & valid[w];
+            }
+        }
+
+        @Override
+        void columns(BitSet out) {
+            out.set(column);
+        }
+
+        /** The literal for {@link #toString()}. */
+        abstract String literal();
+
+        @Override
+        public String toString() {
+            return "$" + column + " " + op.sql() + " " + literal();
+        }
+    }
+
+    /** A comparison over 16-byte DECIMAL values (two's complement, low word first). */
+    static final class WideCompare extends RowCompare {
         final BigInteger value;
         final long lo;
         final long hi;
 
         WideCompare(int column, Op op, BigInteger value) {
-            this.column = column;
-            this.op = op;
+            super(column, op);
             this.value = value;
             this.lo = value.longValue();
             this.hi = value.shiftRight(64).longValue();
@@ -476,30 +521,20 @@ public final class BoundPredicate {
         }
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
-            long[] valid = nulls(b, column, u);
-            long[] a = b.words(column);
-            int rows = b.rows;
-            for (int w = 0, base = 0; base < rows; w++, base += 64) {
-                int end = Math.min(64, rows - base);
-                long bits = 0;
-                for (int j = 0; j < end; j++) {
-                    int i = 2 * (base + j);
-                    int c = a[i + 1] != hi ? Long.compare(a[i + 1], hi) : Long.compareUnsigned(a[i], lo);
-                    bits |= (op.test(c) ? 1L : 0L) << j;
-                }
-                t[w] = bits & valid[w];
-            }
+        Object load(BatchValues b) {
+            return b.words(column);
         }
 
         @Override
-        void columns(BitSet out) {
-            out.set(column);
+        int compare(Object values, int row) {
+            long[] a = (long[]) values;
+            int i = 2 * row;
+            return a[i + 1] != hi ? Long.compare(a[i + 1], hi) : Long.compareUnsigned(a[i], lo);
         }
 
         @Override
-        public String toString() {
-            return "$" + column + " " + op.sql() + " " + value;
+        String literal() {
+            return value.toString();
         }
     }
 
@@ -521,14 +556,11 @@ public final class BoundPredicate {
     }
 
     /** A comparison over REAL/DOUBLE values: numeric order, {@code -0.0 = 0.0}, NaN above every number and equal to itself. */
-    static final class DoubleCompare extends Node {
-        final int column;
-        final Op op;
+    static final class DoubleCompare extends RowCompare {
         final double value;
 
         DoubleCompare(int column, Op op, double value) {
-            this.column = column;
-            this.op = op;
+            super(column, op);
             this.value = value;
         }
 
@@ -542,41 +574,28 @@ public final class BoundPredicate {
         }
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
-            long[] valid = nulls(b, column, u);
-            double[] a = b.doubles(column);
-            int rows = b.rows;
-            for (int w = 0, base = 0; base < rows; w++, base += 64) {
-                int end = Math.min(64, rows - base);
-                long bits = 0;
-                for (int j = 0; j < end; j++) {
-                    bits |= (op.test(compare(a[base + j], value)) ? 1L : 0L) << j;
-                }
-                t[w] = bits & valid[w];
-            }
+        Object load(BatchValues b) {
+            return b.doubles(column);
         }
 
         @Override
-        void columns(BitSet out) {
-            out.set(column);
+        int compare(Object values, int row) {
+            return compare(((double[]) values)[row], value);
         }
 
         @Override
-        public String toString() {
-            return "$" + column + " " + op.sql() + " " + value;
+        String literal() {
+            return Double.toString(value);
         }
     }
 
     /** A comparison over UUIDs in {@link UUID#compareTo} order (signed high half, then signed low half). */
-    static final class UuidCompare extends Node {
-        final int column;
-        final Op op;
+    static final class UuidCompare extends RowCompare {
         final long msb;
         final long lsb;
 
         UuidCompare(int column, Op op, UUID value) {
-            this.column = column;
-            this.op = op;
+            super(column, op);
             this.msb = value.getMostSignificantBits();
             this.lsb = value.getLeastSignificantBits();
         }
@@ -587,31 +606,20 @@ public final class BoundPredicate {
         }
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
-            long[] valid = nulls(b, column, u);
-            long[] a = b.words(column);
-            int rows = b.rows;
-            for (int w = 0, base = 0; base < rows; w++, base += 64) {
-                int end = Math.min(64, rows - base);
-                long bits = 0;
-                for (int j = 0; j < end; j++) {
-                    int i = 2 * (base + j);
-                    long m = Long.reverseBytes(a[i]);
-                    int c = m != msb ? Long.compare(m, msb) : Long.compare(Long.reverseBytes(a[i + 1]), lsb);
-                    bits |= (op.test(c) ? 1L : 0L) << j;
-                }
-                t[w] = bits & valid[w];
-            }
+        Object load(BatchValues b) {
+            return b.words(column);
         }
 
         @Override
-        void columns(BitSet out) {
-            out.set(column);
+        int compare(Object values, int row) {
+            long[] a = (long[]) values;
+            long m = Long.reverseBytes(a[2 * row]);
+            return m != msb ? Long.compare(m, msb) : Long.compare(Long.reverseBytes(a[2 * row + 1]), lsb);
         }
 
         @Override
-        public String toString() {
-            return "$" + column + " " + op.sql() + " " + new UUID(msb, lsb);
+        String literal() {
+            return new UUID(msb, lsb).toString();
         }
     }
 
@@ -620,16 +628,13 @@ public final class BoundPredicate {
      * {@link String#compareTo} order, which is unsigned byte order except where a character of
      * U+E000..U+FFFF meets one above U+FFFF (a surrogate pair in UTF-16 sorts below it).
      */
-    static final class BytesCompare extends Node {
-        final int column;
-        final Op op;
+    static final class BytesCompare extends RowCompare {
         final byte[] value;
         final boolean text;
         final boolean statsUsable;
 
         BytesCompare(int column, Op op, byte[] value, boolean text, boolean statsUsable) {
-            this.column = column;
-            this.op = op;
+            super(column, op);
             this.value = value;
             this.text = text;
             this.statsUsable = statsUsable;
@@ -657,28 +662,22 @@ public final class BoundPredicate {
         }
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
-            long[] valid = nulls(b, column, u);
+        Object load(BatchValues b) {
+            b.bytes(column); // reads the offsets too
+            return b;
+        }
+
+        @Override
+        int compare(Object values, int row) {
+            BatchValues b = (BatchValues) values;
             long[] off = b.offsets(column);
+            int from = (int) off[row];
+            int len = (int) off[row + 1] - from;
             byte[] data = b.bytes(column);
-            int rows = b.rows;
-            byte[] v = value;
-            for (int w = 0, base = 0; base < rows; w++, base += 64) {
-                int end = Math.min(64, rows - base);
-                long bits = 0;
-                for (int j = 0; j < end; j++) {
-                    int from = (int) off[base + j];
-                    int len = (int) off[base + j + 1] - from;
-                    boolean r;
-                    if (op == Op.EQ || op == Op.NE) {
-                        r = (len == v.length && Arrays.equals(data, from, from + len, v, 0, v.length)) == (op == Op.EQ);
-                    } else {
-                        r = op.test(compare(data, from, len, v, text));
-                    }
-                    bits |= (r ? 1L : 0L) << j;
-                }
-                t[w] = bits & valid[w];
+            if ((op == Op.EQ || op == Op.NE) && len != value.length) {
+                return 1; // unequal, and for = / <> the order does not matter
             }
+            return compare(data, from, len, value, text);
         }
 
         static int compare(byte[] data, int from, int len, byte[] v, boolean text) {
@@ -703,14 +702,8 @@ public final class BoundPredicate {
         }
 
         @Override
-        void columns(BitSet out) {
-            out.set(column);
-        }
-
-        @Override
-        public String toString() {
-            return "$" + column + " " + op.sql() + " " + (text ? "'" + new String(value, java.nio.charset.StandardCharsets.UTF_8) + "'"
-                    : java.util.HexFormat.of().formatHex(value));
+        String literal() {
+            return text ? "'" + new String(value, java.nio.charset.StandardCharsets.UTF_8) + "'" : java.util.HexFormat.of().formatHex(value);
         }
     }
 }

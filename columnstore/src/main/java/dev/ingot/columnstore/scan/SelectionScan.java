@@ -173,6 +173,11 @@ public final class SelectionScan implements AutoCloseable {
                 }
                 selected = n;
             }
+        } catch (IOException | RuntimeException | Error e) {
+            for (int i = 0; i < columns.size(); i++) {
+                vectors.get(i).close();
+            }
+            throw e;
         } finally {
             for (int i = columns.size(); i < vectors.size(); i++) {
                 vectors.get(i).close();
