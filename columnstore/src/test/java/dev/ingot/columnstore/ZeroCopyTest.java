@@ -1,6 +1,7 @@
 package dev.ingot.columnstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -16,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -184,8 +186,16 @@ class ZeroCopyTest {
                     }
                 }
                 assertTrue(allocator.getAllocatedMemory() > 0);
+                it.next(); // the third and last row group
+                assertEquals(ROWS - 2048, second.getVector(day).getValueCount());
+                assertFalse(it.hasNext());
+                assertEquals(0, second.getVector(day).getValueCount(), "the end of the scan closes its vectors");
+                assertEquals(0, allocator.getAllocatedMemory());
+                java.util.Iterator<VectorSchemaRoot> given = r.scan(List.of("day"));
+                second = given.next(); // a scan given up: its vectors live until the reader closes
+                assertEquals(1024, second.getVector(0).getValueCount());
             }
-            assertEquals(0, second.getVector(day).getValueCount(), "the reader's close closes the scan's vectors");
+            assertEquals(0, second.getVector(0).getValueCount(), "the reader's close closes the scan's vectors");
             assertEquals(0, allocator.getAllocatedMemory());
         }
     }
