@@ -14,9 +14,7 @@ import dev.ingot.testing.TestAllocators;
 import dev.ingot.testing.TestSeed;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
@@ -76,12 +74,7 @@ class ZeroCopyTest {
     }
 
     private void flipByte(long offset) throws Exception {
-        try (FileChannel ch = FileChannel.open(dir.resolve(ColumnStore.STORE_FILE_NAME), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, offset);
-            b.put(0, (byte) (b.get(0) ^ 0x40)).rewind();
-            ch.write(b, offset);
-        }
+        TestData.flipByte(dir, offset);
     }
 
     @Test
