@@ -223,7 +223,7 @@ final class ChunkDecoder {
         ints = ChunkEncoder.grow(ints, rows);
         unpack(blob, h.auxOffset(), rows, h.bitWidth(), 0, ints);
         long textBytes = h.textBytes();
-        // entries of at most 32 bytes are stored as whole 8-byte words (1, 2 or 4 per value; stores
+        // entries of at most 32 bytes are stored as whole 8-byte words (1 to 4 per value; stores
         // may run past the value, the next value overwrites that, the buffer has DICTIONARY_SLACK
         // bytes of room after the text), longer ones as one bulk put
         int maxLength = 0;
@@ -232,7 +232,7 @@ final class ChunkDecoder {
             lengths[e] = dict[e + 1] - dict[e];
             maxLength = Math.max(maxLength, lengths[e]);
         }
-        int wordsPerEntry = maxLength <= 8 ? 1 : maxLength <= 16 ? 2 : maxLength <= 32 ? 4 : 0;
+        int wordsPerEntry = maxLength <= 8 ? 1 : maxLength <= 16 ? 2 : maxLength <= 24 ? 3 : maxLength <= 32 ? 4 : 0;
         long[] entryWords = null;
         if (wordsPerEntry > 0) {
             entryWords = new long[entries * wordsPerEntry];
@@ -273,6 +273,11 @@ final class ChunkDecoder {
                 } else if (wordsPerEntry == 2) {
                     data.putLong(pos, entryWords[2 * code]);
                     data.putLong(pos + 8, entryWords[2 * code + 1]);
+                } else if (wordsPerEntry == 3) {
+                    int w = 3 * code;
+                    data.putLong(pos, entryWords[w]);
+                    data.putLong(pos + 8, entryWords[w + 1]);
+                    data.putLong(pos + 16, entryWords[w + 2]);
                 } else if (wordsPerEntry == 4) {
                     int w = 4 * code;
                     data.putLong(pos, entryWords[w]);
