@@ -102,11 +102,12 @@ public interface TableReader extends AutoCloseable {
      * 0 rows. Read failures surface as {@link java.io.UncheckedIOException}.
      *
      * <p>Ownership: the batches belong to the reader, not the caller. A batch is valid until the
-     * next call to {@code next()} of the same iterator or the reader's close, whichever comes
-     * first: the scan decodes each row group into the vectors of the previous one (their buffers
-     * are reused, grown when a chunk needs more) and swaps zero-copy vectors for the next
-     * chunk's. Closing a batch does nothing; the reader closes the scan's vectors when it closes.
-     * Copy or transfer what must outlive the next call.
+     * next call to {@code next()} of the same iterator, a call to its {@code hasNext()} that
+     * returns false (the scan is over: its vectors are closed then), or the reader's close,
+     * whichever comes first: the scan decodes each row group into the vectors of the previous one
+     * (their buffers are reused, grown when a chunk needs more) and swaps zero-copy vectors for
+     * the next chunk's. Closing a batch does nothing; a scan given up before its end keeps its
+     * vectors until the reader closes. Copy or transfer what must outlive the next call.
      */
     Iterator<VectorSchemaRoot> scan(List<String> columns);
 

@@ -13,11 +13,9 @@ import dev.ingot.pager.format.FormatCodec;
 import dev.ingot.testing.TestAllocators;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -73,12 +71,7 @@ class CorruptionTest {
     }
 
     private void flipByte(long offset) throws Exception {
-        try (FileChannel ch = FileChannel.open(file(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, offset);
-            b.put(0, (byte) (b.get(0) ^ 0x5A)).rewind();
-            ch.write(b, offset);
-        }
+        TestData.flipByte(dir, offset);
     }
 
     @Test

@@ -160,6 +160,9 @@ class EncodingCorruptionTest {
         damage(2, b -> b.putLong(ChunkFormat.OFF_TEXT_BYTES, h.textBytes() - 1));
         assertCorrupt(2, ChunkFormat.OFF_TEXT_BYTES, "the values have " + h.textBytes() + " bytes, not the " + (h.textBytes() - 1)
                 + " text bytes of the header");
+        // far less text than the codes add up to: refused before a value is stored past the buffer
+        damage(2, b -> b.putLong(ChunkFormat.OFF_TEXT_BYTES, 1));
+        assertCorrupt(2, ChunkFormat.OFF_TEXT_BYTES, "the values have " + h.textBytes() + " bytes, not the 1 text bytes of the header");
         damage(2, b -> b.put(ChunkFormat.OFF_COMPRESSION, (byte) ChunkFormat.COMPRESSION_LZ4));
         assertCorrupt(2, ChunkFormat.OFF_COMPRESSION, "compression 1 with encoding DICTIONARY");
     }

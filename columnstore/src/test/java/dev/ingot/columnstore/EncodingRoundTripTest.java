@@ -267,7 +267,9 @@ class EncodingRoundTripTest {
             "requests", "blithely", "regular", "accounts", "haggle", "carefully", "pending", "theodolites", "nag", "slyly"};
         int chunkRows = 2048;
         int rows = 3 * chunkRows + 100;
-        Object[][] v = new Object[6][rows];
+        // TPC-H's l_shipinstruct (entries up to 17 bytes: three 8-byte words) and entries up to 30 bytes (four words)
+        String[] instructs = {"DELIVER IN PERSON", "COLLECT COD", "NONE", "TAKE BACK RETURN"};
+        Object[][] v = new Object[8][rows];
         for (int i = 0; i < rows; i++) {
             int g = i / chunkRows;
             int inGroup = i % chunkRows;
@@ -284,11 +286,14 @@ class EncodingRoundTripTest {
             // rows / 2 distinct values, so the dictionary overflows, although it would be smaller
             v[4][i] = inGroup < 1024 ? longModes[inGroup % 3] : "v" + i;
             v[5][i] = g == 0 || g == 2 && rnd.nextInt(4) == 0 ? null : g == 1 ? "" : g == 2 ? "x" : TestData.text(rnd, 5);
+            v[6][i] = rnd.nextInt(10) == 0 ? null : instructs[rnd.nextInt(instructs.length)];
+            v[7][i] = rnd.nextInt(10) == 0 ? null : longModes[rnd.nextInt(longModes.length)];
         }
         ChunkFormat.Header[][] h = roundTrip("texts", List.of(ColumnDef.nullable("low", ColumnType.charOf(10)),
                 ColumnDef.nullable("low_bin", ColumnType.varbinary(16)), ColumnDef.nullable("prose", ColumnType.varchar()),
                 ColumnDef.nullable("rnd", ColumnType.varbinary(40)), ColumnDef.nullable("overflow", ColumnType.varchar(40)),
-                ColumnDef.nullable("edge", ColumnType.varchar(5))), v, chunkRows);
+                ColumnDef.nullable("edge", ColumnType.varchar(5)), ColumnDef.nullable("instruct", ColumnType.varchar(25)),
+                ColumnDef.nullable("long_modes", ColumnType.varchar(40))), v, chunkRows);
         String what = TestSeed.describe(seed);
         ChunkEncoding D = ChunkEncoding.DICTIONARY;
         ChunkEncoding T = ChunkEncoding.PACKED_TEXT;
@@ -315,6 +320,10 @@ class EncodingRoundTripTest {
         assertEquals(0, h[5][1].offsetsLength(), what + ": every value empty");
         assertEquals(1, h[5][2].entries(), what + ": one distinct value");
         assertEquals(0, h[5][2].bitWidth(), what + ": one distinct value");
+        assertArrayEquals(new ChunkEncoding[] {D, D, D, D}, encodings(h[6]), what);
+        assertEquals(4, h[6][0].entries(), what);
+        assertArrayEquals(new ChunkEncoding[] {D, D, D, D}, encodings(h[7]), what);
+        assertEquals(3, h[7][0].entries(), what);
     }
 
     @Test

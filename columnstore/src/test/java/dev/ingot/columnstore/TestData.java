@@ -31,6 +31,17 @@ final class TestData {
             ColumnDef.nullable("comment", ColumnType.varchar(20))),
             List.of(ConstraintSpec.primaryKey("all_types_pk", "id")));
 
+    /** XORs byte {@code offset} of the store file in {@code dir} with 0x5A (twice restores it); a mapped view sees the change. */
+    static void flipByte(java.nio.file.Path dir, long offset) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(ColumnStore.STORE_FILE_NAME),
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            ch.read(b, offset);
+            b.put(0, (byte) (b.get(0) ^ 0x5A)).rewind();
+            ch.write(b, offset);
+        }
+    }
+
     static ColumnStoreOptions options() {
         return ColumnStoreOptions.defaults().withPagerOptions(PagerOptions.defaults().withSegmentBytes(16 << 20).withSyncOnCommit(false));
     }

@@ -48,6 +48,11 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--per-column", description = "also scan each column alone and print its median CPU")
     boolean perColumn;
 
+    @Option(names = "--point-reads", defaultValue = "0",
+            description = "also time this many full-row reads of random row ids (TableReader.readRows) and as many primary-key lookups"
+                    + " (Ingot.lookup), each after as many untimed ones, and print their latency percentiles (default: ${DEFAULT-VALUE})")
+    int pointReads;
+
     /** One scan's figures. */
     record Scan(long rows, long arrowBytes, double wallMs, double cpuMs) {}
 
@@ -93,8 +98,63 @@ final class ScanCommand implements Callable<Integer> {
                 }
                 System.out.printf("  %-20s cpu        %7.1f ms%n", "(sum of medians)", sum);
             }
+            if (pointReads > 0) {
+                pointReads(cs);
+            }
         }
         return 0;
+    }
+
+    /**
+     * Times {@link #pointReads} full-row reads of random row ids through one reader, then as many
+     * lookups by the table's PRIMARY KEY (keys of random rows) through {@link dev.ingot.Ingot#lookup},
+     * each after as many untimed warm-up reads; prints p50/p99/p99.9/max in microseconds.
+     */
+    private void pointReads(ColumnStore cs) throws java.io.IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        org.HdrHistogram.Histogram reads = new org.HdrHistogram.Histogram(3);
+        java.util.List<Object[]> keys = new java.util.ArrayList<>();
+        dev.ingot.columnstore.TableDef def;
+        try (TableReader r = cs.openTable(table)) {
+            def = r.info().def();
+            long rows = r.info().rowCount();
+            java.util.Optional<dev.ingot.columnstore.ConstraintSpec> pk = def.primaryKey();
+            for (int i = -pointReads; i < pointReads; i++) {
+                long id = random.nextLong(rows);
+                long t0 = System.nanoTime();
+                try (VectorSchemaRoot row = r.readRows(new long[] {id}, null)) {
+                    long t = System.nanoTime() - t0;
+                    if (i >= 0) {
+                        reads.recordValue(t);
+                    }
+                    if (pk.isPresent()) {
+                        keys.add(pk.get().columns().stream().map(c -> row.getVector(c).getObject(0)).toArray());
+                    }
+                }
+            }
+        }
+        printLatency("readRows (1 row id, all columns)", reads);
+        if (keys.isEmpty()) {
+            return;
+        }
+        org.HdrHistogram.Histogram lookups = new org.HdrHistogram.Histogram(3);
+        try (dev.ingot.Ingot db = dev.ingot.Ingot.openReadOnly(store, dev.ingot.IngotOptions.defaults())) {
+            for (int i = 0; i < keys.size(); i++) {
+                long t0 = System.nanoTime();
+                if (db.lookup(table, keys.get(i)).isEmpty()) {
+                    throw new IllegalStateException("key " + java.util.Arrays.toString(keys.get(i)) + " of " + table + " not found");
+                }
+                if (i >= pointReads) {
+                    lookups.recordValue(System.nanoTime() - t0);
+                }
+            }
+        }
+        printLatency("Ingot.lookup (primary key, all columns)", lookups);
+    }
+
+    private static void printLatency(String what, org.HdrHistogram.Histogram h) {
+        System.out.printf("%s: %,d reads, p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f us%n", what, h.getTotalCount(),
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
     }
 
     private Scan scan(ColumnStore cs, List<String> cols) throws java.io.IOException {

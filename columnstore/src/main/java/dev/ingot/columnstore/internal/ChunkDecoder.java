@@ -67,8 +67,9 @@ final class ChunkDecoder {
         try {
             if (h.kind().isVariableWidth()) {
                 BaseVariableWidthVector t = (BaseVariableWidthVector) v;
-                if (into == null || t.getValueCapacity() < rows || t.getDataBuffer().capacity() < h.textBytes()) {
-                    t.allocateNew(Math.max(h.textBytes(), 1), Math.max(rows, 1));
+                long dataBytes = h.encoding() == ChunkEncoding.DICTIONARY ? h.textBytes() + DICTIONARY_SLACK : Math.max(h.textBytes(), 1);
+                if (into == null || t.getValueCapacity() < rows || t.getDataBuffer().capacity() < dataBytes) {
+                    t.allocateNew(dataBytes, Math.max(rows, 1));
                 }
                 ColumnCodec.copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
                 switch (h.encoding()) {
@@ -201,6 +202,9 @@ final class ChunkDecoder {
 
     // ---------------------------------------------------------------- text
 
+    /** Bytes a dictionary decode may store past the last value (whole 8-byte words of entries up to 32 bytes). */
+    static final int DICTIONARY_SLACK = 32;
+
     private void decodeDictionary(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
@@ -219,26 +223,24 @@ final class ChunkDecoder {
         ints = ChunkEncoder.grow(ints, rows);
         unpack(blob, h.auxOffset(), rows, h.bitWidth(), 0, ints);
         long textBytes = h.textBytes();
-        if (bytes.length < textBytes + 32) { // 32 bytes of slack for the word stores below
-            bytes = new byte[(int) textBytes + 32];
-        }
-        offsets = ChunkEncoder.grow(offsets, rows + 1);
-        // entries of at most 32 bytes are copied as whole 8-byte words (1, 2 or 4 per value; stores
-        // may run past the value, the next value overwrites that), longer ones with arraycopy
+        // entries of at most 32 bytes are stored as whole 8-byte words (1 to 4 per value; stores
+        // may run past the value, the next value overwrites that, the buffer has DICTIONARY_SLACK
+        // bytes of room after the text), longer ones as one bulk put
         int maxLength = 0;
+        int[] lengths = new int[entries];
         for (int e = 0; e < entries; e++) {
-            maxLength = Math.max(maxLength, dict[e + 1] - dict[e]);
+            lengths[e] = dict[e + 1] - dict[e];
+            maxLength = Math.max(maxLength, lengths[e]);
         }
-        int wordsPerEntry = maxLength <= 8 ? 1 : maxLength <= 16 ? 2 : maxLength <= 32 ? 4 : 0;
+        int wordsPerEntry = maxLength <= 8 ? 1 : maxLength <= 16 ? 2 : maxLength <= 24 ? 3 : maxLength <= 32 ? 4 : 0;
         long[] entryWords = null;
         if (wordsPerEntry > 0) {
             entryWords = new long[entries * wordsPerEntry];
             byte[] padded = new byte[dLen + 32];
             System.arraycopy(dictionaryBytes, 0, padded, 0, dLen);
             for (int e = 0; e < entries; e++) {
-                int len = dict[e + 1] - dict[e];
                 for (int k = 0; k < wordsPerEntry; k++) {
-                    int left = len - 8 * k;
+                    int left = lengths[e] - 8 * k;
                     long mask = left >= 8 ? -1L : left <= 0 ? 0 : (1L << (8 * left)) - 1;
                     entryWords[e * wordsPerEntry + k] = (long) LONGS.get(padded, dict[e] + 8 * k) & mask;
                 }
@@ -246,48 +248,68 @@ final class ChunkDecoder {
         }
         boolean nulls = h.nullCount() > 0;
         ArrowBuf validity = t.getValidityBuffer();
-        // first every code and the text bytes they add up to are checked, so the expansion below
-        // needs no check per row (it writes at most textBytes + 32 bytes)
-        long total = 0;
+        // straight into the vector's buffers: every code is checked, and the text may not pass the
+        // header's text bytes, before anything is stored for the row
+        ByteBuffer data = t.getDataBuffer().nioBuffer(0, (int) Math.min(t.getDataBuffer().capacity(), Integer.MAX_VALUE))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        if (data.capacity() < textBytes + DICTIONARY_SLACK) {
+            throw new IllegalStateException("internal: dictionary text of " + textBytes + " bytes into a buffer of " + data.capacity());
+        }
+        ByteBuffer offs = t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = 0;
+        offs.putInt(0, 0);
         for (int i = 0; i < rows; i++) {
             if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
                 int code = ints[i];
                 if (Integer.compareUnsigned(code, entries) >= 0) {
                     throw badCode(h, i, code, file, where);
                 }
-                total += dict[code + 1] - dict[code];
-            }
-        }
-        if (total != textBytes) {
-            throw textBytesMismatch(h, file, where, total + " bytes, not");
-        }
-        int pos = 0;
-        offsets[0] = 0;
-        for (int i = 0; i < rows; i++) {
-            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
-                int code = ints[i];
-                int start = dict[code];
-                int len = dict[code + 1] - start;
+                int len = lengths[code];
+                if (pos + (long) len > textBytes) {
+                    throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, validity, nulls, rows, file, where) + " bytes, not");
+                }
                 if (wordsPerEntry == 1) {
-                    LONGS.set(bytes, pos, entryWords[code]);
+                    data.putLong(pos, entryWords[code]);
                 } else if (wordsPerEntry == 2) {
-                    LONGS.set(bytes, pos, entryWords[2 * code]);
-                    LONGS.set(bytes, pos + 8, entryWords[2 * code + 1]);
+                    data.putLong(pos, entryWords[2 * code]);
+                    data.putLong(pos + 8, entryWords[2 * code + 1]);
+                } else if (wordsPerEntry == 3) {
+                    int w = 3 * code;
+                    data.putLong(pos, entryWords[w]);
+                    data.putLong(pos + 8, entryWords[w + 1]);
+                    data.putLong(pos + 16, entryWords[w + 2]);
                 } else if (wordsPerEntry == 4) {
                     int w = 4 * code;
-                    LONGS.set(bytes, pos, entryWords[w]);
-                    LONGS.set(bytes, pos + 8, entryWords[w + 1]);
-                    LONGS.set(bytes, pos + 16, entryWords[w + 2]);
-                    LONGS.set(bytes, pos + 24, entryWords[w + 3]);
+                    data.putLong(pos, entryWords[w]);
+                    data.putLong(pos + 8, entryWords[w + 1]);
+                    data.putLong(pos + 16, entryWords[w + 2]);
+                    data.putLong(pos + 24, entryWords[w + 3]);
                 } else {
-                    System.arraycopy(dictionaryBytes, start, bytes, pos, len);
+                    data.put(pos, dictionaryBytes, dict[code], len);
                 }
                 pos += len;
             }
-            offsets[i + 1] = pos;
+            offs.putInt(4 * i + 4, pos);
         }
-        t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(offsets, 0, rows + 1);
-        t.getDataBuffer().nioBuffer(0, (int) pos).put(bytes, 0, (int) pos);
+        if (pos != textBytes) {
+            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+        }
+    }
+
+    /** The text bytes the codes of a DICTIONARY chunk add up to (for the message; every code is checked). */
+    private long dictionaryTotal(ChunkFormat.Header h, int[] dict, ArrowBuf validity, boolean nulls, int rows, Path file, String where)
+            throws StoreCorruptedException {
+        long total = 0;
+        for (int i = 0; i < rows; i++) {
+            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
+                int code = ints[i];
+                if (Integer.compareUnsigned(code, h.entries()) >= 0) {
+                    throw badCode(h, i, code, file, where);
+                }
+                total += dict[code + 1] - dict[code];
+            }
+        }
+        return total;
     }
 
     private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)

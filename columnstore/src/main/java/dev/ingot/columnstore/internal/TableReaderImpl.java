@@ -483,12 +483,20 @@ final class TableReaderImpl implements TableReader {
 
             @Override
             public boolean hasNext() {
-                return next < rowGroupCount();
+                if (next < rowGroupCount()) {
+                    return true;
+                }
+                if (scans.remove(slots)) { // exhausted: the last batch is released
+                    for (Slot slot : slots) {
+                        slot.close();
+                    }
+                }
+                return false;
             }
 
             @Override
             public VectorSchemaRoot next() {
-                if (!hasNext()) {
+                if (next >= rowGroupCount()) {
                     throw new NoSuchElementException();
                 }
                 try {

@@ -44,7 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * A full scan of a stored table ({@code TableReader.scan}, every column: BIGINT, DECIMAL(15,2),
  * VARCHAR(44) with lineitem-comment-like lengths), the read path through the memory layer
  * (chunk blob to Arrow buffers, decimals widened 8 to 16 bytes). The table is written once per
- * trial; the score is time per scan of {@code rows} rows.
+ * trial; the score is time per scan of {@code rows} rows. {@code readRow} reads one whole row of a
+ * random row id ({@code TableReader.readRows}, random access into each chunk's encoding) as a
+ * latency distribution (read p50/p99 from its percentiles).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -106,6 +108,23 @@ public class TableScanBench {
             for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(p);
             }
+        }
+    }
+
+    private final SplittableRandom ids = new SplittableRandom(7);
+
+    /** Reads the whole row of a random row id; returns its key. */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public long readRow() throws IOException {
+        long id = ids.nextLong(rows);
+        try (VectorSchemaRoot row = reader.readRows(new long[] {id}, null)) {
+            long k = ((BigIntVector) row.getVector(0)).get(0);
+            if (k != id) {
+                throw new IllegalStateException("row id " + id + " holds key " + k);
+            }
+            return k;
         }
     }
 
