@@ -106,7 +106,33 @@ final class KeyRunReader implements KeyRunSearch {
     }
 
     KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns) {
-        this(info, reader, keyColumns, Long.getLong("ingot.keys.runCacheBytes", DEFAULT_CACHE_BYTES));
+        this(info, reader, keyColumns, cacheBudget(System.getProperty(CACHE_PROPERTY)));
+    }
+
+    /** The system property of the cache budget. */
+    static final String CACHE_PROPERTY = "ingot.keys.runCacheBytes";
+
+    /**
+     * The cache budget a property value asks for: bytes, or with a {@code k}, {@code m} or {@code g}
+     * suffix (binary units); null = the default.
+     *
+     * @throws IllegalArgumentException naming the property for anything else or a negative size
+     */
+    static long cacheBudget(String value) {
+        if (value == null) {
+            return DEFAULT_CACHE_BYTES;
+        }
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : 0;
+        try {
+            long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
+            if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + CACHE_PROPERTY + "=" + value + ": expected a size in bytes, such as 268435456 or 256m");
+        }
     }
 
     KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns, long budget) {

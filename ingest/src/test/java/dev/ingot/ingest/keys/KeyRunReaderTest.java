@@ -98,4 +98,56 @@ class KeyRunReaderTest {
             }
         });
     }
+
+    @Test
+    void theCacheBudgetIsReadOrRefusedByName() {
+        assertEquals(268_435_456L, KeyRunReader.cacheBudget("256m"));
+        assertEquals(1L << 30, KeyRunReader.cacheBudget("1g"));
+        assertEquals(4096, KeyRunReader.cacheBudget("4096"));
+        assertEquals(KeyRunReader.DEFAULT_CACHE_BYTES, KeyRunReader.cacheBudget(null));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> KeyRunReader.cacheBudget("lots"));
+        assertEquals("-Dingot.keys.runCacheBytes=lots: expected a size in bytes, such as 268435456 or 256m", e.getMessage());
+    }
+
+    @Test
+    void verifyRefusesASortedRunWhoseRowsAreNotInOrder() throws Exception {
+        TableDef t = new TableDef("t", List.of(ColumnDef.notNull("k", ColumnType.int64())),
+                List.of(dev.ingot.columnstore.ConstraintSpec.primaryKey("t_pk", "k")));
+        try (BufferAllocator arrow = new RootAllocator(); ColumnStore store = ColumnStore.openOrCreate(dir);
+             dev.ingot.memory.NativeAllocator memory = dev.ingot.memory.NativeAllocator.root("test", 1L << 24)) {
+            try (TableWriter w = store.createTable(t, ColumnStoreWriteHints.estimate(t));
+                 VectorSchemaRoot root = VectorSchemaRoot.create(t.arrowSchema(), arrow)) {
+                root.allocateNew();
+                long[] stored = {1, 3, 2};
+                for (int i = 0; i < stored.length; i++) {
+                    ((BigIntVector) root.getVector(0)).setSafe(i, stored[i]);
+                }
+                root.setRowCount(3);
+                w.appendBatch(root);
+                w.commit();
+            }
+            // a run that claims rows 0..2 are in order (as if its writer had seen 1, 2, 3)
+            try (dev.ingot.constraints.index.KeyIndexWriter run = new dev.ingot.constraints.index.KeyIndexWriter(
+                         List.of(ColumnType.int64()), memory, 3);
+                 VectorSchemaRoot keys = VectorSchemaRoot.create(t.arrowSchema(), arrow);
+                 StoreTransaction tx = store.begin()) {
+                keys.allocateNew();
+                for (int i = 0; i < 3; i++) {
+                    ((BigIntVector) keys.getVector(0)).setSafe(i, i + 1);
+                }
+                keys.setRowCount(3);
+                assertEquals(-1, run.add(new org.apache.arrow.vector.FieldVector[] {keys.getVector(0)}, 0, 3, 0));
+                tx.putIndex("t", StoredTable.segmentName("t_pk", 0), run.finish());
+                tx.commit();
+            }
+            try (dev.ingot.columnstore.StoreSnapshot snapshot = store.snapshot();
+                 StoredTable st = new StoredTable(snapshot, "t", store.pager().file(), memory)) {
+                dev.ingot.pager.StoreCorruptedException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        dev.ingot.pager.StoreCorruptedException.class, st::verifySegments);
+                assertEquals("table t key index key/t_pk/0000000000000000000 sorted run: row id 2 has key (2), not above the previous"
+                        + " row's (3)", e.detail());
+            }
+        }
+    }
 }
