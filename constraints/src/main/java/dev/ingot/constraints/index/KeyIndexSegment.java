@@ -111,6 +111,11 @@ public final class KeyIndexSegment implements KeyIndexSource {
         return run;
     }
 
+    /** The first row id of the segment's sorted run (-1 without one). */
+    public long sortedRunFirstRowId() {
+        return run == null ? -1 : run.firstRowId;
+    }
+
     /** Rows of the segment's sorted run (0 without one). */
     public long sortedRunRows() {
         return run == null ? 0 : run.rows;

@@ -21,7 +21,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * A key outside every candidate row group's range costs no chunk read.
  *
  * <p>Decoded key values are cached per row group, most recently used kept, within a budget of
- * {@code ingot.keys.runCacheBytes} bytes (system property; default 256 MiB): the first column as
+ * {@code ingot.keys.runCacheBytes} bytes (system property; default the smaller of 256 MiB and a
+ * quarter of the JVM's largest heap, as the values live on the heap): the first column as
  * 4-byte offsets from the row group's minimum when its range allows, the second as 4 bytes when
  * its values fit an {@code int}, 8 bytes a value otherwise. Warm lookups then decode nothing.
  *
@@ -29,8 +30,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Ownership: the reader belongs to the caller and must stay open while this is used.
  */
 final class KeyRunReader implements KeyRunSearch {
-    /** Default cache budget, bytes. */
-    static final long DEFAULT_CACHE_BYTES = 256L << 20;
+    /** Default cache budget, bytes: at most 256 MiB and a quarter of the largest heap. */
+    static final long DEFAULT_CACHE_BYTES = Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 4);
 
     private final TableInfo info;
     private final TableReader reader;
@@ -105,7 +106,33 @@ final class KeyRunReader implements KeyRunSearch {
     }
 
     KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns) {
-        this(info, reader, keyColumns, Long.getLong("ingot.keys.runCacheBytes", DEFAULT_CACHE_BYTES));
+        this(info, reader, keyColumns, cacheBudget(System.getProperty(CACHE_PROPERTY)));
+    }
+
+    /** The system property of the cache budget. */
+    static final String CACHE_PROPERTY = "ingot.keys.runCacheBytes";
+
+    /**
+     * The cache budget a property value asks for: bytes, or with a {@code k}, {@code m} or {@code g}
+     * suffix (binary units); null = the default.
+     *
+     * @throws IllegalArgumentException naming the property for anything else or a negative size
+     */
+    static long cacheBudget(String value) {
+        if (value == null) {
+            return DEFAULT_CACHE_BYTES;
+        }
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : 0;
+        try {
+            long n = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
+            if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException();
+            }
+            return n << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + CACHE_PROPERTY + "=" + value + ": expected a size in bytes, such as 268435456 or 256m");
+        }
     }
 
     KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns, long budget) {

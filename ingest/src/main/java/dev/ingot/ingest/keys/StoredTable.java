@@ -238,8 +238,56 @@ public final class StoredTable implements AutoCloseable {
             for (String c : k.columns()) {
                 types.add(info.def().column(c).type());
             }
-            openSegments(k, types, new ArrayList<>(), new ArrayList<>(), false);
+            List<KeyIndexSegment> segments = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            openSegments(k, types, segments, names, false);
+            for (int s = 0; s < segments.size(); s++) {
+                if (segments.get(s).sortedRunRows() > 0) {
+                    verifyRun(k, names.get(s), segments.get(s).sortedRunFirstRowId(), segments.get(s).sortedRunRows());
+                }
+            }
         }
+    }
+
+    /**
+     * Checks that the stored keys of a sorted run's rows are strictly increasing, as the run says
+     * (lookups binary-search them), reading the key columns of the run's row groups.
+     *
+     * @throws StoreCorruptedException naming the table, index, row id and the two keys out of order
+     */
+    private void verifyRun(ConstraintSpec key, String name, long first, long rows) throws IOException {
+        long end = first + rows;
+        long prevA = 0;
+        long prevB = 0;
+        boolean any = false;
+        for (int g = info.rowGroupOf(first); g < info.rowGroups().size() && info.rowGroups().get(g).firstRowId() < end; g++) {
+            RowGroupInfo rg = info.rowGroups().get(g);
+            try (VectorSchemaRoot root = reader.readRowGroup(g, key.columns(), true)) {
+                int n = root.getRowCount();
+                long[] a = new long[n];
+                long[] b = new long[n];
+                dev.ingot.constraints.internal.KeyVectors.readLongs(root.getVector(0), 0, n, a);
+                if (key.columns().size() == 2) {
+                    dev.ingot.constraints.internal.KeyVectors.readLongs(root.getVector(1), 0, n, b);
+                }
+                for (int i = (int) Math.max(0, first - rg.firstRowId()); i < n && rg.firstRowId() + i < end; i++) {
+                    boolean nulls = root.getVector(0).isNull(i) || (key.columns().size() == 2 && root.getVector(1).isNull(i));
+                    int c = any ? (a[i] != prevA ? Long.compare(a[i], prevA) : Long.compare(b[i], prevB)) : 1;
+                    if (nulls || c <= 0) {
+                        throw new StoreCorruptedException(file, -1, "table " + info.name() + " key index " + name + " sorted run: row id "
+                                + (rg.firstRowId() + i) + (nulls ? " has a NULL key" : " has key " + describe(key, a[i], b[i])
+                                + ", not above the previous row's " + describe(key, prevA, prevB)));
+                    }
+                    prevA = a[i];
+                    prevB = b[i];
+                    any = true;
+                }
+            }
+        }
+    }
+
+    private static String describe(ConstraintSpec key, long a, long b) {
+        return key.columns().size() == 2 ? "(" + a + ", " + b + ")" : "(" + a + ")";
     }
 
     private KeyIndexWriter buildCatchUp(ConstraintSpec key, List<ColumnType> types, long fromRowId) throws IOException {

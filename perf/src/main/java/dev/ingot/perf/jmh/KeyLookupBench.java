@@ -47,7 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * of a random stored / absent key (the index alone: one partition slot run, deletion test);
  * {@code lookupRow} returns the whole row ({@link Ingot#lookup}), which also decodes the chunks of
  * the row group holding it. The table of {@code rows} rows is appended in one transaction per trial
- * (its index written at commit).
+ * (its index written at commit; its keys arrive in order, so the index is one sorted run searched in
+ * the stored key columns). With {@code store} set (a TPC-H store, e.g. SF10, read only), the probes go
+ * to its {@code lineitem} instead: hits are a sample of 1 in 64 of its stored keys, misses line
+ * numbers 8..10 (dbgen writes at most 7); {@code lookupRow} then reads lineitem rows.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -59,6 +62,14 @@ public class KeyLookupBench {
     /** Rows of the table. */
     @Param({"6000000"})
     public int rows;
+
+    /** A TPC-H store to probe instead of the generated table (empty = generate). */
+    @Param({""})
+    public String store;
+
+    private String table = "lines";
+    private long[] sampleOrder;
+    private int[] sampleLine;
 
     private Path dir;
     private Ingot db;
@@ -78,6 +89,10 @@ public class KeyLookupBench {
 
     @Setup(Level.Trial)
     public void load() throws IOException {
+        if (!store.isEmpty()) {
+            openStore();
+            return;
+        }
         dir = Files.createTempDirectory("ingot-jmh-lookup");
         db = Ingot.open(dir.resolve("db"), IngotOptions.defaults().createIfMissing());
         db.createTable(LINES);
@@ -100,12 +115,39 @@ public class KeyLookupBench {
             }
             tx.commit();
         }
+        openIndex("lines", "lines_pk");
+    }
+
+    private void openStore() throws IOException {
+        db = Ingot.open(Path.of(store), IngotOptions.defaults());
+        table = "lineitem";
+        long n = db.store().table(table).orElseThrow().rowCount();
+        int samples = (int) Math.min(Integer.MAX_VALUE - 8, (n + 63) / 64);
+        sampleOrder = new long[samples];
+        sampleLine = new int[samples];
+        int[] at = {0};
+        long[] row = {0};
+        db.scan(table).columns("l_orderkey", "l_linenumber").forEachBatch(b -> {
+            for (int i = 0; i < b.getRowCount(); i++, row[0]++) {
+                if ((row[0] & 63) == 0 && at[0] < samples) {
+                    sampleOrder[at[0]] = ((BigIntVector) b.getVector(0)).get(i);
+                    sampleLine[at[0]] = ((IntVector) b.getVector(1)).get(i);
+                    at[0]++;
+                }
+            }
+        });
+        openIndex(table, db.table(table).orElseThrow().primaryKey().orElseThrow().name());
+    }
+
+    private void openIndex(String name, String key) throws IOException {
         memory = NativeAllocator.root("bench", 1L << 30);
         snapshot = db.store().snapshot();
-        stored = new StoredTable(snapshot, "lines", db.store().pager().file(), memory);
-        finder = stored.keyIndex("lines_pk", null).newFinder();
+        stored = new StoredTable(snapshot, name, db.store().pager().file(), memory);
+        finder = stored.keyIndex(key, null).newFinder();
+        TableDef def = db.table(name).orElseThrow();
+        List<String> keyColumns = def.primaryKey().orElseThrow().columns();
         probe = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(
-                List.of(LINES.columns().get(0).arrowField(), LINES.columns().get(1).arrowField())), db.allocator());
+                List.of(def.column(keyColumns.get(0)).arrowField(), def.column(keyColumns.get(1)).arrowField())), db.allocator());
         probe.allocateNew();
         probe.setRowCount(1);
         probeColumns = new FieldVector[] {probe.getVector(0), probe.getVector(1)};
@@ -120,22 +162,35 @@ public class KeyLookupBench {
 
     @Benchmark
     public long probeHit() {
-        long r = random.nextLong(rows);
-        setKey(1 + r / 4, (int) (1 + r % 4));
+        if (sampleOrder != null) {
+            int s = random.nextInt(sampleOrder.length);
+            setKey(sampleOrder[s], sampleLine[s]);
+        } else {
+            long r = random.nextLong(rows);
+            setKey(1 + r / 4, (int) (1 + r % 4));
+        }
         finder.find(probeColumns, 0, 1, stored::isDeleted, rowId);
         return rowId[0];
     }
 
     @Benchmark
     public long probeMiss() {
-        long r = random.nextLong(rows);
-        setKey(1 + r / 4, 5 + (int) (r % 3)); // line numbers 5..7 were never stored
+        if (sampleOrder != null) {
+            setKey(sampleOrder[random.nextInt(sampleOrder.length)], 8 + random.nextInt(3));
+        } else {
+            long r = random.nextLong(rows);
+            setKey(1 + r / 4, 5 + (int) (r % 3)); // line numbers 5..7 were never stored
+        }
         finder.find(probeColumns, 0, 1, stored::isDeleted, rowId);
         return rowId[0];
     }
 
     @Benchmark
     public Optional<Map<String, Object>> lookupRow() throws IOException {
+        if (sampleOrder != null) {
+            int s = random.nextInt(sampleOrder.length);
+            return db.lookup(table, sampleOrder[s], sampleLine[s]);
+        }
         long r = random.nextLong(rows);
         return db.lookup("lines", 1 + r / 4, (int) (1 + r % 4));
     }
@@ -147,6 +202,9 @@ public class KeyLookupBench {
         snapshot.close();
         memory.close();
         db.close();
+        if (dir == null) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
