@@ -79,11 +79,11 @@ final class IngotProgram implements Program {
             physical.removeIf(r -> r instanceof JoinCommuteRule || r instanceof JoinAssociateRule || r instanceof JoinPushThroughJoinRule);
             Program order = RelOptUtil.countJoins(rel) < 2 ? Programs.ofRules(rules) : Programs.sequence(
                     Programs.of(new HepProgramBuilder()
-                            // conditions into joins, and a join's conditions on one input into that input (for an
-                            // outer join, those on its null-generating side): TPC-H Q20's date range on lineitem
-                            // stayed in a left join's condition, the whole of lineitem built into its hash table
-                            .addRuleCollection(List.of(CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS,
-                                    FactorOrRule.FILTER, CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH))
+                            .addRuleCollection(PUSH_CONDITIONS)
+                            // an OR over several tables implies an OR per table (TPC-H Q7's two nations, Q19's
+                            // part and lineitem): added as filters, pushed into those tables' scans
+                            .addRuleCollection(List.of(CoreRules.EXPAND_FILTER_DISJUNCTION_GLOBAL, CoreRules.EXPAND_JOIN_DISJUNCTION_GLOBAL))
+                            .addRuleCollection(PUSH_CONDITIONS)
                             .addMatchOrder(HepMatchOrder.BOTTOM_UP)
                             .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
                             .addRuleInstance(IngotJoinOrderRule.INSTANCE)
@@ -93,6 +93,14 @@ final class IngotProgram implements Program {
             return order.run(planner, rel, traits, materializations, lattices);
         };
     }
+
+    /**
+     * Rules that move conditions down: filters into joins, and a join's conditions on one input
+     * into that input (for an outer join, those on its null-generating side: TPC-H Q20's date range
+     * on lineitem stayed in a left join's condition, and all of lineitem went into its hash table).
+     */
+    private static final List<RelOptRule> PUSH_CONDITIONS = List.of(CoreRules.FILTER_REDUCE_EXPRESSIONS, CoreRules.JOIN_REDUCE_EXPRESSIONS,
+            FactorOrRule.FILTER, CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH);
 
     private static boolean readsIngot(RelNode rel) {
         for (RelOptTable t : RelOptUtil.findAllTables(rel)) {
