@@ -88,6 +88,7 @@ final class IngotProgram implements Program {
                             .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
                             .addRuleInstance(IngotJoinOrderRule.INSTANCE)
                             .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
+                            .addRuleInstance(AggregateSemiJoinRule.INSTANCE)
                             .build(), false, IngotRelMetadata.PROVIDER),
                     Programs.ofRules(physical));
             return order.run(planner, rel, traits, materializations, lattices);
