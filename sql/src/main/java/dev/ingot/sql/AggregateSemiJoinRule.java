@@ -14,7 +14,6 @@ import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.tools.RelBuilder;
-import org.apache.calcite.tools.RelBuilderFactory;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -33,13 +32,16 @@ import org.apache.calcite.util.ImmutableBitSet;
  *
  * <p>Stateless and thread-safe.
  */
-final class AggregateSemiJoinRule extends RelRule<AggregateSemiJoinRule.Config> {
+final class AggregateSemiJoinRule extends RelRule<RuleConfig> {
     /** The rule instance, registered by {@link IngotProgram}. */
-    static final AggregateSemiJoinRule INSTANCE = Config.DEFAULT.toRule();
+    static final AggregateSemiJoinRule INSTANCE = new AggregateSemiJoinRule(new RuleConfig("IngotAggregateSemiJoinRule",
+            RelFactories.LOGICAL_BUILDER, b -> b.operand(LogicalJoin.class)
+                    .predicate(j -> j.getJoinType() == JoinRelType.INNER || j.getJoinType() == JoinRelType.SEMI).anyInputs(),
+            AggregateSemiJoinRule::new));
     /** Largest fraction of the aggregate's groups (and input rows) the other input may have. */
     private static final double MAX_FRACTION = 0.25;
 
-    private AggregateSemiJoinRule(Config config) {
+    private AggregateSemiJoinRule(RuleConfig config) {
         super(config);
     }
 
@@ -97,33 +99,5 @@ final class AggregateSemiJoinRule extends RelRule<AggregateSemiJoinRule.Config> 
         return aggregateLeft
                 ? join.copy(join.getTraitSet(), join.getCondition(), reducedAggregate, join.getRight(), join.getJoinType(), join.isSemiJoinDone())
                 : join.copy(join.getTraitSet(), join.getCondition(), join.getLeft(), reducedAggregate, join.getJoinType(), join.isSemiJoinDone());
-    }
-
-    /** The rule's configuration: an inner or semi {@link LogicalJoin} (a plain record instead of Calcite's Immutables-generated configs). */
-    record Config(String description, RelBuilderFactory relBuilderFactory, RelRule.OperandTransform operandSupplier)
-            implements RelRule.Config {
-        static final Config DEFAULT = new Config("IngotAggregateSemiJoinRule", RelFactories.LOGICAL_BUILDER,
-                b -> b.operand(LogicalJoin.class)
-                        .predicate(j -> j.getJoinType() == JoinRelType.INNER || j.getJoinType() == JoinRelType.SEMI).anyInputs());
-
-        @Override
-        public Config withRelBuilderFactory(RelBuilderFactory factory) {
-            return new Config(description, factory, operandSupplier);
-        }
-
-        @Override
-        public Config withDescription(String text) {
-            return new Config(text, relBuilderFactory, operandSupplier);
-        }
-
-        @Override
-        public Config withOperandSupplier(RelRule.OperandTransform transform) {
-            return new Config(description, relBuilderFactory, transform);
-        }
-
-        @Override
-        public AggregateSemiJoinRule toRule() {
-            return new AggregateSemiJoinRule(this);
-        }
     }
 }
