@@ -26,9 +26,12 @@ import org.apache.calcite.util.Holder;
 /**
  * The optimizer program for queries over Ingot tables: Calcite's standard sequence (sub-queries,
  * decorrelation, field trimming, the cost-based planner, Calc rules) with the cost-based step
- * replaced by {@link Programs#heuristicJoinOrder} for two or more joins: joins are gathered into a
- * MultiJoin and ordered by {@code LoptOptimizeJoinRule} (Calcite's heuristic join ordering), and
- * the exhaustive join commute/associate rules are left out of the cost-based search. Measured on
+ * replaced, for two or more joins, by a join-ordering step shaped like
+ * {@link Programs#heuristicJoinOrder}: conditions are pushed down, joins are gathered into
+ * MultiJoins and ordered by {@link IngotJoinOrderRule} (outer joins: Calcite's
+ * {@code LoptOptimizeJoinRule}), {@link AggregateSemiJoinRule} reduces aggregates that joins
+ * filter, and the exhaustive join commute/associate rules are left out of the cost-based search.
+ * Planner statistics come from {@link IngotRelMetadata}, set on the query's cluster. Measured on
  * TPC-H at SF0.01: planning Q7 (five joins) took about 30 s of CPU with the standard program
  * (the planner enumerating join orders through JoinCommute/JoinPushThroughJoin), well under a
  * second with this one.
