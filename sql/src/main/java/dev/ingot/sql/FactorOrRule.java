@@ -11,7 +11,6 @@ import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
-import org.apache.calcite.tools.RelBuilderFactory;
 
 /**
  * A planner rule that pulls the factors common to every branch of an OR out of a filter or join
@@ -24,13 +23,15 @@ import org.apache.calcite.tools.RelBuilderFactory;
  *
  * <p>Stateless and thread-safe.
  */
-final class FactorOrRule extends RelRule<FactorOrRule.Config> {
+final class FactorOrRule extends RelRule<RuleConfig> {
     /** The instance for filters, registered by {@link IngotTable#toRel}. */
-    static final FactorOrRule FILTER = Config.DEFAULT.toRule();
+    static final FactorOrRule FILTER = new FactorOrRule(new RuleConfig("IngotFactorOrRule", RelFactories.LOGICAL_BUILDER,
+            b -> b.operand(LogicalFilter.class).predicate(f -> f.getCondition().getKind() == SqlKind.OR).anyInputs(), FactorOrRule::new));
     /** The instance for join conditions (where heuristic join ordering moved the OR), registered by {@link IngotTable#toRel}. */
-    static final FactorOrRule JOIN = Config.JOIN.toRule();
+    static final FactorOrRule JOIN = new FactorOrRule(new RuleConfig("IngotFactorOrJoinRule", RelFactories.LOGICAL_BUILDER,
+            b -> b.operand(LogicalJoin.class).predicate(j -> j.getCondition().getKind() == SqlKind.OR).anyInputs(), FactorOrRule::new));
 
-    private FactorOrRule(Config config) {
+    private FactorOrRule(RuleConfig config) {
         super(config);
     }
 
@@ -47,38 +48,6 @@ final class FactorOrRule extends RelRule<FactorOrRule.Config> {
         } else {
             Join j = (Join) rel;
             call.transformTo(j.copy(j.getTraitSet(), factored, j.getLeft(), j.getRight(), j.getJoinType(), j.isSemiJoinDone()));
-        }
-    }
-
-    /**
-     * The rule's configuration: a {@link LogicalFilter} or {@link LogicalJoin} whose condition is an OR (a plain record
-     * instead of Calcite's Immutables-generated configs).
-     */
-    record Config(String description, RelBuilderFactory relBuilderFactory, RelRule.OperandTransform operandSupplier)
-            implements RelRule.Config {
-        static final Config DEFAULT = new Config("IngotFactorOrRule", RelFactories.LOGICAL_BUILDER,
-                b -> b.operand(LogicalFilter.class).predicate(f -> f.getCondition().getKind() == SqlKind.OR).anyInputs());
-        static final Config JOIN = new Config("IngotFactorOrJoinRule", RelFactories.LOGICAL_BUILDER,
-                b -> b.operand(LogicalJoin.class).predicate(j -> j.getCondition().getKind() == SqlKind.OR).anyInputs());
-
-        @Override
-        public Config withRelBuilderFactory(RelBuilderFactory factory) {
-            return new Config(description, factory, operandSupplier);
-        }
-
-        @Override
-        public Config withDescription(String text) {
-            return new Config(text, relBuilderFactory, operandSupplier);
-        }
-
-        @Override
-        public Config withOperandSupplier(RelRule.OperandTransform transform) {
-            return new Config(description, relBuilderFactory, transform);
-        }
-
-        @Override
-        public FactorOrRule toRule() {
-            return new FactorOrRule(this);
         }
     }
 }

@@ -22,7 +22,6 @@ import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.tools.RelBuilder;
-import org.apache.calcite.tools.RelBuilderFactory;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -49,15 +48,16 @@ import org.apache.calcite.util.ImmutableBitSet;
  *
  * <p>Stateless and thread-safe.
  */
-final class IngotJoinOrderRule extends RelRule<IngotJoinOrderRule.Config> {
+final class IngotJoinOrderRule extends RelRule<RuleConfig> {
     /** The rule instance, registered by {@link IngotProgram}. */
-    static final IngotJoinOrderRule INSTANCE = Config.DEFAULT.toRule();
+    static final IngotJoinOrderRule INSTANCE = new IngotJoinOrderRule(new RuleConfig("IngotJoinOrderRule", RelFactories.LOGICAL_BUILDER,
+            b -> b.operand(MultiJoin.class).anyInputs(), IngotJoinOrderRule::new));
     /** Most inputs ordered by dynamic programming (2^n subsets). */
     static final int MAX_INPUTS = 14;
     /** Cost of one row put into a hash table, relative to one row probing it or produced. */
     private static final double BUILD_COST = 2;
 
-    private IngotJoinOrderRule(Config config) {
+    private IngotJoinOrderRule(RuleConfig config) {
         super(config);
     }
 
@@ -391,32 +391,5 @@ final class IngotJoinOrderRule extends RelRule<IngotJoinOrderRule.Config> {
             return best;
         }
 
-    }
-
-    /** The rule's configuration: any {@link MultiJoin} (a plain record instead of Calcite's Immutables-generated configs). */
-    record Config(String description, RelBuilderFactory relBuilderFactory, RelRule.OperandTransform operandSupplier)
-            implements RelRule.Config {
-        static final Config DEFAULT = new Config("IngotJoinOrderRule", RelFactories.LOGICAL_BUILDER,
-                b -> b.operand(MultiJoin.class).anyInputs());
-
-        @Override
-        public Config withRelBuilderFactory(RelBuilderFactory factory) {
-            return new Config(description, factory, operandSupplier);
-        }
-
-        @Override
-        public Config withDescription(String text) {
-            return new Config(text, relBuilderFactory, operandSupplier);
-        }
-
-        @Override
-        public Config withOperandSupplier(RelRule.OperandTransform transform) {
-            return new Config(description, relBuilderFactory, transform);
-        }
-
-        @Override
-        public IngotJoinOrderRule toRule() {
-            return new IngotJoinOrderRule(this);
-        }
     }
 }

@@ -284,4 +284,53 @@ class TpchSqlTest {
         assertEquals(partsupps, lineitem.distinctCount(org.apache.calcite.util.ImmutableBitSet.of(1, 2)), "l_partkey, l_suppkey (foreign key to partsupp)");
         assertEquals(lineitems, lineitem.distinctCount(org.apache.calcite.util.ImmutableBitSet.of(0, 3)), "l_orderkey, l_linenumber (primary key)");
     }
+
+    /**
+     * Q17 aggregates lineitem only for the parts of Brand#23 in MED BOX (a semi join below the
+     * aggregate, {@link AggregateSemiJoinRule}), and its result, for the brand and container with
+     * most parts, equals the query computed in Java from the generator.
+     */
+    @Test
+    void q17AggregatesOnlyTheJoinedPartsAndEqualsJava() throws Exception {
+        String plan = explain(17);
+        List<String> lines = plan.lines().toList();
+        int aggregate = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("EnumerableAggregate(group=[{0}]")) {
+                aggregate = i;
+            }
+        }
+        assertTrue(aggregate >= 0 && lines.get(aggregate + 1).contains("joinType=[semi]"), plan);
+        // Brand#23 in MED BOX has no qualifying row at SF0.01: the brand and container with most parts instead
+        Map<String, Set<Long>> byKind = new HashMap<>();
+        for (Part p : new PartGenerator(SCALE, 1, 1)) {
+            byKind.computeIfAbsent(p.getBrand() + "|" + p.getContainer(), k -> new HashSet<>()).add(p.getPartKey());
+        }
+        String kind = byKind.entrySet().stream().max(Comparator.<Map.Entry<String, Set<Long>>>comparingInt(e -> e.getValue().size())
+                .thenComparing(Map.Entry::getKey)).orElseThrow().getKey();
+        Set<Long> parts = byKind.get(kind);
+        String sql = TpchQueries.text(17).replace("'Brand#23'", "'" + kind.split("\\|")[0] + "'").replace("'MED BOX'", "'" + kind.split("\\|")[1] + "'");
+        Map<Long, long[]> quantity = new HashMap<>(); // part key -> {sum, count}
+        List<LineItem> items = new ArrayList<>();
+        for (LineItem l : new LineItemGenerator(SCALE, 1, 1)) {
+            if (parts.contains(l.getPartKey())) {
+                long[] q = quantity.computeIfAbsent(l.getPartKey(), k -> new long[2]);
+                q[0] += l.getQuantity();
+                q[1]++;
+                items.add(l);
+            }
+        }
+        BigDecimal sum = BigDecimal.ZERO;
+        for (LineItem l : items) {
+            long[] q = quantity.get(l.getPartKey());
+            // l_quantity < 0.2 * avg(l_quantity), in integers: 5 * quantity * count < sum
+            if (5 * l.getQuantity() * q[1] < q[0]) {
+                sum = sum.add(cents(l.getExtendedPriceInCents()));
+            }
+        }
+        assertTrue(sum.signum() > 0, "no qualifying rows at this scale");
+        BigDecimal expected = sum.divide(BigDecimal.valueOf(7), 6, java.math.RoundingMode.HALF_UP);
+        BigDecimal got = new BigDecimal(query(sql).get(0).get(0));
+        assertTrue(expected.subtract(got).abs().compareTo(new BigDecimal("0.01")) < 0, expected + " vs " + got);
+    }
 }
