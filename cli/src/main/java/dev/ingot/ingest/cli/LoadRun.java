@@ -6,6 +6,8 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
+import dev.ingot.ingest.MemoryBudget;
+import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.ingest.TableLoadException;
 import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
@@ -71,6 +73,9 @@ final class LoadRun {
      */
     static int run(Path dir, boolean replace, long memoryLimit, LoadOptions options, boolean progressWanted, String banner,
                    Planner planner, Reporter extra) throws Exception {
+        Path spillDir = options.spillDir() != null ? options.spillDir() : dir.resolve(SpillDirectory.DEFAULT_NAME);
+        SpillDirectory.removeStale(spillDir); // left by a load that was killed
+        options = options.withSpillDir(spillDir);
         try (StoreTarget target = StoreTarget.prepare(dir, replace);
              LoadInterrupts interrupts = LoadInterrupts.install()) {
             System.err.println(banner);
@@ -78,9 +83,11 @@ final class LoadRun {
             List<String> started;
             List<TableDef> tables;
             Function<String, String> inputOf = t -> null;
-            try (BufferAllocator arrow = new RootAllocator(memoryLimit);
-                 NativeAllocator memory = NativeAllocator.root("ingot", memoryLimit);
-                 ColumnStore cs = ColumnStore.openOrCreate(target.loadDirectory(), ColumnStoreOptions.defaults())) {
+            // the limit is shared by the three off-heap users (MemoryBudget): batches, staging chunks, key sets
+            try (BufferAllocator arrow = new RootAllocator(MemoryBudget.arrowBytes(memoryLimit));
+                 NativeAllocator memory = NativeAllocator.root("ingot", MemoryBudget.nativeBytes(memoryLimit), "--memory-limit-mb");
+                 ColumnStore cs = ColumnStore.openOrCreate(target.loadDirectory(),
+                         ColumnStoreOptions.defaults().withStagingLimitBytes(MemoryBudget.stagingBytes(memoryLimit)))) {
                 Plan plan = planner.plan(cs, arrow);
                 tables = plan.tables();
                 inputOf = plan.inputOf();
