@@ -7,10 +7,12 @@ import java.lang.management.ManagementFactory;
  * holds off-heap memory in three places, each with its own allocator and a fixed part of the
  * limit, so that together they never exceed it:
  * <ul>
- *   <li>Arrow batches from the sources: {@link #arrowBytes} (a quarter);</li>
+ *   <li>Arrow batches from the sources: {@link #arrowBytes} (a half: the batches the parsing
+ *       workers build and queue ahead, whose read-ahead shrinks to fit, see
+ *       {@link dev.ingot.ingest.internal.OrderedParts.ReadAhead#forThreads(int, long)});</li>
  *   <li>the column store's staging chunks: {@link #stagingBytes} (a quarter);</li>
  *   <li>Ingot's own structures, chiefly the constraint key sets and key index writers:
- *       {@link #nativeBytes} (the rest, a half). Each PRIMARY KEY / UNIQUE set gets an equal share
+ *       {@link #nativeBytes} (the rest, a quarter). Each PRIMARY KEY / UNIQUE set gets an equal share
  *       of it and spills to disk when it does not fit (see
  *       {@link dev.ingot.constraints.ConstraintService}).</li>
  * </ul>
@@ -45,7 +47,22 @@ public final class MemoryBudget {
 
     /** The Arrow batches' part of a limit of {@code limitBytes}. */
     public static long arrowBytes(long limitBytes) {
-        return Math.max(1, limitBytes / 4);
+        return Math.max(1, limitBytes / 2);
+    }
+
+    /**
+     * The most rows per source batch so that the batches a load builds and queues at once fit its
+     * Arrow part ({@link #arrowBytes}): {@code tables} tables in parallel, each with
+     * {@code 2 * threads} batches being built and about as many queued, each batch growing to up
+     * to twice its row bytes (vector buffers double); at least 1024 rows, and never more than
+     * {@code batchRows}.
+     *
+     * @param rowBytes the table's estimated bytes per row ({@code ColumnStoreWriteHints#estimatedRowBytes})
+     */
+    public static int batchRows(long limitBytes, int batchRows, int rowBytes, int tables, int threads) {
+        long perBatch = arrowBytes(limitBytes) / ((long) Math.max(1, tables) * (4L * Math.max(1, threads) + 4) * 2);
+        long rows = perBatch / Math.max(1, rowBytes);
+        return (int) Math.max(Math.min(1024, batchRows), Math.min(batchRows, rows));
     }
 
     /** The staging chunks' part of a limit of {@code limitBytes}. */

@@ -2,6 +2,7 @@ package dev.ingot.ingest.cli;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreOptions;
+import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
@@ -76,6 +77,7 @@ final class LoadRun {
         Path spillDir = options.spillDir() != null ? options.spillDir() : dir.resolve(SpillDirectory.DEFAULT_NAME);
         SpillDirectory.removeStale(spillDir); // left by a load that was killed
         options = options.withSpillDir(spillDir);
+        LoadOptions loadOptions = options;
         try (StoreTarget target = StoreTarget.prepare(dir, replace);
              LoadInterrupts interrupts = LoadInterrupts.install()) {
             System.err.println(banner);
@@ -94,7 +96,11 @@ final class LoadRun {
                 long expectedTotal = tables.stream().mapToLong(t -> plan.expectedRows().applyAsLong(t.name())).sum();
                 try (LoadProgress progress = new LoadProgress(expectedTotal, plan.inputBytes(), progressWanted && System.console() != null,
                         interrupts)) {
-                    report = new BulkLoader(cs, memory, options).load(tables, plan.sources(), plan.expectedRows(), progress);
+                    // a small limit makes the batches smaller, so that those in flight fit the Arrow part
+                    BulkLoader.SourceFactory sources = (def, batchRows, threads) -> plan.sources().open(def,
+                            MemoryBudget.batchRows(memoryLimit, batchRows, ColumnStoreWriteHints.estimate(def).estimatedRowBytes(),
+                                    loadOptions.tableParallelism(), threads), threads);
+                    report = new BulkLoader(cs, memory, options).load(tables, sources, plan.expectedRows(), progress);
                     started = progress.started();
                 }
                 if (interrupts.signal() == null) {

@@ -1,9 +1,5 @@
 package dev.ingot.constraints.spill;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,7 +35,6 @@ final class KeyRuns implements AutoCloseable {
     static final int BUFFER_BYTES = 4 << 20;
     /** Most entries buffered before a run is written. */
     static final int BUFFER_ENTRIES = 1 << 18;
-    static final int IO_BUFFER = 1 << 16;
 
     private final SpillDirectory dir;
     private final int bufferBytes;
@@ -157,36 +152,31 @@ final class KeyRuns implements AutoCloseable {
         return runs.size();
     }
 
-    private int compare(int a, int b) {
-        int c = Long.compareUnsigned(prefix[a], prefix[b]);
-        if (c == 0) {
-            c = Arrays.compareUnsigned(arena, off[a], off[a] + len[a], arena, off[b], off[b] + len[b]);
-            if (c == 0) {
-                c = Long.compare(row[a], row[b]);
-            }
-        }
-        return c;
+    /** Full comparison of entries {@code a} and {@code b} whose prefixes are equal: bytes, then row id. */
+    private int compareRest(int a, int b) {
+        int c = Arrays.compareUnsigned(arena, off[a], off[a] + len[a], arena, off[b], off[b] + len[b]);
+        return c != 0 ? c : Long.compare(row[a], row[b]);
     }
 
     /** Sorts the buffer and writes it as a run file. */
     private void flush() {
         int[] perm = new int[n];
+        long[] keys = Arrays.copyOf(prefix, n); // sorted along with perm: compares read them in place
         for (int i = 0; i < n; i++) {
             perm[i] = i;
         }
-        sort(perm, 0, n - 1);
+        sort(keys, perm, 0, n - 1);
         Path file = dir.newFile();
         runs.add(file); // deleted by close() even if the write fails half-way
-        long bytes = 0;
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), IO_BUFFER))) {
+        long bytes;
+        try (SpillStreams.Out out = new SpillStreams.Out(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
             for (int k = 0; k < n; k++) {
                 int i = perm[k];
-                bytes += writeVarint(out, len[i]);
-                out.write(arena, off[i], len[i]);
-                out.writeLong(row[i]);
-                bytes += len[i] + 8;
+                out.varint(len[i]);
+                out.bytes(arena, off[i], len[i]);
+                out.longBE(row[i]);
             }
+            bytes = out.written();
         } catch (IOException e) {
             throw dir.failure("write spill run " + file.getFileName(), e);
         }
@@ -197,82 +187,77 @@ final class KeyRuns implements AutoCloseable {
         arenaUsed = 0;
     }
 
-    static int writeVarint(DataOutputStream out, int v) throws IOException {
-        int bytes = 1;
-        while ((v & ~0x7F) != 0) {
-            out.writeByte((v & 0x7F) | 0x80);
-            v >>>= 7;
-            bytes++;
-        }
-        out.writeByte(v);
-        return bytes;
+    /** Order of positions {@code i} and {@code j} of the sort: prefix, then the entries' bytes and row ids. */
+    private int cmp(long[] keys, int[] perm, int i, int j) {
+        int c = Long.compareUnsigned(keys[i], keys[j]);
+        return c != 0 ? c : compareRest(perm[i], perm[j]);
     }
 
-    static int readVarint(DataInputStream in) throws IOException {
-        int v = 0;
-        int shift = 0;
-        int b;
-        do {
-            b = in.readUnsignedByte();
-            v |= (b & 0x7F) << shift;
-            shift += 7;
-            if (shift > 35) {
-                throw new IOException("corrupt varint in spill file");
-            }
-        } while ((b & 0x80) != 0);
-        return v;
+    private int cmpTo(long[] keys, int[] perm, int i, long pivotKey, int pivot) {
+        int c = Long.compareUnsigned(keys[i], pivotKey);
+        return c != 0 ? c : compareRest(perm[i], pivot);
     }
 
-    /** Quicksort (median of three, insertion sort below 16) of {@code perm[lo..hi]} by {@link #compare}. */
-    private void sort(int[] perm, int lo, int hi) {
+    /**
+     * Quicksort (median of three, insertion sort below 16) of positions {@code [lo, hi]} of the
+     * parallel arrays {@code keys} (prefixes) and {@code perm} (entry indexes).
+     */
+    private void sort(long[] keys, int[] perm, int lo, int hi) {
         while (hi - lo >= 16) {
             int mid = (lo + hi) >>> 1;
-            if (compare(perm[mid], perm[lo]) < 0) {
-                swap(perm, mid, lo);
+            if (cmp(keys, perm, mid, lo) < 0) {
+                swap(keys, perm, mid, lo);
             }
-            if (compare(perm[hi], perm[lo]) < 0) {
-                swap(perm, hi, lo);
+            if (cmp(keys, perm, hi, lo) < 0) {
+                swap(keys, perm, hi, lo);
             }
-            if (compare(perm[hi], perm[mid]) < 0) {
-                swap(perm, hi, mid);
+            if (cmp(keys, perm, hi, mid) < 0) {
+                swap(keys, perm, hi, mid);
             }
+            long pivotKey = keys[mid];
             int pivot = perm[mid];
             int i = lo;
             int j = hi;
             while (i <= j) {
-                while (compare(perm[i], pivot) < 0) {
+                while (cmpTo(keys, perm, i, pivotKey, pivot) < 0) {
                     i++;
                 }
-                while (compare(perm[j], pivot) > 0) {
+                while (cmpTo(keys, perm, j, pivotKey, pivot) > 0) {
                     j--;
                 }
                 if (i <= j) {
-                    swap(perm, i++, j--);
+                    swap(keys, perm, i++, j--);
                 }
             }
             if (j - lo < hi - i) { // recurse into the smaller part: O(log n) stack
-                sort(perm, lo, j);
+                sort(keys, perm, lo, j);
                 lo = i;
             } else {
-                sort(perm, i, hi);
+                sort(keys, perm, i, hi);
                 hi = j;
             }
         }
         for (int i = lo + 1; i <= hi; i++) {
+            long k = keys[i];
             int x = perm[i];
             int j = i - 1;
-            while (j >= lo && compare(perm[j], x) > 0) {
+            while (j >= lo && cmpTo(keys, perm, j, k, x) > 0) {
+                keys[j + 1] = keys[j];
                 perm[j + 1] = perm[j];
                 j--;
             }
+            keys[j + 1] = k;
             perm[j + 1] = x;
         }
     }
 
-    private static void swap(int[] a, int i, int j) {
-        int t = a[i];
-        a[i] = a[j];
-        a[j] = t;
+    private static void swap(long[] keys, int[] perm, int i, int j) {
+        long k = keys[i];
+        keys[i] = keys[j];
+        keys[j] = k;
+        int t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
     }
 
     /**
@@ -299,7 +284,7 @@ final class KeyRuns implements AutoCloseable {
     /** One run being read. */
     private final class RunReader {
         final Path file;
-        final DataInputStream in;
+        final SpillStreams.In in;
         long remaining;
         byte[] key = new byte[32];
         int length;
@@ -309,7 +294,7 @@ final class KeyRuns implements AutoCloseable {
             this.file = file;
             this.remaining = entries;
             try {
-                this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), IO_BUFFER));
+                this.in = new SpillStreams.In(Files.newInputStream(file));
             } catch (IOException e) {
                 throw dir.failure("open spill run " + file.getFileName(), e);
             }
@@ -320,12 +305,12 @@ final class KeyRuns implements AutoCloseable {
                 return false;
             }
             try {
-                length = readVarint(in);
+                length = in.varint();
                 if (length > key.length) {
                     key = new byte[Math.max(length, key.length * 2)];
                 }
-                in.readFully(key, 0, length);
-                rowId = in.readLong();
+                in.bytes(key, 0, length);
+                rowId = in.longBE();
             } catch (IOException e) {
                 throw dir.failure("read spill run " + file.getFileName(), e);
             }

@@ -1,9 +1,5 @@
 package dev.ingot.constraints.spill;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,8 +32,7 @@ final class SortedKeyFile implements AutoCloseable {
     static Writer create(SpillDirectory dir) {
         SortedKeyFile f = new SortedKeyFile(dir, dir.newFile());
         try {
-            return f.new Writer(new DataOutputStream(new BufferedOutputStream(
-                    Files.newOutputStream(f.file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), KeyRuns.IO_BUFFER)));
+            return f.new Writer(new SpillStreams.Out(Files.newOutputStream(f.file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)));
         } catch (IOException e) {
             throw dir.failure("create key file " + f.file.getFileName(), e);
         }
@@ -53,16 +48,16 @@ final class SortedKeyFile implements AutoCloseable {
 
     /** Writes the keys; {@link #finish} or {@link #abandon}. */
     final class Writer {
-        private final DataOutputStream out;
+        private final SpillStreams.Out out;
 
-        private Writer(DataOutputStream out) {
+        private Writer(SpillStreams.Out out) {
             this.out = out;
         }
 
         void add(byte[] key, int length) {
             try {
-                bytes += KeyRuns.writeVarint(out, length) + length;
-                out.write(key, 0, length);
+                out.varint(length);
+                out.bytes(key, 0, length);
             } catch (IOException e) {
                 throw dir.failure("write key file " + file.getFileName(), e);
             }
@@ -76,6 +71,7 @@ final class SortedKeyFile implements AutoCloseable {
                 abandon();
                 throw dir.failure("write key file " + file.getFileName(), e);
             }
+            bytes = out.written();
             dir.addBytesWritten(bytes);
             return SortedKeyFile.this;
         }
@@ -97,7 +93,7 @@ final class SortedKeyFile implements AutoCloseable {
             throw new IllegalStateException("key file is closed");
         }
         try {
-            return new Reader(new DataInputStream(new BufferedInputStream(Files.newInputStream(file), KeyRuns.IO_BUFFER)));
+            return new Reader(new SpillStreams.In(Files.newInputStream(file)));
         } catch (IOException e) {
             throw dir.failure("open key file " + file.getFileName(), e);
         }
@@ -105,12 +101,12 @@ final class SortedKeyFile implements AutoCloseable {
 
     /** Reads the keys in order; not thread-safe. */
     final class Reader implements AutoCloseable {
-        private final DataInputStream in;
+        private final SpillStreams.In in;
         private long remaining = keys;
         private byte[] key = new byte[32];
         private int length;
 
-        private Reader(DataInputStream in) {
+        private Reader(SpillStreams.In in) {
             this.in = in;
         }
 
@@ -120,11 +116,11 @@ final class SortedKeyFile implements AutoCloseable {
                 return false;
             }
             try {
-                length = KeyRuns.readVarint(in);
+                length = in.varint();
                 if (length > key.length) {
                     key = new byte[Math.max(length, key.length * 2)];
                 }
-                in.readFully(key, 0, length);
+                in.bytes(key, 0, length);
             } catch (IOException e) {
                 throw dir.failure("read key file " + file.getFileName(), e);
             }
