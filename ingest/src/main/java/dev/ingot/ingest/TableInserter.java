@@ -483,7 +483,10 @@ public final class TableInserter implements AutoCloseable {
                 closeIndexWriters();
                 break;
             }
-            if (dup >= 0) { // the checker found every duplicate already
+            if (dup >= 0) {
+                // the checker reports in-memory duplicates at once, spilled ones when resolved: resolve
+                // them now (the lowest violation up to this row, over every constraint, is thrown)
+                checker.checkSpilled(firstRowId + dup + 1);
                 throw new IllegalStateException("key index of " + indexKeys.get(i).name() + " found a duplicate the checker passed, row "
                         + (firstRowId + dup));
             }
