@@ -240,6 +240,16 @@ class FirstErrorTest {
     }
 
     @Test
+    void aValueErrorBeforeALaterUniqueDuplicateInTheSameBatch() throws Exception {
+        // checked concurrently, the whole batch's keys reach the (spilled) UNIQUE check: only rows below the value error count
+        String tooLong = "value too long for column name (VARCHAR(5)): \"toolong\"; row 4 (c.rows line 5)";
+        assertFirstError(rows -> {
+            set(rows, 4, 2, "toolong");
+            set(rows, 9, 3, 1000L);
+        }, tooLong, tooLong);
+    }
+
+    @Test
     void aForeignKeyViolationBeforeANullValue() throws Exception {
         assertFirstError(rows -> {
             set(rows, 2, 1, 999L);
