@@ -196,6 +196,7 @@ class SpillLoadTest {
         long seed = TestSeed.seed("SpillLoadTest");
         Random rnd = new Random(seed);
         int external = 0;
+        List<String> nothingSpilled = new ArrayList<>();
         for (KeyKind kind : KeyKind.values()) {
             for (int damage = 0; damage <= 5; damage++) {
                 Scenario s = scenario(kind, rnd, damage);
@@ -218,7 +219,9 @@ class SpillLoadTest {
                         for (KeySetReport k : sets) {
                             if (k.kind() == KeySetKind.EXTERNAL) {
                                 external++;
-                                assertTrue(k.spilledBytes() > 0, k.toString());
+                                if (k.spilledBytes() == 0) {
+                                    nothingSpilled.add(where + ": " + k);
+                                }
                             }
                         }
                         if (s.expectedConstraint() == null && limit == TINY) {
@@ -233,5 +236,6 @@ class SpillLoadTest {
             }
         }
         assertTrue(external > 0);
+        assertEquals(List.of(), nothingSpilled, "an external check reports the bytes it spilled");
     }
 }

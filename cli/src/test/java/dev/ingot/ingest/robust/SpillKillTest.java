@@ -93,6 +93,9 @@ class SpillKillTest {
                 seen.append(line).append('\n');
             }
             assertEquals("spilled", line, seen.toString());
+            List<String> live = spillFiles(store);
+            assertEquals(0, SpillDirectory.removeStale(store.resolve(SpillDirectory.DEFAULT_NAME)), "a running process's files stay");
+            assertEquals(live, spillFiles(store));
             p.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         }
