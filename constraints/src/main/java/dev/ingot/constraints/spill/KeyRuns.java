@@ -305,11 +305,8 @@ final class KeyRuns implements AutoCloseable {
                 return false;
             }
             try {
-                length = in.varint();
-                if (length > key.length) {
-                    key = new byte[Math.max(length, key.length * 2)];
-                }
-                in.bytes(key, 0, length);
+                key = in.key(key);
+                length = in.keyLength();
                 rowId = in.longBE();
             } catch (IOException e) {
                 throw dir.failure("read spill run " + file.getFileName(), e);

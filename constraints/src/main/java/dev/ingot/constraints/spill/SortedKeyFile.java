@@ -116,11 +116,8 @@ final class SortedKeyFile implements AutoCloseable {
                 return false;
             }
             try {
-                length = in.varint();
-                if (length > key.length) {
-                    key = new byte[Math.max(length, key.length * 2)];
-                }
-                in.bytes(key, 0, length);
+                key = in.key(key);
+                length = in.keyLength();
             } catch (IOException e) {
                 throw dir.failure("read key file " + file.getFileName(), e);
             }

@@ -90,6 +90,7 @@ final class SpillStreams {
         private final byte[] buf = new byte[BUFFER];
         private int pos;
         private int lim;
+        private int keyLength;
 
         In(InputStream in) {
             this.in = in;
@@ -134,6 +135,24 @@ final class SpillStreams {
                 off += n;
                 len -= n;
             }
+        }
+
+        /**
+         * Reads a key written as its varint length and bytes into {@code key} (or, if it is too
+         * small, a new larger array, returned); its length is then {@link #keyLength()}.
+         */
+        byte[] key(byte[] key) throws IOException {
+            keyLength = varint();
+            if (keyLength > key.length) {
+                key = new byte[Math.max(keyLength, key.length * 2)];
+            }
+            bytes(key, 0, keyLength);
+            return key;
+        }
+
+        /** The length of the last {@link #key}. */
+        int keyLength() {
+            return keyLength;
         }
 
         long longBE() throws IOException {
