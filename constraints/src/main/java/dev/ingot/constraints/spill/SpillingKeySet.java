@@ -114,6 +114,9 @@ public final class SpillingKeySet implements KeySet {
                     return -1;
                 }
             }
+            if (runs == null) {
+                throw new IllegalStateException("key set is frozen (published); no more keys can be added");
+            }
             runs.addRows(encoder, keyColumns, offset, length, firstRowId, 0);
             return -1;
         } finally {
