@@ -104,6 +104,8 @@ public final class Ingot implements AutoCloseable {
      * @throws IOException on other I/O failures; nothing is left open
      */
     public static Ingot open(Path directory, IngotOptions options) throws IOException {
+        // temporary files of a load that was killed (only Ingot's own spill files are removed)
+        dev.ingot.constraints.spill.SpillDirectory.removeStale(directory.resolve(dev.ingot.constraints.spill.SpillDirectory.DEFAULT_NAME));
         ColumnStore store = options.create() ? ColumnStore.openOrCreate(directory) : ColumnStore.open(directory);
         return wrap(store, options);
     }

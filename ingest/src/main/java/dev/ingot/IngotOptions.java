@@ -17,9 +17,9 @@ public record IngotOptions(boolean create, long memoryLimitBytes) {
         }
     }
 
-    /** Open an existing store, 4 GiB for Ingot's own off-heap structures. */
+    /** Open an existing store, with {@link dev.ingot.ingest.MemoryBudget#defaultLimitBytes()} for Ingot's own off-heap structures. */
     public static IngotOptions defaults() {
-        return new IngotOptions(false, 4L << 30);
+        return new IngotOptions(false, dev.ingot.ingest.MemoryBudget.defaultLimitBytes());
     }
 
     /** These options, creating the store when there is none. */

@@ -27,6 +27,18 @@ public interface BatchChecker extends AutoCloseable {
      */
     void checkBatch(VectorSchemaRoot batch, int offset, int length, long firstRowId);
 
+    /**
+     * Resolves the checks that were deferred to temporary files because their keys did not fit
+     * in memory, for the rows below {@code belowRowId}, and throws the lowest violation among them
+     * (see {@link TableChecker#checkSpilled}). Call it with {@code Long.MAX_VALUE} before the
+     * commit, and with the row of any other error that stops the load before reporting that error
+     * (a violation below it comes first). Does nothing for a checker that never spills.
+     *
+     * @throws ConstraintViolationException for the lowest violating row below {@code belowRowId}
+     */
+    default void checkSpilled(long belowRowId) {
+    }
+
     /** Off-heap bytes held by this table's own key structures. */
     long keySetBytes();
 

@@ -5,6 +5,7 @@ import dev.ingot.columnstore.ConstraintRules;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.hash.Hashing;
+import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.memory.NativeAllocator;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,6 +73,8 @@ public final class ConstraintService implements AutoCloseable {
 
     private final NativeAllocator allocator;
     private final float loadFactor;
+    /** Where key sets that do not fit their share spill; null = they stay in memory (or fail). */
+    private final SpillDirectory spill;
     /** Guarded by this. */
     private final Map<String, TableSlot> tables = new HashMap<>();
     /** FOREIGN KEYs whose referenced table is neither loading nor registered yet; guarded by this. */
@@ -97,10 +100,41 @@ public final class ConstraintService implements AutoCloseable {
      * @throws IllegalArgumentException for a bad limit or load factor
      */
     public ConstraintService(NativeAllocator parent, long limitBytes, float loadFactor) {
+        this(parent, limitBytes, loadFactor, null);
+    }
+
+    /**
+     * Creates a service whose key sets spill to {@code spill} instead of failing: each PRIMARY
+     * KEY / UNIQUE set of a loading table gets an equal share of {@code limitBytes} (the limit
+     * divided by the number of such constraints planned so far, at the table's
+     * {@link #beginTable}); a set that does not fit its share continues as an external check
+     * (see {@link TableChecker}). Self-referenced sets and existing tables' sets stay in memory.
+     *
+     * @param spill where temporary files go; null = no spilling (as the other constructors)
+     * @throws IllegalArgumentException for a bad limit or load factor
+     */
+    public ConstraintService(NativeAllocator parent, long limitBytes, float loadFactor, SpillDirectory spill) {
         Objects.requireNonNull(parent, "parent");
         Hashing.validateLoadFactor(loadFactor);
         this.loadFactor = loadFactor;
         this.allocator = parent.newChild("constraints", limitBytes);
+        this.spill = spill;
+    }
+
+    /** Where key sets spill, or null if they never do. */
+    SpillDirectory spillDirectory() {
+        return spill;
+    }
+
+    /** Each loading PRIMARY KEY / UNIQUE set's share of the limit: the limit over their number. */
+    private synchronized long shareBytes() {
+        long sets = 0;
+        for (TableSlot t : tables.values()) {
+            if (t.status != TableSlot.Status.EXISTING) {
+                sets += t.keys.size();
+            }
+        }
+        return Math.max(1, allocator.limitBytes() / Math.max(1, sets));
     }
 
     /** A table known to the service: loading (planned) or existing (registered). */
@@ -329,7 +363,7 @@ public final class ConstraintService implements AutoCloseable {
         }
         try {
             for (KeyEntry e : slot.keys.values()) {
-                e.begin(allocator, expectedRows, loadFactor, isSelfReferenced(slot, e));
+                e.begin(allocator, expectedRows, loadFactor, isSelfReferenced(slot, e), spill, spill == null ? 0 : shareBytes());
             }
             return new TableChecker(this, slot, locator == null ? RowLocator.NONE : locator);
         } catch (RuntimeException | Error e) {

@@ -4,6 +4,9 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.internal.KeySet;
+import dev.ingot.constraints.spill.SpillDirectory;
+import dev.ingot.constraints.spill.SpillingKeySet;
+import dev.ingot.memory.MemoryLimitException;
 import dev.ingot.memory.NativeAllocator;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,10 +91,42 @@ final class KeyEntry {
      * is probed while being built and must be a set from the start).
      */
     synchronized void begin(NativeAllocator allocator, long expectedRows, float loadFactor, boolean selfReferenced) {
+        begin(allocator, expectedRows, loadFactor, selfReferenced, null, 0);
+    }
+
+    /**
+     * As {@link #begin(NativeAllocator, long, float, boolean)}; with a spill directory (and unless
+     * self-referenced, whose set is probed while it is built) the set is a {@link SpillingKeySet}
+     * whose memory comes from a child allocator limited to {@code shareBytes}: when it does not
+     * fit there, it continues as an external check. A set presized for {@code expectedRows} that
+     * does not fit the share at once starts empty instead.
+     */
+    synchronized void begin(NativeAllocator allocator, long expectedRows, float loadFactor, boolean selfReferenced,
+                            SpillDirectory spill, long shareBytes) {
         if (state != State.PLANNED) {
             throw new IllegalStateException("key set of " + describe() + " is " + state + ", expected PLANNED");
         }
-        set = KeySet.create(types, allocator, expectedRows, loadFactor, !selfReferenced);
+        if (spill == null || selfReferenced) {
+            set = KeySet.create(types, allocator, expectedRows, loadFactor, !selfReferenced);
+        } else {
+            NativeAllocator own = allocator.newChild(table.name() + "." + spec.name(), shareBytes);
+            try {
+                KeySet inner;
+                try {
+                    inner = KeySet.create(types, own, expectedRows, loadFactor, true);
+                } catch (MemoryLimitException tooBig) {
+                    inner = KeySet.create(types, own, 0, loadFactor, true); // grows, then spills
+                }
+                set = new SpillingKeySet(inner, types, own, spill);
+            } catch (RuntimeException | Error e) {
+                try {
+                    own.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
         state = State.BUILDING;
     }
 
@@ -114,6 +149,9 @@ final class KeyEntry {
     }
 
     private KeySetReport snapshot() {
+        if (set instanceof SpillingKeySet s) {
+            return new KeySetReport(spec.name(), s.kind(), s.peakBytes(), s.size(), s.spilledBytes(), s.nanos());
+        }
         return new KeySetReport(spec.name(), set.kind(), set.peakBytes(), set.size());
     }
 

@@ -16,7 +16,14 @@ public enum KeySetKind {
     /** Sorted keys in an off-heap {@code long} array (8 bytes per key), probed by galloping binary search. */
     SORTED_ARRAY("sorted-array"),
     /** An off-heap open-addressing hash set. */
-    HASH("hash");
+    HASH("hash"),
+    /**
+     * No in-memory set: the keys did not fit the constraint's share of the memory limit, so they
+     * are spilled with their row ids as sorted runs to temporary files and checked by merging the
+     * runs (duplicates) or by a merge join with the referenced keys (foreign keys); see
+     * {@code dev.ingot.constraints.spill}.
+     */
+    EXTERNAL("external");
 
     private final String label;
 
@@ -24,7 +31,7 @@ public enum KeySetKind {
         this.label = label;
     }
 
-    /** The name used in reports ({@code sorted}, {@code bitmap}, {@code sorted-array}, {@code hash}). */
+    /** The name used in reports ({@code sorted}, {@code bitmap}, {@code sorted-array}, {@code hash}, {@code external}). */
     public String label() {
         return label;
     }

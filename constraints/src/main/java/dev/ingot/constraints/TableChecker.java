@@ -7,6 +7,10 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.internal.KeySet;
 import dev.ingot.constraints.internal.KeyVectors;
+import dev.ingot.constraints.spill.ExternalForeignKey;
+import dev.ingot.constraints.spill.SpilledViolation;
+import dev.ingot.constraints.spill.SpillingKeySet;
+import dev.ingot.columnstore.ColumnType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,6 +33,14 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * ranks after every other error of the table: it is reported only when no row breaks anything
  * else (an error that stops the load at row R comes first, since whether an earlier row
  * references a key that only a row after R holds cannot be known).
+ *
+ * <p>A key set that outgrew its share of the memory limit continues as an external check
+ * ({@link SpillingKeySet}; a FOREIGN KEY referencing it then spills its keys too,
+ * {@link ExternalForeignKey}): such a constraint reports its violations only when they are
+ * resolved, by {@link #checkSpilled} (the loader calls it before the commit, before an earlier
+ * error is reported, and {@link #checkStored} at its end), or by {@link #checkBatch} when it finds an
+ * in-memory violation, so that the violation thrown is always the lowest row over all constraints,
+ * exactly as if every set had stayed in memory.
  *
  * <p>Thread-safety: not thread-safe; confine each checker to the thread loading its table.
  * Checkers of different tables may run in parallel.
@@ -63,7 +75,12 @@ public final class TableChecker implements BatchChecker {
         final ConstraintService.FkLink link;
         /** A FOREIGN KEY to a key of this same table: probes the own set while it is being built. */
         final boolean selfReference;
+        /** The own set when it may spill, else null. */
+        final SpillingKeySet spill;
         KeySet.Prober prober;
+        /** A FOREIGN KEY whose referenced set was spilled: its external check and that set. */
+        ExternalForeignKey external;
+        SpillingKeySet externalParent;
 
         Step(ConstraintSpec spec, List<String> columns, KeyEntry own, ConstraintService.FkLink link, boolean selfReference) {
             this.spec = spec;
@@ -73,6 +90,7 @@ public final class TableChecker implements BatchChecker {
             this.ownSet = own == null ? null : own.set;
             this.link = link;
             this.selfReference = selfReference;
+            this.spill = ownSet instanceof SpillingKeySet s ? s : null;
             // the own set exists since beginTable; its prober follows its growth
             this.prober = selfReference ? link.parent().set.newProber() : null;
         }
@@ -158,6 +176,7 @@ public final class TableChecker implements BatchChecker {
                 }
             }
         }
+        checkSpilled(Long.MAX_VALUE);
     }
 
     /**
@@ -220,16 +239,27 @@ public final class TableChecker implements BatchChecker {
         // Resolve every referenced set before inserting anything, so a lifecycle error (parent
         // not finished / failed) leaves this table's sets untouched and the batch can be retried.
         for (Step step : steps) {
-            if (step.link != null && step.prober == null) {
+            if (step.link != null && step.prober == null && step.external == null) {
                 KeySet parent = step.link.parent().setForProbe(slot.def.name(), step.spec, service.allocator(), service.loadFactor());
-                step.prober = parent.newProber();
+                if (parent instanceof SpillingKeySet s && s.isExternal()) {
+                    List<ColumnType> types = new ArrayList<>();
+                    for (String c : step.columns) {
+                        types.add(slot.def.column(c).type());
+                    }
+                    step.external = new ExternalForeignKey(types, service.spillDirectory());
+                    step.externalParent = s;
+                } else {
+                    step.prober = parent.newProber();
+                }
             }
         }
         // the lowest violating row over all constraints: each step checks only the rows below the
         // lowest violation found so far, so for one row the earlier step (kind order) wins
         int limit = length;
         ConstraintViolationException lowest = null;
-        for (Step step : steps) {
+        int lowestStep = -1;
+        for (int si = 0; si < steps.length; si++) {
+            Step step = steps[si];
             if (limit == 0) {
                 break;
             }
@@ -246,12 +276,15 @@ public final class TableChecker implements BatchChecker {
                         rows = bad; // a duplicate below the NULL comes first
                     }
                 }
-                int d = rows == 0 ? -1 : step.ownSet.addBatch(step.vectors, offset, rows);
+                int d = rows == 0 ? -1 : step.spill != null ? step.spill.addBatch(step.vectors, offset, rows, firstRowId)
+                        : step.ownSet.addBatch(step.vectors, offset, rows);
                 if (d >= 0) {
                     bad = d;
                     found = ConstraintViolationException.duplicateKey(step.spec, slot.def.name(),
                             values(batch, step.spec.columns(), offset + d), firstRowId + d, locator.describe(firstRowId + d));
                 }
+            } else if (step.external != null) {
+                step.external.addBatch(step.vectors, offset, limit, firstRowId);
             } else {
                 int m = step.prober.firstMissing(step.vectors, offset, limit);
                 if (m >= 0 && step.selfReference) {
@@ -266,11 +299,73 @@ public final class TableChecker implements BatchChecker {
             java.util.Arrays.fill(step.vectors, null);
             if (found != null) {
                 lowest = found;
+                lowestStep = si;
                 limit = bad;
             }
         }
         if (lowest != null) {
+            // a spilled constraint may hold a lower violation (or the same row, earlier in check order)
+            ConstraintViolationException spilled = lowestSpilled(lowest.rowId() + 1);
+            if (spilled != null && (spilled.rowId() < lowest.rowId()
+                    || (spilled.rowId() == lowest.rowId() && spilledStep < lowestStep))) {
+                throw spilled;
+            }
             throw lowest;
+        }
+    }
+
+    /** The step index of the last {@link #lowestSpilled} result. */
+    private int spilledStep;
+
+    /**
+     * The lowest violation below {@code belowRowId} among the spilled constraints (for one row,
+     * the first in check order), or null; sets {@link #spilledStep}. With {@code belowRowId ==
+     * Long.MAX_VALUE} (every row is in) a spilled key set that children probe also writes its
+     * sorted distinct keys in the same pass.
+     */
+    private ConstraintViolationException lowestSpilled(long belowRowId) {
+        ConstraintViolationException best = null;
+        for (int si = 0; si < steps.length; si++) {
+            Step step = steps[si];
+            SpilledViolation v = null;
+            if (step.spill != null && step.spill.isExternal()) {
+                v = step.spill.firstDuplicate(belowRowId, belowRowId == Long.MAX_VALUE && step.own.holds.get() > 1);
+            } else if (step.external != null) {
+                v = step.external.firstOrphan(step.externalParent, belowRowId);
+            }
+            if (v != null && (best == null || v.rowId() < best.rowId())) {
+                belowRowId = v.rowId(); // a later step only matters below it
+                spilledStep = si;
+                List<Object> vals = new ArrayList<>();
+                for (String c : step.spec.columns()) {
+                    vals.add(v.keyValues().get(java.util.Arrays.asList(step.columns).indexOf(c)));
+                }
+                best = step.own != null
+                        ? ConstraintViolationException.duplicateKey(step.spec, slot.def.name(), vals, v.rowId(), locator.describe(v.rowId()))
+                        : ConstraintViolationException.missingReference(step.spec, slot.def.name(), vals, v.rowId(), locator.describe(v.rowId()));
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Resolves the constraints that are checked externally (spilled) for the rows checked so far
+     * below {@code belowRowId}: merges their runs and throws the lowest violation (for one row,
+     * the first in check order). Does nothing when no constraint spilled. Call it with
+     * {@code Long.MAX_VALUE} once every row has passed {@link #checkBatch}, before the commit (and
+     * before {@link #checkSelfReferences}); with a lower bound when an error at that row stops
+     * the load, since a violation below it comes first.
+     *
+     * @throws ConstraintViolationException for the lowest violating row below {@code belowRowId}
+     * @throws java.io.UncheckedIOException naming the spill directory if a temporary file fails
+     * @throws IllegalStateException if the checker has ended or the service is closed
+     */
+    @Override
+    public void checkSpilled(long belowRowId) {
+        ensureUsable();
+        ConstraintViolationException v = lowestSpilled(belowRowId);
+        if (v != null) {
+            throw v;
         }
     }
 
@@ -417,6 +512,9 @@ public final class TableChecker implements BatchChecker {
                 if (r != null) {
                     out.add(r);
                 }
+            } else if (s.external != null) {
+                out.add(new KeySetReport(s.spec.name(), KeySetKind.EXTERNAL, 0, s.external.keys(), s.external.spilledBytes(),
+                        s.external.nanos()));
             }
         }
         return out;
@@ -463,8 +561,11 @@ public final class TableChecker implements BatchChecker {
                     + selfRecheckFromRowId + " on that were not known when checked; call checkSelfReferences before finish");
         }
         ended = true;
-        releaseProbers();
-        service.endTable(slot, true);
+        try {
+            releaseProbers();
+        } finally {
+            service.endTable(slot, true);
+        }
     }
 
     /**
@@ -478,14 +579,33 @@ public final class TableChecker implements BatchChecker {
             return;
         }
         ended = true;
-        releaseProbers();
-        service.endTable(slot, false);
+        try {
+            releaseProbers();
+        } finally {
+            service.endTable(slot, false);
+        }
     }
 
     private void releaseProbers() {
+        RuntimeException failure = null;
         for (Step s : steps) {
             s.prober = null;
             java.util.Arrays.fill(s.vectors, null);
+            if (s.external != null) {
+                try {
+                    s.external.close(); // its statistics stay readable for the report
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+                s.externalParent = null;
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -6,12 +6,14 @@ import dev.ingot.columnstore.ConstraintRules;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.constraints.ConstraintService;
+import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.ingest.internal.Errors;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.ingest.jfr.TableLoadEvent;
 import dev.ingot.memory.NativeAllocator;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -179,11 +181,18 @@ public final class BulkLoader {
         Throwable[] firstFailure = new Throwable[1];
         Map<String, Throwable> tableFailures = new java.util.concurrent.ConcurrentHashMap<>();
         ConstraintService constraints = null;
+        SpillDirectory spill = new SpillDirectory(options.spillDir() != null ? options.spillDir()
+                : store.directory().resolve(SpillDirectory.DEFAULT_NAME));
         long outstandingBytes = 0;
         ExecutorService pool = Executors.newFixedThreadPool(options.tableParallelism(), loaderThreads());
         try {
             if (options.mode() != ConstraintMode.UNCHECKED) {
-                constraints = new ConstraintService(loadMemory);
+                try {
+                    SpillDirectory.removeStale(spill.directory()); // left by a load that was killed
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot remove stale spill files in " + spill.directory() + ": " + e.getMessage(), e);
+                }
+                constraints = new ConstraintService(loadMemory, loadMemory.limitBytes(), ConstraintService.DEFAULT_LOAD_FACTOR, spill);
                 constraints.planLoad(List.copyOf(loading.values()));
                 java.util.Set<String> registered = new java.util.HashSet<>();
                 for (TableDef t : loading.values()) {
@@ -282,6 +291,11 @@ public final class BulkLoader {
                 }
                 loadMemory.close();
             } catch (RuntimeException e) {
+                addFailure(firstFailure, e);
+            }
+            try {
+                spill.removeIfEmpty();
+            } catch (IOException e) {
                 addFailure(firstFailure, e);
             }
         }

@@ -1,5 +1,7 @@
 package dev.ingot.ingest;
 
+import java.nio.file.Path;
+
 /**
  * Settings of a {@link BulkLoader} run. Immutable.
  *
@@ -8,8 +10,11 @@ package dev.ingot.ingest;
  *                          tables they reference in any case), {@code >= 1}
  * @param sourceThreads     worker threads each source may use to generate or parse, {@code >= 1}
  * @param batchRowsOverride rows per batch instead of the write hints' recommendation, or 0
+ * @param spillDir          where constraint checks whose keys do not fit their share of the memory
+ *                          limit write temporary files; null = {@value dev.ingot.constraints.spill.SpillDirectory#DEFAULT_NAME}
+ *                          in the store's directory
  */
-public record LoadOptions(ConstraintMode mode, int tableParallelism, int sourceThreads, int batchRowsOverride) {
+public record LoadOptions(ConstraintMode mode, int tableParallelism, int sourceThreads, int batchRowsOverride, Path spillDir) {
     public LoadOptions {
         if (mode == null) {
             throw new IllegalArgumentException("mode is null");
@@ -19,6 +24,11 @@ public record LoadOptions(ConstraintMode mode, int tableParallelism, int sourceT
         }
     }
 
+    /** Options with the default spill directory. */
+    public LoadOptions(ConstraintMode mode, int tableParallelism, int sourceThreads, int batchRowsOverride) {
+        this(mode, tableParallelism, sourceThreads, batchRowsOverride, null);
+    }
+
     /** Immediate constraints, parallelism = available processors. */
     public static LoadOptions defaults() {
         int cpus = Runtime.getRuntime().availableProcessors();
@@ -26,14 +36,19 @@ public record LoadOptions(ConstraintMode mode, int tableParallelism, int sourceT
     }
 
     public LoadOptions withMode(ConstraintMode m) {
-        return new LoadOptions(m, tableParallelism, sourceThreads, batchRowsOverride);
+        return new LoadOptions(m, tableParallelism, sourceThreads, batchRowsOverride, spillDir);
     }
 
     public LoadOptions withBatchRows(int rows) {
-        return new LoadOptions(mode, tableParallelism, sourceThreads, rows);
+        return new LoadOptions(mode, tableParallelism, sourceThreads, rows, spillDir);
     }
 
     public LoadOptions withParallelism(int tables, int sourceThreadsPerTable) {
-        return new LoadOptions(mode, tables, sourceThreadsPerTable, batchRowsOverride);
+        return new LoadOptions(mode, tables, sourceThreadsPerTable, batchRowsOverride, spillDir);
+    }
+
+    /** These options with temporary files in {@code dir} (null = the default beside the store). */
+    public LoadOptions withSpillDir(Path dir) {
+        return new LoadOptions(mode, tableParallelism, sourceThreads, batchRowsOverride, dir);
     }
 }

@@ -17,6 +17,7 @@ import dev.ingot.constraints.RowLocator;
 import dev.ingot.constraints.TableChecker;
 import dev.ingot.constraints.index.KeyIndexWriter;
 import dev.ingot.ingest.keys.StoredTable;
+import dev.ingot.memory.MemoryLimitException;
 import dev.ingot.memory.NativeAllocator;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.pager.PagerDiagnostics;
@@ -171,7 +172,13 @@ public final class TableInserter implements AutoCloseable {
                     types.add(def.column(c).type());
                 }
                 inserter.indexKeys.add(k);
-                inserter.indexWriters.add(new KeyIndexWriter(types, indexMemory, expectedRows, false)); // the checker proves uniqueness
+                try {
+                    inserter.indexWriters.add(new KeyIndexWriter(types, indexMemory, expectedRows, false)); // the checker proves uniqueness
+                } catch (MemoryLimitException e) {
+                    inserter.closeIndexWriters(); // no room for key indexes: built later from the key columns
+                    inserter.indexKeys.clear();
+                    break;
+                }
             }
             return inserter;
         } catch (RuntimeException | Error e) {
@@ -290,6 +297,9 @@ public final class TableInserter implements AutoCloseable {
                 validateDeferred(false);
             }
             if (valueError != null) {
+                if (checker != null) {
+                    checker.checkSpilled(valueError.rowId()); // a spilled violation below it comes first
+                }
                 throw valueError;
             }
             long t3 = System.nanoTime();
@@ -341,6 +351,12 @@ public final class TableInserter implements AutoCloseable {
         if (deferredConstraints != null && rowCount > 0) {
             try {
                 validateDeferred(false);
+            } catch (TableLoadException e) {
+                return e;
+            }
+        } else if (checker != null) {
+            try {
+                checkSpilled();
             } catch (TableLoadException e) {
                 return e;
             }
@@ -428,6 +444,25 @@ public final class TableInserter implements AutoCloseable {
         }
     }
 
+    /**
+     * Immediate mode, every row checked: resolves the constraints whose keys were spilled to disk
+     * (see {@link BatchChecker#checkSpilled}); a violation or failure rolls the table back.
+     */
+    private void checkSpilled() {
+        long t = System.nanoTime();
+        try {
+            checker.checkSpilled(Long.MAX_VALUE);
+        } catch (ConstraintViolationException e) {
+            abort();
+            throw new TableLoadException(def.name(), e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
+        } finally {
+            times.add(LoadStage.CONSTRAINTS, System.nanoTime() - t);
+        }
+    }
+
     /** Checks one batch's constraints; returns the nanoseconds it took. */
     private long check(VectorSchemaRoot root, int rows, long firstRowId) {
         long t = System.nanoTime();
@@ -439,8 +474,19 @@ public final class TableInserter implements AutoCloseable {
             for (int c = 0; c < vectors.length; c++) {
                 vectors[c] = root.getVector(cols.get(c));
             }
-            int dup = indexWriters.get(i).add(vectors, 0, rows, firstRowId);
-            if (dup >= 0) { // the checker found every duplicate already
+            int dup;
+            try {
+                dup = indexWriters.get(i).add(vectors, 0, rows, firstRowId);
+            } catch (MemoryLimitException e) {
+                // the key indexes do not fit the memory limit: the table is committed without them,
+                // and a later append or lookup indexes it from its key columns (as after a failed index commit)
+                closeIndexWriters();
+                break;
+            }
+            if (dup >= 0) {
+                // the checker reports in-memory duplicates at once, spilled ones when resolved: resolve
+                // them now (the lowest violation up to this row, over every constraint, is thrown)
+                checker.checkSpilled(firstRowId + dup + 1);
                 throw new IllegalStateException("key index of " + indexKeys.get(i).name() + " found a duplicate the checker passed, row "
                         + (firstRowId + dup));
             }
@@ -567,7 +613,10 @@ public final class TableInserter implements AutoCloseable {
         ensureOpen();
         if (deferredConstraints != null) {
             validateDeferred(true);
-        } else if (checker instanceof TableChecker fresh && fresh.needsSelfReferenceCheck()) {
+        } else if (checker != null) {
+            checkSpilled();
+        }
+        if (deferredConstraints == null && checker instanceof TableChecker fresh && fresh.needsSelfReferenceCheck()) {
             // a row referenced a key of its own table that no earlier row held: recheck from there
             checkPending(System.nanoTime(), fresh::checkSelfReferences);
         }

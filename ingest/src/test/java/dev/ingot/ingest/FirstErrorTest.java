@@ -12,6 +12,9 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.ConstraintService;
+import dev.ingot.constraints.KeySetKind;
+import dev.ingot.constraints.spill.SpillDirectory;
+import dev.ingot.memory.NativeAllocator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
  * well as earlier ones, and NULL bosses. A self-reference is checked once the table's keys are
  * complete, so its violation ranks after every other error of the table (an error that stops the
  * load at row R is reported even when an earlier row's boss is in no row below R).
+ *
+ * <p>Every checked scenario also runs with a memory limit so small that the key sets of {@code p}
+ * and {@code c_u} do not fit and are checked externally (spilled runs, merge, merge join; issue
+ * 14): the message must be the same. ({@code c_pk} is referenced by the table's own rows, so it
+ * stays in memory.)
  */
 class FirstErrorTest {
     private static final TableDef P = new TableDef("p", List.of(ColumnDef.notNull("id", ColumnType.int64())),
@@ -47,6 +55,8 @@ class FirstErrorTest {
                     ConstraintSpec.foreignKey("c_boss_fk", List.of("boss"), "c", List.of("k"))));
     private static final int ROWS = 60;
     private static final int[] BATCH_ROWS = {1, 4, 13, 1000};
+    /** A limit under which every spillable key set spills (its share is below the first 4 KiB log segment). */
+    private static final long SPILL_LIMIT = 9 << 10;
 
     @TempDir
     Path tmp;
@@ -84,21 +94,30 @@ class FirstErrorTest {
         return ColumnStore.openOrCreate(tmp.resolve("s" + stores++));
     }
 
-    /** Every message the child's load fails with, by mode, path, batch size and threads. */
+    /** Every message the child's load fails with, by mode, path, batch size, threads and memory. */
     private Map<String, String> failures(List<Object[]> child, List<ConstraintMode> modes) throws Exception {
         Map<String, String> out = new TreeMap<>();
         for (ConstraintMode mode : modes) {
             for (int batchRows : BATCH_ROWS) {
-                for (int threads = 1; threads <= 2; threads++) {
-                    try (ColumnStore store = newStore()) {
-                        LoadReport r = MemoryRows.load(store, mem.ingot(), mem.arrow(), LoadOptions.defaults().withMode(mode).withParallelism(threads, threads),
-                                List.of(P, C), Map.of("p", parentRows(), "c", child), batchRows);
-                        out.put(mode + " loader batch " + batchRows + " threads " + threads, r.failure() == null ? "committed" : r.failure().getMessage());
+                for (boolean spill : mode == ConstraintMode.UNCHECKED ? new boolean[] {false} : new boolean[] {false, true}) {
+                    String memory = spill ? " spilled" : "";
+                    for (int threads = 1; threads <= 2; threads++) {
+                        try (ColumnStore store = newStore();
+                             NativeAllocator tiny = NativeAllocator.root("tiny", SPILL_LIMIT, "--memory-limit-mb")) {
+                            LoadReport r = MemoryRows.load(store, spill ? tiny : mem.ingot(), mem.arrow(),
+                                    LoadOptions.defaults().withMode(mode).withParallelism(threads, threads),
+                                    List.of(P, C), Map.of("p", parentRows(), "c", child), batchRows);
+                            out.put(mode + " loader batch " + batchRows + " threads " + threads + memory,
+                                    r.failure() == null ? "committed" : r.failure().getMessage());
+                            if (spill && r.failure() == null) {
+                                assertEquals(KeySetKind.EXTERNAL, r.tables().get(0).keySets().get(0).kind(), "p_pk spilled");
+                            }
+                        }
                     }
-                }
-                for (boolean concurrent : new boolean[] {false, true}) {
-                    out.put(mode + " inserter batch " + batchRows + (concurrent ? " concurrent" : " inline"),
-                            insertDirectly(child, mode, batchRows, concurrent));
+                    for (boolean concurrent : new boolean[] {false, true}) {
+                        out.put(mode + " inserter batch " + batchRows + (concurrent ? " concurrent" : " inline") + memory,
+                                insertDirectly(child, mode, batchRows, concurrent, spill));
+                    }
                 }
             }
         }
@@ -106,9 +125,11 @@ class FirstErrorTest {
     }
 
     /** The parent committed first, then the child through one {@link TableInserter}. */
-    private String insertDirectly(List<Object[]> child, ConstraintMode mode, int batchRows, boolean concurrent) throws Exception {
+    private String insertDirectly(List<Object[]> child, ConstraintMode mode, int batchRows, boolean concurrent, boolean spill) throws Exception {
         try (ColumnStore store = newStore();
-             ConstraintService constraints = new ConstraintService(mem.ingot())) {
+             ConstraintService constraints = spill
+                     ? new ConstraintService(mem.ingot(), SPILL_LIMIT, ConstraintService.DEFAULT_LOAD_FACTOR, new SpillDirectory(tmp.resolve("spill"), 3))
+                     : new ConstraintService(mem.ingot())) {
             assertNull(MemoryRows.load(store, mem.ingot(), mem.arrow(), LoadOptions.defaults(), List.of(P), Map.of("p", parentRows()), 100).failure());
             constraints.planLoad(List.of(C));
             constraints.registerExistingTable(P, new StoredKeyScanner(store, "p"));
@@ -131,7 +152,7 @@ class FirstErrorTest {
     private void assertFirstError(Consumer<List<Object[]>> damage, String expected, String unchecked) throws Exception {
         List<Object[]> child = childRows(damage);
         Map<String, String> checked = failures(child, List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED));
-        assertEquals(32, checked.size());
+        assertEquals(64, checked.size());
         for (Map.Entry<String, String> e : checked.entrySet()) {
             assertEquals(expected, e.getValue(), e.getKey());
         }
@@ -144,7 +165,7 @@ class FirstErrorTest {
     void validRowsReferencingLaterRowsOfTheirOwnTableCommit() throws Exception {
         List<Object[]> child = childRows(rows -> set(rows, 0, 4, ROWS)); // the first row's boss is the last row
         Map<String, String> all = failures(child, List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED, ConstraintMode.UNCHECKED));
-        assertEquals(48, all.size());
+        assertEquals(80, all.size());
         for (Map.Entry<String, String> e : all.entrySet()) {
             assertEquals("committed", e.getValue(), e.getKey());
         }
@@ -215,6 +236,16 @@ class FirstErrorTest {
         assertFirstError(rows -> {
             set(rows, 4, 2, "toolong");
             set(rows, 9, 1, 999L);
+        }, tooLong, tooLong);
+    }
+
+    @Test
+    void aValueErrorBeforeALaterUniqueDuplicateInTheSameBatch() throws Exception {
+        // checked concurrently, the whole batch's keys reach the (spilled) UNIQUE check: only rows below the value error count
+        String tooLong = "value too long for column name (VARCHAR(5)): \"toolong\"; row 4 (c.rows line 5)";
+        assertFirstError(rows -> {
+            set(rows, 4, 2, "toolong");
+            set(rows, 9, 3, 1000L);
         }, tooLong, tooLong);
     }
 

@@ -73,6 +73,8 @@ public final class LoadReportJson {
                 kn.put("kind", k.kind().label());
                 kn.put("bytes", k.peakBytes());
                 kn.put("keys", k.keys());
+                kn.put("spilledBytes", k.spilledBytes());
+                kn.put("seconds", k.nanos() / 1e9);
             }
             ObjectNode stages = tn.putObject("stages");
             for (LoadStage s : LoadStage.values()) {

@@ -2,10 +2,13 @@ package dev.ingot.ingest.cli;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreOptions;
+import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.BulkLoader;
 import dev.ingot.ingest.LoadOptions;
 import dev.ingot.ingest.LoadReport;
+import dev.ingot.ingest.MemoryBudget;
+import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.ingest.TableLoadException;
 import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
@@ -71,6 +74,10 @@ final class LoadRun {
      */
     static int run(Path dir, boolean replace, long memoryLimit, LoadOptions options, boolean progressWanted, String banner,
                    Planner planner, Reporter extra) throws Exception {
+        Path spillDir = options.spillDir() != null ? options.spillDir() : dir.resolve(SpillDirectory.DEFAULT_NAME);
+        SpillDirectory.removeStale(spillDir); // left by a load that was killed
+        options = options.withSpillDir(spillDir);
+        LoadOptions loadOptions = options;
         try (StoreTarget target = StoreTarget.prepare(dir, replace);
              LoadInterrupts interrupts = LoadInterrupts.install()) {
             System.err.println(banner);
@@ -78,16 +85,22 @@ final class LoadRun {
             List<String> started;
             List<TableDef> tables;
             Function<String, String> inputOf = t -> null;
-            try (BufferAllocator arrow = new RootAllocator(memoryLimit);
-                 NativeAllocator memory = NativeAllocator.root("ingot", memoryLimit);
-                 ColumnStore cs = ColumnStore.openOrCreate(target.loadDirectory(), ColumnStoreOptions.defaults())) {
+            // the limit is shared by the three off-heap users (MemoryBudget): batches, staging chunks, key sets
+            try (BufferAllocator arrow = new RootAllocator(MemoryBudget.arrowBytes(memoryLimit));
+                 NativeAllocator memory = NativeAllocator.root("ingot", MemoryBudget.nativeBytes(memoryLimit), "--memory-limit-mb");
+                 ColumnStore cs = ColumnStore.openOrCreate(target.loadDirectory(),
+                         ColumnStoreOptions.defaults().withStagingLimitBytes(MemoryBudget.stagingBytes(memoryLimit)))) {
                 Plan plan = planner.plan(cs, arrow);
                 tables = plan.tables();
                 inputOf = plan.inputOf();
                 long expectedTotal = tables.stream().mapToLong(t -> plan.expectedRows().applyAsLong(t.name())).sum();
                 try (LoadProgress progress = new LoadProgress(expectedTotal, plan.inputBytes(), progressWanted && System.console() != null,
                         interrupts)) {
-                    report = new BulkLoader(cs, memory, options).load(tables, plan.sources(), plan.expectedRows(), progress);
+                    // a small limit makes the batches smaller, so that those in flight fit the Arrow part
+                    BulkLoader.SourceFactory sources = (def, batchRows, threads) -> plan.sources().open(def,
+                            MemoryBudget.batchRows(memoryLimit, batchRows, ColumnStoreWriteHints.estimate(def).estimatedRowBytes(),
+                                    loadOptions.tableParallelism(), threads), threads);
+                    report = new BulkLoader(cs, memory, options).load(tables, sources, plan.expectedRows(), progress);
                     started = progress.started();
                 }
                 if (interrupts.signal() == null) {

@@ -1,7 +1,9 @@
 package dev.ingot.ingest.cli;
 
 import dev.ingot.ingest.ConstraintMode;
+import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.ingest.LoadOptions;
+import dev.ingot.ingest.MemoryBudget;
 import dev.ingot.ingest.text.TextDialect;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,13 +36,20 @@ final class LoadRunOptions {
             + " (default: from the schema, at least 1 MiB)")
     Long maxLineBytes;
 
-    @Option(names = "--memory-limit-mb", description = "off-heap limit for batches and key sets, MiB (default: ${DEFAULT-VALUE})",
-            defaultValue = "4096")
-    long memoryLimitMb;
+    @Option(names = "--memory-limit-mb", description = "off-heap limit of the whole load (batches, staging chunks, key sets),"
+            + " MiB; key checks that do not fit spill to disk (default: half of the physical memory the Java heap does not take,"
+            + " at least 256)")
+    Long memoryLimitMb;
+
+    @Option(names = "--spill-dir", description = "directory for the temporary files of key checks that do not fit in memory"
+            + " (default: .ingot-spill in the store directory; removed when empty)")
+    Path spillDir;
 
     /** Usage errors (exit 2) for a non-positive limit, thread count or batch size. */
     void validate(CommandSpec spec) {
-        IngotCli.requirePositive(spec, "--memory-limit-mb", memoryLimitMb);
+        if (memoryLimitMb != null) {
+            IngotCli.requirePositive(spec, "--memory-limit-mb", memoryLimitMb);
+        }
         if (threads != null) {
             IngotCli.requirePositive(spec, "--threads", threads);
         }
@@ -63,12 +72,17 @@ final class LoadRunOptions {
 
     /** The loader settings: mode, {@link #cpus()} source threads and tables in parallel, batch size (0 = from the hints). */
     LoadOptions loadOptions() {
-        return new LoadOptions(mode, cpus(), cpus(), batchSize != null ? batchSize : 0);
+        return new LoadOptions(mode, cpus(), cpus(), batchSize != null ? batchSize : 0, spillDir);
     }
 
-    /** The off-heap limit in bytes. */
+    /** The off-heap limit in bytes: {@code --memory-limit-mb}, or {@link MemoryBudget#defaultLimitBytes()}. */
     long memoryLimitBytes() {
-        return memoryLimitMb << 20;
+        return memoryLimitMb != null ? memoryLimitMb << 20 : MemoryBudget.defaultLimitBytes();
+    }
+
+    /** The spill directory for a store in {@code storeDir}: {@code --spill-dir} or the default inside it. */
+    Path spillDirectory(Path storeDir) {
+        return spillDir != null ? spillDir : storeDir.resolve(SpillDirectory.DEFAULT_NAME);
     }
 
     /** The banner's description of the run, e.g. {@code immediate constraints, 2 threads}. */

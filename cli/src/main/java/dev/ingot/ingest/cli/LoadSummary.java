@@ -27,8 +27,9 @@ final class LoadSummary {
         }
         for (TableLoadReport t : report.tables()) {
             for (KeySetReport k : t.keySets()) {
-                out.printf("key set %s.%s: %s, %s peak, %,d keys%n", t.table(), k.constraint(), k.kind().label(),
-                        PagerDiagnostics.humanBytes(k.peakBytes()), k.keys());
+                out.printf("key set %s.%s: %s, %s peak in memory, %,d keys, %s spilled, %.2f s%n", t.table(), k.constraint(),
+                        k.kind().label(), PagerDiagnostics.humanBytes(k.peakBytes()), k.keys(),
+                        PagerDiagnostics.humanBytes(k.spilledBytes()), k.nanos() / 1e9);
             }
         }
         out.printf("total: %,d rows in %.2f s (%,.0f rows/s); peak RSS %s; store %s; constraint sets peak %s (%s outstanding)%n",

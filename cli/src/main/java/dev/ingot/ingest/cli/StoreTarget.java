@@ -1,6 +1,7 @@
 package dev.ingot.ingest.cli;
 
 import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.pager.Pager;
 import java.io.Closeable;
 import java.io.IOException;
@@ -118,7 +119,8 @@ final class StoreTarget implements Closeable {
         for (String name : names) {
             Path p = dir.resolve(name);
             boolean ours = (name.equals(ColumnStore.STORE_FILE_NAME) && Files.isRegularFile(p))
-                    || (name.equals(STAGING_DIR) && Files.isDirectory(p) && firstForeignEntry(p) == null);
+                    || (name.equals(STAGING_DIR) && Files.isDirectory(p) && firstForeignEntry(p) == null)
+                    || (name.equals(SpillDirectory.DEFAULT_NAME) && Files.isDirectory(p) && SpillDirectory.holdsOnlySpillFiles(p));
             if (!ours) {
                 return dir.resolve(name).toString();
             }

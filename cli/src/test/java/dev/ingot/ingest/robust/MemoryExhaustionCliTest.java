@@ -30,7 +30,7 @@ class MemoryExhaustionCliTest {
     private static final String SCHEMA = ""
             + "CREATE TABLE small (id INT PRIMARY KEY);\n"
             + "CREATE TABLE big (id INT PRIMARY KEY, small_id INT REFERENCES small (id), t TEXT);\n";
-    /** Without the text column, the 2 MiB limit is first hit by the key set of big (its batches fit). */
+    /** Without the text column, the 40 MiB limit is first hit by the key set of big (its batches fit): it spills. */
     private static final String KEYS_SCHEMA = ""
             + "CREATE TABLE small (id INT PRIMARY KEY);\n"
             + "CREATE TABLE big (id INT PRIMARY KEY, small_id INT REFERENCES small (id));\n"; // 1 MiB of big's hash set + small's 8-byte bitmap
@@ -52,8 +52,13 @@ class MemoryExhaustionCliTest {
         }
     }
 
+    /**
+     * A key set over its share of the limit (a quarter of 40 MiB for Ingot's structures, half of
+     * that for each of the two key sets; big's hash set of 300,000 keys needs 6 MiB while it grows)
+     * does not fail the load: it is checked externally, and a duplicate is still found exactly.
+     */
     @Test
-    void keySetsOverTheOffHeapLimitNameTableFileAndMemoryLimitMb() throws Exception {
+    void keySetsOverTheOffHeapLimitSpillAndStillFindTheDuplicate() throws Exception {
         Path schema = Files.writeString(dir.resolve("s.sql"), KEYS_SCHEMA);
         StringBuilder sb = new StringBuilder();
         for (int i = 1; i <= 300_000; i++) {
@@ -63,15 +68,22 @@ class MemoryExhaustionCliTest {
         }
         Path big = Files.writeString(dir.resolve("big.csv"), sb.toString());
         Path store = dir.resolve("store");
-        Fixtures.CliRun r = Fixtures.cli("load", "--store", store.toString(), "--schema", schema.toString(), "--no-progress",
-                "--memory-limit-mb", "2", "big=" + big, "small=" + smallCsv());
+        Fixtures.CliRun ok = Fixtures.cli("load", "--store", store.toString(), "--schema", schema.toString(), "--no-progress",
+                "--memory-limit-mb", "40", "big=" + big, "small=" + smallCsv());
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().lines().anyMatch(l -> l.startsWith("key set big.big_pkey: external, ") && l.contains(", 300,000 keys, ")), ok.out());
+        // row 281973 repeats row 199999's key
+        Path dup = Files.writeString(dir.resolve("dup.csv"), sb.toString().replace("\n" + 281_974L * 7919 % 300_007 * 1000 + ",",
+                "\n" + 200_000L * 7919 % 300_007 * 1000 + ","));
+        Path store2 = dir.resolve("store2");
+        Fixtures.CliRun r = Fixtures.cli("load", "--store", store2.toString(), "--schema", schema.toString(), "--no-progress",
+                "--memory-limit-mb", "40", "big=" + dup, "small=" + smallCsv());
         assertEquals(1, r.exit(), r.err());
         List<String> lines = r.err().lines().toList();
-        assertEquals("ingot: error: out of memory loading table big from " + big + ": allocator 'ingot/load/constraints' limit of"
-                + " 2097152 bytes exceeded: 1048584 allocated, 2097152 requested (raise the off-heap limit with --memory-limit-mb)",
-                lines.get(lines.size() - 1));
+        assertEquals("ingot: error: duplicate key value violates PRIMARY KEY constraint \"big_pkey\" on table big: key (id)=("
+                + 200_000L * 7919 % 300_007 * 1000 + ") already exists; row 281973 (" + dup + " line 281974)", lines.get(lines.size() - 1));
         assertFalse(r.err().contains("\tat "), r.err());
-        assertOnlySmallCommitted(store);
+        assertOnlySmallCommitted(store2);
     }
 
     @Test
@@ -80,11 +92,12 @@ class MemoryExhaustionCliTest {
         Path big = Files.writeString(dir.resolve("big.csv"), "1,1,x\n2,2,y\n");
         Path store = dir.resolve("store");
         Fixtures.CliRun r = Fixtures.cli("load", "--store", store.toString(), "--schema", schema.toString(), "--no-progress",
-                "--memory-limit-mb", "2", "--threads", "1", "big=" + big, "small=" + smallCsv());
+                "--memory-limit-mb", "24", "--threads", "1", "big=" + big, "small=" + smallCsv());
         assertEquals(1, r.exit(), r.err());
         List<String> lines = r.err().lines().toList();
-        assertEquals("ingot: error: out of memory loading table big from " + big + ": Unable to allocate buffer of size 25165824 due"
-                + " to memory limit. Current allocation: 2097152 (raise the off-heap limit with --memory-limit-mb)", lines.get(lines.size() - 1));
+        // a quarter of the limit is for staging chunks; a TEXT column's first chunk does not fit it
+        assertEquals("ingot: error: out of memory loading table big from " + big + ": allocator 'columnstore-staging' limit of 6291456"
+                + " bytes exceeded: 4325888 allocated, 18940224 requested (raise the off-heap limit with --memory-limit-mb)", lines.get(lines.size() - 1));
         assertOnlySmallCommitted(store);
     }
 

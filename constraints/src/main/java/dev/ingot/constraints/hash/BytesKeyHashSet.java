@@ -200,6 +200,36 @@ public final class BytesKeyHashSet extends OffHeapSlotTable {
         return ((long) chunkCount << 32) | pos;
     }
 
+    /** Receives one key of {@link #forEach}; the bytes are valid only during the call. */
+    @FunctionalInterface
+    public interface BytesConsumer {
+        void accept(byte[] key, int length);
+    }
+
+    /**
+     * Calls {@code action} once for every key (its bytes copied into a reused scratch array), in
+     * no particular order.
+     *
+     * @throws IllegalStateException if the set is closed
+     */
+    public void forEach(BytesConsumer action) {
+        MemoryBlock s = table();
+        byte[] scratch = new byte[64];
+        for (int i = 0; i < capacity; i++) {
+            long ref = s.getLong(((long) i << SLOT_SHIFT) + 8);
+            if (ref != 0) {
+                MemoryBlock chunk = chunks[(int) (ref >>> 32) - 1];
+                long pos = ref & 0xFFFF_FFFFL;
+                int length = chunk.getInt(pos);
+                if (length > scratch.length) {
+                    scratch = new byte[Math.max(length, scratch.length * 2)];
+                }
+                chunk.getBytes(pos + RECORD_HEADER_BYTES, scratch, 0, length);
+                action.accept(scratch, length);
+            }
+        }
+    }
+
     private static int freeSlot(MemoryBlock s, long hash, int m) {
         int i = (int) hash & m;
         while (s.getLong(((long) i << SLOT_SHIFT) + 8) != 0) {

@@ -193,6 +193,32 @@ public final class LongPairOpenHashSet extends OffHeapSlotTable {
         }
     }
 
+    /** Receives one key of {@link #forEach}. */
+    @FunctionalInterface
+    public interface PairConsumer {
+        void accept(long high, long low);
+    }
+
+    /**
+     * Calls {@code action} once for every key, in no particular order.
+     *
+     * @throws IllegalStateException if the set is closed
+     */
+    public void forEach(PairConsumer action) {
+        MemoryBlock s = table();
+        if (containsEmptyKey) {
+            action.accept(0, 0);
+        }
+        for (int i = 0; i < capacity; i++) {
+            long off = (long) i << SLOT_SHIFT;
+            long h = s.getLong(off);
+            long l = s.getLong(off + 8);
+            if ((h | l) != 0) {
+                action.accept(h, l);
+            }
+        }
+    }
+
     @Override
     public int size() {
         return slotKeyCount + (containsEmptyKey ? 1 : 0);

@@ -376,6 +376,41 @@ final class AdaptiveKeySet implements KeySet {
     }
 
     @Override
+    public void exportKeys(KeySink sink) {
+        byte[] key = new byte[pair ? 16 : 8];
+        if (pairs != null) {
+            pairs.exportKeys(sink);
+        } else if (hash != null) {
+            hash.forEach(k -> {
+                KeySet.putLongLE(key, 0, k);
+                sink.accept(key, 8);
+            });
+        } else if (bitmap != null) {
+            bitmap.forEach(k -> {
+                KeySet.putLongLE(key, 0, k);
+                sink.accept(key, 8);
+            });
+        } else if (log != null) {
+            long[] xs = new long[WINDOW];
+            long[] ys = pair ? new long[WINDOW] : null;
+            log.replay(xs, ys, (x, y, c) -> {
+                for (int j = 0; j < c; j++) {
+                    if (pair) {
+                        PairKeySet.emitPair(sink, key, x[j], y[j]);
+                    } else {
+                        KeySet.putLongLE(key, 0, x[j]);
+                        sink.accept(key, 8);
+                    }
+                }
+            });
+        } else if (sorted != null) {
+            throw new IllegalStateException("a frozen sorted-array key set is exported only before its freeze");
+        } else if (count > 0) {
+            throw new IllegalStateException("key set holds no keys any more (frozen, not probed)");
+        }
+    }
+
+    @Override
     public int firstMissing(FieldVector[] keyColumns, int offset, int length) {
         return own.firstMissing(keyColumns, offset, length);
     }

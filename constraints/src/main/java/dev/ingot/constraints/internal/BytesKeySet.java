@@ -71,6 +71,11 @@ final class BytesKeySet implements KeySet {
     }
 
     @Override
+    public void exportKeys(KeySink sink) {
+        set.forEach(sink::accept);
+    }
+
+    @Override
     public long size() {
         return set.size();
     }

@@ -90,6 +90,36 @@ public interface KeySet extends AutoCloseable {
     default void hintRange(long min, long max) {
     }
 
+    /**
+     * Receives the keys of {@link #exportKeys}, each in the {@link KeyRowEncoder} encoding (so an
+     * exported key equals the encoding of the row it came from); the bytes are valid only
+     * during the call.
+     */
+    @FunctionalInterface
+    interface KeySink {
+        void accept(byte[] key, int length);
+    }
+
+    /**
+     * Calls {@code sink} once for every key in the set, in no particular order, without changing
+     * the set. Valid while keys can still be added, and after a {@link dev.ingot.memory.MemoryLimitException}
+     * from {@link #addBatch} or {@link #freeze} (which leave the set as it was before the key or
+     * the structure that did not fit). Used to move a set that outgrew its memory to an external
+     * check.
+     *
+     * @throws IllegalStateException if the set is closed or holds no keys any more (frozen unprobed)
+     */
+    default void exportKeys(KeySink sink) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot export its keys");
+    }
+
+    /** Writes {@code v} little-endian at {@code key[at, at + 8)} (the encoder's integer column encoding). */
+    static void putLongLE(byte[] key, int at, long v) {
+        for (int i = 0; i < 8; i++) {
+            key[at + i] = (byte) (v >>> (8 * i));
+        }
+    }
+
     /** Frees the memory; idempotent. */
     @Override
     void close();

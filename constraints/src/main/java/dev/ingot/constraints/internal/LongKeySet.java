@@ -115,6 +115,15 @@ final class LongKeySet implements KeySet {
     }
 
     @Override
+    public void exportKeys(KeySink sink) {
+        byte[] key = new byte[8];
+        set.forEach(k -> {
+            KeySet.putLongLE(key, 0, k);
+            sink.accept(key, 8);
+        });
+    }
+
+    @Override
     public long size() {
         return set.size();
     }

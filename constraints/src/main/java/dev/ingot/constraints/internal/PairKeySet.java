@@ -159,6 +159,23 @@ final class PairKeySet implements KeySet {
     }
 
     @Override
+    public void exportKeys(KeySink sink) {
+        byte[] key = new byte[16];
+        if (packed != null) {
+            packed.forEach(k -> emitPair(sink, key, k >>> 32, k & 0xFFFF_FFFFL));
+        } else {
+            pair.forEach((h, l) -> emitPair(sink, key, h, l));
+        }
+    }
+
+    /** Emits the pair key {@code (a, b)} as the encoder writes two integer columns. */
+    static void emitPair(KeySink sink, byte[] key, long a, long b) {
+        KeySet.putLongLE(key, 0, a);
+        KeySet.putLongLE(key, 8, b);
+        sink.accept(key, 16);
+    }
+
+    @Override
     public long size() {
         return packed != null ? packed.size() : pair.size();
     }

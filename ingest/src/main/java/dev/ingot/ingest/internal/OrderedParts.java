@@ -103,6 +103,17 @@ public final class OrderedParts<T> implements AutoCloseable {
             int t = Math.max(1, threads) + 2;
             return new ReadAhead(ITEMS_PER_THREAD * t, BYTES_PER_THREAD * t);
         }
+
+        /**
+         * {@link #forThreads(int)}, with the bytes also at most an eighth of {@code memoryLimitBytes}
+         * (the limit of the allocator the items come from, e.g. a load's share of
+         * {@code --memory-limit-mb}; at least 1 MiB), so that a small memory limit makes the
+         * workers wait instead of the allocation fail.
+         */
+        public static ReadAhead forThreads(int threads, long memoryLimitBytes) {
+            ReadAhead r = forThreads(threads);
+            return new ReadAhead(r.maxItems(), Math.min(r.maxBytes(), Math.max(1L << 20, memoryLimitBytes / 8)));
+        }
     }
 
     private final int partCount;

@@ -132,7 +132,7 @@ public final class ParquetSource implements BatchSource {
         this.files = files;
         this.groups = groups;
         this.parts = new OrderedParts<>("ingot-parquet-" + table.name(), groups.size(), threads, 2 * threads,
-                this::decodeGroup, r -> r.root().close(), OrderedParts.ReadAhead.forThreads(threads),
+                this::decodeGroup, r -> r.root().close(), OrderedParts.ReadAhead.forThreads(threads, allocator.getLimit()),
                 r -> BatchBuilder.bufferBytes(r.root()));
         this.bytesBeforePart = new long[groups.size() + 1];
         long filesBefore = 0;

@@ -219,7 +219,7 @@ public final class DelimitedTextSource implements BatchSource {
     public static DelimitedTextSource open(BufferAllocator allocator, TableDef table, TextDialect dialect, List<Path> files,
                                            int batchRows, int threads, RejectedLines rejects) throws IOException {
         return open(allocator, table, dialect, files, batchRows, threads, DEFAULT_RANGE_BYTES,
-                DEFAULT_RANGE_BYTES + TAIL_READ_BYTES, OrderedParts.ReadAhead.forThreads(threads), rejects);
+                DEFAULT_RANGE_BYTES + TAIL_READ_BYTES, OrderedParts.ReadAhead.forThreads(threads, allocator.getLimit()), rejects);
     }
 
     /**

@@ -82,7 +82,7 @@ public final class TblFileSource implements BatchSource {
         try {
             TextDialect dialect = TextDialect.tbl().withMaxLineBytes(maxLineBytes);
             return new TblFileSource(file.toString(), DelimitedTextSource.open(allocator, table, dialect,
-                    List.of(file), batchRows, threads, rangeBytes, readBufferBytes, OrderedParts.ReadAhead.forThreads(threads)));
+                    List.of(file), batchRows, threads, rangeBytes, readBufferBytes, OrderedParts.ReadAhead.forThreads(threads, allocator.getLimit())));
         } catch (NoSuchFileException e) {
             NoSuchFileException named = new NoSuchFileException(file.toString(), null, "no such .tbl file");
             named.initCause(e);
