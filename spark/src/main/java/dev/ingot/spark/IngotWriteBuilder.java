@@ -48,7 +48,11 @@ final class IngotWriteBuilder implements WriteBuilder, SupportsTruncate {
     public Write build() {
         TableDef def = target.def();
         String table = def.name();
-        if (target.singleStore() || target.dataSet().isEmpty() && options.containsKey(IngotDataSource.SHARD_STORES)) {
+        if (options.containsKey(IngotDataSource.SHARD_STORES)) {
+            throw new IllegalArgumentException("option " + IngotDataSource.SHARD_STORES + " names shard stores to read; a write goes to a"
+                    + " data set's directory (save(path))");
+        }
+        if (target.singleStore()) {
             throw new IllegalArgumentException(target.root() + " is a single Ingot store; Spark writes sharded data sets (a directory"
                     + " without " + dev.ingot.columnstore.ColumnStore.STORE_FILE_NAME + ")");
         }

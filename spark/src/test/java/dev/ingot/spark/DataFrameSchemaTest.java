@@ -100,5 +100,13 @@ class DataFrameSchemaTest {
                 .option("ddl", "CREATE TABLE c (a BIGINT NOT NULL PRIMARY KEY, b BIGINT REFERENCES p (k))").mode("append").save(ds.toString()));
         assertEquals("FOREIGN KEY c_b_fkey of table c references table p, which data set " + ds + " does not hold; write p first",
                 SparkFixture.find(e3, IllegalArgumentException.class).getMessage());
+        Path single = SparkFixture.tempDir().resolve("one-store");
+        try (dev.ingot.Ingot db = dev.ingot.Ingot.open(single, dev.ingot.IngotOptions.defaults().createIfMissing())) {
+            db.createTables("CREATE TABLE t (a BIGINT NOT NULL PRIMARY KEY)");
+        }
+        Dataset<Row> one = SparkFixture.spark().sql("select 1L as a");
+        Exception e4 = assertThrows(Exception.class, () -> one.write().format("ingot").option("table", "t").mode("append").save(single.toString()));
+        assertEquals(single + " is a single Ingot store; Spark writes sharded data sets (a directory without store.ingot)",
+                SparkFixture.find(e4, IllegalArgumentException.class).getMessage());
     }
 }
