@@ -1,0 +1,257 @@
+package dev.ingot.spark;
+
+import dev.ingot.Ingot;
+import dev.ingot.IngotOptions;
+import dev.ingot.Transaction;
+import dev.ingot.columnstore.ColumnStore;
+import dev.ingot.columnstore.ConstraintRules;
+import dev.ingot.columnstore.ConstraintSpec;
+import dev.ingot.columnstore.StoreSnapshot;
+import dev.ingot.columnstore.TableDef;
+import dev.ingot.constraints.ConstraintViolationException;
+import dev.ingot.constraints.index.KeyIndex;
+import dev.ingot.ingest.TableLoadException;
+import dev.ingot.ingest.keys.ArrowValues;
+import dev.ingot.ingest.keys.StoredTable;
+import dev.ingot.memory.NativeAllocator;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.write.DataWriter;
+import org.apache.spark.sql.connector.write.WriterCommitMessage;
+
+/**
+ * One write task: writes the rows of one shard into a new Ingot store (the shard store) through
+ * the embedding API, in one {@link Transaction} ({@code createTable}, {@code append} per batch,
+ * {@code commit} when the task commits), so the store holds the whole shard or, if the task fails,
+ * is deleted. PRIMARY KEY and UNIQUE keys are checked by that transaction; because Spark clusters
+ * the rows by the shard function, every key value lives in one shard and the check is global.
+ * FOREIGN KEYs whose parent is sharded the same way are checked here against the persisted key
+ * index of the parent's shard store of the same number (no key set is built); a violation gives
+ * the message an Ingot load gives ({@link TableLoadException} with the
+ * {@link ConstraintViolationException}'s message; row numbers count within the shard).
+ *
+ * <p>Each row's shard is recomputed ({@link ShardFunction}); a row of another shard fails the task
+ * (Spark did not cluster as required), since uniqueness would no longer be global.
+ *
+ * <p>Thread-safety: not thread-safe (one task thread). Ownership: owns its store, transaction,
+ * batch and parent indexes until commit, abort or close.
+ */
+final class ShardWriter implements DataWriter<InternalRow> {
+    private static final long PARENT_INDEX_MEMORY = 256L << 20;
+
+    /** A FOREIGN KEY checked against one parent shard store's key index. */
+    private record LocalParent(ConstraintSpec fk, int[] childColumnsInKeyOrder, ColumnStore store, StoreSnapshot snapshot,
+                               StoredTable table, KeyIndex.Finder finder) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try {
+                table.close();
+                snapshot.close();
+            } finally {
+                store.close();
+            }
+        }
+    }
+
+    private final ShardWriterFactory job;
+    private final TableDef def;
+    private final int partition;
+    private final Path dir;
+    private final String relative;
+    private final Ingot db;
+    private final Transaction tx;
+    private final VectorSchemaRoot batch;
+    private final RowsToArrow rows;
+    private final NativeAllocator parentMemory;
+    private final List<LocalParent> parents = new ArrayList<>();
+    private long written;
+    private boolean closed;
+
+    ShardWriter(ShardWriterFactory job, TableDef def, int partition, long taskId) throws IOException {
+        this.job = job;
+        this.def = def;
+        this.partition = partition;
+        Path root = Path.of(job.root());
+        this.dir = IngotDataSet.shardDirectory(root, def.name(), job.job(), partition, taskId);
+        this.relative = root.relativize(dir).toString().replace('\\', '/');
+        if (job.shardFunction() != null && partition >= job.shardFunction().shardCount()) {
+            throw new IllegalStateException("write task of partition " + partition + " for table " + def.name() + ", but the data set"
+                    + " has " + job.shardFunction().shardCount() + " shards: Spark did not keep the required partition count");
+        }
+        Files.createDirectories(dir);
+        TableDef shardDef = new TableDef(def.name(), def.columns(), def.keyConstraints());
+        Ingot opened = Ingot.open(dir, IngotOptions.defaults().createIfMissing());
+        Transaction t = null;
+        VectorSchemaRoot b = null;
+        NativeAllocator pm = null;
+        try {
+            t = opened.begin();
+            t.createTable(shardDef);
+            b = VectorSchemaRoot.create(shardDef.arrowSchema(), opened.allocator());
+            pm = NativeAllocator.root("ingot-spark-parent-keys", PARENT_INDEX_MEMORY);
+            for (Map.Entry<String, List<String>> e : job.localParents().entrySet()) {
+                parents.add(openParent(def, e.getKey(), Path.of(e.getValue().get(partition)), pm));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(e, parents, b, t, opened, pm);
+            throw e;
+        }
+        this.db = opened;
+        this.tx = t;
+        this.batch = b;
+        this.parentMemory = pm;
+        this.rows = new RowsToArrow(shardDef, b);
+    }
+
+    private static LocalParent openParent(TableDef def, String fkName, Path parentShard, NativeAllocator memory) throws IOException {
+        ConstraintSpec fk = def.foreignKeys().stream().filter(f -> f.name().equals(fkName)).findFirst().orElseThrow();
+        ColumnStore store = ColumnStore.openReadOnly(parentShard);
+        StoreSnapshot snapshot = null;
+        StoredTable table = null;
+        try {
+            snapshot = store.snapshot();
+            table = new StoredTable(snapshot, fk.referencedTable(), store.pager().file(), memory);
+            ConstraintSpec key = ConstraintRules.referencedKey(table.info().def(), fk.referencedColumns());
+            if (key == null) {
+                throw new IllegalStateException("FOREIGN KEY " + fk.name() + " of table " + def.name() + " references "
+                        + fk.referencedTable() + " (" + String.join(", ", fk.referencedColumns()) + "), which is not a PRIMARY KEY or UNIQUE"
+                        + " of shard store " + parentShard);
+            }
+            int[] cols = new int[key.columns().size()];
+            for (int i = 0; i < cols.length; i++) {
+                cols[i] = def.columnIndex(fk.columns().get(fk.referencedColumns().indexOf(key.columns().get(i))));
+            }
+            return new LocalParent(fk, cols, store, snapshot, table, table.keyIndex(key.name(), null).newFinder());
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(e, table, snapshot, store);
+            throw e;
+        }
+    }
+
+    @Override
+    public void write(InternalRow row) throws IOException {
+        ShardFunction f = job.shardFunction();
+        if (f != null) {
+            int shard = f.shardOf(row);
+            if (shard != partition) {
+                throw new IllegalStateException("write task of shard " + partition + " of table " + def.name() + " was handed a row of"
+                        + " shard " + shard + ": Spark did not cluster the rows by the shard function; nothing is published");
+            }
+        }
+        rows.add(row);
+        if (rows.rows() >= job.batchRows()) {
+            flush();
+        }
+    }
+
+    private void flush() throws IOException {
+        rows.finish();
+        int n = batch.getRowCount();
+        for (LocalParent p : parents) {
+            FieldVector[] cols = new FieldVector[p.childColumnsInKeyOrder().length];
+            for (int i = 0; i < cols.length; i++) {
+                cols[i] = batch.getVector(p.childColumnsInKeyOrder()[i]);
+            }
+            int missing = p.finder().firstMissing(cols, 0, n, p.table().deleted());
+            if (missing >= 0) {
+                List<Object> key = new ArrayList<>();
+                for (String c : p.fk().columns()) {
+                    key.add(ArrowValues.get(batch.getVector(c), missing));
+                }
+                ConstraintViolationException v = ConstraintViolationException.missingReference(p.fk(), def.name(), key,
+                        written + missing, null);
+                throw new TableLoadException(def.name(), v.getMessage(), v);
+            }
+        }
+        tx.append(def.name(), batch);
+        written += n;
+        rows.reset();
+    }
+
+    @Override
+    public WriterCommitMessage commit() throws IOException {
+        if (rows.rows() > 0) {
+            flush();
+        }
+        tx.commit();
+        close();
+        return new ShardCommit(partition, relative, written);
+    }
+
+    @Override
+    public void abort() throws IOException {
+        close();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    if (f.getFileName().toString().startsWith("store.ingot")) {
+                        Files.delete(f);
+                    }
+                }
+            }
+            try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
+                if (!rest.iterator().hasNext()) {
+                    Files.delete(dir);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Throwable failure = null;
+        List<AutoCloseable> all = new ArrayList<>(parents);
+        all.add(batch);
+        all.add(tx);
+        all.add(db);
+        all.add(parentMemory);
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        } else if (failure instanceof RuntimeException r) {
+            throw r;
+        } else if (failure instanceof Error err) {
+            throw err;
+        } else if (failure != null) {
+            throw new IOException(failure);
+        }
+    }
+
+    private static void closeQuietly(Throwable primary, Object... resources) {
+        for (Object r : resources) {
+            if (r instanceof List<?> list) {
+                for (Object o : list) {
+                    closeQuietly(primary, o);
+                }
+            } else if (r instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception | Error e) {
+                    primary.addSuppressed(e);
+                }
+            }
+        }
+    }
+}
