@@ -27,6 +27,8 @@ final class NativeMemory {
     private static final long LONG_ARRAY_BASE;
     /** Above this many bytes, copies are split so a safepoint can happen between pieces. */
     private static final long COPY_SLICE_BYTES = 1L << 20;
+    /** Up to this many bytes, {@link #copyFromArray} copies with plain 8-byte moves instead of {@code Unsafe.copyMemory}. */
+    static final int SMALL_COPY_BYTES = 64;
 
     /** {@code DirectByteBuffer(long address, int|long capacity)}: JDK 17 takes an int, JDK 21+ a long. */
     private static final MethodHandle DIRECT_BUFFER;
@@ -120,6 +122,10 @@ final class NativeMemory {
         return UNSAFE.getShort(address);
     }
 
+    static void putShort(long address, short value) {
+        UNSAFE.putShort(address, value);
+    }
+
     static int getInt(long address) {
         return UNSAFE.getInt(address);
     }
@@ -150,6 +156,19 @@ final class NativeMemory {
     /** Copies {@code length} bytes of {@code src} starting at {@code srcIndex} to a native address. */
     static void copyFromArray(byte[] src, int srcIndex, long dstAddress, int length) {
         java.util.Objects.checkFromIndexSize(srcIndex, length, src.length);
+        if (length <= SMALL_COPY_BYTES) {
+            // short values (most text fields): 8 bytes at a time, then the rest byte by byte;
+            // Unsafe.copyMemory's array checks and call cost more than the copy itself here
+            long from = BYTE_ARRAY_BASE + srcIndex;
+            int i = 0;
+            for (; i + 8 <= length; i += 8) {
+                UNSAFE.putLong(dstAddress + i, UNSAFE.getLong(src, from + i));
+            }
+            for (; i < length; i++) {
+                UNSAFE.putByte(dstAddress + i, UNSAFE.getByte(src, from + i));
+            }
+            return;
+        }
         UNSAFE.copyMemory(src, BYTE_ARRAY_BASE + srcIndex, null, dstAddress, length);
     }
 

@@ -241,6 +241,22 @@ class CsvConformanceTest {
     }
 
     @Test
+    void decimalsCountOnlySignificantIntegerDigits() throws Exception {
+        // 24 integer digits, 8 of them significant, fit DECIMAL(10,2); so do a bare fraction and a bare point's neighbours
+        assertEquals(List.of(row(1L, "a", new BigDecimal("12345678.90"), null, null, 1L),
+                        row(2L, "b", new BigDecimal("-0.05"), null, null, 2L), row(3L, "c", new BigDecimal("7.00"), null, null, 3L),
+                        row(4L, "d", new BigDecimal("0.50"), null, null, 4L)),
+                parse(CSV, "1,a,0000000000000000012345678.9,,\n2,b,-000.05,,\n3,c,7.,,\n4,d,.5,,\n"));
+        // 9 significant integer digits do not fit, however many leading zeros stand before them
+        assertEquals("value \"00000000000000000000123456789\" is out of range for column amount (DECIMAL(10,2))",
+                error(CSV, "1,a,00000000000000000000123456789,,\n", 1));
+        // 19 fraction digits: too many for the scale, never wrapped into an accepted value
+        assertEquals("invalid input for column amount (DECIMAL(10,2)): \"1.0000000000000000001\": too many fraction digits for DECIMAL(10,2)",
+                error(CSV, "1,a,1.0000000000000000001,,\n", 1));
+        assertEquals("invalid input for column amount (DECIMAL(10,2)): \".\"", error(CSV, "1,a,.,,\n", 1));
+    }
+
+    @Test
     void wrongFieldCounts() throws Exception {
         assertEquals("expected 5 fields but found 2", error(CSV, "1,a,1,2024-01-01,1\n1,a\n", 2));
         assertEquals("extra data after last expected column (found 6 fields, expected 5)", error(CSV, "1,a,1,2024-01-01,1,x\n", 1));
