@@ -157,15 +157,28 @@ final class NativeMemory {
     static void copyFromArray(byte[] src, int srcIndex, long dstAddress, int length) {
         java.util.Objects.checkFromIndexSize(srcIndex, length, src.length);
         if (length <= SMALL_COPY_BYTES) {
-            // short values (most text fields): 8 bytes at a time, then the rest byte by byte;
-            // Unsafe.copyMemory's array checks and call cost more than the copy itself here
+            // short values (most text fields): plain moves, as Unsafe.copyMemory's array checks and
+            // native call cost more than the copy itself here. From 8 bytes: 8 at a time, the last 8
+            // overlapping the ones before; below 8: one move each of 4, 2 and 1 bytes as the length has them
             long from = BYTE_ARRAY_BASE + srcIndex;
-            int i = 0;
-            for (; i + 8 <= length; i += 8) {
-                UNSAFE.putLong(dstAddress + i, UNSAFE.getLong(src, from + i));
-            }
-            for (; i < length; i++) {
-                UNSAFE.putByte(dstAddress + i, UNSAFE.getByte(src, from + i));
+            if (length >= 8) {
+                for (int i = 0; i < length - 8; i += 8) {
+                    UNSAFE.putLong(dstAddress + i, UNSAFE.getLong(src, from + i));
+                }
+                UNSAFE.putLong(dstAddress + length - 8, UNSAFE.getLong(src, from + length - 8));
+            } else {
+                int i = 0;
+                if ((length & 4) != 0) {
+                    UNSAFE.putInt(dstAddress, UNSAFE.getInt(src, from));
+                    i = 4;
+                }
+                if ((length & 2) != 0) {
+                    UNSAFE.putShort(dstAddress + i, UNSAFE.getShort(src, from + i));
+                    i += 2;
+                }
+                if ((length & 1) != 0) {
+                    UNSAFE.putByte(dstAddress + i, UNSAFE.getByte(src, from + i));
+                }
             }
             return;
         }
