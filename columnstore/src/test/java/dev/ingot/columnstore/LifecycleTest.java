@@ -11,7 +11,7 @@ import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
 import dev.ingot.pager.PagerDiagnostics;
 import dev.ingot.pager.StoreNotFoundException;
-import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.ArrowPerTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,27 +24,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class LifecycleTest {
     @TempDir
     Path dir;
-    BufferAllocator allocator;
-
-    @BeforeEach
-    void setUp() {
-        allocator = TestAllocators.arrow();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
+    @RegisterExtension
+    final ArrowPerTest arrow = new ArrowPerTest();
 
     static TableDef renamed(String name) {
         return new TableDef(name, TestData.ALL_TYPES.columns(), List.of());
@@ -63,7 +52,7 @@ class LifecycleTest {
         Model m = Model.random(new Random(5), 3000, 0.1, 0);
         Set<Long> before;
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             before = live(store.pager());
             TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000));
             w.appendBatch(root, 0, 3000);
@@ -80,7 +69,7 @@ class LifecycleTest {
         }
         // reopened, the store shows no trace of the aborted table: no catalog entry, no chunk
         try (ColumnStore store = ColumnStore.open(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             assertTrue(store.tables().isEmpty(), () -> "aborted table after reopen: " + store.tables());
             assertTrue(store.table("all_types").isEmpty());
             assertEquals(before, live(store.pager()), "no chunk of the aborted table is live after reopen");
@@ -97,7 +86,7 @@ class LifecycleTest {
     void sealForValidationReadsThePendingRowsThenCommitsOrAborts() throws Exception {
         Model m = Model.random(new Random(8), 2500, 0.1, 0);
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             Set<Long> before = live(store.pager());
             ColumnStoreWriteHints hints = ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000);
             try (TableWriter w = store.createTable(TestData.ALL_TYPES, hints)) {
@@ -156,8 +145,8 @@ class LifecycleTest {
         Model m1 = Model.random(new Random(6), 20_000, 0.1, 0);
         Model m2 = Model.random(new Random(7), 15_000, 0.1, 0);
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot b1 = TestData.batch(allocator, m1);
-             VectorSchemaRoot b2 = TestData.batch(allocator, m2)) {
+             VectorSchemaRoot b1 = TestData.batch(arrow.allocator(), m1);
+             VectorSchemaRoot b2 = TestData.batch(arrow.allocator(), m2)) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             CountDownLatch bothStarted = new CountDownLatch(2);
             try {
@@ -204,7 +193,7 @@ class LifecycleTest {
         Model m = Model.random(new Random(8), 4000, 0.1, 0);
         Set<Long> orphanKeys;
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             TableWriter never = store.createTable(renamed("never"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1000));
             Set<Long> before = live(store.pager());
             never.appendBatch(root, 0, 4000);
@@ -245,7 +234,7 @@ class LifecycleTest {
         FaultyPager[] faulty = new FaultyPager[1];
         try (ColumnStore store = ColumnStoreImpl.open(dir, TestData.options(), OpenMode.CREATE,
                 (f, o, mode) -> faulty[0] = new FaultyPager(Pager.open(f, o, mode)));
-             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             try (TableWriter w = store.createTable(renamed("first"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES))) {
                 w.appendBatch(root);
                 w.commit();
@@ -279,7 +268,7 @@ class LifecycleTest {
     void writersStillOpenAtCloseAreAbortedAndStagingIsReleased() throws Exception {
         Model m = Model.random(new Random(10), 100, 0.1, 0);
         ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-        try (VectorSchemaRoot root = TestData.batch(allocator, m)) {
+        try (VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES));
             w.appendBatch(root);
             assertTrue(store.stagingAllocator().allocatedBytes() > 0);
@@ -349,7 +338,7 @@ class LifecycleTest {
     void readerKeepsItsSnapshotUntilRefresh() throws Exception {
         Model m = Model.random(new Random(3), 500, 0.1, 0);
         try (ColumnStore writer = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             try (TableWriter w = writer.createTable(renamed("a"), ColumnStoreWriteHints.estimate(TestData.ALL_TYPES))) {
                 w.appendBatch(root);
                 w.commit();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ingot.columnstore.Rows.Row;
-import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.ArrowPerTest;
 import dev.ingot.testing.TestSeed;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,18 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RandomizedTableModelTest {
     @TempDir
     Path dir;
-    BufferAllocator allocator;
+    @RegisterExtension
+    final ArrowPerTest arrow = new ArrowPerTest();
     long nextId = 1;
-
-    @BeforeEach
-    void setUp() {
-        allocator = TestAllocators.arrow();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
 
     static final Map<String, TableDef> DEFS = Map.of("p", Rows.def("p"), "c", Rows.child("c", "p"), "x", Rows.def("x"));
 
@@ -80,7 +69,7 @@ class RandomizedTableModelTest {
                         for (String t : List.of("p", "c", "x")) {
                             if (!model.containsKey(t)) {
                                 List<Row> rows = fresh(r, 2000);
-                                Rows.write(allocator, tx.createTable(DEFS.get(t), hints(r, DEFS.get(t))), rows);
+                                Rows.write(arrow.allocator(), tx.createTable(DEFS.get(t), hints(r, DEFS.get(t))), rows);
                                 model.put(t, new ArrayList<>(rows));
                             }
                         }
@@ -91,7 +80,7 @@ class RandomizedTableModelTest {
                     try (StoreTransaction tx = store.begin()) {
                         for (String t : pick(r, model)) {
                             List<Row> rows = fresh(r, 1500);
-                            Rows.write(allocator, tx.append(t, hints(r, DEFS.get(t))), rows);
+                            Rows.write(arrow.allocator(), tx.append(t, hints(r, DEFS.get(t))), rows);
                             model.get(t).addAll(rows);
                         }
                         tx.commit();
@@ -103,7 +92,7 @@ class RandomizedTableModelTest {
                             deleteSome(r, store, tx, t, model.get(t));
                             if (op == 6) {
                                 List<Row> rows = fresh(r, 300);
-                                Rows.write(allocator, tx.append(t, hints(r, DEFS.get(t))), rows);
+                                Rows.write(arrow.allocator(), tx.append(t, hints(r, DEFS.get(t))), rows);
                                 model.get(t).addAll(rows);
                             }
                         }

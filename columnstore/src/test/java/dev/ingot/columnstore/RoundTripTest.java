@@ -4,34 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.TestData.Model;
-import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.ArrowPerTest;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class RoundTripTest {
     @TempDir
     Path dir;
-    BufferAllocator allocator;
-
-    @BeforeEach
-    void setUp() {
-        allocator = TestAllocators.arrow();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close(); // fails on leaked test batches
-    }
+    @RegisterExtension
+    final ArrowPerTest arrow = new ArrowPerTest();
 
     private void load(ColumnStore store, ColumnStoreWriteHints hints, VectorSchemaRoot root, int[][] slices) throws Exception {
         try (TableWriter w = store.createTable(TestData.ALL_TYPES, hints)) {
@@ -46,7 +35,7 @@ class RoundTripTest {
     void fullVectorRoundTripsEveryTypeWithNulls() throws Exception {
         Model m = TestData.Model.random(new Random(1), 5000, 0.2, 0);
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             load(store, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES), root, new int[][] {{0, 5000}});
             try (TableReader r = store.openTable("all_types")) {
                 assertEquals(1, r.rowGroupCount());
@@ -64,7 +53,7 @@ class RoundTripTest {
         int[][] slices = {{3, 1000}, {1003, 13}, {1016, 1777}, {2793, 1306}};
         Model expected = all.slice(3, 4099);
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, all)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), all)) {
             load(store, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1001), root, slices);
             try (TableReader r = store.openTable("all_types")) {
                 assertEquals(5, r.rowGroupCount()); // 4096 rows / 1001
@@ -85,7 +74,7 @@ class RoundTripTest {
             m.comment[i] = i % 2 == 0 ? "" : "ß€日😀";
         }
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             load(store, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES), root, new int[][] {{0, 6}});
             try (TableReader r = store.openTable("all_types")) {
                 TestData.assertTable(r, m);
@@ -101,7 +90,7 @@ class RoundTripTest {
         Model all = TestData.Model.random(new Random(3), 3000, 0.25, 0);
         Model expected = all.slice(5, 2905);
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, all)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), all)) {
             try (TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(700))) {
                 for (int c = 0; c < 7; c++) {
                     FieldVector v = root.getVector(c);
@@ -126,7 +115,7 @@ class RoundTripTest {
     void commitCloseReopenShowsTableAndScanStreamsRowGroups() throws Exception {
         Model m = TestData.Model.random(new Random(4), 2500, 0.1, 0);
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options());
-             VectorSchemaRoot root = TestData.batch(allocator, m)) {
+             VectorSchemaRoot root = TestData.batch(arrow.allocator(), m)) {
             load(store, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(1024), root, new int[][] {{0, 2500}});
         }
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ingot.columnstore.Rows.Row;
 import dev.ingot.columnstore.internal.ColumnStoreImpl;
 import dev.ingot.pager.StoreLockedException;
-import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.ArrowPerTest;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,10 +18,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.arrow.memory.BufferAllocator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -29,19 +27,10 @@ import org.roaringbitmap.RoaringBitmap;
 class TransactionTest {
     @TempDir
     Path dir;
-    BufferAllocator allocator;
+    @RegisterExtension
+    final ArrowPerTest arrow = new ArrowPerTest();
     static final TableDef T = Rows.def("t");
     static final ColumnStoreWriteHints HINTS = ColumnStoreWriteHints.estimate(T).withChunkRows(1000);
-
-    @BeforeEach
-    void setUp() {
-        allocator = TestAllocators.arrow();
-    }
-
-    @AfterEach
-    void tearDown() {
-        allocator.close();
-    }
 
     ColumnStore open() throws Exception {
         return ColumnStore.openOrCreate(dir, TestData.options());
@@ -75,17 +64,17 @@ class TransactionTest {
     @Test
     void appendsContinueTheRowIdsAndSurviveReopen() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 2500));
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), Rows.range(0, 2500));
             try (StoreTransaction tx = store.begin()) {
                 TableWriter w = tx.append("t", HINTS);
                 assertEquals(2500, w.firstRowId());
-                Rows.write(allocator, w, Rows.range(2500, 3100));
+                Rows.write(arrow.allocator(), w, Rows.range(2500, 3100));
                 assertEquals(3100, tx.table("t").orElseThrow().rowCount(), "the transaction sees its append");
                 assertEquals(2500, store.table("t").orElseThrow().rowCount(), "readers do not, before the commit");
                 tx.commit();
             }
             try (StoreTransaction tx = store.begin()) {
-                Rows.write(allocator, tx.append("t", HINTS), Rows.range(3100, 3101));
+                Rows.write(arrow.allocator(), tx.append("t", HINTS), Rows.range(3100, 3101));
                 tx.commit();
             }
         }
@@ -100,10 +89,10 @@ class TransactionTest {
     @Test
     void appendValueErrorsNameTheTableRowId() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 10));
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), Rows.range(0, 10));
             try (StoreTransaction tx = store.begin();
                  TableWriter w = tx.append("t", HINTS);
-                 var root = Rows.batch(allocator, T, Rows.range(10, 13))) {
+                 var root = Rows.batch(arrow.allocator(), T, Rows.range(10, 13))) {
                 root.getVector(0).setNull(2);
                 ColumnValueException e = assertThrows(ColumnValueException.class, () -> w.appendBatch(root));
                 assertEquals(12, e.rowId(), "row ids continue after the stored rows");
@@ -120,7 +109,7 @@ class TransactionTest {
             deleted.add(i);
         }
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(T, HINTS), rows);
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), rows);
             try (StoreTransaction tx = store.begin()) {
                 assertEquals(deleted.size(), tx.delete("t", deleted.stream().mapToLong(Long::longValue).toArray()));
                 tx.commit();
@@ -152,7 +141,7 @@ class TransactionTest {
         java.util.Random r = new java.util.Random(11);
         TestData.Model m = TestData.Model.random(r, 5000, 0.2, 0);
         Set<Integer> deleted = new HashSet<>();
-        try (ColumnStore store = open(); var root = TestData.batch(allocator, m)) {
+        try (ColumnStore store = open(); var root = TestData.batch(arrow.allocator(), m)) {
             TableWriter w = store.createTable(TestData.ALL_TYPES, ColumnStoreWriteHints.estimate(TestData.ALL_TYPES).withChunkRows(700));
             w.appendBatch(root);
             w.commit();
@@ -187,7 +176,7 @@ class TransactionTest {
     @Test
     void readRowsReadsRowsByRowIdAndRefusesDeletedOnes() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 2500));
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), Rows.range(0, 2500));
             try (StoreTransaction tx = store.begin()) {
                 tx.delete("t", 1001);
                 tx.commit();
@@ -215,7 +204,7 @@ class TransactionTest {
     @Test
     void refusedDeletesNameTheRowIdAndChangeNothing() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 1500));
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), Rows.range(0, 1500));
             try (StoreTransaction tx = store.begin()) {
                 tx.delete("t", 5);
                 tx.commit();
@@ -244,9 +233,9 @@ class TransactionTest {
     @Test
     void deletesOfRowsAppendedInTheSameTransaction() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 100));
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), Rows.range(0, 100));
             try (StoreTransaction tx = store.begin()) {
-                Rows.write(allocator, tx.append("t", HINTS), Rows.range(100, 200));
+                Rows.write(arrow.allocator(), tx.append("t", HINTS), Rows.range(100, 200));
                 tx.delete("t", 50, 150);
                 tx.delete("t", 151);
                 tx.commit();
@@ -258,15 +247,15 @@ class TransactionTest {
     @Test
     void oneCommitPublishesEveryChangeOfEveryTable() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(Rows.def("a"), HINTS), Rows.range(0, 10));
-            Rows.write(allocator, store.createTable(Rows.def("b"), HINTS), Rows.range(0, 10));
+            Rows.write(arrow.allocator(), store.createTable(Rows.def("a"), HINTS), Rows.range(0, 10));
+            Rows.write(arrow.allocator(), store.createTable(Rows.def("b"), HINTS), Rows.range(0, 10));
             long epoch = store.pager().epoch();
             try (StoreTransaction tx = store.begin()) {
-                Rows.write(allocator, tx.append("a", HINTS), Rows.range(10, 20));
+                Rows.write(arrow.allocator(), tx.append("a", HINTS), Rows.range(10, 20));
                 tx.delete("b", 3);
                 tx.drop("a");
-                Rows.write(allocator, tx.createTable(Rows.def("a"), HINTS), Rows.range(100, 105));
-                Rows.write(allocator, tx.createTable(Rows.def("c"), HINTS), Rows.range(0, 4));
+                Rows.write(arrow.allocator(), tx.createTable(Rows.def("a"), HINTS), Rows.range(100, 105));
+                Rows.write(arrow.allocator(), tx.createTable(Rows.def("c"), HINTS), Rows.range(0, 4));
                 tx.putIndex("c", "keys", List.of(ByteBuffer.wrap(new byte[] {1, 2, 3})));
                 assertEquals(List.of("a", "b", "c"), tx.tableNames());
                 tx.commit();
@@ -281,17 +270,17 @@ class TransactionTest {
     @Test
     void closingWithoutCommitLeavesNoTrace() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(Rows.def("a"), HINTS), Rows.range(0, 2000));
+            Rows.write(arrow.allocator(), store.createTable(Rows.def("a"), HINTS), Rows.range(0, 2000));
             Set<Long> before = live(store);
             long epoch = store.pager().epoch();
             List<TableInfo> tables = store.tables();
             try (StoreTransaction tx = store.begin()) {
-                Rows.write(allocator, tx.append("a", HINTS), Rows.range(2000, 3000));
+                Rows.write(arrow.allocator(), tx.append("a", HINTS), Rows.range(2000, 3000));
                 tx.delete("a", 1, 2, 2500);
-                Rows.write(allocator, tx.createTable(Rows.def("b"), HINTS), Rows.range(0, 10));
+                Rows.write(arrow.allocator(), tx.createTable(Rows.def("b"), HINTS), Rows.range(0, 10));
                 tx.putIndex("a", "keys", List.of(ByteBuffer.allocate(100)));
                 TableWriter open = tx.append("b", HINTS);
-                try (var root = Rows.batch(allocator, Rows.def("b"), Rows.range(10, 11))) {
+                try (var root = Rows.batch(arrow.allocator(), Rows.def("b"), Rows.range(10, 11))) {
                     open.appendBatch(root);
                 }
             }
@@ -299,7 +288,7 @@ class TransactionTest {
             assertEquals(epoch, store.pager().epoch(), "nothing committed");
             assertEquals(tables, store.tables());
             try (StoreTransaction tx = store.begin()) {
-                Rows.write(allocator, tx.createTable(Rows.def("b"), HINTS), Rows.range(0, 1));
+                Rows.write(arrow.allocator(), tx.createTable(Rows.def("b"), HINTS), Rows.range(0, 1));
                 tx.commit();
             }
         }
@@ -307,8 +296,8 @@ class TransactionTest {
 
     @Test
     void commitWithAnOpenWriterIsRefused() throws Exception {
-        try (ColumnStore store = open(); var root = Rows.batch(allocator, T, Rows.range(0, 5))) {
-            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 5));
+        try (ColumnStore store = open(); var root = Rows.batch(arrow.allocator(), T, Rows.range(0, 5))) {
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), Rows.range(0, 5));
             try (StoreTransaction tx = store.begin()) {
                 TableWriter w = tx.append("t", HINTS);
                 assertEquals("cannot commit the transaction: the writer of table t is still open (commit or close it first)",
@@ -324,8 +313,8 @@ class TransactionTest {
     @Test
     void dropIsRefusedWhileAnotherTableReferencesIt() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(Rows.def("parent"), HINTS), Rows.range(0, 10));
-            Rows.write(allocator, store.createTable(Rows.child("child", "parent"), HINTS), Rows.range(0, 10));
+            Rows.write(arrow.allocator(), store.createTable(Rows.def("parent"), HINTS), Rows.range(0, 10));
+            Rows.write(arrow.allocator(), store.createTable(Rows.child("child", "parent"), HINTS), Rows.range(0, 10));
             Set<Long> withoutTables = new HashSet<>();
             try (StoreTransaction tx = store.begin()) {
                 assertEquals("cannot drop table parent: table child references it (foreign key child_fk)",
@@ -362,10 +351,10 @@ class TransactionTest {
             });
             Thread.sleep(200);
             assertFalse(second.isDone(), "another thread's begin waits");
-            Rows.write(allocator, first.createTable(T, HINTS), Rows.range(0, 3));
+            Rows.write(arrow.allocator(), first.createTable(T, HINTS), Rows.range(0, 3));
             first.commit();
             assertTrue(second.get(10, TimeUnit.SECONDS), "and then sees the committed table");
-            Rows.write(allocator, store.createTable(Rows.def("empty"), HINTS), List.of());
+            Rows.write(arrow.allocator(), store.createTable(Rows.def("empty"), HINTS), List.of());
             assertEquals("table empty is being changed by an open transaction", assertThrows(IllegalArgumentException.class, () -> {
                 try (StoreTransaction tx = store.begin()) {
                     tx.putIndex("empty", "x", List.of(ByteBuffer.allocate(1)));
@@ -380,8 +369,8 @@ class TransactionTest {
     @Test
     void aSnapshotKeepsItsVersionUntilClosed() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(Rows.def("a"), HINTS), Rows.range(0, 1500));
-            Rows.write(allocator, store.createTable(Rows.def("b"), HINTS), Rows.range(0, 10));
+            Rows.write(arrow.allocator(), store.createTable(Rows.def("a"), HINTS), Rows.range(0, 1500));
+            Rows.write(arrow.allocator(), store.createTable(Rows.def("b"), HINTS), Rows.range(0, 10));
             try (StoreTransaction tx = store.begin()) {
                 tx.delete("a", 3);
                 tx.commit();
@@ -391,7 +380,7 @@ class TransactionTest {
             try (StoreTransaction tx = store.begin()) {
                 tx.delete("a", 4, 1400);
                 tx.drop("b");
-                Rows.write(allocator, tx.append("a", HINTS), Rows.range(1500, 1600));
+                Rows.write(arrow.allocator(), tx.append("a", HINTS), Rows.range(1500, 1600));
                 tx.commit();
             }
             try (StoreTransaction tx = store.begin()) {
@@ -416,7 +405,7 @@ class TransactionTest {
     @Test
     void aReadOnlyOpenKeepsItsSnapshotAcrossRefresh() throws Exception {
         try (ColumnStore writer = open()) {
-            Rows.write(allocator, writer.createTable(T, HINTS), Rows.range(0, 1500));
+            Rows.write(arrow.allocator(), writer.createTable(T, HINTS), Rows.range(0, 1500));
             try (StoreTransaction tx = writer.begin()) {
                 tx.delete("t", 10);
                 tx.commit();
@@ -444,13 +433,13 @@ class TransactionTest {
     @Test
     void indexBlobsAreCarriedDroppedAndMarkedStaleByCompaction() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 1200));
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), Rows.range(0, 1200));
             try (StoreTransaction tx = store.begin()) {
                 tx.putIndex("t", "pk", List.of(ByteBuffer.wrap(new byte[] {9, 8, 7}), ByteBuffer.wrap(new byte[] {6})));
                 tx.commit();
             }
             try (StoreTransaction tx = store.begin()) {
-                Rows.write(allocator, tx.append("t", HINTS), Rows.range(1200, 1300));
+                Rows.write(arrow.allocator(), tx.append("t", HINTS), Rows.range(1200, 1300));
                 tx.commit();
             }
             IndexInfo pk = store.table("t").orElseThrow().index("pk").orElseThrow();
@@ -494,8 +483,8 @@ class TransactionTest {
         }
         long sizeBefore;
         try (ColumnStore store = openSmallSegments()) {
-            Rows.write(allocator, store.createTable(T, HINTS), rows);
-            Rows.write(allocator, store.createTable(Rows.def("dropped"), HINTS), Rows.range(0, 400_000)); // over a segment even encoded
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), rows);
+            Rows.write(arrow.allocator(), store.createTable(Rows.def("dropped"), HINTS), Rows.range(0, 400_000)); // over a segment even encoded
             try (StoreTransaction tx = store.begin()) {
                 tx.delete("t", deleted.stream().mapToLong(Long::longValue).toArray());
                 tx.drop("dropped");
@@ -525,7 +514,7 @@ class TransactionTest {
             assertEquals(0, t.deletedRowCount());
             Rows.assertRows(without(rows, deleted), Rows.read(store, "t"), "after compaction");
             try (StoreTransaction tx = store.begin()) { // the store goes on after compaction
-                Rows.write(allocator, tx.append("t", HINTS), Rows.range(20_000, 20_100));
+                Rows.write(arrow.allocator(), tx.append("t", HINTS), Rows.range(20_000, 20_100));
                 tx.commit();
             }
         }
@@ -542,7 +531,7 @@ class TransactionTest {
     @Test
     void readOnlyStoresRefuseChanges() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 1));
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), Rows.range(0, 1));
         }
         try (ColumnStore ro = ColumnStore.openReadOnly(dir, TestData.options())) {
             assertEquals("column store " + dir + " is open read-only; cannot begin a transaction",
@@ -555,7 +544,7 @@ class TransactionTest {
     @Test
     void deletionVectorBlobsAreChecked() throws Exception {
         try (ColumnStore store = open()) {
-            Rows.write(allocator, store.createTable(T, HINTS), Rows.range(0, 10));
+            Rows.write(arrow.allocator(), store.createTable(T, HINTS), Rows.range(0, 10));
             try (StoreTransaction tx = store.begin()) {
                 tx.delete("t", 2, 3);
                 tx.commit();

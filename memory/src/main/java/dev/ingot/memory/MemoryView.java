@@ -114,6 +114,13 @@ public sealed class MemoryView permits MemoryBlock {
         return NativeMemory.getShort(address + index);
     }
 
+    public final void putShort(long index, short value) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 2);
+        }
+        NativeMemory.putShort(address + index, value);
+    }
+
     /** The little-endian 32-bit value at {@code index}. */
     public final int getInt(long index) {
         if (SHOULD_BOUNDS_CHECK) {

@@ -27,6 +27,8 @@ final class NativeMemory {
     private static final long LONG_ARRAY_BASE;
     /** Above this many bytes, copies are split so a safepoint can happen between pieces. */
     private static final long COPY_SLICE_BYTES = 1L << 20;
+    /** Up to this many bytes, {@link #copyFromArray} copies with plain 8-byte moves instead of {@code Unsafe.copyMemory}. */
+    static final int SMALL_COPY_BYTES = 64;
 
     /** {@code DirectByteBuffer(long address, int|long capacity)}: JDK 17 takes an int, JDK 21+ a long. */
     private static final MethodHandle DIRECT_BUFFER;
@@ -120,6 +122,10 @@ final class NativeMemory {
         return UNSAFE.getShort(address);
     }
 
+    static void putShort(long address, short value) {
+        UNSAFE.putShort(address, value);
+    }
+
     static int getInt(long address) {
         return UNSAFE.getInt(address);
     }
@@ -150,6 +156,32 @@ final class NativeMemory {
     /** Copies {@code length} bytes of {@code src} starting at {@code srcIndex} to a native address. */
     static void copyFromArray(byte[] src, int srcIndex, long dstAddress, int length) {
         java.util.Objects.checkFromIndexSize(srcIndex, length, src.length);
+        if (length <= SMALL_COPY_BYTES) {
+            // short values (most text fields): plain moves, as Unsafe.copyMemory's array checks and
+            // native call cost more than the copy itself here. From 8 bytes: 8 at a time, the last 8
+            // overlapping the ones before; below 8: one move each of 4, 2 and 1 bytes as the length has them
+            long from = BYTE_ARRAY_BASE + srcIndex;
+            if (length >= 8) {
+                for (int i = 0; i < length - 8; i += 8) {
+                    UNSAFE.putLong(dstAddress + i, UNSAFE.getLong(src, from + i));
+                }
+                UNSAFE.putLong(dstAddress + length - 8, UNSAFE.getLong(src, from + length - 8));
+            } else {
+                int i = 0;
+                if ((length & 4) != 0) {
+                    UNSAFE.putInt(dstAddress, UNSAFE.getInt(src, from));
+                    i = 4;
+                }
+                if ((length & 2) != 0) {
+                    UNSAFE.putShort(dstAddress + i, UNSAFE.getShort(src, from + i));
+                    i += 2;
+                }
+                if ((length & 1) != 0) {
+                    UNSAFE.putByte(dstAddress + i, UNSAFE.getByte(src, from + i));
+                }
+            }
+            return;
+        }
         UNSAFE.copyMemory(src, BYTE_ARRAY_BASE + srcIndex, null, dstAddress, length);
     }
 

@@ -33,6 +33,7 @@ class MemoryViewTest {
                 new Accessor("getByte", 1, i -> v.getByte(i)),
                 new Accessor("putByte", 1, i -> v.putByte(i, (byte) 1)),
                 new Accessor("getShort", 2, i -> v.getShort(i)),
+                new Accessor("putShort", 2, i -> v.putShort(i, (short) 1)),
                 new Accessor("getInt", 4, i -> v.getInt(i)),
                 new Accessor("putInt", 4, i -> v.putInt(i, 1)),
                 new Accessor("getLong", 8, i -> v.getLong(i)),
@@ -89,6 +90,9 @@ class MemoryViewTest {
         bb.putShort(40, (short) -2);
         assertEquals((short) -2, v.getShort(40));
         assertEquals(0x0708, v.getShort(8));
+        v.putShort(44, (short) 0x1234);
+        assertEquals((short) 0x1234, bb.getShort(44));
+        assertEquals(0x34, bb.get(44));
         byte[] out = new byte[3];
         v.getBytes(8, out, 0, 3);
         assertArrayEquals(new byte[] {8, 7, 6}, out);
@@ -116,6 +120,27 @@ class MemoryViewTest {
         }
         assertEquals(0, dst.getLong(40));
         assertThrows(IllegalArgumentException.class, () -> src.copyLongs(0, 4, dst, 0, 8, 1));
+    }
+
+    @Test
+    void putBytesCopiesEveryLengthExactlyAndNothingAround() {
+        // short copies (up to NativeMemory.SMALL_COPY_BYTES) take 8-byte moves, longer ones Unsafe.copyMemory
+        byte[] src = new byte[3 + NativeMemory.SMALL_COPY_BYTES + 9];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (byte) (i * 7 + 1);
+        }
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(128));
+        for (int length = 0; length <= NativeMemory.SMALL_COPY_BYTES + 9; length++) {
+            v.fill(0, 128, (byte) 0x5A);
+            v.putBytes(5, src, 3, length);
+            byte[] back = new byte[128];
+            v.getBytes(0, back, 0, 128);
+            for (int i = 0; i < 128; i++) {
+                byte expected = i >= 5 && i < 5 + length ? src[3 + i - 5] : (byte) 0x5A;
+                assertEquals(expected, back[i], "length " + length + ", byte " + i);
+            }
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> v.putBytes(0, src, src.length - 7, 8));
     }
 
     @Test

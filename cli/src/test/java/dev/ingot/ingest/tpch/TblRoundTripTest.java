@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.TableDef;
-import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.ArrowPerTest;
 import io.trino.tpch.TpchEntity;
 import io.trino.tpch.TpchTable;
 import java.io.BufferedReader;
@@ -16,11 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** TblWriter output parsed back by TblFileSource equals the generator, value for value. */
@@ -29,21 +27,12 @@ class TblRoundTripTest {
 
     @TempDir
     static Path dir;
-    private BufferAllocator allocator;
+    @RegisterExtension
+    final ArrowPerTest arrow = new ArrowPerTest();
 
     @BeforeAll
     static void writeFiles() throws Exception {
         TblWriter.write(dir, SF, 2, TpchSchema.tableNames());
-    }
-
-    @BeforeEach
-    void open() {
-        allocator = TestAllocators.arrow();
-    }
-
-    @AfterEach
-    void close() {
-        allocator.close();
     }
 
     @Test
@@ -70,12 +59,12 @@ class TblRoundTripTest {
     void parsedFilesEqualTheGeneratorSourceForEveryTable() throws Exception {
         for (TableDef def : TpchSchema.tables()) {
             List<List<Object>> generated;
-            try (TpchGeneratorSource g = TpchGeneratorSource.open(allocator, def.name(), SF, 1000, 1)) {
+            try (TpchGeneratorSource g = TpchGeneratorSource.open(arrow.allocator(), def.name(), SF, 1000, 1)) {
                 generated = TestRows.drainRows(g);
             }
             for (int threads : new int[] {1, 2}) {
                 // small ranges so even the SF0.01 files split into many ranges
-                try (TblFileSource p = TblFileSource.open(allocator, def, dir.resolve(def.name() + ".tbl"), 777, threads,
+                try (TblFileSource p = TblFileSource.open(arrow.allocator(), def, dir.resolve(def.name() + ".tbl"), 777, threads,
                         64 << 10, 16 << 10)) {
                     List<List<Object>> parsed = TestRows.drainRows(p);
                     assertEquals(generated.size(), parsed.size(), def.name());
@@ -89,8 +78,8 @@ class TblRoundTripTest {
 
     @Test
     void lineitemSumsAndTextBytesMatch() throws Exception {
-        long[] gen = sums(TpchGeneratorSource.open(allocator, "lineitem", SF, 4096, 2));
-        long[] tbl = sums(TblFileSource.open(allocator, TpchSchema.table("lineitem"), dir.resolve("lineitem.tbl"), 4096, 2));
+        long[] gen = sums(TpchGeneratorSource.open(arrow.allocator(), "lineitem", SF, 4096, 2));
+        long[] tbl = sums(TblFileSource.open(arrow.allocator(), TpchSchema.table("lineitem"), dir.resolve("lineitem.tbl"), 4096, 2));
         assertArrayEquals(gen, tbl);
         assertTrue(gen[0] > 50_000, "rows " + gen[0]);
     }

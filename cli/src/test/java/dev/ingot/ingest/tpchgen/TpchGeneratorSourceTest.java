@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.RowOrigin;
-import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.ArrowPerTest;
 import io.trino.tpch.LineItem;
 import io.trino.tpch.LineItemGenerator;
 import io.trino.tpch.TpchEntity;
@@ -19,34 +19,23 @@ import io.trino.tpch.TpchTable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TpchGeneratorSourceTest {
     private static final double SF = 0.01;
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void open() {
-        allocator = TestAllocators.arrow();
-    }
-
-    @AfterEach
-    void close() {
-        allocator.close(); // throws if a buffer leaked
-    }
+    @RegisterExtension
+    final ArrowPerTest arrow = new ArrowPerTest();
 
     @Test
     void everyRowOfEveryTableEqualsTheGeneratorsToLine() throws Exception {
         for (TableDef def : TpchSchema.tables()) {
             Iterator<? extends TpchEntity> expected = TpchTable.getTable(def.name()).createGenerator(SF, 1, 1).iterator();
             long rows = 0;
-            try (TpchGeneratorSource source = TpchGeneratorSource.open(allocator, def.name(), SF, 1000, 2)) {
+            try (TpchGeneratorSource source = TpchGeneratorSource.open(arrow.allocator(), def.name(), SF, 1000, 2)) {
                 InsertSource.ArrowBatch b;
                 while ((b = source.next()) != null) {
                     try (InsertSource.ArrowBatch batch = b) {
@@ -78,7 +67,7 @@ class TpchGeneratorSourceTest {
                 expected++;
             }
             for (int threads : new int[] {1, 2, 3}) {
-                try (TpchGeneratorSource source = TpchGeneratorSource.open(allocator, def.name(), SF, 4096, threads)) {
+                try (TpchGeneratorSource source = TpchGeneratorSource.open(arrow.allocator(), def.name(), SF, 4096, threads)) {
                     assertEquals(expected, TestRows.drainCount(source), def.name() + " threads " + threads);
                 }
             }
@@ -90,8 +79,8 @@ class TpchGeneratorSourceTest {
         for (String table : List.of("lineitem", "orders", "partsupp")) {
             List<VectorSchemaRoot> one = new ArrayList<>();
             List<VectorSchemaRoot> two = new ArrayList<>();
-            try (TpchGeneratorSource s1 = TpchGeneratorSource.open(allocator, table, SF, 500, 1);
-                 TpchGeneratorSource s2 = TpchGeneratorSource.open(allocator, table, SF, 500, 2)) {
+            try (TpchGeneratorSource s1 = TpchGeneratorSource.open(arrow.allocator(), table, SF, 500, 1);
+                 TpchGeneratorSource s2 = TpchGeneratorSource.open(arrow.allocator(), table, SF, 500, 2)) {
                 InsertSource.ArrowBatch b;
                 while ((b = s1.next()) != null) {
                     one.add(b.root());
@@ -145,7 +134,7 @@ class TpchGeneratorSourceTest {
         long aDiscount = 0;
         long aKeys = 0;
         long aShip = 0;
-        try (TpchGeneratorSource source = TpchGeneratorSource.open(allocator, "lineitem", SF, 3000, 2)) {
+        try (TpchGeneratorSource source = TpchGeneratorSource.open(arrow.allocator(), "lineitem", SF, 3000, 2)) {
             InsertSource.ArrowBatch b;
             while ((b = source.next()) != null) {
                 try (InsertSource.ArrowBatch batch = b) {
@@ -176,22 +165,22 @@ class TpchGeneratorSourceTest {
 
     @Test
     void closeMidStreamStopsWorkersAndFreesQueuedBatches() throws Exception {
-        TpchGeneratorSource source = TpchGeneratorSource.open(allocator, "lineitem", SF, 500, 2);
+        TpchGeneratorSource source = TpchGeneratorSource.open(arrow.allocator(), "lineitem", SF, 500, 2);
         InsertSource.ArrowBatch first = source.next();
         first.close();
         // the workers go on generating: wait until batches not handed out hold memory, so that
         // close() has queued batches to free
-        TestRows.awaitTrue(() -> allocator.getAllocatedMemory() > 0, "workers produce batches beyond the one handed out");
+        TestRows.awaitTrue(() -> arrow.allocator().getAllocatedMemory() > 0, "workers produce batches beyond the one handed out");
         source.close();
         source.close(); // idempotent
         assertThrows(IllegalStateException.class, source::next);
-        assertEquals(0, allocator.getAllocatedMemory());
+        assertEquals(0, arrow.allocator().getAllocatedMemory());
     }
 
     @Test
     void batchesStayValidAfterClose() throws Exception {
         InsertSource.ArrowBatch kept;
-        try (TpchGeneratorSource source = TpchGeneratorSource.open(allocator, "nation", 1, 10, 1)) {
+        try (TpchGeneratorSource source = TpchGeneratorSource.open(arrow.allocator(), "nation", 1, 10, 1)) {
             kept = source.next();
         }
         try (kept) {
@@ -202,8 +191,8 @@ class TpchGeneratorSourceTest {
 
     @Test
     void regionAndNationAreScaleIndependent() throws Exception {
-        try (TpchGeneratorSource r = TpchGeneratorSource.open(allocator, "region", 0.001, 100, 4);
-             TpchGeneratorSource n = TpchGeneratorSource.open(allocator, "nation", 0.001, 100, 4)) {
+        try (TpchGeneratorSource r = TpchGeneratorSource.open(arrow.allocator(), "region", 0.001, 100, 4);
+             TpchGeneratorSource n = TpchGeneratorSource.open(arrow.allocator(), "nation", 0.001, 100, 4)) {
             assertEquals(5, TestRows.drainCount(r));
             assertEquals(25, TestRows.drainCount(n));
             assertNull(r.next());
@@ -212,9 +201,9 @@ class TpchGeneratorSourceTest {
 
     @Test
     void rejectsBadArguments() {
-        assertThrows(IllegalArgumentException.class, () -> TpchGeneratorSource.open(allocator, "lineitems", 1, 10, 1));
-        assertThrows(IllegalArgumentException.class, () -> TpchGeneratorSource.open(allocator, "lineitem", 0, 10, 1));
-        assertThrows(IllegalArgumentException.class, () -> TpchGeneratorSource.open(allocator, "lineitem", 1, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> TpchGeneratorSource.open(allocator, "lineitem", 1, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> TpchGeneratorSource.open(arrow.allocator(), "lineitems", 1, 10, 1));
+        assertThrows(IllegalArgumentException.class, () -> TpchGeneratorSource.open(arrow.allocator(), "lineitem", 0, 10, 1));
+        assertThrows(IllegalArgumentException.class, () -> TpchGeneratorSource.open(arrow.allocator(), "lineitem", 1, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> TpchGeneratorSource.open(arrow.allocator(), "lineitem", 1, 10, 0));
     }
 }

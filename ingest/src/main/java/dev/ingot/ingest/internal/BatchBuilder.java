@@ -3,7 +3,8 @@ package dev.ingot.ingest.internal;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
-import java.nio.ByteOrder;
+import dev.ingot.memory.ArrowMemory;
+import dev.ingot.memory.MemoryView;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
@@ -11,7 +12,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVectorHelper;
-import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -19,8 +19,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Fills one Arrow batch of a table row by row (internal: shared by the text reader and the TPC-H generator), writing values straight into the vectors'
  * buffers: no boxing, no per-row objects, validity set in bulk at {@link #finish()}.
  *
- * <p>Writes go through {@link ArrowBuf}'s setters, which are bounds-checked unless Arrow's
- * {@code arrow.enable_unsafe_memory_access} property is set (benchmarks only).
+ * <p>Values are written through a {@link MemoryView} of each buffer (one bounds check a write, no
+ * Arrow reference-count check; a text data buffer's view is taken again when the buffer grows),
+ * short text values with plain 8-byte moves.
  *
  * <table>
  *   <caption>value layout per column kind (little-endian)</caption>
@@ -42,17 +43,15 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * frees an unfinished root.
  */
 public final class BatchBuilder implements AutoCloseable {
-    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-
     private final int capacityRows;
     private final VectorSchemaRoot root;
     private final FieldVector[] vectors;
     /** Data buffer of each fixed-width column, null for text columns. */
-    private final ArrowBuf[] fixedData;
+    private final MemoryView[] fixedData;
     private final BaseVariableWidthVector[] textVectors;
     /** Current data buffer of each text column (replaced when the buffer is grown). */
-    private final ArrowBuf[] textData;
-    private final ArrowBuf[] textOffsets;
+    private final MemoryView[] textData;
+    private final MemoryView[] textOffsets;
     /** Bytes of text data written per text column. */
     private final long[] textBytes;
     private int[] nullCells = new int[0];
@@ -73,10 +72,10 @@ public final class BatchBuilder implements AutoCloseable {
         VectorSchemaRoot r = VectorSchemaRoot.create(table.arrowSchema(), allocator);
         try {
             vectors = new FieldVector[n];
-            fixedData = new ArrowBuf[n];
+            fixedData = new MemoryView[n];
             textVectors = new BaseVariableWidthVector[n];
-            textData = new ArrowBuf[n];
-            textOffsets = new ArrowBuf[n];
+            textData = new MemoryView[n];
+            textOffsets = new MemoryView[n];
             textBytes = new long[n];
             for (int c = 0; c < n; c++) {
                 FieldVector v = r.getVector(c);
@@ -86,12 +85,12 @@ public final class BatchBuilder implements AutoCloseable {
                     BaseVariableWidthVector tv = (BaseVariableWidthVector) v;
                     tv.allocateNew((long) capacityRows * textBytesEstimate(type), capacityRows);
                     textVectors[c] = tv;
-                    textData[c] = tv.getDataBuffer();
-                    textOffsets[c] = tv.getOffsetBuffer();
+                    textData[c] = ArrowMemory.view(tv.getDataBuffer());
+                    textOffsets[c] = ArrowMemory.view(tv.getOffsetBuffer());
                 } else {
                     BaseFixedWidthVector fv = (BaseFixedWidthVector) v;
                     fv.allocateNew(capacityRows);
-                    fixedData[c] = fv.getDataBuffer();
+                    fixedData[c] = ArrowMemory.view(fv.getDataBuffer());
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -126,67 +125,58 @@ public final class BatchBuilder implements AutoCloseable {
     }
 
     public void setLong(int column, int row, long value) {
-        fixedData[column].setLong((long) row << 3, value);
+        fixedData[column].putLong((long) row << 3, value);
     }
 
     /** INT32 and DATE32 (days since 1970-01-01). */
     public void setInt(int column, int row, int value) {
-        fixedData[column].setInt((long) row << 2, value);
+        fixedData[column].putInt((long) row << 2, value);
     }
 
     /** A DECIMAL value given as its unscaled long (e.g. cents for DECIMAL(15,2)). */
     public void setDecimal(int column, int row, long unscaled) {
-        if (LITTLE_ENDIAN) {
-            long at = (long) row << 4;
-            ArrowBuf data = fixedData[column];
-            data.setLong(at, unscaled);
-            data.setLong(at + 8, unscaled >> 63);
-        } else {
-            ((DecimalVector) vectors[column]).set(row, unscaled);
-        }
+        long at = (long) row << 4;
+        MemoryView data = fixedData[column];
+        data.putLong(at, unscaled);
+        data.putLong(at + 8, unscaled >> 63); // little-endian: the memory layer refuses other platforms
     }
 
     /** TINYINT. */
     public void setByte(int column, int row, byte value) {
-        fixedData[column].setByte(row, value);
+        fixedData[column].putByte(row, value);
     }
 
     /** SMALLINT. */
     public void setShort(int column, int row, short value) {
-        fixedData[column].setShort((long) row << 1, value);
+        fixedData[column].putShort((long) row << 1, value);
     }
 
     /** REAL. */
     public void setFloat(int column, int row, float value) {
-        fixedData[column].setFloat((long) row << 2, value);
+        fixedData[column].putInt((long) row << 2, Float.floatToRawIntBits(value));
     }
 
     /** DOUBLE. */
     public void setDouble(int column, int row, double value) {
-        fixedData[column].setDouble((long) row << 3, value);
+        fixedData[column].putLong((long) row << 3, Double.doubleToRawLongBits(value));
     }
 
     /** BOOLEAN: one bit of the data buffer. */
     public void setBoolean(int column, int row, boolean value) {
-        BitVectorHelper.setValidityBit(fixedData[column], row, value ? 1 : 0);
+        BitVectorHelper.setValidityBit(vectors[column].getDataBuffer(), row, value ? 1 : 0);
     }
 
     /** A DECIMAL(p &gt; 18) value given as the two 64-bit halves of its 128-bit two's-complement unscaled value. */
     public void setDecimal128(int column, int row, long low, long high) {
         long at = (long) row << 4;
-        ArrowBuf data = fixedData[column];
-        if (LITTLE_ENDIAN) {
-            data.setLong(at, low);
-            data.setLong(at + 8, high);
-        } else {
-            data.setLong(at, high);
-            data.setLong(at + 8, low);
-        }
+        MemoryView data = fixedData[column];
+        data.putLong(at, low);
+        data.putLong(at + 8, high); // little-endian: the memory layer refuses other platforms
     }
 
     /** A fixed-width binary value (UUID: 16 bytes) copied from {@code src[from .. from+width)}. */
     public void setFixedBytes(int column, int row, byte[] src, int from, int width) {
-        fixedData[column].setBytes((long) row * width, src, from, width);
+        fixedData[column].putBytes((long) row * width, src, from, width);
     }
 
     /**
@@ -218,7 +208,7 @@ public final class BatchBuilder implements AutoCloseable {
         nullCells[nullCount * 2 + 1] = row;
         nullCount++;
         if (textVectors[column] != null) {
-            textOffsets[column].setInt((long) (row + 1) << 2, (int) textBytes[column]);
+            textOffsets[column].putInt((long) (row + 1) << 2, (int) textBytes[column]);
         }
     }
 
@@ -258,16 +248,16 @@ public final class BatchBuilder implements AutoCloseable {
     public void setTextBytes(int column, int row, byte[] src, int from, int length) {
         long start = textBytes[column];
         long end = start + length;
-        ArrowBuf data = textData[column];
+        MemoryView data = textData[column];
         if (end > data.capacity()) {
             data = growText(column, end);
         }
-        data.setBytes(start, src, from, length);
-        textOffsets[column].setInt((long) (row + 1) << 2, (int) end);
+        data.putBytes(start, src, from, length);
+        textOffsets[column].putInt((long) (row + 1) << 2, (int) end);
         textBytes[column] = end;
     }
 
-    private ArrowBuf growText(int column, long needed) {
+    private MemoryView growText(int column, long needed) {
         if (needed > Integer.MAX_VALUE) {
             throw new IllegalStateException("text column " + vectors[column].getName() + " exceeds 2 GiB in one batch of "
                     + capacityRows + " rows; use smaller batches");
@@ -276,7 +266,7 @@ public final class BatchBuilder implements AutoCloseable {
         while (v.getDataBuffer().capacity() < needed) {
             v.reallocDataBuffer();
         }
-        textData[column] = v.getDataBuffer();
+        textData[column] = ArrowMemory.view(v.getDataBuffer());
         return textData[column];
     }
 

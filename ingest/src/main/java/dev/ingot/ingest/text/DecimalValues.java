@@ -44,39 +44,37 @@ final class DecimalValues extends NumberValues {
     @Override
     int scan(byte[] buf, int from, int limit) {
         boolean negative = from < limit && buf[from] == '-';
-        int i = from + signBytes(buf, from, limit);
+        int start = from + signBytes(buf, from, limit);
+        // Digits accumulate without per-digit bookkeeping: leading zeros add nothing, so the sum is
+        // exact while at most 18 digits are significant; with more it may wrap, but then the value is
+        // out of range (p <= 18) or not taken from here (p > 18, through BigDecimal). Likewise the
+        // fraction, whose digits beyond 18 exceed every 64-bit scale.
+        int i = start;
         long intValue = 0;
-        int intDigits = 0;
-        int significant = 0;
-        while (i < limit) {
+        for (; i < limit; i++) {
             int d = buf[i] - '0';
             if (d < 0 || d > 9) {
                 break;
             }
-            intDigits++;
-            if (significant > 0 || d != 0) {
-                significant++;
-                if (significant <= 18) {
-                    intValue = intValue * 10 + d;
-                }
-            }
-            i++;
+            intValue = intValue * 10 + d;
+        }
+        int intDigits = i - start;
+        int significant = intDigits;
+        for (int z = start; z < i && buf[z] == '0'; z++) {
+            significant--;
         }
         long fraction = 0;
         int fractionDigits = 0;
         if (i < limit && buf[i] == '.') {
-            i++;
-            while (i < limit) {
+            int fractionStart = ++i;
+            for (; i < limit; i++) {
                 int d = buf[i] - '0';
                 if (d < 0 || d > 9) {
                     break;
                 }
-                fractionDigits++;
-                if (fractionDigits <= 18) {
-                    fraction = fraction * 10 + d;
-                }
-                i++;
+                fraction = fraction * 10 + d;
             }
+            fractionDigits = i - fractionStart;
         }
         if (intDigits + fractionDigits == 0) {
             status = NO_DIGITS;

@@ -13,7 +13,7 @@ import dev.ingot.columnstore.Utf8;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.internal.OrderedParts;
 import dev.ingot.ingest.tpch.TestRows;
-import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.ArrowPerTest;
 import dev.ingot.testing.TestSeed;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,11 +26,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,17 +51,8 @@ class CsvConformanceTest {
 
     @TempDir
     Path dir;
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void open() {
-        allocator = TestAllocators.arrow();
-    }
-
-    @AfterEach
-    void close() {
-        allocator.close(); // throws if a buffer leaked
-    }
+    @RegisterExtension
+    final ArrowPerTest arrow = new ArrowPerTest();
 
     private Path write(String content) throws IOException {
         return write(content.getBytes(StandardCharsets.UTF_8));
@@ -76,7 +65,7 @@ class CsvConformanceTest {
     }
 
     private DelimitedTextSource source(TableDef table, TextDialect d, Path f, int[] config, int batchRows) throws IOException {
-        return DelimitedTextSource.open(allocator, table, d, List.of(f), batchRows, config[0], config[1], config[2],
+        return DelimitedTextSource.open(arrow.allocator(), table, d, List.of(f), batchRows, config[0], config[1], config[2],
                 OrderedParts.ReadAhead.forThreads(config[0]));
     }
 
@@ -241,6 +230,22 @@ class CsvConformanceTest {
     }
 
     @Test
+    void decimalsCountOnlySignificantIntegerDigits() throws Exception {
+        // 24 integer digits, 8 of them significant, fit DECIMAL(10,2); so do a bare fraction and a bare point's neighbours
+        assertEquals(List.of(row(1L, "a", new BigDecimal("12345678.90"), null, null, 1L),
+                        row(2L, "b", new BigDecimal("-0.05"), null, null, 2L), row(3L, "c", new BigDecimal("7.00"), null, null, 3L),
+                        row(4L, "d", new BigDecimal("0.50"), null, null, 4L)),
+                parse(CSV, "1,a,0000000000000000012345678.9,,\n2,b,-000.05,,\n3,c,7.,,\n4,d,.5,,\n"));
+        // 9 significant integer digits do not fit, however many leading zeros stand before them
+        assertEquals("value \"00000000000000000000123456789\" is out of range for column amount (DECIMAL(10,2))",
+                error(CSV, "1,a,00000000000000000000123456789,,\n", 1));
+        // 19 fraction digits: too many for the scale, never wrapped into an accepted value
+        assertEquals("invalid input for column amount (DECIMAL(10,2)): \"1.0000000000000000001\": too many fraction digits for DECIMAL(10,2)",
+                error(CSV, "1,a,1.0000000000000000001,,\n", 1));
+        assertEquals("invalid input for column amount (DECIMAL(10,2)): \".\"", error(CSV, "1,a,.,,\n", 1));
+    }
+
+    @Test
     void wrongFieldCounts() throws Exception {
         assertEquals("expected 5 fields but found 2", error(CSV, "1,a,1,2024-01-01,1\n1,a\n", 2));
         assertEquals("extra data after last expected column (found 6 fields, expected 5)", error(CSV, "1,a,1,2024-01-01,1,x\n", 1));
@@ -307,7 +312,7 @@ class CsvConformanceTest {
         // a text field over 4n bytes is refused before the rest of its line is looked at
         String huge = "1," + "x".repeat(81) + "," + ",".repeat(100) + "\n";
         assertEquals("value too long for column name (VARCHAR(20)): \"" + "x".repeat(81) + "\"", error(CSV, huge, 1));
-        try (DelimitedTextSource s = DelimitedTextSource.open(allocator, T, CSV, List.of(write("")), 1, 1)) {
+        try (DelimitedTextSource s = DelimitedTextSource.open(arrow.allocator(), T, CSV, List.of(write("")), 1, 1)) {
             assertEquals(1 << 20, s.maxLineBytes()); // the schema needs far less: the 1 MiB floor
         }
     }
@@ -384,7 +389,7 @@ class CsvConformanceTest {
         Files.writeString(a, "id,name,amount,day,n\n1,a,,,\n2,b,,,\n");
         Files.writeString(b, "id,name,amount,day,n\n3,c,,,");
         Files.writeString(empty, "");
-        try (DelimitedTextSource s = DelimitedTextSource.open(allocator, T, CSV.withHeader(true), List.of(a, empty, b), 10, 2)) {
+        try (DelimitedTextSource s = DelimitedTextSource.open(arrow.allocator(), T, CSV.withHeader(true), List.of(a, empty, b), 10, 2)) {
             List<String> where = new ArrayList<>();
             InsertSource.ArrowBatch batch;
             while ((batch = s.next()) != null) {

@@ -10,6 +10,7 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.internal.OrderedParts;
+import dev.ingot.testing.ArrowPerTest;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
@@ -34,9 +33,8 @@ import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -62,23 +60,14 @@ class EveryTypeTextTest {
 
     @TempDir
     Path dir;
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void open() {
-        allocator = new RootAllocator();
-    }
-
-    @AfterEach
-    void close() {
-        allocator.close();
-    }
+    @RegisterExtension
+    final ArrowPerTest arrow = new ArrowPerTest();
 
     private List<List<String>> parse(String csv, int threads, int rangeBytes) throws IOException, InterruptedException {
         Path f = dir.resolve("every.csv");
         Files.write(f, csv.getBytes(StandardCharsets.UTF_8));
         List<List<String>> rows = new ArrayList<>();
-        try (DelimitedTextSource src = DelimitedTextSource.open(allocator, T, TextDialect.csv(), List.of(f), 3, threads,
+        try (DelimitedTextSource src = DelimitedTextSource.open(arrow.allocator(), T, TextDialect.csv(), List.of(f), 3, threads,
                 rangeBytes, Math.max(2, rangeBytes), OrderedParts.ReadAhead.forThreads(threads))) {
             InsertSource.ArrowBatch b;
             while ((b = src.next()) != null) {
@@ -99,7 +88,7 @@ class EveryTypeTextTest {
     private VectorSchemaRoot single(String line) throws IOException, InterruptedException {
         Path f = dir.resolve("one.csv");
         Files.write(f, line.getBytes(StandardCharsets.UTF_8));
-        try (DelimitedTextSource src = DelimitedTextSource.open(allocator, T, TextDialect.csv(), List.of(f), 10, 1)) {
+        try (DelimitedTextSource src = DelimitedTextSource.open(arrow.allocator(), T, TextDialect.csv(), List.of(f), 10, 1)) {
             VectorSchemaRoot root = src.next().root();
             assertNull(src.next());
             return root;

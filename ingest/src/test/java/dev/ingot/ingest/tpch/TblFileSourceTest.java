@@ -11,7 +11,7 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.InsertSource;
 import dev.ingot.ingest.text.TextParseException;
-import dev.ingot.testing.TestAllocators;
+import dev.ingot.testing.ArrowPerTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -22,11 +22,9 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class TblFileSourceTest {
@@ -45,17 +43,8 @@ class TblFileSourceTest {
 
     @TempDir
     Path dir;
-    private BufferAllocator allocator;
-
-    @BeforeEach
-    void open() {
-        allocator = TestAllocators.arrow();
-    }
-
-    @AfterEach
-    void close() {
-        allocator.close(); // throws if a buffer leaked
-    }
+    @RegisterExtension
+    final ArrowPerTest arrow = new ArrowPerTest();
 
     private Path write(String name, String content) throws IOException {
         return write(name, content.getBytes(StandardCharsets.UTF_8));
@@ -79,7 +68,7 @@ class TblFileSourceTest {
 
     private String lineitemError(String badLine, int threads) throws Exception {
         Path f = lineitemWithLine17(badLine);
-        try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, f, 4, threads, 128, 64)) {
+        try (TblFileSource s = TblFileSource.open(arrow.allocator(), LINEITEM, f, 4, threads, 128, 64)) {
             TextParseException e = assertThrows(TextParseException.class, () -> TestRows.drainCount(s));
             assertEquals(17, e.line());
             assertEquals(f.toString(), e.file());
@@ -153,7 +142,7 @@ class TblFileSourceTest {
                 lineitemError(withField(15, comment45), 2));
         // 44 two-byte characters fit VARCHAR(44): lengths are in characters
         Path ok = write("ok.tbl", withField(15, "\u00e9".repeat(44)) + "\n");
-        try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, ok, 10, 1)) {
+        try (TblFileSource s = TblFileSource.open(arrow.allocator(), LINEITEM, ok, 10, 1)) {
             assertEquals("\u00e9".repeat(44), TestRows.drainRows(s).get(0).get(15));
         }
         ByteArrayOutputStream bad = new ByteArrayOutputStream();
@@ -167,7 +156,7 @@ class TblFileSourceTest {
         b[at] = (byte) 0xc3;
         b[at + 1] = (byte) 0x28;
         Path f = write("lineitem.tbl", b);
-        try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, f, 10, 1)) {
+        try (TblFileSource s = TblFileSource.open(arrow.allocator(), LINEITEM, f, 10, 1)) {
             TextParseException e = assertThrows(TextParseException.class, () -> TestRows.drainCount(s));
             assertEquals("invalid byte sequence for encoding UTF8 in column l_comment (VARCHAR(44)): 0xc3 0x28" + ctx17(),
                     e.getMessage());
@@ -178,7 +167,7 @@ class TblFileSourceTest {
     @Test
     void exceptionAccessors() throws Exception {
         Path f = lineitemWithLine17(withField(4, "12x.5"));
-        try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, f, 5, 2, 100, 50)) {
+        try (TblFileSource s = TblFileSource.open(arrow.allocator(), LINEITEM, f, 5, 2, 100, 50)) {
             TextParseException e = assertThrows(TextParseException.class, () -> TestRows.drainCount(s));
             assertEquals(f.toString(), e.file());
             assertEquals(17, e.line());
@@ -197,7 +186,7 @@ class TblFileSourceTest {
                 "+4|+0|.5|9999-12-31|a|b|".replace("|b|", "|-1|"),
                 "5|0|12.|1600-02-29|x|0|") + "\n";
         Path f = write("mixed.tbl", content);
-        try (TblFileSource s = TblFileSource.open(allocator, MIXED, f, 2, 2, 20, 8)) {
+        try (TblFileSource s = TblFileSource.open(arrow.allocator(), MIXED, f, 2, 2, 20, 8)) {
             List<List<Object>> rows = TestRows.drainRows(s);
             assertEquals(5, rows.size());
             assertEquals(Arrays.asList(1L, 2, new BigDecimal("-123.45"), LocalDate.of(1970, 1, 1), "abc", 7L), rows.get(0));
@@ -216,7 +205,7 @@ class TblFileSourceTest {
         String content = LINE + "\r\n" + noBar + "\n" + noBar + "\r\n" + LINE;
         Path f = write("lineitem.tbl", content);
         for (int threads : new int[] {1, 2}) {
-            try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, f, 3, threads, 64, 16)) {
+            try (TblFileSource s = TblFileSource.open(arrow.allocator(), LINEITEM, f, 3, threads, 64, 16)) {
                 List<List<Object>> rows = TestRows.drainRows(s);
                 assertEquals(4, rows.size());
                 for (List<Object> r : rows) {
@@ -228,7 +217,7 @@ class TblFileSourceTest {
             }
         }
         Path oneNoNewline = write("one.tbl", noBar);
-        try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, oneNoNewline, 3, 1)) {
+        try (TblFileSource s = TblFileSource.open(arrow.allocator(), LINEITEM, oneNoNewline, 3, 1)) {
             assertEquals(1, TestRows.drainCount(s));
         }
     }
@@ -237,7 +226,7 @@ class TblFileSourceTest {
     void emptyFileHasNoRows() throws Exception {
         Path f = write("empty.tbl", "");
         for (int threads : new int[] {1, 2}) {
-            try (TblFileSource s = TblFileSource.open(allocator, LINEITEM, f, 3, threads)) {
+            try (TblFileSource s = TblFileSource.open(arrow.allocator(), LINEITEM, f, 3, threads)) {
                 assertNull(s.next());
                 assertNull(s.next());
             }
@@ -247,7 +236,7 @@ class TblFileSourceTest {
     @Test
     void missingFileIsNamed() {
         Path f = dir.resolve("nope").resolve("lineitem.tbl");
-        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> TblFileSource.open(allocator, LINEITEM, f, 3, 1));
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> TblFileSource.open(arrow.allocator(), LINEITEM, f, 3, 1));
         assertEquals(f + ": no such .tbl file", e.getMessage());
     }
 
@@ -269,7 +258,7 @@ class TblFileSourceTest {
             for (int rangeBytes : new int[] {97, 1000, 1 << 20}) {
                 long expectedLine = 1;
                 int batches = 0;
-                try (TblFileSource s = TblFileSource.open(allocator, ORDERS, f, 13, threads, rangeBytes, 40)) {
+                try (TblFileSource s = TblFileSource.open(arrow.allocator(), ORDERS, f, 13, threads, rangeBytes, 40)) {
                     InsertSource.ArrowBatch b;
                     while ((b = s.next()) != null) {
                         try (InsertSource.ArrowBatch batch = b) {
@@ -303,7 +292,7 @@ class TblFileSourceTest {
         }
         Path f = write("orders.tbl", sb.toString());
         for (int threads : new int[] {1, 2}) {
-            try (TblFileSource s = TblFileSource.open(allocator, ORDERS, f, 50, threads, 333, 64)) {
+            try (TblFileSource s = TblFileSource.open(arrow.allocator(), ORDERS, f, 50, threads, 333, 64)) {
                 long rowsBefore = 0;
                 TextParseException e = null;
                 try {
@@ -327,12 +316,12 @@ class TblFileSourceTest {
     @Test
     void closeMidFileFreesEverything() throws Exception {
         Path f = numberedOrders(5000);
-        TblFileSource s = TblFileSource.open(allocator, ORDERS, f, 10, 2, 500, 100);
+        TblFileSource s = TblFileSource.open(arrow.allocator(), ORDERS, f, 10, 2, 500, 100);
         s.next().close();
-        TestRows.awaitTrue(() -> allocator.getAllocatedMemory() > 0, "parse workers produce batches beyond the one handed out");
+        TestRows.awaitTrue(() -> arrow.allocator().getAllocatedMemory() > 0, "parse workers produce batches beyond the one handed out");
         s.close();
         s.close();
         assertThrows(IllegalStateException.class, s::next);
-        assertEquals(0, allocator.getAllocatedMemory());
+        assertEquals(0, arrow.allocator().getAllocatedMemory());
     }
 }
