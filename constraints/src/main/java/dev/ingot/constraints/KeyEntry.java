@@ -95,8 +95,8 @@ final class KeyEntry {
     }
 
     /**
-     * As {@link #begin(NativeAllocator, long, float, boolean)}; with a spill directory (and unless
-     * self-referenced, whose set is probed while it is built) the set is a {@link SpillingKeySet}
+     * As {@link #begin(NativeAllocator, long, float, boolean)}; with a spill directory the set is a
+     * {@link SpillingKeySet} (wrapping, when self-referenced, a set that can be probed while built)
      * whose memory comes from a child allocator limited to {@code shareBytes}: when it does not
      * fit there, it continues as an external check. A set presized for {@code expectedRows} that
      * does not fit the share at once starts empty instead.
@@ -106,16 +106,16 @@ final class KeyEntry {
         if (state != State.PLANNED) {
             throw new IllegalStateException("key set of " + describe() + " is " + state + ", expected PLANNED");
         }
-        if (spill == null || selfReferenced) {
+        if (spill == null) {
             set = KeySet.create(types, allocator, expectedRows, loadFactor, !selfReferenced);
         } else {
             NativeAllocator own = allocator.newChild(table.name() + "." + spec.name(), shareBytes);
             try {
                 KeySet inner;
                 try {
-                    inner = KeySet.create(types, own, expectedRows, loadFactor, true);
+                    inner = KeySet.create(types, own, expectedRows, loadFactor, !selfReferenced);
                 } catch (MemoryLimitException tooBig) {
-                    inner = KeySet.create(types, own, 0, loadFactor, true); // grows, then spills
+                    inner = KeySet.create(types, own, 0, loadFactor, !selfReferenced); // grows, then spills
                 }
                 set = new SpillingKeySet(inner, types, own, spill);
             } catch (RuntimeException | Error e) {
