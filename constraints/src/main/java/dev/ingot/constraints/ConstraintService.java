@@ -127,8 +127,21 @@ public final class ConstraintService implements AutoCloseable {
     }
 
     /** Each loading PRIMARY KEY / UNIQUE set's share of the limit: the limit over their number. */
-    private synchronized long shareBytes() {
-        long sets = 0;
+    private long shareBytes() {
+        return shareBytes(0);
+    }
+
+    /**
+     * The share of the limit for an existing (stored) table's key set built for a probe: the
+     * limit over the loading sets plus this one; 0 when nothing spills.
+     */
+    long existingShareBytes() {
+        return spill == null ? 0 : shareBytes(1);
+    }
+
+    /** The limit over the loading tables' PRIMARY KEY / UNIQUE sets plus {@code others}. */
+    private synchronized long shareBytes(int others) {
+        long sets = others;
         for (TableSlot t : tables.values()) {
             if (t.status != TableSlot.Status.EXISTING) {
                 sets += t.keys.size();

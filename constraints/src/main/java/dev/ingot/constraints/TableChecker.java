@@ -240,7 +240,8 @@ public final class TableChecker implements BatchChecker {
         // not finished / failed) leaves this table's sets untouched and the batch can be retried.
         for (Step step : steps) {
             if (step.link != null && step.prober == null && step.external == null) {
-                KeySet parent = step.link.parent().setForProbe(slot.def.name(), step.spec, service.allocator(), service.loadFactor());
+                KeySet parent = step.link.parent().setForProbe(slot.def.name(), step.spec, service.allocator(), service.loadFactor(),
+                        service.spillDirectory(), service.existingShareBytes());
                 if (parent instanceof SpillingKeySet s && s.isExternal()) {
                     step.external = new ExternalForeignKey(keyTypes(step), service.spillDirectory());
                     step.externalParent = s;

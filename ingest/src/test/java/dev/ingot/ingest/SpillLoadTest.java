@@ -238,4 +238,53 @@ class SpillLoadTest {
         assertTrue(external > 0);
         assertEquals(List.of(), nothingSpilled, "an external check reports the bytes it spilled");
     }
+
+    /** Loads the parent with ample memory and commits it, then the child alone, into a stored parent, with {@code memory}. */
+    private String loadIntoStoredParent(KeyKind kind, Scenario s, ConstraintMode mode, NativeAllocator memory, int batchRows,
+                                        List<KeySetReport> sets) throws IOException {
+        try (ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s" + stores++))) {
+            LoadOptions options = LoadOptions.defaults().withMode(mode).withParallelism(1, 1);
+            LoadReport p = MemoryRows.load(store, mem.ingot(), mem.arrow(), options, List.of(parent(kind)), Map.of("p", s.parents()), batchRows);
+            assertNull(p.failure());
+            LoadReport r = MemoryRows.load(store, memory, mem.arrow(), options, List.of(child(kind)), Map.of("c", s.children()), batchRows);
+            r.tables().forEach(t -> sets.addAll(t.keySets()));
+            return r.failure() == null ? "committed" : r.failure().getMessage();
+        }
+    }
+
+    @Test
+    void foreignKeysIntoAStoredParentSpillItsKeysAndFindTheSameOrphan() throws Exception {
+        long seed = TestSeed.seed("SpillLoadTest.stored");
+        Random rnd = new Random(seed);
+        for (KeyKind kind : KeyKind.values()) {
+            for (int damage : new int[] {0, 3, 4, 5}) {
+                Scenario s = scenario(kind, rnd, damage);
+                for (ConstraintMode mode : List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED)) {
+                    int batchRows = new int[] {7, 300, 4096}[rnd.nextInt(3)];
+                    String where = kind + " damage " + damage + " " + mode + " batch " + batchRows + " seed " + seed;
+                    String inMemory = loadIntoStoredParent(kind, s, mode, mem.ingot(), batchRows, new ArrayList<>());
+                    if (s.expectedConstraint() == null) {
+                        assertEquals("committed", inMemory, where);
+                    } else {
+                        assertTrue(inMemory.contains("\"" + s.expectedConstraint() + "\"") && inMemory.contains("; row " + s.expectedRow() + " ("),
+                                where + ": " + inMemory);
+                    }
+                    for (long limit : new long[] {TINY, SMALL}) {
+                        List<KeySetReport> sets = new ArrayList<>();
+                        try (NativeAllocator tiny = NativeAllocator.root("tiny", limit, "--memory-limit-mb")) {
+                            assertEquals(inMemory, loadIntoStoredParent(kind, s, mode, tiny, batchRows, sets), where + " limit " + limit);
+                            assertEquals(0, tiny.allocatedBytes());
+                        }
+                        if (s.expectedConstraint() == null) {
+                            // the stored parent's keys did not fit: the foreign key was merge-joined
+                            assertEquals("c_p_fk/external/" + s.children().stream().filter(r -> childRef(kind, r) != null).count(),
+                                    sets.stream().filter(k -> k.constraint().equals("c_p_fk")).map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys())
+                                            .findFirst().orElse("no report"), where + " limit " + limit);
+                        }
+                        assertEquals(List.of(), leftovers(), where);
+                    }
+                }
+            }
+        }
+    }
 }
