@@ -1,6 +1,7 @@
 package dev.ingot.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -284,6 +285,50 @@ class SpillLoadTest {
                         assertEquals(List.of(), leftovers(), where);
                     }
                 }
+            }
+        }
+    }
+
+    /** Loads both tables UNCHECKED (damage and all), then verifies the store with {@code memory} and {@code spill}. */
+    private List<String> verifyUnchecked(KeyKind kind, Scenario s, Path dir, NativeAllocator memory, Path spill) throws IOException {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir)) {
+            if (store.tables().isEmpty()) {
+                LoadReport r = MemoryRows.load(store, mem.ingot(), mem.arrow(), LoadOptions.defaults().withMode(ConstraintMode.UNCHECKED)
+                        .withParallelism(1, 1), List.of(parent(kind), child(kind)), Map.of("p", s.parents(), "c", s.children()), 300);
+                assertNull(r.failure());
+            }
+            return dev.ingot.ingest.verify.StoreVerifier.verify(store, memory,
+                    spill == null ? null : new dev.ingot.constraints.spill.SpillDirectory(spill)).problems();
+        }
+    }
+
+    @Test
+    void verifySpillsKeySetsThatDoNotFitAndReportsTheSameProblems() throws Exception {
+        long seed = TestSeed.seed("SpillLoadTest.verify");
+        Random rnd = new Random(seed);
+        for (KeyKind kind : KeyKind.values()) {
+            for (int damage : new int[] {0, 1, 3, 4}) {
+                Scenario s = scenario(kind, rnd, damage);
+                String where = kind + " damage " + damage + " seed " + seed;
+                Path dir = tmp.resolve("v" + stores++);
+                List<String> ample = verifyUnchecked(kind, s, dir, mem.ingot(), null);
+                if (s.expectedConstraint() == null) {
+                    assertEquals(List.of(), ample, where);
+                } else {
+                    String table = s.expectedConstraint().startsWith("p") ? "p" : "c";
+                    assertEquals(1, ample.stream().filter(p -> p.startsWith("table " + table + ": ")
+                            && p.contains("\"" + s.expectedConstraint() + "\"") && p.contains("; row " + s.expectedRow())).count(), where + ": " + ample);
+                }
+                Path spill = tmp.resolve("verify-spill");
+                try (NativeAllocator tiny = NativeAllocator.root("tiny", TINY, "--memory-limit-mb")) {
+                    // without a spill directory the sets do not fit: reported, not checked
+                    assertTrue(verifyUnchecked(kind, s, dir, tiny, null).stream()
+                            .anyMatch(p -> p.contains("constraints not checked: the key sets need more off-heap memory")), where);
+                    assertEquals(ample, verifyUnchecked(kind, s, dir, tiny, spill), where);
+                    assertEquals(0, tiny.allocatedBytes());
+                }
+                assertFalse(Files.exists(spill), where);
+                assertEquals(List.of(), leftovers(), where);
             }
         }
     }
