@@ -204,35 +204,26 @@ class SpillLoadTest {
                 for (ConstraintMode mode : List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED)) {
                     int batchRows = new int[] {7, 300, 4096}[rnd.nextInt(3)];
                     String where = kind + " damage " + damage + " " + mode + " batch " + batchRows + " seed " + seed;
-                    String inMemory = load(kind, s, mode, mem.ingot(), batchRows, new ArrayList<>());
-                    if (s.expectedConstraint() == null) {
-                        assertEquals("committed", inMemory, where);
-                    } else {
-                        assertTrue(inMemory.contains("\"" + s.expectedConstraint() + "\"") && inMemory.contains("; row " + s.expectedRow() + " ("),
-                                where + ": " + inMemory);
-                    }
-                    for (long limit : new long[] {TINY, SMALL}) {
-                        List<KeySetReport> sets = new ArrayList<>();
-                        try (NativeAllocator tiny = NativeAllocator.root("tiny", limit, "--memory-limit-mb")) {
-                            assertEquals(inMemory, load(kind, s, mode, tiny, batchRows, sets), where + " limit " + limit);
-                            assertEquals(0, tiny.allocatedBytes());
-                        }
-                        for (KeySetReport k : sets) {
-                            if (k.kind() == KeySetKind.EXTERNAL) {
-                                external++;
-                                if (k.spilledBytes() == 0) {
-                                    nothingSpilled.add(where + ": " + k);
+                    int[] count = {0};
+                    SpillDifferential.assertSameUnderLimits(mem.ingot(), where, s.expectedConstraint(), s.expectedRow(), new long[] {TINY, SMALL},
+                            (memory, sets) -> load(kind, s, mode, memory, batchRows, sets), (limit, sets) -> {
+                                for (KeySetReport k : sets) {
+                                    if (k.kind() == KeySetKind.EXTERNAL) {
+                                        count[0]++;
+                                        if (k.spilledBytes() == 0) {
+                                            nothingSpilled.add(where + ": " + k);
+                                        }
+                                    }
                                 }
-                            }
-                        }
-                        if (s.expectedConstraint() == null && limit == TINY) {
-                            // every key set and the foreign key were checked externally, all keys counted
-                            assertEquals(List.of("p_pk/external/" + PARENTS, "p_u/external/" + s.parents().stream().filter(r -> r[3] != null).count(),
-                                            "c_pk/external/" + CHILDREN, "c_p_fk/external/" + s.children().stream().filter(r -> childRef(kind, r) != null).count()),
-                                    sets.stream().map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys()).toList(), where);
-                        }
-                        assertEquals(List.of(), leftovers(), where);
-                    }
+                                if (s.expectedConstraint() == null && limit == TINY) {
+                                    // every key set and the foreign key were checked externally, all keys counted
+                                    assertEquals(List.of("p_pk/external/" + PARENTS, "p_u/external/" + s.parents().stream().filter(r -> r[3] != null).count(),
+                                                    "c_pk/external/" + CHILDREN, "c_p_fk/external/" + s.children().stream().filter(r -> childRef(kind, r) != null).count()),
+                                            sets.stream().map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys()).toList(), where);
+                                }
+                                assertEquals(List.of(), leftovers(), where);
+                            });
+                    external += count[0];
                 }
             }
         }
@@ -263,27 +254,16 @@ class SpillLoadTest {
                 for (ConstraintMode mode : List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED)) {
                     int batchRows = new int[] {7, 300, 4096}[rnd.nextInt(3)];
                     String where = kind + " damage " + damage + " " + mode + " batch " + batchRows + " seed " + seed;
-                    String inMemory = loadIntoStoredParent(kind, s, mode, mem.ingot(), batchRows, new ArrayList<>());
-                    if (s.expectedConstraint() == null) {
-                        assertEquals("committed", inMemory, where);
-                    } else {
-                        assertTrue(inMemory.contains("\"" + s.expectedConstraint() + "\"") && inMemory.contains("; row " + s.expectedRow() + " ("),
-                                where + ": " + inMemory);
-                    }
-                    for (long limit : new long[] {TINY, SMALL}) {
-                        List<KeySetReport> sets = new ArrayList<>();
-                        try (NativeAllocator tiny = NativeAllocator.root("tiny", limit, "--memory-limit-mb")) {
-                            assertEquals(inMemory, loadIntoStoredParent(kind, s, mode, tiny, batchRows, sets), where + " limit " + limit);
-                            assertEquals(0, tiny.allocatedBytes());
-                        }
-                        if (s.expectedConstraint() == null) {
-                            // the stored parent's keys did not fit: the foreign key was merge-joined
-                            assertEquals("c_p_fk/external/" + s.children().stream().filter(r -> childRef(kind, r) != null).count(),
-                                    sets.stream().filter(k -> k.constraint().equals("c_p_fk")).map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys())
-                                            .findFirst().orElse("no report"), where + " limit " + limit);
-                        }
-                        assertEquals(List.of(), leftovers(), where);
-                    }
+                    SpillDifferential.assertSameUnderLimits(mem.ingot(), where, s.expectedConstraint(), s.expectedRow(), new long[] {TINY, SMALL},
+                            (memory, sets) -> loadIntoStoredParent(kind, s, mode, memory, batchRows, sets), (limit, sets) -> {
+                                if (s.expectedConstraint() == null) {
+                                    // the stored parent's keys did not fit: the foreign key was merge-joined
+                                    assertEquals("c_p_fk/external/" + s.children().stream().filter(r -> childRef(kind, r) != null).count(),
+                                            sets.stream().filter(k -> k.constraint().equals("c_p_fk")).map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys())
+                                                    .findFirst().orElse("no report"), where + " limit " + limit);
+                                }
+                                assertEquals(List.of(), leftovers(), where);
+                            });
                 }
             }
         }

@@ -211,33 +211,24 @@ class SpillSelfReferenceTest {
                 for (ConstraintMode mode : List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED)) {
                     int batchRows = new int[] {7, 300, 4096}[rnd.nextInt(3)];
                     String where = kind + " damage " + damage + " " + mode + " batch " + batchRows + " seed " + seed;
-                    String inMemory = load(kind, s, mode, mem.ingot(), batchRows, new ArrayList<>());
-                    if (s.expectedConstraint() == null) {
-                        assertEquals("committed", inMemory, where);
-                    } else {
-                        assertTrue(inMemory.contains("\"" + s.expectedConstraint() + "\"") && inMemory.contains("; row " + s.expectedRow() + " ("),
-                                where + ": " + inMemory);
-                    }
-                    for (long limit : new long[] {TINY, SMALL}) {
-                        List<KeySetReport> sets = new ArrayList<>();
-                        try (NativeAllocator tiny = NativeAllocator.root("tiny", limit, "--memory-limit-mb")) {
-                            assertEquals(inMemory, load(kind, s, mode, tiny, batchRows, sets), where + " limit " + limit);
-                            assertEquals(0, tiny.allocatedBytes());
-                        }
-                        for (KeySetReport k : sets) {
-                            if (k.kind() == KeySetKind.EXTERNAL && k.constraint().endsWith("_fk")) {
-                                externalSelf++;
-                            }
-                        }
-                        if (s.expectedConstraint() == null && limit == TINY) {
-                            // both keys spilled at once: every reference went through the merge join
-                            assertEquals(List.of("e_pk/external/" + ROWS, "e_u/external/" + s.rows().stream().filter(r -> r[3] != null).count(),
-                                            "e_fk/external/" + s.rows().stream().filter(r -> refOf(kind, r) != null).count(),
-                                            "e_u_fk/external/" + s.rows().stream().filter(r -> r[7] != null).count()),
-                                    sets.stream().map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys()).toList(), where);
-                        }
-                        assertEquals(List.of(), leftovers(), where);
-                    }
+                    int[] count = {0};
+                    SpillDifferential.assertSameUnderLimits(mem.ingot(), where, s.expectedConstraint(), s.expectedRow(), new long[] {TINY, SMALL},
+                            (memory, sets) -> load(kind, s, mode, memory, batchRows, sets), (limit, sets) -> {
+                                for (KeySetReport k : sets) {
+                                    if (k.kind() == KeySetKind.EXTERNAL && k.constraint().endsWith("_fk")) {
+                                        count[0]++;
+                                    }
+                                }
+                                if (s.expectedConstraint() == null && limit == TINY) {
+                                    // both keys spilled at once: every reference went through the merge join
+                                    assertEquals(List.of("e_pk/external/" + ROWS, "e_u/external/" + s.rows().stream().filter(r -> r[3] != null).count(),
+                                                    "e_fk/external/" + s.rows().stream().filter(r -> refOf(kind, r) != null).count(),
+                                                    "e_u_fk/external/" + s.rows().stream().filter(r -> r[7] != null).count()),
+                                            sets.stream().map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys()).toList(), where);
+                                }
+                                assertEquals(List.of(), leftovers(), where);
+                            });
+                    externalSelf += count[0];
                 }
             }
         }
