@@ -108,7 +108,8 @@ public final class ConstraintService implements AutoCloseable {
      * KEY / UNIQUE set of a loading table gets an equal share of {@code limitBytes} (the limit
      * divided by the number of such constraints planned so far, at the table's
      * {@link #beginTable}); a set that does not fit its share continues as an external check
-     * (see {@link TableChecker}; a self-referenced set too). Existing tables' sets stay in memory.
+     * (see {@link TableChecker}; a self-referenced set too), and so does a stored parent's set built
+     * for a probe (share: {@link #existingShareBytes}).
      *
      * @param spill where temporary files go; null = no spilling (as the other constructors)
      * @throws IllegalArgumentException for a bad limit or load factor
