@@ -234,9 +234,15 @@ class SpillLoadTest {
     /** Loads the parent with ample memory and commits it, then the child alone, into a stored parent, with {@code memory}. */
     private String loadIntoStoredParent(KeyKind kind, Scenario s, ConstraintMode mode, NativeAllocator memory, int batchRows,
                                         List<KeySetReport> sets) throws IOException {
+        return loadIntoStoredParent(kind, s, mode, mode, memory, batchRows, sets);
+    }
+
+    private String loadIntoStoredParent(KeyKind kind, Scenario s, ConstraintMode parentMode, ConstraintMode mode, NativeAllocator memory,
+                                        int batchRows, List<KeySetReport> sets) throws IOException {
         try (ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s" + stores++))) {
             LoadOptions options = LoadOptions.defaults().withMode(mode).withParallelism(1, 1);
-            LoadReport p = MemoryRows.load(store, mem.ingot(), mem.arrow(), options, List.of(parent(kind)), Map.of("p", s.parents()), batchRows);
+            LoadReport p = MemoryRows.load(store, mem.ingot(), mem.arrow(), options.withMode(parentMode), List.of(parent(kind)),
+                    Map.of("p", s.parents()), batchRows);
             assertNull(p.failure());
             LoadReport r = MemoryRows.load(store, memory, mem.arrow(), options, List.of(child(kind)), Map.of("c", s.children()), batchRows);
             r.tables().forEach(t -> sets.addAll(t.keySets()));
@@ -265,6 +271,27 @@ class SpillLoadTest {
                                 assertEquals(List.of(), leftovers(), where);
                             });
                 }
+            }
+        }
+    }
+
+    @Test
+    void aStoredParentWithADuplicateKeyIsNamedTheSameWayWhenItsKeysSpill() throws Exception {
+        long seed = TestSeed.seed("SpillLoadTest.storedDuplicate");
+        Random rnd = new Random(seed);
+        for (KeyKind kind : KeyKind.values()) {
+            Scenario s = scenario(kind, rnd, 1); // a parent key repeated far later (loaded UNCHECKED)
+            String where = kind + " seed " + seed;
+            String inMemory = loadIntoStoredParent(kind, s, ConstraintMode.UNCHECKED, ConstraintMode.IMMEDIATE, mem.ingot(), 300, new ArrayList<>());
+            assertTrue(inMemory.contains("stored table p holds a duplicate key for PRIMARY KEY p_pk of table p at stored row " + s.expectedRow()),
+                    where + ": " + inMemory);
+            for (long limit : new long[] {TINY, SMALL}) {
+                try (NativeAllocator tiny = NativeAllocator.root("tiny", limit, "--memory-limit-mb")) {
+                    assertEquals(inMemory, loadIntoStoredParent(kind, s, ConstraintMode.UNCHECKED, ConstraintMode.IMMEDIATE, tiny, 300,
+                            new ArrayList<>()), where + " limit " + limit);
+                    assertEquals(0, tiny.allocatedBytes());
+                }
+                assertEquals(List.of(), leftovers(), where);
             }
         }
     }
