@@ -108,7 +108,8 @@ public final class ConstraintService implements AutoCloseable {
      * KEY / UNIQUE set of a loading table gets an equal share of {@code limitBytes} (the limit
      * divided by the number of such constraints planned so far, at the table's
      * {@link #beginTable}); a set that does not fit its share continues as an external check
-     * (see {@link TableChecker}). Self-referenced sets and existing tables' sets stay in memory.
+     * (see {@link TableChecker}; a self-referenced set too), and so does a stored parent's set built
+     * for a probe (share: {@link #existingShareBytes}).
      *
      * @param spill where temporary files go; null = no spilling (as the other constructors)
      * @throws IllegalArgumentException for a bad limit or load factor
@@ -127,8 +128,21 @@ public final class ConstraintService implements AutoCloseable {
     }
 
     /** Each loading PRIMARY KEY / UNIQUE set's share of the limit: the limit over their number. */
-    private synchronized long shareBytes() {
-        long sets = 0;
+    private long shareBytes() {
+        return shareBytes(0);
+    }
+
+    /**
+     * The share of the limit for an existing (stored) table's key set built for a probe: the
+     * limit over the loading sets plus this one; 0 when nothing spills.
+     */
+    long existingShareBytes() {
+        return spill == null ? 0 : shareBytes(1);
+    }
+
+    /** The limit over the loading tables' PRIMARY KEY / UNIQUE sets plus {@code others}. */
+    private synchronized long shareBytes(int others) {
+        long sets = others;
         for (TableSlot t : tables.values()) {
             if (t.status != TableSlot.Status.EXISTING) {
                 sets += t.keys.size();

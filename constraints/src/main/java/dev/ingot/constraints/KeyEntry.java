@@ -5,6 +5,7 @@ import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.internal.KeySet;
 import dev.ingot.constraints.spill.SpillDirectory;
+import dev.ingot.constraints.spill.SpilledViolation;
 import dev.ingot.constraints.spill.SpillingKeySet;
 import dev.ingot.memory.MemoryLimitException;
 import dev.ingot.memory.NativeAllocator;
@@ -95,8 +96,8 @@ final class KeyEntry {
     }
 
     /**
-     * As {@link #begin(NativeAllocator, long, float, boolean)}; with a spill directory (and unless
-     * self-referenced, whose set is probed while it is built) the set is a {@link SpillingKeySet}
+     * As {@link #begin(NativeAllocator, long, float, boolean)}; with a spill directory the set is a
+     * {@link SpillingKeySet} (wrapping, when self-referenced, a set that can be probed while built)
      * whose memory comes from a child allocator limited to {@code shareBytes}: when it does not
      * fit there, it continues as an external check. A set presized for {@code expectedRows} that
      * does not fit the share at once starts empty instead.
@@ -106,28 +107,35 @@ final class KeyEntry {
         if (state != State.PLANNED) {
             throw new IllegalStateException("key set of " + describe() + " is " + state + ", expected PLANNED");
         }
-        if (spill == null || selfReferenced) {
-            set = KeySet.create(types, allocator, expectedRows, loadFactor, !selfReferenced);
-        } else {
-            NativeAllocator own = allocator.newChild(table.name() + "." + spec.name(), shareBytes);
-            try {
-                KeySet inner;
-                try {
-                    inner = KeySet.create(types, own, expectedRows, loadFactor, true);
-                } catch (MemoryLimitException tooBig) {
-                    inner = KeySet.create(types, own, 0, loadFactor, true); // grows, then spills
-                }
-                set = new SpillingKeySet(inner, types, own, spill);
-            } catch (RuntimeException | Error e) {
-                try {
-                    own.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
-        }
+        set = spill == null ? KeySet.create(types, allocator, expectedRows, loadFactor, !selfReferenced)
+                : spillingSet(allocator, expectedRows, loadFactor, !selfReferenced, spill, shareBytes);
         state = State.BUILDING;
+    }
+
+    /**
+     * A {@link SpillingKeySet} whose memory comes from a child allocator limited to
+     * {@code shareBytes}; a set presized for {@code expectedRows} that does not fit the share at
+     * once starts empty instead.
+     */
+    private SpillingKeySet spillingSet(NativeAllocator allocator, long expectedRows, float loadFactor, boolean adaptive,
+                                       SpillDirectory spill, long shareBytes) {
+        NativeAllocator own = allocator.newChild(table.name() + "." + spec.name(), shareBytes);
+        try {
+            KeySet inner;
+            try {
+                inner = KeySet.create(types, own, expectedRows, loadFactor, adaptive);
+            } catch (MemoryLimitException tooBig) {
+                inner = KeySet.create(types, own, 0, loadFactor, adaptive); // grows, then spills
+            }
+            return new SpillingKeySet(inner, types, own, spill);
+        } catch (RuntimeException | Error e) {
+            try {
+                own.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -196,11 +204,15 @@ final class KeyEntry {
 
     /**
      * The published set for a foreign-key probe of {@code fk} by {@code childTable}; builds it
-     * from the stored table first if this is an existing table's key.
+     * from the stored table first if this is an existing table's key. With a spill directory, a
+     * built set that does not fit {@code shareBytes} is spilled: its stored keys are sorted
+     * externally into the sorted distinct keys that {@link dev.ingot.constraints.spill.ExternalForeignKey}
+     * merge-joins against (the returned set is then {@link SpillingKeySet#isExternal() external}).
      *
      * @throws IllegalStateException if the owning table has not finished, failed, or was released
      */
-    KeySet setForProbe(String childTable, ConstraintSpec fk, NativeAllocator allocator, float loadFactor) {
+    KeySet setForProbe(String childTable, ConstraintSpec fk, NativeAllocator allocator, float loadFactor,
+                       SpillDirectory spill, long shareBytes) {
         synchronized (this) {
             switch (state) {
                 case PUBLISHED:
@@ -209,7 +221,7 @@ final class KeyEntry {
                     if (holds.get() <= 0) {
                         throw new IllegalStateException("table " + childTable + " holds no reference to " + describe());
                     }
-                    set = build(allocator, loadFactor);
+                    set = build(allocator, loadFactor, spill, shareBytes);
                     state = State.PUBLISHED;
                     return set;
                 case PLANNED:
@@ -226,23 +238,40 @@ final class KeyEntry {
         }
     }
 
-    private KeySet build(NativeAllocator allocator, float loadFactor) {
-        KeySet s = KeySet.create(types, allocator, scanner.estimatedRows(), loadFactor, true);
+    private KeySet build(NativeAllocator allocator, float loadFactor, SpillDirectory spill, long shareBytes) {
+        long expected = scanner.estimatedRows();
+        KeySet s = spill == null ? KeySet.create(types, allocator, expected, loadFactor, true)
+                : spillingSet(allocator, expected, loadFactor, true, spill, shareBytes);
+        SpillingKeySet spilling = s instanceof SpillingKeySet sp ? sp : null;
         try {
             long[] scanned = {0};
             scanner.scan(spec.columns(), (columns, rowCount) -> {
-                int d = s.addBatch(columns, 0, rowCount);
+                int d = spilling != null ? spilling.addBatch(columns, 0, rowCount, scanned[0]) : s.addBatch(columns, 0, rowCount);
                 if (d >= 0) {
-                    throw new IllegalStateException("stored table " + table.name() + " holds a duplicate key for "
-                            + describe() + " at stored row " + (scanned[0] + d));
+                    throw storedDuplicate(scanned[0] + d);
                 }
                 scanned[0] += rowCount;
             });
+            if (spilling != null) {
+                // spilled: one merge finds a stored duplicate and writes the sorted distinct keys
+                SpilledViolation v = spilling.firstDuplicate(Long.MAX_VALUE, true);
+                if (v != null) {
+                    throw storedDuplicate(v.rowId());
+                }
+            }
             s.freeze(true);
         } catch (RuntimeException | Error e) {
-            s.close();
+            try {
+                s.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
         return s;
+    }
+
+    private IllegalStateException storedDuplicate(long row) {
+        return new IllegalStateException("stored table " + table.name() + " holds a duplicate key for " + describe() + " at stored row " + row);
     }
 }

@@ -81,6 +81,14 @@ public final class TableChecker implements BatchChecker {
         /** A FOREIGN KEY whose referenced set was spilled: its external check and that set. */
         ExternalForeignKey external;
         SpillingKeySet externalParent;
+        /** A self-reference's own set when it may spill, else null. */
+        final SpillingKeySet selfSpill;
+        /**
+         * A self-reference checked externally: the first row id whose key went to {@link #external}
+         * while its batch was checked; the rows below it that were not found in memory are read
+         * back from the stored rows by {@link #checkSelfReferences}.
+         */
+        long externalFromRowId = NO_ROW;
 
         Step(ConstraintSpec spec, List<String> columns, KeyEntry own, ConstraintService.FkLink link, boolean selfReference) {
             this.spec = spec;
@@ -93,6 +101,12 @@ public final class TableChecker implements BatchChecker {
             this.spill = ownSet instanceof SpillingKeySet s ? s : null;
             // the own set exists since beginTable; its prober follows its growth
             this.prober = selfReference ? link.parent().set.newProber() : null;
+            this.selfSpill = selfReference && link.parent().set instanceof SpillingKeySet s ? s : null;
+        }
+
+        /** Whether this self-reference's own set was spilled, so that its in-memory prober is gone. */
+        boolean selfSpilled() {
+            return selfSpill != null && selfSpill.isExternal();
         }
     }
 
@@ -240,13 +254,10 @@ public final class TableChecker implements BatchChecker {
         // not finished / failed) leaves this table's sets untouched and the batch can be retried.
         for (Step step : steps) {
             if (step.link != null && step.prober == null && step.external == null) {
-                KeySet parent = step.link.parent().setForProbe(slot.def.name(), step.spec, service.allocator(), service.loadFactor());
+                KeySet parent = step.link.parent().setForProbe(slot.def.name(), step.spec, service.allocator(), service.loadFactor(),
+                        service.spillDirectory(), service.existingShareBytes());
                 if (parent instanceof SpillingKeySet s && s.isExternal()) {
-                    List<ColumnType> types = new ArrayList<>();
-                    for (String c : step.columns) {
-                        types.add(slot.def.column(c).type());
-                    }
-                    step.external = new ExternalForeignKey(types, service.spillDirectory());
+                    step.external = new ExternalForeignKey(keyTypes(step), service.spillDirectory());
                     step.externalParent = s;
                 } else {
                     step.prober = parent.newProber();
@@ -283,10 +294,17 @@ public final class TableChecker implements BatchChecker {
                     found = ConstraintViolationException.duplicateKey(step.spec, slot.def.name(),
                             values(batch, step.spec.columns(), offset + d), firstRowId + d, locator.describe(firstRowId + d));
                 }
-            } else if (step.external != null) {
-                step.external.addBatch(step.vectors, offset, limit, firstRowId);
             } else {
-                int m = step.prober.firstMissing(step.vectors, offset, limit);
+                if (step.external == null && step.selfSpilled()) {
+                    // the own set just spilled: from this batch on, the keys are merge-joined at the end
+                    startExternalSelfReference(step, firstRowId);
+                }
+                int m = -1;
+                if (step.external != null) {
+                    step.external.addBatch(step.vectors, offset, limit, firstRowId);
+                } else {
+                    m = step.prober.firstMissing(step.vectors, offset, limit);
+                }
                 if (m >= 0 && step.selfReference) {
                     // maybe a key of a later row: checkSelfReferences re-probes from here on
                     selfRecheckFromRowId = Math.min(selfRecheckFromRowId, firstRowId + m);
@@ -330,22 +348,45 @@ public final class TableChecker implements BatchChecker {
             SpilledViolation v = null;
             if (step.spill != null && step.spill.isExternal()) {
                 v = step.spill.firstDuplicate(belowRowId, belowRowId == Long.MAX_VALUE && step.own.holds.get() > 1);
-            } else if (step.external != null) {
+            } else if (step.external != null && !step.selfReference) {
+                // (a self-reference ranks after every other error: checkSelfReferences resolves it)
                 v = step.external.firstOrphan(step.externalParent, belowRowId);
             }
             if (v != null && (best == null || v.rowId() < best.rowId())) {
                 belowRowId = v.rowId(); // a later step only matters below it
                 spilledStep = si;
-                List<Object> vals = new ArrayList<>();
-                for (String c : step.spec.columns()) {
-                    vals.add(v.keyValues().get(java.util.Arrays.asList(step.columns).indexOf(c)));
-                }
-                best = step.own != null
-                        ? ConstraintViolationException.duplicateKey(step.spec, slot.def.name(), vals, v.rowId(), locator.describe(v.rowId()))
-                        : ConstraintViolationException.missingReference(step.spec, slot.def.name(), vals, v.rowId(), locator.describe(v.rowId()));
+                best = violation(step, v);
             }
         }
         return best;
+    }
+
+    /** The exception for a violation found in spilled keys: the key's values in the constraint's column order. */
+    private ConstraintViolationException violation(Step step, SpilledViolation v) {
+        List<Object> vals = new ArrayList<>();
+        for (String c : step.spec.columns()) {
+            vals.add(v.keyValues().get(java.util.Arrays.asList(step.columns).indexOf(c)));
+        }
+        return step.own != null
+                ? ConstraintViolationException.duplicateKey(step.spec, slot.def.name(), vals, v.rowId(), locator.describe(v.rowId()))
+                : ConstraintViolationException.missingReference(step.spec, slot.def.name(), vals, v.rowId(), locator.describe(v.rowId()));
+    }
+
+    /** Switches a self-reference whose own set spilled to an external check of the rows from {@code fromRowId} on. */
+    private void startExternalSelfReference(Step step, long fromRowId) {
+        step.external = new ExternalForeignKey(keyTypes(step), service.spillDirectory());
+        step.externalParent = step.selfSpill;
+        step.externalFromRowId = fromRowId;
+        step.prober = null; // it probed the freed in-memory set
+    }
+
+    /** The column types of a step's key columns, in the order it feeds them to a set. */
+    private List<ColumnType> keyTypes(Step step) {
+        List<ColumnType> types = new ArrayList<>();
+        for (String c : step.columns) {
+            types.add(slot.def.column(c).type());
+        }
+        return types;
     }
 
     /**
@@ -374,8 +415,13 @@ public final class TableChecker implements BatchChecker {
      * row has passed {@link #checkBatch}: re-probes the stored rows from the lowest row whose key
      * was not yet known when its batch was checked (reading only those constraints' columns, row
      * group by row group). Does nothing, and reads nothing, when the table has no self-referencing
-     * FOREIGN KEY or every reference was found at once. Call it before the table is committed;
-     * {@link #finish()} refuses to publish a table whose self-references were left unchecked.
+     * FOREIGN KEY or every reference was found at once. A self-reference whose own key set was
+     * spilled is checked externally instead: its keys went to sorted runs with their row ids from
+     * the batch where the set spilled on, the rows before that which were not found in memory are
+     * read back here, and the runs are merge-joined with the own set's sorted distinct keys (which
+     * {@link #checkSpilled checkSpilled(Long.MAX_VALUE)} writes, so call that first); the violation
+     * is the same as in memory. Call it before the table is committed; {@link #finish()} refuses to
+     * publish a table whose self-references were left unchecked.
      *
      * @param stored every row of this load, row ids counting from 0 (the writer's pending reader
      *               before the commit, or the stored table for {@code verify})
@@ -386,6 +432,13 @@ public final class TableChecker implements BatchChecker {
      */
     public void checkSelfReferences(TableReader stored) throws IOException {
         ensureUsable();
+        for (Step s : selfSteps) {
+            if (s.external == null && s.selfSpilled()) {
+                startExternalSelfReference(s, NO_ROW); // every row not found in memory is read back below
+            }
+        }
+        ConstraintViolationException lowest = null;
+        int lowestIndex = -1; // in selfSteps
         if (selfRecheckFromRowId != NO_ROW) {
             Set<String> keyColumns = new LinkedHashSet<>();
             for (Step s : selfSteps) {
@@ -393,50 +446,103 @@ public final class TableChecker implements BatchChecker {
             }
             List<String> columns = List.copyOf(keyColumns);
             List<RowGroupInfo> groups = stored.info().rowGroups();
-            for (int rg = 0; rg < groups.size(); rg++) {
+            for (int rg = 0; rg < groups.size() && lowest == null; rg++) {
                 RowGroupInfo g = groups.get(rg);
                 if (g.firstRowId() + g.rowCount() <= selfRecheckFromRowId) {
                     continue;
                 }
                 try (VectorSchemaRoot keys = stored.readRowGroup(rg, columns)) {
                     int start = (int) Math.max(0, selfRecheckFromRowId - g.firstRowId());
-                    recheckSelfReferences(keys, start, keys.getRowCount() - start, g.firstRowId() + start);
+                    int length = keys.getRowCount() - start;
+                    long firstRowId = g.firstRowId() + start;
+                    for (Step s : selfSteps) {
+                        // an external self-reference takes back the rows before its batches went to the runs
+                        if (s.external != null && firstRowId < s.externalFromRowId) {
+                            bindStored(keys, s);
+                            s.external.addBatch(s.vectors, start, (int) Math.min(length, s.externalFromRowId - firstRowId), firstRowId);
+                            java.util.Arrays.fill(s.vectors, null);
+                        }
+                    }
+                    lowest = recheckSelfReferences(keys, start, length, firstRowId);
+                    lowestIndex = recheckedStep;
                 }
             }
         }
-        selfReferencesChecked = true;
-    }
-
-    /** Probes rows {@code [offset, offset + length)} against the complete own sets; throws the lowest violation. */
-    private void recheckSelfReferences(VectorSchemaRoot keys, int offset, int length, long firstRowId) {
-        int limit = length;
-        ConstraintViolationException lowest = null;
-        for (Step step : selfSteps) {
-            if (limit == 0) {
-                break;
+        // the external self-references: a merge join with the own spilled keys, below any violation found in memory
+        long below = lowest == null ? NO_ROW : lowest.rowId() + 1;
+        for (int i = 0; i < selfSteps.length; i++) {
+            Step s = selfSteps[i];
+            if (s.external == null || s.external.keys() == 0) {
+                continue;
             }
-            for (int j = 0; j < step.columns.length; j++) {
-                step.vectors[j] = keys.getVector(step.columns[j]);
-            }
-            int m = step.prober.firstMissing(step.vectors, offset, limit);
-            java.util.Arrays.fill(step.vectors, null);
-            if (m >= 0) {
-                limit = m;
-                lowest = ConstraintViolationException.missingReference(step.spec, slot.def.name(),
-                        values(keys, step.spec.columns(), offset + m), firstRowId + m, locator.describe(firstRowId + m));
+            SpilledViolation v = s.external.firstOrphan(s.externalParent, below);
+            if (v != null && (lowest == null || v.rowId() < lowest.rowId() || i < lowestIndex)) {
+                lowest = violation(s, v);
+                lowestIndex = i;
+                below = v.rowId() + 1;
             }
         }
         if (lowest != null) {
             throw lowest;
         }
+        selfReferencesChecked = true;
+    }
+
+    private static void bindStored(VectorSchemaRoot keys, Step step) {
+        for (int j = 0; j < step.columns.length; j++) {
+            step.vectors[j] = keys.getVector(step.columns[j]);
+        }
+    }
+
+    /** The index in {@link #selfSteps} of the last {@link #recheckSelfReferences} result. */
+    private int recheckedStep;
+
+    /**
+     * Probes rows {@code [offset, offset + length)} against the complete in-memory own sets; returns
+     * the lowest violation (for one row, the first such step) or null, and sets {@link #recheckedStep}.
+     */
+    private ConstraintViolationException recheckSelfReferences(VectorSchemaRoot keys, int offset, int length, long firstRowId) {
+        int limit = length;
+        ConstraintViolationException lowest = null;
+        for (int i = 0; i < selfSteps.length; i++) {
+            Step step = selfSteps[i];
+            if (limit == 0) {
+                break;
+            }
+            if (step.external != null) {
+                continue;
+            }
+            bindStored(keys, step);
+            int m = step.prober.firstMissing(step.vectors, offset, limit);
+            java.util.Arrays.fill(step.vectors, null);
+            if (m >= 0) {
+                limit = m;
+                recheckedStep = i;
+                lowest = ConstraintViolationException.missingReference(step.spec, slot.def.name(),
+                        values(keys, step.spec.columns(), offset + m), firstRowId + m, locator.describe(firstRowId + m));
+            }
+        }
+        return lowest;
     }
 
     /**
      * Whether some row referenced a key of its own table that was not known when its batch was
-     * checked, so that {@link #checkSelfReferences} must read the stored rows before the commit.
+     * checked, or a self-referenced key set was spilled, so that {@link #checkSelfReferences} must
+     * run (and read the stored rows) before the commit.
      */
     public boolean needsSelfReferenceCheck() {
-        return selfRecheckFromRowId != NO_ROW && !selfReferencesChecked;
+        if (selfReferencesChecked) {
+            return false;
+        }
+        if (selfRecheckFromRowId != NO_ROW) {
+            return true;
+        }
+        for (Step s : selfSteps) {
+            if (s.external != null || s.selfSpilled()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ConstraintViolationException nullViolation(Step step, int row, long rowId) {
@@ -557,8 +663,9 @@ public final class TableChecker implements BatchChecker {
             return;
         }
         if (needsSelfReferenceCheck()) {
-            throw new IllegalStateException("table " + slot.def.name() + " references keys of its own table from row "
-                    + selfRecheckFromRowId + " on that were not known when checked; call checkSelfReferences before finish");
+            throw new IllegalStateException("table " + slot.def.name() + " references keys of its own table "
+                    + (selfRecheckFromRowId != NO_ROW ? "from row " + selfRecheckFromRowId + " on that were not known when checked"
+                    : "whose key set was spilled") + "; call checkSelfReferences before finish");
         }
         ended = true;
         try {

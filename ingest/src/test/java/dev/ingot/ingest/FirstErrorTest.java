@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Every checked scenario also runs with a memory limit so small that the key sets of {@code p}
  * and {@code c_u} do not fit and are checked externally (spilled runs, merge, merge join; issue
- * 14): the message must be the same. ({@code c_pk} is referenced by the table's own rows, so it
- * stays in memory.)
+ * 14): the message must be the same. ({@code c_pk}, referenced by the table's own rows, may spill
+ * too; its self-reference is then merge-joined at the recheck, see {@code SpillSelfReferenceTest}.)
  */
 class FirstErrorTest {
     private static final TableDef P = new TableDef("p", List.of(ColumnDef.notNull("id", ColumnType.int64())),

@@ -1,6 +1,7 @@
 package dev.ingot.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -203,39 +204,139 @@ class SpillLoadTest {
                 for (ConstraintMode mode : List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED)) {
                     int batchRows = new int[] {7, 300, 4096}[rnd.nextInt(3)];
                     String where = kind + " damage " + damage + " " + mode + " batch " + batchRows + " seed " + seed;
-                    String inMemory = load(kind, s, mode, mem.ingot(), batchRows, new ArrayList<>());
-                    if (s.expectedConstraint() == null) {
-                        assertEquals("committed", inMemory, where);
-                    } else {
-                        assertTrue(inMemory.contains("\"" + s.expectedConstraint() + "\"") && inMemory.contains("; row " + s.expectedRow() + " ("),
-                                where + ": " + inMemory);
-                    }
-                    for (long limit : new long[] {TINY, SMALL}) {
-                        List<KeySetReport> sets = new ArrayList<>();
-                        try (NativeAllocator tiny = NativeAllocator.root("tiny", limit, "--memory-limit-mb")) {
-                            assertEquals(inMemory, load(kind, s, mode, tiny, batchRows, sets), where + " limit " + limit);
-                            assertEquals(0, tiny.allocatedBytes());
-                        }
-                        for (KeySetReport k : sets) {
-                            if (k.kind() == KeySetKind.EXTERNAL) {
-                                external++;
-                                if (k.spilledBytes() == 0) {
-                                    nothingSpilled.add(where + ": " + k);
+                    int[] count = {0};
+                    SpillDifferential.assertSameUnderLimits(mem.ingot(), where, s.expectedConstraint(), s.expectedRow(), new long[] {TINY, SMALL},
+                            (memory, sets) -> load(kind, s, mode, memory, batchRows, sets), (limit, sets) -> {
+                                for (KeySetReport k : sets) {
+                                    if (k.kind() == KeySetKind.EXTERNAL) {
+                                        count[0]++;
+                                        if (k.spilledBytes() == 0) {
+                                            nothingSpilled.add(where + ": " + k);
+                                        }
+                                    }
                                 }
-                            }
-                        }
-                        if (s.expectedConstraint() == null && limit == TINY) {
-                            // every key set and the foreign key were checked externally, all keys counted
-                            assertEquals(List.of("p_pk/external/" + PARENTS, "p_u/external/" + s.parents().stream().filter(r -> r[3] != null).count(),
-                                            "c_pk/external/" + CHILDREN, "c_p_fk/external/" + s.children().stream().filter(r -> childRef(kind, r) != null).count()),
-                                    sets.stream().map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys()).toList(), where);
-                        }
-                        assertEquals(List.of(), leftovers(), where);
-                    }
+                                if (s.expectedConstraint() == null && limit == TINY) {
+                                    // every key set and the foreign key were checked externally, all keys counted
+                                    assertEquals(List.of("p_pk/external/" + PARENTS, "p_u/external/" + s.parents().stream().filter(r -> r[3] != null).count(),
+                                                    "c_pk/external/" + CHILDREN, "c_p_fk/external/" + s.children().stream().filter(r -> childRef(kind, r) != null).count()),
+                                            sets.stream().map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys()).toList(), where);
+                                }
+                                assertEquals(List.of(), leftovers(), where);
+                            });
+                    external += count[0];
                 }
             }
         }
         assertTrue(external > 0);
         assertEquals(List.of(), nothingSpilled, "an external check reports the bytes it spilled");
+    }
+
+    /** Loads the parent with ample memory and commits it, then the child alone, into a stored parent, with {@code memory}. */
+    private String loadIntoStoredParent(KeyKind kind, Scenario s, ConstraintMode mode, NativeAllocator memory, int batchRows,
+                                        List<KeySetReport> sets) throws IOException {
+        return loadIntoStoredParent(kind, s, mode, mode, memory, batchRows, sets);
+    }
+
+    private String loadIntoStoredParent(KeyKind kind, Scenario s, ConstraintMode parentMode, ConstraintMode mode, NativeAllocator memory,
+                                        int batchRows, List<KeySetReport> sets) throws IOException {
+        try (ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s" + stores++))) {
+            LoadOptions options = LoadOptions.defaults().withMode(mode).withParallelism(1, 1);
+            LoadReport p = MemoryRows.load(store, mem.ingot(), mem.arrow(), options.withMode(parentMode), List.of(parent(kind)),
+                    Map.of("p", s.parents()), batchRows);
+            assertNull(p.failure());
+            LoadReport r = MemoryRows.load(store, memory, mem.arrow(), options, List.of(child(kind)), Map.of("c", s.children()), batchRows);
+            r.tables().forEach(t -> sets.addAll(t.keySets()));
+            return r.failure() == null ? "committed" : r.failure().getMessage();
+        }
+    }
+
+    @Test
+    void foreignKeysIntoAStoredParentSpillItsKeysAndFindTheSameOrphan() throws Exception {
+        long seed = TestSeed.seed("SpillLoadTest.stored");
+        Random rnd = new Random(seed);
+        for (KeyKind kind : KeyKind.values()) {
+            for (int damage : new int[] {0, 3, 4, 5}) {
+                Scenario s = scenario(kind, rnd, damage);
+                for (ConstraintMode mode : List.of(ConstraintMode.IMMEDIATE, ConstraintMode.DEFERRED)) {
+                    int batchRows = new int[] {7, 300, 4096}[rnd.nextInt(3)];
+                    String where = kind + " damage " + damage + " " + mode + " batch " + batchRows + " seed " + seed;
+                    SpillDifferential.assertSameUnderLimits(mem.ingot(), where, s.expectedConstraint(), s.expectedRow(), new long[] {TINY, SMALL},
+                            (memory, sets) -> loadIntoStoredParent(kind, s, mode, memory, batchRows, sets), (limit, sets) -> {
+                                if (s.expectedConstraint() == null) {
+                                    // the stored parent's keys did not fit: the foreign key was merge-joined
+                                    assertEquals("c_p_fk/external/" + s.children().stream().filter(r -> childRef(kind, r) != null).count(),
+                                            sets.stream().filter(k -> k.constraint().equals("c_p_fk")).map(k -> k.constraint() + "/" + k.kind().label() + "/" + k.keys())
+                                                    .findFirst().orElse("no report"), where + " limit " + limit);
+                                }
+                                assertEquals(List.of(), leftovers(), where);
+                            });
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStoredParentWithADuplicateKeyIsNamedTheSameWayWhenItsKeysSpill() throws Exception {
+        long seed = TestSeed.seed("SpillLoadTest.storedDuplicate");
+        Random rnd = new Random(seed);
+        for (KeyKind kind : KeyKind.values()) {
+            Scenario s = scenario(kind, rnd, 1); // a parent key repeated far later (loaded UNCHECKED)
+            String where = kind + " seed " + seed;
+            String inMemory = loadIntoStoredParent(kind, s, ConstraintMode.UNCHECKED, ConstraintMode.IMMEDIATE, mem.ingot(), 300, new ArrayList<>());
+            assertTrue(inMemory.contains("stored table p holds a duplicate key for PRIMARY KEY p_pk of table p at stored row " + s.expectedRow()),
+                    where + ": " + inMemory);
+            for (long limit : new long[] {TINY, SMALL}) {
+                try (NativeAllocator tiny = NativeAllocator.root("tiny", limit, "--memory-limit-mb")) {
+                    assertEquals(inMemory, loadIntoStoredParent(kind, s, ConstraintMode.UNCHECKED, ConstraintMode.IMMEDIATE, tiny, 300,
+                            new ArrayList<>()), where + " limit " + limit);
+                    assertEquals(0, tiny.allocatedBytes());
+                }
+                assertEquals(List.of(), leftovers(), where);
+            }
+        }
+    }
+
+    /** Loads both tables UNCHECKED (damage and all), then verifies the store with {@code memory} and {@code spill}. */
+    private List<String> verifyUnchecked(KeyKind kind, Scenario s, Path dir, NativeAllocator memory, Path spill) throws IOException {
+        try (ColumnStore store = ColumnStore.openOrCreate(dir)) {
+            if (store.tables().isEmpty()) {
+                LoadReport r = MemoryRows.load(store, mem.ingot(), mem.arrow(), LoadOptions.defaults().withMode(ConstraintMode.UNCHECKED)
+                        .withParallelism(1, 1), List.of(parent(kind), child(kind)), Map.of("p", s.parents(), "c", s.children()), 300);
+                assertNull(r.failure());
+            }
+            return dev.ingot.ingest.verify.StoreVerifier.verify(store, memory,
+                    spill == null ? null : new dev.ingot.constraints.spill.SpillDirectory(spill)).problems();
+        }
+    }
+
+    @Test
+    void verifySpillsKeySetsThatDoNotFitAndReportsTheSameProblems() throws Exception {
+        long seed = TestSeed.seed("SpillLoadTest.verify");
+        Random rnd = new Random(seed);
+        for (KeyKind kind : KeyKind.values()) {
+            for (int damage : new int[] {0, 1, 3, 4}) {
+                Scenario s = scenario(kind, rnd, damage);
+                String where = kind + " damage " + damage + " seed " + seed;
+                Path dir = tmp.resolve("v" + stores++);
+                List<String> ample = verifyUnchecked(kind, s, dir, mem.ingot(), null);
+                if (s.expectedConstraint() == null) {
+                    assertEquals(List.of(), ample, where);
+                } else {
+                    String table = s.expectedConstraint().startsWith("p") ? "p" : "c";
+                    assertEquals(1, ample.stream().filter(p -> p.startsWith("table " + table + ": ")
+                            && p.contains("\"" + s.expectedConstraint() + "\"") && p.contains("; row " + s.expectedRow())).count(), where + ": " + ample);
+                }
+                Path spill = tmp.resolve("verify-spill");
+                try (NativeAllocator tiny = NativeAllocator.root("tiny", TINY, "--memory-limit-mb")) {
+                    // without a spill directory the sets do not fit: reported, not checked
+                    assertTrue(verifyUnchecked(kind, s, dir, tiny, null).stream()
+                            .anyMatch(p -> p.contains("constraints not checked: the key sets need more off-heap memory")), where);
+                    assertEquals(ample, verifyUnchecked(kind, s, dir, tiny, spill), where);
+                    assertEquals(0, tiny.allocatedBytes());
+                }
+                assertFalse(Files.exists(spill), where);
+                assertEquals(List.of(), leftovers(), where);
+            }
+        }
     }
 }

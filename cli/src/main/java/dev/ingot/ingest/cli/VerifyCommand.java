@@ -2,6 +2,7 @@ package dev.ingot.ingest.cli;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreOptions;
+import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.ingest.verify.ColumnProfile;
 import dev.ingot.ingest.verify.StoreVerifier;
 import dev.ingot.ingest.verify.TableProfile;
@@ -44,6 +45,10 @@ final class VerifyCommand implements Callable<Integer> {
             defaultValue = "4096")
     long memoryLimitMb;
 
+    @Option(names = "--spill-dir", description = "where key sets that do not fit the limit are checked externally "
+            + "(temporary files, deleted at the end); without it they stay in memory and a table whose sets do not fit is reported")
+    Path spillDir;
+
     @Override
     public Integer call() throws Exception {
         IngotCli.requirePositive(spec, "--memory-limit-mb", memoryLimitMb);
@@ -51,7 +56,7 @@ final class VerifyCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (NativeAllocator memory = NativeAllocator.root("ingot", memoryLimitMb << 20);
              ColumnStore cs = ColumnStore.openReadOnly(store, ColumnStoreOptions.defaults())) {
-            report = StoreVerifier.verify(cs, memory);
+            report = StoreVerifier.verify(cs, memory, spillDir == null ? null : new SpillDirectory(spillDir));
         }
         if (json) {
             System.out.println(VerifyReportJson.toJson(report));

@@ -157,6 +157,13 @@ class IntegrityCliTest {
                 + "1048576 requested)", "ingot: verify: table lineitem: constraints not checked because table(s) [partsupp] failed verification"),
                 v.err().lines().toList());
         assertTrue(v.out().contains("verified 8 tables in "), v.out());
+        // with a spill directory the same limit checks every table (externally) and the store verifies
+        Path spill = tmp.resolve("verify-spill");
+        Fixtures.CliRun spilled = Fixtures.cli("verify", "--store", store.toString(), "--memory-limit-mb", "1", "--spill-dir", spill.toString());
+        assertEquals(0, spilled.exit(), spilled.err());
+        assertEquals("", spilled.err());
+        assertTrue(spilled.out().contains("verified 8 tables in ") && spilled.out().contains(": OK ("), spilled.out());
+        assertFalse(Files.exists(spill), "the spill directory verify created is removed");
     }
 
     @Test

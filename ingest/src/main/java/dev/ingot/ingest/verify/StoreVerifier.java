@@ -10,6 +10,7 @@ import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.TableChecker;
 import dev.ingot.ingest.BulkLoader;
+import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.memory.MemoryLimitException;
 import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
@@ -42,6 +43,21 @@ public final class StoreVerifier {
      * @param memory allocator for the constraint key sets (all freed before returning)
      */
     public static VerifyReport verify(ColumnStore store, NativeAllocator memory) {
+        return verify(store, memory, null);
+    }
+
+    /**
+     * Verifies {@code store}; problems are collected, not thrown. With a spill directory, a key
+     * set that does not fit its share of {@code memory}'s limit is checked externally there
+     * (sorted runs, merge, merge join; see {@link ConstraintService}) instead of being reported as
+     * too large: the temporary files are deleted before returning, and the directory too if this
+     * call created it. The store itself is never written.
+     *
+     * @param memory allocator for the constraint key sets (all freed before returning)
+     * @param spill  where key sets that do not fit spill; null = they stay in memory (a table
+     *               whose sets do not fit is reported)
+     */
+    public static VerifyReport verify(ColumnStore store, NativeAllocator memory, SpillDirectory spill) {
         List<String> problems = new ArrayList<>();
         List<TableProfile> profiles = new ArrayList<>();
         List<TableDef> defs = new ArrayList<>();
@@ -65,7 +81,14 @@ public final class StoreVerifier {
                 problems.add("table " + def.name() + ": " + e.getMessage());
             }
         }
-        checkConstraints(store, ordered, damaged, memory, problems);
+        checkConstraints(store, ordered, damaged, memory, spill, problems);
+        if (spill != null) {
+            try {
+                spill.removeIfEmpty();
+            } catch (IOException e) {
+                problems.add("spill directory " + spill.directory() + " not removed: " + e.getMessage());
+            }
+        }
         return new VerifyReport(profiles, problems);
     }
 
@@ -140,9 +163,10 @@ public final class StoreVerifier {
     }
 
     private static void checkConstraints(ColumnStore store, List<TableDef> ordered, Set<String> damaged,
-                                         NativeAllocator memory, List<String> problems) {
+                                         NativeAllocator memory, SpillDirectory spill, List<String> problems) {
         try (NativeAllocator verifyMemory = memory.newChild("verify", memory.limitBytes());
-             ConstraintService constraints = new ConstraintService(verifyMemory)) {
+             ConstraintService constraints = new ConstraintService(verifyMemory, verifyMemory.limitBytes(),
+                     ConstraintService.DEFAULT_LOAD_FACTOR, spill)) {
             try {
                 constraints.planLoad(ordered);
             } catch (IllegalArgumentException e) {
