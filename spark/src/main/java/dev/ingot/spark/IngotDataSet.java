@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  *
  * <p>Cleanup ({@link #removeUnpublished}) deletes only what Ingot created: job directories that
  * carry the {@value #JOB_MARKER} marker and that the manifest does not name, and in them only
- * shard directories (name {@code shard-*}) holding Ingot store files.
+ * shard directories (name {@code shard-*}) holding Ingot store files. A running job holds an
+ * exclusive OS lock on its marker ({@link JobLock}); cleanup skips every locked marker, so a
+ * commit never deletes the shards of a job that is still writing, in this JVM or another.
  *
  * <p>Thread-safety: instances are immutable snapshots of a manifest; the static methods may be
  * called from any thread (commits are serialized by the file lock).
@@ -241,7 +243,8 @@ public final class IngotDataSet {
     /**
      * Deletes, under {@code root/table}, every job directory carrying {@value #JOB_MARKER} that the
      * current manifest does not name (left by failed, aborted or killed jobs, or superseded by a
-     * newer version), except {@code keepJob}'s; and in a named job's directory, the shard
+     * newer version), except {@code keepJob}'s and those of running jobs (whose marker is locked,
+     * see {@link JobLock}); and in a named job's directory, the shard
      * directories the manifest does not list (losing task attempts). Only shard directories with
      * Ingot store files and the marker are deleted; anything else stays (and keeps its directory).
      *
@@ -259,7 +262,7 @@ public final class IngotDataSet {
         try (DirectoryStream<Path> jobs = Files.newDirectoryStream(dir)) {
             for (Path job : jobs) {
                 String name = job.getFileName().toString();
-                if (Files.isRegularFile(job.resolve(JOB_MARKER)) && !name.equals(keepJob)) {
+                if (Files.isRegularFile(job.resolve(JOB_MARKER)) && !name.equals(keepJob) && !running(job.resolve(JOB_MARKER))) {
                     removed += removeShards(root, job, listed, name.equals(liveJob));
                 }
             }
@@ -321,15 +324,90 @@ public final class IngotDataSet {
         Files.delete(shard);
     }
 
-    /** Creates job {@code job}'s directory for {@code table} with its marker. */
-    static void createJobDirectory(Path root, String table, String job) {
+    /**
+     * A running write job's hold on its {@value #JOB_MARKER} marker: an exclusive OS file lock
+     * ({@link FileChannel#lock()}) held from the job directory's creation until the job commits or
+     * aborts. Cleanup never touches a job whose marker is locked; when the job's driver dies, the
+     * operating system releases the lock and the next commit of the table deletes the job's shards.
+     *
+     * <p>Thread-safety: {@link #close} may be called from any thread, more than once.
+     */
+    static final class JobLock implements AutoCloseable {
+        private final Path marker;
+        private final FileChannel channel;
+
+        private JobLock(Path marker, FileChannel channel) {
+            this.marker = marker;
+            this.channel = channel;
+        }
+
+        /** Releases the lock (closing the marker's channel); the job is no longer running. */
+        @Override
+        public synchronized void close() throws IOException {
+            if (channel.isOpen()) {
+                try {
+                    channel.close();
+                } finally {
+                    HELD.remove(marker);
+                }
+            }
+        }
+    }
+
+    /**
+     * The markers this JVM's running jobs lock. Cleanup must not open a channel on them: on Linux,
+     * closing any channel of a file releases every lock this process holds on it.
+     */
+    private static final Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Creates job {@code job}'s directory for {@code table} with its marker and locks the marker
+     * for as long as the job runs.
+     *
+     * @throws UncheckedIOException if the directory or marker cannot be created or locked
+     */
+    static JobLock createJobDirectory(Path root, String table, String job) {
+        Path marker = jobDirectory(root, table, job).resolve(JOB_MARKER);
         try {
-            Path dir = jobDirectory(root, table, job);
-            Files.createDirectories(dir);
-            Files.write(dir.resolve(JOB_MARKER), ("Ingot write job " + job + " of table " + table + "\n").getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW);
+            Files.createDirectories(marker.getParent());
+            FileChannel ch = FileChannel.open(marker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                ch.write(java.nio.ByteBuffer.wrap(("Ingot write job " + job + " of table " + table + "\n").getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)));
+                HELD.add(marker.toAbsolutePath());
+                ch.lock();
+            } catch (IOException | RuntimeException e) {
+                HELD.remove(marker.toAbsolutePath());
+                try {
+                    ch.close();
+                } catch (IOException s) {
+                    e.addSuppressed(s);
+                }
+                throw e;
+            }
+            return new JobLock(marker.toAbsolutePath(), ch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the job directory of table " + table + " in data set " + root, e);
+        }
+    }
+
+    /**
+     * Whether the job owning {@code marker} is running: a job of this JVM holds it, or another
+     * process holds its OS lock (probed with {@link FileChannel#tryLock()}, released at once).
+     */
+    private static boolean running(Path marker) throws IOException {
+        if (HELD.contains(marker.toAbsolutePath())) {
+            return true;
+        }
+        try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true; // another channel of this JVM holds it
         }
     }
 }
