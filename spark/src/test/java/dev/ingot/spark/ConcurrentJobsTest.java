@@ -2,6 +2,7 @@ package dev.ingot.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -12,6 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +62,57 @@ class ConcurrentJobsTest {
         assertFalse(Files.exists(otherProcess.getParent()), "the dead job's directory is gone");
         assertEquals(1000, SparkFixture.read(ds, "t").count());
         TpchThroughSparkTest.assertOnlyPublishedJobs(ds, "t");
+    }
+
+    @Test
+    void anOverwriteEndsTheReadsOfTheVersionItReplaced() throws Exception {
+        Path ds = SparkFixture.tempDir().resolve("overwritten");
+        write(ds, 0, 1000, "append");
+        // planned against version 1, started before the overwrite: reads version 1 to its end
+        Dataset<Row> planned = SparkFixture.read(ds, "t").selectExpr("v");
+        IngotScan scan = scan(planned);
+        ShardRange first = scan.plan().get(0);
+        long sumBefore = 0;
+        long rowsBefore = 0;
+        try (PartitionReader<ColumnarBatch> open = new ShardReaderFactory(List.of("v")).createColumnarReader(first)) {
+            write(ds, 5000, 5010, "overwrite");
+            assertFalse(Files.exists(Path.of(first.store())), "the overwrite deleted the replaced version's shard store");
+            while (open.next()) {
+                ColumnarBatch b = open.get();
+                rowsBefore += b.numRows();
+                for (int r = 0; r < b.numRows(); r++) {
+                    sumBefore += b.column(0).getLong(r);
+                }
+            }
+        }
+        assertEquals(first.rows(), rowsBefore, "every row of the range planned against version 1");
+        assertEquals(10, SparkFixture.read(ds, "t").count());
+        assertTrue(sumBefore > 0 && sumBefore % 3 == 0 && sumBefore <= 499500L * 3, "rows of version 1: " + sumBefore);
+        // planned against version 1, run after the overwrite: fails naming the cause, reads nothing of version 2
+        Exception e = assertThrows(Exception.class, () -> planned.collectAsList());
+        IllegalStateException cause = SparkFixture.find(e, IllegalStateException.class);
+        assertTrue(cause.getMessage().matches("shard store " + java.util.regex.Pattern.quote(ds.toString()) + "/t/[^/]+/shard-\\d{5}-t\\d+ of"
+                + " table t no longer exists: the table was replaced \\(overwrite\\) after this scan was planned; run the query again"
+                + " to read the new version"), cause.getMessage());
+        // planned again: the new version
+        assertEquals((5000L + 5009) * 10 / 2 * 3, SparkFixture.read(ds, "t").selectExpr("sum(v)").first().getLong(0));
+    }
+
+    private static void write(Path ds, long from, long to, String mode) {
+        SparkFixture.spark().range(from, to).selectExpr("id", "cast(id * 3 as bigint) as v").write().format("ingot")
+                .option("table", "t").option("primaryKey", "id").option("shards", "2").mode(mode).save(ds.toString());
+    }
+
+    private static IngotScan scan(Dataset<Row> df) {
+        List<IngotScan> scans = new ArrayList<>();
+        df.queryExecution().executedPlan().foreach(p -> {
+            if (p instanceof BatchScanExec b && b.scan() instanceof IngotScan s) {
+                scans.add(s);
+            }
+            return null;
+        });
+        assertEquals(1, scans.size(), df.queryExecution().executedPlan().toString());
+        return scans.get(0);
     }
 
     private static Process startChild(Path ds, String job) throws Exception {
