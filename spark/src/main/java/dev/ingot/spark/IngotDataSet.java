@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  *
  * <p>Commit protocol: the new manifest is written to a temporary file in ROOT, forced to disk and
  * renamed over the old one ({@link StandardCopyOption#ATOMIC_MOVE}), under an exclusive lock on
- * {@value #LOCK} so two committing jobs cannot lose each other's tables. The manifest's
+ * {@value #LOCK} (and, within one JVM, a JVM-wide lock) so two committing jobs cannot lose each
+ * other's tables. The manifest's
  * {@code version} grows by one per commit.
  *
  * <p>Cleanup ({@link #removeUnpublished}) deletes only what Ingot created: job directories that
@@ -179,9 +180,23 @@ public final class IngotDataSet {
      * @throws IllegalStateException if another job changed the table since this job started
      * @throws IOException           if the manifest cannot be written; the old one stays in force
      */
-    @SuppressWarnings("try") // the lock is held for the try block's duration
     public static Optional<TableEntry> publish(Path root, String table, TableEntry entry, String expectedJob) throws IOException {
         Files.createDirectories(root);
+        // the file lock excludes other processes; within this JVM a second channel's lock() would throw
+        // OverlappingFileLockException (and closing it would release the first one's lock), so jobs of
+        // this JVM take turns first
+        PUBLISHING.lock();
+        try {
+            return publishLocked(root, table, entry, expectedJob);
+        } finally {
+            PUBLISHING.unlock();
+        }
+    }
+
+    private static final java.util.concurrent.locks.ReentrantLock PUBLISHING = new java.util.concurrent.locks.ReentrantLock();
+
+    @SuppressWarnings("try") // the lock is held for the try block's duration
+    private static Optional<TableEntry> publishLocked(Path root, String table, TableEntry entry, String expectedJob) throws IOException {
         try (FileChannel ch = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = ch.lock()) {
             Optional<IngotDataSet> now = open(root);
@@ -281,6 +296,33 @@ public final class IngotDataSet {
         return Files.isRegularFile(dir.resolve(JOB_MARKER)) ? removeShards(root, dir, Set.of(), false) : 0;
     }
 
+    /**
+     * Deletes job {@code job}'s directory of {@code table} if its job has ended (its marker is not
+     * locked) and it holds no shard directory; a write task calls it after aborting, since the
+     * job's own abort may have run while the task's shard directory still existed.
+     *
+     * @return whether the directory was deleted
+     */
+    static boolean removeEndedJob(Path root, String table, String job) throws IOException {
+        Path dir = jobDirectory(root, table, job);
+        Path marker = dir.resolve(JOB_MARKER);
+        if (!Files.isRegularFile(marker) || running(marker)) {
+            return false;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (!f.getFileName().toString().equals(JOB_MARKER)) {
+                    return false;
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false; // the job's own abort deleted it
+        }
+        Files.deleteIfExists(marker);
+        Files.deleteIfExists(dir);
+        return true;
+    }
+
     /** Deletes the shard stores of {@code job} that {@code listed} does not name; then, unless {@code live}, the job directory if nothing else is left. */
     private static int removeShards(Path root, Path job, Set<String> listed, boolean live) throws IOException {
         int removed = 0;
@@ -290,16 +332,17 @@ public final class IngotDataSet {
                 String rel = root.relativize(s).toString().replace('\\', '/');
                 if (Files.isDirectory(s) && SHARD_NAME.matcher(s.getFileName().toString()).matches() && !listed.contains(rel)
                         && onlyStoreFiles(s)) {
-                    deleteStore(s);
-                    removed++;
+                    if (deleteStore(s)) {
+                        removed++;
+                    }
                 } else if (!s.getFileName().toString().equals(JOB_MARKER)) {
                     kept = true;
                 }
             }
         }
         if (!live && !kept) {
-            Files.delete(job.resolve(JOB_MARKER));
-            Files.delete(job);
+            Files.deleteIfExists(job.resolve(JOB_MARKER));
+            Files.deleteIfExists(job);
         }
         return removed;
     }
@@ -311,17 +354,25 @@ public final class IngotDataSet {
                     return false;
                 }
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true; // deleted meanwhile (the aborting task of that shard deletes it too)
         }
         return true;
     }
 
-    private static void deleteStore(Path shard) throws IOException {
+    /**
+     * Deletes a shard store directory; tolerates its aborting task deleting the same files at the
+     * same moment. Returns whether it was there.
+     */
+    private static boolean deleteStore(Path shard) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
             for (Path f : files) {
-                Files.delete(f);
+                Files.deleteIfExists(f);
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
         }
-        Files.delete(shard);
+        return Files.deleteIfExists(shard);
     }
 
     /**

@@ -16,7 +16,6 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.connector.read.PartitionReader;
-import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +69,7 @@ class ConcurrentJobsTest {
         write(ds, 0, 1000, "append");
         // planned against version 1, started before the overwrite: reads version 1 to its end
         Dataset<Row> planned = SparkFixture.read(ds, "t").selectExpr("v");
-        IngotScan scan = scan(planned);
+        IngotScan scan = TpchThroughSparkTest.scanOf(planned);
         ShardRange first = scan.plan().get(0);
         long sumBefore = 0;
         long rowsBefore = 0;
@@ -101,18 +100,6 @@ class ConcurrentJobsTest {
     private static void write(Path ds, long from, long to, String mode) {
         SparkFixture.spark().range(from, to).selectExpr("id", "cast(id * 3 as bigint) as v").write().format("ingot")
                 .option("table", "t").option("primaryKey", "id").option("shards", "2").mode(mode).save(ds.toString());
-    }
-
-    private static IngotScan scan(Dataset<Row> df) {
-        List<IngotScan> scans = new ArrayList<>();
-        df.queryExecution().executedPlan().foreach(p -> {
-            if (p instanceof BatchScanExec b && b.scan() instanceof IngotScan s) {
-                scans.add(s);
-            }
-            return null;
-        });
-        assertEquals(1, scans.size(), df.queryExecution().executedPlan().toString());
-        return scans.get(0);
     }
 
     private static Process startChild(Path ds, String job) throws Exception {
