@@ -33,8 +33,11 @@ import org.apache.spark.sql.connector.write.WriterCommitMessage;
  * with a distributed anti-join (a Spark job: the new shards' foreign key values, NULLs left out,
  * {@code left_anti} joined with the parent's key columns as published) and only then publishes the
  * manifest ({@link IngotDataSet#publish}); the version replaced and every unpublished shard are
- * then deleted. {@link #abort} deletes the job's shards. A job whose driver dies publishes nothing:
- * its shards are never named by a manifest and the next commit of the table deletes them.
+ * then deleted. {@link #abort} deletes the job's shards. From its directory's creation until it
+ * publishes or aborts, the job holds an OS lock on its {@value IngotDataSet#JOB_MARKER} marker
+ * ({@link IngotDataSet.JobLock}), so another job's commit never deletes its shards. A job whose
+ * driver dies publishes nothing: its shards are never named by a manifest, the operating system
+ * releases its lock, and the next commit of the table deletes them.
  *
  * <p>Thread-safety: used by Spark's driver thread of the write.
  */
@@ -49,6 +52,7 @@ final class IngotBatchWrite implements BatchWrite {
     private final List<ConstraintSpec> joinChecked;
     private final String replacedJob;
     private final int batchRows;
+    private IngotDataSet.JobLock lock;
 
     IngotBatchWrite(Path root, TableDef def, String job, int shardCount, List<String> clusteredBy, ShardFunction shardFunction,
                     Map<String, List<String>> localParents, List<ConstraintSpec> joinChecked, String replacedJob, int batchRows) {
@@ -70,7 +74,7 @@ final class IngotBatchWrite implements BatchWrite {
             throw new IllegalStateException("write of table " + def.name() + " into " + shardCount + " shards runs as "
                     + info.numPartitions() + " Spark partitions: Spark did not keep the required partition count");
         }
-        IngotDataSet.createJobDirectory(root, def.name(), job);
+        lock = IngotDataSet.createJobDirectory(root, def.name(), job);
         return new ShardWriterFactory(root.toString(), dev.ingot.ingest.ddl.SqlSchema.toDdl(List.of(def)), job, shardFunction,
                 localParents, batchRows);
     }
@@ -98,12 +102,16 @@ final class IngotBatchWrite implements BatchWrite {
                     Arrays.stream(shards).map(ShardCommit::shard).toList());
             IngotDataSet.publish(root, def.name(), entry, replacedJob);
         } catch (IOException e) {
-            throw new UncheckedIOException("commit of table " + def.name() + " into data set " + root + " failed; nothing was published", e);
+            UncheckedIOException failure = new UncheckedIOException("commit of table " + def.name() + " into data set " + root
+                    + " failed; nothing was published", e);
+            cleanUp(failure);
+            throw failure;
         } catch (RuntimeException e) {
             cleanUp(e);
             throw e;
         }
         try {
+            lock.close(); // published: the job's own losing task attempts are cleaned up like anyone's
             IngotDataSet.removeUnpublished(root, def.name(), null);
         } catch (IOException e) {
             // published already: leftovers are invisible and the next commit of the table removes them
@@ -209,8 +217,9 @@ final class IngotBatchWrite implements BatchWrite {
         cleanUp(null);
     }
 
+    /** Deletes this job's directory, then releases its lock (a cleanup elsewhere may see the job until then, never after). */
     private void cleanUp(RuntimeException failure) {
-        try {
+        try (IngotDataSet.JobLock l = lock) {
             IngotDataSet.removeJob(root, def.name(), job);
         } catch (IOException | RuntimeException e) {
             if (failure != null) {

@@ -40,12 +40,15 @@ import java.util.regex.Pattern;
  *
  * <p>Commit protocol: the new manifest is written to a temporary file in ROOT, forced to disk and
  * renamed over the old one ({@link StandardCopyOption#ATOMIC_MOVE}), under an exclusive lock on
- * {@value #LOCK} so two committing jobs cannot lose each other's tables. The manifest's
+ * {@value #LOCK} (and, within one JVM, a JVM-wide lock) so two committing jobs cannot lose each
+ * other's tables. The manifest's
  * {@code version} grows by one per commit.
  *
  * <p>Cleanup ({@link #removeUnpublished}) deletes only what Ingot created: job directories that
  * carry the {@value #JOB_MARKER} marker and that the manifest does not name, and in them only
- * shard directories (name {@code shard-*}) holding Ingot store files.
+ * shard directories (name {@code shard-*}) holding Ingot store files. A running job holds an
+ * exclusive OS lock on its marker ({@link JobLock}); cleanup skips every locked marker, so a
+ * commit never deletes the shards of a job that is still writing, in this JVM or another.
  *
  * <p>Thread-safety: instances are immutable snapshots of a manifest; the static methods may be
  * called from any thread (commits are serialized by the file lock).
@@ -177,9 +180,23 @@ public final class IngotDataSet {
      * @throws IllegalStateException if another job changed the table since this job started
      * @throws IOException           if the manifest cannot be written; the old one stays in force
      */
-    @SuppressWarnings("try") // the lock is held for the try block's duration
     public static Optional<TableEntry> publish(Path root, String table, TableEntry entry, String expectedJob) throws IOException {
         Files.createDirectories(root);
+        // the file lock excludes other processes; within this JVM a second channel's lock() would throw
+        // OverlappingFileLockException (and closing it would release the first one's lock), so jobs of
+        // this JVM take turns first
+        PUBLISHING.lock();
+        try {
+            return publishLocked(root, table, entry, expectedJob);
+        } finally {
+            PUBLISHING.unlock();
+        }
+    }
+
+    private static final java.util.concurrent.locks.ReentrantLock PUBLISHING = new java.util.concurrent.locks.ReentrantLock();
+
+    @SuppressWarnings("try") // the lock is held for the try block's duration
+    private static Optional<TableEntry> publishLocked(Path root, String table, TableEntry entry, String expectedJob) throws IOException {
         try (FileChannel ch = FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = ch.lock()) {
             Optional<IngotDataSet> now = open(root);
@@ -241,7 +258,8 @@ public final class IngotDataSet {
     /**
      * Deletes, under {@code root/table}, every job directory carrying {@value #JOB_MARKER} that the
      * current manifest does not name (left by failed, aborted or killed jobs, or superseded by a
-     * newer version), except {@code keepJob}'s; and in a named job's directory, the shard
+     * newer version), except {@code keepJob}'s and those of running jobs (whose marker is locked,
+     * see {@link JobLock}); and in a named job's directory, the shard
      * directories the manifest does not list (losing task attempts). Only shard directories with
      * Ingot store files and the marker are deleted; anything else stays (and keeps its directory).
      *
@@ -259,7 +277,7 @@ public final class IngotDataSet {
         try (DirectoryStream<Path> jobs = Files.newDirectoryStream(dir)) {
             for (Path job : jobs) {
                 String name = job.getFileName().toString();
-                if (Files.isRegularFile(job.resolve(JOB_MARKER)) && !name.equals(keepJob)) {
+                if (Files.isRegularFile(job.resolve(JOB_MARKER)) && !name.equals(keepJob) && !running(job.resolve(JOB_MARKER))) {
                     removed += removeShards(root, job, listed, name.equals(liveJob));
                 }
             }
@@ -278,6 +296,33 @@ public final class IngotDataSet {
         return Files.isRegularFile(dir.resolve(JOB_MARKER)) ? removeShards(root, dir, Set.of(), false) : 0;
     }
 
+    /**
+     * Deletes job {@code job}'s directory of {@code table} if its job has ended (its marker is not
+     * locked) and it holds no shard directory; a write task calls it after aborting, since the
+     * job's own abort may have run while the task's shard directory still existed.
+     *
+     * @return whether the directory was deleted
+     */
+    static boolean removeEndedJob(Path root, String table, String job) throws IOException {
+        Path dir = jobDirectory(root, table, job);
+        Path marker = dir.resolve(JOB_MARKER);
+        if (!Files.isRegularFile(marker) || running(marker)) {
+            return false;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (!f.getFileName().toString().equals(JOB_MARKER)) {
+                    return false;
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false; // the job's own abort deleted it
+        }
+        Files.deleteIfExists(marker);
+        Files.deleteIfExists(dir);
+        return true;
+    }
+
     /** Deletes the shard stores of {@code job} that {@code listed} does not name; then, unless {@code live}, the job directory if nothing else is left. */
     private static int removeShards(Path root, Path job, Set<String> listed, boolean live) throws IOException {
         int removed = 0;
@@ -287,16 +332,17 @@ public final class IngotDataSet {
                 String rel = root.relativize(s).toString().replace('\\', '/');
                 if (Files.isDirectory(s) && SHARD_NAME.matcher(s.getFileName().toString()).matches() && !listed.contains(rel)
                         && onlyStoreFiles(s)) {
-                    deleteStore(s);
-                    removed++;
+                    if (deleteStore(s)) {
+                        removed++;
+                    }
                 } else if (!s.getFileName().toString().equals(JOB_MARKER)) {
                     kept = true;
                 }
             }
         }
         if (!live && !kept) {
-            Files.delete(job.resolve(JOB_MARKER));
-            Files.delete(job);
+            Files.deleteIfExists(job.resolve(JOB_MARKER));
+            Files.deleteIfExists(job);
         }
         return removed;
     }
@@ -308,28 +354,111 @@ public final class IngotDataSet {
                     return false;
                 }
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true; // deleted meanwhile (the aborting task of that shard deletes it too)
         }
         return true;
     }
 
-    private static void deleteStore(Path shard) throws IOException {
+    /**
+     * Deletes a shard store directory; tolerates its aborting task deleting the same files at the
+     * same moment. Returns whether it was there.
+     */
+    private static boolean deleteStore(Path shard) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
             for (Path f : files) {
-                Files.delete(f);
+                Files.deleteIfExists(f);
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
         }
-        Files.delete(shard);
+        return Files.deleteIfExists(shard);
     }
 
-    /** Creates job {@code job}'s directory for {@code table} with its marker. */
-    static void createJobDirectory(Path root, String table, String job) {
+    /**
+     * A running write job's hold on its {@value #JOB_MARKER} marker: an exclusive OS file lock
+     * ({@link FileChannel#lock()}) held from the job directory's creation until the job commits or
+     * aborts. Cleanup never touches a job whose marker is locked; when the job's driver dies, the
+     * operating system releases the lock and the next commit of the table deletes the job's shards.
+     *
+     * <p>Thread-safety: {@link #close} may be called from any thread, more than once.
+     */
+    static final class JobLock implements AutoCloseable {
+        private final Path marker;
+        private final FileChannel channel;
+
+        private JobLock(Path marker, FileChannel channel) {
+            this.marker = marker;
+            this.channel = channel;
+        }
+
+        /** Releases the lock (closing the marker's channel); the job is no longer running. */
+        @Override
+        public synchronized void close() throws IOException {
+            if (channel.isOpen()) {
+                try {
+                    channel.close();
+                } finally {
+                    HELD.remove(marker);
+                }
+            }
+        }
+    }
+
+    /**
+     * The markers this JVM's running jobs lock. Cleanup must not open a channel on them: on Linux,
+     * closing any channel of a file releases every lock this process holds on it.
+     */
+    private static final Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Creates job {@code job}'s directory for {@code table} with its marker and locks the marker
+     * for as long as the job runs.
+     *
+     * @throws UncheckedIOException if the directory or marker cannot be created or locked
+     */
+    static JobLock createJobDirectory(Path root, String table, String job) {
+        Path marker = jobDirectory(root, table, job).resolve(JOB_MARKER);
         try {
-            Path dir = jobDirectory(root, table, job);
-            Files.createDirectories(dir);
-            Files.write(dir.resolve(JOB_MARKER), ("Ingot write job " + job + " of table " + table + "\n").getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW);
+            Files.createDirectories(marker.getParent());
+            FileChannel ch = FileChannel.open(marker, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                ch.write(java.nio.ByteBuffer.wrap(("Ingot write job " + job + " of table " + table + "\n").getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)));
+                HELD.add(marker.toAbsolutePath());
+                ch.lock();
+            } catch (IOException | RuntimeException e) {
+                HELD.remove(marker.toAbsolutePath());
+                try {
+                    ch.close();
+                } catch (IOException s) {
+                    e.addSuppressed(s);
+                }
+                throw e;
+            }
+            return new JobLock(marker.toAbsolutePath(), ch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the job directory of table " + table + " in data set " + root, e);
+        }
+    }
+
+    /**
+     * Whether the job owning {@code marker} is running: a job of this JVM holds it, or another
+     * process holds its OS lock (probed with {@link FileChannel#tryLock()}, released at once).
+     */
+    private static boolean running(Path marker) throws IOException {
+        if (HELD.contains(marker.toAbsolutePath())) {
+            return true;
+        }
+        try (FileChannel ch = FileChannel.open(marker, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true; // another channel of this JVM holds it
         }
     }
 }

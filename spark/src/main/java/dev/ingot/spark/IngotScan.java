@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
-import org.apache.spark.sql.connector.expressions.filter.Predicate;
+import dev.ingot.columnstore.scan.BoundPredicate;
+import dev.ingot.columnstore.scan.Predicate;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -34,16 +35,18 @@ final class IngotScan implements Scan, Batch, SupportsReportStatistics {
     private final TableDef def;
     private final List<Path> shards;
     private final StructType schema;
-    private final Predicate[] pushed;
+    private final List<Predicate> pushed;
+    private final BoundPredicate filter;
     private final long rowsPerPartition;
     private List<ShardRange> plan;
     private long rowGroupsTotal;
 
-    IngotScan(TableDef def, List<Path> shards, StructType schema, Predicate[] pushed, long rowsPerPartition) {
+    IngotScan(TableDef def, List<Path> shards, StructType schema, List<Predicate> pushed, long rowsPerPartition) {
         this.def = def;
         this.shards = List.copyOf(shards);
         this.schema = schema;
-        this.pushed = pushed.clone();
+        this.pushed = List.copyOf(pushed);
+        this.filter = SparkPredicates.bind(pushed, def).orElse(null);
         this.rowsPerPartition = rowsPerPartition;
     }
 
@@ -55,7 +58,7 @@ final class IngotScan implements Scan, Batch, SupportsReportStatistics {
     @Override
     public String description() {
         return "IngotScan " + def.name() + " shards=" + shards.size() + " columns=" + Arrays.toString(schema.fieldNames())
-                + " pushed=" + Arrays.toString(pushed);
+                + " pushed=" + pushed;
     }
 
     @Override
@@ -111,12 +114,7 @@ final class IngotScan implements Scan, Batch, SupportsReportStatistics {
     }
 
     private boolean mayMatch(TableReader reader, int g) throws IOException {
-        for (Predicate p : pushed) {
-            if (!ZoneMaps.mayMatch(p, def, c -> reader.chunkStats(c, g))) {
-                return false;
-            }
-        }
-        return true;
+        return filter == null || filter.zone(c -> reader.chunkStats(c, g)) != BoundPredicate.ZoneMatch.NONE;
     }
 
     private ShardRange range(Path shard, List<Integer> groups, long rows) {

@@ -13,7 +13,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Builds an {@link IngotScan}: takes the columns Spark needs (column pruning: only their chunks
- * are read) and the predicates whose zone maps can skip row groups ({@link ZoneMaps}). Every
+ * are read) and the predicates whose zone maps can skip row groups (those {@link SparkPredicates}
+ * translates into Ingot {@link dev.ingot.columnstore.scan.Predicate}s). Every
  * predicate is also returned to Spark to evaluate on the rows read, since zone maps prune whole
  * row groups, not rows.
  *
@@ -25,6 +26,7 @@ final class IngotScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
     private final long rowsPerPartition;
     private StructType schema;
     private Predicate[] pushed = new Predicate[0];
+    private List<dev.ingot.columnstore.scan.Predicate> filters = List.of();
 
     IngotScanBuilder(TableDef def, List<Path> shards, StructType schema, long rowsPerPartition) {
         this.def = def;
@@ -41,12 +43,15 @@ final class IngotScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
     @Override
     public Predicate[] pushPredicates(Predicate[] predicates) {
         List<Predicate> used = new ArrayList<>();
+        List<dev.ingot.columnstore.scan.Predicate> translated = new ArrayList<>();
         for (Predicate p : predicates) {
-            if (ZoneMaps.understood(p, def)) {
+            SparkPredicates.translate(p, def).ifPresent(t -> {
                 used.add(p);
-            }
+                translated.add(t);
+            });
         }
         pushed = used.toArray(Predicate[]::new);
+        filters = List.copyOf(translated);
         return predicates;
     }
 
@@ -57,6 +62,6 @@ final class IngotScanBuilder implements ScanBuilder, SupportsPushDownRequiredCol
 
     @Override
     public Scan build() {
-        return new IngotScan(def, shards, schema, pushed, rowsPerPartition);
+        return new IngotScan(def, shards, schema, filters, rowsPerPartition);
     }
 }

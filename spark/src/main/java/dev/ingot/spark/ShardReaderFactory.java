@@ -50,6 +50,10 @@ final class ShardReaderFactory implements PartitionReaderFactory {
         try {
             return new Reader(range, columns);
         } catch (IOException e) {
+            if (!java.nio.file.Files.exists(Path.of(range.store()))) {
+                throw new IllegalStateException("shard store " + range.store() + " of table " + range.table() + " no longer exists: the"
+                        + " table was replaced (overwrite) after this scan was planned; run the query again to read the new version", e);
+            }
             throw new java.io.UncheckedIOException("cannot open shard store " + range.store() + " of table " + range.table(), e);
         }
     }

@@ -86,7 +86,12 @@ final class ShardWriter implements DataWriter<InternalRow> {
             throw new IllegalStateException("write task of partition " + partition + " for table " + def.name() + ", but the data set"
                     + " has " + job.shardFunction().shardCount() + " shards: Spark did not keep the required partition count");
         }
-        Files.createDirectories(dir);
+        // never re-create the job directory: a task that starts after its job aborted would leave it behind, unmarked
+        if (!Files.isRegularFile(dir.getParent().resolve(IngotDataSet.JOB_MARKER))) {
+            throw new IllegalStateException("write task of partition " + partition + " for table " + def.name() + ": the directory of job "
+                    + job.job() + " is gone (the job was aborted)");
+        }
+        Files.createDirectory(dir);
         TableDef shardDef = new TableDef(def.name(), def.columns(), def.keyConstraints());
         Ingot opened = Ingot.open(dir, IngotOptions.defaults().createIfMissing());
         Transaction t = null;
@@ -188,20 +193,27 @@ final class ShardWriter implements DataWriter<InternalRow> {
 
     @Override
     public void abort() throws IOException {
-        close();
-        if (Files.isDirectory(dir)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    if (f.getFileName().toString().startsWith("store.ingot")) {
-                        Files.delete(f);
+        try {
+            close();
+        } finally {
+            // the job's abort on the driver may delete the same files at the same moment: tolerate it
+            try {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                    for (Path f : files) {
+                        if (f.getFileName().toString().startsWith("store.ingot")) {
+                            Files.deleteIfExists(f);
+                        }
                     }
                 }
-            }
-            try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
-                if (!rest.iterator().hasNext()) {
-                    Files.delete(dir);
+                try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
+                    if (!rest.iterator().hasNext()) {
+                        Files.deleteIfExists(dir);
+                    }
                 }
+            } catch (java.nio.file.NoSuchFileException e) {
+                // gone already
             }
+            IngotDataSet.removeEndedJob(Path.of(job.root()), def.name(), job.job());
         }
     }
 

@@ -47,9 +47,40 @@ class IngotDataSetTest {
     }
 
     @Test
+    void jobsOfOneJvmPublishingAtOnceAllLand() throws Exception {
+        int perThread = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (String table : List.of("t", "u")) {
+                done.add(pool.submit(() -> {
+                    String previous = null;
+                    for (int i = 0; i < perThread; i++) {
+                        String job = table + i;
+                        IngotDataSet.publish(root, table, new IngotDataSet.TableEntry("CREATE TABLE " + table
+                                + " (id BIGINT NOT NULL, CONSTRAINT " + table + "_pk PRIMARY KEY (id))", IngotDataSet.SHARD_FUNCTION, 1,
+                                List.of("id"), job, i, List.of(table + "/" + job + "/shard-00000-t1")), previous);
+                        previous = job;
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        IngotDataSet ds = IngotDataSet.open(root).orElseThrow();
+        assertEquals(2L * perThread, ds.manifest().version());
+        assertEquals("t39", ds.entry("t").orElseThrow().job());
+        assertEquals("u39", ds.entry("u").orElseThrow().job());
+    }
+
+    @Test
     void cleanupDeletesOnlyUnpublishedIngotShards() throws Exception {
-        IngotDataSet.createJobDirectory(root, "t", "live");
-        IngotDataSet.createJobDirectory(root, "t", "dead");
+        IngotDataSet.createJobDirectory(root, "t", "live").close(); // both jobs ended: their markers are not locked
+        IngotDataSet.createJobDirectory(root, "t", "dead").close();
         Path live = store(IngotDataSet.shardDirectory(root, "t", "live", 0, 1));
         Path loser = store(IngotDataSet.shardDirectory(root, "t", "live", 0, 2));
         Path dead = store(IngotDataSet.shardDirectory(root, "t", "dead", 0, 3));

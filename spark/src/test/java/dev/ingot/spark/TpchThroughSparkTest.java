@@ -198,7 +198,8 @@ class TpchThroughSparkTest {
         assertEquals(List.of("o_totalprice"), List.of(scanOf(SparkFixture.read(store, "orders").select("o_totalprice")).readSchema().fieldNames()));
     }
 
-    private static IngotScan scanOf(Dataset<Row> df) {
+    /** The one Ingot scan of {@code df}'s physical plan (planning it). */
+    static IngotScan scanOf(Dataset<Row> df) {
         df.queryExecution().executedPlan(); // plan it
         List<IngotScan> scans = new ArrayList<>();
         df.queryExecution().executedPlan().foreach(p -> {
