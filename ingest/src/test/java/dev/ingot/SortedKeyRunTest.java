@@ -69,6 +69,10 @@ class SortedKeyRunTest {
         TestSeed.run(seed, () -> run(seed));
     }
 
+    private boolean covered() {
+        return sortedChecks > 5 && breaks > 0 && appended[0] > 5 && appended[1] > 5 && failed > 3;
+    }
+
     private void run(long seed) throws Exception {
         rnd = new Random(seed);
         Path dir = tmp.resolve("db");
@@ -76,7 +80,8 @@ class SortedKeyRunTest {
         try {
             db.createTable(O);
             db.createTable(L);
-            for (int step = 0; step < 60; step++) {
+            // 60 steps, then more (up to 300) until every path below was taken: a seed-independent check
+            for (int step = 0; step < 60 || (!covered() && step < 300); step++) {
                 int op = rnd.nextInt(10);
                 String what;
                 if (op <= 3) {
