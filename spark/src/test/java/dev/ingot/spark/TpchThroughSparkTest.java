@@ -281,11 +281,18 @@ class TpchThroughSparkTest {
     static void assertNothingPublished(Path ds, String table) throws Exception {
         assertFalse(IngotDataSet.open(ds).flatMap(d -> d.entry(table)).isPresent(), "table " + table + " is not published");
         Path dir = ds.resolve(table);
-        if (Files.isDirectory(dir)) {
+        // Spark reports a failed job before every task attempt has ended (it cancels the others
+        // asynchronously); each ending task removes what it wrote, so wait for them (at most 30 s)
+        List<Path> left = List.of();
+        for (long end = System.nanoTime() + 30_000_000_000L; Files.isDirectory(dir); Thread.sleep(100)) {
             try (var s = Files.list(dir)) {
-                assertEquals(List.of(), s.toList(), "the failed job left files");
+                left = s.toList();
+            }
+            if (left.isEmpty() || System.nanoTime() > end) {
+                break;
             }
         }
+        assertEquals(List.of(), left, "the failed job left files");
     }
 
     static void assertOnlyPublishedJobs(Path ds, String table) throws Exception {
