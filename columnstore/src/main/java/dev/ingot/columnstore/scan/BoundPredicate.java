@@ -463,6 +463,12 @@ public final class BoundPredicate {
             this.op = op;
         }
 
+        /** Without usable zone maps for the kind: only the chunk's null count decides (TRUE and FALSE both possible otherwise). */
+        @Override
+        int possible(StatsSource s) throws IOException {
+            return withNulls(s.stats(column), T | F);
+        }
+
         /** Reads the batch's values of {@link #column} into fields of this node's evaluation (see {@link BatchValues}). */
         abstract Object load(BatchValues b);
 
@@ -569,11 +575,6 @@ public final class BoundPredicate {
         }
 
         @Override
-        int possible(StatsSource s) throws IOException {
-            return withNulls(s.stats(column), T | F);
-        }
-
-        @Override
         Object load(BatchValues b) {
             return b.doubles(column);
         }
@@ -598,11 +599,6 @@ public final class BoundPredicate {
             super(column, op);
             this.msb = value.getMostSignificantBits();
             this.lsb = value.getLeastSignificantBits();
-        }
-
-        @Override
-        int possible(StatsSource s) throws IOException {
-            return withNulls(s.stats(column), T | F);
         }
 
         @Override
