@@ -257,7 +257,7 @@ public final class TableChecker implements BatchChecker {
                 KeySet parent = step.link.parent().setForProbe(slot.def.name(), step.spec, service.allocator(), service.loadFactor(),
                         service.spillDirectory(), service.existingShareBytes());
                 if (parent instanceof SpillingKeySet s && s.isExternal()) {
-                    step.external = new ExternalForeignKey(keyTypes(step), service.spillDirectory());
+                    step.external = new ExternalForeignKey(keyTypes(step), service.spillDirectory(), s);
                     step.externalParent = s;
                 } else {
                     step.prober = parent.newProber();
@@ -374,7 +374,7 @@ public final class TableChecker implements BatchChecker {
 
     /** Switches a self-reference whose own set spilled to an external check of the rows from {@code fromRowId} on. */
     private void startExternalSelfReference(Step step, long fromRowId) {
-        step.external = new ExternalForeignKey(keyTypes(step), service.spillDirectory());
+        step.external = new ExternalForeignKey(keyTypes(step), service.spillDirectory(), step.selfSpill);
         step.externalParent = step.selfSpill;
         step.externalFromRowId = fromRowId;
         step.prober = null; // it probed the freed in-memory set

@@ -9,19 +9,39 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
+import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.internal.KeyRowEncoder;
 import dev.ingot.constraints.internal.KeyVectors;
 import org.apache.arrow.vector.FieldVector;
 
 /**
- * Keys with the row ids they came from, collected in a bounded buffer and spilled as sorted runs
- * to files of a {@link SpillDirectory}; {@link #merge()} reads every run back in one k-way merge,
- * in (key, row id) order. Keys compare as unsigned bytes, lexicographically (a prefix first), the
- * order of {@link java.util.Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}; a key is
- * the {@link dev.ingot.constraints.internal.KeyRowEncoder} encoding of a row's key columns.
+ * Keys with the row ids they came from, in (key, row id) order for a merge: {@link #merge()} reads
+ * every entry back in one k-way merge, ascending by key, then row id. Keys compare as unsigned
+ * bytes, lexicographically (a prefix first), the order of
+ * {@link java.util.Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}; a key is the
+ * {@link dev.ingot.constraints.internal.KeyRowEncoder} encoding of a row's key columns, turned into
+ * the {@link SortableKeys} encoding on the way in (so integer keys sort numerically).
  *
- * <p>Run file format: per entry, the key length as an unsigned LEB128 varint, the key bytes, the
- * row id as 8 bytes big-endian; entries in (key, row id) order; the entry count is kept in memory.
+ * <p>Two ways in, chosen per entry:
+ * <ol>
+ *   <li>The ordered prefix: while every entry follows the previous one in (key, row id) order
+ *       (strictly increasing keys for a {@code distinct} set: a PRIMARY KEY / UNIQUE), entries are
+ *       written straight to one file, already sorted: no buffer, no sort. For a {@code distinct}
+ *       set that file holds the keys only, in the {@link SortedKeyFile} format, so that if the
+ *       order never breaks it proves there is no duplicate without a merge
+ *       ({@link #isOrdered()}) and is the sorted distinct keys that FOREIGN KEYs merge-join
+ *       against ({@link #takeOrderedKeys()}).</li>
+ *   <li>From the first entry that breaks the order on, entries are collected in a bounded buffer
+ *       and spilled as sorted runs; the prefix file stays as one more sorted run of the merge.</li>
+ * </ol>
+ * A {@code distinct} set's entries must come in non-decreasing row id order (a table's rows as
+ * they are checked; row id -1 for keys exported before the spill): its prefix keeps no row ids, and
+ * its entries take row id -1 in the merge, which is exact because every later entry's row is
+ * higher (the merge reports the second and later rows of a key, never the first).
+ *
+ * <p>Run file format: per entry, the key front-coded against the previous entry's (see
+ * {@link SpillStreams}) and the row id plus one as an unsigned LEB128 varint; entries in (key, row
+ * id) order; the entry count is kept in memory.
  *
  * <p>Memory: the buffer is on the Java heap and bounded: at most {@link #BUFFER_BYTES} key bytes
  * and {@link #BUFFER_ENTRIES} entries (about 32 bytes of bookkeeping each), whatever the number
@@ -37,6 +57,8 @@ final class KeyRuns implements AutoCloseable {
     static final int BUFFER_ENTRIES = 1 << 18;
 
     private final SpillDirectory dir;
+    private final SortableKeys sortable;
+    private final boolean distinct;
     private final int bufferBytes;
     private final int bufferEntries;
     private byte[] arena = new byte[1024];
@@ -51,24 +73,212 @@ final class KeyRuns implements AutoCloseable {
     private long entries;
     private long spilledBytes;
     private boolean closed;
+    /** The sortable form of the key being added. */
+    private byte[] scratch = new byte[64];
+    /** Whether every entry so far went to the ordered prefix. */
+    private final KeyOrder order;
+    private boolean ordered = true;
+    /** The ordered prefix of a distinct set while it is open; null before its first key, after a break or hand-over. */
+    private SortedKeyFile.Writer prefixKeys;
+    /** The ordered prefix of a distinct set once the order broke (a source of every merge). */
+    private SortedKeyFile prefixKeysDone;
+    /** The ordered prefix of a set that is not distinct (a run file with row ids), while open. */
+    private Path prefixRun;
+    private SpillStreams.Out prefixOut;
+    private long prefixEntries;
+    /** The prefix was handed over by {@link #takeOrderedKeys}: no more entries. */
+    private boolean handedOver;
+    private long lastRow = Long.MIN_VALUE;
 
-    KeyRuns(SpillDirectory dir) {
-        this(dir, BUFFER_BYTES, dir.runBufferEntries());
+    /**
+     * @param types    the key's column types, in key order
+     * @param distinct whether the keys are a PRIMARY KEY / UNIQUE set's (see the class comment)
+     */
+    KeyRuns(SpillDirectory dir, List<ColumnType> types, boolean distinct) {
+        this(dir, types, distinct, BUFFER_BYTES, dir.runBufferEntries());
     }
 
     /** With a smaller buffer (tests: many runs from few keys). */
-    KeyRuns(SpillDirectory dir, int bufferBytes, int bufferEntries) {
+    KeyRuns(SpillDirectory dir, List<ColumnType> types, boolean distinct, int bufferBytes, int bufferEntries) {
         if (bufferBytes < 1 || bufferEntries < 2) {
             throw new IllegalArgumentException("buffer of " + bufferBytes + " bytes, " + bufferEntries + " entries");
         }
         this.dir = dir;
+        this.sortable = new SortableKeys(types);
+        this.distinct = distinct;
+        this.order = new KeyOrder(distinct);
         this.bufferBytes = bufferBytes;
         this.bufferEntries = bufferEntries;
     }
 
-    /** Adds the key {@code key[0, length)} of row {@code rowId} (-1 = a row before the spill began). */
+    /**
+     * Whether the entries after a key that is not greater than the one before still follow it:
+     * the one test of order for every spilled key stream ({@link KeyRuns}' prefix, the streamed
+     * merge join of {@link ExternalForeignKey}). Compares the sortable encoding as unsigned bytes,
+     * then row ids; not thread-safe.
+     */
+    static final class KeyOrder {
+        private final boolean strict;
+        private byte[] last = new byte[32];
+        private int lastLength = -1;
+        private long lastRow;
+
+        /** @param strict keys must increase (PRIMARY KEY / UNIQUE); otherwise equal keys with increasing row ids follow too */
+        KeyOrder(boolean strict) {
+            this.strict = strict;
+        }
+
+        /**
+         * Whether {@code (key[0, length), rowId)} follows the last entry accepted (any entry
+         * follows none); if so, it becomes the last. Row ids must not decrease.
+         */
+        boolean accept(byte[] key, int length, long rowId) {
+            if (lastLength >= 0) {
+                int c = Arrays.compareUnsigned(key, 0, length, last, 0, lastLength);
+                if (c < 0 || (c == 0 && (strict || rowId <= lastRow)) || rowId < lastRow) {
+                    return false;
+                }
+            }
+            if (length > last.length) {
+                last = new byte[Math.max(length, last.length * 2)];
+            }
+            System.arraycopy(key, 0, last, 0, length);
+            lastLength = length;
+            lastRow = rowId;
+            return true;
+        }
+    }
+
+    /** The sortable form of {@code key[0, length)} (a scratch array, valid until the next call). */
+    byte[] sortable(byte[] key, int length) {
+        if (length > scratch.length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        System.arraycopy(key, 0, scratch, 0, length);
+        sortable.toSortable(scratch, length);
+        return scratch;
+    }
+
+    /** The key encoding {@link #merge()} returns, turned back into the row encoding; a new array. */
+    byte[] rowEncoding(byte[] key, int length) {
+        byte[] k = Arrays.copyOf(key, length);
+        sortable.toRowEncoding(k, length);
+        return k;
+    }
+
+    /** Adds the key {@code key[0, length)} (row encoding) of row {@code rowId} (-1 = a row before the spill began). */
     void add(byte[] key, int length, long rowId) {
+        addSortable(sortable(key, length), length, rowId);
+    }
+
+    /**
+     * Adds the key {@code key[0, length)}, already in the {@link SortableKeys} encoding, of row
+     * {@code rowId}.
+     *
+     * @throws IllegalArgumentException if a distinct set's row ids decrease
+     */
+    void addSortable(byte[] key, int length, long rowId) {
         ensureOpen();
+        if (handedOver) {
+            throw new IllegalStateException("the ordered keys were handed over; no more keys can be added");
+        }
+        if (distinct) {
+            if (rowId < lastRow) {
+                throw new IllegalArgumentException("row " + rowId + " after row " + lastRow + ": a key set's rows come in order");
+            }
+            lastRow = rowId;
+        }
+        if (ordered && order.accept(key, length, rowId)) {
+            writePrefix(key, length, rowId);
+            entries++;
+            return;
+        }
+        if (ordered) {
+            endPrefix();
+        }
+        buffer(key, length, rowId);
+    }
+
+    private void writePrefix(byte[] key, int length, long rowId) {
+        if (distinct) {
+            if (prefixKeys == null) {
+                prefixKeys = SortedKeyFile.create(dir);
+            }
+            prefixKeys.add(key, length);
+        } else {
+            if (prefixOut == null) {
+                prefixRun = dir.newFile();
+                runs.add(prefixRun); // deleted by close() even if a write fails; merged as a run once ended
+                runEntries.add(0L);
+                try {
+                    prefixOut = new SpillStreams.Out(Files.newOutputStream(prefixRun, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+                } catch (IOException e) {
+                    throw dir.failure("write spill run " + prefixRun.getFileName(), e);
+                }
+            }
+            try {
+                prefixOut.frontKey(key, 0, length);
+                prefixOut.varlong(rowId + 1);
+            } catch (IOException e) {
+                throw dir.failure("write spill run " + prefixRun.getFileName(), e);
+            }
+            runEntries.set(0, runEntries.get(0) + 1);
+        }
+        prefixEntries++;
+    }
+
+    /** The order broke: the prefix file becomes one sorted run of the merge. */
+    private void endPrefix() {
+        ordered = false;
+        if (prefixKeys != null) {
+            long before = spilledBytes;
+            SortedKeyFile f = prefixKeys.finish();
+            prefixKeys = null;
+            prefixKeysDone = f;
+            spilledBytes = before + f.bytes();
+        } else if (prefixOut != null) {
+            long bytes;
+            try {
+                prefixOut.close();
+                bytes = prefixOut.written();
+            } catch (IOException e) {
+                throw dir.failure("write spill run " + prefixRun.getFileName(), e);
+            } finally {
+                prefixOut = null;
+            }
+            spilledBytes += bytes;
+            dir.addBytesWritten(bytes);
+        }
+    }
+
+    /**
+     * Whether every entry so far came in order (strictly increasing keys for a distinct set, so
+     * none repeats) and went to the ordered prefix.
+     */
+    boolean isOrdered() {
+        return ordered && !handedOver;
+    }
+
+    /**
+     * Hands over the ordered prefix of a distinct set that never broke its order, as the sorted
+     * distinct keys (possibly none); the caller owns the file from now on and no more entries can
+     * be added.
+     *
+     * @throws IllegalStateException if the set is not distinct or its order broke
+     */
+    SortedKeyFile takeOrderedKeys() {
+        ensureOpen();
+        if (!distinct || !isOrdered()) {
+            throw new IllegalStateException("only the keys of a distinct set that stayed in order can be taken");
+        }
+        SortedKeyFile.Writer w = prefixKeys != null ? prefixKeys : SortedKeyFile.create(dir);
+        prefixKeys = null;
+        handedOver = true;
+        return w.finish();
+    }
+
+    /** Appends an entry that broke the order to the buffer, spilling a sorted run when it is full. */
+    private void buffer(byte[] key, int length, long rowId) {
         if (n > 0 && (n == bufferEntries || arenaUsed + length > bufferBytes)) {
             flush();
         }
@@ -139,7 +349,7 @@ final class KeyRuns implements AutoCloseable {
 
     /** Bytes written to run files so far. */
     long spilledBytes() {
-        return spilledBytes;
+        return spilledBytes + (prefixKeys != null ? prefixKeys.written() : 0) + (prefixOut != null ? prefixOut.written() : 0);
     }
 
     /** Heap bytes the buffer holds now. */
@@ -172,9 +382,8 @@ final class KeyRuns implements AutoCloseable {
         try (SpillStreams.Out out = new SpillStreams.Out(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
             for (int k = 0; k < n; k++) {
                 int i = perm[k];
-                out.varint(len[i]);
-                out.bytes(arena, off[i], len[i]);
-                out.longBE(row[i]);
+                out.frontKey(arena, off[i], len[i]);
+                out.varlong(row[i] + 1);
             }
             bytes = out.written();
         } catch (IOException e) {
@@ -261,18 +470,35 @@ final class KeyRuns implements AutoCloseable {
     }
 
     /**
-     * Writes what is buffered as a last run and opens a merge of every run, in (key, row id) order.
-     * More keys may be added after the cursor is closed (a later merge sees them too).
+     * Writes what is buffered as a last run and opens a merge of every run and the ordered prefix,
+     * in (key, row id) order. More keys may be added after the cursor is closed (a later merge
+     * sees them too).
      */
     Cursor merge() {
         ensureOpen();
+        if (handedOver) {
+            throw new IllegalStateException("the ordered keys were handed over");
+        }
         if (n > 0) {
             flush();
         }
         Cursor c = new Cursor();
         try {
+            if (prefixKeys != null) {
+                prefixKeys.flush();
+                c.open(new KeysSource(prefixKeys.file().reader()));
+            } else if (prefixKeysDone != null) {
+                c.open(new KeysSource(prefixKeysDone.reader()));
+            }
+            if (prefixOut != null) {
+                try {
+                    prefixOut.flush();
+                } catch (IOException e) {
+                    throw dir.failure("write spill run " + prefixRun.getFileName(), e);
+                }
+            }
             for (int r = 0; r < runs.size(); r++) {
-                c.open(runs.get(r), runEntries.get(r));
+                c.open(new RunReader(runs.get(r), runEntries.get(r)));
             }
         } catch (RuntimeException | Error e) {
             c.close();
@@ -281,14 +507,28 @@ final class KeyRuns implements AutoCloseable {
         return c;
     }
 
-    /** One run being read. */
-    private final class RunReader {
-        final Path file;
-        final SpillStreams.In in;
-        long remaining;
+    /** One sorted stream of entries of a merge. */
+    private abstract static class Source {
         byte[] key = new byte[32];
         int length;
         long rowId;
+
+        /** Moves to the next entry; false at the end. */
+        abstract boolean advance();
+
+        abstract void close();
+
+        final int compareTo(Source o) {
+            int c = Arrays.compareUnsigned(key, 0, length, o.key, 0, o.length);
+            return c != 0 ? c : Long.compare(rowId, o.rowId);
+        }
+    }
+
+    /** One run file being read. */
+    private final class RunReader extends Source {
+        final Path file;
+        final SpillStreams.In in;
+        long remaining;
 
         RunReader(Path file, long entries) {
             this.file = file;
@@ -300,14 +540,15 @@ final class KeyRuns implements AutoCloseable {
             }
         }
 
+        @Override
         boolean advance() {
             if (remaining == 0) {
                 return false;
             }
             try {
-                key = in.key(key);
+                key = in.frontKey(key);
                 length = in.keyLength();
-                rowId = in.longBE();
+                rowId = in.varlong() - 1;
             } catch (IOException e) {
                 throw dir.failure("read spill run " + file.getFileName(), e);
             }
@@ -315,11 +556,7 @@ final class KeyRuns implements AutoCloseable {
             return true;
         }
 
-        int compareTo(RunReader o) {
-            int c = Arrays.compareUnsigned(key, 0, length, o.key, 0, o.length);
-            return c != 0 ? c : Long.compare(rowId, o.rowId);
-        }
-
+        @Override
         void close() {
             try {
                 in.close();
@@ -329,20 +566,44 @@ final class KeyRuns implements AutoCloseable {
         }
     }
 
+    /** A distinct set's ordered prefix: its keys, each with row id -1 (see the class comment). */
+    private static final class KeysSource extends Source {
+        final SortedKeyFile.Reader in;
+
+        KeysSource(SortedKeyFile.Reader in) {
+            this.in = in;
+            this.rowId = -1;
+        }
+
+        @Override
+        boolean advance() {
+            if (!in.next()) {
+                return false;
+            }
+            key = in.key();
+            length = in.length();
+            return true;
+        }
+
+        @Override
+        void close() {
+            in.close();
+        }
+    }
+
     /**
      * The merged entries of every run, ascending by key, then row id. Not thread-safe; close it
      * (closes the run files' streams; the files stay until {@link KeyRuns#close()}).
      */
     final class Cursor implements AutoCloseable {
-        private final PriorityQueue<RunReader> heap = new PriorityQueue<>(RunReader::compareTo);
-        private final List<RunReader> all = new ArrayList<>();
-        private RunReader current;
+        private final PriorityQueue<Source> heap = new PriorityQueue<>(Source::compareTo);
+        private final List<Source> all = new ArrayList<>();
+        private Source current;
 
-        private void open(Path file, long count) {
-            RunReader r = new RunReader(file, count);
-            all.add(r);
-            if (r.advance()) {
-                heap.add(r);
+        private void open(Source s) {
+            all.add(s);
+            if (s.advance()) {
+                heap.add(s);
             }
         }
 
@@ -355,7 +616,7 @@ final class KeyRuns implements AutoCloseable {
             return current != null;
         }
 
-        /** The current entry's key bytes {@code [0, length())}; valid until {@link #next()}. */
+        /** The current entry's key bytes {@code [0, length())} (sortable encoding); valid until {@link #next()}. */
         byte[] key() {
             return current.key;
         }
@@ -371,7 +632,7 @@ final class KeyRuns implements AutoCloseable {
         @Override
         public void close() {
             RuntimeException failure = null;
-            for (RunReader r : all) {
+            for (Source r : all) {
                 try {
                     r.close();
                 } catch (RuntimeException e) {
@@ -402,6 +663,26 @@ final class KeyRuns implements AutoCloseable {
         }
         closed = true;
         UncheckedIOException failure = null;
+        if (prefixOut != null) {
+            try {
+                prefixOut.close();
+            } catch (IOException e) {
+                failure = dir.failure("close spill run " + prefixRun.getFileName(), e);
+            }
+            prefixOut = null;
+        }
+        if (prefixKeys != null) {
+            prefixKeys.abandon();
+            prefixKeys = null;
+        }
+        if (prefixKeysDone != null) {
+            try {
+                prefixKeysDone.close();
+            } catch (UncheckedIOException e) {
+                failure = e;
+            }
+            prefixKeysDone = null;
+        }
         for (Path f : runs) {
             try {
                 dir.delete(f);

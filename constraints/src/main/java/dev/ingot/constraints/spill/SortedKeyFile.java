@@ -9,9 +9,9 @@ import java.util.Arrays;
 
 /**
  * The distinct keys of a PRIMARY KEY / UNIQUE constraint checked externally, ascending (unsigned
- * bytes, as {@link KeyRuns}), in one file of a {@link SpillDirectory}: what FOREIGN KEYs that
- * reference it merge-join against. Format: per key, its length as an unsigned LEB128 varint and
- * its bytes.
+ * bytes of the {@link SortableKeys} encoding, as {@link KeyRuns}), in one file of a
+ * {@link SpillDirectory}: what FOREIGN KEYs that reference it merge-join against. Format: per key,
+ * the key front-coded against the previous one (see {@link SpillStreams}).
  *
  * <p>Thread-safety: written by one thread; once {@link Writer#finish finished}, any number of
  * threads may each open their own {@link #reader()}. Ownership: {@link #close()} deletes the file.
@@ -56,12 +56,30 @@ final class SortedKeyFile implements AutoCloseable {
 
         void add(byte[] key, int length) {
             try {
-                out.varint(length);
-                out.bytes(key, 0, length);
+                out.frontKey(key, 0, length);
             } catch (IOException e) {
                 throw dir.failure("write key file " + file.getFileName(), e);
             }
             keys++;
+        }
+
+        /** The file being written. */
+        SortedKeyFile file() {
+            return SortedKeyFile.this;
+        }
+
+        /** Bytes written so far. */
+        long written() {
+            return out.written();
+        }
+
+        /** Makes the keys written so far visible to a {@link #reader()} opened afterwards. */
+        void flush() {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw dir.failure("write key file " + file.getFileName(), e);
+            }
         }
 
         SortedKeyFile finish() {
@@ -87,7 +105,10 @@ final class SortedKeyFile implements AutoCloseable {
         }
     }
 
-    /** A new sequential reader of the keys. */
+    /**
+     * A new sequential reader of the keys: those written when it is opened (while a writer is
+     * still open, call its {@link Writer#flush} first).
+     */
     Reader reader() {
         if (closed) {
             throw new IllegalStateException("key file is closed");
@@ -116,13 +137,22 @@ final class SortedKeyFile implements AutoCloseable {
                 return false;
             }
             try {
-                key = in.key(key);
+                key = in.frontKey(key);
                 length = in.keyLength();
             } catch (IOException e) {
                 throw dir.failure("read key file " + file.getFileName(), e);
             }
             remaining--;
             return true;
+        }
+
+        /** The current key's bytes {@code [0, length())}; valid until {@link #next()}. */
+        byte[] key() {
+            return key;
+        }
+
+        int length() {
+            return length;
         }
 
         /** Compares the current key with {@code other[0, otherLength)}. */

@@ -126,7 +126,7 @@ public final class SpillingKeySet implements KeySet {
 
     /** Moves the in-memory set's keys to runs and frees it; {@code cause} is attached if that fails. */
     private void switchToExternal(MemoryLimitException cause) {
-        KeyRuns r = new KeyRuns(dir);
+        KeyRuns r = new KeyRuns(dir, types, true);
         try {
             inner.exportKeys((k, n) -> r.add(k, n, -1));
         } catch (RuntimeException | Error e) {
@@ -155,6 +155,17 @@ public final class SpillingKeySet implements KeySet {
             return null;
         }
         long t = System.nanoTime();
+        if (runs.isOrdered()) {
+            // every key came strictly increasing: none repeats, and the file they went to is already
+            // the sorted distinct keys
+            if (keepKeys && keys == null) {
+                keys = runs.takeOrderedKeys();
+            }
+            externalKeys = runs.entries();
+            spilledBytes = runs.spilledBytes() + (keys != null ? keys.bytes() : 0);
+            nanos += System.nanoTime() - t;
+            return null;
+        }
         SortedKeyFile.Writer out = keepKeys && keys == null ? SortedKeyFile.create(dir) : null;
         long bestRow = Long.MAX_VALUE;
         byte[] bestKey = null;
@@ -200,7 +211,7 @@ public final class SpillingKeySet implements KeySet {
             if (out != null) {
                 out.abandon();
             }
-            return new SpilledViolation(bestRow, KeyDecoder.decode(types, bestKey, bestLength));
+            return new SpilledViolation(bestRow, KeyDecoder.decode(types, runs.rowEncoding(bestKey, bestLength), bestLength));
         }
         if (out != null) {
             keys = out.finish();

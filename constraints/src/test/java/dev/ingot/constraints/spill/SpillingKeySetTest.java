@@ -191,7 +191,7 @@ class SpillingKeySetTest {
         assertEquals(List.of(), files());
         // clean keys: none repeats; published sorted keys; children with one orphan
         try (SpillingKeySet set = newSet(def, 64 << 10, 5000);
-             ExternalForeignKey fk = new ExternalForeignKey(types(def), new SpillDirectory(tmp.resolve("spill"), 7000))) {
+             ExternalForeignKey fk = new ExternalForeignKey(types(def), new SpillDirectory(tmp.resolve("spill"), 7000), null)) {
             assertEquals("none", spilledDuplicate(set, def, rows, rnd, true));
             set.freeze(true);
             assertEquals(KeySetKind.EXTERNAL, set.kind());
