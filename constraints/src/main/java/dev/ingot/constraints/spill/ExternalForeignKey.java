@@ -178,6 +178,11 @@ public final class ExternalForeignKey implements AutoCloseable {
         return streamed + runs.entries();
     }
 
+    /** Keys joined as they came, in order, without being written (tests and reports). */
+    long streamedKeys() {
+        return streamed;
+    }
+
     /** Bytes written to runs. */
     public long spilledBytes() {
         return runs.spilledBytes();

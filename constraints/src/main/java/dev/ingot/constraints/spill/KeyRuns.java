@@ -256,7 +256,7 @@ final class KeyRuns implements AutoCloseable {
      * none repeats) and went to the ordered prefix.
      */
     boolean isOrdered() {
-        return ordered && !handedOver;
+        return ordered;
     }
 
     /**
@@ -268,8 +268,8 @@ final class KeyRuns implements AutoCloseable {
      */
     SortedKeyFile takeOrderedKeys() {
         ensureOpen();
-        if (!distinct || !isOrdered()) {
-            throw new IllegalStateException("only the keys of a distinct set that stayed in order can be taken");
+        if (!distinct || !ordered || handedOver) {
+            throw new IllegalStateException("only the keys of a distinct set that stayed in order can be taken, once");
         }
         SortedKeyFile.Writer w = prefixKeys != null ? prefixKeys : SortedKeyFile.create(dir);
         prefixKeys = null;

@@ -259,6 +259,14 @@ public final class SpillingKeySet implements KeySet {
         }
     }
 
+    /**
+     * Whether the set is external and every key since the switch (the exported ones first) came
+     * strictly increasing, so that none repeats and no run was sorted (tests).
+     */
+    boolean keysInOrder() {
+        return runs != null && runs.isOrdered();
+    }
+
     /** The published distinct keys (external and probed, after {@link #freeze}); null otherwise. */
     SortedKeyFile publishedKeys() {
         return keys;
