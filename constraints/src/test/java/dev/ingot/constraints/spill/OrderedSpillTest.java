@@ -234,9 +234,10 @@ class OrderedSpillTest {
             }
             // children in order: 0-5 rows per parent key, NULLs among them; an orphan in order before the keys of parent p
             int orphanBefore = damage == 1 || damage == 3 ? 100 + rnd.nextInt(600) : -1;
+            int laterOrphanBefore = damage == 1 ? orphanBefore + 1 + rnd.nextInt(99) : -1; // a second one, in order too
             List<Object[]> children = new ArrayList<>();
             for (int p = 0; p < parents.size(); p++) {
-                if (p == orphanBefore) {
+                if (p == orphanBefore || p == laterOrphanBefore) {
                     children.add(ordered(kind, 2 * p - 1));
                 }
                 for (int j = rnd.nextInt(6); j > 0; j--) {
@@ -271,6 +272,59 @@ class OrderedSpillTest {
             }
             assertEquals(List.of(), files(), where);
         }
+    }
+
+    @Test
+    void aFrontCodedKeyThatSharesMoreThanThePreviousKeyIsCorrupt() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (SpillStreams.Out out = new SpillStreams.Out(bytes)) {
+            out.frontKey(new byte[] {1, 2, 3}, 0, 3);
+            out.frontKey(new byte[] {9, 1, 2, 4}, 1, 3); // shares 2 bytes
+        }
+        assertEquals(List.of(0, 3, 1, 2, 3, 2, 1, 4), toList(bytes.toByteArray()));
+        try (SpillStreams.In in = new SpillStreams.In(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            byte[] k = in.frontKey(new byte[1]);
+            assertEquals(List.of(1, 2, 3), toList(Arrays.copyOf(k, in.keyLength())));
+            k = in.frontKey(k);
+            assertEquals(List.of(1, 2, 4), toList(Arrays.copyOf(k, in.keyLength())));
+        }
+        try (SpillStreams.In in = new SpillStreams.In(new java.io.ByteArrayInputStream(new byte[] {2, 1, 7}))) {
+            assertEquals("corrupt front-coded key in spill file: shares 2 of 0 bytes",
+                    assertThrows(java.io.IOException.class, () -> in.frontKey(new byte[4])).getMessage());
+        }
+    }
+
+    private static List<Integer> toList(byte[] b) {
+        List<Integer> out = new ArrayList<>();
+        for (byte x : b) {
+            out.add((int) x);
+        }
+        return out;
+    }
+
+    @Test
+    void theSortableEncodingOrdersIntegersNumericallyAndChecksTheLayout() {
+        SortableKeys keys = new SortableKeys(List.of(ColumnType.int64(), ColumnType.varchar(10), ColumnType.int32()));
+        long[] values = {Long.MIN_VALUE, -300, -1, 0, 1, 255, 256, Long.MAX_VALUE};
+        byte[] previous = null;
+        for (long v : values) {
+            byte[] k = new byte[8 + 4 + 2 + 8];
+            KeySet.putLongLE(k, 0, v);
+            k[8] = 2; // length 2, little-endian
+            k[12] = 'a';
+            k[13] = 'b';
+            KeySet.putLongLE(k, 14, -v);
+            byte[] original = k.clone();
+            keys.toSortable(k, k.length);
+            if (previous != null) {
+                assertTrue(Arrays.compareUnsigned(previous, k) < 0, "after " + v);
+            }
+            previous = k.clone();
+            keys.toRowEncoding(k, k.length);
+            assertTrue(Arrays.equals(original, k), "round trip of " + v);
+        }
+        assertEquals("a key of 21 bytes does not match its columns (20 bytes)",
+                assertThrows(IllegalArgumentException.class, () -> keys.toSortable(new byte[21], 21)).getMessage());
     }
 
     @Test
