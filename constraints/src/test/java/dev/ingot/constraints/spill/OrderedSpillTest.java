@@ -274,6 +274,39 @@ class OrderedSpillTest {
         }
     }
 
+    /**
+     * Keys in order whose rows go back (a self-reference's rows read back after later rows): the
+     * streamed join stops at the first row that goes back, so a lower orphan there is still found.
+     */
+    @Test
+    void keysInOrderWithRowsGoingBackAreNotStreamed() throws Exception {
+        TableDef def = table(Kind.SINGLE);
+        List<Object[]> parents = new ArrayList<>();
+        for (int i = 0; i < 800; i++) {
+            parents.add(ordered(Kind.SINGLE, 2 * i));
+        }
+        Random rnd = new Random(TestSeed.seed("OrderedSpillTest.rowsBack"));
+        try (SpillingKeySet parent = publishedParent(def, parents, rnd);
+             ExternalForeignKey fk = new ExternalForeignKey(types(def), new SpillDirectory(tmp.resolve("spill"), 30), parent)) {
+            List<Object[]> late = new ArrayList<>(); // rows 1000..1099: parents 0..99, an orphan at row 1050
+            List<Object[]> early = new ArrayList<>(); // rows 0..99: parents 200..299 (greater keys), an orphan at row 50
+            for (int i = 0; i < 100; i++) {
+                late.add(i == 50 ? ordered(Kind.SINGLE, 2 * i + 1) : parents.get(i));
+                early.add(i == 50 ? ordered(Kind.SINGLE, 2 * (200 + i) + 1) : parents.get(200 + i));
+            }
+            for (int part = 0; part < 2; part++) {
+                List<Object[]> rows = part == 0 ? late : early;
+                try (VectorSchemaRoot b = ArrowRows.root(arrow, def, rows.toArray(new Object[0][]))) {
+                    fk.addBatch(b.getFieldVectors().toArray(new FieldVector[0]), 0, 100, part == 0 ? 1000 : 0);
+                }
+            }
+            SpilledViolation v = fk.firstOrphan(parent, Long.MAX_VALUE);
+            assertEquals("row 50 key " + Arrays.asList(early.get(50)), describe(v.rowId(), v.keyValues()));
+            assertEquals(100, fk.streamedKeys());
+        }
+        assertEquals(List.of(), files());
+    }
+
     @Test
     void aFrontCodedKeyThatSharesMoreThanThePreviousKeyIsCorrupt() throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
