@@ -23,13 +23,19 @@ import org.apache.arrow.vector.FieldVector;
  *       {@code MemoryLimitException} every set is left as before the key that did not fit, and
  *       each row before that one was a new key.</li>
  *   <li>Every later row's key goes to the runs with its row id ({@link #addBatch(FieldVector[], int, int, long)}
- *       then returns -1: duplicates are not known yet).</li>
- *   <li>{@link #firstDuplicate}: a k-way merge of the runs. In (key, row id) order the second
- *       entry of a key is the row that repeated it; the lowest such row is exactly the row the
- *       in-memory set would have reported (the first row whose key an earlier row holds).</li>
- *   <li>{@link #freeze}: if children probe it, the distinct keys are written once, sorted, to a
- *       {@link SortedKeyFile} that {@link ExternalForeignKey} merge-joins against. A freeze that
- *       does not fit in memory switches to the external form the same way.</li>
+ *       then returns -1: duplicates are not known yet). While the keys come strictly increasing
+ *       (the exported keys of a set that was still sorted, then the rows: a TPC-H
+ *       {@code (l_orderkey, l_linenumber)}), they go straight to one sorted file of distinct keys
+ *       without a sort; the first key out of order sends it and every later key to sorted runs
+ *       (see {@link KeyRuns}).</li>
+ *   <li>{@link #firstDuplicate}: when every key came in order, none repeats and nothing is read;
+ *       otherwise a k-way merge of the runs. In (key, row id) order the second entry of a key is
+ *       the row that repeated it; the lowest such row is exactly the row the in-memory set would
+ *       have reported (the first row whose key an earlier row holds).</li>
+ *   <li>{@link #freeze}: if children probe it, the distinct keys are published as a sorted
+ *       {@link SortedKeyFile} that {@link ExternalForeignKey} merge-joins against: the file of
+ *       keys that came in order as it is, or else written once by the merge. A freeze that does
+ *       not fit in memory switches to the external form the same way.</li>
  * </ol>
  *
  * <p>While in memory every call goes to the wrapped set; {@link #newProber()} and

@@ -201,6 +201,7 @@ class OrderedSpillTest {
                     set.freeze(true);
                     assertEquals(n, set.publishedKeys().keys(), where);
                     assertEquals(1, files().size(), where + ": only the keys file");
+                    assertEquals(set.publishedKeys().bytes(), set.spilledBytes(), where + ": the keys were written once, not merged again");
                 } else if (set.isExternal() && damage >= 2) {
                     assertFalse(set.keysInOrder(), where);
                 }
