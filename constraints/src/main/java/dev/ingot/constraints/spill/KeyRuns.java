@@ -89,6 +89,15 @@ final class KeyRuns implements AutoCloseable {
     /** The prefix was handed over by {@link #takeOrderedKeys}: no more entries. */
     private boolean handedOver;
     private long lastRow = Long.MIN_VALUE;
+    /**
+     * Record mode, for keys of 8 or 16 bytes (one or two integer columns, a 16-byte column): the
+     * buffer is one {@code long[]} of records of {@code recordLongs} longs, the key's big-endian
+     * words then the row id, sorted in place, so that neither the sort nor the run's write
+     * chases a permutation through the buffer; 0 otherwise (byte keys in an arena).
+     */
+    private final int recordLongs;
+    private long[] records = new long[0];
+    private final byte[] recordKey = new byte[16];
 
     /**
      * @param types    the key's column types, in key order
@@ -109,6 +118,8 @@ final class KeyRuns implements AutoCloseable {
         this.order = new KeyOrder(distinct);
         this.bufferBytes = bufferBytes;
         this.bufferEntries = bufferEntries;
+        int fixed = sortable.fixedLength();
+        this.recordLongs = fixed == 8 || fixed == 16 ? fixed / 8 + 1 : 0;
     }
 
     /**
@@ -279,6 +290,10 @@ final class KeyRuns implements AutoCloseable {
 
     /** Appends an entry that broke the order to the buffer, spilling a sorted run when it is full. */
     private void buffer(byte[] key, int length, long rowId) {
+        if (recordLongs > 0) {
+            bufferRecord(key, length, rowId);
+            return;
+        }
         if (n > 0 && (n == bufferEntries || arenaUsed + length > bufferBytes)) {
             flush();
         }
@@ -300,6 +315,101 @@ final class KeyRuns implements AutoCloseable {
         arenaUsed += length;
         n++;
         entries++;
+    }
+
+    private static final java.lang.invoke.VarHandle LONG_BE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+    /** {@link #buffer} in record mode. */
+    private void bufferRecord(byte[] key, int length, long rowId) {
+        int w = recordLongs - 1;
+        if (length != 8 * w) {
+            throw new IllegalArgumentException("a key of " + length + " bytes in runs of " + 8 * w + "-byte keys");
+        }
+        if (n == bufferEntries) {
+            flush();
+        }
+        int at = n * recordLongs;
+        if (at + recordLongs > records.length) {
+            records = Arrays.copyOf(records, Math.max(at + recordLongs, Math.min(bufferEntries * recordLongs, Math.max(64, records.length * 2))));
+        }
+        for (int j = 0; j < w; j++) {
+            records[at + j] = (long) LONG_BE.get(key, 8 * j);
+        }
+        records[at + w] = rowId;
+        n++;
+        entries++;
+    }
+
+    /** Order of records {@code i} and {@code j}: key words unsigned, then row id. */
+    private int compareRecords(long[] r, int i, int j) {
+        int a = i * recordLongs;
+        int b = j * recordLongs;
+        int w = recordLongs - 1;
+        for (int x = 0; x < w; x++) {
+            int c = Long.compareUnsigned(r[a + x], r[b + x]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Long.compare(r[a + w], r[b + w]);
+    }
+
+    private void swapRecords(long[] r, int i, int j) {
+        int a = i * recordLongs;
+        int b = j * recordLongs;
+        for (int x = 0; x < recordLongs; x++) {
+            long t = r[a + x];
+            r[a + x] = r[b + x];
+            r[b + x] = t;
+        }
+    }
+
+    /**
+     * Quicksort (median of three, insertion sort below 16) of records {@code [lo, hi]} in place;
+     * the pivot is moved to {@code lo} first so that it stays put while the range is partitioned.
+     */
+    private void sortRecords(long[] r, int lo, int hi) {
+        while (hi - lo >= 16) {
+            int mid = (lo + hi) >>> 1;
+            if (compareRecords(r, mid, lo) < 0) {
+                swapRecords(r, mid, lo);
+            }
+            if (compareRecords(r, hi, lo) < 0) {
+                swapRecords(r, hi, lo);
+            }
+            if (compareRecords(r, hi, mid) < 0) {
+                swapRecords(r, hi, mid);
+            }
+            swapRecords(r, lo, mid); // the median as pivot at lo
+            int i = lo + 1;
+            int j = hi;
+            while (true) {
+                while (i <= j && compareRecords(r, i, lo) < 0) {
+                    i++;
+                }
+                while (compareRecords(r, j, lo) > 0) {
+                    j--;
+                }
+                if (i >= j) {
+                    break;
+                }
+                swapRecords(r, i++, j--);
+            }
+            swapRecords(r, lo, j); // the pivot in its place: [lo, j) <= pivot <= (j, hi]
+            if (j - lo < hi - j) { // recurse into the smaller part: O(log n) stack
+                sortRecords(r, lo, j - 1);
+                lo = j + 1;
+            } else {
+                sortRecords(r, j + 1, hi);
+                hi = j - 1;
+            }
+        }
+        for (int i = lo + 1; i <= hi; i++) {
+            for (int j = i; j > lo && compareRecords(r, j - 1, j) > 0; j--) {
+                swapRecords(r, j - 1, j);
+            }
+        }
     }
 
     /**
@@ -354,7 +464,7 @@ final class KeyRuns implements AutoCloseable {
 
     /** Heap bytes the buffer holds now. */
     long bufferedBytes() {
-        return arena.length + 32L * off.length;
+        return arena.length + 32L * off.length + 8L * records.length;
     }
 
     /** Run files written so far (tests). */
@@ -370,6 +480,10 @@ final class KeyRuns implements AutoCloseable {
 
     /** Sorts the buffer and writes it as a run file. */
     private void flush() {
+        if (recordLongs > 0) {
+            flushRecords();
+            return;
+        }
         int[] perm = new int[n];
         long[] keys = Arrays.copyOf(prefix, n); // sorted along with perm: compares read them in place
         for (int i = 0; i < n; i++) {
@@ -394,6 +508,31 @@ final class KeyRuns implements AutoCloseable {
         dir.addBytesWritten(bytes);
         n = 0;
         arenaUsed = 0;
+    }
+
+    /** {@link #flush} in record mode: sorts the records in place and writes them in order. */
+    private void flushRecords() {
+        sortRecords(records, 0, n - 1);
+        int w = recordLongs - 1;
+        Path file = dir.newFile();
+        runs.add(file); // deleted by close() even if the write fails half-way
+        long bytes;
+        try (SpillStreams.Out out = new SpillStreams.Out(Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+            for (int k = 0, at = 0; k < n; k++, at += recordLongs) {
+                for (int j = 0; j < w; j++) {
+                    LONG_BE.set(recordKey, 8 * j, records[at + j]);
+                }
+                out.frontKey(recordKey, 0, 8 * w);
+                out.varlong(records[at + w] + 1);
+            }
+            bytes = out.written();
+        } catch (IOException e) {
+            throw dir.failure("write spill run " + file.getFileName(), e);
+        }
+        runEntries.add((long) n);
+        spilledBytes += bytes;
+        dir.addBytesWritten(bytes);
+        n = 0;
     }
 
     /** Order of positions {@code i} and {@code j} of the sort: prefix, then the entries' bytes and row ids. */
@@ -700,6 +839,7 @@ final class KeyRuns implements AutoCloseable {
         len = new int[0];
         row = new long[0];
         prefix = new long[0];
+        records = new long[0];
         if (failure != null) {
             throw failure;
         }

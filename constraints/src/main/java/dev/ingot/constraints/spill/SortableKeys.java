@@ -34,6 +34,18 @@ final class SortableKeys {
         this.anyLong = longs;
     }
 
+    /** The length of every key, when no column is variable-width; -1 otherwise. */
+    int fixedLength() {
+        int n = 0;
+        for (KeyVectors.KeyClass c : classes) {
+            if (c == KeyVectors.KeyClass.VARIABLE) {
+                return -1;
+            }
+            n += c == KeyVectors.KeyClass.LONG ? 8 : 16;
+        }
+        return n;
+    }
+
     /** Turns the row encoding {@code key[0, length)} into the sortable encoding, in place. */
     void toSortable(byte[] key, int length) {
         transform(key, length, true);
