@@ -87,6 +87,15 @@ class SpillingKeySetTest {
         };
     }
 
+    /** A row whose key is drawn from about {@code 2 * n} values (composite: from fewer first columns). */
+    private static Object[] fewKeysRow(Kind kind, Random rnd, int n) {
+        return switch (kind) {
+            case SINGLE -> new Object[] {(long) rnd.nextInt(2 * n) - n};
+            case COMPOSITE -> new Object[] {(long) rnd.nextInt(n / 4), rnd.nextInt(8)};
+            case TEXT -> new Object[] {"k" + rnd.nextInt(2 * n)};
+        };
+    }
+
     /** What a check found: "row R key [..]" or "none". */
     private static String describe(long row, List<Object> key) {
         return row < 0 ? "none" : "row " + row + " key " + key;
@@ -147,10 +156,11 @@ class SpillingKeySetTest {
             TableDef def = table(kind);
             List<Object[]> rows = new ArrayList<>();
             int n = 200 + rnd.nextInt(3000);
+            boolean fewKeys = round % 5 == 4; // keys repeat within one run: the first duplicate is the second row of its key there
             for (int i = 0; i < n; i++) {
-                rows.add(randomRow(kind, rnd));
+                rows.add(fewKeys ? fewKeysRow(kind, rnd, n) : randomRow(kind, rnd));
             }
-            if (round % 4 != 0) { // a duplicate of a far earlier row (other run; often before the switch)
+            if (round % 4 != 0 && !fewKeys) { // a duplicate of a far earlier row (other run; often before the switch)
                 int dup = n / 2 + rnd.nextInt(n / 2);
                 rows.set(dup, rows.get(rnd.nextInt(Math.max(1, n / 8))).clone());
             }
@@ -480,6 +490,14 @@ class SpillingKeySetTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> runs.add(k, 8, 9));
             assertEquals("row 9 after row 10: a key set's rows come in order", e.getMessage());
             assertTrue(runs.isOrdered());
+            assertEquals("a key of 16 bytes in runs of 8-byte keys",
+                    assertThrows(IllegalArgumentException.class, () -> runs.addSortable(new byte[16], 16, 11)).getMessage());
+            assertFalse(runs.isOrdered(), "the wrong key broke the order before it was refused");
+        }
+        try (KeyRuns runs = new KeyRuns(dir, types(def), true)) {
+            byte[] k = new byte[8];
+            KeySet.putLongLE(k, 0, 5);
+            runs.add(k, 8, 10);
             try (SortedKeyFile keys = runs.takeOrderedKeys()) {
                 assertEquals(1, keys.keys());
                 assertEquals("only the keys of a distinct set that stayed in order can be taken, once",
