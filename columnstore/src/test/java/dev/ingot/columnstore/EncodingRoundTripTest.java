@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ingot.columnstore.encoding.ChunkEncoding;
 import dev.ingot.columnstore.internal.ChunkFormat;
+import dev.ingot.columnstore.internal.TextBlocks;
 import dev.ingot.testing.TestAllocators;
 import dev.ingot.testing.TestSeed;
 import java.math.BigDecimal;
@@ -304,7 +305,9 @@ class EncodingRoundTripTest {
         assertEquals(5, h[1][0].entries(), what + ": the two colliding values are two entries");
         assertArrayEquals(new ChunkEncoding[] {T, T, T, T}, encodings(h[2]), what);
         for (int g = 0; g < 3; g++) {
-            assertEquals(ChunkFormat.COMPRESSION_LZ4, h[2][g].compression(), what + " prose row group " + g);
+            assertEquals(ChunkFormat.COMPRESSION_LZ4_BLOCKS, h[2][g].compression(), what + " prose row group " + g);
+            assertEquals(true, h[2][g].entries() >= h[2][g].textBytes() / TextBlocks.BLOCK_BYTES, what + ": text blocks of at most "
+                    + TextBlocks.BLOCK_BYTES + " bytes: " + h[2][g].entries() + " for " + h[2][g].textBytes());
             assertEquals(true, h[2][g].dataLength() < h[2][g].textBytes() * 6 / 10, what + ": prose compresses " + h[2][g].dataLength()
                     + " / " + h[2][g].textBytes());
         }

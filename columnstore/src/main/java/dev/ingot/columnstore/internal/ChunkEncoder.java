@@ -25,9 +25,10 @@ import java.util.Arrays;
  *   <li>CHAR, VARCHAR, VARBINARY: {@link ChunkEncoding#DICTIONARY} when the first
  *       {@value #DICTIONARY_SAMPLE_ROWS} rows are at most 7/8 distinct and the whole chunk has at
  *       most {@code rows / 2} distinct values (else the dictionary overflows and is dropped), or
- *       {@link ChunkEncoding#PACKED_TEXT}: lengths bit-packed and the bytes as one LZ4 block when
- *       a {@value #LZ4_SAMPLE_BYTES}-byte sample shrinks to at most
- *       {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 45%);</li>
+ *       {@link ChunkEncoding#PACKED_TEXT}: lengths bit-packed and the bytes in {@link TextBlocks}
+ *       of a few KiB, each one LZ4 block when a {@value #LZ4_SAMPLE_BYTES}-byte sample shrinks to
+ *       at most {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 50% in 8 KiB blocks), raw
+ *       otherwise;</li>
  *   <li>BOOLEAN, REAL, DOUBLE, DECIMAL(p &gt; 18), UUID: plain.</li>
  * </ul>
  *
@@ -55,6 +56,10 @@ final class ChunkEncoder {
     private long[] auxWords = new long[0];
     private long[] ends = new long[0];
     private int[] ints = new int[0];
+    /** PACKED_TEXT: the first row of each text block and the rows after them; their data offsets. */
+    private int[] blockRows = new int[0];
+    private int[] blockData = new int[0];
+    private int blocks;
     /** Output of the LZ4 sample (direct, so the JNI compressor reads and writes native memory only). */
     private ByteBuffer sample;
     private final TextDictionary dictionary = new TextDictionary();
@@ -246,6 +251,10 @@ final class ChunkEncoder {
             bitWidth = lengthWidth;
             reference = minLength;
             compress = lz4;
+            blockRows = grow(blockRows, rows + 1);
+            blockData = grow(blockData, rows + 1);
+            blocks = TextBlocks.cut(ints, rows, blockRows);
+            entries = blocks;
             values = grow(values, rows);
             for (int i = 0; i < rows; i++) {
                 values[i] = ints[i + 1] - ints[i];
@@ -291,7 +300,8 @@ final class ChunkEncoder {
                 return vEnd + ChunkFormat.align(4L * entries + 4) + ChunkFormat.align(dictionary.bytes()) + 8L * words(rows, bitWidth);
             case PACKED_TEXT:
                 return vEnd + ChunkFormat.align(8L * words(rows, bitWidth))
-                        + Math.max(textBytes, compress ? LZ4.maxCompressedLength((int) textBytes) : 0);
+                        + ChunkFormat.align(TextBlocks.dataBound(ints, blockRows, blocks, compress, LZ4))
+                        + (long) TextBlocks.INDEX_ENTRY_BYTES * (blocks + 1);
             default:
                 throw new IllegalStateException("internal: no encoded layout for " + encoding);
         }
@@ -341,20 +351,11 @@ final class ChunkEncoder {
                 oOff = at;
                 oLen = putWords(target, oOff, words, words(rows, bitWidth));
                 dOff = ChunkFormat.align(oOff + oLen);
-                dLen = textBytes;
-                boolean compressed = false;
-                if (compress) {
-                    ByteBuffer out = target.asByteBuffer();
-                    long n = LZ4.compress(stagedData, stagedData.position(), (int) textBytes, out, (int) dOff, out.capacity() - (int) dOff);
-                    if (n < textBytes) {
-                        compressed = true;
-                        dLen = n;
-                    }
-                }
-                if (!compressed) {
-                    data.copyTo(0, target, dOff, textBytes);
-                }
-                target.putByte(ChunkFormat.OFF_COMPRESSION, (byte) (compressed ? ChunkFormat.COMPRESSION_LZ4 : ChunkFormat.COMPRESSION_NONE));
+                long[] written = TextBlocks.write(target, dOff, stagedData, ints, blockRows, blocks, blockData, compress, LZ4);
+                dLen = written[0];
+                target.putByte(ChunkFormat.OFF_COMPRESSION, (byte) written[1]);
+                aOff = written[2];
+                aLen = written[3];
                 break;
             }
         }
