@@ -327,6 +327,40 @@ class EncodingRoundTripTest {
         assertEquals(4, h[6][0].entries(), what);
         assertArrayEquals(new ChunkEncoding[] {D, D, D, D}, encodings(h[7]), what);
         assertEquals(3, h[7][0].entries(), what);
+        assertTextStats("texts", v, chunkRows, what);
+    }
+
+    /** Each chunk's min/max of table {@code name} equals the unsigned-byte min/max of its non-null model values (those up to 64 bytes). */
+    private void assertTextStats(String name, Object[][] values, int chunkRows, String what) throws Exception {
+        try (TableReader r = store.openTable(name)) {
+            for (int c = 0; c < values.length; c++) {
+                for (int g = 0; g < r.rowGroupCount(); g++) {
+                    byte[] min = null;
+                    byte[] max = null;
+                    for (int i = g * chunkRows; i < Math.min(values[c].length, (g + 1) * chunkRows); i++) {
+                        Object x = values[c][i];
+                        if (x == null) {
+                            continue;
+                        }
+                        byte[] b = x instanceof String ? ((String) x).getBytes(java.nio.charset.StandardCharsets.UTF_8) : (byte[]) x;
+                        min = min == null || java.util.Arrays.compareUnsigned(b, min) < 0 ? b : min;
+                        max = max == null || java.util.Arrays.compareUnsigned(b, max) > 0 ? b : max;
+                    }
+                    ChunkStats s = r.chunkStats(c, g);
+                    String at = what + " " + name + " column " + c + " row group " + g + " (" + s.hasMinMax() + ")";
+                    if (min == null) {
+                        assertEquals(false, s.hasMinMax(), at);
+                        continue;
+                    }
+                    if (min.length <= ChunkFormat.MAX_STAT_BYTES) {
+                        assertEquals(java.util.HexFormat.of().formatHex(min), java.util.HexFormat.of().formatHex(s.minBytes()), at + " min");
+                    }
+                    if (max.length <= ChunkFormat.MAX_STAT_BYTES) {
+                        assertEquals(java.util.HexFormat.of().formatHex(max), java.util.HexFormat.of().formatHex(s.maxBytes()), at + " max");
+                    }
+                }
+            }
+        }
     }
 
     /** A UTF-8 string of {@code bytes} bytes or just under (whole characters), of words from {@code words}, compressible. */
@@ -373,6 +407,7 @@ class EncodingRoundTripTest {
         ChunkFormat.Header[][] h = roundTrip("blocks", List.of(ColumnDef.nullable("mixed", ColumnType.varchar()),
                 ColumnDef.nullable("rnd", ColumnType.varbinary(300)), ColumnDef.nullable("sparse", ColumnType.varchar())), v, chunkRows);
         String what = TestSeed.describe(seed);
+        assertTextStats("blocks", v, chunkRows, what);
         try (TableReader r = store.openTable("blocks")) {
             for (int c = 0; c < 3; c++) {
                 for (int g = 0; g < r.rowGroupCount(); g++) {

@@ -73,6 +73,8 @@ final class ChunkEncoder {
     private int rows;
     private long textBytes;
     private boolean compress;
+    /** Whether the last text chunk's dictionary was built (whichever encoding won). */
+    private boolean dictionaryBuilt;
 
     ChunkEncoder(ColumnType.Kind kind) {
         this.kind = kind;
@@ -101,6 +103,7 @@ final class ChunkEncoder {
         entries = 0;
         auxBitWidth = 0;
         compress = false;
+        dictionaryBuilt = false;
         if (ChunkEncoding.isIntegral(kind)) {
             chooseIntegral(validity, data, rows, nulls, stats);
         } else if (kind.isVariableWidth()) {
@@ -233,6 +236,7 @@ final class ChunkEncoder {
                 + (lz4 ? textBytes * LZ4_MAX_RATIO_PERCENT / 100 : textBytes);
         long best = Math.min(plainBytes, packedEstimate);
         if (dictionary.build(validity, ints, data, rows, nulls)) {
+            dictionaryBuilt = true;
             int codeWidth = BitPacking.width(Math.max(dictionary.size() - 1, 0));
             long dictBytes = ChunkFormat.align(4L * dictionary.size() + 4) + ChunkFormat.align(dictionary.bytes())
                     + BitPacking.bytes(rows, codeWidth);
@@ -261,6 +265,18 @@ final class ChunkEncoder {
             }
             words = grow(words, BitPacking.words(rows, lengthWidth));
             BitPacking.pack(values, 0, rows, minLength, lengthWidth, words);
+        }
+    }
+
+    /**
+     * Min/max of the text chunk of the last {@link #choose} (at least one row not null), from its
+     * dictionary's distinct values when one was built, else over the rows' offsets loaded by it.
+     */
+    void textStats(MemoryView validity, MemoryView data, int rows, int nulls, StatsBuilder out) {
+        if (dictionaryBuilt && dictionary.size() > 0) {
+            TextStats.entries(dictionary.starts(), dictionary.lengths(), dictionary.size(), data, kind.isText(), out);
+        } else {
+            TextStats.rows(validity, ints, data, rows, nulls > 0, kind.isText(), out);
         }
     }
 
