@@ -183,7 +183,7 @@ class EncodingCorruptionTest {
         }
         int[] e = TextBlocks.entry(h, blob, past);
         int[] before = TextBlocks.entry(h, blob, past - 1);
-        assertCorrupt(3, h.auxOffset() + TextBlocks.INDEX_ENTRY_BYTES * past, "text block index entry " + past + " of 8 is (row " + e[0]
+        assertCorrupt(3, h.auxOffset() + TextBlocks.INDEX_ENTRY_BYTES * past, "text block index entry " + past + " of " + (BLOCKS + 1) + " is (row " + e[0]
                 + ", data byte " + e[1] + ", text byte " + e[2] + "), expected a row in (" + before[0] + ", 1024] and a data byte in ["
                 + before[1] + ", " + h.dataLength() / 2 + "]");
     }
@@ -217,21 +217,26 @@ class EncodingCorruptionTest {
         return "the quick brown fox " + i + " jumps over the lazy dog";
     }
 
+    /** Rows 1024..2047 of the prose column hold 48 bytes each: this many rows fill a text block. */
+    static final int PER_BLOCK = TextBlocks.BLOCK_BYTES / 48;
+    /** Text blocks of row group 1's prose chunk. */
+    static final int BLOCKS = (1024 + PER_BLOCK - 1) / PER_BLOCK;
+
     @Test
     void proseIsCutIntoTextBlocksOfAtMostTheBlockBytes() throws Exception {
         ChunkFormat.Header h = header(3);
         ByteBuffer blob = store.pager().get(key(3)).slice().order(ByteOrder.LITTLE_ENDIAN);
-        // rows 1024..2047 hold 48 bytes each: 170 rows (8,160 bytes) a block, 6 full blocks and 4 rows
-        assertEquals(7, h.entries());
+        assertEquals(4, BLOCKS, "16 KiB blocks: 341 rows (16,368 bytes) a block, 3 full blocks and 1 row");
+        assertEquals(BLOCKS, h.entries());
         assertEquals(1024 * 48, h.textBytes());
-        for (int b = 0; b <= 7; b++) {
+        for (int b = 0; b <= BLOCKS; b++) {
             int[] e = TextBlocks.entry(h, blob, b);
-            int row = Math.min(170 * b, 1024);
+            int row = Math.min(PER_BLOCK * b, 1024);
             assertEquals(row, e[0], "first row of block " + b);
             assertEquals(48 * row, e[2], "text offset of block " + b);
         }
-        assertEquals(h.dataLength(), TextBlocks.entry(h, blob, 7)[1]);
-        for (int row : new int[] {0, 169, 170, 500, 1019, 1020, 1023}) {
+        assertEquals(h.dataLength(), TextBlocks.entry(h, blob, BLOCKS)[1]);
+        for (int row : new int[] {0, PER_BLOCK - 1, PER_BLOCK, 500, 3 * PER_BLOCK - 1, 3 * PER_BLOCK, 1023}) {
             assertEquals(prose(1024 + row), pointRead(row));
         }
     }
@@ -243,55 +248,58 @@ class EncodingCorruptionTest {
         int[] e1 = TextBlocks.entry(h, blob, 1);
         int[] e2 = TextBlocks.entry(h, blob, 2);
         int entry2 = h.auxOffset() + 2 * TextBlocks.INDEX_ENTRY_BYTES;
+        int p = PER_BLOCK;
+        String of = " of " + (BLOCKS + 1);
         // block 2 starting at block 1's first row
         damage(3, b -> b.putInt(entry2, e1[0]));
-        assertCorrupt(3, entry2, "text block index entry 2 of 8 is (row 170, data byte " + e2[1] + ", text byte 16320), expected a row in"
-                + " (170, 1024] and a data byte in [" + e1[1] + ", " + h.dataLength() + "]");
+        assertCorrupt(3, entry2, "text block index entry 2" + of + " is (row " + p + ", data byte " + e2[1] + ", text byte " + 96 * p
+                + "), expected a row in (" + p + ", 1024] and a data byte in [" + e1[1] + ", " + h.dataLength() + "]");
         // block 2's text offset one byte off the lengths of the rows before it: the scan and the point reads of blocks 1 and 2 see it
         damage(3, b -> b.putInt(entry2 + 8, e2[2] + 1));
-        assertCorrupt(3, entry2, "text block index entry 2 of 8 is (row 340, data byte " + e2[1]
-                + ", text byte 16321), expected text byte 16320 (the lengths of the rows before it)");
-        assertPointReadCorrupt(3, 200, h.offsetsOffset(), "the lengths of rows 170 to 339 (text block 1) add up to 8160 bytes, the block"
-                + " index says 8161");
-        assertPointReadCorrupt(3, 400, h.offsetsOffset(), "the lengths of rows 340 to 509 (text block 2) add up to 8160 bytes, the block"
-                + " index says 8159");
+        assertCorrupt(3, entry2, "text block index entry 2" + of + " is (row " + 2 * p + ", data byte " + e2[1] + ", text byte "
+                + (96 * p + 1) + "), expected text byte " + 96 * p + " (the lengths of the rows before it)");
+        assertPointReadCorrupt(3, p + 30, h.offsetsOffset(), "the lengths of rows " + p + " to " + (2 * p - 1) + " (text block 1) add up to "
+                + 48 * p + " bytes, the block index says " + (48 * p + 1));
+        assertPointReadCorrupt(3, 2 * p + 30, h.offsetsOffset(), "the lengths of rows " + 2 * p + " to " + (3 * p - 1) + " (text block 2) add"
+                + " up to " + 48 * p + " bytes, the block index says " + (48 * p - 1));
         assertEquals(prose(1024 + 100), pointRead(100), "block 0 does not depend on entry 2");
         // an entry past the chunk's rows, met by a point read of the block before it
         damage(3, b -> b.putInt(entry2, 5000));
-        assertPointReadCorrupt(3, 200, entry2, "text block index entry 2 of 8 is (row 5000, data byte " + e2[1] + ", text byte 16320),"
-                + " expected the end of a block from entry 1 (row 170, data byte " + e1[1] + ", text byte 8160) holding row 200 within the"
-                + " chunk's 1024 rows, " + h.dataLength() + " data and " + h.textBytes() + " text bytes");
+        assertPointReadCorrupt(3, p + 30, entry2, "text block index entry 2" + of + " is (row 5000, data byte " + e2[1] + ", text byte "
+                + 96 * p + "), expected the end of a block from entry 1 (row " + p + ", data byte " + e1[1] + ", text byte " + 48 * p
+                + ") holding row " + (p + 30) + " within the chunk's 1024 rows, " + h.dataLength() + " data and " + h.textBytes()
+                + " text bytes");
     }
 
     @Test
     void anLz4BlockThatDoesNotDecompressToItsTextIsCorruptionOfThatBlockOnly() throws Exception {
         ChunkFormat.Header h = header(3);
         ByteBuffer blob = originals(3);
-        int[] e3 = TextBlocks.entry(h, blob, 3);
-        int at = h.dataOffset() + e3[1];
-        // block 3's first token: 15+ literals and the longest match, then a literal length byte of 0xFF and so on
+        int[] e2 = TextBlocks.entry(h, blob, 2);
+        int at = h.dataOffset() + e2[1];
+        // block 2's first token: 15+ literals and the longest match, then literal length bytes of 0xFF
         damage(3, b -> {
             for (int i = 0; i < 8; i++) {
                 b.put(at + i, (byte) 0xFF);
             }
         });
         StoreCorruptedException scan = assertThrows(StoreCorruptedException.class, () -> reader.readChunk(3, 1).close());
-        assertTrue(scan.getMessage().startsWith(message(3, at, "LZ4 block of text block 3 does not decompress")), scan.getMessage());
+        assertTrue(scan.getMessage().startsWith(message(3, at, "LZ4 block of text block 2 does not decompress")), scan.getMessage());
         assertEquals(store.pager().blobFileOffset(key(3)) + at, scan.fileOffset());
         try (TableReader r = store.openTable("enc")) {
             StoreCorruptedException point = assertThrows(StoreCorruptedException.class,
-                    () -> r.readRows(new long[] {1024 + 600}, List.of("prose")).close());
-            assertEquals(scan.getMessage(), point.getMessage(), "a point read of a row of block 3 (rows 510..679)");
+                    () -> r.readRows(new long[] {1024 + 2 * PER_BLOCK + 50}, List.of("prose")).close());
+            assertEquals(scan.getMessage(), point.getMessage(), "a point read of a row of block 2");
         }
         assertEquals(prose(1024 + 100), pointRead(100), "block 0 still reads");
-        assertEquals(prose(1024 + 1023), pointRead(1023), "block 6 still reads");
+        assertEquals(prose(1024 + 1023), pointRead(1023), "block 3 still reads");
     }
 
     @Test
     void aByteFlippedInATextBlockIsCaughtByTheChunkChecksumNamingFileAndOffset() throws Exception {
         ChunkFormat.Header h = header(3);
         ByteBuffer blob = originals(3);
-        int at = h.dataOffset() + TextBlocks.entry(h, blob, 4)[1] + 10;
+        int at = h.dataOffset() + TextBlocks.entry(h, blob, 2)[1] + 10;
         long fileOffset = store.pager().blobFileOffset(key(3));
         int stored = blob.getInt(ChunkFormat.OFF_CRC);
         ByteBuffer flipped = ByteBuffer.allocateDirect(blob.remaining()).order(ByteOrder.LITTLE_ENDIAN).put(blob.duplicate()).flip();
@@ -313,7 +321,7 @@ class EncodingCorruptionTest {
                 + " chunk CRC32C mismatch: stored 0x%08x, computed 0x%08x", file, fileOffset + ChunkFormat.OFF_CRC, key(3), ChunkFormat.OFF_CRC,
                 stored, computed);
         StoreCorruptedException point = assertThrows(StoreCorruptedException.class,
-                () -> reader.readRows(new long[] {1024 + 700}, List.of("prose")).close());
+                () -> reader.readRows(new long[] {1024 + 2 * PER_BLOCK + 20}, List.of("prose")).close());
         assertEquals(expected, point.getMessage(), "a point read's first touch of the chunk");
         StoreCorruptedException scan = assertThrows(StoreCorruptedException.class, () -> reader.readChunk(3, 1).close());
         assertEquals(expected, scan.getMessage());

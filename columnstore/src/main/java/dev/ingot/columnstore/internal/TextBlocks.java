@@ -17,17 +17,23 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
  * The text blocks of a PACKED_TEXT chunk (format version 4, see {@link ChunkFormat}): the rows cut
  * into blocks of at most {@value #BLOCK_BYTES} value bytes (a larger single value is a block of its
  * own; values are never split) and at most {@value #BLOCK_ROWS} rows, each stored raw or as one
- * independent LZ4 block (the LZ4 block format of lz4-java and the reference LZ4 library), with a
+ * independent LZ4 block (the LZ4 block format of lz4-java and the reference LZ4 library, written
+ * by LZ4 HC level 1), with a
  * block index of {@code (first row, data offset, text offset)} entries in the chunk's aux buffer.
  * A scan decompresses block after block straight into the Arrow data buffer; a point read
  * ({@link #copy}) finds the row's block by a binary search of the index, decompresses that block
  * only and sums the lengths of the rows before it within the block.
  *
- * <p>Block size, measured on TPC-H {@code l_comment} (48,000 rows, 1.27 MB; lz4-java JNI, 2 cores
- * under load): the compressed size is 0.583 of the text at 2 KiB, 0.531 at 4 KiB, 0.496 at 8 KiB,
- * 0.474 at 16 KiB, 0.450 as one block; decompressing one random block took about 4, 6, 6, 9 us
- * (the one 1.3 MB block about 350 us); a whole chunk decompresses at the same 3.5-3.7 GB/s at every
- * size. 8 KiB keeps a point read a few microseconds for 10% more compressed bytes than one block.
+ * <p>Block size and compressor, measured on TPC-H {@code l_comment} (lz4-java JNI, 2 cores under
+ * load): with LZ4's fast compressor the compressed size is 0.583 of the text at 2 KiB, 0.531 at
+ * 4 KiB, 0.497 at 8 KiB, 0.474 at 16 KiB and 0.418 as one block per chunk (format version 3);
+ * decompressing one random block took about 4, 6, 6 and 9 us at 2 to 16 KiB, one whole 1.3 MB
+ * block about 350 us. Small blocks lose LZ4's long matches: 8 KiB fast blocks made the SF1 store
+ * 25 MiB larger. LZ4 HC at level 1 ({@link #COMPRESSOR}) wins them back: 0.442 at 8 KiB, 0.409 at
+ * 16 KiB (below one fast block), compressing at about half the fast compressor's speed (140-150
+ * against 200-300 MB/s) and decompressing at 4.1 GB/s (fast blocks: 3.3-3.9). Hence 16 KiB HC
+ * blocks: a point read decompresses about 16 KiB, the store stays as small as before, the load
+ * pays about 1 s of CPU more at SF1 for about 330 MB of compressed text.
  *
  * <p>Every read stays inside the chunk's validated regions; an index entry, a length sum or an LZ4
  * block that disagrees with the chunk is a {@link BlobCorruptedException} naming the block and the
@@ -38,11 +44,14 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
  */
 public final class TextBlocks {
     /** Most value bytes of a block, unless one value is larger. */
-    public static final int BLOCK_BYTES = 8 << 10;
+    public static final int BLOCK_BYTES = 16 << 10;
     /** Most rows of a block (bounds the lengths a point read sums, e.g. of empty or NULL rows). */
     public static final int BLOCK_ROWS = 1024;
     /** Bytes of a block index entry: first row, data offset, text offset (int32 each). */
     public static final int INDEX_ENTRY_BYTES = 12;
+
+    /** LZ4 HC, level 1, of lz4-java (JNI where its bundled library loads): the compressor of text blocks; thread-safe. */
+    static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().highCompressor(1);
 
     /** lz4-java's bounds-checking decompressor (JNI where the bundled library loads): safe on damaged input; thread-safe. */
     private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
