@@ -272,6 +272,19 @@ class EncodingCorruptionTest {
     }
 
     @Test
+    void aVersion4TextChunkWithoutItsBlockIndexOrWithOneLz4BlockIsCorruption() throws Exception {
+        ChunkFormat.Header h = header(3);
+        damage(3, b -> b.put(ChunkFormat.OFF_COMPRESSION, (byte) ChunkFormat.COMPRESSION_LZ4));
+        assertCorrupt(3, ChunkFormat.OFF_COMPRESSION, "compression 1 with encoding PACKED_TEXT in a version 4 chunk");
+        // one block more than the index holds entries for
+        damage(3, b -> b.putInt(ChunkFormat.OFF_ENTRIES, BLOCKS + 1));
+        assertCorrupt(3, ChunkFormat.OFF_AUX_LENGTH, "aux length " + h.auxLength() + ", expected " + (h.auxLength()
+                + TextBlocks.INDEX_ENTRY_BYTES));
+        damage(3, b -> b.putInt(ChunkFormat.OFF_ENTRIES, 0));
+        assertCorrupt(3, ChunkFormat.OFF_ENTRIES, "entries 0 with encoding PACKED_TEXT of 1024 rows");
+    }
+
+    @Test
     void anLz4BlockThatDoesNotDecompressToItsTextIsCorruptionOfThatBlockOnly() throws Exception {
         ChunkFormat.Header h = header(3);
         ByteBuffer blob = originals(3);
