@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ingot.columnstore.encoding.ChunkEncoding;
 import dev.ingot.columnstore.internal.ChunkFormat;
+import dev.ingot.columnstore.internal.TextBlocks;
 import dev.ingot.pager.StoreCorruptedException;
 import dev.ingot.testing.TestAllocators;
 import java.nio.ByteBuffer;
@@ -116,7 +117,7 @@ class EncodingCorruptionTest {
         assertEquals(ChunkEncoding.RLE, header(1).encoding());
         assertEquals(ChunkEncoding.DICTIONARY, header(2).encoding());
         assertEquals(ChunkEncoding.PACKED_TEXT, header(3).encoding());
-        assertEquals(ChunkFormat.COMPRESSION_LZ4, header(3).compression());
+        assertEquals(ChunkFormat.COMPRESSION_LZ4_BLOCKS, header(3).compression());
         assertEquals(16, reader.verifyChecksums() * 2, "4 columns x 2 row groups, intact");
     }
 
@@ -164,7 +165,7 @@ class EncodingCorruptionTest {
         damage(2, b -> b.putLong(ChunkFormat.OFF_TEXT_BYTES, 1));
         assertCorrupt(2, ChunkFormat.OFF_TEXT_BYTES, "the values have " + h.textBytes() + " bytes, not the 1 text bytes of the header");
         damage(2, b -> b.put(ChunkFormat.OFF_COMPRESSION, (byte) ChunkFormat.COMPRESSION_LZ4));
-        assertCorrupt(2, ChunkFormat.OFF_COMPRESSION, "compression 1 with encoding DICTIONARY");
+        assertCorrupt(2, ChunkFormat.OFF_COMPRESSION, "compression 1 with encoding DICTIONARY in a version 4 chunk");
     }
 
     @Test
@@ -173,10 +174,178 @@ class EncodingCorruptionTest {
         damage(3, b -> b.putLong(ChunkFormat.OFF_TEXT_BYTES, h.textBytes() + 1));
         assertCorrupt(3, ChunkFormat.OFF_TEXT_BYTES, "the values have " + h.textBytes() + " bytes, not the " + (h.textBytes() + 1)
                 + " text bytes of the header");
+        // a data length that cuts the text blocks short: the first block index entry past it
         damage(3, b -> b.putInt(ChunkFormat.OFF_DATA_LENGTH, h.dataLength() / 2));
-        StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> reader.readChunk(3, 1).close());
-        assertTrue(e.getMessage().contains("row group 1 (pager key " + key(3) + "), chunk byte " + h.dataOffset()
-                + ": LZ4 block does not decompress"), e.getMessage());
-        assertEquals(store.pager().blobFileOffset(key(3)) + h.dataOffset(), e.fileOffset());
+        ByteBuffer blob = originals.get(3).duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int past = 1;
+        while (TextBlocks.entry(h, blob, past)[1] <= h.dataLength() / 2) {
+            past++;
+        }
+        int[] e = TextBlocks.entry(h, blob, past);
+        int[] before = TextBlocks.entry(h, blob, past - 1);
+        assertCorrupt(3, h.auxOffset() + TextBlocks.INDEX_ENTRY_BYTES * past, "text block index entry " + past + " of " + (BLOCKS + 1) + " is (row " + e[0]
+                + ", data byte " + e[1] + ", text byte " + e[2] + "), expected a row in (" + before[0] + ", 1024] and a data byte in ["
+                + before[1] + ", " + h.dataLength() / 2 + "]");
+    }
+
+    /** The exception message of damage at chunk byte {@code chunkByte} of column {@code column}'s chunk of row group 1. */
+    private String message(int column, long chunkByte, String detail) {
+        return "store " + store.pager().file() + " is corrupted at offset " + (store.pager().blobFileOffset(key(column)) + chunkByte)
+                + ": table enc column " + DEF.columns().get(column).name() + " row group 1 (pager key " + key(column) + "), chunk byte "
+                + chunkByte + ": " + detail;
+    }
+
+    /** Reading row {@code row} of row group 1 alone from column {@code column} (a point read by a new reader) fails with exactly this detail. */
+    private void assertPointReadCorrupt(int column, int row, long chunkByte, String detail) throws Exception {
+        try (TableReader r = store.openTable("enc")) {
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class,
+                    () -> r.readRows(new long[] {1024 + row}, List.of(DEF.columns().get(column).name())).close());
+            assertEquals(message(column, chunkByte, detail), e.getMessage());
+            assertEquals(store.pager().blobFileOffset(key(column)) + chunkByte, e.fileOffset());
+        }
+    }
+
+    /** Row {@code row} of row group 1 of the prose column read alone by a new reader. */
+    private String pointRead(int row) throws Exception {
+        try (TableReader r = store.openTable("enc");
+             VectorSchemaRoot got = r.readRows(new long[] {1024 + row}, List.of("prose"))) {
+            return String.valueOf(TypeCases.get(got.getVector(0), 0));
+        }
+    }
+
+    private static String prose(int i) {
+        return "the quick brown fox " + i + " jumps over the lazy dog";
+    }
+
+    /** Rows 1024..2047 of the prose column hold 48 bytes each: this many rows fill a text block. */
+    static final int PER_BLOCK = TextBlocks.BLOCK_BYTES / 48;
+    /** Text blocks of row group 1's prose chunk. */
+    static final int BLOCKS = (1024 + PER_BLOCK - 1) / PER_BLOCK;
+
+    @Test
+    void proseIsCutIntoTextBlocksOfAtMostTheBlockBytes() throws Exception {
+        ChunkFormat.Header h = header(3);
+        ByteBuffer blob = store.pager().get(key(3)).slice().order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(4, BLOCKS, "16 KiB blocks: 341 rows (16,368 bytes) a block, 3 full blocks and 1 row");
+        assertEquals(BLOCKS, h.entries());
+        assertEquals(1024 * 48, h.textBytes());
+        for (int b = 0; b <= BLOCKS; b++) {
+            int[] e = TextBlocks.entry(h, blob, b);
+            int row = Math.min(PER_BLOCK * b, 1024);
+            assertEquals(row, e[0], "first row of block " + b);
+            assertEquals(48 * row, e[2], "text offset of block " + b);
+        }
+        assertEquals(h.dataLength(), TextBlocks.entry(h, blob, BLOCKS)[1]);
+        for (int row : new int[] {0, PER_BLOCK - 1, PER_BLOCK, 500, 3 * PER_BLOCK - 1, 3 * PER_BLOCK, 1023}) {
+            assertEquals(prose(1024 + row), pointRead(row));
+        }
+    }
+
+    @Test
+    void blockIndexEntriesOutOfOrderOrOffTheLengthsAreCorruption() throws Exception {
+        ChunkFormat.Header h = header(3);
+        ByteBuffer blob = originals(3);
+        int[] e1 = TextBlocks.entry(h, blob, 1);
+        int[] e2 = TextBlocks.entry(h, blob, 2);
+        int entry2 = h.auxOffset() + 2 * TextBlocks.INDEX_ENTRY_BYTES;
+        int p = PER_BLOCK;
+        String of = " of " + (BLOCKS + 1);
+        // block 2 starting at block 1's first row
+        damage(3, b -> b.putInt(entry2, e1[0]));
+        assertCorrupt(3, entry2, "text block index entry 2" + of + " is (row " + p + ", data byte " + e2[1] + ", text byte " + 96 * p
+                + "), expected a row in (" + p + ", 1024] and a data byte in [" + e1[1] + ", " + h.dataLength() + "]");
+        // block 2's text offset one byte off the lengths of the rows before it: the scan and the point reads of blocks 1 and 2 see it
+        damage(3, b -> b.putInt(entry2 + 8, e2[2] + 1));
+        assertCorrupt(3, entry2, "text block index entry 2" + of + " is (row " + 2 * p + ", data byte " + e2[1] + ", text byte "
+                + (96 * p + 1) + "), expected text byte " + 96 * p + " (the lengths of the rows before it)");
+        assertPointReadCorrupt(3, p + 30, h.offsetsOffset(), "the lengths of rows " + p + " to " + (2 * p - 1) + " (text block 1) add up to "
+                + 48 * p + " bytes, the block index says " + (48 * p + 1));
+        assertPointReadCorrupt(3, 2 * p + 30, h.offsetsOffset(), "the lengths of rows " + 2 * p + " to " + (3 * p - 1) + " (text block 2) add"
+                + " up to " + 48 * p + " bytes, the block index says " + (48 * p - 1));
+        assertEquals(prose(1024 + 100), pointRead(100), "block 0 does not depend on entry 2");
+        // an entry past the chunk's rows, met by a point read of the block before it
+        damage(3, b -> b.putInt(entry2, 5000));
+        assertPointReadCorrupt(3, p + 30, entry2, "text block index entry 2" + of + " is (row 5000, data byte " + e2[1] + ", text byte "
+                + 96 * p + "), expected the end of a block from entry 1 (row " + p + ", data byte " + e1[1] + ", text byte " + 48 * p
+                + ") holding row " + (p + 30) + " within the chunk's 1024 rows, " + h.dataLength() + " data and " + h.textBytes()
+                + " text bytes");
+    }
+
+    @Test
+    void aVersion4TextChunkWithoutItsBlockIndexOrWithOneLz4BlockIsCorruption() throws Exception {
+        ChunkFormat.Header h = header(3);
+        damage(3, b -> b.put(ChunkFormat.OFF_COMPRESSION, (byte) ChunkFormat.COMPRESSION_LZ4));
+        assertCorrupt(3, ChunkFormat.OFF_COMPRESSION, "compression 1 with encoding PACKED_TEXT in a version 4 chunk");
+        // one block more than the index holds entries for
+        damage(3, b -> b.putInt(ChunkFormat.OFF_ENTRIES, BLOCKS + 1));
+        assertCorrupt(3, ChunkFormat.OFF_AUX_LENGTH, "aux length " + h.auxLength() + ", expected " + (h.auxLength()
+                + TextBlocks.INDEX_ENTRY_BYTES));
+        damage(3, b -> b.putInt(ChunkFormat.OFF_ENTRIES, 0));
+        assertCorrupt(3, ChunkFormat.OFF_ENTRIES, "entries 0 with encoding PACKED_TEXT of 1024 rows");
+    }
+
+    @Test
+    void anLz4BlockThatDoesNotDecompressToItsTextIsCorruptionOfThatBlockOnly() throws Exception {
+        ChunkFormat.Header h = header(3);
+        ByteBuffer blob = originals(3);
+        int[] e2 = TextBlocks.entry(h, blob, 2);
+        int at = h.dataOffset() + e2[1];
+        // block 2's first token: 15+ literals and the longest match, then literal length bytes of 0xFF
+        damage(3, b -> {
+            for (int i = 0; i < 8; i++) {
+                b.put(at + i, (byte) 0xFF);
+            }
+        });
+        StoreCorruptedException scan = assertThrows(StoreCorruptedException.class, () -> reader.readChunk(3, 1).close());
+        assertTrue(scan.getMessage().startsWith(message(3, at, "LZ4 block of text block 2 does not decompress")), scan.getMessage());
+        assertEquals(store.pager().blobFileOffset(key(3)) + at, scan.fileOffset());
+        try (TableReader r = store.openTable("enc")) {
+            StoreCorruptedException point = assertThrows(StoreCorruptedException.class,
+                    () -> r.readRows(new long[] {1024 + 2 * PER_BLOCK + 50}, List.of("prose")).close());
+            assertEquals(scan.getMessage(), point.getMessage(), "a point read of a row of block 2");
+        }
+        assertEquals(prose(1024 + 100), pointRead(100), "block 0 still reads");
+        assertEquals(prose(1024 + 1023), pointRead(1023), "block 3 still reads");
+    }
+
+    @Test
+    void aByteFlippedInATextBlockIsCaughtByTheChunkChecksumNamingFileAndOffset() throws Exception {
+        ChunkFormat.Header h = header(3);
+        ByteBuffer blob = originals(3);
+        int at = h.dataOffset() + TextBlocks.entry(h, blob, 2)[1] + 10;
+        long fileOffset = store.pager().blobFileOffset(key(3));
+        int stored = blob.getInt(ChunkFormat.OFF_CRC);
+        ByteBuffer flipped = ByteBuffer.allocateDirect(blob.remaining()).order(ByteOrder.LITTLE_ENDIAN).put(blob.duplicate()).flip();
+        flipped.put(at, (byte) (flipped.get(at) ^ 0x10));
+        int computed = ChunkFormat.crc(flipped);
+        Path file = store.pager().file();
+        reader.close();
+        store.close();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, fileOffset + at);
+            one.put(0, (byte) (one.get(0) ^ 0x10)).rewind();
+            ch.write(one, fileOffset + at);
+        }
+        store = ColumnStore.open(dir, TestData.options());
+        reader = store.openTable("enc");
+        String expected = String.format("store %s is corrupted at offset %d: table enc column prose row group 1 (pager key %d), chunk byte %d:"
+                + " chunk CRC32C mismatch: stored 0x%08x, computed 0x%08x", file, fileOffset + ChunkFormat.OFF_CRC, key(3), ChunkFormat.OFF_CRC,
+                stored, computed);
+        StoreCorruptedException point = assertThrows(StoreCorruptedException.class,
+                () -> reader.readRows(new long[] {1024 + 2 * PER_BLOCK + 20}, List.of("prose")).close());
+        assertEquals(expected, point.getMessage(), "a point read's first touch of the chunk");
+        StoreCorruptedException scan = assertThrows(StoreCorruptedException.class, () -> reader.readChunk(3, 1).close());
+        assertEquals(expected, scan.getMessage());
+    }
+
+    /** The intact chunk of {@code column} in row group 1 (a copy, little-endian). */
+    private ByteBuffer originals(int column) throws Exception {
+        if (!originals.containsKey(column)) {
+            ByteBuffer b = store.pager().get(key(column));
+            originals.put(column, ByteBuffer.allocateDirect(b.remaining()).put(b.duplicate()).flip());
+        }
+        return originals.get(column).duplicate().order(ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ingot.columnstore.encoding.ChunkEncoding;
 import dev.ingot.columnstore.internal.ChunkFormat;
+import dev.ingot.columnstore.internal.TextBlocks;
 import dev.ingot.testing.TestAllocators;
 import dev.ingot.testing.TestSeed;
 import java.math.BigDecimal;
@@ -304,7 +305,9 @@ class EncodingRoundTripTest {
         assertEquals(5, h[1][0].entries(), what + ": the two colliding values are two entries");
         assertArrayEquals(new ChunkEncoding[] {T, T, T, T}, encodings(h[2]), what);
         for (int g = 0; g < 3; g++) {
-            assertEquals(ChunkFormat.COMPRESSION_LZ4, h[2][g].compression(), what + " prose row group " + g);
+            assertEquals(ChunkFormat.COMPRESSION_LZ4_BLOCKS, h[2][g].compression(), what + " prose row group " + g);
+            assertEquals(true, h[2][g].entries() >= h[2][g].textBytes() / TextBlocks.BLOCK_BYTES, what + ": text blocks of at most "
+                    + TextBlocks.BLOCK_BYTES + " bytes: " + h[2][g].entries() + " for " + h[2][g].textBytes());
             assertEquals(true, h[2][g].dataLength() < h[2][g].textBytes() * 6 / 10, what + ": prose compresses " + h[2][g].dataLength()
                     + " / " + h[2][g].textBytes());
         }
@@ -324,6 +327,134 @@ class EncodingRoundTripTest {
         assertEquals(4, h[6][0].entries(), what);
         assertArrayEquals(new ChunkEncoding[] {D, D, D, D}, encodings(h[7]), what);
         assertEquals(3, h[7][0].entries(), what);
+        assertTextStats("texts", v, chunkRows, what);
+    }
+
+    /** Each chunk's min/max of table {@code name} equals the unsigned-byte min/max of its non-null model values (those up to 64 bytes). */
+    private void assertTextStats(String name, Object[][] values, int chunkRows, String what) throws Exception {
+        try (TableReader r = store.openTable(name)) {
+            for (int c = 0; c < values.length; c++) {
+                for (int g = 0; g < r.rowGroupCount(); g++) {
+                    byte[] min = null;
+                    byte[] max = null;
+                    for (int i = g * chunkRows; i < Math.min(values[c].length, (g + 1) * chunkRows); i++) {
+                        Object x = values[c][i];
+                        if (x == null) {
+                            continue;
+                        }
+                        byte[] b = x instanceof String ? ((String) x).getBytes(java.nio.charset.StandardCharsets.UTF_8) : (byte[]) x;
+                        min = min == null || java.util.Arrays.compareUnsigned(b, min) < 0 ? b : min;
+                        max = max == null || java.util.Arrays.compareUnsigned(b, max) > 0 ? b : max;
+                    }
+                    ChunkStats s = r.chunkStats(c, g);
+                    String at = what + " " + name + " column " + c + " row group " + g + " (" + s.hasMinMax() + ")";
+                    if (min == null) {
+                        assertEquals(false, s.hasMinMax(), at);
+                        continue;
+                    }
+                    if (min.length <= ChunkFormat.MAX_STAT_BYTES) {
+                        assertEquals(java.util.HexFormat.of().formatHex(min), java.util.HexFormat.of().formatHex(s.minBytes()), at + " min");
+                    }
+                    if (max.length <= ChunkFormat.MAX_STAT_BYTES) {
+                        assertEquals(java.util.HexFormat.of().formatHex(max), java.util.HexFormat.of().formatHex(s.maxBytes()), at + " max");
+                    }
+                }
+            }
+        }
+    }
+
+    /** A UTF-8 string of {@code bytes} bytes or just under (whole characters), of words from {@code words}, compressible. */
+    private static String textOfBytes(Random rnd, String[] words, int bytes) {
+        StringBuilder s = new StringBuilder();
+        int n = 0;
+        while (true) {
+            String w = words[rnd.nextInt(words.length)] + ' ';
+            int wb = w.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (n + wb > bytes) {
+                break;
+            }
+            s.append(w);
+            n += wb;
+        }
+        while (n < bytes) {
+            s.append('x');
+            n++;
+        }
+        return s.toString();
+    }
+
+    @Test
+    void textBlocksRoundTripNullsEmptyMultiByteAndValuesAtAndAboveTheBlockSize() throws Exception {
+        long seed = TestSeed.seed("EncodingRoundTripTest textBlocks", 8191L);
+        Random rnd = new Random(seed);
+        String[] words = {"furiously", "express", "packages", "sleep", "日本語の", "Ünïcödé", "emoji😀", "ελληνικά", "regular", "accounts",
+            "haggle", "carefully", "pending", "theodolites", "nag", "slyly", "", "a"};
+        int block = TextBlocks.BLOCK_BYTES;
+        int chunkRows = 4096;
+        int rows = 3 * chunkRows + 123;
+        Object[][] v = new Object[3][rows];
+        for (int i = 0; i < rows; i++) {
+            int kind = rnd.nextInt(20);
+            // mixed: NULLs, empty strings, multi-byte UTF-8 prose, now and then a value at, just under or above the block size
+            v[0][i] = kind == 0 ? null : kind == 1 ? "" : kind == 2 && rnd.nextInt(8) == 0
+                    ? textOfBytes(rnd, words, rnd.nextBoolean() ? block : rnd.nextBoolean() ? block - 1 : block + 1 + rnd.nextInt(3 * block))
+                    : textOfBytes(rnd, words, rnd.nextInt(120));
+            // random bytes (LZ4 does not pay: raw blocks), NULLs and empty values
+            v[1][i] = kind == 3 ? null : kind == 4 ? new byte[0] : TypeCases.bytes(rnd, 300);
+            // mostly NULL or empty: blocks end at their row limit, not their bytes
+            v[2][i] = kind < 10 ? null : kind < 19 ? "" : textOfBytes(rnd, words, rnd.nextInt(30));
+        }
+        ChunkFormat.Header[][] h = roundTrip("blocks", List.of(ColumnDef.nullable("mixed", ColumnType.varchar()),
+                ColumnDef.nullable("rnd", ColumnType.varbinary(300)), ColumnDef.nullable("sparse", ColumnType.varchar())), v, chunkRows);
+        String what = TestSeed.describe(seed);
+        assertTextStats("blocks", v, chunkRows, what);
+        try (TableReader r = store.openTable("blocks")) {
+            for (int c = 0; c < 3; c++) {
+                for (int g = 0; g < r.rowGroupCount(); g++) {
+                    ChunkFormat.Header x = h[c][g];
+                    String at = what + " column " + c + " row group " + g;
+                    assertEquals(ChunkEncoding.PACKED_TEXT, x.encoding(), at);
+                    if (c < 2) { // the sparse column's few bytes may compress either way
+                        assertEquals(c == 0 ? ChunkFormat.COMPRESSION_LZ4_BLOCKS : ChunkFormat.COMPRESSION_NONE, x.compression(), at);
+                    } else {
+                        assertEquals(true, x.entries() >= x.rowCount() / TextBlocks.BLOCK_ROWS, at + ": blocks of at most "
+                                + TextBlocks.BLOCK_ROWS + " rows: " + x.entries());
+                    }
+                    ByteBuffer blob = store.pager().get(r.info().rowGroups().get(g).chunkKey(c)).slice().order(ByteOrder.LITTLE_ENDIAN);
+                    assertBlocks(x, blob, v[c], g * chunkRows, at);
+                }
+            }
+        }
+    }
+
+    /** The block index of a chunk whose rows are {@code values[first, first + rows)} follows the cutting rule exactly. */
+    private static void assertBlocks(ChunkFormat.Header h, ByteBuffer blob, Object[] values, int first, String at) {
+        int rows = h.rowCount();
+        long[] offsets = new long[rows + 1];
+        for (int i = 0; i < rows; i++) {
+            Object x = values[first + i];
+            int len = x == null ? 0 : x instanceof String ? ((String) x).getBytes(java.nio.charset.StandardCharsets.UTF_8).length : ((byte[]) x).length;
+            offsets[i + 1] = offsets[i] + len;
+        }
+        int blocks = h.entries();
+        assertEquals(rows, TextBlocks.entry(h, blob, blocks)[0], at);
+        assertEquals(offsets[rows], TextBlocks.entry(h, blob, blocks)[2], at);
+        assertEquals(h.dataLength(), TextBlocks.entry(h, blob, blocks)[1], at);
+        for (int b = 0; b < blocks; b++) {
+            int[] e = TextBlocks.entry(h, blob, b);
+            int end = TextBlocks.entry(h, blob, b + 1)[0];
+            String in = at + " block " + b + " rows [" + e[0] + ", " + end + ")";
+            assertEquals(offsets[e[0]], e[2], in + ": text offset");
+            int n = end - e[0];
+            long bytes = offsets[end] - offsets[e[0]];
+            assertEquals(true, n <= TextBlocks.BLOCK_ROWS, in);
+            assertEquals(true, bytes <= TextBlocks.BLOCK_BYTES || n == 1 || offsets[end - 1] == offsets[e[0]], in + ": " + bytes
+                    + " bytes: over the block size only as one value (after empty ones)");
+            if (b < blocks - 1) { // the next row did not fit
+                assertEquals(true, n == TextBlocks.BLOCK_ROWS || offsets[end + 1] - offsets[e[0]] > TextBlocks.BLOCK_BYTES, in
+                        + ": the next row would have fit");
+            }
+        }
     }
 
     @Test

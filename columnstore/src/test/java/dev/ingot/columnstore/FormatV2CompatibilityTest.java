@@ -138,7 +138,7 @@ class FormatV2CompatibilityTest {
             assertRows(v3, 40);
             assertEquals(54, v2.verifyChecksums());
             assertEquals(54, v3.verifyChecksums());
-            assertEquals(3, header(store, v3, 0, 0).version());
+            assertEquals(4, header(store, v3, 0, 0).version());
             assertEquals(ChunkEncoding.FOR, header(store, v3, 0, 0).encoding(), "id 1000..1015: 4 bits");
             assertEquals(ChunkEncoding.PLAIN, header(store, v3, 5, 0).encoding(), "i64: the full 64-bit range");
             assertEquals(2, header(store, v2, 0, 0).version());

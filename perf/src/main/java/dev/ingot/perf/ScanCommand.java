@@ -138,18 +138,23 @@ final class ScanCommand implements Callable<Integer> {
             return;
         }
         org.HdrHistogram.Histogram lookups = new org.HdrHistogram.Histogram(3);
+        org.HdrHistogram.Histogram lookupCpu = new org.HdrHistogram.Histogram(3);
         try (dev.ingot.Ingot db = dev.ingot.Ingot.openReadOnly(store, dev.ingot.IngotOptions.defaults())) {
             for (int i = 0; i < keys.size(); i++) {
                 long t0 = System.nanoTime();
+                long c0 = MX.getCurrentThreadCpuTime();
                 if (db.lookup(table, keys.get(i)).isEmpty()) {
                     throw new IllegalStateException("key " + java.util.Arrays.toString(keys.get(i)) + " of " + table + " not found");
                 }
                 if (i >= pointReads) {
+                    lookupCpu.recordValue(Math.max(0, MX.getCurrentThreadCpuTime() - c0));
                     lookups.recordValue(System.nanoTime() - t0);
                 }
             }
         }
         printLatency("Ingot.lookup (primary key, all columns)", lookups);
+        // the same lookups' own thread CPU: what a lookup costs without the waits of a shared machine (descheduling, other threads)
+        printLatency("Ingot.lookup thread CPU", lookupCpu);
     }
 
     private static void printLatency(String what, org.HdrHistogram.Histogram h) {

@@ -77,7 +77,7 @@ final class DiagCommand implements Callable<Integer> {
                 ChunkFormat.Header h = ChunkFormat.parse(blob, kind, group.rowCount(), pager.file(), "table " + t.def().name() + " column "
                         + def.name() + " row group " + g, false);
                 chunks.merge(h.encoding(), 1, Integer::sum);
-                lz4 += h.compression() == ChunkFormat.COMPRESSION_LZ4 ? 1 : 0;
+                lz4 += h.compression() != ChunkFormat.COMPRESSION_NONE ? 1 : 0; // one LZ4 block (version 3) or LZ4 text blocks
                 if (h.encoding() != ChunkEncoding.PLAIN) {
                     widths += h.bitWidth();
                     packed++;

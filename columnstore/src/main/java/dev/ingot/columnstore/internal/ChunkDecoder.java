@@ -317,6 +317,10 @@ final class ChunkDecoder {
         int rows = h.rowCount();
         int[] textOffsets = packedTextOffsets(h, blob, file, where);
         t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(textOffsets, 0, rows + 1);
+        if (h.version() >= ChunkFormat.VERSION_4) {
+            TextBlocks.decode(h, blob, textOffsets, t.getDataBuffer(), file, where);
+            return;
+        }
         if (h.compression() == ChunkFormat.COMPRESSION_NONE) {
             ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
             return;
@@ -349,7 +353,7 @@ final class ChunkDecoder {
     }
 
     /**
-     * Decompresses the LZ4 block of a PACKED_TEXT chunk into {@code out} (positions 0 to the
+     * Decompresses the one LZ4 block of a version 3 PACKED_TEXT chunk into {@code out} (positions 0 to the
      * header's text bytes), checking that it decompresses to exactly that many bytes.
      */
     static void decompress(ChunkFormat.Header h, ByteBuffer blob, ByteBuffer out, Path file, String where) throws StoreCorruptedException {

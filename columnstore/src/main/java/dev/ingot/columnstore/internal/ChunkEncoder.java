@@ -25,9 +25,10 @@ import java.util.Arrays;
  *   <li>CHAR, VARCHAR, VARBINARY: {@link ChunkEncoding#DICTIONARY} when the first
  *       {@value #DICTIONARY_SAMPLE_ROWS} rows are at most 7/8 distinct and the whole chunk has at
  *       most {@code rows / 2} distinct values (else the dictionary overflows and is dropped), or
- *       {@link ChunkEncoding#PACKED_TEXT}: lengths bit-packed and the bytes as one LZ4 block when
- *       a {@value #LZ4_SAMPLE_BYTES}-byte sample shrinks to at most
- *       {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 45%);</li>
+ *       {@link ChunkEncoding#PACKED_TEXT}: lengths bit-packed and the bytes in {@link TextBlocks}
+ *       of a few KiB, each one LZ4 block when a {@value #LZ4_SAMPLE_BYTES}-byte sample shrinks to
+ *       at most {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 41% in 16 KiB blocks of LZ4 HC), raw
+ *       otherwise;</li>
  *   <li>BOOLEAN, REAL, DOUBLE, DECIMAL(p &gt; 18), UUID: plain.</li>
  * </ul>
  *
@@ -47,7 +48,7 @@ final class ChunkEncoder {
     static final int LZ4_MAX_RATIO_PERCENT = 85;
 
     private final ColumnType.Kind kind;
-    /** lz4-java's fastest compressor (JNI where the bundled library loads); thread-safe, shared. */
+    /** lz4-java's fast compressor (JNI where the bundled library loads), for the sample that decides on LZ4; thread-safe, shared. */
     private static final LZ4Compressor LZ4 = LZ4Factory.fastestInstance().fastCompressor();
 
     private long[] values = new long[0];
@@ -55,6 +56,10 @@ final class ChunkEncoder {
     private long[] auxWords = new long[0];
     private long[] ends = new long[0];
     private int[] ints = new int[0];
+    /** PACKED_TEXT: the first row of each text block and the rows after them; their data offsets. */
+    private int[] blockRows = new int[0];
+    private int[] blockData = new int[0];
+    private int blocks;
     /** Output of the LZ4 sample (direct, so the JNI compressor reads and writes native memory only). */
     private ByteBuffer sample;
     private final TextDictionary dictionary = new TextDictionary();
@@ -68,6 +73,8 @@ final class ChunkEncoder {
     private int rows;
     private long textBytes;
     private boolean compress;
+    /** Whether the last text chunk's dictionary was built (whichever encoding won). */
+    private boolean dictionaryBuilt;
 
     ChunkEncoder(ColumnType.Kind kind) {
         this.kind = kind;
@@ -96,6 +103,7 @@ final class ChunkEncoder {
         entries = 0;
         auxBitWidth = 0;
         compress = false;
+        dictionaryBuilt = false;
         if (ChunkEncoding.isIntegral(kind)) {
             chooseIntegral(validity, data, rows, nulls, stats);
         } else if (kind.isVariableWidth()) {
@@ -228,6 +236,7 @@ final class ChunkEncoder {
                 + (lz4 ? textBytes * LZ4_MAX_RATIO_PERCENT / 100 : textBytes);
         long best = Math.min(plainBytes, packedEstimate);
         if (dictionary.build(validity, ints, data, rows, nulls)) {
+            dictionaryBuilt = true;
             int codeWidth = BitPacking.width(Math.max(dictionary.size() - 1, 0));
             long dictBytes = ChunkFormat.align(4L * dictionary.size() + 4) + ChunkFormat.align(dictionary.bytes())
                     + BitPacking.bytes(rows, codeWidth);
@@ -246,12 +255,28 @@ final class ChunkEncoder {
             bitWidth = lengthWidth;
             reference = minLength;
             compress = lz4;
+            blockRows = grow(blockRows, rows + 1);
+            blockData = grow(blockData, rows + 1);
+            blocks = TextBlocks.cut(ints, rows, blockRows);
+            entries = blocks;
             values = grow(values, rows);
             for (int i = 0; i < rows; i++) {
                 values[i] = ints[i + 1] - ints[i];
             }
             words = grow(words, BitPacking.words(rows, lengthWidth));
             BitPacking.pack(values, 0, rows, minLength, lengthWidth, words);
+        }
+    }
+
+    /**
+     * Min/max of the text chunk of the last {@link #choose} (at least one row not null), from its
+     * dictionary's distinct values when one was built, else over the rows' offsets loaded by it.
+     */
+    void textStats(MemoryView validity, MemoryView data, int rows, int nulls, StatsBuilder out) {
+        if (dictionaryBuilt && dictionary.size() > 0) {
+            TextStats.entries(dictionary.starts(), dictionary.lengths(), dictionary.size(), data, kind.isText(), out);
+        } else {
+            TextStats.rows(validity, ints, data, rows, nulls > 0, kind.isText(), out);
         }
     }
 
@@ -291,7 +316,8 @@ final class ChunkEncoder {
                 return vEnd + ChunkFormat.align(4L * entries + 4) + ChunkFormat.align(dictionary.bytes()) + 8L * words(rows, bitWidth);
             case PACKED_TEXT:
                 return vEnd + ChunkFormat.align(8L * words(rows, bitWidth))
-                        + Math.max(textBytes, compress ? LZ4.maxCompressedLength((int) textBytes) : 0);
+                        + ChunkFormat.align(TextBlocks.dataBound(ints, blockRows, blocks, compress, TextBlocks.COMPRESSOR))
+                        + (long) TextBlocks.INDEX_ENTRY_BYTES * (blocks + 1);
             default:
                 throw new IllegalStateException("internal: no encoded layout for " + encoding);
         }
@@ -341,20 +367,11 @@ final class ChunkEncoder {
                 oOff = at;
                 oLen = putWords(target, oOff, words, words(rows, bitWidth));
                 dOff = ChunkFormat.align(oOff + oLen);
-                dLen = textBytes;
-                boolean compressed = false;
-                if (compress) {
-                    ByteBuffer out = target.asByteBuffer();
-                    long n = LZ4.compress(stagedData, stagedData.position(), (int) textBytes, out, (int) dOff, out.capacity() - (int) dOff);
-                    if (n < textBytes) {
-                        compressed = true;
-                        dLen = n;
-                    }
-                }
-                if (!compressed) {
-                    data.copyTo(0, target, dOff, textBytes);
-                }
-                target.putByte(ChunkFormat.OFF_COMPRESSION, (byte) (compressed ? ChunkFormat.COMPRESSION_LZ4 : ChunkFormat.COMPRESSION_NONE));
+                long[] written = TextBlocks.write(target, dOff, stagedData, ints, blockRows, blocks, blockData, compress, TextBlocks.COMPRESSOR);
+                dLen = written[0];
+                target.putByte(ChunkFormat.OFF_COMPRESSION, (byte) written[1]);
+                aOff = written[2];
+                aLen = written[3];
                 break;
             }
         }

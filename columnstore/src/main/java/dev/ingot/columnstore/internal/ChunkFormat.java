@@ -14,7 +14,7 @@ import java.nio.file.Path;
 
 /**
  * The layout of a sealed column chunk: one pager blob per (column, row group). Framed by
- * {@link #CODEC} (magic, version range 1 to 3, and a CRC32C kept in the header at
+ * {@link #CODEC} (magic, version range 1 to 4, and a CRC32C kept in the header at
  * {@link #OFF_CRC}, not in a footer: the blob ends with its last buffer, see below).
  * Little-endian.
  *
@@ -22,7 +22,7 @@ import java.nio.file.Path;
  * blob offset  size  field
  * -----------  ----  ---------------------------------------------------------------
  *      0         4   magic "ICHK" (bytes 'I','C','H','K'; int 0x4B484349)
- *      4         2   format version (3; versions 1 and 2 are still read, see below)
+ *      4         2   format version (4; versions 1 to 3 are still read, see below)
  *      6         1   column kind: ColumnType.Kind ordinal (0 INT32, 1 INT64, 2 DECIMAL64,
  *                    3 DATE32, 4 CHAR, 5 VARCHAR, 6 BOOLEAN, 7 INT8, 8 INT16, 9 FLOAT32,
  *                    10 FLOAT64, 11 DECIMAL128, 12 TIME64, 13 TIMESTAMP, 14 TIMESTAMP_TZ,
@@ -50,11 +50,13 @@ import java.nio.file.Path;
  *     78         1   encoding id (ChunkEncoding: 0 PLAIN, 1 FOR, 2 DICTIONARY, 3 RLE, 4 PACKED_TEXT), version 3
  *     79         1   bit width (0..64) of the packed values, codes or lengths, version 3
  *     80         8   reference: frame of reference added to every packed value, version 3
- *     88         4   entries: dictionary entries (DICTIONARY) or runs (RLE), version 3
+ *     88         4   entries: dictionary entries (DICTIONARY), runs (RLE) or text blocks (PACKED_TEXT,
+ *                    version 4), version 3
  *     92         4   aux offset (multiple of 64, after the data buffer; 0 when there is none), version 3
  *     96         4   aux length, version 3
  *    100         1   aux bit width (RLE: of the run ends), version 3
- *    101         1   compression of the data buffer (PACKED_TEXT: 0 none, 1 one LZ4 block), version 3
+ *    101         1   compression of the data buffer (PACKED_TEXT: 0 none; 1 one LZ4 block, version 3 only;
+ *                    2 one LZ4 block per text block, version 4), version 3
  *    102        26   reserved, zero
  *    128        64   min stat bytes ("byte stats", version 2), zero after the length
  *    192        64   max stat bytes
@@ -96,12 +98,27 @@ import java.nio.file.Path;
  *   <tr><td>DICTIONARY</td><td>(entries + 1) int32 offsets into the data buffer</td><td>the entries'
  *       bytes</td><td>one code per row, bit width, reference 0; code &lt; entries for a non-null row</td></tr>
  *   <tr><td>PACKED_TEXT</td><td>rows value lengths, bit width, reference = the smallest</td><td>the
- *       values' bytes (variable-width byte total of them), raw or one LZ4 block (the LZ4 block
- *       format of lz4-java and the reference LZ4 library)</td><td>none</td></tr>
+ *       values' bytes (variable-width byte total of them): version 3 raw or one LZ4 block (the LZ4
+ *       block format of lz4-java and the reference LZ4 library); version 4 the text blocks one
+ *       after the other, raw or each one independent LZ4 block</td><td>version 3 none; version 4
+ *       the block index</td></tr>
  * </table>
+ *
+ * <p>Text blocks (PACKED_TEXT, version 4; {@link TextBlocks}): the rows are cut into blocks of
+ * consecutive rows, {@code entries} of them (at least one when there are rows), each holding at
+ * most {@link TextBlocks#BLOCK_BYTES} value bytes unless a single value is larger (values are never
+ * split) and at most {@link TextBlocks#BLOCK_ROWS} rows. Each block is stored on its own (raw, or
+ * as one LZ4 block with compression 2), so a point read decompresses only the block holding its
+ * row. The aux buffer is the block index: {@code entries + 1} entries of
+ * {@value TextBlocks#INDEX_ENTRY_BYTES} bytes, each three int32: the block's first row, its offset
+ * in the data buffer and the offset of its first value byte in the decoded text; entry
+ * {@code entries} is {@code (rows, data length, text bytes)}. First rows strictly increase, both
+ * offsets never decrease, and a block's text offset is the sum of the lengths of the rows before
+ * it; raw blocks have equal data and text offsets.
  * The header CRC32C covers the encoded bytes; {@code verify} decodes every encoded chunk.
  *
- * <p>Version 2 chunks are plain and have bytes 78..127 zero. Version 1 chunks (written before version 2 added the kinds from BOOLEAN on, byte stats and
+ * <p>Version 3 chunks are as version 4 except that PACKED_TEXT has no block index (entries 0, no aux
+ * buffer) and its text is raw or ONE LZ4 block (compression 1). Version 2 chunks are plain and have bytes 78..127 zero. Version 1 chunks (written before version 2 added the kinds from BOOLEAN on, byte stats and
  * the 256-byte header) have a 128-byte header with offsets 76..127 reserved and carry only long
  * stats; they are read as they are (text chunks of version 1 have no min/max).
  *
@@ -111,8 +128,8 @@ import java.nio.file.Path;
  * dereferencing any buffer.
  */
 public final class ChunkFormat {
-    /** The chunk's framing: magic "ICHK" (4 bytes), version (2 bytes), versions 1 to 3. */
-    public static final FormatCodec CODEC = FormatCodec.of("chunk", "ICHK", 2, 1, 3);
+    /** The chunk's framing: magic "ICHK" (4 bytes), version (2 bytes), versions 1 to 4. */
+    public static final FormatCodec CODEC = FormatCodec.of("chunk", "ICHK", 2, 1, 4);
     public static final int MAGIC = (int) CODEC.magic();
     /** Format version written. */
     public static final short VERSION = (short) CODEC.currentVersion();
@@ -122,6 +139,8 @@ public final class ChunkFormat {
     public static final short VERSION_2 = 2;
     /** The version that added encodings (bytes 78..101). */
     public static final short VERSION_3 = 3;
+    /** The version that cut PACKED_TEXT into independent text blocks with a block index. */
+    public static final short VERSION_4 = 4;
     /** Header bytes of a version 2 or 3 chunk. */
     public static final int HEADER_BYTES = 256;
     /** Header bytes of a version 1 chunk. */
@@ -160,8 +179,10 @@ public final class ChunkFormat {
     public static final int OFF_COMPRESSION = 101;
     /** {@link #OFF_COMPRESSION}: the data buffer is as it is. */
     public static final int COMPRESSION_NONE = 0;
-    /** {@link #OFF_COMPRESSION}: the data buffer is one LZ4 block. */
+    /** {@link #OFF_COMPRESSION}: the data buffer is one LZ4 block (version 3). */
     public static final int COMPRESSION_LZ4 = 1;
+    /** {@link #OFF_COMPRESSION}: each text block is one LZ4 block (version 4). */
+    public static final int COMPRESSION_LZ4_BLOCKS = 2;
     public static final int OFF_MIN_STAT = 128;
     public static final int OFF_MAX_STAT = 192;
 
@@ -297,11 +318,13 @@ public final class ChunkFormat {
             int maxWidth = encoding == ChunkEncoding.FOR || encoding == ChunkEncoding.RLE ? 8 * expectedKind.fixedWidth()
                     : encoding == ChunkEncoding.PLAIN ? 0 : 32;
             check(bitWidth <= maxWidth, file, where, OFF_BIT_WIDTH, "bit width " + bitWidth + " above " + maxWidth + " for " + encoding);
-            check(compression == COMPRESSION_NONE || compression == COMPRESSION_LZ4 && encoding == ChunkEncoding.PACKED_TEXT, file, where,
-                    OFF_COMPRESSION, "compression " + compression + " with encoding " + encoding);
-            boolean hasEntries = encoding == ChunkEncoding.DICTIONARY || encoding == ChunkEncoding.RLE;
-            check(hasEntries ? entries >= (encoding == ChunkEncoding.RLE && rows > 0 ? 1 : 0) && entries <= rows : entries == 0, file, where,
-                    OFF_ENTRIES, "entries " + entries + " with encoding " + encoding + " of " + rows + " rows");
+            boolean blocks = version >= VERSION_4 && encoding == ChunkEncoding.PACKED_TEXT;
+            check(compression == COMPRESSION_NONE || encoding == ChunkEncoding.PACKED_TEXT
+                    && compression == (blocks ? COMPRESSION_LZ4_BLOCKS : COMPRESSION_LZ4), file, where,
+                    OFF_COMPRESSION, "compression " + compression + " with encoding " + encoding + " in a version " + version + " chunk");
+            boolean hasEntries = encoding == ChunkEncoding.DICTIONARY || encoding == ChunkEncoding.RLE || blocks;
+            check(hasEntries ? entries >= (encoding != ChunkEncoding.DICTIONARY && rows > 0 ? 1 : 0) && entries <= rows : entries == 0, file,
+                    where, OFF_ENTRIES, "entries " + entries + " with encoding " + encoding + " of " + rows + " rows");
             check(encoding == ChunkEncoding.RLE ? auxWidth >= BitPacking.width(rows) && auxWidth <= 32 : auxWidth == 0, file, where,
                     OFF_AUX_BIT_WIDTH, "aux bit width " + auxWidth + " with encoding " + encoding + " of " + rows + " rows");
             check(encoding == ChunkEncoding.PACKED_TEXT ? reference >= 0 && reference <= Integer.MAX_VALUE
@@ -348,9 +371,10 @@ public final class ChunkFormat {
                         + ", expected " + BitPacking.bytes(rows, bitWidth));
                 checkRegion(file, where, OFF_DATA_OFFSET, "data", dOff, dLen, (long) oOff + oLen, length);
                 checkTextBytes(file, where, textBytes);
-                check(compression == COMPRESSION_LZ4 || textBytes == dLen, file, where, OFF_TEXT_BYTES, "text bytes " + textBytes
+                check(compression != COMPRESSION_NONE || textBytes == dLen, file, where, OFF_TEXT_BYTES, "text bytes " + textBytes
                         + " differ from data length " + dLen);
-                checkAux(file, where, aOff, aLen, (long) dOff + dLen, length, 0);
+                checkAux(file, where, aOff, aLen, (long) dOff + dLen, length,
+                        version >= VERSION_4 ? (long) TextBlocks.INDEX_ENTRY_BYTES * (entries + 1) : 0);
                 break;
         }
         return new Header(expectedKind, version, flags, b.getInt(OFF_CRC), rows, nulls, b.getLong(OFF_MIN), b.getLong(OFF_MAX), textBytes,

@@ -471,89 +471,11 @@ abstract class ColumnCodec {
 
         @Override
         void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out) {
-            boolean first = true;
-            long minKey = 0;
-            long maxKey = 0;
-            int minStart = 0;
-            int minLen = 0;
-            int maxStart = 0;
-            int maxLen = 0;
-            int start = offsets.getInt(0);
-            for (int i = 0; i < rows; i++) {
-                int end = offsets.getInt(4L * i + 4);
-                int len = end - start;
-                int at = start;
-                start = end;
-                if (hasNulls && !Bits.isSet(validity, i)) {
-                    continue;
-                }
-                long key = prefixKey(data, at, len);
-                if (first) {
-                    first = false;
-                    minKey = key;
-                    maxKey = key;
-                    minStart = at;
-                    maxStart = at;
-                    minLen = len;
-                    maxLen = len;
-                    continue;
-                }
-                // the first 8 bytes decide almost every comparison; equal prefixes compare the rest
-                int c = Long.compareUnsigned(key, minKey);
-                if (c < 0 || c == 0 && compareAfterPrefix(data, at, len, minStart, minLen) < 0) {
-                    minKey = key;
-                    minStart = at;
-                    minLen = len;
-                    continue; // below the min, so not above the max
-                }
-                c = Long.compareUnsigned(key, maxKey);
-                if (c > 0 || c == 0 && compareAfterPrefix(data, at, len, maxStart, maxLen) > 0) {
-                    maxKey = key;
-                    maxStart = at;
-                    maxLen = len;
-                }
+            int[] o = new int[rows + 1];
+            for (int i = 0; i <= rows; i++) {
+                o[i] = offsets.getInt(4L * i);
             }
-            out.byteStats(data, minStart, minLen, maxStart, maxLen, kind.isText(), false);
-        }
-
-        /**
-         * Compares two values whose prefix keys are equal. Both at least 8 bytes long: their first 8
-         * bytes are equal, the rest decides, first through the prefix keys of bytes 8 to 15 (one
-         * read each; values of few distinct strings, or sharing a first word such as
-         * {@code Clerk#00}, are decided there), then from byte 16. Otherwise, or where the second
-         * keys are equal and a value ends within them, the shorter one is a prefix of the longer
-         * (equal zero-padded keys mean the longer one's extra bytes within the key are zero), so
-         * the lengths decide.
-         */
-        private static int compareAfterPrefix(MemoryView data, int a, int aLen, int b, int bLen) {
-            if (aLen >= 8 && bLen >= 8) {
-                int c = Long.compareUnsigned(prefixKey(data, a + 8L, aLen - 8), prefixKey(data, b + 8L, bLen - 8));
-                if (c != 0) {
-                    return c;
-                }
-                if (aLen >= 16 && bLen >= 16) {
-                    return data.compareBytes(a + 16L, aLen - 16, b + 16L, bLen - 16);
-                }
-            }
-            return Integer.compare(aLen, bLen);
-        }
-
-        /** The first 8 bytes as a big-endian unsigned number, zero-padded; orders like the bytes (ties possible). */
-        private static long prefixKey(MemoryView data, long index, int len) {
-            if (len >= 8) {
-                return Long.reverseBytes(data.getLong(index));
-            }
-            if (len == 0) {
-                return 0;
-            }
-            if (index + 8 <= data.capacity()) { // one read, the bytes past the value masked off
-                return Long.reverseBytes(data.getLong(index)) & (-1L << (64 - 8 * len));
-            }
-            long k = 0;
-            for (int i = 0; i < 8; i++) {
-                k = (k << 8) | (i < len ? data.getByte(index + i) & 0xFF : 0);
-            }
-            return k;
+            TextStats.rows(validity, o, data, rows, hasNulls, kind.isText(), out);
         }
     }
 }

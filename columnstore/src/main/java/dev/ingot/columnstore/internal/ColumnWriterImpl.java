@@ -334,14 +334,23 @@ final class ColumnWriterImpl implements ColumnWriter {
         long dataLength = variable ? textBytes : kind.dataBytes(rows);
         stats.reset();
         MemoryView offsets = variable ? block.slice(offsetsOffset, dataOffset - offsetsOffset) : null;
-        if (nulls < rows) {
-            codec.stats(validity, offsets, dataView(), rows, nulls > 0, stats);
+        ByteBuffer staged = blockBuffer.duplicate().position(dataOffset);
+        boolean encoded;
+        if (variable) { // text: the encoder's offsets and dictionary give the min/max
+            encoded = encoder.choose(validity, offsets, dataView(), staged, rows, nulls, textBytes, stats);
+            if (nulls < rows) {
+                encoder.textStats(validity, dataView(), rows, nulls, stats);
+            }
+        } else { // integers: the min/max choose the frame of reference
+            if (nulls < rows) {
+                codec.stats(validity, offsets, dataView(), rows, nulls > 0, stats);
+            }
+            encoded = encoder.choose(validity, offsets, dataView(), staged, rows, nulls, textBytes, stats);
         }
         int flags = (nulls > 0 ? ChunkFormat.FLAG_HAS_NULLS : 0) | stats.flags();
         int vOff = validityOffset;
         int vLen = (int) ChunkFormat.validityBytes(rows);
-        ByteBuffer staged = blockBuffer.duplicate().position(dataOffset);
-        if (encoder.choose(validity, offsets, dataView(), staged, rows, nulls, textBytes, stats)) {
+        if (encoded) {
             sealTemp = allocator.allocate(encoder.blobBytesBound(), "seal " + table.def().name() + "." + def.name());
             block.copyTo(validityOffset, sealTemp, vOff, vLen);
             writeHeader(sealTemp, rows, nulls, flags, vOff, vLen);

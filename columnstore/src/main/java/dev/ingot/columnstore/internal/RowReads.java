@@ -19,13 +19,14 @@ import org.apache.arrow.vector.FieldVector;
  * Single rows of validated chunks ({@link ChunkFormat#parse}) copied into Arrow vectors by random
  * access into each {@link ChunkEncoding}, without decoding the chunk: PLAIN by offset, FOR by bit
  * offset ({@link BitPacking#get}), RLE by a binary search of the bit-packed run ends, DICTIONARY by
- * the row's code and then its entry, PACKED_TEXT through the value offsets summed from the lengths
- * (and, compressed, the chunk's LZ4 block decompressed), both kept in a small cache.
+ * the row's code and then its entry, PACKED_TEXT (format version 4) through its block index: only
+ * the text block holding the row is read and decompressed ({@link TextBlocks#copy}). Version 3
+ * PACKED_TEXT chunks have no block index: their value offsets summed from the lengths (and,
+ * compressed, the chunk's one LZ4 block decompressed) are kept in a small cache.
  *
- * <p>Cache: the decoded parts of PACKED_TEXT chunks (offsets, decompressed text) by pager key,
- * least recently used first out once they hold more than {@link #CACHE_BYTES} bytes. A reader's
- * chunks never change under their keys (the reader holds its catalog version), so entries never
- * go stale.
+ * <p>Cache (version 3 PACKED_TEXT only): the decoded parts by pager key, least recently used first
+ * out once they hold more than {@link #CACHE_BYTES} bytes. A reader's chunks never change under
+ * their keys (the reader holds its catalog version), so entries never go stale.
  *
  * <p>What a point read can check without decoding the chunk is checked (codes inside the
  * dictionary, dictionary entries inside its data, the run found holding the row, lengths adding
@@ -47,6 +48,7 @@ final class RowReads {
     }
 
     private final ChunkDecoder decoder;
+    private final TextBlocks blocks = new TextBlocks();
     private final Map<Long, Text> texts = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedBytes;
 
@@ -171,6 +173,10 @@ final class RowReads {
                 return;
             }
             default: { // PACKED_TEXT
+                if (h.version() >= ChunkFormat.VERSION_4) {
+                    blocks.copy(h, blob, key, row, out, at, file, where);
+                    return;
+                }
                 Text t = text(h, blob, key, file, where);
                 int start = t.offsets()[row];
                 int length = t.offsets()[row + 1] - start;
@@ -208,6 +214,7 @@ final class RowReads {
 
     /** Drops every cached entry. */
     void clear() {
+        blocks.clear();
         texts.clear();
         cachedBytes = 0;
     }

@@ -43,6 +43,16 @@ final class TextDictionary {
         return decodedBytes;
     }
 
+    /** Where each entry's bytes start in the staged data (valid for the entries of the last successful build). */
+    int[] starts() {
+        return starts;
+    }
+
+    /** Each entry's bytes. */
+    int[] lengths() {
+        return lengths;
+    }
+
     /** The code of each row (valid for the rows of the last successful build). */
     long[] codes() {
         return codes;
