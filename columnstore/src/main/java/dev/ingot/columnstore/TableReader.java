@@ -93,6 +93,54 @@ public interface TableReader extends AutoCloseable {
     /** Row ids of the live rows of row group {@code rowGroup}, in order (the rows {@link #readRowGroup(int, List)} returns). */
     long[] liveRowIds(int rowGroup) throws IOException;
 
+    /**
+     * The values of every row (deleted ones included) of column {@code column} (0-based) of row
+     * group {@code rowGroup} as signed longs, decoded straight from the chunk's encoding into a
+     * Java array without an Arrow vector: for engines that compute over arrays, and for predicates.
+     * Values as {@code dev.ingot.columnstore.scan.Vectors#longs} gives them: integers sign-extended,
+     * DATE days since the epoch, TIME microseconds of the day, TIMESTAMP[ WITH TIME ZONE]
+     * microseconds since the epoch, DECIMAL(p &lt;= 18) the unscaled value; values of NULL rows are
+     * unspecified ({@link #readValidity}).
+     *
+     * @param reuse an array to fill when it holds the group's rows, else a new one is returned (null: new)
+     * @return the values in elements {@code [0, rows of the group)}
+     * @throws IllegalArgumentException for a column of another kind (BOOLEAN, REAL, DOUBLE, DECIMAL(p &gt; 18),
+     *                                  UUID, text), an unknown column or a row group out of range
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default long[] readLongs(int column, int rowGroup, long[] reuse) throws IOException {
+        throw new UnsupportedOperationException(getClass().getName() + " does not read columns into arrays");
+    }
+
+    /**
+     * The values of rows {@code positions[0, count)} (0-based in the row group, deleted rows
+     * included, any order) of column {@code column} of row group {@code rowGroup}, element
+     * {@code i} for {@code positions[i]}, as {@link #readLongs(int, int, long[])} gives them; sparse
+     * positions are read by random access into the chunk's encoding instead of decoding every row.
+     *
+     * @throws IllegalArgumentException as {@link #readLongs(int, int, long[])}, and for a position outside the group's rows
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default long[] readLongs(int column, int rowGroup, int[] positions, int count, long[] reuse) throws IOException {
+        throw new UnsupportedOperationException(getClass().getName() + " does not read columns into arrays");
+    }
+
+    /**
+     * The validity of every row (deleted ones included) of column {@code column} of row group
+     * {@code rowGroup} as 64-bit words (bit {@code i % 64} of word {@code i / 64} set: row
+     * {@code i} is not NULL; bits past the group's rows clear), in {@code reuse} when it is large
+     * enough; null when the chunk has no NULL. Any column kind.
+     *
+     * @throws IllegalArgumentException for an unknown column or a row group out of range
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default long[] readValidity(int column, int rowGroup, long[] reuse) throws IOException {
+        throw new UnsupportedOperationException(getClass().getName() + " does not read columns into arrays");
+    }
+
     /** The statistics in the header of one chunk (the header is validated; data is not read). */
     ChunkStats chunkStats(int column, int rowGroup) throws IOException;
 

@@ -234,15 +234,11 @@ final class QueryBenchCommand implements Callable<Integer> {
             long[] price = null;
             long[] disc = null;
             try (SelectionScan scan = new SelectionScan(r, List.of("l_extendedprice", "l_discount"), where, range)) {
-                while (scan.next()) {
-                    VectorSchemaRoot root = scan.root();
-                    int n = scan.rowCount();
-                    price = Vectors.longs(root.getVector(0), n, price);
-                    disc = Vectors.longs(root.getVector(1), n, disc);
-                    int[] sel = scan.selection();
+                while (scan.next()) { // the selected rows' values only, read straight from the chunks
+                    price = scan.selectedLongs(0, price);
+                    disc = scan.selectedLongs(1, disc);
                     for (int i = 0, m = scan.selectedCount(); i < m; i++) {
-                        int p = sel[i];
-                        acc += price[p] * disc[p];
+                        acc += price[i] * disc[i];
                     }
                 }
             }
@@ -278,18 +274,17 @@ final class QueryBenchCommand implements Callable<Integer> {
             byte[] sb = null;
             try (SelectionScan scan = new SelectionScan(r, cols, where, range)) {
                 while (scan.next()) {
-                    VectorSchemaRoot root = scan.root();
                     int n = scan.rowCount();
-                    FieldVector f = root.getVector(0);
-                    FieldVector s = root.getVector(1);
+                    FieldVector f = scan.vector(0);
+                    FieldVector s = scan.vector(1);
                     fo = Vectors.offsets(f, n, fo);
                     so = Vectors.offsets(s, n, so);
                     fb = Vectors.bytes(f, (int) fo[n], fb);
                     sb = Vectors.bytes(s, (int) so[n], sb);
-                    qty = Vectors.longs(root.getVector(2), n, qty);
-                    price = Vectors.longs(root.getVector(3), n, price);
-                    disc = Vectors.longs(root.getVector(4), n, disc);
-                    tax = Vectors.longs(root.getVector(5), n, tax);
+                    qty = scan.selectedLongs(2, qty); // element i: row sel[i]
+                    price = scan.selectedLongs(3, price);
+                    disc = scan.selectedLongs(4, disc);
+                    tax = scan.selectedLongs(5, tax);
                     int[] sel = scan.selection();
                     long[] sq = acc[0];
                     long[] sbase = acc[1];
@@ -300,12 +295,12 @@ final class QueryBenchCommand implements Callable<Integer> {
                     for (int i = 0, m = scan.selectedCount(); i < m; i++) {
                         int p = sel[i];
                         int g = (fb[(int) fo[p]] & 0xFF) << 8 | (sb[(int) so[p]] & 0xFF);
-                        long dp = price[p] * (100 - disc[p]);
-                        sq[g] += qty[p];
-                        sbase[g] += price[p];
+                        long dp = price[i] * (100 - disc[i]);
+                        sq[g] += qty[i];
+                        sbase[g] += price[i];
                         sdisc[g] += dp;
-                        scharge[g] += dp * (100 + tax[p]);
-                        sd[g] += disc[p];
+                        scharge[g] += dp * (100 + tax[i]);
+                        sd[g] += disc[i];
                         cnt[g]++;
                     }
                 }

@@ -120,21 +120,11 @@ final class ChunkDecoder {
             storeInts(ints, rows, w, dst);
             return;
         }
-        values = ChunkEncoder.grow(values, rows);
-        if (h.encoding() == ChunkEncoding.FOR) {
-            unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), values);
-        } else {
-            expandRuns(h, blob, file, where);
-        }
+        values = longs(h, blob, values, file, where);
         if (w == 8 && kind != ColumnType.Kind.DECIMAL64) {
             dst.nioBuffer(0, 8 * rows).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(values, 0, rows);
         } else if (kind == ColumnType.Kind.DECIMAL64) { // 16-byte Arrow decimals: low word, sign extension
-            wide = ChunkEncoder.grow(wide, 2 * rows);
-            for (int i = 0; i < rows; i++) {
-                wide[2 * i] = values[i];
-                wide[2 * i + 1] = values[i] >> 63;
-            }
-            dst.nioBuffer(0, 16 * rows).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(wide, 0, 2 * rows);
+            storeDecimals(values, rows, dst);
         } else {
             ints = ChunkEncoder.grow(ints, rows);
             for (int i = 0; i < rows; i++) {
@@ -144,8 +134,146 @@ final class ChunkDecoder {
         }
     }
 
-    /** values[0, rows) from the runs of an RLE chunk, after checking the run ends. */
-    private void expandRuns(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
+    /** Rows the 16-byte decimals are widened for at a time (a scratch array that stays in the first-level cache). */
+    private static final int DECIMAL_BLOCK = 256;
+
+    /** {@code values[0, rows)} as Arrow's 16-byte decimals (low word, sign extension) into {@code dst}, a block at a time. */
+    private void storeDecimals(long[] values, int rows, ArrowBuf dst) {
+        wide = ChunkEncoder.grow(wide, 2 * DECIMAL_BLOCK);
+        long[] pair = wide;
+        java.nio.LongBuffer out = dst.nioBuffer(0, 16 * rows).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        for (int from = 0; from < rows; from += DECIMAL_BLOCK) {
+            int n = Math.min(DECIMAL_BLOCK, rows - from);
+            for (int i = 0; i < n; i++) {
+                long v = values[from + i];
+                pair[2 * i] = v;
+                pair[2 * i + 1] = v >> 63;
+            }
+            out.put(pair, 0, 2 * n); // relative: the buffer's position moves on
+        }
+    }
+
+    /**
+     * The values of every row of an integral chunk ({@link ChunkEncoding#isIntegral} kinds; PLAIN,
+     * FOR or RLE) as signed longs in {@code [0, rowCount)} of {@code reuse} when it is large
+     * enough, else of a new array (returned): integers sign-extended, DATE days, TIME and
+     * TIMESTAMP microseconds, DECIMAL(p &lt;= 18) the unscaled value. Values of NULL rows are
+     * unspecified.
+     *
+     * @throws StoreCorruptedException (blob offsets) if the run ends of an RLE chunk are inconsistent
+     */
+    long[] longs(ChunkFormat.Header h, ByteBuffer blob, long[] reuse, Path file, String where) throws StoreCorruptedException {
+        int rows = h.rowCount();
+        long[] out = reuse != null && reuse.length >= rows ? reuse : new long[Math.max(rows, 1)];
+        switch (h.encoding()) {
+            case FOR:
+                unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), out);
+                break;
+            case RLE:
+                expandRuns(h, blob, out, file, where);
+                break;
+            default:
+                plainLongs(h, blob, out);
+                break;
+        }
+        return out;
+    }
+
+    /**
+     * The values of rows {@code positions[0, count)} (each in {@code [0, rowCount)}, any order) of
+     * an integral chunk as {@link #longs(ChunkFormat.Header, ByteBuffer, long[], Path, String)}
+     * gives them, element {@code i} for {@code positions[i]}: FOR chunks read each value from its
+     * bit offset when fewer than a quarter of the rows are asked, other chunks are decoded whole.
+     *
+     * @throws IllegalArgumentException if a position is outside the chunk's rows
+     * @throws StoreCorruptedException  (blob offsets) if the run ends of an RLE chunk are inconsistent
+     */
+    long[] longs(ChunkFormat.Header h, ByteBuffer blob, int[] positions, int count, long[] reuse, Path file, String where)
+            throws StoreCorruptedException {
+        int rows = h.rowCount();
+        long[] out = reuse != null && reuse.length >= count ? reuse : new long[Math.max(count, 1)];
+        if (h.encoding() == ChunkEncoding.FOR && count < rows / 4) {
+            packed = BitPacking.load(blob, h.dataOffset(), rows, h.bitWidth(), packed);
+            BitPacking.gather(packed, rows, h.bitWidth(), h.reference(), positions, count, out);
+            return out;
+        }
+        values = longs(h, blob, values, file, where);
+        long[] all = values;
+        for (int i = 0; i < count; i++) {
+            int p = positions[i];
+            if (p < 0 || p >= rows) {
+                throw new IllegalArgumentException("position " + p + " outside the " + rows + " rows of " + where);
+            }
+            out[i] = all[p];
+        }
+        return out;
+    }
+
+    /**
+     * The validity bitmap of a chunk as 64-bit words (bit {@code i % 64} of word {@code i / 64}
+     * set: row {@code i} is not NULL; bits past the row count clear) in {@code reuse} when large
+     * enough, else a new array; null when the chunk has no NULL.
+     */
+    static long[] validity(ChunkFormat.Header h, ByteBuffer blob, long[] reuse) {
+        if (h.nullCount() == 0) {
+            return null;
+        }
+        int rows = h.rowCount();
+        int words = (rows + 63) >>> 6;
+        long[] out = reuse != null && reuse.length >= words ? reuse : new long[Math.max(words, 1)];
+        int bytes = (rows + 7) >>> 3;
+        int full = bytes >>> 3;
+        int at = h.validityOffset();
+        for (int w = 0; w < full; w++) {
+            out[w] = blob.getLong(at + 8 * w);
+        }
+        if (full < words) {
+            long last = 0;
+            for (int b = 8 * full; b < bytes; b++) {
+                last |= (blob.get(at + b) & 0xFFL) << (8 * (b - 8 * full));
+            }
+            out[full] = last;
+        }
+        if ((rows & 63) != 0) {
+            out[words - 1] &= (1L << rows) - 1;
+        }
+        return out;
+    }
+
+    /** The values of a PLAIN integral chunk, sign-extended (DECIMAL(p &lt;= 18) is stored in 8 bytes). */
+    private void plainLongs(ChunkFormat.Header h, ByteBuffer blob, long[] out) {
+        int rows = h.rowCount();
+        int w = h.kind().fixedWidth();
+        ByteBuffer b = blob.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(h.dataOffset());
+        if (w == 8) {
+            b.asLongBuffer().get(out, 0, rows);
+        } else if (w == 4) {
+            ints = ChunkEncoder.grow(ints, rows);
+            b.asIntBuffer().get(ints, 0, rows);
+            for (int i = 0; i < rows; i++) {
+                out[i] = ints[i];
+            }
+        } else if (w == 2) {
+            if (shorts.length < rows) {
+                shorts = new short[rows];
+            }
+            b.asShortBuffer().get(shorts, 0, rows);
+            for (int i = 0; i < rows; i++) {
+                out[i] = shorts[i];
+            }
+        } else {
+            if (bytes.length < rows) {
+                bytes = new byte[rows];
+            }
+            b.get(bytes, 0, rows);
+            for (int i = 0; i < rows; i++) {
+                out[i] = bytes[i];
+            }
+        }
+    }
+
+    /** {@code out[0, rows)} from the runs of an RLE chunk, after checking the run ends. */
+    private void expandRuns(ChunkFormat.Header h, ByteBuffer blob, long[] out, Path file, String where) throws StoreCorruptedException {
         int runs = h.entries();
         int rows = h.rowCount();
         wide = ChunkEncoder.grow(wide, runs);
@@ -160,7 +288,7 @@ final class ChunkDecoder {
             }
             long value = wide[r];
             for (int i = start; i < end; i++) { // runs are short as often as long: no call per run
-                values[i] = value;
+                out[i] = value;
             }
             start = end;
         }

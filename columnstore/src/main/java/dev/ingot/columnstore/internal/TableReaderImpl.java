@@ -160,6 +160,48 @@ final class TableReaderImpl implements TableReader {
     }
 
     @Override
+    public long[] readLongs(int column, int rowGroup, long[] reuse) throws IOException {
+        ensureOpen();
+        Chunk c = fetch(integral(column), rowGroup, false);
+        try {
+            return decoder.longs(c.header(), c.blob(), reuse, pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
+        }
+    }
+
+    @Override
+    public long[] readLongs(int column, int rowGroup, int[] positions, int count, long[] reuse) throws IOException {
+        ensureOpen();
+        if (count < 0 || count > positions.length) {
+            throw new IllegalArgumentException(count + " positions asked of an array of " + positions.length);
+        }
+        Chunk c = fetch(integral(column), rowGroup, false);
+        try {
+            return decoder.longs(c.header(), c.blob(), positions, count, reuse, pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
+        }
+    }
+
+    @Override
+    public long[] readValidity(int column, int rowGroup, long[] reuse) throws IOException {
+        ensureOpen();
+        Chunk c = fetch(column, rowGroup, false);
+        return ChunkDecoder.validity(c.header(), c.blob(), reuse);
+    }
+
+    /** {@code column}, checked to be of a kind {@link #readLongs(int, int, long[])} reads. */
+    private int integral(int column) {
+        ColumnDef def = columnDef(column);
+        if (!ChunkEncoding.isIntegral(def.type().kind())) {
+            throw new IllegalArgumentException("column " + def.name() + " of table " + info.name() + " is " + def.type()
+                    + ", not read as longs (integers, DATE, TIME, TIMESTAMP and DECIMAL up to 18 digits are)");
+        }
+        return column;
+    }
+
+    @Override
     public FieldVector readChunk(int column, int rowGroup) throws IOException {
         ensureOpen();
         return readChunk(column, rowGroup, false, null);

@@ -134,6 +134,16 @@ public final class BoundPredicate {
                 }
             }
             values.reset(vectors, rows);
+            return evaluate(rows);
+        }
+
+        /** Like {@link #evaluate(org.apache.arrow.vector.FieldVector[], int)} over columns {@code source} reads when asked. */
+        long[] evaluate(BatchValues.Source source, int rows) {
+            values.reset(source, rows);
+            return evaluate(rows);
+        }
+
+        private long[] evaluate(int rows) {
             int n = Vectors.words(rows);
             if (t.length < n) {
                 t = new long[n];
