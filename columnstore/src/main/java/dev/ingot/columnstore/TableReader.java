@@ -110,7 +110,9 @@ public interface TableReader extends AutoCloseable {
      * @throws IOException on other read failures
      */
     default long[] readLongs(int column, int rowGroup, long[] reuse) throws IOException {
-        throw new UnsupportedOperationException(getClass().getName() + " does not read columns into arrays");
+        try (FieldVector v = readChunkInto(column, rowGroup, null)) {
+            return dev.ingot.columnstore.scan.Vectors.longs(v, v.getValueCount(), reuse);
+        }
     }
 
     /**
@@ -124,7 +126,16 @@ public interface TableReader extends AutoCloseable {
      * @throws IOException on other read failures
      */
     default long[] readLongs(int column, int rowGroup, int[] positions, int count, long[] reuse) throws IOException {
-        throw new UnsupportedOperationException(getClass().getName() + " does not read columns into arrays");
+        long[] all = readLongs(column, rowGroup, null);
+        int rows = info().rowGroups().get(rowGroup).rowCount();
+        long[] out = reuse != null && reuse.length >= count ? reuse : new long[Math.max(count, 1)];
+        for (int i = 0; i < count; i++) {
+            if (positions[i] < 0 || positions[i] >= rows) {
+                throw new IllegalArgumentException("position " + positions[i] + " outside the " + rows + " rows of row group " + rowGroup);
+            }
+            out[i] = all[positions[i]];
+        }
+        return out;
     }
 
     /**
@@ -138,7 +149,40 @@ public interface TableReader extends AutoCloseable {
      * @throws IOException on other read failures
      */
     default long[] readValidity(int column, int rowGroup, long[] reuse) throws IOException {
-        throw new UnsupportedOperationException(getClass().getName() + " does not read columns into arrays");
+        try (FieldVector v = readChunkInto(column, rowGroup, null)) {
+            int rows = v.getValueCount();
+            if (v.getNullCount() == 0) {
+                return null;
+            }
+            long[] out = dev.ingot.columnstore.scan.Vectors.validity(v, rows, reuse);
+            if ((rows & 63) != 0) {
+                out[rows >>> 6] &= (1L << rows) - 1;
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Every row (deleted ones included) of column {@code column} (0-based) of row group
+     * {@code rowGroup} as a vector owned by the caller, decoded into {@code reuse} where possible:
+     * for scans that read one row group after another without allocating (and zeroing) new
+     * buffers for each. A PLAIN chunk is handed out as a zero-copy view (see "Ownership" above).
+     *
+     * @param reuse a vector of this column that the caller gives up (its contents are overwritten,
+     *              or it is closed when a new vector is returned: always when it is a zero-copy view,
+     *              which is never written), or null
+     * @return the rows, in {@code reuse} or in a new vector
+     * @throws IllegalArgumentException for an unknown column, a row group out of range, or a
+     *                                  {@code reuse} of another Arrow type than the column's
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default FieldVector readChunkInto(int column, int rowGroup, FieldVector reuse) throws IOException {
+        if (reuse != null) {
+            reuse.close();
+        }
+        VectorSchemaRoot r = readRowGroup(rowGroup, List.of(info().def().columns().get(column).name()), true);
+        return r.getVector(0);
     }
 
     /** The statistics in the header of one chunk (the header is validated; data is not read). */

@@ -232,7 +232,7 @@ public final class BitPacking {
      * @throws IndexOutOfBoundsException if {@code words} (with its pad word) or {@code out} is too short
      */
     public static void gather(long[] words, int n, int width, long reference, int[] positions, int count, long[] out) {
-        checkUnpack(words, n, width, out.length, 64);
+        checkUnpack(words, n, width, n, 64);
         if (count < 0 || count > positions.length || count > out.length) {
             throw new IndexOutOfBoundsException(count + " positions of " + positions.length + " into " + out.length);
         }

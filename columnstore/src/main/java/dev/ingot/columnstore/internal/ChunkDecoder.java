@@ -185,7 +185,7 @@ final class ChunkDecoder {
      * gives them, element {@code i} for {@code positions[i]}: FOR chunks read each value from its
      * bit offset when fewer than a quarter of the rows are asked, other chunks are decoded whole.
      *
-     * @throws IllegalArgumentException if a position is outside the chunk's rows
+     * @throws IllegalArgumentException if a position is beyond the chunk's rows (the caller checks them first)
      * @throws StoreCorruptedException  (blob offsets) if the run ends of an RLE chunk are inconsistent
      */
     long[] longs(ChunkFormat.Header h, ByteBuffer blob, int[] positions, int count, long[] reuse, Path file, String where)
@@ -201,7 +201,7 @@ final class ChunkDecoder {
         long[] all = values;
         for (int i = 0; i < count; i++) {
             int p = positions[i];
-            if (p < 0 || p >= rows) {
+            if (p >= rows) { // the array bounds check stops negative ones
                 throw new IllegalArgumentException("position " + p + " outside the " + rows + " rows of " + where);
             }
             out[i] = all[p];

@@ -50,6 +50,11 @@ final class TableReaderImpl implements TableReader {
     /** The catalog version this reader holds (released on close), or null for a writer's validation reader. */
     private final ColumnStoreImpl.Pin pin;
     private final boolean ownsPin;
+    /**
+     * The zero-copy views {@link #readChunkInto} handed out (weakly held), so that one given back
+     * for reuse is closed instead of written into.
+     */
+    private final java.util.WeakHashMap<FieldVector, Boolean> views = new java.util.WeakHashMap<>();
     /** Deletion vectors read so far, by row group. */
     private final RoaringBitmap[] deleted;
     private boolean closed;
@@ -160,6 +165,28 @@ final class TableReaderImpl implements TableReader {
     }
 
     @Override
+    public FieldVector readChunkInto(int column, int rowGroup, FieldVector reuse) throws IOException {
+        ensureOpen();
+        ColumnDef def = columnDef(column);
+        if (reuse != null && !reuse.getField().getType().equals(def.arrowField().getType())) {
+            throw new IllegalArgumentException("vector " + reuse.getName() + " of type " + reuse.getField().getType() + " cannot hold column "
+                    + def.name() + " of table " + info.name() + " (" + def.arrowField().getType() + ")");
+        }
+        Chunk c = fetch(column, rowGroup, false);
+        FieldVector view = zeroCopy(column, c);
+        if (reuse != null && (view != null || views.containsKey(reuse))) { // a view is never written into
+            views.remove(reuse);
+            reuse.close();
+            reuse = null;
+        }
+        if (view != null) {
+            views.put(view, Boolean.TRUE);
+            return view;
+        }
+        return decode(column, c, reuse);
+    }
+
+    @Override
     public long[] readLongs(int column, int rowGroup, long[] reuse) throws IOException {
         ensureOpen();
         Chunk c = fetch(integral(column), rowGroup, false);
@@ -177,6 +204,12 @@ final class TableReaderImpl implements TableReader {
             throw new IllegalArgumentException(count + " positions asked of an array of " + positions.length);
         }
         Chunk c = fetch(integral(column), rowGroup, false);
+        int rows = c.header().rowCount();
+        for (int i = 0; i < count; i++) {
+            if (positions[i] < 0 || positions[i] >= rows) {
+                throw new IllegalArgumentException("position " + positions[i] + " outside the " + rows + " rows of " + c.where());
+            }
+        }
         try {
             return decoder.longs(c.header(), c.blob(), positions, count, reuse, pager.file(), c.where());
         } catch (BlobCorruptedException e) {

@@ -25,9 +25,20 @@ import org.roaringbitmap.RoaringBitmap;
  * the matching rows, copy the selected rows, or use {@link TableReader#scan}, which returns live
  * rows of every group.)
  *
+ * <p>Late materialization: the predicate reads its integer, DATE, TIME, TIMESTAMP and
+ * DECIMAL(p &lt;= 18) columns straight from their chunks as Java arrays
+ * ({@link TableReader#readLongs(int, int, long[])}) and other columns as vectors, each only when
+ * the evaluation first needs it; output columns are read when asked for: all at once by
+ * {@link #root()}, one by {@link #vector(int)}, or only the selected rows' values by
+ * {@link #selectedLongs} (random access into the chunk where the selection is sparse). Vectors
+ * are decoded into the previous batch's vectors of the same column
+ * ({@link TableReader#readChunkInto}), so a scan does not allocate per row group.
+ *
  * <p>{@link #next()} moves to the next row group that has at least one selected row. The current
- * batch ({@link #root()}, {@link #selection()}) belongs to the scan and stays valid until the next
- * call of {@link #next()} or {@link #close()}, which release it.
+ * batch ({@link #root()}, {@link #vector(int)}, {@link #selection()}, {@link #selectedLongs})
+ * belongs to the scan and stays valid until the next call of {@link #next()} or {@link #close()}:
+ * the next batch overwrites its vectors, {@link #close()} releases them. Do not close the root
+ * or its vectors; copy or transfer what must outlive the batch.
  *
  * <p>Thread-safety: not thread-safe (neither is its reader). Scan the {@link RowGroupRange}s of
  * {@link RowGroupRange#split} on several threads with one reader and one scan each. Ownership:
@@ -60,8 +71,15 @@ public final class SelectionScan implements AutoCloseable {
     /** Whether the current batch's selection was evaluated (its predicate columns are in the evaluator's arrays). */
     private boolean evaluated;
     private final GroupSource source;
-    /** The output columns' vectors of the current batch read so far (by {@link #root()} or {@link #vector(int)}). */
-    private final FieldVector[] out;
+    /**
+     * The vectors of the table's columns read so far, by table column: those of the current
+     * batch where {@link #vectorBatch} is {@link #batches}; the others are decoded into by the
+     * next read of their column.
+     */
+    private final FieldVector[] vectors;
+    private final int[] vectorBatch;
+    /** Number of the current batch (moves on when a batch is released). */
+    private int batches = 1;
     private long[] validityScratch;
 
     /**
@@ -88,7 +106,8 @@ public final class SelectionScan implements AutoCloseable {
         this.predicate = predicate == null ? null : predicate.bind(def);
         this.evaluator = this.predicate == null ? null : this.predicate.evaluator();
         this.source = new GroupSource();
-        this.out = new FieldVector[outputIndexes.length];
+        this.vectors = new FieldVector[def.columns().size()];
+        this.vectorBatch = new int[def.columns().size()];
         this.next = this.range.first();
     }
 
@@ -131,7 +150,6 @@ public final class SelectionScan implements AutoCloseable {
         evaluated = evaluate;
         long[] words;
         if (evaluate) {
-            source.group = g;
             try {
                 words = evaluator.evaluate(source, rows);
             } catch (UncheckedIOException e) {
@@ -173,26 +191,18 @@ public final class SelectionScan implements AutoCloseable {
 
     /**
      * The columns of the row group being evaluated, read from the reader when the evaluation
-     * first asks: integral kinds as longs straight from their chunks, other kinds as vectors
-     * (kept for {@link #root()} when they are output columns, else closed by {@link #release()}).
-     * Read failures leave as {@link UncheckedIOException}s (unwrapped by {@link #load}).
+     * first asks: integral kinds as longs straight from their chunks, other kinds as the scan's
+     * vectors (which {@link #root()} hands out as they are). Read failures leave as
+     * {@link UncheckedIOException}s (unwrapped by {@link #load}).
      */
     private final class GroupSource implements BatchValues.Source {
-        int group;
-        final FieldVector[] vectors = new FieldVector[def.columns().size()];
-
         @Override
         public FieldVector vector(int column) {
-            FieldVector v = vectors[column];
-            if (v == null) {
-                try {
-                    v = reader.readRowGroup(group, List.of(def.columns().get(column).name()), true).getVector(0);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                vectors[column] = v;
+            try {
+                return columnVector(column);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return v;
         }
 
         @Override
@@ -203,7 +213,7 @@ public final class SelectionScan implements AutoCloseable {
         @Override
         public long[] longs(int column, long[] reuse) {
             try {
-                return reader.readLongs(column, group, reuse);
+                return reader.readLongs(column, rowGroup, reuse);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -212,27 +222,26 @@ public final class SelectionScan implements AutoCloseable {
         @Override
         public long[] validity(int column, long[] reuse) {
             try {
-                return reader.readValidity(column, group, reuse);
+                return reader.readValidity(column, rowGroup, reuse);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
-        /** Hands over the vector of {@code column} read for the evaluation (the caller owns it), or null. */
-        FieldVector take(int column) {
+    }
+
+    /**
+     * The vector of table column {@code column} in the current batch, read into the column's
+     * vector of the previous batch when first asked for in this one.
+     */
+    private FieldVector columnVector(int column) throws IOException {
+        if (vectorBatch[column] != batches) {
             FieldVector v = vectors[column];
             vectors[column] = null;
-            return v;
+            vectors[column] = reader.readChunkInto(column, rowGroup, v);
+            vectorBatch[column] = batches;
         }
-
-        void close() {
-            for (int c = 0; c < vectors.length; c++) {
-                if (vectors[c] != null) {
-                    vectors[c].close();
-                    vectors[c] = null;
-                }
-            }
-        }
+        return vectors[column];
     }
 
     /** Fills {@link #selection} from the set bits of {@code words}; returns their number. */
@@ -253,14 +262,8 @@ public final class SelectionScan implements AutoCloseable {
     }
 
     private void release() {
-        root = null; // its vectors are those of `out`
-        for (int i = 0; i < out.length; i++) {
-            if (out[i] != null) {
-                out[i].close();
-                out[i] = null;
-            }
-        }
-        source.close();
+        root = null; // its vectors are kept for the next batch to decode into
+        batches++;
         current = false;
         evaluated = false;
         all = false;
@@ -282,25 +285,14 @@ public final class SelectionScan implements AutoCloseable {
     public VectorSchemaRoot root() throws IOException {
         checkBatch();
         if (root == null) {
-            List<String> missing = new ArrayList<>();
-            for (int i = 0; i < out.length; i++) {
-                if (out[i] == null && (out[i] = source.take(outputIndexes[i])) == null) {
-                    missing.add(columns.get(i));
-                }
-            }
-            if (!missing.isEmpty()) {
-                List<FieldVector> read = reader.readRowGroup(rowGroup, missing, true).getFieldVectors();
-                for (int i = 0, k = 0; i < out.length; i++) {
-                    if (out[i] == null) {
-                        out[i] = read.get(k++);
-                    }
-                }
-            }
-            List<Field> fields = new ArrayList<>(out.length);
-            for (FieldVector v : out) {
+            List<FieldVector> out = new ArrayList<>(outputIndexes.length);
+            List<Field> fields = new ArrayList<>(outputIndexes.length);
+            for (int c : outputIndexes) {
+                FieldVector v = columnVector(c);
+                out.add(v);
                 fields.add(v.getField());
             }
-            root = new VectorSchemaRoot(fields, Arrays.asList(out.clone()), rowCount);
+            root = new VectorSchemaRoot(fields, out, rowCount);
         }
         return root;
     }
@@ -317,11 +309,7 @@ public final class SelectionScan implements AutoCloseable {
      */
     public FieldVector vector(int column) throws IOException {
         checkBatch();
-        int c = outputColumn(column);
-        if (out[column] == null && (out[column] = source.take(c)) == null) {
-            out[column] = reader.readRowGroup(rowGroup, List.of(columns.get(column)), true).getVector(0);
-        }
-        return out[column];
+        return columnVector(outputColumn(column));
     }
 
     /**
@@ -477,9 +465,15 @@ public final class SelectionScan implements AutoCloseable {
         return rowGroupsSkipped;
     }
 
-    /** Releases the current batch (not the reader). Idempotent. */
+    /** Releases the current batch and the scan's vectors (not the reader). Idempotent. */
     @Override
     public void close() {
         release();
+        for (int c = 0; c < vectors.length; c++) {
+            if (vectors[c] != null) {
+                vectors[c].close();
+                vectors[c] = null;
+            }
+        }
     }
 }
