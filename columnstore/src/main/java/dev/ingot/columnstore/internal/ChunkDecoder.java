@@ -4,6 +4,8 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.encoding.BitPacking;
 import dev.ingot.columnstore.encoding.ChunkEncoding;
+import dev.ingot.memory.ArrowMemory;
+import dev.ingot.memory.MemoryView;
 import dev.ingot.pager.StoreCorruptedException;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -37,6 +39,8 @@ final class ChunkDecoder {
     private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
     /** 8-byte little-endian loads and stores at any index of a byte array. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** 2-byte little-endian stores at any index of a byte array. */
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** The packed words of the buffer being unpacked ({@link BitPacking#load}). */
     private long[] packed = new long[0];
@@ -47,6 +51,9 @@ final class ChunkDecoder {
     private short[] shorts = new short[0];
     private byte[] bytes = new byte[0];
     private byte[] dictionaryBytes = new byte[0];
+    /** The text of a dictionary chunk being decoded (then copied to the vector in one piece). */
+    private byte[] text = new byte[0];
+    private long[] validityWords;
 
     /**
      * The vector of the chunk {@code blob} (index 0 = its first byte) with header {@code h}:
@@ -122,7 +129,7 @@ final class ChunkDecoder {
         }
         values = longs(h, blob, values, file, where);
         if (w == 8 && kind != ColumnType.Kind.DECIMAL64) {
-            dst.nioBuffer(0, 8 * rows).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(values, 0, rows);
+            ArrowMemory.view(dst).putLongs(0, values, 0, rows);
         } else if (kind == ColumnType.Kind.DECIMAL64) { // 16-byte Arrow decimals: low word, sign extension
             storeDecimals(values, rows, dst);
         } else {
@@ -141,7 +148,7 @@ final class ChunkDecoder {
     private void storeDecimals(long[] values, int rows, ArrowBuf dst) {
         wide = ChunkEncoder.grow(wide, 2 * DECIMAL_BLOCK);
         long[] pair = wide;
-        java.nio.LongBuffer out = dst.nioBuffer(0, 16 * rows).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        MemoryView out = ArrowMemory.view(dst);
         for (int from = 0; from < rows; from += DECIMAL_BLOCK) {
             int n = Math.min(DECIMAL_BLOCK, rows - from);
             for (int i = 0; i < n; i++) {
@@ -149,7 +156,7 @@ final class ChunkDecoder {
                 pair[2 * i] = v;
                 pair[2 * i + 1] = v >> 63;
             }
-            out.put(pair, 0, 2 * n); // relative: the buffer's position moves on
+            out.putLongs(16L * from, pair, 0, 2 * n);
         }
     }
 
@@ -306,26 +313,27 @@ final class ChunkDecoder {
         BitPacking.unpack(packed, n, width, reference, out);
     }
 
+    /** {@code src[0, rows)} narrowed to {@code w} (1, 2 or 4) bytes each into {@code dst}. */
     private void storeInts(int[] src, int rows, int w, ArrowBuf dst) {
+        MemoryView out = ArrowMemory.view(dst);
         if (w == 4) {
-            dst.nioBuffer(0, 4 * rows).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(src, 0, rows);
-        } else if (w == 2) {
-            if (shorts.length < rows) {
-                shorts = new short[rows];
-            }
-            for (int i = 0; i < rows; i++) {
-                shorts[i] = (short) src[i];
-            }
-            dst.nioBuffer(0, 2 * rows).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(shorts, 0, rows);
-        } else {
-            if (bytes.length < rows) {
-                bytes = new byte[rows];
-            }
-            for (int i = 0; i < rows; i++) {
-                bytes[i] = (byte) src[i];
-            }
-            dst.nioBuffer(0, rows).put(bytes, 0, rows);
+            out.putInts(0, src, 0, rows);
+            return;
         }
+        if (bytes.length < w * rows) {
+            bytes = new byte[w * rows];
+        }
+        byte[] b = bytes;
+        if (w == 2) {
+            for (int i = 0; i < rows; i++) {
+                SHORTS.set(b, 2 * i, (short) src[i]);
+            }
+        } else {
+            for (int i = 0; i < rows; i++) {
+                b[i] = (byte) src[i];
+            }
+        }
+        out.putBytes(0, b, 0, w * rows);
     }
 
     // ---------------------------------------------------------------- text
@@ -374,62 +382,57 @@ final class ChunkDecoder {
                 }
             }
         }
-        boolean nulls = h.nullCount() > 0;
-        ArrowBuf validity = t.getValidityBuffer();
-        // straight into the vector's buffers: every code is checked, and the text may not pass the
-        // header's text bytes, before anything is stored for the row
-        ByteBuffer data = t.getDataBuffer().nioBuffer(0, (int) Math.min(t.getDataBuffer().capacity(), Integer.MAX_VALUE))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        if (data.capacity() < textBytes + DICTIONARY_SLACK) {
-            throw new IllegalStateException("internal: dictionary text of " + textBytes + " bytes into a buffer of " + data.capacity());
+        long[] valid = validityWords = validity(h, blob, validityWords); // null: no NULL
+        if (t.getDataBuffer().capacity() < textBytes + DICTIONARY_SLACK) {
+            throw new IllegalStateException("internal: dictionary text of " + textBytes + " bytes into a buffer of "
+                    + t.getDataBuffer().capacity());
         }
-        ByteBuffer offs = t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN);
+        // into heap arrays (every code is checked, and the text may not pass the header's text
+        // bytes, before anything is stored for the row), then two bulk copies into the vector
+        int limit = (int) textBytes;
+        if (text.length < limit + DICTIONARY_SLACK) {
+            text = new byte[limit + DICTIONARY_SLACK];
+        }
+        byte[] out = text;
+        offsets = ChunkEncoder.grow(offsets, rows + 1);
+        int[] offs = offsets;
+        int[] codes = ints;
         int pos = 0;
-        offs.putInt(0, 0);
+        offs[0] = 0;
         for (int i = 0; i < rows; i++) {
-            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
-                int code = ints[i];
+            if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
+                int code = codes[i];
                 if (Integer.compareUnsigned(code, entries) >= 0) {
                     throw badCode(h, i, code, file, where);
                 }
                 int len = lengths[code];
-                if (pos + (long) len > textBytes) {
-                    throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, validity, nulls, rows, file, where) + " bytes, not");
+                if (pos + (long) len > limit) {
+                    throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, valid, rows, file, where) + " bytes, not");
                 }
-                if (wordsPerEntry == 1) {
-                    data.putLong(pos, entryWords[code]);
-                } else if (wordsPerEntry == 2) {
-                    data.putLong(pos, entryWords[2 * code]);
-                    data.putLong(pos + 8, entryWords[2 * code + 1]);
-                } else if (wordsPerEntry == 3) {
-                    int w = 3 * code;
-                    data.putLong(pos, entryWords[w]);
-                    data.putLong(pos + 8, entryWords[w + 1]);
-                    data.putLong(pos + 16, entryWords[w + 2]);
-                } else if (wordsPerEntry == 4) {
-                    int w = 4 * code;
-                    data.putLong(pos, entryWords[w]);
-                    data.putLong(pos + 8, entryWords[w + 1]);
-                    data.putLong(pos + 16, entryWords[w + 2]);
-                    data.putLong(pos + 24, entryWords[w + 3]);
+                if (wordsPerEntry > 0) { // whole words: stores past the value are overwritten by the next one
+                    for (int k = 0, e = code * wordsPerEntry; k < wordsPerEntry; k++) {
+                        LONGS.set(out, pos + 8 * k, entryWords[e + k]);
+                    }
                 } else {
-                    data.put(pos, dictionaryBytes, dict[code], len);
+                    System.arraycopy(dictionaryBytes, dict[code], out, pos, len);
                 }
                 pos += len;
             }
-            offs.putInt(4 * i + 4, pos);
+            offs[i + 1] = pos;
         }
         if (pos != textBytes) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
         }
+        ArrowMemory.view(t.getDataBuffer()).putBytes(0, out, 0, pos);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
     }
 
     /** The text bytes the codes of a DICTIONARY chunk add up to (for the message; every code is checked). */
-    private long dictionaryTotal(ChunkFormat.Header h, int[] dict, ArrowBuf validity, boolean nulls, int rows, Path file, String where)
+    private long dictionaryTotal(ChunkFormat.Header h, int[] dict, long[] valid, int rows, Path file, String where)
             throws StoreCorruptedException {
         long total = 0;
         for (int i = 0; i < rows; i++) {
-            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
+            if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
                 int code = ints[i];
                 if (Integer.compareUnsigned(code, h.entries()) >= 0) {
                     throw badCode(h, i, code, file, where);
@@ -444,7 +447,7 @@ final class ChunkDecoder {
             throws StoreCorruptedException {
         int rows = h.rowCount();
         int[] textOffsets = packedTextOffsets(h, blob, file, where);
-        t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(textOffsets, 0, rows + 1);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, textOffsets, 0, rows + 1);
         if (h.compression() == ChunkFormat.COMPRESSION_NONE) {
             ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
             return;
