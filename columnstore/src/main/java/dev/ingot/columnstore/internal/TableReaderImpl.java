@@ -1,6 +1,7 @@
 package dev.ingot.columnstore.internal;
 
 import dev.ingot.columnstore.ChunkStats;
+import dev.ingot.columnstore.ChunkVerification;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableInfo;
@@ -55,6 +56,9 @@ final class TableReaderImpl implements TableReader {
      * for reuse is closed instead of written into.
      */
     private final java.util.WeakHashMap<FieldVector, Boolean> views = new java.util.WeakHashMap<>();
+    /** By column: the chunk fetched last (header parsed and checked) and its row group. */
+    private final Chunk[] recent;
+    private final int[] recentGroup;
     /** Deletion vectors read so far, by row group. */
     private final RoaringBitmap[] deleted;
     private boolean closed;
@@ -71,6 +75,8 @@ final class TableReaderImpl implements TableReader {
         this.pager = view;
         this.pin = pin;
         this.deleted = new RoaringBitmap[info.rowGroups().size()];
+        this.recent = new Chunk[info.def().columns().size()];
+        this.recentGroup = new int[info.def().columns().size()];
     }
 
     @Override
@@ -117,6 +123,19 @@ final class TableReaderImpl implements TableReader {
     private Chunk fetch(int column, int rowGroup, boolean verified) throws IOException {
         ColumnDef def = columnDef(column);
         RowGroupInfo g = group(rowGroup);
+        boolean reuse = !verified && store.options().chunkVerification() != ChunkVerification.EVERY_READ;
+        if (reuse && recent[column] != null && recentGroup[column] == rowGroup) {
+            return recent[column]; // a scan asks for stats, validity and values of one chunk: parsed once
+        }
+        Chunk chunk = fetch0(def, column, rowGroup, g, verified);
+        if (reuse) {
+            recent[column] = chunk;
+            recentGroup[column] = rowGroup;
+        }
+        return chunk;
+    }
+
+    private Chunk fetch0(ColumnDef def, int column, int rowGroup, RowGroupInfo g, boolean verified) throws IOException {
         long key = g.chunkKey(column);
         String where = where(column, rowGroup, key);
         ByteBuffer blob;

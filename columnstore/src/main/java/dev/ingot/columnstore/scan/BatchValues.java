@@ -26,6 +26,9 @@ final class BatchValues {
 
         /** The column's validity words ({@link Vectors#validity}), in {@code reuse} when large enough; null when no row is NULL. */
         long[] validity(int column, long[] reuse);
+
+        /** The column's values at {@code positions[0, count)} ({@link #longs} of those rows), in {@code reuse} when large enough. */
+        long[] gather(int column, int[] positions, int count, long[] reuse);
     }
 
     private FieldVector[] vectors;
@@ -42,7 +45,9 @@ final class BatchValues {
     private final int[] offsetsBatch;
     private final byte[][] bytes;
     private final int[] bytesBatch;
-    private long[][] scratch = new long[4][];
+    private long[][] scratch = new long[6][];
+    private int[] positions = new int[0];
+    private long[] gathered = new long[0];
 
     BatchValues(int columns) {
         longs = new long[columns][];
@@ -110,6 +115,48 @@ final class BatchValues {
      */
     long[] cachedLongs(int c) {
         return source != null && longsBatch[c] == batch && source.readsLongs(c) ? longs[c] : null;
+    }
+
+    /** Whether {@link #longs} read column {@code c} whole in this batch already. */
+    boolean hasLongs(int c) {
+        return longsBatch[c] == batch;
+    }
+
+    /** The positions of the set bits of {@code mask} (there are {@code count}) in a scratch array. */
+    int[] positions(long[] mask, int count) {
+        if (positions.length < count) {
+            positions = new int[Math.max(count, 2 * positions.length)];
+        }
+        int[] out = positions;
+        int k = 0;
+        for (int w = 0, n = Vectors.words(rows); w < n; w++) {
+            long bits = mask[w];
+            while (bits != 0) {
+                out[k++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The values of long-valued column {@code c} at {@code positions[0, count)} in a scratch
+     * array (valid until the next call): read by random access from a {@link Source} that reads
+     * the column as longs, else picked from {@link #longs}.
+     */
+    long[] gather(int c, int[] positions, int count) {
+        if (source != null && source.readsLongs(c) && !hasLongs(c)) {
+            gathered = source.gather(c, positions, count, gathered);
+            return gathered;
+        }
+        long[] all = longs(c);
+        if (gathered.length < count) {
+            gathered = new long[Math.max(count, 2 * gathered.length)];
+        }
+        for (int k = 0; k < count; k++) {
+            gathered[k] = all[positions[k]];
+        }
+        return gathered;
     }
 
     long[] words(int c) {

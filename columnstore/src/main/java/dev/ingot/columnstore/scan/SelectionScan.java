@@ -220,6 +220,15 @@ public final class SelectionScan implements AutoCloseable {
         }
 
         @Override
+        public long[] gather(int column, int[] positions, int count, long[] reuse) {
+            try {
+                return reader.readLongs(column, rowGroup, positions, count, reuse);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
         public long[] validity(int column, long[] reuse) {
             try {
                 return reader.readValidity(column, rowGroup, reuse);
