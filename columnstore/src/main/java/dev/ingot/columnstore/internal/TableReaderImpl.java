@@ -120,22 +120,27 @@ final class TableReaderImpl implements TableReader {
     /** The chunk blob, normalized so index 0 is the chunk's first byte, and its validated header. */
     private record Chunk(ByteBuffer blob, ChunkFormat.Header header, long key, String where) {}
 
-    private Chunk fetch(int column, int rowGroup, boolean verified) throws IOException {
-        ColumnDef def = columnDef(column);
-        RowGroupInfo g = group(rowGroup);
-        boolean reuse = !verified && store.options().chunkVerification() != ChunkVerification.EVERY_READ;
-        if (reuse && recent[column] != null && recentGroup[column] == rowGroup) {
-            return recent[column]; // a scan asks for stats, validity and values of one chunk: parsed once
+    /**
+     * {@link #fetch} for the steps of a scan, which ask for the statistics, the validity and the
+     * values of one chunk in turn: the last chunk fetched per column is kept (its header parsed
+     * and checked once) unless every read must verify its checksum. Other reads fetch afresh.
+     */
+    private Chunk scanChunk(int column, int rowGroup) throws IOException {
+        boolean keep = store.options().chunkVerification() != ChunkVerification.EVERY_READ;
+        if (keep && recent[column] != null && recentGroup[column] == rowGroup) {
+            return recent[column];
         }
-        Chunk chunk = fetch0(def, column, rowGroup, g, verified);
-        if (reuse) {
+        Chunk chunk = fetch(column, rowGroup, false);
+        if (keep) {
             recent[column] = chunk;
             recentGroup[column] = rowGroup;
         }
         return chunk;
     }
 
-    private Chunk fetch0(ColumnDef def, int column, int rowGroup, RowGroupInfo g, boolean verified) throws IOException {
+    private Chunk fetch(int column, int rowGroup, boolean verified) throws IOException {
+        ColumnDef def = columnDef(column);
+        RowGroupInfo g = group(rowGroup);
         long key = g.chunkKey(column);
         String where = where(column, rowGroup, key);
         ByteBuffer blob;
@@ -180,7 +185,7 @@ final class TableReaderImpl implements TableReader {
     @Override
     public ChunkStats chunkStats(int column, int rowGroup) throws IOException {
         ensureOpen();
-        return fetch(column, rowGroup, false).header().stats();
+        return scanChunk(column, rowGroup).header().stats();
     }
 
     @Override
@@ -191,7 +196,7 @@ final class TableReaderImpl implements TableReader {
             throw new IllegalArgumentException("vector " + reuse.getName() + " of type " + reuse.getField().getType() + " cannot hold column "
                     + def.name() + " of table " + info.name() + " (" + def.arrowField().getType() + ")");
         }
-        Chunk c = fetch(column, rowGroup, false);
+        Chunk c = scanChunk(column, rowGroup);
         FieldVector view = zeroCopy(column, c);
         if (reuse != null && (view != null || views.containsKey(reuse))) { // a view is never written into
             views.remove(reuse);
@@ -208,7 +213,7 @@ final class TableReaderImpl implements TableReader {
     @Override
     public long[] readLongs(int column, int rowGroup, long[] reuse) throws IOException {
         ensureOpen();
-        Chunk c = fetch(integral(column), rowGroup, false);
+        Chunk c = scanChunk(integral(column), rowGroup);
         try {
             return decoder.longs(c.header(), c.blob(), reuse, pager.file(), c.where());
         } catch (BlobCorruptedException e) {
@@ -222,7 +227,7 @@ final class TableReaderImpl implements TableReader {
         if (count < 0 || count > positions.length) {
             throw new IllegalArgumentException(count + " positions asked of an array of " + positions.length);
         }
-        Chunk c = fetch(integral(column), rowGroup, false);
+        Chunk c = scanChunk(integral(column), rowGroup);
         int rows = c.header().rowCount();
         for (int i = 0; i < count; i++) {
             if (positions[i] < 0 || positions[i] >= rows) {
@@ -239,7 +244,7 @@ final class TableReaderImpl implements TableReader {
     @Override
     public long[] readValidity(int column, int rowGroup, long[] reuse) throws IOException {
         ensureOpen();
-        Chunk c = fetch(column, rowGroup, false);
+        Chunk c = scanChunk(column, rowGroup);
         return ChunkDecoder.validity(c.header(), c.blob(), reuse);
     }
 
