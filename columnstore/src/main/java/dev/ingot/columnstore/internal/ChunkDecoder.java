@@ -397,7 +397,7 @@ final class ChunkDecoder {
         offsets = ChunkEncoder.grow(offsets, rows + 1);
         int[] offs = offsets;
         int[] codes = ints;
-        if (valid == null && wordsPerEntry > 0) {
+        if (valid == null && wordsPerEntry > 0 && rows < 1 << 26) {
             dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, out, offs, file, where);
             ArrowMemory.view(t.getDataBuffer()).putBytes(0, out, 0, limit);
             ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
@@ -435,30 +435,22 @@ final class ChunkDecoder {
 
     /**
      * The common case of {@link #decodeDictionary}, no NULL and entries of whole words: the codes
-     * are checked in one pass (their largest), the offsets summed in a second and checked against
-     * the header's text bytes once, and only then the entries stored, a word at a time, with no
-     * check per row.
+     * are checked and the offsets summed in one pass, checked against the header's text bytes once,
+     * and only then the entries stored, a word at a time, with no check per row.
      */
     private void dictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, byte[] out,
                                  int[] offs, Path file, String where) throws StoreCorruptedException {
         int rows = h.rowCount();
         int entries = h.entries();
-        int largest = 0;
-        for (int i = 0; i < rows; i++) {
-            largest |= codes[i]; // at least the largest code, below the next power of two
-        }
-        if (Integer.compareUnsigned(largest, entries) >= 0) {
-            for (int i = 0; i < rows; i++) {
-                if (Integer.compareUnsigned(codes[i], entries) >= 0) {
-                    throw badCode(h, i, codes[i], file, where);
-                }
-            }
-        }
-        long pos = 0;
+        int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows (the caller's condition): no overflow
         offs[0] = 0;
         for (int i = 0; i < rows; i++) {
-            pos += lengths[codes[i]];
-            offs[i + 1] = (int) pos;
+            int code = codes[i];
+            if (Integer.compareUnsigned(code, entries) >= 0) {
+                throw badCode(h, i, code, file, where);
+            }
+            pos += lengths[code];
+            offs[i + 1] = pos;
         }
         if (pos != h.textBytes()) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
