@@ -387,6 +387,14 @@ final class ChunkDecoder {
             throw new IllegalStateException("internal: dictionary text of " + textBytes + " bytes into a buffer of "
                     + t.getDataBuffer().capacity());
         }
+        offsets = ChunkEncoder.grow(offsets, rows + 1);
+        int[] offs = offsets;
+        int[] codes = ints;
+        if (valid == null && wordsPerEntry > 0 && rows < 1 << 26) {
+            dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, ArrowMemory.view(t.getDataBuffer()), offs, file, where);
+            ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
+            return;
+        }
         // into heap arrays (every code is checked, and the text may not pass the header's text
         // bytes, before anything is stored for the row), then two bulk copies into the vector
         int limit = (int) textBytes;
@@ -394,15 +402,6 @@ final class ChunkDecoder {
             text = new byte[limit + DICTIONARY_SLACK];
         }
         byte[] out = text;
-        offsets = ChunkEncoder.grow(offsets, rows + 1);
-        int[] offs = offsets;
-        int[] codes = ints;
-        if (valid == null && wordsPerEntry > 0 && rows < 1 << 26) {
-            dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, out, offs, file, where);
-            ArrowMemory.view(t.getDataBuffer()).putBytes(0, out, 0, limit);
-            ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
-            return;
-        }
         int pos = 0;
         offs[0] = 0;
         for (int i = 0; i < rows; i++) {
@@ -438,7 +437,7 @@ final class ChunkDecoder {
      * are checked and the offsets summed in one pass, checked against the header's text bytes once,
      * and only then the entries stored, a word at a time, with no check per row.
      */
-    private void dictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, byte[] out,
+    private void dictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, MemoryView out,
                                  int[] offs, Path file, String where) throws StoreCorruptedException {
         int rows = h.rowCount();
         int entries = h.entries();
@@ -455,37 +454,37 @@ final class ChunkDecoder {
         if (pos != h.textBytes()) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
         }
-        switch (wordsPerEntry) {
+        switch (wordsPerEntry) { // straight into the vector's data buffer (room for the text and DICTIONARY_SLACK checked)
             case 1:
                 for (int i = 0; i < rows; i++) {
-                    LONGS.set(out, offs[i], entryWords[codes[i]]);
+                    out.putLong(offs[i], entryWords[codes[i]]);
                 }
                 break;
             case 2:
                 for (int i = 0; i < rows; i++) {
                     int e = 2 * codes[i];
-                    int at = offs[i];
-                    LONGS.set(out, at, entryWords[e]);
-                    LONGS.set(out, at + 8, entryWords[e + 1]);
+                    long at = offs[i];
+                    out.putLong(at, entryWords[e]);
+                    out.putLong(at + 8, entryWords[e + 1]);
                 }
                 break;
             case 3:
                 for (int i = 0; i < rows; i++) {
                     int e = 3 * codes[i];
-                    int at = offs[i];
-                    LONGS.set(out, at, entryWords[e]);
-                    LONGS.set(out, at + 8, entryWords[e + 1]);
-                    LONGS.set(out, at + 16, entryWords[e + 2]);
+                    long at = offs[i];
+                    out.putLong(at, entryWords[e]);
+                    out.putLong(at + 8, entryWords[e + 1]);
+                    out.putLong(at + 16, entryWords[e + 2]);
                 }
                 break;
             default:
                 for (int i = 0; i < rows; i++) {
                     int e = 4 * codes[i];
-                    int at = offs[i];
-                    LONGS.set(out, at, entryWords[e]);
-                    LONGS.set(out, at + 8, entryWords[e + 1]);
-                    LONGS.set(out, at + 16, entryWords[e + 2]);
-                    LONGS.set(out, at + 24, entryWords[e + 3]);
+                    long at = offs[i];
+                    out.putLong(at, entryWords[e]);
+                    out.putLong(at + 8, entryWords[e + 1]);
+                    out.putLong(at + 16, entryWords[e + 2]);
+                    out.putLong(at + 24, entryWords[e + 3]);
                 }
                 break;
         }
