@@ -127,16 +127,21 @@ final class BatchValues {
         if (positions.length < count) {
             positions = new int[Math.max(count, 2 * positions.length)];
         }
-        int[] out = positions;
+        setBits(mask, Vectors.words(rows), positions);
+        return positions;
+    }
+
+    /** Writes the positions of the set bits of {@code words[0, nWords)} to {@code out} in ascending order; returns their number. */
+    static int setBits(long[] words, int nWords, int[] out) {
         int k = 0;
-        for (int w = 0, n = Vectors.words(rows); w < n; w++) {
-            long bits = mask[w];
+        for (int w = 0; w < nWords; w++) {
+            long bits = words[w];
             while (bits != 0) {
                 out[k++] = (w << 6) + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
             }
         }
-        return out;
+        return k;
     }
 
     /**

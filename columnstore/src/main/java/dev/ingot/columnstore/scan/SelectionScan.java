@@ -258,16 +258,7 @@ public final class SelectionScan implements AutoCloseable {
         if (selection.length < rows) {
             selection = new int[rows];
         }
-        int n = 0;
-        int[] sel = selection;
-        for (int w = 0, nw = Vectors.words(rows); w < nw; w++) {
-            long bits = words[w];
-            while (bits != 0) {
-                sel[n++] = (w << 6) + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-            }
-        }
-        return n;
+        return BatchValues.setBits(words, Vectors.words(rows), selection);
     }
 
     private void release() {
