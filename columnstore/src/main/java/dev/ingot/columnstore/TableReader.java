@@ -93,6 +93,98 @@ public interface TableReader extends AutoCloseable {
     /** Row ids of the live rows of row group {@code rowGroup}, in order (the rows {@link #readRowGroup(int, List)} returns). */
     long[] liveRowIds(int rowGroup) throws IOException;
 
+    /**
+     * The values of every row (deleted ones included) of column {@code column} (0-based) of row
+     * group {@code rowGroup} as signed longs, decoded straight from the chunk's encoding into a
+     * Java array without an Arrow vector: for engines that compute over arrays, and for predicates.
+     * Values as {@code dev.ingot.columnstore.scan.Vectors#longs} gives them: integers sign-extended,
+     * DATE days since the epoch, TIME microseconds of the day, TIMESTAMP[ WITH TIME ZONE]
+     * microseconds since the epoch, DECIMAL(p &lt;= 18) the unscaled value; values of NULL rows are
+     * unspecified ({@link #readValidity}).
+     *
+     * @param reuse an array to fill when it holds the group's rows, else a new one is returned (null: new)
+     * @return the values in elements {@code [0, rows of the group)}
+     * @throws IllegalArgumentException for a column of another kind (BOOLEAN, REAL, DOUBLE, DECIMAL(p &gt; 18),
+     *                                  UUID, text), an unknown column or a row group out of range
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default long[] readLongs(int column, int rowGroup, long[] reuse) throws IOException {
+        try (FieldVector v = readChunkInto(column, rowGroup, null)) {
+            return dev.ingot.columnstore.scan.Vectors.longs(v, v.getValueCount(), reuse);
+        }
+    }
+
+    /**
+     * The values of rows {@code positions[0, count)} (0-based in the row group, deleted rows
+     * included, any order) of column {@code column} of row group {@code rowGroup}, element
+     * {@code i} for {@code positions[i]}, as {@link #readLongs(int, int, long[])} gives them; sparse
+     * positions are read by random access into the chunk's encoding instead of decoding every row.
+     *
+     * @throws IllegalArgumentException as {@link #readLongs(int, int, long[])}, and for a position outside the group's rows
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default long[] readLongs(int column, int rowGroup, int[] positions, int count, long[] reuse) throws IOException {
+        long[] all = readLongs(column, rowGroup, null);
+        int rows = info().rowGroups().get(rowGroup).rowCount();
+        long[] out = reuse != null && reuse.length >= count ? reuse : new long[Math.max(count, 1)];
+        for (int i = 0; i < count; i++) {
+            if (positions[i] < 0 || positions[i] >= rows) {
+                throw new IllegalArgumentException("position " + positions[i] + " outside the " + rows + " rows of row group " + rowGroup);
+            }
+            out[i] = all[positions[i]];
+        }
+        return out;
+    }
+
+    /**
+     * The validity of every row (deleted ones included) of column {@code column} of row group
+     * {@code rowGroup} as 64-bit words (bit {@code i % 64} of word {@code i / 64} set: row
+     * {@code i} is not NULL; bits past the group's rows clear), in {@code reuse} when it is large
+     * enough; null when the chunk has no NULL. Any column kind.
+     *
+     * @throws IllegalArgumentException for an unknown column or a row group out of range
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default long[] readValidity(int column, int rowGroup, long[] reuse) throws IOException {
+        try (FieldVector v = readChunkInto(column, rowGroup, null)) {
+            int rows = v.getValueCount();
+            if (v.getNullCount() == 0) {
+                return null;
+            }
+            long[] out = dev.ingot.columnstore.scan.Vectors.validity(v, rows, reuse);
+            if ((rows & 63) != 0) {
+                out[rows >>> 6] &= (1L << rows) - 1;
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Every row (deleted ones included) of column {@code column} (0-based) of row group
+     * {@code rowGroup} as a vector owned by the caller, decoded into {@code reuse} where possible:
+     * for scans that read one row group after another without allocating (and zeroing) new
+     * buffers for each. A PLAIN chunk is handed out as a zero-copy view (see "Ownership" above).
+     *
+     * @param reuse a vector of this column that the caller gives up (its contents are overwritten,
+     *              or it is closed when a new vector is returned: always when it is a zero-copy view,
+     *              which is never written), or null
+     * @return the rows, in {@code reuse} or in a new vector
+     * @throws IllegalArgumentException for an unknown column, a row group out of range, or a
+     *                                  {@code reuse} of another Arrow type than the column's
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default FieldVector readChunkInto(int column, int rowGroup, FieldVector reuse) throws IOException {
+        if (reuse != null) {
+            reuse.close();
+        }
+        VectorSchemaRoot r = readRowGroup(rowGroup, List.of(info().def().columns().get(column).name()), true);
+        return r.getVector(0);
+    }
+
     /** The statistics in the header of one chunk (the header is validated; data is not read). */
     ChunkStats chunkStats(int column, int rowGroup) throws IOException;
 

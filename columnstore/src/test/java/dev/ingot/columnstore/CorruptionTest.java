@@ -162,7 +162,15 @@ class CorruptionTest {
         try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options().withChunkVerification(ChunkVerification.EVERY_READ));
              TableReader r = store.openTable("all_types")) {
             assertThrows(StoreCorruptedException.class, () -> r.readChunk(5, 1));
+            assertThrows(StoreCorruptedException.class, () -> r.chunkStats(5, 1), "a scan's step checks too");
             assertEquals(0, ((dev.ingot.columnstore.internal.ColumnStoreImpl) store).verifiedChunkCount());
+        }
+        flipByte(at + 300); // repaired
+        try (ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options().withChunkVerification(ChunkVerification.EVERY_READ));
+             TableReader r = store.openTable("all_types")) {
+            r.chunkStats(5, 1); // a scan's first step over the intact chunk
+            flipByte(at + 300); // damage between two steps of a scan over the same chunk: the second step finds it
+            assertThrows(StoreCorruptedException.class, () -> r.readChunkInto(5, 1, null).close());
         }
         flipByte(at + 300);
     }

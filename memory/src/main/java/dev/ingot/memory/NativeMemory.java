@@ -25,6 +25,7 @@ final class NativeMemory {
     private static final long BUFFER_ADDRESS_OFFSET;
     private static final long BYTE_ARRAY_BASE;
     private static final long LONG_ARRAY_BASE;
+    private static final long INT_ARRAY_BASE;
     /** Above this many bytes, copies are split so a safepoint can happen between pieces. */
     private static final long COPY_SLICE_BYTES = 1L << 20;
     /** Up to this many bytes, {@link #copyFromArray} copies with plain 8-byte moves instead of {@code Unsafe.copyMemory}. */
@@ -41,6 +42,7 @@ final class NativeMemory {
             BUFFER_ADDRESS_OFFSET = UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
             BYTE_ARRAY_BASE = UNSAFE.arrayBaseOffset(byte[].class);
             LONG_ARRAY_BASE = UNSAFE.arrayBaseOffset(long[].class);
+            INT_ARRAY_BASE = UNSAFE.arrayBaseOffset(int[].class);
             Class<?> cls = ByteBuffer.allocateDirect(1).getClass();
             Constructor<?> ctor;
             try {
@@ -195,6 +197,18 @@ final class NativeMemory {
     static void copyToLongArray(long srcAddress, long[] dst, int dstIndex, int count) {
         java.util.Objects.checkFromIndexSize(dstIndex, count, dst.length);
         UNSAFE.copyMemory(null, srcAddress, dst, LONG_ARRAY_BASE + 8L * dstIndex, 8L * count);
+    }
+
+    /** Copies {@code count} longs of {@code src} from {@code srcIndex} to a native address. */
+    static void copyFromLongArray(long[] src, int srcIndex, long dstAddress, int count) {
+        java.util.Objects.checkFromIndexSize(srcIndex, count, src.length);
+        UNSAFE.copyMemory(src, LONG_ARRAY_BASE + 8L * srcIndex, null, dstAddress, 8L * count);
+    }
+
+    /** Copies {@code count} ints of {@code src} from {@code srcIndex} to a native address. */
+    static void copyFromIntArray(int[] src, int srcIndex, long dstAddress, int count) {
+        java.util.Objects.checkFromIndexSize(srcIndex, count, src.length);
+        UNSAFE.copyMemory(src, INT_ARRAY_BASE + 4L * srcIndex, null, dstAddress, 4L * count);
     }
 
     /** Sets {@code bytes} bytes starting at {@code address} to {@code value}. */

@@ -42,6 +42,8 @@ class MemoryViewTest {
                 new Accessor("getBytes", 16, i -> v.getBytes(i, bytes, 0, 16)),
                 new Accessor("putBytes", 16, i -> v.putBytes(i, bytes, 0, 16)),
                 new Accessor("getLongs", 16, i -> v.getLongs(i, longs, 0, 2)),
+                new Accessor("putLongs", 16, i -> v.putLongs(i, longs, 0, 2)),
+                new Accessor("putInts", 12, i -> v.putInts(i, new int[3], 0, 3)),
                 new Accessor("copyTo (source)", 7, i -> v.copyTo(i, other, 0, 7)),
                 new Accessor("copyTo (destination)", 7, i -> other.copyTo(0, v, i, 7)),
                 new Accessor("compareBytes", 3, i -> v.compareBytes(i, 3, 0, 3)),
@@ -74,6 +76,8 @@ class MemoryViewTest {
         assertThrows(IndexOutOfBoundsException.class, () -> v.getBytes(0, new byte[4], 1, 4)); // array too short
         assertThrows(IndexOutOfBoundsException.class, () -> v.putBytes(0, new byte[4], -1, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.getLongs(0, new long[1], 0, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.putLongs(0, new long[1], 0, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.putInts(0, new int[3], 1, 3));
     }
 
     @Test
@@ -90,6 +94,12 @@ class MemoryViewTest {
         bb.putShort(40, (short) -2);
         assertEquals((short) -2, v.getShort(40));
         assertEquals(0x0708, v.getShort(8));
+        v.putLongs(48, new long[] {7, -1, 0x1122334455667788L}, 1, 2);
+        assertEquals(-1L, bb.getLong(48));
+        assertEquals(0x1122334455667788L, bb.getLong(56));
+        v.putInts(0, new int[] {-5, 0x01020304}, 0, 2);
+        assertEquals(-5, bb.getInt(0));
+        assertEquals(0x04, bb.get(4));
         v.putShort(44, (short) 0x1234);
         assertEquals((short) 0x1234, bb.getShort(44));
         assertEquals(0x34, bb.get(44));

@@ -222,6 +222,38 @@ public final class BitPacking {
         }
     }
 
+    /**
+     * Values {@code positions[0, count)} (any order, repeats allowed) of {@code n} values of
+     * {@code width} bits in {@code words} (as {@link #load} leaves them), plus {@code reference}
+     * (wrapping), into {@code out[0, count)}: random access reading the one or two words that hold
+     * each value, for selections too sparse to unpack every value.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 64] or a position is outside [0, n)
+     * @throws IndexOutOfBoundsException if {@code words} (with its pad word) or {@code out} is too short
+     */
+    public static void gather(long[] words, int n, int width, long reference, int[] positions, int count, long[] out) {
+        checkUnpack(words, n, width, n, 64);
+        if (count < 0 || count > positions.length || count > out.length) {
+            throw new IndexOutOfBoundsException(count + " positions of " + positions.length + " into " + out.length);
+        }
+        long mask = width == 64 ? -1L : (1L << width) - 1;
+        for (int i = 0; i < count; i++) {
+            int p = positions[i];
+            if (p < 0 || p >= n) {
+                throw new IllegalArgumentException("position " + p + " outside [0, " + n + ")");
+            }
+            if (width == 0) {
+                out[i] = reference;
+                continue;
+            }
+            long bit = (long) p * width;
+            int w = (int) (bit >>> 6);
+            int s = (int) bit & 63;
+            long v = (words[w] >>> s) | ((words[w + 1] << 1) << (63 - s));
+            out[i] = (v & mask) + reference;
+        }
+    }
+
     /** Checks the arguments of an unpack from words: the width, and room for the values and the pad word. */
     private static void checkUnpack(long[] words, int n, int width, int outLength, int maxWidth) {
         if (width < 0 || width > maxWidth) {

@@ -4,6 +4,8 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.encoding.BitPacking;
 import dev.ingot.columnstore.encoding.ChunkEncoding;
+import dev.ingot.memory.ArrowMemory;
+import dev.ingot.memory.MemoryView;
 import dev.ingot.pager.StoreCorruptedException;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -37,6 +39,8 @@ final class ChunkDecoder {
     private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();
     /** 8-byte little-endian loads and stores at any index of a byte array. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** 2-byte little-endian stores at any index of a byte array. */
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** The packed words of the buffer being unpacked ({@link BitPacking#load}). */
     private long[] packed = new long[0];
@@ -47,6 +51,9 @@ final class ChunkDecoder {
     private short[] shorts = new short[0];
     private byte[] bytes = new byte[0];
     private byte[] dictionaryBytes = new byte[0];
+    /** The text of a dictionary chunk being decoded (then copied to the vector in one piece). */
+    private byte[] text = new byte[0];
+    private long[] validityWords;
 
     /**
      * The vector of the chunk {@code blob} (index 0 = its first byte) with header {@code h}:
@@ -120,21 +127,11 @@ final class ChunkDecoder {
             storeInts(ints, rows, w, dst);
             return;
         }
-        values = ChunkEncoder.grow(values, rows);
-        if (h.encoding() == ChunkEncoding.FOR) {
-            unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), values);
-        } else {
-            expandRuns(h, blob, file, where);
-        }
+        values = longs(h, blob, values, file, where);
         if (w == 8 && kind != ColumnType.Kind.DECIMAL64) {
-            dst.nioBuffer(0, 8 * rows).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(values, 0, rows);
+            ArrowMemory.view(dst).putLongs(0, values, 0, rows);
         } else if (kind == ColumnType.Kind.DECIMAL64) { // 16-byte Arrow decimals: low word, sign extension
-            wide = ChunkEncoder.grow(wide, 2 * rows);
-            for (int i = 0; i < rows; i++) {
-                wide[2 * i] = values[i];
-                wide[2 * i + 1] = values[i] >> 63;
-            }
-            dst.nioBuffer(0, 16 * rows).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().put(wide, 0, 2 * rows);
+            storeDecimals(values, rows, dst);
         } else {
             ints = ChunkEncoder.grow(ints, rows);
             for (int i = 0; i < rows; i++) {
@@ -144,8 +141,146 @@ final class ChunkDecoder {
         }
     }
 
-    /** values[0, rows) from the runs of an RLE chunk, after checking the run ends. */
-    private void expandRuns(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
+    /** Rows the 16-byte decimals are widened for at a time (a scratch array that stays in the first-level cache). */
+    private static final int DECIMAL_BLOCK = 256;
+
+    /** {@code values[0, rows)} as Arrow's 16-byte decimals (low word, sign extension) into {@code dst}, a block at a time. */
+    private void storeDecimals(long[] values, int rows, ArrowBuf dst) {
+        wide = ChunkEncoder.grow(wide, 2 * DECIMAL_BLOCK);
+        long[] pair = wide;
+        MemoryView out = ArrowMemory.view(dst);
+        for (int from = 0; from < rows; from += DECIMAL_BLOCK) {
+            int n = Math.min(DECIMAL_BLOCK, rows - from);
+            for (int i = 0; i < n; i++) {
+                long v = values[from + i];
+                pair[2 * i] = v;
+                pair[2 * i + 1] = v >> 63;
+            }
+            out.putLongs(16L * from, pair, 0, 2 * n);
+        }
+    }
+
+    /**
+     * The values of every row of an integral chunk ({@link ChunkEncoding#isIntegral} kinds; PLAIN,
+     * FOR or RLE) as signed longs in {@code [0, rowCount)} of {@code reuse} when it is large
+     * enough, else of a new array (returned): integers sign-extended, DATE days, TIME and
+     * TIMESTAMP microseconds, DECIMAL(p &lt;= 18) the unscaled value. Values of NULL rows are
+     * unspecified.
+     *
+     * @throws StoreCorruptedException (blob offsets) if the run ends of an RLE chunk are inconsistent
+     */
+    long[] longs(ChunkFormat.Header h, ByteBuffer blob, long[] reuse, Path file, String where) throws StoreCorruptedException {
+        int rows = h.rowCount();
+        long[] out = reuse != null && reuse.length >= rows ? reuse : new long[Math.max(rows, 1)];
+        switch (h.encoding()) {
+            case FOR:
+                unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), out);
+                break;
+            case RLE:
+                expandRuns(h, blob, out, file, where);
+                break;
+            default:
+                plainLongs(h, blob, out);
+                break;
+        }
+        return out;
+    }
+
+    /**
+     * The values of rows {@code positions[0, count)} (each in {@code [0, rowCount)}, any order) of
+     * an integral chunk as {@link #longs(ChunkFormat.Header, ByteBuffer, long[], Path, String)}
+     * gives them, element {@code i} for {@code positions[i]}: FOR chunks read each value from its
+     * bit offset when fewer than a quarter of the rows are asked, other chunks are decoded whole.
+     *
+     * @throws IllegalArgumentException if a position is beyond the chunk's rows (the caller checks them first)
+     * @throws StoreCorruptedException  (blob offsets) if the run ends of an RLE chunk are inconsistent
+     */
+    long[] longs(ChunkFormat.Header h, ByteBuffer blob, int[] positions, int count, long[] reuse, Path file, String where)
+            throws StoreCorruptedException {
+        int rows = h.rowCount();
+        long[] out = reuse != null && reuse.length >= count ? reuse : new long[Math.max(count, 1)];
+        if (h.encoding() == ChunkEncoding.FOR && count < rows / 4) {
+            packed = BitPacking.load(blob, h.dataOffset(), rows, h.bitWidth(), packed);
+            BitPacking.gather(packed, rows, h.bitWidth(), h.reference(), positions, count, out);
+            return out;
+        }
+        values = longs(h, blob, values, file, where);
+        long[] all = values;
+        for (int i = 0; i < count; i++) {
+            int p = positions[i];
+            if (p >= rows) { // the array bounds check stops negative ones
+                throw new IllegalArgumentException("position " + p + " outside the " + rows + " rows of " + where);
+            }
+            out[i] = all[p];
+        }
+        return out;
+    }
+
+    /**
+     * The validity bitmap of a chunk as 64-bit words (bit {@code i % 64} of word {@code i / 64}
+     * set: row {@code i} is not NULL; bits past the row count clear) in {@code reuse} when large
+     * enough, else a new array; null when the chunk has no NULL.
+     */
+    static long[] validity(ChunkFormat.Header h, ByteBuffer blob, long[] reuse) {
+        if (h.nullCount() == 0) {
+            return null;
+        }
+        int rows = h.rowCount();
+        int words = (rows + 63) >>> 6;
+        long[] out = reuse != null && reuse.length >= words ? reuse : new long[Math.max(words, 1)];
+        int bytes = (rows + 7) >>> 3;
+        int full = bytes >>> 3;
+        int at = h.validityOffset();
+        for (int w = 0; w < full; w++) {
+            out[w] = blob.getLong(at + 8 * w);
+        }
+        if (full < words) {
+            long last = 0;
+            for (int b = 8 * full; b < bytes; b++) {
+                last |= (blob.get(at + b) & 0xFFL) << (8 * (b - 8 * full));
+            }
+            out[full] = last;
+        }
+        if ((rows & 63) != 0) {
+            out[words - 1] &= (1L << rows) - 1;
+        }
+        return out;
+    }
+
+    /** The values of a PLAIN integral chunk, sign-extended (DECIMAL(p &lt;= 18) is stored in 8 bytes). */
+    private void plainLongs(ChunkFormat.Header h, ByteBuffer blob, long[] out) {
+        int rows = h.rowCount();
+        int w = h.kind().fixedWidth();
+        ByteBuffer b = blob.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(h.dataOffset());
+        if (w == 8) {
+            b.asLongBuffer().get(out, 0, rows);
+        } else if (w == 4) {
+            ints = ChunkEncoder.grow(ints, rows);
+            b.asIntBuffer().get(ints, 0, rows);
+            for (int i = 0; i < rows; i++) {
+                out[i] = ints[i];
+            }
+        } else if (w == 2) {
+            if (shorts.length < rows) {
+                shorts = new short[rows];
+            }
+            b.asShortBuffer().get(shorts, 0, rows);
+            for (int i = 0; i < rows; i++) {
+                out[i] = shorts[i];
+            }
+        } else {
+            if (bytes.length < rows) {
+                bytes = new byte[rows];
+            }
+            b.get(bytes, 0, rows);
+            for (int i = 0; i < rows; i++) {
+                out[i] = bytes[i];
+            }
+        }
+    }
+
+    /** {@code out[0, rows)} from the runs of an RLE chunk, after checking the run ends. */
+    private void expandRuns(ChunkFormat.Header h, ByteBuffer blob, long[] out, Path file, String where) throws StoreCorruptedException {
         int runs = h.entries();
         int rows = h.rowCount();
         wide = ChunkEncoder.grow(wide, runs);
@@ -160,7 +295,7 @@ final class ChunkDecoder {
             }
             long value = wide[r];
             for (int i = start; i < end; i++) { // runs are short as often as long: no call per run
-                values[i] = value;
+                out[i] = value;
             }
             start = end;
         }
@@ -178,26 +313,27 @@ final class ChunkDecoder {
         BitPacking.unpack(packed, n, width, reference, out);
     }
 
+    /** {@code src[0, rows)} narrowed to {@code w} (1, 2 or 4) bytes each into {@code dst}. */
     private void storeInts(int[] src, int rows, int w, ArrowBuf dst) {
+        MemoryView out = ArrowMemory.view(dst);
         if (w == 4) {
-            dst.nioBuffer(0, 4 * rows).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(src, 0, rows);
-        } else if (w == 2) {
-            if (shorts.length < rows) {
-                shorts = new short[rows];
-            }
-            for (int i = 0; i < rows; i++) {
-                shorts[i] = (short) src[i];
-            }
-            dst.nioBuffer(0, 2 * rows).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(shorts, 0, rows);
-        } else {
-            if (bytes.length < rows) {
-                bytes = new byte[rows];
-            }
-            for (int i = 0; i < rows; i++) {
-                bytes[i] = (byte) src[i];
-            }
-            dst.nioBuffer(0, rows).put(bytes, 0, rows);
+            out.putInts(0, src, 0, rows);
+            return;
         }
+        if (bytes.length < w * rows) {
+            bytes = new byte[w * rows];
+        }
+        byte[] b = bytes;
+        if (w == 2) {
+            for (int i = 0; i < rows; i++) {
+                SHORTS.set(b, 2 * i, (short) src[i]);
+            }
+        } else {
+            for (int i = 0; i < rows; i++) {
+                b[i] = (byte) src[i];
+            }
+        }
+        out.putBytes(0, b, 0, w * rows);
     }
 
     // ---------------------------------------------------------------- text
@@ -246,62 +382,120 @@ final class ChunkDecoder {
                 }
             }
         }
-        boolean nulls = h.nullCount() > 0;
-        ArrowBuf validity = t.getValidityBuffer();
-        // straight into the vector's buffers: every code is checked, and the text may not pass the
-        // header's text bytes, before anything is stored for the row
-        ByteBuffer data = t.getDataBuffer().nioBuffer(0, (int) Math.min(t.getDataBuffer().capacity(), Integer.MAX_VALUE))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        if (data.capacity() < textBytes + DICTIONARY_SLACK) {
-            throw new IllegalStateException("internal: dictionary text of " + textBytes + " bytes into a buffer of " + data.capacity());
+        long[] valid = validityWords = validity(h, blob, validityWords); // null: no NULL
+        if (t.getDataBuffer().capacity() < textBytes + DICTIONARY_SLACK) {
+            throw new IllegalStateException("internal: dictionary text of " + textBytes + " bytes into a buffer of "
+                    + t.getDataBuffer().capacity());
         }
-        ByteBuffer offs = t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN);
+        offsets = ChunkEncoder.grow(offsets, rows + 1);
+        int[] offs = offsets;
+        int[] codes = ints;
+        if (valid == null && wordsPerEntry > 0 && rows < 1 << 26) {
+            dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, ArrowMemory.view(t.getDataBuffer()), offs, file, where);
+            ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
+            return;
+        }
+        // into heap arrays (every code is checked, and the text may not pass the header's text
+        // bytes, before anything is stored for the row), then two bulk copies into the vector
+        int limit = (int) textBytes;
+        if (text.length < limit + DICTIONARY_SLACK) {
+            text = new byte[limit + DICTIONARY_SLACK];
+        }
+        byte[] out = text;
         int pos = 0;
-        offs.putInt(0, 0);
+        offs[0] = 0;
         for (int i = 0; i < rows; i++) {
-            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
-                int code = ints[i];
+            if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
+                int code = codes[i];
                 if (Integer.compareUnsigned(code, entries) >= 0) {
                     throw badCode(h, i, code, file, where);
                 }
                 int len = lengths[code];
-                if (pos + (long) len > textBytes) {
-                    throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, validity, nulls, rows, file, where) + " bytes, not");
+                if (pos + (long) len > limit) {
+                    throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, valid, rows, file, where) + " bytes, not");
                 }
-                if (wordsPerEntry == 1) {
-                    data.putLong(pos, entryWords[code]);
-                } else if (wordsPerEntry == 2) {
-                    data.putLong(pos, entryWords[2 * code]);
-                    data.putLong(pos + 8, entryWords[2 * code + 1]);
-                } else if (wordsPerEntry == 3) {
-                    int w = 3 * code;
-                    data.putLong(pos, entryWords[w]);
-                    data.putLong(pos + 8, entryWords[w + 1]);
-                    data.putLong(pos + 16, entryWords[w + 2]);
-                } else if (wordsPerEntry == 4) {
-                    int w = 4 * code;
-                    data.putLong(pos, entryWords[w]);
-                    data.putLong(pos + 8, entryWords[w + 1]);
-                    data.putLong(pos + 16, entryWords[w + 2]);
-                    data.putLong(pos + 24, entryWords[w + 3]);
+                if (wordsPerEntry > 0) { // whole words: stores past the value are overwritten by the next one
+                    for (int k = 0, e = code * wordsPerEntry; k < wordsPerEntry; k++) {
+                        LONGS.set(out, pos + 8 * k, entryWords[e + k]);
+                    }
                 } else {
-                    data.put(pos, dictionaryBytes, dict[code], len);
+                    System.arraycopy(dictionaryBytes, dict[code], out, pos, len);
                 }
                 pos += len;
             }
-            offs.putInt(4 * i + 4, pos);
+            offs[i + 1] = pos;
         }
         if (pos != textBytes) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
         }
+        ArrowMemory.view(t.getDataBuffer()).putBytes(0, out, 0, pos);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
+    }
+
+    /**
+     * The common case of {@link #decodeDictionary}, no NULL and entries of whole words: the codes
+     * are checked and the offsets summed in one pass, checked against the header's text bytes once,
+     * and only then the entries stored, a word at a time, with no check per row.
+     */
+    private void dictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, MemoryView out,
+                                 int[] offs, Path file, String where) throws StoreCorruptedException {
+        int rows = h.rowCount();
+        int entries = h.entries();
+        int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows (the caller's condition): no overflow
+        offs[0] = 0;
+        for (int i = 0; i < rows; i++) {
+            int code = codes[i];
+            if (Integer.compareUnsigned(code, entries) >= 0) {
+                throw badCode(h, i, code, file, where);
+            }
+            pos += lengths[code];
+            offs[i + 1] = pos;
+        }
+        if (pos != h.textBytes()) {
+            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+        }
+        switch (wordsPerEntry) { // straight into the vector's data buffer (room for the text and DICTIONARY_SLACK checked)
+            case 1:
+                for (int i = 0; i < rows; i++) {
+                    out.putLong(offs[i], entryWords[codes[i]]);
+                }
+                break;
+            case 2:
+                for (int i = 0; i < rows; i++) {
+                    int e = 2 * codes[i];
+                    long at = offs[i];
+                    out.putLong(at, entryWords[e]);
+                    out.putLong(at + 8, entryWords[e + 1]);
+                }
+                break;
+            case 3:
+                for (int i = 0; i < rows; i++) {
+                    int e = 3 * codes[i];
+                    long at = offs[i];
+                    out.putLong(at, entryWords[e]);
+                    out.putLong(at + 8, entryWords[e + 1]);
+                    out.putLong(at + 16, entryWords[e + 2]);
+                }
+                break;
+            default:
+                for (int i = 0; i < rows; i++) {
+                    int e = 4 * codes[i];
+                    long at = offs[i];
+                    out.putLong(at, entryWords[e]);
+                    out.putLong(at + 8, entryWords[e + 1]);
+                    out.putLong(at + 16, entryWords[e + 2]);
+                    out.putLong(at + 24, entryWords[e + 3]);
+                }
+                break;
+        }
     }
 
     /** The text bytes the codes of a DICTIONARY chunk add up to (for the message; every code is checked). */
-    private long dictionaryTotal(ChunkFormat.Header h, int[] dict, ArrowBuf validity, boolean nulls, int rows, Path file, String where)
+    private long dictionaryTotal(ChunkFormat.Header h, int[] dict, long[] valid, int rows, Path file, String where)
             throws StoreCorruptedException {
         long total = 0;
         for (int i = 0; i < rows; i++) {
-            if (!nulls || (validity.getByte(i >>> 3) & (1 << (i & 7))) != 0) {
+            if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
                 int code = ints[i];
                 if (Integer.compareUnsigned(code, h.entries()) >= 0) {
                     throw badCode(h, i, code, file, where);
@@ -316,7 +510,7 @@ final class ChunkDecoder {
             throws StoreCorruptedException {
         int rows = h.rowCount();
         int[] textOffsets = packedTextOffsets(h, blob, file, where);
-        t.getOffsetBuffer().nioBuffer(0, 4 * rows + 4).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().put(textOffsets, 0, rows + 1);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, textOffsets, 0, rows + 1);
         if (h.version() >= ChunkFormat.VERSION_4) {
             TextBlocks.decode(h, blob, textOffsets, t.getDataBuffer(), file, where);
             return;

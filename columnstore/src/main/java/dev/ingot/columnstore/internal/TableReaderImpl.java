@@ -1,6 +1,7 @@
 package dev.ingot.columnstore.internal;
 
 import dev.ingot.columnstore.ChunkStats;
+import dev.ingot.columnstore.ChunkVerification;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.TableInfo;
@@ -60,6 +61,14 @@ final class TableReaderImpl implements TableReader {
     /** The catalog version this reader holds (released on close), or null for a writer's validation reader. */
     private final ColumnStoreImpl.Pin pin;
     private final boolean ownsPin;
+    /**
+     * The zero-copy views {@link #readChunkInto} handed out (weakly held), so that one given back
+     * for reuse is closed instead of written into.
+     */
+    private final java.util.WeakHashMap<FieldVector, Boolean> views = new java.util.WeakHashMap<>();
+    /** By column: the chunk fetched last (header parsed and checked) and its row group. */
+    private final Chunk[] recent;
+    private final int[] recentGroup;
     /** Deletion vectors read so far, by row group. */
     private final RoaringBitmap[] deleted;
     private boolean closed;
@@ -76,6 +85,8 @@ final class TableReaderImpl implements TableReader {
         this.pager = view;
         this.pin = pin;
         this.deleted = new RoaringBitmap[info.rowGroups().size()];
+        this.recent = new Chunk[info.def().columns().size()];
+        this.recentGroup = new int[info.def().columns().size()];
     }
 
     @Override
@@ -118,6 +129,24 @@ final class TableReaderImpl implements TableReader {
 
     /** The chunk blob, normalized so index 0 is the chunk's first byte, and its validated header. */
     private record Chunk(ByteBuffer blob, ChunkFormat.Header header, long key, String where) {}
+
+    /**
+     * {@link #fetch} for the steps of a scan, which ask for the statistics, the validity and the
+     * values of one chunk in turn: the last chunk fetched per column is kept (its header parsed
+     * and checked once) unless every read must verify its checksum. Other reads fetch afresh.
+     */
+    private Chunk scanChunk(int column, int rowGroup) throws IOException {
+        boolean keep = store.options().chunkVerification() != ChunkVerification.EVERY_READ;
+        if (keep && recent[column] != null && recentGroup[column] == rowGroup) {
+            return recent[column];
+        }
+        Chunk chunk = fetch(column, rowGroup, false);
+        if (keep) {
+            recent[column] = chunk;
+            recentGroup[column] = rowGroup;
+        }
+        return chunk;
+    }
 
     private Chunk fetch(int column, int rowGroup, boolean verified) throws IOException {
         ColumnDef def = columnDef(column);
@@ -166,7 +195,77 @@ final class TableReaderImpl implements TableReader {
     @Override
     public ChunkStats chunkStats(int column, int rowGroup) throws IOException {
         ensureOpen();
-        return fetch(column, rowGroup, false).header().stats();
+        return scanChunk(column, rowGroup).header().stats();
+    }
+
+    @Override
+    public FieldVector readChunkInto(int column, int rowGroup, FieldVector reuse) throws IOException {
+        ensureOpen();
+        ColumnDef def = columnDef(column);
+        if (reuse != null && !reuse.getField().getType().equals(def.arrowField().getType())) {
+            throw new IllegalArgumentException("vector " + reuse.getName() + " of type " + reuse.getField().getType() + " cannot hold column "
+                    + def.name() + " of table " + info.name() + " (" + def.arrowField().getType() + ")");
+        }
+        Chunk c = scanChunk(column, rowGroup);
+        FieldVector view = zeroCopy(column, c);
+        if (reuse != null && (view != null || views.containsKey(reuse))) { // a view is never written into
+            views.remove(reuse);
+            reuse.close();
+            reuse = null;
+        }
+        if (view != null) {
+            views.put(view, Boolean.TRUE);
+            return view;
+        }
+        return decode(column, c, reuse);
+    }
+
+    @Override
+    public long[] readLongs(int column, int rowGroup, long[] reuse) throws IOException {
+        ensureOpen();
+        Chunk c = scanChunk(integral(column), rowGroup);
+        try {
+            return decoder.longs(c.header(), c.blob(), reuse, pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
+        }
+    }
+
+    @Override
+    public long[] readLongs(int column, int rowGroup, int[] positions, int count, long[] reuse) throws IOException {
+        ensureOpen();
+        if (count < 0 || count > positions.length) {
+            throw new IllegalArgumentException(count + " positions asked of an array of " + positions.length);
+        }
+        Chunk c = scanChunk(integral(column), rowGroup);
+        int rows = c.header().rowCount();
+        for (int i = 0; i < count; i++) {
+            if (positions[i] < 0 || positions[i] >= rows) {
+                throw new IllegalArgumentException("position " + positions[i] + " outside the " + rows + " rows of " + c.where());
+            }
+        }
+        try {
+            return decoder.longs(c.header(), c.blob(), positions, count, reuse, pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
+        }
+    }
+
+    @Override
+    public long[] readValidity(int column, int rowGroup, long[] reuse) throws IOException {
+        ensureOpen();
+        Chunk c = scanChunk(column, rowGroup);
+        return ChunkDecoder.validity(c.header(), c.blob(), reuse);
+    }
+
+    /** {@code column}, checked to be of a kind {@link #readLongs(int, int, long[])} reads. */
+    private int integral(int column) {
+        ColumnDef def = columnDef(column);
+        if (!ChunkEncoding.isIntegral(def.type().kind())) {
+            throw new IllegalArgumentException("column " + def.name() + " of table " + info.name() + " is " + def.type()
+                    + ", not read as longs (integers, DATE, TIME, TIMESTAMP and DECIMAL up to 18 digits are)");
+        }
+        return column;
     }
 
     @Override

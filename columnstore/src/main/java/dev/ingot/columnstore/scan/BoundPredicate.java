@@ -134,12 +134,22 @@ public final class BoundPredicate {
                 }
             }
             values.reset(vectors, rows);
+            return evaluate(rows);
+        }
+
+        /** Like {@link #evaluate(org.apache.arrow.vector.FieldVector[], int)} over columns {@code source} reads when asked. */
+        long[] evaluate(BatchValues.Source source, int rows) {
+            values.reset(source, rows);
+            return evaluate(rows);
+        }
+
+        private long[] evaluate(int rows) {
             int n = Vectors.words(rows);
             if (t.length < n) {
                 t = new long[n];
                 u = new long[n];
             }
-            predicate.root.eval(values, t, u, 0);
+            predicate.root.eval(values, t, u, 0, null);
             int tail = rows & 63;
             if (tail != 0) {
                 t[n - 1] &= (1L << tail) - 1;
@@ -171,8 +181,13 @@ public final class BoundPredicate {
         /** The outcomes (bits {@link #T}, {@link #F}, {@link #U}) some row of the row group may have. */
         abstract int possible(StatsSource s) throws IOException;
 
-        /** Writes the TRUE and UNKNOWN bits of the batch's rows into {@code t} and {@code u}; {@code depth} picks scratch arrays. */
-        abstract void eval(BatchValues b, long[] t, long[] u, int depth);
+        /**
+         * Writes the TRUE and UNKNOWN bits of the batch's rows into {@code t} and {@code u};
+         * {@code depth} picks scratch arrays. Only the rows of {@code mask} (bits as {@code t}; null:
+         * every row) need correct bits: the others are FALSE in an enclosing AND already, so a node
+         * may leave any bits there (every word is written).
+         */
+        abstract void eval(BatchValues b, long[] t, long[] u, int depth, long[] mask);
 
         abstract void columns(BitSet out);
     }
@@ -238,13 +253,28 @@ public final class BoundPredicate {
         }
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
-            parts[0].eval(b, t, u, depth + 1);
-            long[] t2 = b.scratch(2 * depth);
-            long[] u2 = b.scratch(2 * depth + 1);
+        void eval(BatchValues b, long[] t, long[] u, int depth, long[] mask) {
+            parts[0].eval(b, t, u, depth + 1, mask);
+            long[] t2 = b.scratch(3 * depth);
+            long[] u2 = b.scratch(3 * depth + 1);
+            long[] candidates = and ? b.scratch(3 * depth + 2) : mask;
             int n = Vectors.words(b.rows);
             for (int i = 1; i < parts.length; i++) {
-                parts[i].eval(b, t2, u2, depth + 1);
+                if (and) { // later parts are evaluated only where the conjunction is not FALSE yet
+                    long any = 0;
+                    for (int w = 0; w < n; w++) {
+                        long c = (t[w] | u[w]) & (mask == null ? -1L : mask[w]);
+                        if (w == n - 1 && (b.rows & 63) != 0) {
+                            c &= (1L << b.rows) - 1; // NOT leaves bits past the rows
+                        }
+                        candidates[w] = c;
+                        any |= c;
+                    }
+                    if (any == 0) {
+                        return; // FALSE wherever it matters
+                    }
+                }
+                parts[i].eval(b, t2, u2, depth + 1, candidates);
                 for (int w = 0; w < n; w++) {
                     long notFalseA = t[w] | u[w];
                     long notFalseB = t2[w] | u2[w];
@@ -295,8 +325,8 @@ public final class BoundPredicate {
         }
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
-            inner.eval(b, t, u, depth);
+        void eval(BatchValues b, long[] t, long[] u, int depth, long[] mask) {
+            inner.eval(b, t, u, depth, mask);
             int n = Vectors.words(b.rows);
             for (int w = 0; w < n; w++) {
                 t[w] = ~(t[w] | u[w]);
@@ -338,7 +368,7 @@ public final class BoundPredicate {
         }
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
+        void eval(BatchValues b, long[] t, long[] u, int depth, long[] mask) {
             long[] valid = b.validity(column);
             int n = Vectors.words(b.rows);
             for (int w = 0; w < n; w++) {
@@ -374,7 +404,7 @@ public final class BoundPredicate {
         }
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
+        void eval(BatchValues b, long[] t, long[] u, int depth, long[] mask) {
             long[] valid = nulls(b, column, u);
             int n = Vectors.words(b.rows);
             for (int w = 0; w < n; w++) {
@@ -421,7 +451,10 @@ public final class BoundPredicate {
         }
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
+        void eval(BatchValues b, long[] t, long[] u, int depth, long[] mask) {
+            if (mask != null && sparse(b, t, u, mask)) {
+                return;
+            }
             long[] valid = nulls(b, column, u);
             long[] a = b.longs(column);
             int rows = b.rows;
@@ -437,6 +470,40 @@ public final class BoundPredicate {
                 }
                 t[w] = (bits ^ flip) & valid[w];
             }
+        }
+
+        /**
+         * Evaluates only the rows of {@code mask} when they are fewer than a quarter of the batch
+         * (and the column's values were not read whole already): their values are read by random
+         * access ({@link BatchValues#gather}); false, having done nothing, otherwise.
+         */
+        private boolean sparse(BatchValues b, long[] t, long[] u, long[] mask) {
+            int n = Vectors.words(b.rows);
+            int count = 0;
+            for (int w = 0; w < n; w++) {
+                count += Long.bitCount(mask[w]);
+            }
+            if (count >= b.rows / 4 || b.hasLongs(column)) {
+                return false;
+            }
+            int[] positions = b.positions(mask, count);
+            long[] valid = b.validity(column);
+            long[] x = b.gather(column, positions, count);
+            java.util.Arrays.fill(t, 0, n, 0L);
+            java.util.Arrays.fill(u, 0, n, 0L);
+            long lo = this.lo;
+            long hi = this.hi;
+            boolean negate = this.negate;
+            for (int k = 0; k < count; k++) {
+                int p = positions[k];
+                long bit = 1L << p;
+                if ((valid[p >>> 6] & bit) == 0) {
+                    u[p >>> 6] |= bit;
+                } else if ((x[k] >= lo && x[k] <= hi) != negate) {
+                    t[p >>> 6] |= bit;
+                }
+            }
+            return true;
         }
 
         @Override
@@ -476,7 +543,7 @@ public final class BoundPredicate {
         abstract int compare(Object values, int row);
 
         @Override
-        void eval(BatchValues b, long[] t, long[] u, int depth) {
+        void eval(BatchValues b, long[] t, long[] u, int depth, long[] mask) {
             long[] valid = nulls(b, column, u);
             Object values = load(b);
             int rows = b.rows;

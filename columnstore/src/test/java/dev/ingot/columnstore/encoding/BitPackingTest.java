@@ -39,6 +39,21 @@ class BitPackingTest {
                 for (int i = 0; i < n; i++) { // random access reads the same values
                     assertEquals(values[i], BitPacking.get(buffer, 24, n, width, reference, i), "get " + i + " width " + width + " n " + n);
                 }
+                // gathered positions (backwards, with repeats) from the loaded words, the last value included
+                long[] loaded = BitPacking.load(buffer, 24, n, width, null);
+                int[] positions = new int[2 * n];
+                for (int i = 0; i < 2 * n; i++) {
+                    positions[i] = i < n ? n - 1 - i : r.nextInt(n);
+                }
+                long[] gathered = new long[2 * n];
+                BitPacking.gather(loaded, n, width, reference, positions, 2 * n, gathered);
+                for (int i = 0; i < 2 * n; i++) {
+                    assertEquals(values[positions[i]], gathered[i], "gather " + positions[i] + " width " + width + " n " + n);
+                }
+                int count = n;
+                int wg = width;
+                assertEquals("position " + n + " outside [0, " + n + ")", assertThrows(IllegalArgumentException.class,
+                        () -> BitPacking.gather(loaded, count, wg, 0, new int[] {0, count}, 2, new long[2])).getMessage());
                 if (n > 0) {
                     int last = n;
                     int wd = width;
