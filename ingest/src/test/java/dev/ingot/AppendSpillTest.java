@@ -115,6 +115,31 @@ class AppendSpillTest {
         System.out.println("AppendSpillTest: " + commits + " commits, " + failures + " failures of kinds " + planted);
     }
 
+    @Test
+    void aTransactionWhoseKeysSpilledRefusesDeletesOfThatTable() throws Exception {
+        Path dir = tmp.resolve("db");
+        try (Ingot db = Ingot.open(dir, IngotOptions.defaults().createIfMissing().withMemoryLimit(TINY))) {
+            db.createTable(O);
+            db.createTable(L);
+            List<List<Object>> rows = new ArrayList<>();
+            for (long k = 1; k <= 6000; k++) {
+                long key = (k * 7919) % 6001; // not in order: the writer hashes, and spills
+                rows.add(Arrays.asList(key, "n" + key, 0L));
+            }
+            try (Transaction tx = db.begin(); VectorSchemaRoot root = ArrowValues.root(db.allocator(), O.columns(), rows)) {
+                tx.append("o", root);
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> tx.deleteKeys("o", List.of(List.of(5L))));
+                assertEquals("cannot delete rows of table o in this transaction: the keys of o_pk it appended did not fit the memory"
+                        + " limit and were spilled to disk, where rows are not found by key; commit the appends first, or raise the"
+                        + " memory limit", e.getMessage());
+                tx.commit(); // the refusal left the transaction usable
+            }
+            assertEquals(6000, db.store().table("o").orElseThrow().liveRowCount());
+            assertTrue(uncovered(db, "o", "o_pk") > 0, "the keys spilled");
+            assertFalse(Files.exists(dir.resolve(SpillDirectory.DEFAULT_NAME)), "no spill directory is left");
+        }
+    }
+
     /** Committed rows of {@code table} that no stored segment of {@code key} covers. */
     private static long uncovered(Ingot db, String table, String key) throws Exception {
         try (dev.ingot.columnstore.StoreSnapshot s = db.store().snapshot();

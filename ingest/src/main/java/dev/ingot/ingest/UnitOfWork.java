@@ -474,12 +474,14 @@ public final class UnitOfWork implements AutoCloseable {
      * columns by name (other columns are ignored); keys no live row holds are ignored.
      *
      * @return how many rows were deleted
+     * @throws IllegalStateException if keys this transaction appended to the table spilled to disk
+     *                               (the transaction stays usable; commit the appends first)
      */
     public long delete(String table, VectorSchemaRoot keys) throws IOException {
         TxTable t = table(table);
+        t.requireNotSpilled("delete rows of"); // before guarded: the transaction stays usable
         return guarded(() -> {
             ConstraintSpec pk = t.def.primaryKey().orElseThrow(() -> new IllegalArgumentException("table " + table + " has no PRIMARY KEY"));
-            t.requireNotSpilled("delete rows of");
             t.closeAppend();
             FieldVector[] cols = new FieldVector[pk.columns().size()];
             for (int c = 0; c < cols.length; c++) {
@@ -517,11 +519,13 @@ public final class UnitOfWork implements AutoCloseable {
      * @param columns the columns {@code filter} reads
      * @param filter  given a row group's live rows of {@code columns}, whether each row matches
      * @return how many rows were deleted
+     * @throws IllegalStateException if keys this transaction appended to the table spilled to disk
+     *                               (the transaction stays usable; commit the appends first)
      */
     public long deleteWhere(String table, List<String> columns, Function<VectorSchemaRoot, boolean[]> filter) throws IOException {
         TxTable t = table(table);
+        t.requireNotSpilled("delete rows of"); // before guarded: the transaction stays usable
         return guarded(() -> {
-            t.requireNotSpilled("delete rows of");
             t.closeAppend();
             Roaring64NavigableMap ids = new Roaring64NavigableMap();
             if (t.stored != null) {
