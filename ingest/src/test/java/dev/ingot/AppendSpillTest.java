@@ -62,7 +62,7 @@ class AppendSpillTest {
     final Set<List<Long>> lKeys = new HashSet<>();
     long next = 1;
     int failures;
-    /** The kinds of planted violation that failed a round (1-4). */
+    /** The kinds of planted violation that failed a round (1-5). */
     final Set<Integer> planted = new java.util.TreeSet<>();
     int commits;
 
@@ -74,7 +74,7 @@ class AppendSpillTest {
 
     private void run(long seed) throws Exception {
         rnd = new Random(seed);
-        for (int round = 0; round < 6 || planted.size() < 4 || commits < 2; round++) {
+        for (int round = 0; round < 6 || planted.size() < 5 || commits < 2; round++) {
             if (round > 40) {
                 throw new AssertionError("40 rounds without each kind of violation and 2 commits: " + planted + ", " + commits);
             }
@@ -152,7 +152,9 @@ class AppendSpillTest {
 
     /** One transaction on both stores (round -1: the stored rows); returns its outcome after checking it. */
     private String roundOn(Ingot ample, Ingot tiny, int round) throws Exception {
-        int plant = round < 1 ? 0 : rnd.nextInt(5); // 0: none, 1: stored dup, 2: appended dup, 3: text dup, 4: orphan
+        // 0: none, 1: a stored key again, 2: a key appended earlier (spilled), 3: a text key appended earlier (spilled),
+        // 4: an orphan, 5: a key of the transaction's first rows (held by the writer before the spill)
+        int plant = round < 1 ? 0 : rnd.nextInt(6);
         List<List<List<Object>>> oBatches = new ArrayList<>();
         List<List<Object>> oRows = new ArrayList<>();
         int n = 4000 + rnd.nextInt(4000);
@@ -174,6 +176,9 @@ class AppendSpillTest {
         } else if (plant == 3) {
             String name = (String) oRows.get(n / 4 + rnd.nextInt(n / 4)).get(1);
             oRows.add(at, Arrays.asList(next++, name, 3L));
+        } else if (plant == 5) {
+            long k = (Long) oRows.get(rnd.nextInt(200)).get(0);
+            oRows.add(at, Arrays.asList(k, "dup-of-first-" + k, 5L));
         }
         for (int from = 0; from < oRows.size(); from += 1500) { // several appends in one transaction
             oBatches.add(oRows.subList(from, Math.min(oRows.size(), from + 1500)));
