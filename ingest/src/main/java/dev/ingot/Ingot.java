@@ -12,6 +12,8 @@ import dev.ingot.ingest.UnitOfWork;
 import dev.ingot.ingest.ddl.SchemaParseException;
 import dev.ingot.ingest.ddl.SqlSchema;
 import dev.ingot.ingest.keys.ArrowValues;
+import dev.ingot.constraints.spill.SpillDirectory;
+import dev.ingot.ingest.keys.KeyRunCache;
 import dev.ingot.ingest.keys.StoredTable;
 import dev.ingot.memory.NativeAllocator;
 import java.io.IOException;
@@ -59,6 +61,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 public final class Ingot implements AutoCloseable {
     private final ColumnStore store;
     private final NativeAllocator memory;
+    /** Decoded keys of sorted runs, shared by lookups and transactions of this store. */
+    private final KeyRunCache runCache = new KeyRunCache();
     /** The snapshot lookups read, with each table's key indexes; null until needed; guarded by this. */
     private ReadView view;
     private volatile boolean closed;
@@ -73,7 +77,7 @@ public final class Ingot implements AutoCloseable {
                 if (snapshot.table(name).isEmpty()) {
                     throw new IllegalArgumentException("table " + name + " does not exist");
                 }
-                t = new StoredTable(snapshot, name, store.pager().file(), memory);
+                t = new StoredTable(snapshot, name, store.pager().file(), memory, false, runCache);
                 tables.put(name, t);
             }
             return t;
@@ -165,7 +169,8 @@ public final class Ingot implements AutoCloseable {
      */
     public Transaction begin() {
         ensureOpen();
-        return new Transaction(new UnitOfWork(store, memory, allocator(), this::committed));
+        return new Transaction(new UnitOfWork(store, memory, allocator(), this::committed, runCache,
+                new SpillDirectory(store.directory().resolve(SpillDirectory.DEFAULT_NAME)), true));
     }
 
     /** Creates an empty table in its own transaction. */

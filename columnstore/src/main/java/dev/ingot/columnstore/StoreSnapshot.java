@@ -46,6 +46,30 @@ public interface StoreSnapshot extends AutoCloseable {
      */
     ByteBuffer indexPart(String table, String index, int part) throws IOException;
 
+    /**
+     * Part {@code part} of index {@code index} of {@code table}, checked when the store's
+     * {@link ChunkVerification} asks for it (as chunks are: by default on the first read of the
+     * blob in the open store, remembered by its pager key and file offset; every read with
+     * {@code EVERY_READ}; never with {@code NEVER}), by {@code check}: the caller's own validation
+     * of the blob's format, which must cover every byte (an index blob framed with its own CRC32C
+     * checks that). The blob is remembered as checked only when {@code check} returns normally.
+     * A view as {@link #indexPart(String, String, int)} gives; the pager's CRC32C is not computed
+     * as well, since {@code check} covers the same bytes.
+     *
+     * @param check validates the whole blob; throws (for example a
+     *              {@link dev.ingot.pager.StoreCorruptedException}) when it is damaged
+     * @throws IllegalArgumentException if there is no such table, index or part
+     * @throws IOException what {@code check} throws, or other read failures
+     */
+    ByteBuffer indexPart(String table, String index, int part, BlobCheck check) throws IOException;
+
+    /** A caller's validation of a whole blob (see {@link #indexPart(String, String, int, BlobCheck)}). */
+    @FunctionalInterface
+    interface BlobCheck {
+        /** Validates {@code blob} (position 0 to its limit), throwing when it is damaged; must not modify it. */
+        void check(ByteBuffer blob) throws IOException;
+    }
+
     /** Releases the snapshot (its blobs may then be freed). Idempotent. */
     @Override
     void close();

@@ -1,10 +1,13 @@
 package dev.ingot.constraints;
 
+import dev.ingot.columnstore.ColumnType;
 import dev.ingot.columnstore.ConstraintSpec;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.index.KeyIndex;
-import dev.ingot.constraints.index.KeyIndexWriter;
 import dev.ingot.constraints.internal.KeyVectors;
+import dev.ingot.constraints.spill.ExternalForeignKey;
+import dev.ingot.constraints.spill.SpillDirectory;
+import dev.ingot.constraints.spill.SpilledViolation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,9 +25,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *   <li>PRIMARY KEY / UNIQUE: a key must not be held by a live stored row (the table's stored
  *       {@link KeyIndex}, with the deletion test of the unit of work: a deleted key may be inserted
  *       again) nor by a row appended earlier in the same unit of work (the constraint's
- *       {@link KeyIndexWriter}, which this checker fills, row ids {@code baseRowId + load row});</li>
+ *       {@link AppendedKeys}, which this checker fills, row ids {@code baseRowId + load row}; they
+ *       spill to disk when they outgrow their share of memory, and duplicates among the spilled
+ *       keys are then found by {@link #checkSpilled});</li>
  *   <li>FOREIGN KEY: the key must be held by a live row of the referenced table, stored or appended in
- *       the same unit of work (the parent's {@link KeyIndex} with its pending writers).</li>
+ *       the same unit of work (the parent's {@link KeyIndex} with its pending writers; when the
+ *       parent's appended keys spilled to disk, rows not found there are merge-joined against them
+ *       by {@link #checkSpilled}).</li>
  * </ul>
  * The first-error rule and the messages are those of a fresh load ({@link TableChecker#checkBatch}):
  * the lowest violating row wins; for one row PRIMARY KEY (a NULL, then a duplicate), UNIQUE, FOREIGN
@@ -34,8 +41,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * to the caller (the unit of work), which puts them at its commit or closes them.
  */
 public final class AppendChecker implements BatchChecker {
-    /** What the checker needs of one of the table's PRIMARY KEY / UNIQUE constraints. */
-    public record OwnKey(KeyIndex stored, KeyIndexWriter pending) {
+    /**
+     * What the checker needs of one of the table's PRIMARY KEY / UNIQUE constraints: the stored
+     * rows' index and the keys the unit of work appended (which this checker adds to).
+     */
+    public record OwnKey(KeyIndex stored, AppendedKeys pending) {
         public OwnKey {
             Objects.requireNonNull(stored, "stored");
             Objects.requireNonNull(pending, "pending");
@@ -50,14 +60,24 @@ public final class AppendChecker implements BatchChecker {
      *                               supplier, because a parent appended later in the same unit of
      *                               work adds writers
      * @param parentDeleted          whether a parent row id is deleted in the unit of work's view
+     * @param parentAppended         the keys the unit of work appended to the parent, or a supplier
+     *                               of null when it appended none: when they spilled, a key missing
+     *                               from {@code parent} may be among them
      */
-    public record ParentKey(List<String> childColumnsInKeyOrder, Supplier<KeyIndex> parent, LongPredicate parentDeleted) {}
+    public record ParentKey(List<String> childColumnsInKeyOrder, Supplier<KeyIndex> parent, LongPredicate parentDeleted,
+                            Supplier<AppendedKeys> parentAppended) {
+        /** A parent whose appended keys never spill. */
+        public ParentKey(List<String> childColumnsInKeyOrder, Supplier<KeyIndex> parent, LongPredicate parentDeleted) {
+            this(childColumnsInKeyOrder, parent, parentDeleted, () -> null);
+        }
+    }
 
     private final TableDef def;
     private final long baseRowId;
     private final LongPredicate deleted;
     private final RowLocator locator;
     private final Step[] steps;
+    private final SpillDirectory spill;
     private boolean ended;
 
     private static final class Step {
@@ -67,6 +87,9 @@ public final class AppendChecker implements BatchChecker {
         final OwnKey own;
         final KeyIndex.Finder storedFinder;
         final ParentKey parent;
+        /** Rows whose referenced key may be among the parent's spilled appended keys, merge-joined at {@link #checkSpilled}. */
+        ExternalForeignKey external;
+        AppendedKeys externalParent;
 
         Step(ConstraintSpec spec, List<String> columns, OwnKey own, ParentKey parent) {
             this.spec = spec;
@@ -90,6 +113,17 @@ public final class AppendChecker implements BatchChecker {
      */
     public AppendChecker(TableDef def, long baseRowId, LongPredicate deleted, Map<String, OwnKey> ownKeys,
                          Map<String, ParentKey> parents, RowLocator locator) {
+        this(def, baseRowId, deleted, ownKeys, parents, locator, null);
+    }
+
+    /**
+     * As {@link #AppendChecker(TableDef, long, LongPredicate, Map, Map, RowLocator)}; rows whose
+     * referenced key may be among a parent's appended keys spilled to disk go to temporary files
+     * in {@code spill} and are resolved by {@link #checkSpilled} (null: no parent spills).
+     */
+    public AppendChecker(TableDef def, long baseRowId, LongPredicate deleted, Map<String, OwnKey> ownKeys,
+                         Map<String, ParentKey> parents, RowLocator locator, SpillDirectory spill) {
+        this.spill = spill;
         this.def = Objects.requireNonNull(def, "def");
         this.baseRowId = baseRowId;
         this.deleted = Objects.requireNonNull(deleted, "deleted");
@@ -111,6 +145,11 @@ public final class AppendChecker implements BatchChecker {
             }
         }
         this.steps = list.toArray(new Step[0]);
+        for (Step step : steps) {
+            if (step.own != null) {
+                step.own.pending().reportDuplicatesWith(v -> spilledViolation(step, v, v.rowId() - baseRowId));
+            }
+        }
     }
 
     @Override
@@ -154,8 +193,7 @@ public final class AppendChecker implements BatchChecker {
                             TableChecker.values(batch, step.spec.columns(), offset + d), firstRowId + d, locator.describe(firstRowId + d));
                 }
             } else {
-                KeyIndex parent = step.parent.parent().get();
-                int m = parent.newFinder().firstMissing(step.vectors, offset, limit, step.parent.parentDeleted());
+                int m = firstMissing(step, offset, limit, firstRowId);
                 if (m >= 0) {
                     bad = m;
                     found = ConstraintViolationException.missingReference(step.spec, def.name(),
@@ -169,8 +207,110 @@ public final class AppendChecker implements BatchChecker {
             }
         }
         if (lowest != null) {
-            throw lowest;
+            ConstraintViolationException spilled = lowestSpilled(lowest.rowId()); // a spilled violation below it comes first
+            throw spilled != null ? spilled : lowest;
         }
+    }
+
+    /**
+     * The first row of {@code [offset, offset + limit)} (relative) whose FOREIGN KEY value no live
+     * parent row holds, stored or appended; rows that may reference a parent's appended keys spilled
+     * to disk are not decided here but collected for {@link #checkSpilled}.
+     */
+    private int firstMissing(Step step, int offset, int limit, long firstRowId) {
+        KeyIndex.Finder finder = step.parent.parent().get().newFinder();
+        AppendedKeys appended = step.parent.parentAppended().get();
+        if (appended == null || !appended.isSpilled()) {
+            return finder.firstMissing(step.vectors, offset, limit, step.parent.parentDeleted());
+        }
+        for (int from = 0; from < limit; ) {
+            int r = finder.firstMissing(step.vectors, offset + from, limit - from, step.parent.parentDeleted());
+            if (r < 0) {
+                return -1;
+            }
+            int row = from + r;
+            if (!appended.spilledToDisk()) {
+                if (!appended.holds(step.vectors, offset + row)) {
+                    return row;
+                }
+            } else {
+                if (step.external == null) {
+                    if (spill == null) {
+                        throw new IllegalStateException("FOREIGN KEY " + step.spec.name() + " of table " + def.name()
+                                + ": the referenced table's appended keys were spilled, and this checker has no spill directory");
+                    }
+                    List<ColumnType> types = new ArrayList<>();
+                    for (String c : step.columns) {
+                        types.add(def.column(c).type());
+                    }
+                    step.external = new ExternalForeignKey(types, spill);
+                    step.externalParent = appended;
+                }
+                step.external.addBatch(step.vectors, offset + row, 1, firstRowId + row);
+            }
+            from = row + 1;
+        }
+        return -1;
+    }
+
+    /**
+     * {@inheritDoc} Here: duplicates among the appended keys that spilled to disk (by a merge of
+     * their runs) and rows referencing a parent whose appended keys spilled to disk (merge-joined
+     * against them, which freezes them: see {@link AppendedKeys#keysForProbes}). Row numbers count
+     * from the append's first row.
+     */
+    @Override
+    public void checkSpilled(long belowRowId) {
+        if (ended) {
+            throw new IllegalStateException("AppendChecker of table " + def.name() + " has already finished or aborted");
+        }
+        ConstraintViolationException best = lowestSpilled(belowRowId);
+        if (best != null) {
+            throw best;
+        }
+    }
+
+    /** Whether a check of this append was deferred to temporary files ({@link #checkSpilled} then has work). */
+    public boolean hasSpilled() {
+        for (Step step : steps) {
+            if (step.external != null || (step.own != null && step.own.pending().spilledToDisk())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The lowest violation below load row {@code belowRowId} among the spilled checks (for one row, the first in check order), or null. */
+    private ConstraintViolationException lowestSpilled(long belowRowId) {
+        long below = belowRowId;
+        ConstraintViolationException best = null;
+        for (Step step : steps) {
+            SpilledViolation v = null;
+            long row = 0;
+            if (step.own != null) {
+                v = step.own.pending().firstDuplicate(below == Long.MAX_VALUE ? Long.MAX_VALUE : baseRowId + below);
+                row = v == null ? 0 : v.rowId() - baseRowId;
+            } else if (step.external != null) {
+                v = step.external.firstOrphan(step.externalParent.keysForProbes(), below);
+                row = v == null ? 0 : v.rowId();
+            }
+            if (v != null && row < below) {
+                below = row;
+                best = spilledViolation(step, v, row);
+            }
+        }
+        return best;
+    }
+
+    /** The exception for a violation found among spilled keys: the key's values in the constraint's column order. */
+    private ConstraintViolationException spilledViolation(Step step, SpilledViolation v, long row) {
+        List<Object> values = new ArrayList<>();
+        for (String c : step.spec.columns()) {
+            values.add(v.keyValues().get(Arrays.asList(step.columns).indexOf(c)));
+        }
+        return step.own != null
+                ? ConstraintViolationException.duplicateKey(step.spec, def.name(), values, row, locator.describe(row))
+                : ConstraintViolationException.missingReference(step.spec, def.name(), values, row, locator.describe(row));
     }
 
     /** Off-heap bytes of the key index writers this checker fills. */
@@ -179,7 +319,7 @@ public final class AppendChecker implements BatchChecker {
         long total = 0;
         for (Step s : steps) {
             if (s.own != null) {
-                total += s.own.pending().allocatedBytes();
+                total += s.own.pending().writer().allocatedBytes();
             }
         }
         return total;
@@ -188,11 +328,35 @@ public final class AppendChecker implements BatchChecker {
     @Override
     public void finish() {
         ended = true;
+        closeExternal();
     }
 
     @Override
     public void abort() {
         ended = true;
+        closeExternal();
+    }
+
+    /** Deletes the temporary files of the referencing rows collected for spilled parents. */
+    private void closeExternal() {
+        RuntimeException failure = null;
+        for (Step s : steps) {
+            if (s.external != null) {
+                try {
+                    s.external.close();
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+                s.external = null;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.spill.SpillDirectory;
+import dev.ingot.ingest.keys.KeyRunCache;
 import dev.ingot.ingest.internal.Errors;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.ingest.jfr.TableLoadEvent;
@@ -236,7 +237,7 @@ public final class BulkLoader {
                     }
                     try {
                         reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), appending.contains(t.name()) ? null : cs,
-                                appending.contains(t.name()), loadMemory, progress, parentsDone, parentsDefined(t, defined),
+                                appending.contains(t.name()), loadMemory, spill, progress, parentsDone, parentsDefined(t, defined),
                                 defined.get(t.name())));
                         return null;
                     } catch (SkippedTable e) {
@@ -363,7 +364,7 @@ public final class BulkLoader {
     }
 
     private TableLoadReport loadTable(TableDef def, SourceFactory sources, long expectedRows, ConstraintService cs,
-                                      boolean append, NativeAllocator loadMemory, Progress progress,
+                                      boolean append, NativeAllocator loadMemory, SpillDirectory spill, Progress progress,
                                       CompletableFuture<Void> parentsDone, CompletableFuture<Void> parentsDefined,
                                       CompletableFuture<Void> defined)
             throws IOException, InterruptedException {
@@ -396,7 +397,7 @@ public final class BulkLoader {
                 }
                 if (append) {
                     awaitParents(parentsDone, def); // appends check immediately, against committed parents
-                    work = new UnitOfWork(store, loadMemory, store.allocator(), null);
+                    work = new UnitOfWork(store, loadMemory, store.allocator(), null, new KeyRunCache(), spill, false);
                     inserter = work.appender(def.name(), hints, CONCURRENT_CHECKS);
                 } else {
                     inserter = TableInserter.begin(store, cs, def, hints, options.mode(), expectedRows, CONCURRENT_CHECKS, loadMemory);

@@ -9,6 +9,7 @@ import dev.ingot.columnstore.StoreTransaction;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
+import dev.ingot.constraints.AppendChecker;
 import dev.ingot.constraints.BatchChecker;
 import dev.ingot.constraints.ConstraintService;
 import dev.ingot.constraints.ConstraintViolationException;
@@ -600,6 +601,22 @@ public final class TableInserter implements AutoCloseable {
     /** This table's pager churn. */
     public PagerDiagnostics pagerDiagnostics() {
         return writer.diagnostics();
+    }
+
+    /**
+     * Resolves now the checks of the rows inserted so far that were deferred to temporary files
+     * (keys spilled beyond the memory limit; see {@link BatchChecker#checkSpilled}), so that a
+     * violation among them fails this insert as it would have failed it in memory. Does nothing
+     * when nothing was deferred (an {@link AppendChecker} without spilled keys, deferred mode).
+     *
+     * @throws TableLoadException for the lowest violating row; the table is then rolled back
+     * @throws IllegalStateException if the inserter is not open
+     */
+    public void resolveSpilled() {
+        ensureOpen();
+        if (deferredConstraints == null && checker instanceof AppendChecker a && a.hasSpilled()) {
+            checkSpilled();
+        }
     }
 
     /**

@@ -14,11 +14,14 @@ import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
 import dev.ingot.constraints.AppendChecker;
+import dev.ingot.constraints.AppendedKeys;
 import dev.ingot.constraints.ConstraintViolationException;
 import dev.ingot.constraints.index.KeyIndex;
 import dev.ingot.constraints.index.KeyIndexWriter;
 import dev.ingot.constraints.internal.KeyVectors;
+import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.ingest.keys.ArrowValues;
+import dev.ingot.ingest.keys.KeyRunCache;
 import dev.ingot.ingest.keys.StoredTable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import dev.ingot.memory.MemoryLimitException;
 import dev.ingot.memory.NativeAllocator;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -67,6 +71,12 @@ public final class UnitOfWork implements AutoCloseable {
     private final NativeAllocator memory;
     private final BufferAllocator arrow;
     private final Runnable onCommit;
+    private final KeyRunCache runCache;
+    /** Where appended keys spill; null = they do not. */
+    private final SpillDirectory spill;
+    private final boolean removeSpillDirectory;
+    /** The appended keys' share of memory (a quarter of the limit), made when first needed. */
+    private NativeAllocator appendedMemory;
     private final StoreTransaction tx;
     private final StoreSnapshot snapshot;
     private final Map<String, TxTable> tables = new LinkedHashMap<>();
@@ -79,13 +89,18 @@ public final class UnitOfWork implements AutoCloseable {
         final TableDef def;
         /** The committed table as of the transaction's start; null for a table created here. */
         final StoredTable stored;
-        /** Per PRIMARY KEY / UNIQUE constraint: the writer of this transaction's segment, and its first row id. */
-        final Map<String, KeyIndexWriter> pending = new LinkedHashMap<>();
+        /**
+         * Per PRIMARY KEY / UNIQUE constraint: the keys this transaction appended (their writer is
+         * the segment the commit writes, unless they spilled), and its first row id.
+         */
+        final Map<String, AppendedKeys> pending = new LinkedHashMap<>();
         final Map<String, Long> pendingFirst = new LinkedHashMap<>();
         /** Row ids deleted by this transaction. */
         final Roaring64NavigableMap deleted = new Roaring64NavigableMap();
         /** Per FOREIGN KEY: the values this transaction appended (one row id each), for RESTRICT at commit. */
         final Map<String, KeyIndexWriter> appendedReferences = new LinkedHashMap<>();
+        /** FOREIGN KEYs whose appended values outgrew the appended keys' share and were let go (RESTRICT then refuses). */
+        final java.util.Set<String> referencesOverflowed = new java.util.HashSet<>();
         TableInserter open;
 
         TxTable(String name, TableDef def, StoredTable stored) {
@@ -98,34 +113,53 @@ public final class UnitOfWork implements AutoCloseable {
             return deleted.contains(rowId) || (stored != null && stored.isDeleted(rowId));
         }
 
-        /** This transaction's writer of {@code key}'s segment (the stored table's catch-up writer when it has one). */
-        KeyIndexWriter pending(ConstraintSpec key) throws IOException {
-            KeyIndexWriter w = pending.get(key.name());
-            if (w != null) {
-                return w;
+        /**
+         * This transaction's appended keys of {@code key}: a writer of the segment (the stored table's
+         * catch-up writer when it has one) in the appended keys' share of memory, spilling beyond it.
+         */
+        AppendedKeys pending(ConstraintSpec key) throws IOException {
+            AppendedKeys a = pending.get(key.name());
+            if (a != null) {
+                return a;
             }
             long first;
+            KeyIndexWriter w;
+            boolean owned = true;
             if (stored != null) {
                 StoredTable.Index idx = stored.index(key.name());
                 if (idx.catchUp() != null) {
                     w = idx.catchUp();
+                    owned = false;
                     first = idx.catchUpFirstRowId();
                 } else {
-                    w = new KeyIndexWriter(keyTypes(def, key), memory, 0);
+                    w = new KeyIndexWriter(keyTypes(def, key), appendedMemory(), 0);
                     first = stored.info().rowCount();
                 }
             } else {
-                w = new KeyIndexWriter(keyTypes(def, key), memory, 0);
+                w = new KeyIndexWriter(keyTypes(def, key), appendedMemory(), 0);
                 first = 0;
             }
-            pending.put(key.name(), w);
+            a = new AppendedKeys(keyTypes(def, key), w, owned, appendedMemory(), spill);
+            pending.put(key.name(), a);
             pendingFirst.put(key.name(), first);
-            return w;
+            return a;
+        }
+
+        /** Refuses {@code what} when keys appended to this table spilled (the unit of work cannot find those rows by key). */
+        void requireNotSpilled(String what) {
+            for (Map.Entry<String, AppendedKeys> e : pending.entrySet()) {
+                if (e.getValue().isSpilled()) {
+                    throw new IllegalStateException("cannot " + what + " table " + name + " in this transaction: the keys of "
+                            + e.getKey() + " it appended did not fit the memory limit and were spilled to disk, where rows are"
+                            + " not found by key; commit the appends first, or raise the memory limit");
+                }
+            }
         }
 
         /** The index of {@code key} as this transaction sees it: stored segments plus this transaction's rows. */
         KeyIndex index(ConstraintSpec key) throws IOException {
-            KeyIndexWriter w = pending.get(key.name());
+            AppendedKeys a = pending.get(key.name());
+            KeyIndexWriter w = a == null ? null : a.writer();
             if (stored == null) {
                 return KeyIndex.of(keyTypes(def, key), List.of(), w == null ? List.of() : List.of(w));
             }
@@ -150,16 +184,8 @@ public final class UnitOfWork implements AutoCloseable {
                 w.close();
             }
             appendedReferences.clear();
-            for (KeyIndexWriter w : pending.values()) {
-                boolean catchUp = false;
-                if (stored != null) {
-                    for (StoredTable.Index idx : stored.catchUp()) {
-                        catchUp |= idx.catchUp() == w;
-                    }
-                }
-                if (!catchUp) {
-                    w.close();
-                }
+            for (AppendedKeys a : pending.values()) {
+                a.close(); // a catch-up writer is the stored table's (not owned)
             }
             pending.clear();
             if (stored != null) {
@@ -177,6 +203,25 @@ public final class UnitOfWork implements AutoCloseable {
      * @throws IllegalStateException if the store is read-only or closed, or this thread has a transaction open
      */
     public UnitOfWork(ColumnStore store, NativeAllocator memory, BufferAllocator arrow, Runnable onCommit) {
+        this(store, memory, arrow, onCommit, new KeyRunCache(), null, false);
+    }
+
+    /**
+     * As {@link #UnitOfWork(ColumnStore, NativeAllocator, BufferAllocator, Runnable)}, keeping the
+     * decoded keys of the sorted runs it searches in {@code runCache}: a cache the caller keeps for
+     * {@code store} (and no other store), so later units of work find them decoded. The keys it
+     * appends (per PRIMARY KEY / UNIQUE constraint) live in a quarter of {@code memory}'s limit and
+     * beyond it spill to temporary files in {@code spill} ({@link AppendedKeys}), removed when the
+     * unit of work ends; with {@code spill} null an append beyond it fails with
+     * {@link dev.ingot.memory.MemoryLimitException}. With {@code removeSpillDirectory} the unit of work
+     * also removes the directory when it made it and it is empty at the end (a caller whose other
+     * loads share the directory removes it itself).
+     */
+    public UnitOfWork(ColumnStore store, NativeAllocator memory, BufferAllocator arrow, Runnable onCommit, KeyRunCache runCache,
+                      SpillDirectory spill, boolean removeSpillDirectory) {
+        this.runCache = Objects.requireNonNull(runCache, "runCache");
+        this.spill = spill;
+        this.removeSpillDirectory = removeSpillDirectory;
         this.store = Objects.requireNonNull(store, "store");
         this.memory = Objects.requireNonNull(memory, "memory");
         this.arrow = Objects.requireNonNull(arrow, "arrow");
@@ -192,6 +237,14 @@ public final class UnitOfWork implements AutoCloseable {
         }
         this.tx = t;
         this.snapshot = s;
+    }
+
+    /** The allocator of the appended keys: a quarter of the unit of work's limit. */
+    private NativeAllocator appendedMemory() {
+        if (appendedMemory == null) {
+            appendedMemory = memory.newChild("appended keys", Math.max(1, memory.limitBytes() / 4));
+        }
+        return appendedMemory;
     }
 
     private static List<ColumnType> keyTypes(TableDef def, ConstraintSpec key) {
@@ -212,15 +265,7 @@ public final class UnitOfWork implements AutoCloseable {
         for (int c = 0; c < cols.length; c++) {
             cols[c] = root.getVector(columns.get(c));
         }
-        int n = root.getRowCount();
-        int off = 0;
-        while (off < n) {
-            int dup = values.add(cols, off, n - off, firstRowId + off);
-            if (dup < 0) {
-                break;
-            }
-            off += dup + 1; // a value already remembered
-        }
+        values.addDistinct(cols, 0, root.getRowCount(), firstRowId);
     }
 
     private void ensureOpen() {
@@ -238,7 +283,8 @@ public final class UnitOfWork implements AutoCloseable {
             return t;
         }
         TableInfo info = tx.table(name).orElseThrow(() -> new IllegalArgumentException("table " + name + " does not exist"));
-        StoredTable stored = snapshot.table(name).isPresent() ? new StoredTable(snapshot, name, store.pager().file(), memory) : null;
+        StoredTable stored = snapshot.table(name).isPresent() ? new StoredTable(snapshot, name, store.pager().file(), memory, false, runCache)
+                : null;
         t = new TxTable(name, info.def(), stored);
         tables.put(name, t);
         return t;
@@ -273,7 +319,7 @@ public final class UnitOfWork implements AutoCloseable {
                 throw new IllegalStateException("table " + table + " was already used in this transaction");
             }
             TableInfo info = tx.table(table).orElseThrow(() -> new IllegalArgumentException("table " + table + " does not exist"));
-            StoredTable stored = new StoredTable(snapshot, table, store.pager().file(), memory, true);
+            StoredTable stored = new StoredTable(snapshot, table, store.pager().file(), memory, true, runCache);
             TxTable t = new TxTable(table, info.def(), stored);
             tables.put(table, t);
             for (ConstraintSpec k : info.def().keyConstraints()) {
@@ -330,6 +376,7 @@ public final class UnitOfWork implements AutoCloseable {
                     t.open.insert(new InsertSource.ArrowBatch(slice, RowOrigin.NONE));
                 }
             }
+            t.open.resolveSpilled(); // a spilled violation fails this append, as it would in memory
             return null;
         });
     }
@@ -373,23 +420,35 @@ public final class UnitOfWork implements AutoCloseable {
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                }, p::isDeleted));
+                }, p::isDeleted, () -> p.pending.get(key.name())));
             }
             long[] base = {0};
             t.open = TableInserter.appendTo(tx, t.def, hints, (firstRowId, locator) -> {
                 base[0] = firstRowId;
-                return new AppendChecker(t.def, firstRowId, t::isDeleted, own, parents, locator);
+                return new AppendChecker(t.def, firstRowId, t::isDeleted, own, parents, locator, spill);
             }, concurrentChecks);
             for (ConstraintSpec fk : t.def.foreignKeys()) {
                 AppendChecker.ParentKey parent = parents.get(fk.name());
-                KeyIndexWriter seen = t.appendedReferences.get(fk.name());
-                if (seen == null) {
-                    seen = new KeyIndexWriter(keyTypes(t.def, parent.childColumnsInKeyOrder()), memory, 0);
-                    t.appendedReferences.put(fk.name(), seen);
+                if (!t.appendedReferences.containsKey(fk.name()) && !t.referencesOverflowed.contains(fk.name())) {
+                    t.appendedReferences.put(fk.name(), new KeyIndexWriter(keyTypes(t.def, parent.childColumnsInKeyOrder()),
+                            spill == null ? memory : appendedMemory(), 0));
                 }
-                KeyIndexWriter values = seen;
-                t.open.addListener((def, root, firstRowId) -> rememberReferences(values, parent.childColumnsInKeyOrder(), root,
-                        base[0] + firstRowId));
+                t.open.addListener((def, root, firstRowId) -> {
+                    KeyIndexWriter values = t.appendedReferences.get(fk.name());
+                    if (values == null) {
+                        return; // let go (see below)
+                    }
+                    try {
+                        rememberReferences(values, parent.childColumnsInKeyOrder(), root, base[0] + firstRowId);
+                    } catch (MemoryLimitException e) {
+                        if (spill == null) {
+                            throw e;
+                        }
+                        // only a delete of a referenced key in this transaction needs them: it is refused at commit
+                        t.appendedReferences.remove(fk.name()).close();
+                        t.referencesOverflowed.add(fk.name());
+                    }
+                });
             }
         }
         return t.open;
@@ -415,9 +474,12 @@ public final class UnitOfWork implements AutoCloseable {
      * columns by name (other columns are ignored); keys no live row holds are ignored.
      *
      * @return how many rows were deleted
+     * @throws IllegalStateException if keys this transaction appended to the table spilled to disk
+     *                               (the transaction stays usable; commit the appends first)
      */
     public long delete(String table, VectorSchemaRoot keys) throws IOException {
         TxTable t = table(table);
+        t.requireNotSpilled("delete rows of"); // before guarded: the transaction stays usable
         return guarded(() -> {
             ConstraintSpec pk = t.def.primaryKey().orElseThrow(() -> new IllegalArgumentException("table " + table + " has no PRIMARY KEY"));
             t.closeAppend();
@@ -457,9 +519,12 @@ public final class UnitOfWork implements AutoCloseable {
      * @param columns the columns {@code filter} reads
      * @param filter  given a row group's live rows of {@code columns}, whether each row matches
      * @return how many rows were deleted
+     * @throws IllegalStateException if keys this transaction appended to the table spilled to disk
+     *                               (the transaction stays usable; commit the appends first)
      */
     public long deleteWhere(String table, List<String> columns, Function<VectorSchemaRoot, boolean[]> filter) throws IOException {
         TxTable t = table(table);
+        t.requireNotSpilled("delete rows of"); // before guarded: the transaction stays usable
         return guarded(() -> {
             t.closeAppend();
             Roaring64NavigableMap ids = new Roaring64NavigableMap();
@@ -532,6 +597,7 @@ public final class UnitOfWork implements AutoCloseable {
             }
             for (TxTable t : tables.values()) {
                 if (!t.deleted.isEmpty()) {
+                    t.requireNotSpilled("delete rows of"); // deleted before the keys it appended later spilled
                     checkRestrict(t);
                 }
             }
@@ -552,9 +618,15 @@ public final class UnitOfWork implements AutoCloseable {
                 t.pending(idx.key()); // persist what was indexed from the columns, even without appends
             }
         }
-        for (Map.Entry<String, KeyIndexWriter> e : t.pending.entrySet()) {
-            String constraint = e.getKey();
+        for (Map.Entry<String, AppendedKeys> a : t.pending.entrySet()) {
+            String constraint = a.getKey();
             long first = t.pendingFirst.get(constraint);
+            if (a.getValue().isSpilled()) {
+                // the writer holds the keys before the spill only: no segment for these rows, which a
+                // later append or lookup indexes from the key columns (as after a lost index commit)
+                continue;
+            }
+            Map.Entry<String, KeyIndexWriter> e = Map.entry(constraint, a.getValue().writer());
             if (e.getValue().size() == 0 && t.stored != null && first == t.stored.info().rowCount()) {
                 e.getValue().finish();
                 continue; // nothing appended
@@ -609,6 +681,12 @@ public final class UnitOfWork implements AutoCloseable {
                 try (KeyIndexWriter gone = goneKeys(t, key, fk, c, appended)) {
                     if (gone.size() == 0) {
                         continue;
+                    }
+                    if (c.referencesOverflowed.contains(fk.name())) {
+                        throw new IllegalStateException("cannot check FOREIGN KEY " + fk.name() + " of table " + childName
+                                + " for the keys of table " + t.name + " this transaction deleted: the values it appended to "
+                                + childName + " did not fit the memory limit; delete and append in separate transactions,"
+                                + " or raise the memory limit");
                     }
                     List<String> childCols = new ArrayList<>();
                     for (String kc : key.columns()) {
@@ -724,6 +802,31 @@ public final class UnitOfWork implements AutoCloseable {
             }
         }
         tables.clear();
+        if (appendedMemory != null) {
+            try {
+                appendedMemory.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+            appendedMemory = null;
+        }
+        if (spill != null && removeSpillDirectory) {
+            try {
+                spill.removeIfEmpty(); // made by a spill, if any; its files are gone with the appended keys
+            } catch (IOException e) {
+                java.io.UncheckedIOException u = new java.io.UncheckedIOException("cannot remove the spill directory " + spill.directory()
+                        + ": " + e.getMessage(), e);
+                if (first == null) {
+                    first = u;
+                } else {
+                    first.addSuppressed(u);
+                }
+            }
+        }
         try {
             snapshot.close();
         } catch (RuntimeException e) {

@@ -4,6 +4,8 @@ import dev.ingot.Ingot;
 import dev.ingot.IngotOptions;
 import dev.ingot.RowFilter;
 import dev.ingot.Transaction;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * contents.
  *
  * <p>Usage: {@code AppendBench STORE_DIR [N=15000] [ROUNDS=5]}; prints one line per round
- * (seconds for the appends and checks, and for the commit) and the median.
+ * (seconds for the appends and checks, and for the commit, wall clock and the main thread's CPU
+ * time, which a loaded machine inflates less) and the medians.
  */
 public final class AppendBench {
     private AppendBench() {}
@@ -45,10 +48,14 @@ public final class AppendBench {
                         oRows, lRows, db.store().table("orders").orElseThrow().liveRowCount(),
                         db.store().table("lineitem").orElseThrow().liveRowCount());
                 List<Double> times = new ArrayList<>();
+                List<Double> cpus = new ArrayList<>();
+                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 for (int r = 0; r < rounds; r++) {
                     boolean commit = r == rounds - 1;
+                    long c0 = threads.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     long t1;
+                    long c1;
                     try (Transaction tx = db.begin()) {
                         for (VectorSchemaRoot b : o) {
                             tx.append("orders", b);
@@ -57,18 +64,24 @@ public final class AppendBench {
                             tx.append("lineitem", b);
                         }
                         t1 = System.nanoTime();
+                        c1 = threads.getCurrentThreadCpuTime();
                         if (commit) {
                             tx.commit();
                         }
                     }
                     long t2 = System.nanoTime();
+                    long c2 = threads.getCurrentThreadCpuTime();
                     double s = (t2 - t0) / 1e9;
                     times.add(s);
-                    System.out.printf("round %d: append+checks %.3f s, %s %.3f s, total %.3f s%n", r + 1, (t1 - t0) / 1e9,
-                            commit ? "commit" : "rollback", (t2 - t1) / 1e9, s);
+                    cpus.add((c2 - c0) / 1e9);
+                    System.out.printf("round %d: append+checks %.3f s (cpu %.3f s), %s %.3f s (cpu %.3f s), total %.3f s (cpu %.3f s)%n",
+                            r + 1, (t1 - t0) / 1e9, (c1 - c0) / 1e9, commit ? "commit" : "rollback", (t2 - t1) / 1e9, (c2 - c1) / 1e9, s,
+                            (c2 - c0) / 1e9);
                 }
                 times.sort(Double::compare);
-                System.out.printf("median %.3f s over %d rounds%n", times.get(times.size() / 2), rounds);
+                cpus.sort(Double::compare);
+                System.out.printf("median %.3f s (thread cpu %.3f s) over %d rounds%n", times.get(times.size() / 2), cpus.get(cpus.size() / 2),
+                        rounds);
                 try (Transaction tx = db.begin()) { // give the store its contents back
                     tx.deleteWhere("lineitem", RowFilter.gt("l_orderkey", shift));
                     tx.deleteWhere("orders", RowFilter.gt("o_orderkey", shift));

@@ -1,5 +1,6 @@
 package dev.ingot.columnstore.internal;
 
+import dev.ingot.columnstore.ChunkVerification;
 import dev.ingot.columnstore.IndexInfo;
 import dev.ingot.columnstore.StoreSnapshot;
 import dev.ingot.columnstore.TableInfo;
@@ -55,6 +56,11 @@ final class StoreSnapshotImpl implements StoreSnapshot {
 
     @Override
     public ByteBuffer indexPart(String table, String index, int part) throws IOException {
+        return indexPart(table, index, part, null);
+    }
+
+    @Override
+    public ByteBuffer indexPart(String table, String index, int part, BlobCheck check) throws IOException {
         ensureOpen();
         TableInfo info = pin.catalog.tables().get(table);
         if (info == null) {
@@ -67,7 +73,21 @@ final class StoreSnapshotImpl implements StoreSnapshot {
         }
         long key = i.partKey(part);
         try {
-            return pin.catalog.view().getVerified(key);
+            if (check == null) {
+                return pin.catalog.view().getVerified(key);
+            }
+            ByteBuffer blob = pin.catalog.view().get(key);
+            ChunkVerification policy = store.options().chunkVerification();
+            if (policy == ChunkVerification.EVERY_READ) {
+                check.check(blob.duplicate().order(blob.order()));
+            } else if (policy == ChunkVerification.FIRST_READ) {
+                long fileOffset = pin.catalog.view().blobFileOffset(key);
+                if (!store.chunkVerified(key, fileOffset)) {
+                    check.check(blob.duplicate().order(blob.order()));
+                    store.markChunkVerified(key, fileOffset);
+                }
+            }
+            return blob;
         } catch (NoSuchElementException e) {
             throw new StoreCorruptedException(store.pager().file(), -1, "table " + table + " index " + index + " part " + part
                     + " (pager key " + key + ") has no blob");

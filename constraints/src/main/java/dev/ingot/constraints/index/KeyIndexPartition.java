@@ -114,13 +114,27 @@ final class KeyIndexPartition {
      * @throws dev.ingot.pager.UnsupportedFormatException for an intact partition of another version
      */
     static KeyIndexPartition open(ByteBuffer blob, Path file, String where) throws IOException {
+        return open(blob, file, where, true);
+    }
+
+    /**
+     * As {@link #open(ByteBuffer, Path, String)}; without {@code checksum} the CRC32C is not
+     * recomputed (the blob was checked before, see {@link KeyIndexSegment#checkBlob}), while the
+     * magic, version and every header field still are, so a damaged length never reaches a read.
+     */
+    static KeyIndexPartition open(ByteBuffer blob, Path file, String where, boolean checksum) throws IOException {
         ByteBuffer b = blob.slice().order(ByteOrder.LITTLE_ENDIAN);
         int length = b.remaining();
         FormatCodec.Corruption corruption = (offset, detail) -> corrupt(file, where, offset, detail);
         if (length < HEADER_BYTES + FormatCodec.FOOTER_BYTES) {
             throw corrupt(file, where, 0, "key index partition of " + length + " bytes is shorter than its header and footer");
         }
-        CODEC.checkHeader(b, file, -1, where, corruption, () -> CODEC.checkFooter(b, length - FormatCodec.FOOTER_BYTES, corruption));
+        FormatCodec.Checksum footer = () -> CODEC.checkFooter(b, length - FormatCodec.FOOTER_BYTES, corruption);
+        if (checksum) {
+            CODEC.checkHeader(b, file, -1, where, corruption, footer);
+        } else {
+            CODEC.checkHeaderUnverified(b, file, -1, where, corruption, footer);
+        }
         byte mode = b.get(OFF_MODE);
         if (mode != MODE_EXACT && mode != MODE_HASHED) {
             throw corrupt(file, where, OFF_MODE, "mode " + mode + ", expected 1 (EXACT) or 2 (HASHED)");
@@ -152,6 +166,11 @@ final class KeyIndexPartition {
 
     private static StoreCorruptedException corrupt(Path file, String where, long offset, String detail) {
         return new StoreCorruptedException(file, -1, where + " at offset " + offset + ": " + detail);
+    }
+
+    /** The row id field of the first slot of the probe run of {@code mix} (read to bring it into the cache). */
+    long touch(long mix) {
+        return b.getLong(HEADER_BYTES + (int) ((mix & mask) * slotBytes) + 8);
     }
 
     /** The row id stored for the exact key {@code exact} (mode EXACT), or -1. */

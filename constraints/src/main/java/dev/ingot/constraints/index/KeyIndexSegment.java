@@ -1,8 +1,10 @@
 package dev.ingot.constraints.index;
 
 import dev.ingot.pager.StoreCorruptedException;
+import dev.ingot.pager.format.FormatCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +77,17 @@ public final class KeyIndexSegment implements KeyIndexSource {
      */
     public static KeyIndexSegment open(List<ByteBuffer> blobs, Path file, String where, int keyColumns, KeyRunSearch search)
             throws IOException {
+        return open(blobs, file, where, keyColumns, search, true);
+    }
+
+    /**
+     * As {@link #open(List, Path, String, int, KeyRunSearch)}; with {@code checksums} false the
+     * blobs' CRC32Cs are not recomputed, for blobs that passed {@link #checkBlob} before in the
+     * same open store (a segment of 2^b partitions of up to 32 MiB each is otherwise read in full
+     * at every open); magic, version and every header field are still validated.
+     */
+    public static KeyIndexSegment open(List<ByteBuffer> blobs, Path file, String where, int keyColumns, KeyRunSearch search,
+                                       boolean checksums) throws IOException {
         Objects.requireNonNull(search, "search");
         if (blobs.isEmpty()) {
             throw new StoreCorruptedException(file, -1, where + ": a key index segment without partitions");
@@ -87,7 +100,7 @@ public final class KeyIndexSegment implements KeyIndexSource {
                 throw new StoreCorruptedException(file, -1, where + ": a sorted run for a key that cannot have one ("
                         + keyColumns + " integer-like columns)");
             }
-            run = KeyRun.open(blobs.get(0), keyColumns, file, where + " sorted run");
+            run = KeyRun.open(blobs.get(0), keyColumns, file, where + " sorted run", checksums);
             bytes += blobs.get(0).remaining();
             from = 1;
         }
@@ -95,7 +108,7 @@ public final class KeyIndexSegment implements KeyIndexSource {
         for (int i = 0; i < parts.length; i++) {
             ByteBuffer blob = blobs.get(from + i);
             bytes += blob.remaining();
-            KeyIndexPartition p = KeyIndexPartition.open(blob, file, where + " partition " + i);
+            KeyIndexPartition p = KeyIndexPartition.open(blob, file, where + " partition " + i, checksums);
             if (p.partition != i || (1 << p.partitionBits) != parts.length || (i > 0 && p.mode != parts[0].mode)) {
                 throw new StoreCorruptedException(file, -1, where + " partition " + i + ": says partition " + p.partition + " of "
                         + (1 << p.partitionBits) + " in mode " + p.mode + ", expected partition " + i + " of " + parts.length
@@ -104,6 +117,28 @@ public final class KeyIndexSegment implements KeyIndexSource {
             parts[i] = p;
         }
         return new KeyIndexSegment(run, search, parts, bytes);
+    }
+
+    /**
+     * Checks one blob of a segment in full, as {@link #open} does before reading it: its magic and
+     * the CRC32C footer over every byte (a sorted run's or a partition's, by its magic).
+     *
+     * @param where what holds the segment, for messages
+     * @param part  the blob's number in the segment (0 is its sorted run when it has one), for messages
+     * @throws StoreCorruptedException naming the file, {@code where}, the blob and the offset of the damage
+     */
+    public static void checkBlob(ByteBuffer blob, Path file, String where, int part) throws IOException {
+        boolean run = KeyRun.isRun(blob);
+        FormatCodec codec = run ? KeyRun.CODEC : KeyIndexPartition.CODEC;
+        String name = where + (run ? " sorted run" : " blob " + part);
+        ByteBuffer b = blob.slice().order(ByteOrder.LITTLE_ENDIAN);
+        int length = b.remaining();
+        FormatCodec.Corruption corruption = (offset, detail) -> new StoreCorruptedException(file, -1, name + " at offset " + offset
+                + ": " + detail);
+        if (length < codec.headerBytes() + FormatCodec.FOOTER_BYTES) {
+            throw corruption.at(0, "key index blob of " + length + " bytes is shorter than its header and footer");
+        }
+        codec.checkHeader(b, file, -1, name, corruption, () -> codec.checkFooter(b, length - FormatCodec.FOOTER_BYTES, corruption));
     }
 
     /** The segment's sorted run, or null. */
@@ -156,6 +191,24 @@ public final class KeyIndexSegment implements KeyIndexSource {
         long a = probe.currentA();
         long b = probe.currentB();
         return run.mayHold(a, b) ? search.find(a, b, run.firstRowId, run.endRowId()) : -1;
+    }
+
+    /**
+     * {@inheritDoc} The first slot of the key's probe run in its hash partition, for keys stored in
+     * their exact form (a HASHED key would have its bytes encoded and hashed twice).
+     */
+    @Override
+    public long touch(IndexKeys probe) {
+        if (!probe.currentHasExact()) {
+            return 0;
+        }
+        long mix = KeyIndexPartition.mix(probe.currentExact());
+        return partitions[KeyIndexPartition.partitionOf(mix, bits)].touch(mix);
+    }
+
+    @Override
+    public boolean touches() {
+        return partitions.length > 0 && mode == KeyIndexPartition.MODE_EXACT;
     }
 
     private long findHashed(IndexKeys probe) {

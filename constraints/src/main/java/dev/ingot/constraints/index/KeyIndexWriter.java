@@ -80,6 +80,8 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
     private boolean finished;
     private List<MemoryBlock> finals;
     private byte[] scratch = new byte[16];
+    /** See {@link #rowsDone()}. */
+    private int rowsDone;
 
     /** One partition under construction. */
     private final class Part {
@@ -254,9 +256,41 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
      * not a duplicate: the entry is repointed at the new row.
      */
     public int add(FieldVector[] cols, int offset, int length, long firstRowId, LongPredicate deleted) {
+        return add(cols, offset, length, firstRowId, deleted, false);
+    }
+
+    /**
+     * Indexes the rows of {@code [offset, offset + length)} whose key this writer does not hold yet
+     * (row ids {@code firstRowId, firstRowId + 1, ...}), skipping rows with a NULL key column and
+     * rows whose key is already held: what the writer then holds is each distinct key once, with the
+     * first row that had it. One pass over the rows, however many repeat.
+     *
+     * @return how many keys were added
+     * @throws IllegalArgumentException  if the columns do not fit the key
+     * @throws IndexOutOfBoundsException if the rows are outside a vector
+     * @throws IllegalStateException     after {@link #finish()} or {@link #close()}
+     * @throws dev.ingot.memory.MemoryLimitException if a partition cannot grow (the rows before stay indexed)
+     */
+    public long addDistinct(FieldVector[] cols, int offset, int length, long firstRowId) {
+        long before = size();
+        add(cols, offset, length, firstRowId, NONE_DELETED, true);
+        return size() - before;
+    }
+
+    /**
+     * How many rows of the last {@code add} call were done (indexed, or skipped for a NULL key
+     * column) when it returned or threw: after a {@link dev.ingot.memory.MemoryLimitException} the
+     * row at this position (from the call's {@code offset}) is the first one not indexed.
+     */
+    public int rowsDone() {
+        return rowsDone;
+    }
+
+    private int add(FieldVector[] cols, int offset, int length, long firstRowId, LongPredicate deleted, boolean skipHeld) {
         if (finished) {
             throw new IllegalStateException("key index writer is finished");
         }
+        rowsDone = 0;
         keys.checkBatch(cols, offset, length);
         try {
             boolean nulls = KeyVectors.anyNulls(cols);
@@ -264,6 +298,7 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                 int n = Math.min(KeyRowEncoder.WINDOW, length - base);
                 keys.prepare(cols, offset + base, n);
                 for (int i = 0; i < n; i++) {
+                    rowsDone = base + i;
                     if (nulls && KeyVectors.anyNullAt(cols, offset + base + i)) {
                         continue;
                     }
@@ -277,6 +312,9 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                     if (runRows > 0 && retainRun) {
                         long inRun = findInRun(keys.longValue(0, i), keys.columns() == 2 ? keys.longValue(1, i) : 0);
                         if (inRun >= 0 && !deleted.test(inRun)) {
+                            if (skipHeld) {
+                                continue;
+                            }
                             return base + i;
                         }
                     }
@@ -290,11 +328,12 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                         int len = keys.encode(i);
                         added = insertHashed(keys.bytes(), len, rowId, deleted);
                     }
-                    if (!added) {
+                    if (!added && !skipHeld) {
                         return base + i;
                     }
                 }
             }
+            rowsDone = length;
             return -1;
         } finally {
             keys.release();

@@ -106,13 +106,23 @@ final class KeyRun {
      * @throws dev.ingot.pager.UnsupportedFormatException for an intact run of another version
      */
     static KeyRun open(ByteBuffer blob, int columns, Path file, String where) throws IOException {
+        return open(blob, columns, file, where, true);
+    }
+
+    /** As {@link #open(ByteBuffer, int, Path, String)}; without {@code checksum} the CRC32C is not recomputed (checked before). */
+    static KeyRun open(ByteBuffer blob, int columns, Path file, String where, boolean checksum) throws IOException {
         ByteBuffer b = blob.slice().order(ByteOrder.LITTLE_ENDIAN);
         int length = b.remaining();
         FormatCodec.Corruption corruption = (offset, detail) -> corrupt(file, where, offset, detail);
         if (length != BYTES) {
             throw corrupt(file, where, 0, "key index sorted run of " + length + " bytes, expected " + BYTES);
         }
-        CODEC.checkHeader(b, file, -1, where, corruption, () -> CODEC.checkFooter(b, 64, corruption));
+        FormatCodec.Checksum footer = () -> CODEC.checkFooter(b, 64, corruption);
+        if (checksum) {
+            CODEC.checkHeader(b, file, -1, where, corruption, footer);
+        } else {
+            CODEC.checkHeaderUnverified(b, file, -1, where, corruption, footer);
+        }
         int cols = b.get(10);
         if (cols != columns) {
             throw corrupt(file, where, 10, "sorted run of " + cols + " key columns, the key has " + columns);

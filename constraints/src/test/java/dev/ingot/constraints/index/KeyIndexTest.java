@@ -374,4 +374,22 @@ class KeyIndexTest {
             assertEquals("this key index writer does not keep its sorted run's keys; it cannot find them", ise.getMessage());
         }
     }
+
+    @Test
+    void addDistinctHoldsEachKeyOnceWithItsFirstRowInOnePass() {
+        TableDef def = keyTable("long");
+        List<ColumnType> types = List.of(ColumnType.int64());
+        try (KeyIndexWriter w = new KeyIndexWriter(types, memory, 0);
+             VectorSchemaRoot root = ArrowRows.root(arrow, def, new Object[] {5L}, new Object[] {5L}, new Object[] {3L},
+                     new Object[] {5L}, new Object[] {3L}, new Object[] {9L}, new Object[] {null}, new Object[] {9L},
+                     new Object[] {1L})) {
+            assertEquals(4, w.addDistinct(cols(root), 0, 9, 100), "5, 3, 9 and 1; repeats and the NULL skipped");
+            assertEquals(0, w.addDistinct(cols(root), 3, 6, 103), "every key is held already");
+            assertEquals(4, w.size());
+            long[] got = new long[9];
+            KeyIndex.of(types, List.of(), List.of(w)).newFinder().find(cols(root), 0, 9, r -> false, got);
+            assertEquals(List.of(100L, 100L, 102L, 100L, 102L, 105L, -1L, 105L, 108L), java.util.Arrays.stream(got).boxed().toList(),
+                    "each key at the first row that had it");
+        }
+    }
 }

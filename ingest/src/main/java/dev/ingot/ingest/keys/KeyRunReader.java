@@ -8,9 +8,7 @@ import dev.ingot.constraints.index.KeyRunSearch;
 import dev.ingot.constraints.internal.KeyVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -20,7 +18,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * read once per row group), then, inside a row group, a binary search over its decoded key values.
  * A key outside every candidate row group's range costs no chunk read.
  *
- * <p>Decoded key values are cached per row group, most recently used kept, within a budget of
+ * <p>Decoded key values are cached per row group (in a {@link KeyRunCache}, which the readers of
+ * one open store share across snapshots), most recently used kept, within a budget of
  * {@code ingot.keys.runCacheBytes} bytes (system property; default the smaller of 256 MiB and a
  * quarter of the JVM's largest heap, as the values live on the heap): the first column as
  * 4-byte offsets from the row group's minimum when its range allows, the second as 4 bytes when
@@ -40,12 +39,11 @@ final class KeyRunReader implements KeyRunSearch {
     private final long[] minA;
     private final long[] maxA;
     private final boolean[] statsKnown;
-    private final long budget;
-    private long cachedBytes;
-    private final LinkedHashMap<Integer, GroupKeys> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private final KeyRunCache cache;
+    private final int column1;
 
-    /** The key values of one row group, every row (deleted ones included), compactly. */
-    private static final class GroupKeys {
+    /** The key values of one row group, every row (deleted ones included), compactly. Immutable. */
+    static final class GroupKeys {
         final long baseA;
         final int[] narrowA;
         final long[] wideA;
@@ -106,7 +104,7 @@ final class KeyRunReader implements KeyRunSearch {
     }
 
     KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns) {
-        this(info, reader, keyColumns, cacheBudget(System.getProperty(CACHE_PROPERTY)));
+        this(info, reader, keyColumns, new KeyRunCache());
     }
 
     /** The system property of the cache budget. */
@@ -136,6 +134,11 @@ final class KeyRunReader implements KeyRunSearch {
     }
 
     KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns, long budget) {
+        this(info, reader, keyColumns, new KeyRunCache(budget));
+    }
+
+    /** A reader whose decoded row groups go to {@code cache}, which other readers of the same store may share. */
+    KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns, KeyRunCache cache) {
         if (keyColumns.size() != 1 && keyColumns.size() != 2) {
             throw new IllegalArgumentException("a sorted run has a key of 1 or 2 columns: " + keyColumns);
         }
@@ -143,11 +146,12 @@ final class KeyRunReader implements KeyRunSearch {
         this.reader = reader;
         this.columns = List.copyOf(keyColumns);
         this.column0 = info.def().columnIndex(keyColumns.get(0));
+        this.column1 = keyColumns.size() == 2 ? info.def().columnIndex(keyColumns.get(1)) : -1;
         int groups = info.rowGroups().size();
         this.minA = new long[groups];
         this.maxA = new long[groups];
         this.statsKnown = new boolean[groups];
-        this.budget = budget;
+        this.cache = java.util.Objects.requireNonNull(cache, "cache");
     }
 
     @Override
@@ -250,7 +254,9 @@ final class KeyRunReader implements KeyRunSearch {
 
     /** The decoded key values of group {@code g} (every row, deleted ones included), cached. */
     private GroupKeys keys(int g) throws IOException {
-        GroupKeys k = cache.get(g);
+        RowGroupInfo rg = info.rowGroups().get(g);
+        KeyRunCache.Key name = new KeyRunCache.Key(rg.chunkKey(column0), column1 < 0 ? -1 : rg.chunkKey(column1), rg.rowCount());
+        GroupKeys k = cache.get(name);
         if (k != null) {
             return k;
         }
@@ -265,24 +271,12 @@ final class KeyRunReader implements KeyRunSearch {
             }
             k = new GroupKeys(a, b, rows);
         }
-        cache.put(g, k);
-        cachedBytes += k.bytes();
-        if (cachedBytes > budget) {
-            var it = cache.entrySet().iterator();
-            while (cachedBytes > budget && it.hasNext()) {
-                Map.Entry<Integer, GroupKeys> eldest = it.next();
-                if (eldest.getKey() == g) {
-                    continue;
-                }
-                cachedBytes -= eldest.getValue().bytes();
-                it.remove();
-            }
-        }
+        cache.put(name, k);
         return k;
     }
 
-    /** Bytes of decoded key values held. */
+    /** Bytes of decoded key values held (by the cache, which other readers may share). */
     long cachedBytes() {
-        return cachedBytes;
+        return cache.cachedBytes();
     }
 }

@@ -58,9 +58,12 @@ public final class StoredTable implements AutoCloseable {
     private final Path file;
     private final NativeAllocator memory;
     private final RoaringBitmap[] deletions;
+    /** Whether any row group has deleted rows (else every deletion test is false at once). */
+    private final boolean anyDeletions;
     private final Map<String, Index> indexes = new LinkedHashMap<>();
     private final Map<String, KeyRunReader> runReaders = new LinkedHashMap<>();
     private final boolean reindex;
+    private final KeyRunCache runCache;
 
     /**
      * One key constraint's stored segments (oldest first, with their index names) and its catch-up
@@ -88,6 +91,17 @@ public final class StoredTable implements AutoCloseable {
      * replaces all segments by one: how segments are merged).
      */
     public StoredTable(StoreSnapshot snapshot, String table, Path file, NativeAllocator memory, boolean reindex) throws IOException {
+        this(snapshot, table, file, memory, reindex, new KeyRunCache());
+    }
+
+    /**
+     * As {@link #StoredTable(StoreSnapshot, String, Path, NativeAllocator, boolean)}, with the
+     * decoded sorted-run keys kept in {@code runCache}, which the other snapshots' tables of the same
+     * open store may share (and never those of another store).
+     */
+    public StoredTable(StoreSnapshot snapshot, String table, Path file, NativeAllocator memory, boolean reindex, KeyRunCache runCache)
+            throws IOException {
+        this.runCache = Objects.requireNonNull(runCache, "runCache");
         this.reindex = reindex;
         this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
         this.info = snapshot.table(table).orElseThrow(() -> new IllegalArgumentException("table " + table + " does not exist"));
@@ -95,6 +109,7 @@ public final class StoredTable implements AutoCloseable {
         this.memory = memory;
         this.reader = snapshot.openTable(table);
         this.deletions = new RoaringBitmap[info.rowGroups().size()];
+        this.anyDeletions = info.rowGroups().stream().anyMatch(RowGroupInfo::hasDeletions);
     }
 
     /** The table's catalog entry in the snapshot. */
@@ -109,7 +124,7 @@ public final class StoredTable implements AutoCloseable {
 
     /** Whether row id {@code rowId} is deleted in the snapshot (false for row ids beyond its rows). */
     public boolean isDeleted(long rowId) {
-        if (rowId < 0 || rowId >= info.rowCount()) {
+        if (!anyDeletions || rowId < 0 || rowId >= info.rowCount()) {
             return false;
         }
         int g = info.rowGroupOf(rowId);
@@ -193,7 +208,7 @@ public final class StoredTable implements AutoCloseable {
         int runColumns = KeyEncoding.of(types) == KeyEncoding.BYTES ? 0 : types.size();
         KeyRunSearch search = KeyRunSearch.NONE;
         if (searchable && runColumns > 0) {
-            search = runReaders.computeIfAbsent(constraint, c -> new KeyRunReader(info, reader, key.columns()));
+            search = runReaders.computeIfAbsent(constraint, c -> new KeyRunReader(info, reader, key.columns(), runCache));
         }
         List<IndexInfo> mine = new ArrayList<>();
         for (IndexInfo i : info.indexes()) {
@@ -209,7 +224,14 @@ public final class StoredTable implements AutoCloseable {
                 break; // a gap or an overlap: index the rest again from the columns
             }
             List<ByteBuffer> parts = new ArrayList<>(i.parts());
+            String where = "table " + info.name() + " key index " + i.name();
             for (int p = 0; p < i.parts(); p++) {
+                if (searchable) {
+                    // checked in full on the first read in the open store (as chunks are), not at every open
+                    int part = p;
+                    parts.add(snapshot.indexPart(info.name(), i.name(), p, blob -> KeyIndexSegment.checkBlob(blob, file, where, part)));
+                    continue;
+                }
                 try {
                     parts.add(snapshot.indexPart(info.name(), i.name(), p));
                 } catch (StoreCorruptedException e) {
@@ -219,7 +241,7 @@ public final class StoredTable implements AutoCloseable {
                     throw named;
                 }
             }
-            segments.add(KeyIndexSegment.open(parts, file, "table " + info.name() + " key index " + i.name(), runColumns, search));
+            segments.add(KeyIndexSegment.open(parts, file, where, runColumns, search, !searchable));
             names.add(i.name());
             covered = i.tableRows();
         }
