@@ -192,6 +192,14 @@ public sealed class MemoryView permits MemoryBlock {
         NativeMemory.copyToLongArray(address + index, dst, dstIndex, count);
     }
 
+    /** Copies {@code src[srcIndex .. srcIndex + count)} as little-endian longs to {@code index}. */
+    public final void putLongs(long index, long[] src, int srcIndex, int count) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 8L * count);
+        }
+        NativeMemory.copyFromLongArray(src, srcIndex, address + index, count);
+    }
+
     /**
      * Copies {@code count} 8-byte values, value {@code i} from {@code index + i * stride} of this
      * view to {@code dstIndex + i * dstStride} of {@code dst} (e.g. the low words of 16-byte

@@ -197,6 +197,12 @@ final class NativeMemory {
         UNSAFE.copyMemory(null, srcAddress, dst, LONG_ARRAY_BASE + 8L * dstIndex, 8L * count);
     }
 
+    /** Copies {@code count} longs of {@code src} from {@code srcIndex} to a native address. */
+    static void copyFromLongArray(long[] src, int srcIndex, long dstAddress, int count) {
+        java.util.Objects.checkFromIndexSize(srcIndex, count, src.length);
+        UNSAFE.copyMemory(src, LONG_ARRAY_BASE + 8L * srcIndex, null, dstAddress, 8L * count);
+    }
+
     /** Sets {@code bytes} bytes starting at {@code address} to {@code value}. */
     static void fill(long address, long bytes, byte value) {
         UNSAFE.setMemory(address, bytes, value);

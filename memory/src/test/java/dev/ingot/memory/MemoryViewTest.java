@@ -42,6 +42,7 @@ class MemoryViewTest {
                 new Accessor("getBytes", 16, i -> v.getBytes(i, bytes, 0, 16)),
                 new Accessor("putBytes", 16, i -> v.putBytes(i, bytes, 0, 16)),
                 new Accessor("getLongs", 16, i -> v.getLongs(i, longs, 0, 2)),
+                new Accessor("putLongs", 16, i -> v.putLongs(i, longs, 0, 2)),
                 new Accessor("copyTo (source)", 7, i -> v.copyTo(i, other, 0, 7)),
                 new Accessor("copyTo (destination)", 7, i -> other.copyTo(0, v, i, 7)),
                 new Accessor("compareBytes", 3, i -> v.compareBytes(i, 3, 0, 3)),
@@ -74,6 +75,7 @@ class MemoryViewTest {
         assertThrows(IndexOutOfBoundsException.class, () -> v.getBytes(0, new byte[4], 1, 4)); // array too short
         assertThrows(IndexOutOfBoundsException.class, () -> v.putBytes(0, new byte[4], -1, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.getLongs(0, new long[1], 0, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.putLongs(0, new long[1], 0, 2)); // array too short
     }
 
     @Test
@@ -99,6 +101,10 @@ class MemoryViewTest {
         long[] longs = new long[1];
         v.getLongs(8, longs, 0, 1);
         assertEquals(0x0102030405060708L, longs[0]);
+        v.putLongs(48, new long[] {0, -2L, 0x1122334455667788L}, 1, 2);
+        assertEquals(-2L, bb.getLong(48));
+        assertEquals(0x1122334455667788L, bb.getLong(56));
+        assertEquals(0x88, bb.get(56) & 0xFF);
         MemoryView slice = v.slice(8, 8);
         assertEquals(8, slice.capacity());
         assertEquals(0x0102030405060708L, slice.getLong(0));
