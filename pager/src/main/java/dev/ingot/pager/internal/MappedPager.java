@@ -874,7 +874,8 @@ public final class MappedPager implements Pager {
      * a commit in progress. Mapped segments are not unmapped here (see the class comment). A writer
      * first gives back the file's unused tail: the file grows in whole segments, and at close it is
      * cut to the end of the data region (what either superblock describes, and blobs put since the
-     * last commit, whose views stay readable), rounded up to 4 KiB; a later writer grows it again.
+     * last commit, whose views stay readable), rounded up to 4 KiB, and one more 4 KiB page (so the
+     * file still ends with unused bytes after the committed data); a later writer grows it again.
      * A pager whose file operations failed leaves the file as it is. Idempotent.
      *
      * @throws IOException if cutting the tail or releasing the lock fails (the lock is released and
@@ -897,7 +898,7 @@ public final class MappedPager implements Pager {
                     synchronized (directoryLock) {
                         used = Math.max(commits.describedEnd(), region.appendOffset()); // blobs put since: views of them stay valid
                     }
-                    long end = SegmentMap.roundUpToSegment(used, TAIL_ALIGNMENT);
+                    long end = SegmentMap.roundUpToSegment(used, TAIL_ALIGNMENT) + TAIL_ALIGNMENT;
                     if (end < io.size()) {
                         io.truncate(end);
                     }
