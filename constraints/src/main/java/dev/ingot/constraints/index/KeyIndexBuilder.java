@@ -25,7 +25,7 @@ import org.apache.arrow.vector.FieldVector;
  *
  * <p>How: a first pass over the rows counts the keys (and, in HASHED mode, their heap bytes) per
  * {@code 2^}{@value #HISTOGRAM_BITS} buckets of their mix's top bits; from the counts it picks the
- * fewest partitions whose every slot table stays within {@link KeyIndexWriter#MAX_PARTITION_BYTES}
+ * fewest partitions whose every slot table stays within {@link #MAX_PARTITION_BYTES}
  * (and heap within 3/4 of it)
  * and sizes each partition exactly (the smallest power-of-two slot count holding its keys at the
  * load factor 3/4), so no partition ever grows or is rehashed. Then each further pass reads the rows
@@ -43,6 +43,12 @@ import org.apache.arrow.vector.FieldVector;
  * everything and is idempotent.
  */
 public final class KeyIndexBuilder implements AutoCloseable {
+    /**
+     * Largest slot table of a partition this builder makes, bytes: well under a pager segment, so a
+     * partition never leaves much of a segment unused when it does not fit the segment's rest
+     * (the pager puts a blob whole into one segment), and passes can be fine-grained.
+     */
+    public static final long MAX_PARTITION_BYTES = 4L << 20;
     /** Top bits of a key's mix by which the first pass counts keys (partitions are unions of these buckets). */
     static final int HISTOGRAM_BITS = 16;
 
@@ -90,7 +96,7 @@ public final class KeyIndexBuilder implements AutoCloseable {
      * @throws IllegalArgumentException for an empty key, a REAL/DOUBLE column, a negative row id or {@code passBytes < 1}
      */
     public KeyIndexBuilder(List<ColumnType> keyTypes, NativeAllocator allocator, KeyRows rows, long fromRowId, long passBytes) {
-        this(keyTypes, allocator, rows, fromRowId, passBytes, KeyIndexWriter.MAX_PARTITION_BYTES);
+        this(keyTypes, allocator, rows, fromRowId, passBytes, MAX_PARTITION_BYTES);
     }
 
     /** As the public constructor, with the largest partition given (tests use small ones). */
