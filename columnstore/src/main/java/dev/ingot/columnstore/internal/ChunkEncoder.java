@@ -62,6 +62,9 @@ final class ChunkEncoder {
     private ByteBuffer sample;
     private final TextDictionary dictionary = new TextDictionary();
 
+    /** Rows whose staged values {@link #integralStats} left in {@link #values} for the next {@link #choose}; -1 if none. */
+    private int loadedRows = -1;
+
     // the choice
     private ChunkEncoding encoding;
     private int bitWidth;
@@ -104,7 +107,43 @@ final class ChunkEncoder {
         } else if (kind.isVariableWidth()) {
             chooseText(validity, offsets, data, stagedData, rows, nulls, textBytes);
         }
+        loadedRows = -1;
         return encoding != ChunkEncoding.PLAIN;
+    }
+
+    /**
+     * For the integer kinds ({@link ChunkEncoding#isIntegral}): loads the staged chunk's values
+     * into this encoder (where the next {@link #choose} of the same chunk finds them) and puts their
+     * min, max and whether they are sorted (null rows skipped) into {@code out}, as
+     * {@link ColumnCodec}'s stats would, from a heap array instead of value by value through the
+     * staging view. Call only for a chunk with at least one non-null row.
+     *
+     * @return false (nothing done) for the other kinds
+     */
+    boolean integralStats(MemoryView validity, MemoryView data, int rows, int nulls, StatsBuilder out) {
+        if (!ChunkEncoding.isIntegral(kind)) {
+            return false;
+        }
+        values = grow(values, rows);
+        loadSigned(data, rows, kind.fixedWidth());
+        loadedRows = rows;
+        long[] v = values;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long prev = Long.MIN_VALUE;
+        boolean sorted = true;
+        for (int i = 0; i < rows; i++) {
+            if (nulls > 0 && !dev.ingot.memory.Bits.isSet(validity, i)) {
+                continue;
+            }
+            long x = v[i];
+            sorted &= x >= prev;
+            prev = x;
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        out.longStats(min, max, sorted);
+        return true;
     }
 
     // ---------------------------------------------------------------- integers
@@ -121,8 +160,10 @@ final class ChunkEncoder {
         if (width >= 8 * w) {
             return; // e.g. the full 64-bit range: plain
         }
-        values = grow(values, rows);
-        loadSigned(data, rows, w);
+        if (loadedRows != rows) {
+            values = grow(values, rows);
+            loadSigned(data, rows, w);
+        }
         if (nulls > 0) {
             fillNulls(validity, rows);
         }

@@ -334,7 +334,7 @@ final class ColumnWriterImpl implements ColumnWriter {
         long dataLength = variable ? textBytes : kind.dataBytes(rows);
         stats.reset();
         MemoryView offsets = variable ? block.slice(offsetsOffset, dataOffset - offsetsOffset) : null;
-        if (nulls < rows) {
+        if (nulls < rows && !encoder.integralStats(validity, dataView(), rows, nulls, stats)) {
             codec.stats(validity, offsets, dataView(), rows, nulls > 0, stats);
         }
         int flags = (nulls > 0 ? ChunkFormat.FLAG_HAS_NULLS : 0) | stats.flags();

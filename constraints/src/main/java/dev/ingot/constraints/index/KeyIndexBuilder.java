@@ -8,6 +8,7 @@ import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.hash.Hashing;
 import dev.ingot.constraints.internal.KeyRowEncoder;
 import dev.ingot.constraints.internal.KeyVectors;
+import dev.ingot.memory.MemoryBlock;
 import dev.ingot.memory.NativeAllocator;
 import dev.ingot.pager.format.FormatCodec;
 import java.io.IOException;
@@ -29,7 +30,9 @@ import org.apache.arrow.vector.FieldVector;
  * (and heap within 3/4 of it)
  * and sizes each partition exactly (the smallest power-of-two slot count holding its keys at the
  * load factor 3/4), so no partition ever grows or is rehashed. Then each further pass reads the rows
- * again and fills as many consecutive partitions as fit in {@code passBytes} (at least one), which
+ * again and fills as many consecutive partitions as fit in {@code passBytes} (at least one; EXACT
+ * keys are first grouped by partition in a buffer of 16 bytes a key, then inserted one partition at
+ * a time, so the inserts hit a slot table the caches hold), which
  * {@link #next()} hands out one at a time; a pass's memory is freed when the next pass starts. A key
  * of one or two integer columns is EXACT unless a pair lies outside {@code [0, 2^32)} (then the
  * first pass counts again in HASHED mode), as in {@link KeyIndexWriter}; the blobs are those a
@@ -44,11 +47,12 @@ import org.apache.arrow.vector.FieldVector;
  */
 public final class KeyIndexBuilder implements AutoCloseable {
     /**
-     * Largest slot table of a partition this builder makes, bytes: well under a pager segment, so a
-     * partition never leaves much of a segment unused when it does not fit the segment's rest
-     * (the pager puts a blob whole into one segment), and passes can be fine-grained.
+     * Largest slot table of a partition this builder makes, bytes: small enough that a partition
+     * being filled stays in the processor's caches (keys are inserted partition by partition), that
+     * a partition never leaves much of a pager segment unused when it does not fit the segment's
+     * rest (the pager puts a blob whole into one segment), and that passes can be fine-grained.
      */
-    public static final long MAX_PARTITION_BYTES = 4L << 20;
+    public static final long MAX_PARTITION_BYTES = 1L << 20;
     /** Top bits of a key's mix by which the first pass counts keys (partitions are unions of these buckets). */
     static final int HISTOGRAM_BITS = 16;
 
@@ -80,6 +84,7 @@ public final class KeyIndexBuilder implements AutoCloseable {
     private int bits = -1;
     private int[] shifts;
     private long[] heapBytes;
+    private long[] partitionKeys;
     private long keyCount;
     private int nextPartition;
     private KeyIndexWriter pass;
@@ -150,6 +155,43 @@ public final class KeyIndexBuilder implements AutoCloseable {
         return bits < 0 ? -1 : 1 << bits;
     }
 
+    /** Receives each row with a key (no NULL key column): window row {@code i} of {@code keys}, its row id. */
+    @FunctionalInterface
+    private interface KeyVisitor {
+        /** @return false to skip the rest of the rows */
+        boolean visit(IndexKeys keys, int i, long rowId);
+    }
+
+    /** Reads the rows from {@link #fromRowId} and calls {@code visitor} for every row with a key, in row order. */
+    private void forEachKey(KeyVisitor visitor) throws IOException {
+        IndexKeys ik = new IndexKeys(keyTypes);
+        boolean[] stopped = {false};
+        rows.read(fromRowId, (cols, offset, length, firstRowId) -> {
+            if (stopped[0]) {
+                return;
+            }
+            ik.checkBatch(cols, offset, length);
+            boolean nulls = KeyVectors.anyNulls(cols);
+            try {
+                for (int base = 0; base < length; base += KeyRowEncoder.WINDOW) {
+                    int n = Math.min(KeyRowEncoder.WINDOW, length - base);
+                    ik.prepare(cols, offset + base, n);
+                    for (int i = 0; i < n; i++) {
+                        if (nulls && KeyVectors.anyNullAt(cols, offset + base + i)) {
+                            continue;
+                        }
+                        if (!visitor.visit(ik, i, firstRowId + base + i)) {
+                            stopped[0] = true;
+                            return;
+                        }
+                    }
+                }
+            } finally {
+                ik.release();
+            }
+        });
+    }
+
     /** Counts the keys per histogram bucket, then chooses the partitions and their sizes. */
     private void count() throws IOException {
         int buckets = 1 << HISTOGRAM_BITS;
@@ -159,39 +201,21 @@ public final class KeyIndexBuilder implements AutoCloseable {
             long[] k = new long[buckets];
             long[] h = mode == MODE_HASHED ? new long[buckets] : null;
             boolean[] notExact = {false};
-            IndexKeys ik = new IndexKeys(keyTypes);
             byte m = mode;
-            rows.read(fromRowId, (cols, offset, length, firstRowId) -> {
-                if (notExact[0]) {
-                    return;
-                }
-                ik.checkBatch(cols, offset, length);
-                boolean nulls = KeyVectors.anyNulls(cols);
-                try {
-                    for (int base = 0; base < length; base += KeyRowEncoder.WINDOW) {
-                        int n = Math.min(KeyRowEncoder.WINDOW, length - base);
-                        ik.prepare(cols, offset + base, n);
-                        for (int i = 0; i < n; i++) {
-                            if (nulls && KeyVectors.anyNullAt(cols, offset + base + i)) {
-                                continue;
-                            }
-                            if (m == MODE_EXACT) {
-                                if (!ik.hasExact(i)) {
-                                    notExact[0] = true;
-                                    return;
-                                }
-                                k[bucket(KeyIndexPartition.mix(ik.exact(i)))]++;
-                            } else {
-                                int len = ik.encode(i);
-                                int b = bucket(KeyIndexPartition.mix(Hashing.hashBytes(ik.bytes(), 0, len)));
-                                k[b]++;
-                                h[b] += 4L + len;
-                            }
-                        }
+            forEachKey((ik, i, rowId) -> {
+                if (m == MODE_EXACT) {
+                    if (!ik.hasExact(i)) {
+                        notExact[0] = true;
+                        return false;
                     }
-                } finally {
-                    ik.release();
+                    k[bucket(KeyIndexPartition.mix(ik.exact(i)))]++;
+                } else {
+                    int len = ik.encode(i);
+                    int b = bucket(KeyIndexPartition.mix(Hashing.hashBytes(ik.bytes(), 0, len)));
+                    k[b]++;
+                    h[b] += 4L + len;
                 }
+                return true;
             });
             if (!notExact[0]) {
                 keys = k;
@@ -230,6 +254,7 @@ public final class KeyIndexBuilder implements AutoCloseable {
             }
             if (fits) {
                 bits = b;
+                partitionKeys = keys;
                 shifts = new int[n];
                 heapBytes = heap;
                 for (int p = 0; p < n; p++) {
@@ -247,10 +272,13 @@ public final class KeyIndexBuilder implements AutoCloseable {
                 + " partitions of " + maxPartitionBytes + " bytes");
     }
 
-    /** Bytes partition {@code p}'s blob takes while it is built (slots and heap, twice the heap's for HASHED: finishing copies it). */
+    /**
+     * Bytes partition {@code p} takes while it is built: EXACT its blob and its keys' 16 bytes each
+     * in the pass's scatter buffer; HASHED twice its slots and heap (finishing copies them).
+     */
     private long partitionBytes(int p) {
         long slots = (long) KeyIndexPartition.slotBytes(mode) << shifts[p];
-        return HEADER_BYTES + FormatCodec.FOOTER_BYTES + (mode == MODE_HASHED ? 2 * (slots + heapBytes[p]) : slots);
+        return HEADER_BYTES + FormatCodec.FOOTER_BYTES + (mode == MODE_HASHED ? 2 * (slots + heapBytes[p]) : slots + 16 * partitionKeys[p]);
     }
 
     /** Fills the next partitions that fit in {@link #passBytes} from one read of the rows. */
@@ -266,16 +294,66 @@ public final class KeyIndexBuilder implements AutoCloseable {
         long[] h = java.util.Arrays.copyOfRange(heapBytes, lo, hi);
         KeyIndexWriter w = new KeyIndexWriter(keyTypes, allocator, mode, bits, lo, s, h, maxPartitionBytes);
         pass = w;
-        rows.read(fromRowId, (cols, offset, length, firstRowId) -> {
-            int dup = w.add(cols, offset, length, firstRowId);
-            if (dup >= 0) {
-                throw new IllegalStateException("key index build: row id " + (firstRowId + dup)
-                        + " repeats a key of an earlier row, which the load's key checks passed");
-            }
-        });
+        if (mode == MODE_EXACT) {
+            scatterAndInsert(w, lo, hi);
+        } else {
+            rows.read(fromRowId, (cols, offset, length, firstRowId) -> {
+                int dup = w.add(cols, offset, length, firstRowId);
+                if (dup >= 0) {
+                    throw duplicate(firstRowId + dup);
+                }
+            });
+        }
         passBlobs = w.finish();
         handedOut = 0;
         nextPartition = hi;
+    }
+
+    private static IllegalStateException duplicate(long rowId) {
+        return new IllegalStateException("key index build: row id " + rowId + " repeats a key of an earlier row, which the load's key checks passed");
+    }
+
+    /**
+     * EXACT mode: puts the (key, row id) pairs of partitions {@code [lo, hi)} into one buffer,
+     * grouped by partition (the counts are known, so each partition's place is too), then inserts
+     * them partition by partition: each partition's slot table is touched while it is the only one,
+     * a few MiB that the caches hold, instead of random probes across all of the pass's tables.
+     */
+    private void scatterAndInsert(KeyIndexWriter w, int lo, int hi) throws IOException {
+        long[] at = new long[hi - lo];
+        long total = 0;
+        for (int p = lo; p < hi; p++) {
+            at[p - lo] = total;
+            total += partitionKeys[p];
+        }
+        if (total == 0) {
+            return;
+        }
+        long[] end = new long[hi - lo];
+        try (MemoryBlock pairs = allocator.allocate(16 * total, "key index build pairs")) {
+            int b = bits;
+            forEachKey((ik, i, rowId) -> {
+                long exact = ik.exact(i);
+                int p = KeyIndexPartition.partitionOf(KeyIndexPartition.mix(exact), b);
+                if (p >= lo && p < hi) {
+                    long slot = at[p - lo] + end[p - lo]++;
+                    if (end[p - lo] > partitionKeys[p]) {
+                        throw new IllegalStateException("internal: partition " + p + " holds more keys than the " + partitionKeys[p] + " counted");
+                    }
+                    pairs.putLong(16 * slot, exact);
+                    pairs.putLong(16 * slot + 8, rowId);
+                }
+                return true;
+            });
+            for (int p = lo; p < hi; p++) {
+                for (long k = at[p - lo], last = k + end[p - lo]; k < last; k++) {
+                    long rowId = pairs.getLong(16 * k + 8);
+                    if (!w.addExact(pairs.getLong(16 * k), rowId)) {
+                        throw duplicate(rowId);
+                    }
+                }
+            }
+        }
     }
 
     private void closePass() {

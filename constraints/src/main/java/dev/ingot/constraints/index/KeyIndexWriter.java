@@ -478,6 +478,16 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         return -1;
     }
 
+    /**
+     * Adds the key whose exact form is {@code exact} with row id {@code rowId} (EXACT mode; a
+     * {@link KeyIndexBuilder}'s pass, keys grouped by partition).
+     *
+     * @return false if the key is held already
+     */
+    boolean addExact(long exact, long rowId) {
+        return insertExact(exact, rowId, NONE_DELETED);
+    }
+
     private boolean insertExact(long exact, long rowId, LongPredicate deleted) {
         long mix = KeyIndexPartition.mix(exact);
         Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
