@@ -106,6 +106,31 @@ public interface StoreTransaction extends AutoCloseable {
     void putIndex(String table, String name, List<ByteBuffer> parts) throws IOException;
 
     /**
+     * The parts of an index, handed out one at a time (for indexes built in passes that free each
+     * part once it is written).
+     */
+    @FunctionalInterface
+    interface IndexParts {
+        /**
+         * The next part (position to limit; valid until the next call), or null after the last.
+         *
+         * @throws IOException if producing the part fails
+         */
+        ByteBuffer next() throws IOException;
+    }
+
+    /**
+     * As {@link #putIndex(String, String, List)}, with the parts asked for one at a time: each is
+     * written before the next is asked for, so the producer may free or reuse a part's memory once
+     * it is asked for the next one.
+     *
+     * @throws IllegalArgumentException as {@link #putIndex(String, String, List)} (no part at all included)
+     * @throws IllegalStateException    if the transaction is not open
+     * @throws IOException              if producing or writing a part fails (nothing of the call is attached)
+     */
+    void putIndex(String table, String name, IndexParts parts) throws IOException;
+
+    /**
      * Detaches the index {@code name} from {@code table} (freed like a dropped table's blobs).
      *
      * @return whether the table had such an index

@@ -238,6 +238,34 @@ class EncodingRoundTripTest {
     }
 
     /**
+     * Whether an integer chunk's runs are counted is decided by its first 1024 values (ChunkEncoder.RUN_SAMPLE_ROWS): a chunk whose
+     * sample changes at every row is frame-of-reference encoded although its later rows run long
+     * (runs would be smaller here: 1,025 runs of 10 + 13 bits against 4,096 values of 10 bits), one
+     * whose sample runs long but whose rest changes at every row is counted and stays FOR, and one
+     * that runs long throughout is RLE; every value reads back.
+     */
+    @Test
+    void theFirstValuesDecideWhetherTheRunsOfAnIntegerChunkAreCounted() throws Exception {
+        int chunkRows = 4096;
+        Object[] noisyThenRuns = new Object[chunkRows];
+        Object[] runsThenNoisy = new Object[chunkRows];
+        Object[] runs = new Object[chunkRows];
+        for (int i = 0; i < chunkRows; i++) {
+            noisyThenRuns[i] = i < 1024 ? i : 7;
+            runsThenNoisy[i] = i < 1024 ? i / 512 : i % 1000;
+            runs[i] = i % 5 == 0 ? null : i / 512;
+        }
+        ChunkFormat.Header[][] h = roundTrip("sampled_runs", List.of(ColumnDef.nullable("noisy_then_runs", ColumnType.int32()),
+                ColumnDef.nullable("runs_then_noisy", ColumnType.int32()), ColumnDef.nullable("runs", ColumnType.int32())),
+                new Object[][] {noisyThenRuns, runsThenNoisy, runs}, chunkRows);
+        assertEquals(ChunkEncoding.FOR, h[0][0].encoding());
+        assertEquals(10, h[0][0].bitWidth());
+        assertEquals(ChunkEncoding.FOR, h[1][0].encoding());
+        assertEquals(ChunkEncoding.RLE, h[2][0].encoding());
+        assertEquals(8, h[2][0].entries(), "runs of 512 rows, the null rows taking the value before them");
+    }
+
+    /**
      * Two 12-byte values equal in length and in their first 8 bytes whose 32-bit dictionary hashes
      * collide (found by a search over the last 4 bytes with TextDictionary's hash of this commit):
      * only comparing the bytes past the first 8 tells them apart.

@@ -16,6 +16,7 @@ import dev.ingot.constraints.ConstraintViolationException;
 import dev.ingot.constraints.KeySetReport;
 import dev.ingot.constraints.RowLocator;
 import dev.ingot.constraints.TableChecker;
+import dev.ingot.constraints.index.KeyIndexBuilder;
 import dev.ingot.constraints.index.KeyIndexWriter;
 import dev.ingot.ingest.keys.StoredTable;
 import dev.ingot.memory.MemoryLimitException;
@@ -23,6 +24,7 @@ import dev.ingot.memory.NativeAllocator;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -70,8 +72,13 @@ public final class TableInserter implements AutoCloseable {
     /** Deferred mode: waited for before the validation pass; null = do not wait. */
     private ValidationGate validationGate;
     private final StageTimes times = new StageTimes();
-    /** Fresh immediate loads: the store (for the key index commit) and one key index writer per PRIMARY KEY / UNIQUE. */
+    /**
+     * Fresh immediate loads: the store (for the key index commit), one run-only key index writer per
+     * PRIMARY KEY / UNIQUE (the load's key sets prove uniqueness; the rows after a run are hashed at
+     * the commit) and where the commit's {@link KeyIndexBuilder} passes live.
+     */
     private ColumnStore indexStore;
+    private NativeAllocator indexMemory;
     private final List<ConstraintSpec> indexKeys = new ArrayList<>();
     private final List<KeyIndexWriter> indexWriters = new ArrayList<>();
     /** Per-batch latency in microseconds (3 significant digits, grows as needed). */
@@ -148,15 +155,20 @@ public final class TableInserter implements AutoCloseable {
 
     /**
      * Like {@link #begin(ColumnStore, ConstraintService, TableDef, ColumnStoreWriteHints, ConstraintMode, long, boolean)},
-     * and in {@link ConstraintMode#IMMEDIATE} mode also builds the table's persisted key indexes as
-     * the rows are checked (one {@link KeyIndexWriter} per PRIMARY KEY / UNIQUE constraint, filled on
-     * the checking thread from the same key columns) and puts them, right after the table's commit,
-     * in a small transaction of their own ({@code key/<constraint>/0} segments; see
-     * {@link dev.ingot.ingest.keys.StoredTable}). If that second commit fails, the table stays
-     * committed and {@link #commit()} says so; a later append or lookup then indexes the table from
-     * its key columns. In the other modes no index is built here (the same catch-up applies).
+     * and in {@link ConstraintMode#IMMEDIATE} mode also builds the table's persisted key indexes and
+     * puts them, right after the table's commit, in a small transaction of their own
+     * ({@code key/<constraint>/0} segments; see {@link dev.ingot.ingest.keys.StoredTable}). Per
+     * PRIMARY KEY / UNIQUE constraint one structure checks the keys, the load's key set: while rows
+     * arrive a {@link KeyIndexWriter#runOnly run-only writer} only follows the keys' sorted run on the
+     * checking thread (nothing else is built beside the key set), and at the commit a
+     * {@link KeyIndexBuilder} hashes the rows after the run from the stored key columns, in passes of
+     * bounded memory, every partition sized from its exact key count. If the index cannot be built
+     * in the memory limit, the table commits without it; if the second commit fails, the table
+     * stays committed and {@link #commit()} says so; either way a later append or lookup indexes
+     * the table from its key columns. In the other modes no index is built here (the same
+     * catch-up applies).
      *
-     * @param indexMemory where the key index writers live until the commit
+     * @param indexMemory where the key index builds live until the commit
      */
     public static TableInserter begin(ColumnStore store, ConstraintService constraints, TableDef def,
                                       ColumnStoreWriteHints hints, ConstraintMode mode, long expectedRows,
@@ -167,19 +179,10 @@ public final class TableInserter implements AutoCloseable {
         }
         try {
             inserter.indexStore = store;
+            inserter.indexMemory = indexMemory;
             for (ConstraintSpec k : def.keyConstraints()) {
-                List<ColumnType> types = new ArrayList<>();
-                for (String c : k.columns()) {
-                    types.add(def.column(c).type());
-                }
                 inserter.indexKeys.add(k);
-                try {
-                    inserter.indexWriters.add(new KeyIndexWriter(types, indexMemory, expectedRows, false)); // the checker proves uniqueness
-                } catch (MemoryLimitException e) {
-                    inserter.closeIndexWriters(); // no room for key indexes: built later from the key columns
-                    inserter.indexKeys.clear();
-                    break;
-                }
+                inserter.indexWriters.add(KeyIndexWriter.runOnly(keyTypes(def, k), indexMemory)); // the checker proves uniqueness
             }
             return inserter;
         } catch (RuntimeException | Error e) {
@@ -475,22 +478,7 @@ public final class TableInserter implements AutoCloseable {
             for (int c = 0; c < vectors.length; c++) {
                 vectors[c] = root.getVector(cols.get(c));
             }
-            int dup;
-            try {
-                dup = indexWriters.get(i).add(vectors, 0, rows, firstRowId);
-            } catch (MemoryLimitException e) {
-                // the key indexes do not fit the memory limit: the table is committed without them,
-                // and a later append or lookup indexes it from its key columns (as after a failed index commit)
-                closeIndexWriters();
-                break;
-            }
-            if (dup >= 0) {
-                // the checker reports in-memory duplicates at once, spilled ones when resolved: resolve
-                // them now (the lowest violation up to this row, over every constraint, is thrown)
-                checker.checkSpilled(firstRowId + dup + 1);
-                throw new IllegalStateException("key index of " + indexKeys.get(i).name() + " found a duplicate the checker passed, row "
-                        + (firstRowId + dup));
-            }
+            indexWriters.get(i).add(vectors, 0, rows, firstRowId); // follows the sorted run only: no memory, no duplicate to find
         }
         stageDone(event, LoadStage.CONSTRAINTS, rows);
         return System.nanoTime() - t;
@@ -657,11 +645,14 @@ public final class TableInserter implements AutoCloseable {
         times.add(LoadStage.COMMIT, System.nanoTime() - t0 - flush);
         if (!indexWriters.isEmpty()) {
             long t1 = System.nanoTime();
-            try (StoreTransaction tx = indexStore.begin()) {
+            try (StoreTransaction tx = indexStore.begin(); TableReader stored = indexStore.openTable(def.name())) {
                 for (int i = 0; i < indexWriters.size(); i++) {
-                    tx.putIndex(def.name(), StoredTable.segmentName(indexKeys.get(i).name(), 0), indexWriters.get(i).finish());
+                    putKeyIndex(tx, stored, indexKeys.get(i), indexWriters.get(i));
                 }
                 tx.commit();
+            } catch (MemoryLimitException e) {
+                // no room for the key indexes: the transaction is rolled back, the table committed
+                // without them; a later append or lookup indexes it from its key columns
             } catch (IOException | RuntimeException e) {
                 throw new IOException("table " + def.name() + " is committed, but its key indexes could not be written (a later"
                         + " append or lookup indexes it from its key columns): " + e.getMessage(), e);
@@ -670,6 +661,40 @@ public final class TableInserter implements AutoCloseable {
                 times.add(LoadStage.COMMIT, System.nanoTime() - t1);
             }
         }
+    }
+
+    /** Bytes one pass of a commit's {@link KeyIndexBuilder} may hold at most. */
+    static final long INDEX_PASS_BYTES = 64L << 20;
+
+    /**
+     * Puts the segment of one key constraint: the run-only writer's sorted run and, for the rows
+     * after it, the hash partitions a {@link KeyIndexBuilder} builds from the stored key columns in
+     * passes of at most {@value #INDEX_PASS_BYTES} bytes (half the memory left under the limit when
+     * that is less).
+     */
+    private void putKeyIndex(StoreTransaction tx, TableReader stored, ConstraintSpec key, KeyIndexWriter runOnly) throws IOException {
+        String name = StoredTable.segmentName(key.name(), 0);
+        List<ByteBuffer> run = runOnly.finish();
+        if (runOnly.hashFrom() < 0) {
+            tx.putIndex(def.name(), name, run);
+            return;
+        }
+        long left = indexMemory.limitBytes() - indexMemory.allocatedBytes();
+        long passBytes = Math.max(1, Math.min(INDEX_PASS_BYTES, left / 2));
+        try (KeyIndexBuilder partitions = new KeyIndexBuilder(keyTypes(def, key), indexMemory,
+                (from, window) -> StoredTable.readKeyColumns(stored, key.columns(), from, window), runOnly.hashFrom(), passBytes)) {
+            java.util.Iterator<ByteBuffer> first = run.iterator();
+            tx.putIndex(def.name(), name, () -> first.hasNext() ? first.next() : partitions.next());
+        }
+    }
+
+    /** The column types of {@code key}, in key order. */
+    private static List<ColumnType> keyTypes(TableDef def, ConstraintSpec key) {
+        List<ColumnType> types = new ArrayList<>();
+        for (String c : key.columns()) {
+            types.add(def.column(c).type());
+        }
+        return types;
     }
 
     private void closeIndexWriters() {

@@ -109,6 +109,10 @@ class MemoryViewTest {
         long[] longs = new long[1];
         v.getLongs(8, longs, 0, 1);
         assertEquals(0x0102030405060708L, longs[0]);
+        v.putLongs(48, new long[] {0, -2L, 0x1122334455667788L}, 1, 2);
+        assertEquals(-2L, bb.getLong(48));
+        assertEquals(0x1122334455667788L, bb.getLong(56));
+        assertEquals(0x88, bb.get(56) & 0xFF);
         MemoryView slice = v.slice(8, 8);
         assertEquals(8, slice.capacity());
         assertEquals(0x0102030405060708L, slice.getLong(0));

@@ -228,7 +228,7 @@ class StoreFuzzTest {
                 verifyJson = VerifyReportJson.toJson(v);
             }
             byte[] file = Files.readAllBytes(store.resolve(ColumnStore.STORE_FILE_NAME));
-            assertEquals(SEGMENT_BYTES, file.length, "the seed store must fit one segment");
+            assertTrue(file.length <= SEGMENT_BYTES, "the seed store must fit one segment: " + file.length);
             ByteBuffer fb = ByteBuffer.wrap(file);
             StoreLayout layout = StoreLayout.read(fb);
             List<long[]> regions = new ArrayList<>();

@@ -20,8 +20,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>integers, dates, times, timestamps, DECIMAL(p &lt;= 18): {@link ChunkEncoding#FOR} at the
  *       width of max - min (from the chunk stats), or {@link ChunkEncoding#RLE} where the runs
- *       are long enough to beat it; null rows take the value before them, so they never widen
- *       the frame or break a run;</li>
+ *       are long enough to beat it (the runs of the whole chunk are counted only when those of
+ *       its first {@value #RUN_SAMPLE_ROWS} values promise that); null rows take the value before
+ *       them, so they never widen the frame or break a run;</li>
  *   <li>CHAR, VARCHAR, VARBINARY: {@link ChunkEncoding#DICTIONARY} when the first
  *       {@value #DICTIONARY_SAMPLE_ROWS} rows are at most 7/8 distinct and the whole chunk has at
  *       most {@code rows / 2} distinct values (else the dictionary overflows and is dropped), or
@@ -42,6 +43,8 @@ final class ChunkEncoder {
     static final int DICTIONARY_SAMPLE_ROWS = 1024;
     /** Bytes of the prefix sample compressed to estimate the LZ4 ratio. */
     static final int LZ4_SAMPLE_BYTES = 16 << 10;
+    /** Values whose runs decide whether the runs of a whole integer chunk are counted. */
+    static final int RUN_SAMPLE_ROWS = 1024;
     /** Text below this many bytes is not compressed. */
     static final int LZ4_MIN_BYTES = 1024;
     /** LZ4 is used when the sample shrinks to at most this share of its bytes. */
@@ -63,6 +66,9 @@ final class ChunkEncoder {
     /** Output of the LZ4 sample (direct, so the JNI compressor reads and writes native memory only). */
     private ByteBuffer sample;
     private final TextDictionary dictionary = new TextDictionary();
+
+    /** Rows whose staged values {@link #integralStats} left in {@link #values} for the next {@link #choose}; -1 if none. */
+    private int loadedRows = -1;
 
     // the choice
     private ChunkEncoding encoding;
@@ -109,7 +115,43 @@ final class ChunkEncoder {
         } else if (kind.isVariableWidth()) {
             chooseText(validity, offsets, data, stagedData, rows, nulls, textBytes);
         }
+        loadedRows = -1;
         return encoding != ChunkEncoding.PLAIN;
+    }
+
+    /**
+     * For the integer kinds ({@link ChunkEncoding#isIntegral}): loads the staged chunk's values
+     * into this encoder (where the next {@link #choose} of the same chunk finds them) and puts their
+     * min, max and whether they are sorted (null rows skipped) into {@code out}, as
+     * {@link ColumnCodec}'s stats would, from a heap array instead of value by value through the
+     * staging view. Call only for a chunk with at least one non-null row.
+     *
+     * @return false (nothing done) for the other kinds
+     */
+    boolean integralStats(MemoryView validity, MemoryView data, int rows, int nulls, StatsBuilder out) {
+        if (!ChunkEncoding.isIntegral(kind)) {
+            return false;
+        }
+        values = grow(values, rows);
+        loadSigned(data, rows, kind.fixedWidth());
+        loadedRows = rows;
+        long[] v = values;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long prev = Long.MIN_VALUE;
+        boolean sorted = true;
+        for (int i = 0; i < rows; i++) {
+            if (nulls > 0 && !dev.ingot.memory.Bits.isSet(validity, i)) {
+                continue;
+            }
+            long x = v[i];
+            sorted &= x >= prev;
+            prev = x;
+            min = Math.min(min, x);
+            max = Math.max(max, x);
+        }
+        out.longStats(min, max, sorted);
+        return true;
     }
 
     // ---------------------------------------------------------------- integers
@@ -126,13 +168,18 @@ final class ChunkEncoder {
         if (width >= 8 * w) {
             return; // e.g. the full 64-bit range: plain
         }
-        values = grow(values, rows);
-        loadSigned(data, rows, w);
-        int runs = fillNullsAndCountRuns(validity, rows, nulls);
+        if (loadedRows != rows) {
+            values = grow(values, rows);
+            loadSigned(data, rows, w);
+        }
+        if (nulls > 0) {
+            fillNulls(validity, rows);
+        }
         long plainBytes = ChunkFormat.align(kind.dataBytes(rows));
         long forBytes = ChunkFormat.align(BitPacking.bytes(rows, width));
         int endWidth = BitPacking.width(rows);
-        long rleBytes = ChunkFormat.align(BitPacking.bytes(runs, width)) + BitPacking.bytes(runs, endWidth);
+        int runs = width == 0 ? 1 : rlePays(rows, width, endWidth, Math.min(forBytes, plainBytes)) ? countRuns(rows) : -1;
+        long rleBytes = runs < 0 ? Long.MAX_VALUE : ChunkFormat.align(BitPacking.bytes(runs, width)) + BitPacking.bytes(runs, endWidth);
         if (rleBytes < forBytes && rleBytes < plainBytes) {
             encoding = ChunkEncoding.RLE;
             bitWidth = width;
@@ -162,6 +209,25 @@ final class ChunkEncoder {
         }
     }
 
+    /**
+     * Whether run-length encoding may beat {@code bestOther} bytes, judged from the runs among the
+     * first {@value #RUN_SAMPLE_ROWS} values (BtrBlocks' sampling: the whole chunk's runs are
+     * counted only when the sample's rate of runs, extrapolated to the chunk, is below the size of
+     * the best other encoding; a chunk whose first rows change at every row and whose later rows
+     * run long is then encoded without runs, a few bytes larger and never wrong).
+     */
+    private boolean rlePays(int rows, int width, int endWidth, long bestOther) {
+        int n = Math.min(rows, RUN_SAMPLE_ROWS);
+        int sampleRuns = 1;
+        for (int i = 1; i < n; i++) {
+            if (values[i] != values[i - 1]) {
+                sampleRuns++;
+            }
+        }
+        long estimatedRuns = (long) Math.ceil((double) sampleRuns * rows / n);
+        return (Math.min(rows, estimatedRuns) * (width + endWidth) + 7) / 8 < bestOther;
+    }
+
     /** values[0, rows) = the staged little-endian signed values of {@code w} bytes, sign-extended. */
     private void loadSigned(MemoryView data, int rows, int w) {
         if (w == 8) {
@@ -173,36 +239,54 @@ final class ChunkEncoder {
         int nWords = (rows + perWord - 1) / perWord;
         words = grow(words, nWords);
         data.getLongs(0, words, 0, nWords);
+        long[] v = values;
+        long[] ws = words;
+        if (w == 4) {
+            int pairs = rows >>> 1;
+            for (int k = 0; k < pairs; k++) {
+                long word = ws[k];
+                v[2 * k] = (int) word;
+                v[2 * k + 1] = word >> 32;
+            }
+            if ((rows & 1) != 0) {
+                v[rows - 1] = (int) ws[pairs];
+            }
+            return;
+        }
         int bits = 8 * w;
-        for (int i = 0; i < rows; i++) {
-            long word = words[i / perWord];
-            int shift = (i % perWord) * bits;
-            values[i] = (word << (64 - bits - shift)) >> (64 - bits);
+        int i = 0;
+        for (int k = 0; i < rows; k++) {
+            long word = ws[k];
+            for (int shift = 64 - bits; shift >= 0 && i < rows; shift -= bits) {
+                v[i++] = (word << shift) >> (64 - bits);
+            }
         }
     }
 
-    /** Gives each null row the value before it (the first non-null value for leading nulls); returns the runs. */
-    private int fillNullsAndCountRuns(MemoryView validity, int rows, int nulls) {
-        if (nulls > 0) {
-            long prev = Long.MIN_VALUE;
-            boolean seen = false;
-            int firstNull = -1;
-            for (int i = 0; i < rows; i++) {
-                if (dev.ingot.memory.Bits.isSet(validity, i)) {
-                    prev = values[i];
-                    if (!seen) {
-                        seen = true;
-                        if (firstNull >= 0) {
-                            Arrays.fill(values, firstNull, i, prev);
-                        }
+    /** Gives each null row the value before it (the first non-null value for leading nulls). */
+    private void fillNulls(MemoryView validity, int rows) {
+        long prev = Long.MIN_VALUE;
+        boolean seen = false;
+        int firstNull = -1;
+        for (int i = 0; i < rows; i++) {
+            if (dev.ingot.memory.Bits.isSet(validity, i)) {
+                prev = values[i];
+                if (!seen) {
+                    seen = true;
+                    if (firstNull >= 0) {
+                        Arrays.fill(values, firstNull, i, prev);
                     }
-                } else if (seen) {
-                    values[i] = prev;
-                } else if (firstNull < 0) {
-                    firstNull = i;
                 }
+            } else if (seen) {
+                values[i] = prev;
+            } else if (firstNull < 0) {
+                firstNull = i;
             }
         }
+    }
+
+    /** The runs of equal values among values[0, rows). */
+    private int countRuns(int rows) {
         int runs = 1;
         for (int i = 1; i < rows; i++) {
             if (values[i] != values[i - 1]) {
@@ -397,9 +481,7 @@ final class ChunkEncoder {
 
     /** Puts {@code n} words at {@code at}; returns their bytes. */
     private static long putWords(MemoryBlock target, long at, long[] w, int n) {
-        for (int i = 0; i < n; i++) {
-            target.putLong(at + 8L * i, w[i]);
-        }
+        target.putLongs(at, w, 0, n);
         return 8L * n;
     }
 

@@ -342,7 +342,7 @@ final class ColumnWriterImpl implements ColumnWriter {
                 encoder.textStats(validity, dataView(), rows, nulls, stats);
             }
         } else { // integers: the min/max choose the frame of reference
-            if (nulls < rows) {
+            if (nulls < rows && !encoder.integralStats(validity, dataView(), rows, nulls, stats)) {
                 codec.stats(validity, offsets, dataView(), rows, nulls > 0, stats);
             }
             encoded = encoder.choose(validity, offsets, dataView(), staged, rows, nulls, textBytes, stats);

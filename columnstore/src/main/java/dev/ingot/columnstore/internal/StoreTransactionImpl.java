@@ -344,10 +344,7 @@ final class StoreTransactionImpl implements StoreTransaction, TableWriterImpl.Ow
 
     @Override
     public void putIndex(String table, String name, List<ByteBuffer> parts) throws IOException {
-        ensureOpen();
-        if (name == null || name.isEmpty()) {
-            throw new IllegalArgumentException("an index needs a name");
-        }
+        checkIndexName(name);
         if (parts == null || parts.isEmpty()) {
             throw new IllegalArgumentException("index " + name + " of table " + table + " has no parts");
         }
@@ -356,14 +353,28 @@ final class StoreTransactionImpl implements StoreTransaction, TableWriterImpl.Ow
                 throw new IllegalArgumentException("index " + name + " of table " + table + ": part " + i + " is null");
             }
         }
+        java.util.Iterator<ByteBuffer> it = parts.iterator();
+        putIndex(table, name, () -> it.hasNext() ? it.next() : null);
+    }
+
+    @Override
+    public void putIndex(String table, String name, IndexParts parts) throws IOException {
+        checkIndexName(name);
+        java.util.Objects.requireNonNull(parts, "parts");
         TableInfo t = touch(table, "index");
-        long[] keys = new long[parts.size()];
+        long[] keys = new long[8];
         int n = 0;
         try {
-            for (ByteBuffer part : parts) {
+            for (ByteBuffer part = parts.next(); part != null; part = parts.next()) {
                 long key = pagerWriter.nextKey();
                 pagerWriter.put(key, part);
+                if (n == keys.length) {
+                    keys = java.util.Arrays.copyOf(keys, 2 * n);
+                }
                 keys[n++] = key;
+            }
+            if (n == 0) {
+                throw new IllegalArgumentException("index " + name + " of table " + table + " has no parts");
             }
         } catch (IOException | RuntimeException | Error e) {
             for (int i = 0; i < n; i++) {
@@ -371,6 +382,7 @@ final class StoreTransactionImpl implements StoreTransaction, TableWriterImpl.Ow
             }
             throw e;
         }
+        keys = java.util.Arrays.copyOf(keys, n);
         synchronized (store.commitLock()) {
             t = working.get(table);
             List<IndexInfo> indexes = withoutIndex(t, name);
@@ -380,6 +392,13 @@ final class StoreTransactionImpl implements StoreTransaction, TableWriterImpl.Ow
                 ownBlobs.add(k);
             }
             working.put(table, new TableInfo(t.def(), t.rowCount(), t.chunkRows(), t.rowGroups(), indexes));
+        }
+    }
+
+    private void checkIndexName(String name) {
+        ensureOpen();
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("an index needs a name");
         }
     }
 

@@ -40,6 +40,12 @@ import org.apache.arrow.vector.FieldVector;
  * writer can {@link #find} them and refuse a later duplicate of one; without it (a fresh load,
  * whose key sets prove uniqueness) they are not, and a duplicate of a run key is not detected here.
  *
+ * <p><b>Run only.</b> A fresh load's writer ({@link #runOnly}) keeps the run's bounds alone and stops
+ * at the first row that breaks it: the load's key set checks the keys, and a {@link KeyIndexBuilder}
+ * hashes the rows from {@link #hashFrom()} on at the commit, from the stored key columns, each
+ * partition sized for its exact count (the builder's passes are writers of a fixed layout: some
+ * partitions of a counted segment, never grown).
+ *
  * <p>Rows with a NULL in a key column are not indexed (a UNIQUE key with a NULL is exempt; a PRIMARY
  * KEY never holds one: the checker refuses it before).
  *
@@ -63,6 +69,12 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
     private final IndexKeys keys;
     private final long expectedKeys;
     private final boolean retainRun;
+    /** Whether rows after the sorted run are hashed here (false: {@link #runOnly}). */
+    private final boolean hashRest;
+    /** A fixed layout ({@link KeyIndexBuilder}'s passes): some partitions only, sized exactly; null slots elsewhere. */
+    private final boolean fixedLayout;
+    /** {@link #runOnly}: the first row id with a key that the run does not cover (-1: none yet). */
+    private long hashFrom = -1;
     /** Whether rows still extend the sorted run. */
     private boolean runOpen;
     private long runFirst = -1;
@@ -98,7 +110,7 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
             this.slots = allocator.allocate(HEADER_BYTES + ((long) KeyIndexPartition.slotBytes(mode) << shift)
                     + FormatCodec.FOOTER_BYTES, "key index partition slots");
             this.mask = (1L << shift) - 1;
-            this.threshold = Math.min((1L << shift) - 1, (long) ((1L << shift) * LOAD_FACTOR));
+            this.threshold = threshold(shift);
         }
 
         long slotAt(long i) {
@@ -136,6 +148,11 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
 
     /** As the public constructor, with the largest partition given (tests use small ones). */
     KeyIndexWriter(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys, boolean retainRun, long maxPartitionBytes) {
+        this(keyTypes, allocator, expectedKeys, retainRun, maxPartitionBytes, true);
+    }
+
+    private KeyIndexWriter(List<ColumnType> keyTypes, NativeAllocator allocator, long expectedKeys, boolean retainRun,
+                           long maxPartitionBytes, boolean hashRest) {
         this.maxPartitionBytes = maxPartitionBytes;
         if (expectedKeys < 0) {
             throw new IllegalArgumentException("expectedKeys must be >= 0: " + expectedKeys);
@@ -145,11 +162,85 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         this.keys = new IndexKeys(keyTypes);
         this.expectedKeys = expectedKeys;
         this.retainRun = retainRun;
+        this.hashRest = hashRest;
+        this.fixedLayout = false;
         this.runOpen = keys.shape != IndexKeys.Shape.BYTES;
         this.mode = keys.shape == IndexKeys.Shape.BYTES ? MODE_HASHED : MODE_EXACT;
-        if (!runOpen) {
+        if (!runOpen && hashRest) {
             allocateParts(expectedKeys);
         }
+    }
+
+    /**
+     * A writer that keeps only the sorted run of a fresh load's rows (its bounds, no keys) and
+     * ignores every row from the first one that does not extend it on: {@link #hashFrom()} says
+     * where that is, and a {@link KeyIndexBuilder} hashes those rows from the stored key columns at
+     * the commit, sized from their exact count, so no hash partitions are built beside the load's
+     * key sets while rows arrive. {@link #finish()} returns the run's blob, or nothing if the run
+     * is empty and rows must be hashed (a key of text, binary or more columns has no run). Finds
+     * nothing ({@link #find} throws {@link IllegalStateException}): only for loads whose key sets
+     * prove uniqueness.
+     *
+     * @param keyTypes  the key's column types in key order
+     * @param allocator where the run's blob lives until {@link #close()}
+     * @throws IllegalArgumentException for an empty key or a REAL/DOUBLE column
+     */
+    public static KeyIndexWriter runOnly(List<ColumnType> keyTypes, NativeAllocator allocator) {
+        return new KeyIndexWriter(keyTypes, allocator, 0, false, MAX_PARTITION_BYTES, false);
+    }
+
+    /**
+     * A writer of the partitions {@code [firstPartition, firstPartition + shifts.length)} of a
+     * segment of {@code 2^bits} partitions in {@code mode}, each presized ({@code shifts},
+     * {@code heapBytes}) for the keys a {@link KeyIndexBuilder} counted in it: keys of other
+     * partitions are skipped, no partition grows beyond its largest size and the mode never
+     * changes (either would be an internal error); no sorted run.
+     */
+    KeyIndexWriter(List<ColumnType> keyTypes, NativeAllocator allocator, byte mode, int bits, int firstPartition, int[] shifts,
+                   long[] heapBytes, long maxPartitionBytes) {
+        this.maxPartitionBytes = maxPartitionBytes;
+        this.keyTypes = List.copyOf(keyTypes);
+        this.allocator = Objects.requireNonNull(allocator, "allocator");
+        this.keys = new IndexKeys(keyTypes);
+        this.expectedKeys = 0;
+        this.retainRun = false;
+        this.hashRest = true;
+        this.fixedLayout = true;
+        this.runOpen = false;
+        this.mode = mode;
+        this.bits = bits;
+        Part[] p = new Part[1 << bits];
+        try {
+            for (int j = 0; j < shifts.length; j++) {
+                Part part = new Part(shifts[j]);
+                p[firstPartition + j] = part;
+                if (heapBytes[j] > 0) {
+                    part.heap = allocator.allocate(heapBytes[j], "key index partition heap");
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            for (Part x : p) {
+                if (x != null) {
+                    x.close();
+                }
+            }
+            throw e;
+        }
+        this.parts = p;
+    }
+
+    /**
+     * {@link #runOnly} writers: the first row id whose key the sorted run does not cover (the rows
+     * from there on are to be hashed by a {@link KeyIndexBuilder}), or -1 if the run covers every
+     * row with a key added so far.
+     */
+    public long hashFrom() {
+        return hashFrom;
+    }
+
+    /** The largest slot count of a partition at the load factor: keys of a partition of {@code 2^shift} slots before it doubles. */
+    static long threshold(int shift) {
+        return Math.min((1L << shift) - 1, (long) ((1L << shift) * LOAD_FACTOR));
     }
 
     /** Allocates the hash partitions, presized for {@code expected} keys. */
@@ -166,6 +257,11 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
 
     /** The largest slot shift of a partition in the current mode: its slot table stays within {@link #maxPartitionBytes}. */
     private int maxSlotShift() {
+        return maxSlotShift(mode, maxPartitionBytes);
+    }
+
+    /** The largest slot shift of a partition in {@code mode} whose slot table stays within {@code maxPartitionBytes}. */
+    static int maxSlotShift(byte mode, long maxPartitionBytes) {
         int shift = KeyIndexPartition.MIN_SLOT_SHIFT;
         while (((long) KeyIndexPartition.slotBytes(mode) << (shift + 1)) <= maxPartitionBytes && shift < KeyIndexPartition.MAX_SLOT_SHIFT) {
             shift++;
@@ -175,6 +271,11 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
 
     /** The largest heap of a partition: with the slot table, a blob stays under the pager's largest (64 MiB). */
     private long maxHeapBytes() {
+        return maxHeapBytes(maxPartitionBytes);
+    }
+
+    /** The largest heap of a partition whose slot table is at most {@code maxPartitionBytes}. */
+    static long maxHeapBytes(long maxPartitionBytes) {
         return maxPartitionBytes / 4 * 3;
     }
 
@@ -226,7 +327,9 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         }
         if (parts != null) {
             for (Part p : parts) {
-                total += p.slots.capacity() + (p.heap == null ? 0 : p.heap.capacity());
+                if (p != null) {
+                    total += p.slots.capacity() + (p.heap == null ? 0 : p.heap.capacity());
+                }
             }
         }
         return total;
@@ -292,6 +395,9 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         }
         rowsDone = 0;
         keys.checkBatch(cols, offset, length);
+        if (!hashRest && hashFrom >= 0) {
+            return -1; // runOnly: the run has ended; the rest is hashed by a KeyIndexBuilder
+        }
         try {
             boolean nulls = KeyVectors.anyNulls(cols);
             for (int base = 0; base < length; base += KeyRowEncoder.WINDOW) {
@@ -308,6 +414,10 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                             continue;
                         }
                         closeRun();
+                    }
+                    if (!hashRest) {
+                        hashFrom = rowId;
+                        return -1;
                     }
                     if (runRows > 0 && retainRun) {
                         long inRun = findInRun(keys.longValue(0, i), keys.columns() == 2 ? keys.longValue(1, i) : 0);
@@ -377,7 +487,7 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
     /** Ends the sorted run for good: later rows are hashed. */
     private void closeRun() {
         runOpen = false;
-        if (parts == null) {
+        if (parts == null && hashRest) {
             allocateParts(Math.max(0, expectedKeys - runRows));
         }
     }
@@ -407,9 +517,22 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         return -1;
     }
 
+    /**
+     * Adds the key whose exact form is {@code exact} with row id {@code rowId} (EXACT mode; a
+     * {@link KeyIndexBuilder}'s pass, keys grouped by partition).
+     *
+     * @return false if the key is held already
+     */
+    boolean addExact(long exact, long rowId) {
+        return insertExact(exact, rowId, NONE_DELETED);
+    }
+
     private boolean insertExact(long exact, long rowId, LongPredicate deleted) {
         long mix = KeyIndexPartition.mix(exact);
         Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+        if (p == null) {
+            return true; // a fixed layout: another pass's partition
+        }
         // one probe run: the key's slot, or the empty slot that ends the run
         long i = mix & p.mask;
         while (true) {
@@ -439,6 +562,9 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         long hash = Hashing.hashBytes(key, 0, len);
         long mix = KeyIndexPartition.mix(hash);
         Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
+        if (p == null) {
+            return true; // a fixed layout: another pass's partition
+        }
         long slot = slotOfHashed(p, hash, mix, key, len);
         if (slot >= 0) {
             return repoint(p, slot, rowId, deleted);
@@ -592,6 +718,10 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
 
     /** Moves every key into new partitions: {@code 2^newBits} of them, in {@code newMode}. */
     private void rebuild(int newBits, byte newMode) {
+        if (fixedLayout) {
+            throw new IllegalStateException("internal: a key index partition of a counted layout (" + parts.length
+                    + " partitions) would need " + (newMode != mode ? "another mode" : "more partitions") + "; the key count was wrong");
+        }
         byte oldMode = mode;
         long slotsNeeded = (long) Math.ceil(Math.max(1, size + 1) / LOAD_FACTOR) + 1;
         mode = newMode;
@@ -710,7 +840,7 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                 run.write(blob.asByteBuffer());
                 out.add(blob);
             }
-            if (parts == null && run == null) {
+            if (parts == null && run == null && (hashRest || hashFrom < 0)) {
                 allocateParts(0);
             }
             if (parts == null || (run != null && size == 0)) {
@@ -725,6 +855,9 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
             }
             for (int i = 0; i < parts.length; i++) {
                 Part p = parts[i];
+                if (p == null) {
+                    continue; // a fixed layout: another pass's partition
+                }
                 MemoryBlock blob;
                 if (mode == MODE_EXACT) {
                     blob = p.slots;
@@ -774,7 +907,9 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         }
         if (parts != null) {
             for (Part p : parts) {
-                p.close();
+                if (p != null) {
+                    p.close();
+                }
             }
         }
         parts = new Part[0];
@@ -795,6 +930,9 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
         if (finals != null) {
             throw new IllegalStateException("key index writer is finished; open its blobs as a KeyIndexSegment to probe them");
         }
+        if (!hashRest) {
+            throw new IllegalStateException("a run-only key index writer keeps no keys; it cannot find them");
+        }
         long hashed = parts == null ? -1 : findHashedOrExact(probe);
         if (hashed >= 0 || runRows == 0) {
             return hashed;
@@ -813,12 +951,12 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
             long exact = probe.currentExact();
             long mix = KeyIndexPartition.mix(exact);
             Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
-            return rowAt(p, slotOfExact(p, exact, mix));
+            return p == null ? -1 : rowAt(p, slotOfExact(p, exact, mix));
         }
         int len = probe.currentBytes();
         long hash = probe.currentHash();
         long mix = KeyIndexPartition.mix(hash);
         Part p = parts[KeyIndexPartition.partitionOf(mix, bits)];
-        return rowAt(p, slotOfHashed(p, hash, mix, probe.bytes(), len));
+        return p == null ? -1 : rowAt(p, slotOfHashed(p, hash, mix, probe.bytes(), len));
     }
 }

@@ -9,6 +9,7 @@ import dev.ingot.columnstore.StoreSnapshot;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.constraints.index.KeyIndex;
+import dev.ingot.constraints.index.KeyIndexBuilder;
 import dev.ingot.constraints.index.KeyIndexSegment;
 import dev.ingot.constraints.index.KeyIndexWriter;
 import dev.ingot.constraints.index.KeyRunSearch;
@@ -315,28 +316,43 @@ public final class StoredTable implements AutoCloseable {
     private KeyIndexWriter buildCatchUp(ConstraintSpec key, List<ColumnType> types, long fromRowId) throws IOException {
         KeyIndexWriter w = new KeyIndexWriter(types, memory, info.rowCount() - fromRowId);
         try {
-            for (int g = 0; g < info.rowGroups().size(); g++) {
-                RowGroupInfo rg = info.rowGroups().get(g);
-                if (rg.firstRowId() + rg.rowCount() <= fromRowId) {
-                    continue;
+            readKeyColumns(reader, key.columns(), fromRowId, (cols, offset, length, firstRowId) -> {
+                int dup = w.add(cols, offset, length, firstRowId, this::isDeleted);
+                if (dup >= 0) {
+                    throw new IllegalStateException("stored table " + info.name() + " holds a duplicate live key of "
+                            + key.kind().sql() + " " + key.name() + " at row id " + (firstRowId + dup));
                 }
-                try (VectorSchemaRoot root = reader.readRowGroup(g, key.columns(), true)) {
-                    FieldVector[] cols = new FieldVector[key.columns().size()];
-                    for (int c = 0; c < cols.length; c++) {
-                        cols[c] = root.getVector(c);
-                    }
-                    int skip = (int) Math.max(0, fromRowId - rg.firstRowId());
-                    int dup = w.add(cols, skip, root.getRowCount() - skip, rg.firstRowId() + skip, this::isDeleted);
-                    if (dup >= 0) {
-                        throw new IllegalStateException("stored table " + info.name() + " holds a duplicate live key of "
-                                + key.kind().sql() + " " + key.name() + " at row id " + (rg.firstRowId() + skip + dup));
-                    }
-                }
-            }
+            });
             return w;
         } catch (IOException | RuntimeException | Error e) {
             w.close();
             throw e;
+        }
+    }
+
+    /**
+     * Reads the stored columns {@code columns} (deleted rows included) of the rows from
+     * {@code fromRowId} on, row group by row group, handing each group's vectors to {@code window}
+     * (valid during the call): the rows a {@link KeyIndexBuilder} or a catch-up writer indexes.
+     *
+     * @throws IOException if reading a chunk fails
+     */
+    public static void readKeyColumns(TableReader reader, List<String> columns, long fromRowId, KeyIndexBuilder.KeyWindow window)
+            throws IOException {
+        List<RowGroupInfo> groups = reader.info().rowGroups();
+        for (int g = 0; g < groups.size(); g++) {
+            RowGroupInfo rg = groups.get(g);
+            if (rg.firstRowId() + rg.rowCount() <= fromRowId) {
+                continue;
+            }
+            try (VectorSchemaRoot root = reader.readRowGroup(g, columns, true)) {
+                FieldVector[] cols = new FieldVector[columns.size()];
+                for (int c = 0; c < cols.length; c++) {
+                    cols[c] = root.getVector(c);
+                }
+                int skip = (int) Math.max(0, fromRowId - rg.firstRowId());
+                window.accept(cols, skip, root.getRowCount() - skip, rg.firstRowId() + skip);
+            }
         }
     }
 

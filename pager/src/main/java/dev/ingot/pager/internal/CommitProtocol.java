@@ -68,6 +68,21 @@ final class CommitProtocol {
         return committed.current();
     }
 
+    /**
+     * The end of the data region as far as either superblock slot describes it (the larger of their
+     * append offsets, as this pager last read or wrote them): every byte a reopen may read lies
+     * below it. Caller holds {@link #lock()}.
+     */
+    long describedEnd() {
+        long end = dataStartOffset;
+        for (byte[] image : slotImages) {
+            if (image != null && image.length >= Superblock.OFF_APPEND_OFFSET + 8) {
+                end = Math.max(end, ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(Superblock.OFF_APPEND_OFFSET));
+            }
+        }
+        return end;
+    }
+
     /** Publishes a root read by a read-only pager's refresh; caller holds {@link #lock()}. */
     void publish(long epoch, long nextKey, long[] roots) {
         committed.publish(epoch, nextKey, roots);

@@ -242,7 +242,7 @@ final class DataRegionWriter {
                 io.writeFully(src, position, "");
                 return bytes;
             }
-            throw StoreFileIo.ioFailure(io.file(), "direct write of " + bytes + " bytes at offset " + position
+            throw io.failure("direct write of " + bytes + " bytes at offset " + position
                     + (at != position ? " (" + (at - position) + " bytes written)" : ""), e);
         }
         directWriteSucceeded = true;

@@ -871,7 +871,15 @@ public final class MappedPager implements Pager {
     /**
      * Releases the file lock and closes the channel without committing (the channel's descriptors
      * only once no other pager of the file is open in this JVM, see {@link StoreLocks}); waits for
-     * a commit in progress. Mapped segments are not unmapped here (see the class comment). Idempotent.
+     * a commit in progress. Mapped segments are not unmapped here (see the class comment). A writer
+     * first gives back the file's unused tail: the file grows in whole segments, and at close it is
+     * cut to the end of the data region (what either superblock describes, and blobs put since the
+     * last commit, whose views stay readable), rounded up to 4 KiB, and one more 4 KiB page (so the
+     * file still ends with unused bytes after the committed data); a later writer grows it again.
+     * A pager whose file operations failed leaves the file as it is. Idempotent.
+     *
+     * @throws IOException if cutting the tail or releasing the lock fails (the lock is released and
+     *                     the store stays valid, only longer, either way)
      */
     @Override
     public void close() throws IOException {
@@ -883,11 +891,40 @@ public final class MappedPager implements Pager {
             closed = true;
             segments.close();
             region.close();
-            lock.release(io.channel());
+            IOException failure = null;
+            if (!readOnly && !io.failed()) {
+                try {
+                    long used;
+                    synchronized (directoryLock) {
+                        used = Math.max(commits.describedEnd(), region.appendOffset()); // blobs put since: views of them stay valid
+                    }
+                    long end = SegmentMap.roundUpToSegment(used, TAIL_ALIGNMENT) + TAIL_ALIGNMENT;
+                    if (end < io.size()) {
+                        io.truncate(end);
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            try {
+                lock.release(io.channel());
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
         } finally {
             commits.lock().unlock();
         }
     }
+
+    /** What a writer's close rounds the file's length up to: the page size of direct writes. */
+    private static final int TAIL_ALIGNMENT = 4096;
 
     @Override
     public String toString() {

@@ -16,6 +16,7 @@ import java.util.Arrays;
  */
 final class StoreFileIo {
     private final Path file;
+    private volatile boolean failed;
     private final StoreChannel channel;
 
     StoreFileIo(Path file, StoreChannel channel) {
@@ -45,7 +46,7 @@ final class StoreFileIo {
                 at += channel.write(src, at);
             }
         } catch (IOException e) {
-            throw ioFailure(file, "write of " + bytes + (bytes == 1 ? " byte" : " bytes") + " at offset " + position
+            throw failure("write of " + bytes + (bytes == 1 ? " byte" : " bytes") + " at offset " + position
                     + purpose + (at != position ? " (" + (at - position) + " bytes written)" : ""), e);
         }
     }
@@ -66,7 +67,7 @@ final class StoreFileIo {
                 }
             }
         } catch (IOException e) {
-            throw ioFailure(file, "gathering write of " + bytes + " bytes (" + srcs.length + " blobs) at offset "
+            throw failure("gathering write of " + bytes + " bytes (" + srcs.length + " blobs) at offset "
                     + position + (written > 0 ? " (" + written + " bytes written)" : ""), e);
         }
     }
@@ -83,7 +84,7 @@ final class StoreFileIo {
             try {
                 n = channel.read(dst, at);
             } catch (IOException e) {
-                throw ioFailure(file, "read of " + dst.capacity() + " bytes at offset " + position, e);
+                throw failure("read of " + dst.capacity() + " bytes at offset " + position, e);
             }
             if (n < 0) {
                 throw new StoreCorruptedException(file, at, "unexpected end of file while reading "
@@ -98,7 +99,7 @@ final class StoreFileIo {
         try {
             channel.force(true);
         } catch (IOException e) {
-            throw ioFailure(file, "force (fsync)", e);
+            throw failure("force (fsync)", e);
         }
     }
 
@@ -107,7 +108,7 @@ final class StoreFileIo {
         try {
             channel.truncate(size);
         } catch (IOException e) {
-            throw ioFailure(file, "truncate to " + size + " bytes", e);
+            throw failure("truncate to " + size + " bytes", e);
         }
     }
 
@@ -116,8 +117,19 @@ final class StoreFileIo {
         try {
             return channel.size();
         } catch (IOException e) {
-            throw ioFailure(file, "size query", e);
+            throw failure("size query", e);
         }
+    }
+
+    /** Whether an operation of this file failed (a later close then leaves the file as it is). */
+    boolean failed() {
+        return failed;
+    }
+
+    /** {@link #ioFailure} for an operation of this file, remembered by {@link #failed()}. */
+    IOException failure(String operation, IOException cause) {
+        failed = true;
+        return ioFailure(file, operation, cause);
     }
 
     /** {@code store <file>: <operation> failed: <cause message>}, with {@code cause} attached. */

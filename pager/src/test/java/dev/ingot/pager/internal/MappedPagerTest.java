@@ -34,11 +34,60 @@ class MappedPagerTest {
     }
 
     @Test
-    void aNewStoreIsOneSegment() throws IOException {
+    void aNewStoreIsOneSegmentWhileOpen() throws IOException {
         try (Pager p = Pager.open(store(), fastOptions())) {
             assertEquals(SEGMENT_BYTES, p.fileSizeBytes());
+            assertEquals(SEGMENT_BYTES, Files.size(store()));
         }
-        assertEquals(SEGMENT_BYTES, Files.size(store()));
+        assertEquals(8192 + 4096, Files.size(store()), "closed: the two superblocks and one spare page of the empty data region");
+    }
+
+    /** The larger append offset of the two superblock slots in the file. */
+    private long describedEnd() throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(store())).order(ByteOrder.LITTLE_ENDIAN);
+        return Math.max(b.getLong(Superblock.OFF_APPEND_OFFSET), b.getLong(PagerOptions.SUPERBLOCK_BYTES + Superblock.OFF_APPEND_OFFSET));
+    }
+
+    @Test
+    void aWriterClosesWithoutTheUnusedTailAndAReopenGrowsIt() throws IOException {
+        byte[] first = random(new Random(7), 3 * SEGMENT_BYTES / 2 - 100_000); // into the second segment
+        byte[] second = random(new Random(8), 70_000);
+        long a;
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            long[] keys = {p.allocMany(1).first(), p.allocMany(1).first()};
+            a = keys[0];
+            p.put(keys[0], heap(java.util.Arrays.copyOf(first, SEGMENT_BYTES / 2)));
+            p.put(keys[1], heap(java.util.Arrays.copyOfRange(first, SEGMENT_BYTES / 2, first.length)));
+            p.setRootKey(0, keys[0]);
+            p.setRootKey(1, keys[1]);
+            p.commit();
+            assertEquals(2L * SEGMENT_BYTES, p.fileSizeBytes(), "grown in whole segments");
+        }
+        long end = describedEnd();
+        long size = Files.size(store());
+        assertEquals((end + 4095) / 4096 * 4096 + 4096, size, "cut to the data region's end, rounded up to 4 KiB, and a spare page");
+        assertEquals(true, size > SEGMENT_BYTES && size < 2L * SEGMENT_BYTES, "a part of the second segment: " + size);
+        long b;
+        try (Pager p = Pager.open(store(), fastOptions())) {
+            assertEquals(2L * SEGMENT_BYTES, p.fileSizeBytes(), "a writer grows it to whole segments again");
+            assertArrayEquals(java.util.Arrays.copyOf(first, SEGMENT_BYTES / 2), bytes(p.getVerified(a)));
+            b = p.allocMany(1).first();
+            p.put(b, heap(second));
+            p.setRootKey(2, b);
+            p.commit();
+            ByteBuffer committedView = p.get(p.rootKey(1));
+            long c = p.allocMany(1).first();
+            p.put(c, heap(second)); // never committed: its bytes stay within the file, its view readable after close
+            ByteBuffer view = p.get(c);
+            p.close();
+            assertArrayEquals(second, bytes(view));
+            assertArrayEquals(java.util.Arrays.copyOfRange(first, SEGMENT_BYTES / 2, first.length), bytes(committedView));
+        }
+        try (Pager p = Pager.open(store(), fastOptions().withSegmentBytes(SEGMENT_BYTES), dev.ingot.pager.OpenMode.READ_ONLY)) {
+            assertArrayEquals(second, bytes(p.getVerified(p.rootKey(2))));
+            assertArrayEquals(java.util.Arrays.copyOfRange(first, SEGMENT_BYTES / 2, first.length), bytes(p.getVerified(p.rootKey(1))));
+            assertEquals(b, p.rootKey(2));
+        }
     }
 
     @Test
