@@ -243,7 +243,7 @@ public final class AppendChecker implements BatchChecker {
                     for (String c : step.columns) {
                         types.add(def.column(c).type());
                     }
-                    step.external = new ExternalForeignKey(types, spill);
+                    step.external = new ExternalForeignKey(types, spill, null);
                     step.externalParent = appended;
                 }
                 step.external.addBatch(step.vectors, offset + row, 1, firstRowId + row);
