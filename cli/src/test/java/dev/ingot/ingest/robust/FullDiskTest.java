@@ -136,37 +136,41 @@ class FullDiskTest {
 
     /**
      * A key check spilling into a full 128 KiB tmpfs fails with an error naming the spill directory
-     * and the option to choose another, and leaves no file there.
+     * and the option to choose another, and leaves no file there: keys in order (their one file of
+     * sorted keys fills the disk) and keys out of order (a sorted run fills it).
      */
     @Test
     void aFullSpillDirectoryIsNamed() throws Exception {
         Path spill = mount("spill", "mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs");
-        java.io.UncheckedIOException e;
-        try (dev.ingot.memory.NativeAllocator root = dev.ingot.memory.NativeAllocator.root("test", 1L << 30);
-             org.apache.arrow.memory.RootAllocator arrow = new org.apache.arrow.memory.RootAllocator();
-             dev.ingot.constraints.ConstraintService cs = new dev.ingot.constraints.ConstraintService(root, 1024, 0.75f,
-                     new dev.ingot.constraints.spill.SpillDirectory(spill, 1000));
-             org.apache.arrow.vector.VectorSchemaRoot batch = org.apache.arrow.vector.VectorSchemaRoot.create(SpillKillTest.T.arrowSchema(), arrow)) {
-            cs.planLoad(List.of(SpillKillTest.T));
-            dev.ingot.constraints.TableChecker checker = cs.beginTable(SpillKillTest.T, 0, null);
-            org.apache.arrow.vector.BigIntVector k = (org.apache.arrow.vector.BigIntVector) batch.getVector("k");
-            k.allocateNew(1000);
-            e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> {
-                for (long base = 0; ; base += 1000) { // 8-byte keys + row ids: 128 KiB fill up after ~7,000 keys
-                    for (int i = 0; i < 1000; i++) {
-                        k.set(i, base + i);
+        for (boolean inOrder : new boolean[] {true, false}) {
+            java.io.UncheckedIOException e;
+            try (dev.ingot.memory.NativeAllocator root = dev.ingot.memory.NativeAllocator.root("test", 1L << 30);
+                 org.apache.arrow.memory.RootAllocator arrow = new org.apache.arrow.memory.RootAllocator();
+                 dev.ingot.constraints.ConstraintService cs = new dev.ingot.constraints.ConstraintService(root, 1024, 0.75f,
+                         new dev.ingot.constraints.spill.SpillDirectory(spill, 1000));
+                 org.apache.arrow.vector.VectorSchemaRoot batch = org.apache.arrow.vector.VectorSchemaRoot.create(SpillKillTest.T.arrowSchema(), arrow)) {
+                cs.planLoad(List.of(SpillKillTest.T));
+                dev.ingot.constraints.TableChecker checker = cs.beginTable(SpillKillTest.T, 0, null);
+                org.apache.arrow.vector.BigIntVector k = (org.apache.arrow.vector.BigIntVector) batch.getVector("k");
+                k.allocateNew(1000);
+                e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> {
+                    for (long base = 0; ; base += 1000) { // front-coded keys + row ids: 128 KiB fill up after some 10,000s of keys
+                        for (int i = 0; i < 1000; i++) {
+                            k.set(i, inOrder ? base + i : (base + i) * 0x9E3779B97F4A7C15L); // distinct, scattered
+                        }
+                        k.setValueCount(1000);
+                        batch.setRowCount(1000);
+                        checker.checkBatch(batch, 0, 1000, base);
                     }
-                    k.setValueCount(1000);
-                    batch.setRowCount(1000);
-                    checker.checkBatch(batch, 0, 1000, base);
-                }
-            });
-            checker.abort();
-        }
-        assertTrue(e.getMessage().matches("cannot write spill run ingot-spill-\\d+-\\d+\\.run in spill directory " + java.util.regex.Pattern.quote(spill.toString())
-                + ": IOException: No space left on device \\(free disk space there or choose another directory with --spill-dir\\)"), e.getMessage());
-        try (java.util.stream.Stream<Path> left = Files.list(spill)) {
-            assertEquals(List.of(), left.toList(), "the failed check deleted its runs");
+                });
+                checker.abort();
+            }
+            assertTrue(e.getMessage().matches("cannot write " + (inOrder ? "key file" : "spill run") + " ingot-spill-\\d+-\\d+\\.run in spill directory "
+                    + java.util.regex.Pattern.quote(spill.toString())
+                    + ": IOException: No space left on device \\(free disk space there or choose another directory with --spill-dir\\)"), e.getMessage());
+            try (java.util.stream.Stream<Path> left = Files.list(spill)) {
+                assertEquals(List.of(), left.toList(), "the failed check deleted its files");
+            }
         }
     }
 

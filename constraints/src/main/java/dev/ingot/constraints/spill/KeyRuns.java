@@ -45,7 +45,8 @@ import org.apache.arrow.vector.FieldVector;
  *
  * <p>Memory: the buffer is on the Java heap and bounded: at most {@link #BUFFER_BYTES} key bytes
  * and {@link #BUFFER_ENTRIES} entries (about 32 bytes of bookkeeping each), whatever the number
- * of keys; a merge holds one 64 KiB read buffer per run.
+ * of keys; keys of 8 or 16 bytes are buffered as records of 2 or 3 longs instead (16 or 24 bytes an
+ * entry, sorted in place); a merge holds one 64 KiB read buffer per run.
  *
  * <p>Thread-safety: not thread-safe; one owner thread. Ownership: {@link #close()} deletes every
  * run file (also after a failure) and is idempotent.
