@@ -263,13 +263,13 @@ class CorruptionTest {
                 ByteBuffer original = store.pager().get(key);
                 ByteBuffer copy = ByteBuffer.allocateDirect(original.remaining()).order(ByteOrder.LITTLE_ENDIAN);
                 copy.put(original.duplicate()).flip();
-                copy.putShort(ChunkFormat.OFF_VERSION, (short) 4);
+                copy.putShort(ChunkFormat.OFF_VERSION, (short) (ChunkFormat.VERSION + 1));
                 copy.putInt(ChunkFormat.OFF_CRC, ChunkFormat.crc(copy));
                 store.pager().put(key, copy);
                 FormatTooNewException e = assertThrows(FormatTooNewException.class, () -> r.chunkStats(5, 1));
                 assertEquals("store " + file() + " at offset " + store.pager().blobFileOffset(key) + ": table all_types column"
-                        + " mode row group 1 (pager key " + key + "): chunk format version 4 is too new: this build reads"
-                        + " versions 1 to 3 (the store was written by a newer Ingot)", e.getMessage());
+                        + " mode row group 1 (pager key " + key + "): chunk format version 5 is too new: this build reads"
+                        + " versions 1 to 4 (the store was written by a newer Ingot)", e.getMessage());
                 assertThrows(FormatTooNewException.class, () -> r.readChunk(5, 1));
                 // the same version without a matching CRC: a damaged field, whether or not reads verify CRCs
                 copy.putInt(ChunkFormat.OFF_CRC, copy.getInt(ChunkFormat.OFF_CRC) ^ 1);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Damaged encoding fields of version 3 chunks, re-sealed with a valid CRC32C so only the format's
+ * Damaged encoding fields of encoded (version 4) chunks, re-sealed with a valid CRC32C so only the format's
  * own checks can refuse them: each gives a {@link StoreCorruptedException} naming the table,
  * column, row group, pager key and the chunk byte, at that byte's file offset; never a wrong
  * value or a crash. Header fields are checked by {@link ChunkFormat#parse}; what needs the values

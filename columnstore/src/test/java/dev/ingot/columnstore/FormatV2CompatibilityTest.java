@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A store written by chunk format version 2 (commit 4f75810, before encodings) opens, reads
- * every type and takes appends of version 3 (encoded) chunks beside its plain ones.
+ * every type and takes appends of encoded (version 4) chunks beside its plain ones.
  * {@code v2-store/store.ingot} was written by that commit's code with GenV2 (beside it as
  * {@code GenV2.java.txt}): table v2_types, 18 columns of every type, rows i = 0..39, chunk rows 16.
  */
@@ -105,7 +105,7 @@ class FormatV2CompatibilityTest {
             assertEquals("TRUCK", new String(mode.maxBytes(), java.nio.charset.StandardCharsets.UTF_8));
             assertEquals(54, reader.verifyChecksums());
         }
-        // the same rows appended to a version 2 store are written as version 3 chunks, encoded where it pays
+        // the same rows appended to a version 2 store are written as version 4 chunks, encoded where it pays
         try (ColumnStore store = ColumnStore.open(dir, TestData.options());
              BufferAllocator allocator = TestAllocators.arrow()) {
             TableDef old;
