@@ -302,15 +302,9 @@ public final class AppendChecker implements BatchChecker {
         return best;
     }
 
-    /** The exception for a violation found among spilled keys: the key's values in the constraint's column order. */
+    /** The exception for a violation found among spilled keys, at load row {@code row}. */
     private ConstraintViolationException spilledViolation(Step step, SpilledViolation v, long row) {
-        List<Object> values = new ArrayList<>();
-        for (String c : step.spec.columns()) {
-            values.add(v.keyValues().get(Arrays.asList(step.columns).indexOf(c)));
-        }
-        return step.own != null
-                ? ConstraintViolationException.duplicateKey(step.spec, def.name(), values, row, locator.describe(row))
-                : ConstraintViolationException.missingReference(step.spec, def.name(), values, row, locator.describe(row));
+        return TableChecker.spilledViolation(step.spec, def.name(), step.columns, v, row, locator);
     }
 
     /** Off-heap bytes of the key index writers this checker fills. */

@@ -363,13 +363,24 @@ public final class TableChecker implements BatchChecker {
 
     /** The exception for a violation found in spilled keys: the key's values in the constraint's column order. */
     private ConstraintViolationException violation(Step step, SpilledViolation v) {
+        return spilledViolation(step.spec, slot.def.name(), step.columns, v, v.rowId(), locator);
+    }
+
+    /**
+     * The exception for a violation found among spilled keys (a duplicate of a PRIMARY KEY /
+     * UNIQUE, or a FOREIGN KEY's missing reference): the key's values, which the spilled check holds
+     * in the order of {@code columns}, given in the constraint's column order; {@code row} is the
+     * row named in the message.
+     */
+    static ConstraintViolationException spilledViolation(ConstraintSpec spec, String table, String[] columns, SpilledViolation v, long row,
+                                                         RowLocator locator) {
         List<Object> vals = new ArrayList<>();
-        for (String c : step.spec.columns()) {
-            vals.add(v.keyValues().get(java.util.Arrays.asList(step.columns).indexOf(c)));
+        for (String c : spec.columns()) {
+            vals.add(v.keyValues().get(java.util.Arrays.asList(columns).indexOf(c)));
         }
-        return step.own != null
-                ? ConstraintViolationException.duplicateKey(step.spec, slot.def.name(), vals, v.rowId(), locator.describe(v.rowId()))
-                : ConstraintViolationException.missingReference(step.spec, slot.def.name(), vals, v.rowId(), locator.describe(v.rowId()));
+        return spec.isKey()
+                ? ConstraintViolationException.duplicateKey(spec, table, vals, row, locator.describe(row))
+                : ConstraintViolationException.missingReference(spec, table, vals, row, locator.describe(row));
     }
 
     /** Switches a self-reference whose own set spilled to an external check of the rows from {@code fromRowId} on. */

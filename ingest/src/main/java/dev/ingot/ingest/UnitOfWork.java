@@ -212,8 +212,8 @@ public final class UnitOfWork implements AutoCloseable {
      * {@code store} (and no other store), so later units of work find them decoded. The keys it
      * appends (per PRIMARY KEY / UNIQUE constraint) live in a quarter of {@code memory}'s limit and
      * beyond it spill to temporary files in {@code spill} ({@link AppendedKeys}), removed when the
-     * unit of work ends; with {@code spill} null an append beyond it fails with
-     * {@link dev.ingot.memory.MemoryLimitException}. With {@code removeSpillDirectory} the unit of work
+     * unit of work ends; with {@code spill} null they may use the whole limit, and an append beyond
+     * it fails with {@link dev.ingot.memory.MemoryLimitException}. With {@code removeSpillDirectory} the unit of work
      * also removes the directory when it made it and it is empty at the end (a caller whose other
      * loads share the directory removes it itself).
      */
@@ -239,8 +239,14 @@ public final class UnitOfWork implements AutoCloseable {
         this.snapshot = s;
     }
 
-    /** The allocator of the appended keys: a quarter of the unit of work's limit. */
+    /**
+     * The allocator of the appended keys: a quarter of the unit of work's limit when they may spill
+     * beyond it, else the whole limit (the unit of work's allocator).
+     */
     private NativeAllocator appendedMemory() {
+        if (spill == null) {
+            return memory;
+        }
         if (appendedMemory == null) {
             appendedMemory = memory.newChild("appended keys", Math.max(1, memory.limitBytes() / 4));
         }
@@ -431,7 +437,7 @@ public final class UnitOfWork implements AutoCloseable {
                 AppendChecker.ParentKey parent = parents.get(fk.name());
                 if (!t.appendedReferences.containsKey(fk.name()) && !t.referencesOverflowed.contains(fk.name())) {
                     t.appendedReferences.put(fk.name(), new KeyIndexWriter(keyTypes(t.def, parent.childColumnsInKeyOrder()),
-                            spill == null ? memory : appendedMemory(), 0));
+                            appendedMemory(), 0));
                 }
                 t.open.addListener((def, root, firstRowId) -> {
                     KeyIndexWriter values = t.appendedReferences.get(fk.name());

@@ -65,18 +65,8 @@ public final class KeyIndex {
     /** Probes the index with batches of key columns; not thread-safe. */
     public final class Finder {
         private final IndexKeys probe = new IndexKeys(keyTypes);
-        /** The sources whose probes read mapped hash partitions. */
-        private final List<KeyIndexSource> touching = new ArrayList<>();
-        /** The sum of what {@link #touch} read: kept so that the reads are not optimised away. */
-        private long touched;
 
-        private Finder() {
-            for (KeyIndexSource s : sources) {
-                if (s.touches()) {
-                    touching.add(s);
-                }
-            }
-        }
+        private Finder() {}
 
         /**
          * For each row {@code r} of {@code [offset, offset + length)}, sets {@code rowIds[r - offset]}
@@ -119,7 +109,6 @@ public final class KeyIndex {
                 for (int base = 0; base < length; base += KeyRowEncoder.WINDOW) {
                     int n = Math.min(KeyRowEncoder.WINDOW, length - base);
                     probe.prepare(cols, offset + base, n);
-                    touch(cols, offset + base, n, nulls);
                     for (int i = 0; i < n; i++) {
                         if (nulls && KeyVectors.anyNullAt(cols, offset + base + i)) {
                             if (rowIds != null) {
@@ -141,26 +130,6 @@ public final class KeyIndex {
             } finally {
                 probe.release();
             }
-        }
-
-        /**
-         * The batch's first pass over the mapped hash partitions: each row's first slot is read, in
-         * a loop whose reads do not depend on each other, so their cache misses overlap; the
-         * probes that follow find those slots in the cache. Rows answered by a newer source read
-         * a slot they may not need: a cache line, never a result.
-         */
-        private void touch(FieldVector[] cols, int offset, int n, boolean nulls) {
-            long seen = 0;
-            for (KeyIndexSource s : touching) {
-                for (int i = 0; i < n; i++) {
-                    if (nulls && KeyVectors.anyNullAt(cols, offset + i)) {
-                        continue;
-                    }
-                    probe.select(i);
-                    seen += s.touch(probe);
-                }
-            }
-            touched += seen;
         }
 
         private long live(LongPredicate deleted) {

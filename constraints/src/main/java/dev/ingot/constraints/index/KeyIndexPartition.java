@@ -168,11 +168,6 @@ final class KeyIndexPartition {
         return new StoreCorruptedException(file, -1, where + " at offset " + offset + ": " + detail);
     }
 
-    /** The row id field of the first slot of the probe run of {@code mix} (read to bring it into the cache). */
-    long touch(long mix) {
-        return b.getLong(HEADER_BYTES + (int) ((mix & mask) * slotBytes) + 8);
-    }
-
     /** The row id stored for the exact key {@code exact} (mode EXACT), or -1. */
     long findExact(long exact, long mix) {
         long i = mix & mask;

@@ -193,24 +193,6 @@ public final class KeyIndexSegment implements KeyIndexSource {
         return run.mayHold(a, b) ? search.find(a, b, run.firstRowId, run.endRowId()) : -1;
     }
 
-    /**
-     * {@inheritDoc} The first slot of the key's probe run in its hash partition, for keys stored in
-     * their exact form (a HASHED key would have its bytes encoded and hashed twice).
-     */
-    @Override
-    public long touch(IndexKeys probe) {
-        if (!probe.currentHasExact()) {
-            return 0;
-        }
-        long mix = KeyIndexPartition.mix(probe.currentExact());
-        return partitions[KeyIndexPartition.partitionOf(mix, bits)].touch(mix);
-    }
-
-    @Override
-    public boolean touches() {
-        return partitions.length > 0 && mode == KeyIndexPartition.MODE_EXACT;
-    }
-
     private long findHashed(IndexKeys probe) {
         if (mode == KeyIndexPartition.MODE_EXACT) {
             if (!probe.currentHasExact()) {
