@@ -219,11 +219,7 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                 }
             }
         } catch (RuntimeException | Error e) {
-            for (Part x : p) {
-                if (x != null) {
-                    x.close();
-                }
-            }
+            closeAll(p);
             throw e;
         }
         this.parts = p;
@@ -291,14 +287,19 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
                 p[i] = new Part(shift);
             }
         } catch (RuntimeException | Error e) {
-            for (Part x : p) {
-                if (x != null) {
-                    x.close();
-                }
-            }
+            closeAll(p);
             throw e;
         }
         return p;
+    }
+
+    /** Frees every partition of {@code p} (null entries skipped). */
+    private static void closeAll(Part[] p) {
+        for (Part x : p) {
+            if (x != null) {
+                x.close();
+            }
+        }
     }
 
     /** The key's column types. */
@@ -906,11 +907,7 @@ public final class KeyIndexWriter implements KeyIndexSource, AutoCloseable {
             finals = List.of();
         }
         if (parts != null) {
-            for (Part p : parts) {
-                if (p != null) {
-                    p.close();
-                }
-            }
+            closeAll(parts);
         }
         parts = new Part[0];
         if (runKeys != null) {

@@ -58,20 +58,9 @@ class KeyIndexBuilderTest {
         memory.close();
     }
 
+    /** {@link KeyIndexTest}'s key tables; "wide" has the pair's columns. */
     private static TableDef keyTable(String shape) {
-        List<ColumnType> types;
-        switch (shape) {
-            case "long": types = List.of(ColumnType.int64()); break;
-            case "pair":
-            case "wide": types = List.of(ColumnType.int64(), ColumnType.int32()); break;
-            case "text": types = List.of(ColumnType.varchar(20), ColumnType.int32()); break;
-            default: types = List.of(ColumnType.int32(), ColumnType.varchar(8), ColumnType.int64()); break;
-        }
-        List<ColumnDef> cols = new ArrayList<>();
-        for (int i = 0; i < types.size(); i++) {
-            cols.add(ColumnDef.nullable("k" + i, types.get(i)));
-        }
-        return new TableDef("t", cols, List.of());
+        return KeyIndexTest.keyTable(shape.equals("wide") ? "pair" : shape);
     }
 
     /** Key number {@code n}; increasing in n for the integer shapes (a sorted run). */
@@ -86,11 +75,7 @@ class KeyIndexBuilderTest {
     }
 
     private static FieldVector[] cols(VectorSchemaRoot root) {
-        FieldVector[] c = new FieldVector[root.getFieldVectors().size()];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = root.getVector(i);
-        }
-        return c;
+        return KeyIndexTest.cols(root);
     }
 
     @ParameterizedTest

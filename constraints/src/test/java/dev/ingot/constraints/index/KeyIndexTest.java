@@ -54,7 +54,7 @@ class KeyIndexTest {
         memory.close();
     }
 
-    private static TableDef keyTable(String shape) {
+    static TableDef keyTable(String shape) {
         List<ColumnType> types;
         switch (shape) {
             case "long": types = List.of(ColumnType.int64()); break;
@@ -78,7 +78,7 @@ class KeyIndexTest {
         }
     }
 
-    private static FieldVector[] cols(VectorSchemaRoot root) {
+    static FieldVector[] cols(VectorSchemaRoot root) {
         FieldVector[] c = new FieldVector[root.getFieldVectors().size()];
         for (int i = 0; i < c.length; i++) {
             c[i] = root.getVector(i);

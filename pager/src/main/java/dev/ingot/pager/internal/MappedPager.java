@@ -882,6 +882,7 @@ public final class MappedPager implements Pager {
      *                     the store stays valid, only longer, either way)
      */
     @Override
+    @SuppressWarnings("try") // the resource only releases the lock
     public void close() throws IOException {
         commits.lock().lock();
         try {
@@ -891,9 +892,9 @@ public final class MappedPager implements Pager {
             closed = true;
             segments.close();
             region.close();
-            IOException failure = null;
-            if (!readOnly && !io.failed()) {
-                try {
+            // the lock is released whatever the cut does (a failure of both: the release's is suppressed)
+            try (java.io.Closeable release = () -> lock.release(io.channel())) {
+                if (!readOnly && !io.failed()) {
                     long used;
                     synchronized (directoryLock) {
                         used = Math.max(commits.describedEnd(), region.appendOffset()); // blobs put since: views of them stay valid
@@ -902,21 +903,7 @@ public final class MappedPager implements Pager {
                     if (end < io.size()) {
                         io.truncate(end);
                     }
-                } catch (IOException e) {
-                    failure = e;
                 }
-            }
-            try {
-                lock.release(io.channel());
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-            if (failure != null) {
-                throw failure;
             }
         } finally {
             commits.lock().unlock();
