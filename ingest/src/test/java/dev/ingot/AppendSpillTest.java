@@ -140,6 +140,39 @@ class AppendSpillTest {
         }
     }
 
+    @Test
+    void restrictRefusesWhenTheAppendedReferencesWereLetGo() throws Exception {
+        Path dir = tmp.resolve("db");
+        try (Ingot db = Ingot.open(dir, IngotOptions.defaults().createIfMissing())) {
+            db.createTable(O);
+            db.createTable(L);
+            List<List<Object>> parents = new ArrayList<>();
+            for (long k = 1; k <= 6001; k++) {
+                parents.add(Arrays.asList(k, "n" + k, 0L));
+            }
+            try (Transaction tx = db.begin(); VectorSchemaRoot root = ArrowValues.root(db.allocator(), O.columns(), parents)) {
+                tx.append("o", root);
+                tx.commit();
+            }
+        }
+        try (Ingot db = Ingot.open(dir, IngotOptions.defaults().withMemoryLimit(TINY))) {
+            List<List<Object>> lines = new ArrayList<>();
+            for (long k = 1; k <= 6000; k++) {
+                lines.add(Arrays.asList((k * 7919) % 6000 + 1, 1, 0L)); // every parent but 6001, in no order
+            }
+            try (Transaction tx = db.begin(); VectorSchemaRoot root = ArrowValues.root(db.allocator(), L.columns(), lines)) {
+                tx.append("l", root);
+                assertEquals(1, tx.deleteKeys("o", List.of(List.of(6001L)))); // no line references it
+                IllegalStateException e = assertThrows(IllegalStateException.class, tx::commit);
+                assertEquals("cannot check FOREIGN KEY l_o_fk of table l for the keys of table o this transaction deleted: the values"
+                        + " it appended to l did not fit the memory limit; delete and append in separate transactions, or raise the"
+                        + " memory limit", e.getMessage());
+            }
+            assertEquals(6001, db.store().table("o").orElseThrow().liveRowCount(), "nothing was published");
+            assertEquals(0, db.store().table("l").orElseThrow().liveRowCount());
+        }
+    }
+
     /** Committed rows of {@code table} that no stored segment of {@code key} covers. */
     private static long uncovered(Ingot db, String table, String key) throws Exception {
         try (dev.ingot.columnstore.StoreSnapshot s = db.store().snapshot();
