@@ -70,6 +70,20 @@ public final class Ingot implements AutoCloseable {
     private final class ReadView implements AutoCloseable {
         final StoreSnapshot snapshot = store.snapshot();
         final Map<String, StoredTable> tables = new HashMap<>();
+        /** The single-key lookups' scratch, by table and constraint name. */
+        final Map<String, Map<String, PointLookup>> points = new HashMap<>();
+
+        PointLookup point(String table, String constraint) throws IOException {
+            Map<String, PointLookup> byConstraint = points.get(table);
+            PointLookup p = byConstraint == null ? null : byConstraint.get(constraint);
+            if (p == null) {
+                StoredTable t = table(table);
+                ConstraintSpec k = keyConstraint(t.info().def(), constraint);
+                p = new PointLookup(t, k, t.keyIndex(constraint, null));
+                points.computeIfAbsent(table, x -> new HashMap<>()).put(constraint, p);
+            }
+            return p;
+        }
 
         StoredTable table(String name) throws IOException {
             StoredTable t = tables.get(name);
@@ -85,11 +99,69 @@ public final class Ingot implements AutoCloseable {
 
         @Override
         public void close() {
+            for (Map<String, PointLookup> byConstraint : points.values()) {
+                for (PointLookup p : byConstraint.values()) {
+                    p.close();
+                }
+            }
+            points.clear();
             for (StoredTable t : tables.values()) {
                 t.close();
             }
             tables.clear();
             snapshot.close();
+        }
+    }
+
+    /**
+     * What {@link #lookupBy(String, String, Object...)} keeps between calls for one key constraint
+     * of one table of the read view, so that a warm lookup allocates no Arrow vector: a one-row
+     * root of the key columns, the index's probe handle and a one-row root of the table's columns
+     * that each hit is read into. Guarded by the Ingot (lookups are serialized); closed with the view.
+     */
+    private final class PointLookup implements AutoCloseable {
+        private final StoredTable table;
+        private final VectorSchemaRoot key;
+        private final FieldVector[] keyColumns;
+        private final KeyIndex.Finder finder;
+        private final java.util.function.LongPredicate deleted;
+        private final long[] rowId = new long[1];
+        /** The table's columns of the last hit; null until the first hit. */
+        private VectorSchemaRoot row;
+
+        PointLookup(StoredTable table, ConstraintSpec constraint, KeyIndex index) {
+            this.table = table;
+            this.key = ArrowValues.root(allocator(), ArrowValues.columns(table.info().def(), constraint.columns()), List.of());
+            this.keyColumns = key.getFieldVectors().toArray(new FieldVector[0]);
+            this.finder = index.newFinder();
+            this.deleted = table.deleted();
+        }
+
+        /** The live row with key {@code values} as a new map of Java values, or empty. */
+        Optional<Map<String, Object>> find(Object[] values) throws IOException {
+            ArrowValues.setRow(key, 0, java.util.Arrays.asList(values));
+            key.setRowCount(1);
+            finder.find(keyColumns, 0, 1, deleted, rowId);
+            if (rowId[0] < 0) {
+                return Optional.empty();
+            }
+            if (row == null) {
+                row = table.reader().readRows(rowId, null);
+            } else {
+                table.reader().readRows(rowId, null, row);
+            }
+            return Optional.of(ArrowValues.row(row, 0));
+        }
+
+        @Override
+        public void close() {
+            try {
+                key.close();
+            } finally {
+                if (row != null) {
+                    row.close();
+                }
+            }
         }
     }
 
@@ -243,14 +315,25 @@ public final class Ingot implements AutoCloseable {
         return lookupBy(table, pk.name(), key);
     }
 
-    /** As {@link #lookup(String, Object...)} by the PRIMARY KEY or UNIQUE constraint {@code constraint}. */
-    public Optional<Map<String, Object>> lookupBy(String table, String constraint, Object... key) throws IOException {
-        TableDef def = table(table).orElseThrow(() -> new IllegalArgumentException("table " + table + " does not exist"));
-        ConstraintSpec k = keyConstraint(def, constraint);
-        try (VectorSchemaRoot keys = ArrowValues.root(allocator(), ArrowValues.columns(def, k.columns()), List.of(List.of(key)));
-             Lookup found = lookup(table, constraint, keys, null)) {
-            return found.found(0) ? Optional.of(ArrowValues.row(found.rows(), 0)) : Optional.empty();
+    /**
+     * As {@link #lookup(String, Object...)} by the PRIMARY KEY or UNIQUE constraint {@code constraint}.
+     * A key with a NULL value finds no row.
+     *
+     * <p>Ownership: the map and its values are new objects of the caller's, which later lookups
+     * never change; the Arrow vectors the row is read through are kept by this Ingot between calls
+     * (a one-row root per table and key constraint, until the next commit) and are not handed out.
+     */
+    public synchronized Optional<Map<String, Object>> lookupBy(String table, String constraint, Object... key) throws IOException {
+        return view().point(table, constraint).find(key);
+    }
+
+    /** The read view of the last commit, opened when needed. */
+    private ReadView view() {
+        ensureOpen();
+        if (view == null) {
+            view = new ReadView();
         }
+        return view;
     }
 
     private static ConstraintSpec keyConstraint(TableDef def, String constraint) {
@@ -268,11 +351,7 @@ public final class Ingot implements AutoCloseable {
      * @return one result row per key row, in order, all NULL where absent; the caller closes it
      */
     public synchronized Lookup lookup(String table, String constraint, VectorSchemaRoot keys, List<String> columns) throws IOException {
-        ensureOpen();
-        if (view == null) {
-            view = new ReadView();
-        }
-        StoredTable t = view.table(table);
+        StoredTable t = view().table(table);
         TableDef def = t.info().def();
         ConstraintSpec k = keyConstraint(def, constraint);
         FieldVector[] cols = new FieldVector[k.columns().size()];

@@ -90,6 +90,20 @@ public interface TableReader extends AutoCloseable {
      */
     VectorSchemaRoot readRows(long[] rowIds, List<String> columns) throws IOException;
 
+    /**
+     * Like {@link #readRows(long[], List)}, into {@code into} instead of a new root: for callers
+     * that read rows one lookup after another and keep one root for it. The root's vectors
+     * (one per column asked, in order, of the column's name and type, as a root returned by
+     * {@link #readRows(long[], List)} for the same columns has them) are reset, keeping buffers that
+     * have room for the rows, grown otherwise, and hold rows {@code rowIds} afterwards; the row
+     * count is set. Ownership: {@code into} stays the caller's; what it held before is overwritten.
+     *
+     * @throws IllegalArgumentException as {@link #readRows(long[], List)} does, and if {@code into}
+     *                                  does not have the columns' names and types in order; the
+     *                                  root's contents are then undefined
+     */
+    void readRows(long[] rowIds, List<String> columns, VectorSchemaRoot into) throws IOException;
+
     /** Row ids of the live rows of row group {@code rowGroup}, in order (the rows {@link #readRowGroup(int, List)} returns). */
     long[] liveRowIds(int rowGroup) throws IOException;
 

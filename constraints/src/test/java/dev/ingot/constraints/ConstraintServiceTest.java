@@ -449,6 +449,11 @@ class ConstraintServiceTest {
         }
 
         @Override
+        public void readRows(long[] rowIds, List<String> columns, VectorSchemaRoot into) throws IOException {
+            in.readRows(rowIds, columns, into);
+        }
+
+        @Override
         public FieldVector readChunk(int column, int rowGroup) {
             throw new AssertionError("deferred validation reads whole row groups of key columns");
         }

@@ -390,10 +390,52 @@ final class TableReaderImpl implements TableReader {
     @Override
     public VectorSchemaRoot readRows(long[] rowIds, List<String> columns) throws IOException {
         ensureOpen();
+        int[] indexes = resolve(columns);
+        List<FieldVector> vectors = new ArrayList<>(indexes.length);
+        try {
+            for (int c : indexes) {
+                vectors.add(columnDef(c).arrowField().createVector(store.allocator()));
+            }
+            fillRows(rowIds, indexes, vectors);
+        } catch (IOException | RuntimeException | Error e) {
+            for (FieldVector v : vectors) {
+                v.close();
+            }
+            throw e;
+        }
+        return new VectorSchemaRoot(fieldsOf(vectors), vectors, rowIds.length);
+    }
+
+    @Override
+    public void readRows(long[] rowIds, List<String> columns, VectorSchemaRoot into) throws IOException {
+        ensureOpen();
+        int[] indexes = resolve(columns);
+        List<FieldVector> vectors = into.getFieldVectors();
+        if (vectors.size() != indexes.length) {
+            throw new IllegalArgumentException("root to read " + indexes.length + " columns of table " + info.name()
+                    + " into has " + vectors.size() + " columns");
+        }
+        for (int i = 0; i < indexes.length; i++) {
+            Field want = columnDef(indexes[i]).arrowField();
+            if (!vectors.get(i).getField().getType().equals(want.getType()) || !vectors.get(i).getName().equals(want.getName())) {
+                throw new IllegalArgumentException("column " + i + " of the root to read table " + info.name() + " into is "
+                        + vectors.get(i).getField() + ", not " + want);
+            }
+        }
+        into.setRowCount(0);
+        fillRows(rowIds, indexes, vectors);
+        into.setRowCount(rowIds.length);
+    }
+
+    /**
+     * Sets rows {@code [0, rowIds.length)} of {@code vectors} (one per column of {@code indexes}) to
+     * the rows {@code rowIds}: a vector with room for them is reset (its buffers kept), a smaller
+     * one allocated anew.
+     */
+    private void fillRows(long[] rowIds, int[] indexes, List<FieldVector> vectors) throws IOException {
         if (rowIds.length == 0) {
             throw new IllegalArgumentException("no row ids to read from table " + info.name());
         }
-        int[] indexes = resolve(columns);
         int n = rowIds.length;
         int[] groups = new int[n];
         int[] positions = new int[n];
@@ -407,33 +449,26 @@ final class TableReaderImpl implements TableReader {
             groups[i] = g;
             positions[i] = pos;
         }
-        List<FieldVector> vectors = new ArrayList<>(indexes.length);
-        try {
-            for (int c : indexes) {
-                FieldVector v = columnDef(c).arrowField().createVector(store.allocator());
-                vectors.add(v);
-                if (v instanceof BaseVariableWidthVector) {
-                    ((BaseVariableWidthVector) v).allocateNew(n);
-                } else {
-                    ((BaseFixedWidthVector) v).allocateNew(n);
-                }
-                for (int i = 0; i < n; i++) {
-                    Chunk chunk = pointChunk(c, groups[i]);
-                    try {
-                        rowReads.copy(chunk.header(), chunk.blob(), chunk.key(), positions[i], v, i, pager.file(), chunk.where());
-                    } catch (BlobCorruptedException e) {
-                        throw e.atFileOffset(pager.blobFileOffset(chunk.key()));
-                    }
-                }
-                v.setValueCount(n);
+        for (int k = 0; k < indexes.length; k++) {
+            int c = indexes[k];
+            FieldVector v = vectors.get(k);
+            if (v.getValueCapacity() >= n && v.getDataBuffer().capacity() > 0) {
+                v.reset();
+            } else if (v instanceof BaseVariableWidthVector) {
+                ((BaseVariableWidthVector) v).allocateNew(n);
+            } else {
+                ((BaseFixedWidthVector) v).allocateNew(n);
             }
-        } catch (IOException | RuntimeException | Error e) {
-            for (FieldVector v : vectors) {
-                v.close();
+            for (int i = 0; i < n; i++) {
+                Chunk chunk = pointChunk(c, groups[i]);
+                try {
+                    rowReads.copy(chunk.header(), chunk.blob(), chunk.key(), positions[i], v, i, pager.file(), chunk.where());
+                } catch (BlobCorruptedException e) {
+                    throw e.atFileOffset(pager.blobFileOffset(chunk.key()));
+                }
             }
-            throw e;
+            v.setValueCount(n);
         }
-        return new VectorSchemaRoot(fieldsOf(vectors), vectors, n);
     }
 
     /** The chunk of {@code column} in {@code rowGroup}, fetched once per reader for point reads. */

@@ -67,20 +67,31 @@ public final class ArrowValues {
         try {
             root.allocateNew();
             for (int r = 0; r < rows.size(); r++) {
-                List<Object> row = rows.get(r);
-                if (row.size() != columns.size()) {
-                    throw new IllegalArgumentException("row " + r + " has " + row.size() + " values, expected " + columns.size()
-                            + " (" + String.join(", ", columns.stream().map(ColumnDef::name).toList()) + ")");
-                }
-                for (int c = 0; c < columns.size(); c++) {
-                    set(root.getVector(c), r, row.get(c));
-                }
+                setRow(root, r, rows.get(r));
             }
             root.setRowCount(rows.size());
             return root;
         } catch (RuntimeException | Error e) {
             root.close();
             throw e;
+        }
+    }
+
+    /**
+     * Sets row {@code r} of every vector of {@code root} (allocated) to the values of {@code row},
+     * one per vector in order; the row count is left alone.
+     *
+     * @throws IllegalArgumentException if {@code row} does not hold one value per vector (naming
+     *                                  the row and the columns) or a value does not fit its column
+     */
+    public static void setRow(VectorSchemaRoot root, int r, List<Object> row) {
+        List<FieldVector> vectors = root.getFieldVectors();
+        if (row.size() != vectors.size()) {
+            throw new IllegalArgumentException("row " + r + " has " + row.size() + " values, expected " + vectors.size()
+                    + " (" + String.join(", ", vectors.stream().map(FieldVector::getName).toList()) + ")");
+        }
+        for (int c = 0; c < vectors.size(); c++) {
+            set(vectors.get(c), r, row.get(c));
         }
     }
 
