@@ -144,7 +144,8 @@ class BitPackingTest {
                 () -> BitPacking.unpack(words, 128, 3, 0, new int[128])).getMessage());
         assertEquals("unpacking 128 values of 3 bits from 7 words into 127", assertThrows(IndexOutOfBoundsException.class,
                 () -> BitPacking.unpack(new long[7], 128, 3, 0, new long[127])).getMessage());
-        assertThrows(IndexOutOfBoundsException.class, () -> BitPacking.unpack(new long[7], 128, 100, 29, 3, 0, new long[29]));
+        assertEquals("Range [100, 100 + 29) out of bounds for length 128", assertThrows(IndexOutOfBoundsException.class,
+                () -> BitPacking.unpack(new long[7], 128, 100, 29, 3, 0, new long[29])).getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> BitPacking.unpack(new long[7], 128, 64, 64, 3, 0, new long[63]));
         assertEquals("bit width 33 outside [0, 32]", assertThrows(IllegalArgumentException.class,
                 () -> BitPacking.unpack(new long[100], 64, 33, 0, new int[64])).getMessage());
