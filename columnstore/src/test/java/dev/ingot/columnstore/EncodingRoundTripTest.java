@@ -237,6 +237,36 @@ class EncodingRoundTripTest {
         }
     }
 
+    @Test
+    void runsOfEveryLengthFromOneRowRoundTripAsRunLengthChunksWithNulls() throws Exception {
+        // runs of 1, 2, 3, ... rows, each a new value (ascending from the type's smallest), a NULL
+        // every 7th row: runs that start and end on a row group's first and last row, single-row
+        // runs, and runs that cross 8-byte words of the validity bitmap at every offset
+        int chunkRows = 1000;
+        int rows = 3 * chunkRows + 17;
+        for (ColumnType type : List.of(ColumnType.int64(), ColumnType.timestamp(), ColumnType.decimal(18, 2), ColumnType.int32())) {
+            long min = range(type)[0];
+            Object[] ragged = new Object[rows];
+            int run = 1;
+            int left = 1;
+            long value = min;
+            for (int i = 0; i < rows; i++) {
+                if (left == 0) {
+                    run = run % 40 + 1;
+                    left = run;
+                    value++;
+                }
+                ragged[i] = i % 7 == 3 ? null : box(type, value);
+                left--;
+            }
+            ChunkFormat.Header[][] h = roundTrip("r_" + type.kind().name().toLowerCase(), List.of(ColumnDef.nullable("ragged", type)),
+                    new Object[][] {ragged}, chunkRows);
+            ChunkEncoding R = ChunkEncoding.RLE;
+            // the 17-row partial row group's few values take fewer bits as a frame of reference
+            assertArrayEquals(new ChunkEncoding[] {R, R, R, ChunkEncoding.FOR}, encodings(h[0]), type.toString());
+        }
+    }
+
     /**
      * Whether an integer chunk's runs are counted is decided by its first 1024 values (ChunkEncoder.RUN_SAMPLE_ROWS): a chunk whose
      * sample changes at every row is frame-of-reference encoded although its later rows run long

@@ -209,6 +209,76 @@ public sealed class MemoryView permits MemoryBlock {
     }
 
     /**
+     * Expands runs into 8-byte slots from {@code index}: run {@code r} stores {@code values[r]}
+     * (little-endian) into slots {@code [ends[r - 1], ends[r])} (run 0 from slot 0), e.g. the runs
+     * of an RLE chunk into an Arrow data buffer. The slots up to the last end are checked once;
+     * runs then store 8 slots unconditionally where that stays within them (the slots past a short
+     * run are overwritten by the runs after it), so short runs of varying length cost no branch
+     * on their length.
+     *
+     * @throws IllegalArgumentException  if a run ends before it starts or past the last run's end
+     * @throws IndexOutOfBoundsException if {@code runs} exceeds either array
+     */
+    public final void putRuns(long index, long[] values, int[] ends, int runs) {
+        java.util.Objects.checkFromIndexSize(0, runs, values.length);
+        java.util.Objects.checkFromIndexSize(0, runs, ends.length);
+        if (runs == 0) {
+            return;
+        }
+        int total = ends[runs - 1];
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 8L * total);
+        }
+        long base = address + index;
+        int start = 0;
+        for (int r = 0; r < runs; r++) {
+            int end = ends[r];
+            if (end < start || end > total) {
+                throw new IllegalArgumentException("run " + r + " ends at " + end + ", before its start " + start
+                        + " or past the last run's end " + total);
+            }
+            long v = values[r];
+            int i = start;
+            if (start <= total - 8) {
+                long d = base + 8L * start;
+                NativeMemory.putLong(d, v);
+                NativeMemory.putLong(d + 8, v);
+                NativeMemory.putLong(d + 16, v);
+                NativeMemory.putLong(d + 24, v);
+                NativeMemory.putLong(d + 32, v);
+                NativeMemory.putLong(d + 40, v);
+                NativeMemory.putLong(d + 48, v);
+                NativeMemory.putLong(d + 56, v);
+                i = start + 8;
+            }
+            for (; i < end; i++) {
+                NativeMemory.putLong(base + 8L * i, v);
+            }
+            start = end;
+        }
+    }
+
+    /**
+     * Stores {@code src[srcIndex, srcIndex + count)} as 16-byte little-endian two's-complement
+     * values from {@code index} (Arrow's decimal layout: the low word the value, the high word its
+     * sign extension): the whole range is checked once, the stores run unchecked.
+     *
+     * @throws IndexOutOfBoundsException if the source range is outside {@code src}
+     */
+    public final void putLongsSignExtended(long index, long[] src, int srcIndex, int count) {
+        java.util.Objects.checkFromIndexSize(srcIndex, count, src.length);
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 16L * count);
+        }
+        long d = address + index;
+        for (int i = srcIndex, end = srcIndex + count; i < end; i++, d += 16) {
+            long v = src[i];
+            NativeMemory.putLong(d, v);
+            NativeMemory.putLong(d + 8, v >> 63);
+        }
+    }
+
+    /**
      * Copies {@code count} 8-byte values, value {@code i} from {@code index + i * stride} of this
      * view to {@code dstIndex + i * dstStride} of {@code dst} (e.g. the low words of 16-byte
      * decimals into an 8-byte column); both whole ranges are checked once, the loop runs unchecked.

@@ -44,6 +44,8 @@ class MemoryViewTest {
                 new Accessor("getLongs", 16, i -> v.getLongs(i, longs, 0, 2)),
                 new Accessor("putLongs", 16, i -> v.putLongs(i, longs, 0, 2)),
                 new Accessor("putInts", 12, i -> v.putInts(i, new int[3], 0, 3)),
+                new Accessor("putRuns", 24, i -> v.putRuns(i, longs, new int[] {1, 3}, 2)),
+                new Accessor("putLongsSignExtended", 32, i -> v.putLongsSignExtended(i, longs, 0, 2)),
                 new Accessor("copyTo (source)", 7, i -> v.copyTo(i, other, 0, 7)),
                 new Accessor("copyTo (destination)", 7, i -> other.copyTo(0, v, i, 7)),
                 new Accessor("compareBytes", 3, i -> v.compareBytes(i, 3, 0, 3)),
@@ -78,6 +80,59 @@ class MemoryViewTest {
         assertThrows(IndexOutOfBoundsException.class, () -> v.getLongs(0, new long[1], 0, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putLongs(0, new long[1], 0, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putInts(0, new int[3], 1, 3));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.putLongsSignExtended(0, new long[2], 1, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.putRuns(0, new long[2], new int[1], 2));
+        IllegalArgumentException backwards = assertThrows(IllegalArgumentException.class,
+                () -> v.putRuns(0, new long[3], new int[] {2, 1, 3}, 3));
+        assertEquals("run 1 ends at 1, before its start 2 or past the last run's end 3", backwards.getMessage());
+        IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+                () -> v.putRuns(0, new long[3], new int[] {2, 4, 3}, 3));
+        assertEquals("run 1 ends at 4, before its start 2 or past the last run's end 3", past.getMessage());
+    }
+
+    @Test
+    void putRunsStoresEveryRunAndNothingPastTheLast() {
+        ByteBuffer bb = ByteBuffer.allocateDirect(8 * 40).order(ByteOrder.LITTLE_ENDIAN);
+        MemoryView v = MemoryView.of(bb);
+        v.fill(0, 8 * 40, (byte) 0x55);
+        // runs of 1, 9, 2, 8, 1 (an empty one between) and 7 slots from slot 1: short and long runs,
+        // the 8 unconditional stores near the end, the last slot exactly at the last end
+        long[] values = {-1, 2, 3, 4, 99, 5, 6};
+        int[] ends = {1, 10, 12, 20, 20, 21, 28};
+        v.putRuns(8, values, ends, ends.length);
+        assertEquals(0x5555555555555555L, bb.getLong(0));
+        long[] expected = new long[28];
+        int start = 0;
+        for (int r = 0; r < ends.length; r++) {
+            for (int i = start; i < ends[r]; i++) {
+                expected[i] = values[r];
+            }
+            start = ends[r];
+        }
+        for (int i = 0; i < 28; i++) {
+            assertEquals(expected[i], bb.getLong(8 + 8 * i), "slot " + i);
+        }
+        for (int at = 8 + 8 * 28; at < 8 * 40; at += 8) {
+            assertEquals(0x5555555555555555L, bb.getLong(at), "past the runs at byte " + at);
+        }
+        v.putRuns(0, values, ends, 0);
+        assertEquals(0x5555555555555555L, bb.getLong(0));
+    }
+
+    @Test
+    void putLongsSignExtendedWritesSixteenByteTwosComplement() {
+        ByteBuffer bb = ByteBuffer.allocateDirect(CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
+        MemoryView v = MemoryView.of(bb);
+        v.fill(0, CAPACITY, (byte) 0x55);
+        long[] src = {123, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0};
+        v.putLongsSignExtended(0, src, 1, 3);
+        assertEquals(-1L, bb.getLong(0));
+        assertEquals(-1L, bb.getLong(8));
+        assertEquals(Long.MIN_VALUE, bb.getLong(16));
+        assertEquals(-1L, bb.getLong(24));
+        assertEquals(Long.MAX_VALUE, bb.getLong(32));
+        assertEquals(0L, bb.getLong(40));
+        assertEquals(0x5555555555555555L, bb.getLong(48));
     }
 
     @Test

@@ -174,19 +174,37 @@ public final class BitPacking {
      */
     public static void unpack(long[] words, int n, int width, long reference, long[] out) {
         checkUnpack(words, n, width, out.length, 64);
+        unpack(words, n, 0, n, width, reference, out);
+    }
+
+    /**
+     * Values {@code [from, from + count)} of the {@code n} values of {@code width} bits in
+     * {@code words} (as {@link #load} leaves them), plus {@code reference} (wrapping), into
+     * {@code out[0, count)}: a block of a chunk unpacked into a small array that stays in the
+     * first-level cache. A {@code from} that is a multiple of 64 takes the unrolled whole blocks
+     * as {@link #unpack(long[], int, int, long, long[])} does.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 64]
+     * @throws IndexOutOfBoundsException if {@code [from, from + count)} is outside {@code [0, n)}, or
+     *                                   {@code words} (with its pad word) or {@code out} is too short
+     */
+    public static void unpack(long[] words, int n, int from, int count, int width, long reference, long[] out) {
+        checkUnpack(words, n, width, n, 64);
+        java.util.Objects.checkFromIndexSize(from, count, n);
+        java.util.Objects.checkFromIndexSize(0, count, out.length);
         if (width == 0) {
-            java.util.Arrays.fill(out, 0, n, reference);
+            java.util.Arrays.fill(out, 0, count, reference);
             return;
         }
         long mask = width == 64 ? -1L : (1L << width) - 1;
         int i = 0;
-        if (width <= 32) { // whole blocks of 64 values in `width` words, unrolled per width
-            for (int blocks = n >>> 6, b = 0; b < blocks; b++, i += 64) {
-                BitUnpack.block(width, words, b * width, out, i, reference);
+        if (width <= 32 && (from & 63) == 0) { // whole blocks of 64 values in `width` words, unrolled per width
+            for (int blocks = count >>> 6, b = 0; b < blocks; b++, i += 64) {
+                BitUnpack.block(width, words, ((from >>> 6) + b) * width, out, i, reference);
             }
         }
-        long bit = (long) i * width;
-        for (; i < n; i++, bit += width) {
+        long bit = (long) (from + i) * width;
+        for (; i < count; i++, bit += width) {
             int w = (int) (bit >>> 6);
             int s = (int) bit & 63;
             long v = (words[w] >>> s) | ((words[w + 1] << 1) << (63 - s)); // shift 0: the second term is 0

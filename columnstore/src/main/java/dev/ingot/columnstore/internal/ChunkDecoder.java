@@ -127,11 +127,20 @@ final class ChunkDecoder {
             storeInts(ints, rows, w, dst);
             return;
         }
+        if (h.encoding() == ChunkEncoding.RLE && w == 8 && kind != ColumnType.Kind.DECIMAL64) { // each run filled in place
+            int runs = checkedRuns(h, blob, file, where);
+            ArrowMemory.view(dst).putRuns(0, wide, offsets, runs);
+            return;
+        }
+        if (kind == ColumnType.Kind.DECIMAL64 && h.encoding() == ChunkEncoding.FOR) { // unpacked and widened a block at a time
+            storeDecimals(h, blob, dst);
+            return;
+        }
         values = longs(h, blob, values, file, where);
         if (w == 8 && kind != ColumnType.Kind.DECIMAL64) {
             ArrowMemory.view(dst).putLongs(0, values, 0, rows);
         } else if (kind == ColumnType.Kind.DECIMAL64) { // 16-byte Arrow decimals: low word, sign extension
-            storeDecimals(values, rows, dst);
+            ArrowMemory.view(dst).putLongsSignExtended(0, values, 0, rows);
         } else {
             ints = ChunkEncoder.grow(ints, rows);
             for (int i = 0; i < rows; i++) {
@@ -141,22 +150,26 @@ final class ChunkDecoder {
         }
     }
 
-    /** Rows the 16-byte decimals are widened for at a time (a scratch array that stays in the first-level cache). */
+    /** Rows of a FOR decimal chunk unpacked and widened at a time (a scratch array that stays in the first-level cache). */
     private static final int DECIMAL_BLOCK = 256;
 
-    /** {@code values[0, rows)} as Arrow's 16-byte decimals (low word, sign extension) into {@code dst}, a block at a time. */
-    private void storeDecimals(long[] values, int rows, ArrowBuf dst) {
-        wide = ChunkEncoder.grow(wide, 2 * DECIMAL_BLOCK);
-        long[] pair = wide;
+    /**
+     * The rows of a FOR chunk of DECIMAL(p &lt;= 18) as Arrow's 16-byte decimals (low word the
+     * unscaled value, high word its sign extension) into {@code dst}, a block at a time: unpacked
+     * into a scratch array, then widened into the buffer with one bounds check a block.
+     */
+    private void storeDecimals(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst) {
+        int rows = h.rowCount();
+        int width = h.bitWidth();
+        long reference = h.reference();
+        packed = BitPacking.load(blob, h.dataOffset(), rows, width, packed);
+        wide = ChunkEncoder.grow(wide, DECIMAL_BLOCK);
+        long[] block = wide;
         MemoryView out = ArrowMemory.view(dst);
         for (int from = 0; from < rows; from += DECIMAL_BLOCK) {
             int n = Math.min(DECIMAL_BLOCK, rows - from);
-            for (int i = 0; i < n; i++) {
-                long v = values[from + i];
-                pair[2 * i] = v;
-                pair[2 * i + 1] = v >> 63;
-            }
-            out.putLongs(16L * from, pair, 0, 2 * n);
+            BitPacking.unpack(packed, rows, from, n, width, reference, block);
+            out.putLongsSignExtended(16L * from, block, 0, n);
         }
     }
 
@@ -281,24 +294,42 @@ final class ChunkDecoder {
 
     /** {@code out[0, rows)} from the runs of an RLE chunk, after checking the run ends. */
     private void expandRuns(ChunkFormat.Header h, ByteBuffer blob, long[] out, Path file, String where) throws StoreCorruptedException {
+        int runs = checkedRuns(h, blob, file, where);
+        long[] runValues = wide;
+        int[] ends = offsets;
+        int start = 0;
+        for (int r = 0; r < runs; r++) {
+            int end = ends[r];
+            long value = runValues[r];
+            for (int i = start; i < end; i++) { // runs are short as often as long: no call per run
+                out[i] = value;
+            }
+            start = end;
+        }
+    }
+
+    /**
+     * The runs of an RLE chunk, values in {@code wide[0, runs)} and run ends in
+     * {@code offsets[0, runs)}, each end checked: after the previous one, within the rows, the
+     * last at the row count; returns the run count.
+     */
+    private int checkedRuns(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
         int runs = h.entries();
         int rows = h.rowCount();
         wide = ChunkEncoder.grow(wide, runs);
         unpack(blob, h.dataOffset(), runs, h.bitWidth(), h.reference(), wide);
         offsets = ChunkEncoder.grow(offsets, runs);
         unpack(blob, h.auxOffset(), runs, h.auxBitWidth(), 0, offsets);
+        int[] ends = offsets;
         int start = 0;
         for (int r = 0; r < runs; r++) {
-            int end = offsets[r];
+            int end = ends[r];
             if (end <= start || end > rows || r == runs - 1 && end != rows) {
                 throw badRunEnd(h, r, end, start, file, where);
             }
-            long value = wide[r];
-            for (int i = start; i < end; i++) { // runs are short as often as long: no call per run
-                out[i] = value;
-            }
             start = end;
         }
+        return runs;
     }
 
     /** {@code n} values of {@code width} bits at {@code index} of the blob plus {@code reference}, into {@code out}. */

@@ -50,6 +50,17 @@ class BitPackingTest {
                 for (int i = 0; i < 2 * n; i++) {
                     assertEquals(values[positions[i]], gathered[i], "gather " + positions[i] + " width " + width + " n " + n);
                 }
+                // ranges: from a block edge (64, the unrolled blocks) and off it, to the last value
+                for (int from : new int[] {0, 1, 63, 64, 65, 640}) {
+                    if (from > n) {
+                        continue;
+                    }
+                    int len = Math.min(n - from, 300);
+                    long[] range = new long[len];
+                    BitPacking.unpack(loaded, n, from, len, width, reference, range);
+                    assertArrayEquals(java.util.Arrays.copyOfRange(values, from, from + len), range,
+                            "range from " + from + " width " + width + " n " + n);
+                }
                 int count = n;
                 int wg = width;
                 assertEquals("position " + n + " outside [0, " + n + ")", assertThrows(IllegalArgumentException.class,
@@ -133,6 +144,9 @@ class BitPackingTest {
                 () -> BitPacking.unpack(words, 128, 3, 0, new int[128])).getMessage());
         assertEquals("unpacking 128 values of 3 bits from 7 words into 127", assertThrows(IndexOutOfBoundsException.class,
                 () -> BitPacking.unpack(new long[7], 128, 3, 0, new long[127])).getMessage());
+        assertEquals("Range [100, 100 + 29) out of bounds for length 128", assertThrows(IndexOutOfBoundsException.class,
+                () -> BitPacking.unpack(new long[7], 128, 100, 29, 3, 0, new long[29])).getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> BitPacking.unpack(new long[7], 128, 64, 64, 3, 0, new long[63]));
         assertEquals("bit width 33 outside [0, 32]", assertThrows(IllegalArgumentException.class,
                 () -> BitPacking.unpack(new long[100], 64, 33, 0, new int[64])).getMessage());
         long[] loaded = BitPacking.load(ByteBuffer.allocate(48).order(ByteOrder.LITTLE_ENDIAN).putLong(40, -1L), 0, 128, 3, new long[] {7, 7, 7, 7, 7, 7, 7, 7});
