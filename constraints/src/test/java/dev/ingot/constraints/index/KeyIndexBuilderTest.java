@@ -122,7 +122,10 @@ class KeyIndexBuilderTest {
                         off += len;
                     }
                 };
-                long passBytes = rnd.nextBoolean() ? 1 : 3 * MAX_PARTITION;
+                // 1: one partition a pass; else room for at least two of the largest partitions (EXACT: slots of
+                // at most MAX_PARTITION bytes, 16 bytes each, plus a grouping buffer of 16 bytes a key, one key at
+                // most a slot: under 2 * MAX_PARTITION plus header and footer each), so passes < partitions
+                long passBytes = rnd.nextBoolean() ? 1 : 8 * MAX_PARTITION;
                 List<ByteBuffer> blobs = new ArrayList<>(run.finish());
                 List<ByteBuffer> copies = new ArrayList<>(blobs);
                 try (KeyIndexBuilder b = new KeyIndexBuilder(types, memory, source, from, passBytes, MAX_PARTITION)) {
