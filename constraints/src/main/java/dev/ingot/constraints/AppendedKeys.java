@@ -3,6 +3,7 @@ package dev.ingot.constraints;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.index.KeyIndex;
 import dev.ingot.constraints.index.KeyIndexWriter;
+import dev.ingot.constraints.internal.Failures;
 import dev.ingot.constraints.internal.KeySet;
 import dev.ingot.constraints.internal.KeyVectors;
 import dev.ingot.constraints.spill.SpillDirectory;
@@ -250,11 +251,7 @@ public final class AppendedKeys implements AutoCloseable {
             try {
                 writer.close();
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = Failures.chain(failure, e);
             }
         }
         if (failure != null) {

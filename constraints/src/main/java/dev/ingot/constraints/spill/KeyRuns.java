@@ -1,5 +1,6 @@
 package dev.ingot.constraints.spill;
 
+import dev.ingot.constraints.internal.Failures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -776,11 +777,7 @@ final class KeyRuns implements AutoCloseable {
                 try {
                     r.close();
                 } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
+                    failure = Failures.chain(failure, e);
                 }
             }
             if (failure != null) {
@@ -819,7 +816,7 @@ final class KeyRuns implements AutoCloseable {
             try {
                 prefixKeysDone.close();
             } catch (UncheckedIOException e) {
-                failure = e;
+                failure = Failures.chain(failure, e);
             }
             prefixKeysDone = null;
         }
@@ -827,11 +824,7 @@ final class KeyRuns implements AutoCloseable {
             try {
                 dir.delete(f);
             } catch (UncheckedIOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = Failures.chain(failure, e);
             }
         }
         runs.clear();

@@ -2,6 +2,7 @@ package dev.ingot.constraints.spill;
 
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.KeySetKind;
+import dev.ingot.constraints.internal.Failures;
 import dev.ingot.constraints.internal.KeyRowEncoder;
 import dev.ingot.constraints.internal.KeySet;
 import dev.ingot.memory.MemoryLimitException;
@@ -377,11 +378,7 @@ public final class SpillingKeySet implements KeySet {
                 }
             } catch (Exception e) {
                 RuntimeException r = e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e);
-                if (failure == null) {
-                    failure = r;
-                } else {
-                    failure.addSuppressed(r);
-                }
+                failure = Failures.chain(failure, r);
             }
         }
         runs = null;
@@ -389,11 +386,7 @@ public final class SpillingKeySet implements KeySet {
         try {
             memory.close();
         } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
+            failure = Failures.chain(failure, e);
         }
         if (failure != null) {
             throw failure;
