@@ -450,7 +450,15 @@ public final class Ingot implements AutoCloseable {
         return report;
     }
 
-    /** Closes the lookup view, the store and Ingot's memory (which must be free: transactions closed); idempotent. */
+    /**
+     * Closes the lookup view, the store and Ingot's memory (which must be free: transactions closed); idempotent.
+     *
+     * <p>The store file's mapped segments are not unmapped here: the garbage collector unmaps each
+     * once no view of it is left (unmapping one still viewed would crash the JVM; see the pager's
+     * lifetimes). Until then a store file deleted after close keeps its disk space; a process that
+     * deletes a store it has just closed and needs the space at once can request a collection
+     * ({@link System#gc()}).
+     */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {

@@ -297,16 +297,32 @@ public final class IngotDataSet {
     }
 
     /**
-     * Deletes job {@code job}'s directory of {@code table} if its job has ended (its marker is not
-     * locked) and it holds no shard directory; a write task calls it after aborting, since the
-     * job's own abort may have run while the task's shard directory still existed.
+     * Whether job {@code job} of {@code table} has ended: its marker is gone (the job's abort or a
+     * clean-up removed it) or no longer locked (the job committed, aborted or its driver died).
+     */
+    static boolean jobEnded(Path root, String table, String job) throws IOException {
+        Path marker = jobDirectory(root, table, job).resolve(JOB_MARKER);
+        try {
+            return !Files.isRegularFile(marker) || !running(marker);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true; // removed between the two checks
+        }
+    }
+
+    /**
+     * Deletes job {@code job}'s directory of {@code table} if its job has ended (its marker is gone
+     * or not locked) and it holds no shard directory; a write task calls it after aborting, since the
+     * job's own abort may have run while the task's shard directory still existed (a task whose
+     * job's abort removed the marker and the directory can re-create the directory when it creates
+     * its store; only that job's tasks know its name, so an unmarked empty directory of that name is
+     * theirs).
      *
      * @return whether the directory was deleted
      */
     static boolean removeEndedJob(Path root, String table, String job) throws IOException {
         Path dir = jobDirectory(root, table, job);
         Path marker = dir.resolve(JOB_MARKER);
-        if (!Files.isRegularFile(marker) || running(marker)) {
+        if (!jobEnded(root, table, job)) {
             return false;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
@@ -319,8 +335,11 @@ public final class IngotDataSet {
             return false; // the job's own abort deleted it
         }
         Files.deleteIfExists(marker);
-        Files.deleteIfExists(dir);
-        return true;
+        try {
+            return Files.deleteIfExists(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            return false; // another task of the job created its shard meanwhile; it removes the directory when it ends
+        }
     }
 
     /** Deletes the shard stores of {@code job} that {@code listed} does not name; then, unless {@code live}, the job directory if nothing else is left. */

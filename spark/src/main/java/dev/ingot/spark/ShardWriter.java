@@ -93,7 +93,15 @@ final class ShardWriter implements DataWriter<InternalRow> {
         }
         Files.createDirectory(dir);
         TableDef shardDef = new TableDef(def.name(), def.columns(), def.keyConstraints());
-        Ingot opened = Ingot.open(dir, IngotOptions.defaults().createIfMissing());
+        Ingot opened;
+        try {
+            // the job may abort between the marker check and here; creating the store then re-creates
+            // the job directory, which discard() removes again
+            opened = Ingot.open(dir, IngotOptions.defaults().createIfMissing());
+        } catch (IOException | RuntimeException | Error e) {
+            discardQuietly(e);
+            throw e;
+        }
         Transaction t = null;
         VectorSchemaRoot b = null;
         NativeAllocator pm = null;
@@ -107,6 +115,7 @@ final class ShardWriter implements DataWriter<InternalRow> {
             }
         } catch (IOException | RuntimeException | Error e) {
             closeQuietly(e, parents, b, t, opened, pm);
+            discardQuietly(e);
             throw e;
         }
         this.db = opened;
@@ -188,6 +197,15 @@ final class ShardWriter implements DataWriter<InternalRow> {
         }
         tx.commit();
         close();
+        // a task that outlives its job (Spark reports a failed job before cancelled tasks end) must not
+        // leave a committed shard in a directory whose job already cleaned up: if the job's marker is
+        // gone or unlocked, nobody will publish or remove this shard, so the task removes it. If the job
+        // is still running here, its own commit or abort sees this closed shard and handles it.
+        if (IngotDataSet.jobEnded(Path.of(job.root()), def.name(), job.job())) {
+            discard();
+            throw new IllegalStateException("write task of partition " + partition + " for table " + def.name() + ": job " + job.job()
+                    + " ended before the task committed (it was aborted); the task's shard " + relative + " was deleted");
+        }
         return new ShardCommit(partition, relative, written);
     }
 
@@ -196,24 +214,40 @@ final class ShardWriter implements DataWriter<InternalRow> {
         try {
             close();
         } finally {
-            // the job's abort on the driver may delete the same files at the same moment: tolerate it
-            try {
-                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                    for (Path f : files) {
-                        if (f.getFileName().toString().startsWith("store.ingot")) {
-                            Files.deleteIfExists(f);
-                        }
+            discard();
+        }
+    }
+
+    /**
+     * Deletes this task's shard store (its store files and then its directory, if nothing else is in
+     * it), then the job's directory if the job has ended and left nothing else in it. The job's abort
+     * on the driver may delete the same files at the same moment: that is tolerated.
+     */
+    private void discard() throws IOException {
+        try {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    if (f.getFileName().toString().startsWith("store.ingot")) {
+                        Files.deleteIfExists(f);
                     }
                 }
-                try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
-                    if (!rest.iterator().hasNext()) {
-                        Files.deleteIfExists(dir);
-                    }
-                }
-            } catch (java.nio.file.NoSuchFileException e) {
-                // gone already
             }
-            IngotDataSet.removeEndedJob(Path.of(job.root()), def.name(), job.job());
+            try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
+                if (!rest.iterator().hasNext()) {
+                    Files.deleteIfExists(dir);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.DirectoryNotEmptyException e) {
+            // gone already, or a file that is not Ingot's appeared: it stays
+        }
+        IngotDataSet.removeEndedJob(Path.of(job.root()), def.name(), job.job());
+    }
+
+    private void discardQuietly(Throwable primary) {
+        try {
+            discard();
+        } catch (IOException | RuntimeException e) {
+            primary.addSuppressed(e);
         }
     }
 

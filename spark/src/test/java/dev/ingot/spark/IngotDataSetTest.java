@@ -126,6 +126,61 @@ class IngotDataSetTest {
         assertFalse(Files.exists(IngotDataSet.shardDirectory(root, "t", "j", 0, 9)), "abort deletes the shard store");
     }
 
+    private static ShardWriterFactory keyOnlyFactory(Path root, String job) {
+        return new ShardWriterFactory(root.toString(), "CREATE TABLE t (id BIGINT NOT NULL, CONSTRAINT t_pk PRIMARY KEY (id))", job, null,
+                java.util.Map.of(), 16);
+    }
+
+    private static List<Path> tableFiles(Path root) throws Exception {
+        try (var s = Files.walk(root.resolve("t"))) {
+            return s.filter(p -> !p.equals(root.resolve("t"))).toList();
+        }
+    }
+
+    @Test
+    void aTaskThatOutlivesItsAbortedJobDeletesTheShardItCommitted() throws Exception {
+        IngotDataSet.JobLock lock = IngotDataSet.createJobDirectory(root, "t", "j");
+        var writer = keyOnlyFactory(root, "j").createWriter(0, 3);
+        writer.write(new GenericInternalRow(new Object[] {1L}));
+        // the driver aborts the job while the task still runs (Spark cancels tasks asynchronously)
+        try (lock) {
+            IngotDataSet.removeJob(root, "t", "j");
+        }
+        // creating the store re-creates directories: the task's store is back, in a directory without a marker
+        writer.write(new GenericInternalRow(new Object[] {2L}));
+        Files.createDirectories(IngotDataSet.shardDirectory(root, "t", "j", 0, 3));
+        IllegalStateException e = assertThrows(IllegalStateException.class, writer::commit);
+        assertEquals("write task of partition 0 for table t: job j ended before the task committed (it was aborted); the task's shard"
+                + " t/j/shard-00000-t3 was deleted", e.getMessage());
+        assertEquals(List.of(), tableFiles(root));
+    }
+
+    @Test
+    void aTaskAbortedAfterItsJobRemovesTheJobDirectoryItReCreated() throws Exception {
+        IngotDataSet.JobLock lock = IngotDataSet.createJobDirectory(root, "t", "j");
+        var writer = keyOnlyFactory(root, "j").createWriter(1, 4);
+        try (lock) {
+            IngotDataSet.removeJob(root, "t", "j");
+        }
+        assertFalse(Files.exists(root.resolve("t/j")), "the job's abort removed its directory");
+        // what opening the store does when the job aborted between the task's marker check and its store's creation
+        Path shard = IngotDataSet.shardDirectory(root, "t", "j", 1, 4);
+        Files.createDirectories(shard);
+        Files.writeString(shard.resolve(ColumnStore.STORE_FILE_NAME), "x");
+        writer.abort();
+        assertEquals(List.of(), tableFiles(root));
+        // a file Ingot did not create keeps the directory
+        IngotDataSet.JobLock other = IngotDataSet.createJobDirectory(root, "t", "k");
+        var second = keyOnlyFactory(root, "k").createWriter(2, 5);
+        try (other) {
+            IngotDataSet.removeJob(root, "t", "k");
+        }
+        Files.createDirectories(root.resolve("t/k"));
+        Files.writeString(root.resolve("t/k/notes.txt"), "mine");
+        second.abort();
+        assertEquals(List.of(root.resolve("t/k"), root.resolve("t/k/notes.txt")), tableFiles(root).stream().sorted().toList());
+    }
+
     @Test
     void theShardFunctionIsSparksHashPartitioning() {
         var rows = SparkFixture.spark().range(0, 2000)
