@@ -16,6 +16,7 @@ import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.ingest.keys.KeyRunCache;
 import dev.ingot.ingest.keys.StoredTable;
 import dev.ingot.memory.NativeAllocator;
+import dev.ingot.memory.internal.Failures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -474,20 +475,12 @@ public final class Ingot implements AutoCloseable {
         try {
             store.close();
         } catch (IOException | RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
+            failure = Failures.chain(failure, e);
         }
         try {
             memory.close();
         } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
+            failure = Failures.chain(failure, e);
         }
         if (failure instanceof IOException) {
             throw (IOException) failure;

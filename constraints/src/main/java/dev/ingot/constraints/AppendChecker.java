@@ -8,6 +8,7 @@ import dev.ingot.constraints.internal.KeyVectors;
 import dev.ingot.constraints.spill.ExternalForeignKey;
 import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.constraints.spill.SpilledViolation;
+import dev.ingot.memory.internal.Failures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -339,11 +340,7 @@ public final class AppendChecker implements BatchChecker {
                 try {
                     s.external.close();
                 } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
+                    failure = Failures.chain(failure, e);
                 }
                 s.external = null;
             }

@@ -3,7 +3,7 @@ package dev.ingot.constraints;
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.index.KeyIndex;
 import dev.ingot.constraints.index.KeyIndexWriter;
-import dev.ingot.constraints.internal.Failures;
+import dev.ingot.memory.internal.Failures;
 import dev.ingot.constraints.internal.KeySet;
 import dev.ingot.constraints.internal.KeyVectors;
 import dev.ingot.constraints.spill.SpillDirectory;

@@ -11,6 +11,7 @@ import dev.ingot.constraints.spill.ExternalForeignKey;
 import dev.ingot.constraints.spill.SpilledViolation;
 import dev.ingot.constraints.spill.SpillingKeySet;
 import dev.ingot.columnstore.ColumnType;
+import dev.ingot.memory.internal.Failures;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -713,11 +714,7 @@ public final class TableChecker implements BatchChecker {
                 try {
                     s.external.close(); // its statistics stay readable for the report
                 } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
+                    failure = Failures.chain(failure, e);
                 }
                 s.externalParent = null;
             }

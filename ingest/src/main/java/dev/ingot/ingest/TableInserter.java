@@ -22,6 +22,7 @@ import dev.ingot.ingest.keys.StoredTable;
 import dev.ingot.memory.MemoryLimitException;
 import dev.ingot.memory.NativeAllocator;
 import dev.ingot.ingest.jfr.BatchStageEvent;
+import dev.ingot.memory.internal.Failures;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -735,11 +736,7 @@ public final class TableInserter implements AutoCloseable {
                     deferredConstraints.cancelTable(def.name()); // never validated: release its planned holds
                 }
             } catch (RuntimeException | Error e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = Failures.chain(failure, e);
             }
         }
         if (failure instanceof RuntimeException) {

@@ -23,6 +23,7 @@ import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.ingest.keys.ArrowValues;
 import dev.ingot.ingest.keys.KeyRunCache;
 import dev.ingot.ingest.keys.StoredTable;
+import dev.ingot.memory.internal.Failures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -800,11 +801,7 @@ public final class UnitOfWork implements AutoCloseable {
             try {
                 t.release();
             } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+                first = Failures.chain(first, e);
             }
         }
         tables.clear();
@@ -812,11 +809,7 @@ public final class UnitOfWork implements AutoCloseable {
             try {
                 appendedMemory.close();
             } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+                first = Failures.chain(first, e);
             }
             appendedMemory = null;
         }
@@ -826,30 +819,18 @@ public final class UnitOfWork implements AutoCloseable {
             } catch (IOException e) {
                 java.io.UncheckedIOException u = new java.io.UncheckedIOException("cannot remove the spill directory " + spill.directory()
                         + ": " + e.getMessage(), e);
-                if (first == null) {
-                    first = u;
-                } else {
-                    first.addSuppressed(u);
-                }
+                first = Failures.chain(first, u);
             }
         }
         try {
             snapshot.close();
         } catch (RuntimeException e) {
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
+            first = Failures.chain(first, e);
         }
         try {
             tx.close();
         } catch (RuntimeException e) {
-            if (first == null) {
-                first = e;
-            } else {
-                first.addSuppressed(e);
-            }
+            first = Failures.chain(first, e);
         }
         if (first != null) {
             throw first;

@@ -50,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
     int runs;
 
     @Option(names = "--variants", split = ",", description = "variants to run, in this order (default: all): ${COMPLETION-CANDIDATES}",
-            converter = VariantConverter.class)
+            converter = VariantConverter.class, completionCandidates = VariantIds.class)
     List<Variant> variants;
 
     @Option(names = "--no-duckdb-unconstrained", description = "skip the duckdb-nokeys variant")
@@ -73,6 +73,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--no-time", description = "do not wrap children in /usr/bin/time -v (use the child's own peak RSS)")
     boolean noTime;
+
+    /** The ids {@code --variants} accepts, as its help lists them (picocli would list the enum constants' names). */
+    static final class VariantIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Variant.ids().iterator();
+        }
+    }
 
     static final class VariantConverter implements picocli.CommandLine.ITypeConverter<Variant> {
         @Override

@@ -59,4 +59,11 @@ class BenchFlagsTest {
         assertEquals(List.of("--a", "--b"), BenchFlags.moduleFlags(empty));
         assertEquals(BenchFlags.DEFAULT_HEAP, BenchFlags.heapFlags(empty));
     }
+
+    @Test
+    void helpListsTheVariantIdsThatVariantsAccepts() {
+        String help = new picocli.CommandLine(new BenchCommand()).getUsageMessage(picocli.CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+        assertTrue(help.contains("variants to run, in this order (default: all): " + String.join(", ", Variant.ids())), help);
+        assertEquals(Variant.INGOT_TBL, Variant.of(Variant.INGOT_TBL.id()));
+    }
 }

@@ -14,6 +14,7 @@ import dev.ingot.ingest.TableLoadException;
 import dev.ingot.ingest.keys.ArrowValues;
 import dev.ingot.ingest.keys.StoredTable;
 import dev.ingot.memory.NativeAllocator;
+import dev.ingot.memory.internal.Failures;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -267,11 +268,7 @@ final class ShardWriter implements DataWriter<InternalRow> {
             try {
                 c.close();
             } catch (Exception | Error e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = Failures.chain(failure, e);
             }
         }
         if (failure instanceof IOException io) {

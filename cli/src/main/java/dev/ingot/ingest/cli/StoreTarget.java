@@ -2,6 +2,7 @@ package dev.ingot.ingest.cli;
 
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.constraints.spill.SpillDirectory;
+import dev.ingot.memory.internal.Failures;
 import dev.ingot.pager.Pager;
 import java.io.Closeable;
 import java.io.IOException;
@@ -207,11 +208,7 @@ final class StoreTarget implements Closeable {
             try {
                 hold.close();
             } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = Failures.chain(failure, e);
             }
         }
         if (failure != null) {

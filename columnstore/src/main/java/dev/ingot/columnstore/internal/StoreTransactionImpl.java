@@ -10,6 +10,7 @@ import dev.ingot.columnstore.StoreTransaction;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableWriter;
+import dev.ingot.memory.internal.Failures;
 import dev.ingot.pager.PagerWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -535,11 +536,7 @@ final class StoreTransactionImpl implements StoreTransaction, TableWriterImpl.Ow
             try {
                 w.close();
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = Failures.chain(failure, e);
             }
         }
         synchronized (store.commitLock()) {
@@ -549,11 +546,7 @@ final class StoreTransactionImpl implements StoreTransaction, TableWriterImpl.Ow
                     pagerWriter.free(k);
                 }
             } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failure = Failures.chain(failure, e);
             }
             ownBlobs.clear();
             endLocked();

@@ -1,6 +1,6 @@
 package dev.ingot.constraints.spill;
 
-import dev.ingot.constraints.internal.Failures;
+import dev.ingot.memory.internal.Failures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

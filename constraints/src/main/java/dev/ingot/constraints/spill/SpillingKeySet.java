@@ -2,7 +2,7 @@ package dev.ingot.constraints.spill;
 
 import dev.ingot.columnstore.ColumnType;
 import dev.ingot.constraints.KeySetKind;
-import dev.ingot.constraints.internal.Failures;
+import dev.ingot.memory.internal.Failures;
 import dev.ingot.constraints.internal.KeyRowEncoder;
 import dev.ingot.constraints.internal.KeySet;
 import dev.ingot.memory.MemoryLimitException;

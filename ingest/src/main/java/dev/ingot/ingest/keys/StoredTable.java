@@ -15,6 +15,7 @@ import dev.ingot.constraints.index.KeyIndexWriter;
 import dev.ingot.constraints.index.KeyRunSearch;
 import dev.ingot.constraints.internal.KeyEncoding;
 import dev.ingot.memory.NativeAllocator;
+import dev.ingot.memory.internal.Failures;
 import dev.ingot.pager.StoreCorruptedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -411,11 +412,7 @@ public final class StoredTable implements AutoCloseable {
         try {
             reader.close();
         } catch (RuntimeException e) {
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
-            }
+            failure = Failures.chain(failure, e);
         }
         if (failure != null) {
             throw failure;

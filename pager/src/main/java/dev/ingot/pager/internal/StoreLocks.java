@@ -1,5 +1,6 @@
 package dev.ingot.pager.internal;
 
+import dev.ingot.memory.internal.Failures;
 import dev.ingot.pager.StoreLockedException;
 import java.io.Closeable;
 import java.io.IOException;
@@ -192,11 +193,7 @@ final class StoreLocks {
                         try {
                             c.close();
                         } catch (IOException ex) {
-                            if (failure == null) {
-                                failure = ex;
-                            } else {
-                                failure.addSuppressed(ex);
-                            }
+                            failure = Failures.chain(failure, ex);
                         }
                     }
                     e.deferred.clear();

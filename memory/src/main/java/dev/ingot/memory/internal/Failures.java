@@ -1,4 +1,4 @@
-package dev.ingot.constraints.internal;
+package dev.ingot.memory.internal;
 
 /**
  * Collecting the failures of a close that releases several resources: the first failure is the
