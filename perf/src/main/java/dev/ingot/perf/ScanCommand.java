@@ -42,7 +42,7 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed scans first (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--runs", defaultValue = "7", description = "timed scans (0: none, e.g. with --lookup-phases; default: ${DEFAULT-VALUE})")
+    @Option(names = "--runs", defaultValue = "7", description = "timed scans (0: none, only with --point-reads or --lookup-phases; default: ${DEFAULT-VALUE})")
     int runs;
 
     @Option(names = "--per-column", description = "also scan each column alone and print its median CPU")
@@ -64,8 +64,9 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 0 || warmup < 0) {
-            throw new IllegalArgumentException("--runs and --warmup must be at least 0, not " + runs + " and " + warmup);
+        if (runs < (pointReads > 0 || lookupPhases > 0 ? 0 : 1) || warmup < 0) {
+            throw new IllegalArgumentException("--runs must be at least 1 (0 with --point-reads or --lookup-phases) and --warmup at least 0, not "
+                    + runs + " and " + warmup);
         }
         try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
             double[] wall = new double[runs];
