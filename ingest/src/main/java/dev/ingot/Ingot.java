@@ -62,7 +62,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 public final class Ingot implements AutoCloseable {
     private final ColumnStore store;
     private final NativeAllocator memory;
-    /** Decoded keys of sorted runs, shared by lookups and transactions of this store. */
+    /** Decoded keys of sorted runs, shared by the transactions of this store (lookups search the encoded chunks). */
     private final KeyRunCache runCache = new KeyRunCache();
     /** The snapshot lookups read, with each table's key indexes; null until needed; guarded by this. */
     private ReadView view;
@@ -92,7 +92,8 @@ public final class Ingot implements AutoCloseable {
                 if (snapshot.table(name).isEmpty()) {
                     throw new IllegalArgumentException("table " + name + " does not exist");
                 }
-                t = new StoredTable(snapshot, name, store.pager().file(), memory, false, runCache);
+                // lookups search sorted runs in the encoded key chunks: no row group is decoded for them
+                t = new StoredTable(snapshot, name, store.pager().file(), memory, false, null);
                 tables.put(name, t);
             }
             return t;

@@ -153,6 +153,66 @@ public interface TableReader extends AutoCloseable {
     }
 
     /**
+     * One value of column {@code column} at row {@code row} (0-based in row group {@code rowGroup},
+     * deleted rows included) as {@link #readLongs(int, int, long[])} gives it, read by random access
+     * into the chunk's encoding (a point read: no row of the chunk is decoded into a vector or array).
+     *
+     * @throws IllegalArgumentException as {@link #readLongs(int, int, int[], int, long[])}
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default long readLong(int column, int rowGroup, int row) throws IOException {
+        return readLongs(column, rowGroup, new int[] {row}, 1, null)[0];
+    }
+
+    /**
+     * The rows in {@code [fromRow, toRow)} of row group {@code rowGroup} (0-based in the group,
+     * deleted rows included) whose value of column {@code column} is {@code value}, for a column
+     * whose values do not decrease over those rows (a sorted run of keys): sets {@code range[0]} to
+     * the first such row and {@code range[1]} to the row after the last; both to the row where the
+     * value would be when none holds it. Binary searches by random access into the chunk's encoding,
+     * without decoding it (an RLE chunk is searched by its runs). Values are compared as signed longs
+     * as {@link #readLongs(int, int, long[])} gives them. Over rows that are not sorted, the rows set
+     * may miss some that hold the value but never include one that does not.
+     *
+     * @param range at least 2 elements; receives {@code [first, end)}
+     * @throws IllegalArgumentException for a column of a kind {@link #readLongs(int, int, long[])} does
+     *                                  not read, an unknown column, a row group out of range, a range
+     *                                  outside the group's rows, or a chunk holding NULLs (they
+     *                                  have no place in the order)
+     * @throws dev.ingot.pager.StoreCorruptedException if the chunk is damaged
+     * @throws IOException on other read failures
+     */
+    default void equalRange(int column, int rowGroup, int fromRow, int toRow, long value, int[] range) throws IOException {
+        int rows = info().rowGroups().get(rowGroup).rowCount();
+        if (fromRow < 0 || fromRow > toRow || toRow > rows) {
+            throw new IllegalArgumentException("rows [" + fromRow + ", " + toRow + ") outside the " + rows + " rows of row group " + rowGroup
+                    + " of table " + info().name());
+        }
+        long nulls = chunkStats(column, rowGroup).nullCount();
+        if (nulls > 0) {
+            throw new IllegalArgumentException("column " + info().def().columns().get(column).name() + " of table " + info().name()
+                    + " holds " + nulls + " NULLs in row group " + rowGroup + ": no sorted search");
+        }
+        int[] at = new int[1];
+        long[] v = new long[1];
+        for (int bound = 0; bound < 2; bound++) { // the first row >= value, then the first row > value
+            int lo = bound == 0 ? fromRow : range[0];
+            int hi = toRow;
+            while (lo < hi) {
+                at[0] = (lo + hi) >>> 1;
+                long x = readLongs(column, rowGroup, at, 1, v)[0];
+                if (x < value || bound == 1 && x == value) {
+                    lo = at[0] + 1;
+                } else {
+                    hi = at[0];
+                }
+            }
+            range[bound] = lo;
+        }
+    }
+
+    /**
      * The validity of every row (deleted ones included) of column {@code column} of row group
      * {@code rowGroup} as 64-bit words (bit {@code i % 64} of word {@code i / 64} set: row
      * {@code i} is not NULL; bits past the group's rows clear), in {@code reuse} when it is large

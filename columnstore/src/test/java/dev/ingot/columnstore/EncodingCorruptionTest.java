@@ -151,6 +151,44 @@ class EncodingCorruptionTest {
     }
 
     @Test
+    void runEndsThatDoNotHoldTheRowsAreCorruptionToASortedSearch() throws Exception {
+        ChunkFormat.Header h = header(1);
+        assertEquals(4, h.entries(), "runs of 5,000,000,004 .. 5,000,000,007 ending at rows 256, 512, 768, 1024");
+        int[] range = new int[2];
+        try (TableReader r = store.openTable("enc")) {
+            r.equalRange(1, 1, 0, 1024, 5_000_000_006L, range);
+            assertEquals(List.of(512, 768), List.of(range[0], range[1]), "intact");
+        }
+        // run 2 ends where the chunk does: run 3 would start after the rows searched
+        damage(1, b -> setPacked(b, h.auxOffset(), h.auxBitWidth(), 2, 1024));
+        assertSortedSearchCorrupt(0, 1024, 5_000_000_007L, h.auxOffset(), "run 2 of 4 ends at row 1024 after row 0 (rows 1024)");
+        // the last run ends before the rows do
+        damage(1, b -> setPacked(b, h.auxOffset(), h.auxBitWidth(), 3, 1000));
+        assertSortedSearchCorrupt(0, 1024, 5_000_000_005L, h.auxOffset(), "run 3 of 4 ends at row 1000 after row 1023 (rows 1024)");
+    }
+
+    /** A sorted search of rows {@code [from, to)} of row group 1 of the runs column for {@code value} by a new reader fails with exactly this detail. */
+    private void assertSortedSearchCorrupt(int from, int to, long value, long chunkByte, String detail) throws Exception {
+        try (TableReader r = store.openTable("enc")) {
+            StoreCorruptedException e = assertThrows(StoreCorruptedException.class, () -> r.equalRange(1, 1, from, to, value, new int[2]));
+            assertEquals(message(1, chunkByte, detail), e.getMessage());
+            assertEquals(store.pager().blobFileOffset(key(1)) + chunkByte, e.fileOffset());
+        }
+    }
+
+    /** Sets packed value {@code i} of {@code width} bits at {@code index} of {@code b} (little-endian) to {@code v}. */
+    private static void setPacked(ByteBuffer b, int index, int width, int i, long v) {
+        long mask = (1L << width) - 1;
+        long bit = (long) i * width;
+        int w = index + 8 * (int) (bit >>> 6);
+        int s = (int) bit & 63;
+        b.putLong(w, b.getLong(w) & ~(mask << s) | v << s);
+        if (s + width > 64) {
+            b.putLong(w + 8, b.getLong(w + 8) & ~(mask >>> (64 - s)) | v >>> (64 - s));
+        }
+    }
+
+    @Test
     void codesOutsideTheDictionaryAreCorruption() throws Exception {
         ChunkFormat.Header h = header(2);
         assertEquals(5, h.entries());

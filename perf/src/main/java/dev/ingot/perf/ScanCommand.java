@@ -42,7 +42,7 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed scans first (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--runs", defaultValue = "7", description = "timed scans (default: ${DEFAULT-VALUE})")
+    @Option(names = "--runs", defaultValue = "7", description = "timed scans (0: none, only with --point-reads or --lookup-phases; default: ${DEFAULT-VALUE})")
     int runs;
 
     @Option(names = "--per-column", description = "also scan each column alone and print its median CPU")
@@ -53,13 +53,20 @@ final class ScanCommand implements Callable<Integer> {
                     + " (Ingot.lookup), each after as many untimed ones, and print their latency percentiles (default: ${DEFAULT-VALUE})")
     int pointReads;
 
+    @Option(names = "--lookup-phases", defaultValue = "0",
+            description = "also time this many primary-key lookups split into phases (key -> row id, each column's point read, copy out),"
+                    + " after as many untimed ones, and print each phase's latency percentiles and which phase the lookups above the"
+                    + " p99 spend their time in (default: ${DEFAULT-VALUE})")
+    int lookupPhases;
+
     /** One scan's figures. */
     record Scan(long rows, long arrowBytes, double wallMs, double cpuMs) {}
 
     @Override
     public Integer call() throws Exception {
-        if (runs < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--runs must be at least 1 and --warmup at least 0, not " + runs + " and " + warmup);
+        if (runs < (pointReads > 0 || lookupPhases > 0 ? 0 : 1) || warmup < 0) {
+            throw new IllegalArgumentException("--runs must be at least 1 (0 with --point-reads or --lookup-phases) and --warmup at least 0, not "
+                    + runs + " and " + warmup);
         }
         try (ColumnStore cs = ColumnStore.openReadOnly(store)) {
             double[] wall = new double[runs];
@@ -75,10 +82,12 @@ final class ScanCommand implements Callable<Integer> {
                             s.arrowBytes(), s.wallMs(), s.cpuMs(), s.arrowBytes() / (s.cpuMs() * 1e6));
                 }
             }
-            double medCpu = Stats.median(cpu);
-            System.out.printf("%s: median %.1f ms wall, %.1f ms cpu (min %.1f, max %.1f) over %d runs; %.2f GB/s of Arrow data per CPU second%n",
-                    table, Stats.median(wall), medCpu, Stats.min(cpu), Stats.max(cpu), runs, last.arrowBytes() / (medCpu * 1e6));
-            if (perColumn) {
+            if (runs > 0) { // --runs 0: only the point reads or lookup phases
+                double medCpu = Stats.median(cpu);
+                System.out.printf("%s: median %.1f ms wall, %.1f ms cpu (min %.1f, max %.1f) over %d runs; %.2f GB/s of Arrow data per CPU second%n",
+                        table, Stats.median(wall), medCpu, Stats.min(cpu), Stats.max(cpu), runs, last.arrowBytes() / (medCpu * 1e6));
+            }
+            if (perColumn && runs > 0) {
                 double sum = 0;
                 try (TableReader r = cs.openTable(table)) {
                     for (ColumnDef c : r.info().def().columns()) {
@@ -101,6 +110,9 @@ final class ScanCommand implements Callable<Integer> {
             if (pointReads > 0) {
                 pointReads(cs);
             }
+        }
+        if (lookupPhases > 0) {
+            LookupPhases.run(store, table, lookupPhases, 13, System.out);
         }
         return 0;
     }

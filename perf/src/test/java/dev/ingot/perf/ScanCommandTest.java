@@ -81,7 +81,51 @@ class ScanCommandTest {
             System.setErr(err);
         }
         assertEquals(1, code);
-        assertEquals("ingot: error: java.lang.IllegalArgumentException: --runs must be at least 1 and --warmup at least 0, not 0 and 3",
-                bytes.toString(StandardCharsets.UTF_8).strip());
+        assertEquals("ingot: error: java.lang.IllegalArgumentException: --runs must be at least 1 (0 with --point-reads or --lookup-phases)"
+                + " and --warmup at least 0, not 0 and 3", bytes.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void lookupPhasesTimeEachPhaseOfPrimaryKeyLookups() throws Exception {
+        Path storeDir = dir.resolve("keyed");
+        try (dev.ingot.Ingot db = dev.ingot.Ingot.open(storeDir, dev.ingot.IngotOptions.defaults().createIfMissing())) {
+            db.createTables("CREATE TABLE k (id BIGINT NOT NULL, line INT NOT NULL, note VARCHAR, PRIMARY KEY (id, line))");
+            List<List<Object>> rows = new java.util.ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                rows.add(java.util.Arrays.asList((long) (i / 3), i % 3, i % 5 == 0 ? null : "note " + i));
+            }
+            try (dev.ingot.Transaction tx = db.begin(); org.apache.arrow.vector.VectorSchemaRoot batch = db.batch("k", rows)) {
+                tx.append("k", batch);
+                tx.commit();
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        int code;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            code = BenchCli.run("bench-scan", "--store", storeDir.toString(), "--table", "k", "--runs", "0", "--warmup", "0", "--lookup-phases", "500");
+        } finally {
+            System.setOut(out);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.startsWith("lookup phases of k, 500 lookups (wall us):"), text);
+        for (String phase : List.of("key -> row id", "read id", "read line", "read note", "copy out", "whole lookup", "whole lookup thread CPU")) {
+            assertTrue(text.contains("\n  " + phase + " "), phase + " in " + text);
+        }
+        // every lookup above the p99 has one largest phase: the counts of the phase lines add up to the count of those lookups
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  (?:key -> row id|read \\w+|copy out) .*?\\s(\\d+)\\s+[0-9.]+%$").matcher(text);
+        int owners = 0;
+        int phases = 0;
+        while (m.find()) {
+            owners += Integer.parseInt(m.group(1));
+            phases++;
+        }
+        assertEquals(5, phases, text);
+        int tail = Integer.parseInt(text.replaceAll("(?s).*\\s(\\d+) lookups above .*", "$1"));
+        assertEquals(tail, owners, text);
+        assertTrue(tail >= 1 && tail <= 5, "1% of 500 lookups, ties at the p99 aside: " + text);
+        assertTrue(!text.contains("median"), "no scan with --runs 0: " + text);
     }
 }

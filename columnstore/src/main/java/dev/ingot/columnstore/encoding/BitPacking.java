@@ -136,6 +136,44 @@ public final class BitPacking {
     }
 
     /**
+     * The sum of values {@code [from, to)} of {@code n} values of {@code width} bits stored at
+     * {@code index} of {@code src} (little-endian, as {@link #get} reads them), each plus
+     * {@code reference}, wrapping: the lengths before a row of a point read, read straight from the
+     * packed words (one bounds check, no array) instead of one {@link #get} per value.
+     *
+     * @throws IllegalArgumentException if {@code width} is outside [0, 64] or {@code src} is not
+     *                                  in little-endian order
+     * @throws IndexOutOfBoundsException if {@code [from, to)} is not inside [0, n) or {@code src}
+     *                                   holds fewer bytes than the values need
+     */
+    public static long sum(java.nio.ByteBuffer src, int index, int n, int width, long reference, int from, int to) {
+        if (src.order() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalArgumentException("packed values are read from a little-endian buffer");
+        }
+        int nWords = words(n, width);
+        if (from < 0 || from > to || to > n || index < 0 || index + 8L * nWords > src.limit()) {
+            throw new IndexOutOfBoundsException("values [" + from + ", " + to + ") of " + n + " values of " + width + " bits at " + index
+                    + " of a buffer of " + src.limit() + " bytes");
+        }
+        long total = reference * (to - from);
+        if (width == 0) {
+            return total;
+        }
+        long mask = width == 64 ? -1L : (1L << width) - 1;
+        long bit = (long) from * width;
+        for (int i = from; i < to; i++, bit += width) {
+            int w = (int) (bit >>> 6);
+            int s = (int) bit & 63;
+            long v = src.getLong(index + 8 * w) >>> s;
+            if (s + width > 64) {
+                v |= src.getLong(index + 8 * w + 8) << (64 - s);
+            }
+            total += v & mask;
+        }
+        return total;
+    }
+
+    /**
      * Copies the {@code words(n, width)} packed words at {@code index} of {@code src} (little-endian)
      * into {@code scratch} in one bulk copy and zeroes the word after them (the unpack loops read
      * each value's next word without a branch); returns {@code scratch}, or a larger array when it

@@ -120,26 +120,113 @@ final class RowReads {
             }
             case FOR:
                 return BitPacking.get(blob, h.dataOffset(), h.rowCount(), h.bitWidth(), h.reference(), row);
-            default: { // RLE: the first run whose end lies after the row
-                int runs = h.entries();
-                int lo = 0;
-                int hi = runs - 1;
-                while (lo < hi) {
-                    int mid = (lo + hi) >>> 1;
-                    if (runEnd(h, blob, mid) > row) {
-                        hi = mid;
-                    } else {
-                        lo = mid + 1;
-                    }
-                }
-                int end = runEnd(h, blob, lo);
-                int start = lo == 0 ? 0 : runEnd(h, blob, lo - 1);
-                if (start > row || end <= row || end > h.rowCount()) { // run ends that do not increase
-                    throw ChunkDecoder.badRunEnd(h, lo, end, start, file, where);
-                }
-                return BitPacking.get(blob, h.dataOffset(), runs, h.bitWidth(), h.reference(), lo);
+            default: // RLE
+                return runValue(h, blob, run(h, blob, row, file, where));
+        }
+    }
+
+    /** The run of an RLE chunk holding row {@code row}: the first run whose end lies after the row, checked to hold it. */
+    private static int run(ChunkFormat.Header h, ByteBuffer blob, int row, Path file, String where) throws StoreCorruptedException {
+        int lo = 0;
+        int hi = h.entries() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (runEnd(h, blob, mid) > row) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
+        int end = runEnd(h, blob, lo);
+        int start = lo == 0 ? 0 : runEnd(h, blob, lo - 1);
+        if (start > row || end <= row || end > h.rowCount()) { // run ends that do not increase
+            throw ChunkDecoder.badRunEnd(h, lo, end, start, file, where);
+        }
+        return lo;
+    }
+
+    private static long runValue(ChunkFormat.Header h, ByteBuffer blob, int run) {
+        return BitPacking.get(blob, h.dataOffset(), h.entries(), h.bitWidth(), h.reference(), run);
+    }
+
+    /**
+     * Row {@code row} of a validated integral chunk (PLAIN, FOR or RLE; not NULL-checked) as a
+     * signed long, by random access.
+     *
+     * @throws StoreCorruptedException (a {@link BlobCorruptedException}, blob offsets) on RLE run ends that do not hold the row
+     */
+    static long value(ChunkFormat.Header h, ByteBuffer blob, int row, Path file, String where) throws StoreCorruptedException {
+        return integral(h, blob, row, file, where);
+    }
+
+    /**
+     * The rows in {@code [from, to)} (within the chunk's rows) of a validated integral chunk whose
+     * value is {@code value}, into {@code range[0, 2)} as {@code [first, end)} (both the row where the
+     * value would be when none holds it), for values that do not decrease over the rows: binary
+     * searches of the rows by random access (PLAIN, FOR), or of the runs holding the rows (RLE: the
+     * first run of at least the value, then the runs of the value after it).
+     *
+     * @throws StoreCorruptedException (a {@link BlobCorruptedException}, blob offsets) on RLE run ends that do not hold the rows
+     */
+    static void equalRange(ChunkFormat.Header h, ByteBuffer blob, int from, int to, long value, int[] range, Path file, String where)
+            throws StoreCorruptedException {
+        if (from >= to) {
+            range[0] = to;
+            range[1] = to;
+            return;
+        }
+        if (h.encoding() == ChunkEncoding.RLE) {
+            int first = from == 0 ? 0 : run(h, blob, from, file, where);
+            int last = to == h.rowCount() ? h.entries() - 1 : run(h, blob, to - 1, file, where);
+            if (last < first || runEnd(h, blob, last) < to) { // the last run must hold row to - 1 (the first holds row 0 or from)
+                throw ChunkDecoder.badRunEnd(h, last, runEnd(h, blob, last), to - 1, file, where);
+            }
+            int lo = first;
+            int hi = last + 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (runValue(h, blob, mid) < value) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            int start = lo == first ? from : lo > last ? to : runStart(h, blob, lo, from, to, file, where);
+            int r = lo;
+            while (r <= last && runValue(h, blob, r) == value) {
+                r++;
+            }
+            range[0] = start;
+            range[1] = r == lo ? start : r > last ? to : runStart(h, blob, r, from, to, file, where);
+            return;
+        }
+        for (int bound = 0; bound < 2; bound++) { // the first row >= value, then the first row > value
+            int lo = bound == 0 ? from : range[0];
+            int hi = to;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                long x = integral(h, blob, mid, file, where);
+                if (x < value || bound == 1 && x == value) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            range[bound] = lo;
+        }
+    }
+
+    /**
+     * The first row of run {@code r} of an RLE chunk, a run after the one holding row {@code from}
+     * and not after the one holding row {@code to - 1}: checked to lie in {@code (from, to)}.
+     */
+    private static int runStart(ChunkFormat.Header h, ByteBuffer blob, int r, int from, int to, Path file, String where)
+            throws StoreCorruptedException {
+        int start = runEnd(h, blob, r - 1);
+        if (start <= from || start >= to) {
+            throw ChunkDecoder.badRunEnd(h, r - 1, start, from, file, where);
+        }
+        return start;
     }
 
     private static int runEnd(ChunkFormat.Header h, ByteBuffer blob, int run) {

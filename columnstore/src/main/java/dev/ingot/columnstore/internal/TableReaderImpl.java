@@ -69,6 +69,14 @@ final class TableReaderImpl implements TableReader {
     /** By column: the chunk fetched last (header parsed and checked) and its row group. */
     private final Chunk[] recent;
     private final int[] recentGroup;
+    /**
+     * The columns argument (a copy), their indexes and the vectors of the root that
+     * {@link #readRows(long[], List, VectorSchemaRoot)} checked last: a warm lookup reading into
+     * the same root again skips the check of its vectors' names and types. Null until then.
+     */
+    private List<String> checkedColumns;
+    private int[] checkedIndexes;
+    private FieldVector[] checkedVectors;
     /** Deletion vectors read so far, by row group. */
     private final RoaringBitmap[] deleted;
     private boolean closed;
@@ -252,6 +260,39 @@ final class TableReaderImpl implements TableReader {
     }
 
     @Override
+    public long readLong(int column, int rowGroup, int row) throws IOException {
+        ensureOpen();
+        Chunk c = pointChunk(integral(column), rowGroup);
+        int rows = c.header().rowCount();
+        if (row < 0 || row >= rows) {
+            throw new IllegalArgumentException("position " + row + " outside the " + rows + " rows of " + c.where());
+        }
+        try {
+            return RowReads.value(c.header(), c.blob(), row, pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
+        }
+    }
+
+    @Override
+    public void equalRange(int column, int rowGroup, int fromRow, int toRow, long value, int[] range) throws IOException {
+        ensureOpen();
+        Chunk c = pointChunk(integral(column), rowGroup);
+        int rows = c.header().rowCount();
+        if (fromRow < 0 || fromRow > toRow || toRow > rows) {
+            throw new IllegalArgumentException("rows [" + fromRow + ", " + toRow + ") outside the " + rows + " rows of " + c.where());
+        }
+        if (c.header().nullCount() > 0) {
+            throw new IllegalArgumentException(c.where() + " holds " + c.header().nullCount() + " NULLs: no sorted search");
+        }
+        try {
+            RowReads.equalRange(c.header(), c.blob(), fromRow, toRow, value, range, pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
+        }
+    }
+
+    @Override
     public long[] readValidity(int column, int rowGroup, long[] reuse) throws IOException {
         ensureOpen();
         Chunk c = scanChunk(column, rowGroup);
@@ -409,22 +450,48 @@ final class TableReaderImpl implements TableReader {
     @Override
     public void readRows(long[] rowIds, List<String> columns, VectorSchemaRoot into) throws IOException {
         ensureOpen();
-        int[] indexes = resolve(columns);
         List<FieldVector> vectors = into.getFieldVectors();
-        if (vectors.size() != indexes.length) {
-            throw new IllegalArgumentException("root to read " + indexes.length + " columns of table " + info.name()
-                    + " into has " + vectors.size() + " columns");
+        int[] indexes;
+        if (checkedVectors != null && java.util.Objects.equals(columns, checkedColumns) && checked(vectors)) { // the root checked last time, read again (warm lookups)
+            indexes = checkedIndexes;
+        } else {
+            indexes = resolve(columns);
+            if (vectors.size() != indexes.length) {
+                throw new IllegalArgumentException("root to read " + indexes.length + " columns of table " + info.name()
+                        + " into has " + vectors.size() + " columns");
+            }
+            for (int i = 0; i < indexes.length; i++) {
+                Field want = columnDef(indexes[i]).arrowField();
+                if (!vectors.get(i).getField().getType().equals(want.getType()) || !vectors.get(i).getName().equals(want.getName())) {
+                    throw new IllegalArgumentException("column " + i + " of the root to read table " + info.name() + " into is "
+                            + vectors.get(i).getField() + ", not " + want);
+                }
+            }
+            checkedColumns = columns == null ? null : List.copyOf(columns);
+            checkedIndexes = indexes;
+            checkedVectors = vectors.toArray(new FieldVector[0]);
         }
-        for (int i = 0; i < indexes.length; i++) {
-            Field want = columnDef(indexes[i]).arrowField();
-            if (!vectors.get(i).getField().getType().equals(want.getType()) || !vectors.get(i).getName().equals(want.getName())) {
-                throw new IllegalArgumentException("column " + i + " of the root to read table " + info.name() + " into is "
-                        + vectors.get(i).getField() + ", not " + want);
+        try {
+            fillRows(rowIds, indexes, vectors);
+        } catch (IOException | RuntimeException | Error e) {
+            into.setRowCount(0); // no half-read row is shown
+            throw e;
+        }
+        into.setRowCount(rowIds.length);
+    }
+
+    /** Whether {@code vectors} are, one for one, the vectors {@link #readRows(long[], List, VectorSchemaRoot)} checked last. */
+    private boolean checked(List<FieldVector> vectors) {
+        FieldVector[] c = checkedVectors;
+        if (c == null || c.length != vectors.size()) {
+            return false;
+        }
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] != vectors.get(i)) {
+                return false;
             }
         }
-        into.setRowCount(0);
-        fillRows(rowIds, indexes, vectors);
-        into.setRowCount(rowIds.length);
+        return true;
     }
 
     /**

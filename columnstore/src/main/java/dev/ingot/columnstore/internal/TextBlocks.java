@@ -265,17 +265,26 @@ public final class TextBlocks {
                     + h.dataLength() + " data and " + h.textBytes() + " text bytes" + (compressed ? "" : ", data bytes equal to text bytes"),
                     file, where);
         }
-        long before = 0;
-        long length = 0;
-        long total = 0;
-        for (int i = firstRow; i < endRow; i++) {
-            long len = BitPacking.get(blob, h.offsetsOffset(), h.rowCount(), h.bitWidth(), h.reference(), i) & 0xFFFFFFFFL;
-            if (i < row) {
-                before += len;
-            } else if (i == row) {
-                length = len;
+        long before;
+        long length;
+        long total;
+        if (h.reference() >= 0 && h.reference() <= Integer.MAX_VALUE && h.bitWidth() <= 31) { // lengths below 2^32, summed from the packed words
+            before = BitPacking.sum(blob, h.offsetsOffset(), h.rowCount(), h.bitWidth(), h.reference(), firstRow, row);
+            length = BitPacking.get(blob, h.offsetsOffset(), h.rowCount(), h.bitWidth(), h.reference(), row);
+            total = before + length + BitPacking.sum(blob, h.offsetsOffset(), h.rowCount(), h.bitWidth(), h.reference(), row + 1, endRow);
+        } else {
+            before = 0;
+            length = 0;
+            total = 0;
+            for (int i = firstRow; i < endRow; i++) {
+                long len = BitPacking.get(blob, h.offsetsOffset(), h.rowCount(), h.bitWidth(), h.reference(), i) & 0xFFFFFFFFL;
+                if (i < row) {
+                    before += len;
+                } else if (i == row) {
+                    length = len;
+                }
+                total += len;
             }
-            total += len;
         }
         if (total != endText - text) {
             throw ChunkFormat.corrupt(file, where, h.offsetsOffset(), "the lengths of rows " + firstRow + " to " + (endRow - 1) + " (text block "

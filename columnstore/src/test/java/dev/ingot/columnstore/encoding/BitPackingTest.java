@@ -39,6 +39,15 @@ class BitPackingTest {
                 for (int i = 0; i < n; i++) { // random access reads the same values
                     assertEquals(values[i], BitPacking.get(buffer, 24, n, width, reference, i), "get " + i + " width " + width + " n " + n);
                 }
+                for (int k = 0; k < 20 && n > 0; k++) { // sums of ranges (the first and last value, empty ranges) against the values added
+                    int from = k == 0 ? 0 : r.nextInt(n + 1);
+                    int to = k == 1 ? n : from + r.nextInt(n - from + 1);
+                    long expected = 0;
+                    for (int i = from; i < to; i++) {
+                        expected += values[i];
+                    }
+                    assertEquals(expected, BitPacking.sum(buffer, 24, n, width, reference, from, to), "sum [" + from + ", " + to + ") width " + width);
+                }
                 // gathered positions (backwards, with repeats) from the loaded words, the last value included
                 long[] loaded = BitPacking.load(buffer, 24, n, width, null);
                 int[] positions = new int[2 * n];
@@ -90,6 +99,20 @@ class BitPackingTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aSumOutsideTheValuesOrTheBufferIsRefused() {
+        ByteBuffer buffer = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN); // 2 words: 12 values of 10 bits
+        assertEquals(0, BitPacking.sum(buffer, 0, 12, 10, 5, 12, 12));
+        assertEquals("values [3, 13) of 12 values of 10 bits at 0 of a buffer of 16 bytes", assertThrows(IndexOutOfBoundsException.class,
+                () -> BitPacking.sum(buffer, 0, 12, 10, 5, 3, 13)).getMessage());
+        assertEquals("values [4, 3) of 12 values of 10 bits at 0 of a buffer of 16 bytes", assertThrows(IndexOutOfBoundsException.class,
+                () -> BitPacking.sum(buffer, 0, 12, 10, 5, 4, 3)).getMessage());
+        assertEquals("values [0, 1) of 13 values of 10 bits at 0 of a buffer of 16 bytes", assertThrows(IndexOutOfBoundsException.class,
+                () -> BitPacking.sum(buffer, 0, 13, 10, 5, 0, 1)).getMessage());
+        assertEquals("packed values are read from a little-endian buffer", assertThrows(IllegalArgumentException.class,
+                () -> BitPacking.sum(ByteBuffer.allocate(16), 0, 12, 10, 5, 0, 1)).getMessage());
     }
 
     @Test

@@ -171,8 +171,9 @@ public final class ArrowValues {
 
     /** Row {@code r} of {@code root} as a map from column name to value, in column order. */
     public static Map<String, Object> row(VectorSchemaRoot root, int r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (FieldVector v : root.getFieldVectors()) {
+        List<FieldVector> vectors = root.getFieldVectors();
+        Map<String, Object> m = new LinkedHashMap<>(vectors.size() * 4 / 3 + 1); // no resize while filling
+        for (FieldVector v : vectors) {
             m.put(v.getName(), get(v, r));
         }
         return m;

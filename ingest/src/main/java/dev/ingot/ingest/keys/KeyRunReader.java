@@ -15,15 +15,25 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * Searches the sorted runs of one key of a stored table ({@link KeyRunSearch}) in its stored key
  * columns: the row groups by the zone maps of the key's first column (each chunk header's min/max,
- * read once per row group), then, inside a row group, a binary search over its decoded key values.
- * A key outside every candidate row group's range costs no chunk read.
+ * read once per row group), then, inside a row group, a binary search over its key values, in one
+ * of two ways. A key outside every candidate row group's range costs no chunk read.
  *
- * <p>Decoded key values are cached per row group (in a {@link KeyRunCache}, which the readers of
+ * <p><b>Encoded</b> (a reader without a cache: point lookups): the binary search runs by random
+ * access in the encoded key chunks ({@link TableReader#equalRange}, {@link TableReader#readLong}):
+ * the rows holding the first key column's value, then among them the second's; an RLE chunk is
+ * searched by its runs. Nothing is decoded or kept on the heap, so no lookup pays for decoding a
+ * row group, whatever the table's size. A row group whose key chunks cannot be searched so (a NULL
+ * in them, or a kind other than {@link dev.ingot.columnstore.encoding.ChunkEncoding#isIntegral}
+ * integers, dates, times, timestamps and DECIMAL(p &lt;= 18)) is searched decoded, as below, in a
+ * cache of this reader's own.
+ *
+ * <p><b>Decoded</b> (a reader given a cache: transactions, which probe many keys of the same row
+ * groups): decoded key values are cached per row group (in a {@link KeyRunCache}, which the readers of
  * one open store share across snapshots), most recently used kept, within a budget of
  * {@code ingot.keys.runCacheBytes} bytes (system property; default the smaller of 256 MiB and a
  * quarter of the JVM's largest heap, as the values live on the heap): the first column as
  * 4-byte offsets from the row group's minimum when its range allows, the second as 4 bytes when
- * its values fit an {@code int}, 8 bytes a value otherwise. Warm lookups then decode nothing.
+ * its values fit an {@code int}, 8 bytes a value otherwise. Warm transactions then decode nothing.
  *
  * <p>Thread-safety: not thread-safe (the cache and the reader); one per {@link StoredTable}.
  * Ownership: the reader belongs to the caller and must stay open while this is used.
@@ -39,8 +49,15 @@ final class KeyRunReader implements KeyRunSearch {
     private final long[] minA;
     private final long[] maxA;
     private final boolean[] statsKnown;
-    private final KeyRunCache cache;
+    /** Decoded row groups; for an encoded reader, those of its row groups that are not searchable encoded (made when first needed). */
+    private KeyRunCache cache;
     private final int column1;
+    /** Whether the key chunks are searched encoded (no cache given). */
+    private final boolean encoded;
+    /** By row group, for an encoded reader: 0 not yet known, 1 searched encoded, 2 searched decoded. */
+    private final byte[] searchable;
+    /** Scratch of {@link #findEncoded}: a range of rows. */
+    private final int[] range = new int[2];
 
     /** The key values of one row group, every row (deleted ones included), compactly. Immutable. */
     static final class GroupKeys {
@@ -137,7 +154,10 @@ final class KeyRunReader implements KeyRunSearch {
         this(info, reader, keyColumns, new KeyRunCache(budget));
     }
 
-    /** A reader whose decoded row groups go to {@code cache}, which other readers of the same store may share. */
+    /**
+     * A reader whose decoded row groups go to {@code cache}, which other readers of the same store
+     * may share; with a null {@code cache} the reader searches the encoded key chunks (see above).
+     */
     KeyRunReader(TableInfo info, TableReader reader, List<String> keyColumns, KeyRunCache cache) {
         if (keyColumns.size() != 1 && keyColumns.size() != 2) {
             throw new IllegalArgumentException("a sorted run has a key of 1 or 2 columns: " + keyColumns);
@@ -151,7 +171,9 @@ final class KeyRunReader implements KeyRunSearch {
         this.minA = new long[groups];
         this.maxA = new long[groups];
         this.statsKnown = new boolean[groups];
-        this.cache = java.util.Objects.requireNonNull(cache, "cache");
+        this.cache = cache;
+        this.encoded = cache == null;
+        this.searchable = encoded ? new byte[groups] : null;
     }
 
     @Override
@@ -203,7 +225,8 @@ final class KeyRunReader implements KeyRunSearch {
             return maxA[g];
         }
         RowGroupInfo rg = info.rowGroups().get(g);
-        return keys(g).a((int) (Math.min(to, rg.firstRowId() + rg.rowCount()) - 1 - rg.firstRowId()));
+        int row = (int) (Math.min(to, rg.firstRowId() + rg.rowCount()) - 1 - rg.firstRowId());
+        return encoded(g) ? reader.readLong(column0, g, row) : keys(g).a(row);
     }
 
     /** Column 0 of the first run row of group {@code g}. */
@@ -212,7 +235,45 @@ final class KeyRunReader implements KeyRunSearch {
             return minA[g];
         }
         RowGroupInfo rg = info.rowGroups().get(g);
-        return keys(g).a((int) (Math.max(from, rg.firstRowId()) - rg.firstRowId()));
+        int row = (int) (Math.max(from, rg.firstRowId()) - rg.firstRowId());
+        return encoded(g) ? reader.readLong(column0, g, row) : keys(g).a(row);
+    }
+
+    /**
+     * Whether row group {@code g} is searched in its encoded key chunks: an encoded reader, key
+     * columns read as longs and no NULL in the group's key chunks (decided once per row group).
+     */
+    private boolean encoded(int g) throws IOException {
+        if (!encoded) {
+            return false;
+        }
+        if (searchable[g] == 0) {
+            boolean ok = searchable(column0, g) && (column1 < 0 || searchable(column1, g));
+            searchable[g] = (byte) (ok ? 1 : 2);
+        }
+        return searchable[g] == 1;
+    }
+
+    private boolean searchable(int column, int g) throws IOException {
+        return dev.ingot.columnstore.encoding.ChunkEncoding.isIntegral(info.def().columns().get(column).type().kind())
+                && reader.chunkStats(column, g).nullCount() == 0;
+    }
+
+    /**
+     * The row id of key {@code (a, b)} among rows {@code [from, to)} of row group {@code g} by
+     * binary searches in the encoded key chunks: the rows whose first column is {@code a}, then
+     * among them the one whose second is {@code b}; -1 if absent.
+     */
+    private long findEncoded(int g, long a, long b, long from, long to) throws IOException {
+        RowGroupInfo rg = info.rowGroups().get(g);
+        int lo = (int) (Math.max(from, rg.firstRowId()) - rg.firstRowId());
+        int end = (int) (Math.min(to, rg.firstRowId() + rg.rowCount()) - rg.firstRowId());
+        reader.equalRange(column0, g, lo, end, a, range);
+        if (range[0] == range[1] || column1 < 0) {
+            return range[0] == range[1] ? -1 : rg.firstRowId() + range[0];
+        }
+        reader.equalRange(column1, g, range[0], range[1], b, range);
+        return range[0] == range[1] ? -1 : rg.firstRowId() + range[0];
     }
 
     /** Reads group {@code g}'s column-0 min/max from its chunk header once; false if the chunk has none. */
@@ -230,6 +291,9 @@ final class KeyRunReader implements KeyRunSearch {
     }
 
     private long findInGroup(int g, long a, long b, long from, long to) throws IOException {
+        if (encoded(g)) {
+            return findEncoded(g, a, b, from, to);
+        }
         RowGroupInfo rg = info.rowGroups().get(g);
         GroupKeys k = keys(g);
         int lo = (int) (Math.max(from, rg.firstRowId()) - rg.firstRowId());
@@ -256,6 +320,9 @@ final class KeyRunReader implements KeyRunSearch {
     private GroupKeys keys(int g) throws IOException {
         RowGroupInfo rg = info.rowGroups().get(g);
         KeyRunCache.Key name = new KeyRunCache.Key(rg.chunkKey(column0), column1 < 0 ? -1 : rg.chunkKey(column1), rg.rowCount());
+        if (cache == null) { // an encoded reader's row group that is not searchable encoded
+            cache = new KeyRunCache();
+        }
         GroupKeys k = cache.get(name);
         if (k != null) {
             return k;
@@ -275,8 +342,8 @@ final class KeyRunReader implements KeyRunSearch {
         return k;
     }
 
-    /** Bytes of decoded key values held (by the cache, which other readers may share). */
+    /** Bytes of decoded key values held (by the cache, which other readers may share; 0 without one). */
     long cachedBytes() {
-        return cache.cachedBytes();
+        return cache == null ? 0 : cache.cachedBytes();
     }
 }

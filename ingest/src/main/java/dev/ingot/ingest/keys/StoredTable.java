@@ -99,11 +99,13 @@ public final class StoredTable implements AutoCloseable {
     /**
      * As {@link #StoredTable(StoreSnapshot, String, Path, NativeAllocator, boolean)}, with the
      * decoded sorted-run keys kept in {@code runCache}, which the other snapshots' tables of the same
-     * open store may share (and never those of another store).
+     * open store may share (and never those of another store); with a null {@code runCache} the
+     * sorted runs are searched by random access in their encoded key chunks and nothing decoded is
+     * kept (point lookups: see {@link KeyRunReader}).
      */
     public StoredTable(StoreSnapshot snapshot, String table, Path file, NativeAllocator memory, boolean reindex, KeyRunCache runCache)
             throws IOException {
-        this.runCache = Objects.requireNonNull(runCache, "runCache");
+        this.runCache = runCache;
         this.reindex = reindex;
         this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
         this.info = snapshot.table(table).orElseThrow(() -> new IllegalArgumentException("table " + table + " does not exist"));

@@ -7,6 +7,7 @@ import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.ColumnStore;
 import dev.ingot.columnstore.ColumnStoreWriteHints;
 import dev.ingot.columnstore.ColumnType;
+import dev.ingot.columnstore.RowGroupInfo;
 import dev.ingot.columnstore.StoreTransaction;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.columnstore.TableReader;
@@ -74,6 +75,8 @@ class KeyRunReaderTest {
                 try (TableReader reader = store.openTable("lines")) {
                     assertTrue(reader.rowGroupCount() >= 10, "row groups: " + reader.rowGroupCount());
                     KeyRunReader search = new KeyRunReader(reader.info(), reader, List.of("k", "n"), 3 * 1024 * 8);
+                    // a reader without a cache searches the encoded key chunks (point lookups): the same answers, nothing decoded
+                    KeyRunReader encoded = new KeyRunReader(reader.info(), reader, List.of("k", "n"), (KeyRunCache) null);
                     for (int round = 0; round < 3; round++) {
                         long from = round == 0 ? 0 : rnd.nextInt(rows / 2);
                         long to = round == 0 ? rows : from + 1 + rnd.nextInt(rows - (int) from);
@@ -88,15 +91,77 @@ class KeyRunReaderTest {
                                 }
                             }
                             assertEquals(expected, search.find(pa, pb, from, to), "(" + pa + ", " + pb + ") in rows [" + from + ", " + to + ")");
+                            assertEquals(expected, encoded.find(pa, pb, from, to), "encoded: (" + pa + ", " + pb + ") in rows [" + from + ", "
+                                    + to + ")");
                         }
                         assertEquals(-1, search.find(a[0] - 1, 1, from, to), "below the first key");
                         assertEquals(-1, search.find(a[rows - 1] + 1, 1, from, to), "above the last key");
+                        assertEquals(-1, encoded.find(a[0] - 1, 1, from, to), "encoded: below the first key");
+                        assertEquals(-1, encoded.find(a[rows - 1] + 1, 1, from, to), "encoded: above the last key");
+                        for (int g = 0; g < reader.rowGroupCount(); g++) { // the first and last row of every row group inside the range
+                            RowGroupInfo rg = reader.info().rowGroups().get(g);
+                            for (long r : new long[] {rg.firstRowId(), rg.firstRowId() + rg.rowCount() - 1}) {
+                                long expected = r >= from && r < to ? r : -1;
+                                for (long q = from; q < to && expected < 0; q++) { // the same key elsewhere in the range (never: keys are unique)
+                                    expected = a[(int) q] == a[(int) r] && b[(int) q] == b[(int) r] ? q : -1;
+                                }
+                                assertEquals(expected, encoded.find(a[(int) r], b[(int) r], from, to), "encoded: row " + r + " in [" + from + ", " + to + ")");
+                            }
+                        }
                     }
+                    assertEquals(0, encoded.cachedBytes(), "the encoded search decodes no row group");
                     assertTrue(search.cachedBytes() <= 3 * 1024 * 8 + 2 * (64 + 8 * 1024), "the cache keeps to its budget: " + search.cachedBytes());
                     assertEquals(1023, search.find(a[1023], b[1023], 0, rows), "a deleted row is found: the caller tests deletion");
                 }
             }
         });
+    }
+
+    @Test
+    void anEncodedReaderSearchesDecodedWhereTheKeyChunksCannotBeSearched() throws Exception {
+        // a BOOLEAN second key column (not read as longs) in every row group; a NULL first key column in row group 2
+        TableDef flags = new TableDef("flags", List.of(ColumnDef.notNull("k", ColumnType.int64()), ColumnDef.notNull("f", ColumnType.bool())), List.of());
+        TableDef holes = new TableDef("holes", List.of(ColumnDef.nullable("k", ColumnType.int64()), ColumnDef.notNull("n", ColumnType.int32())),
+                List.of());
+        int rows = 3000;
+        try (BufferAllocator arrow = new RootAllocator(); ColumnStore store = ColumnStore.openOrCreate(dir)) {
+            for (TableDef def : List.of(flags, holes)) {
+                try (TableWriter w = store.createTable(def, ColumnStoreWriteHints.estimate(def).withChunkRows(1024));
+                     VectorSchemaRoot root = VectorSchemaRoot.create(def.arrowSchema(), arrow)) {
+                    root.allocateNew();
+                    for (int i = 0; i < rows; i++) {
+                        if (def == flags) {
+                            ((BigIntVector) root.getVector(0)).setSafe(i, i / 2);
+                            ((org.apache.arrow.vector.BitVector) root.getVector(1)).setSafe(i, i % 2);
+                        } else {
+                            if (i == 2500) {
+                                ((BigIntVector) root.getVector(0)).setNull(i); // stored as the value before it: 10 + 2499 / 3
+                            } else {
+                                ((BigIntVector) root.getVector(0)).setSafe(i, 10 + i / 3);
+                            }
+                            ((IntVector) root.getVector(1)).setSafe(i, i % 3);
+                        }
+                    }
+                    root.getVector(0).setValueCount(rows);
+                    root.getVector(1).setValueCount(rows);
+                    root.setRowCount(rows);
+                    w.appendBatch(root);
+                    w.commit();
+                }
+            }
+            try (TableReader f = store.openTable("flags"); TableReader h = store.openTable("holes")) {
+                KeyRunReader byFlag = new KeyRunReader(f.info(), f, List.of("k", "f"), (KeyRunCache) null);
+                KeyRunReader byHole = new KeyRunReader(h.info(), h, List.of("k", "n"), (KeyRunCache) null);
+                for (int i = 0; i < rows; i++) {
+                    assertEquals(i, byFlag.find(i / 2, i % 2, 0, rows), "flags row " + i);
+                    assertEquals(i, byHole.find(10 + i / 3, i % 3, 0, rows), "holes row " + i);
+                }
+                assertEquals(-1, byFlag.find(rows, 0, 0, rows), "flags: above the last key");
+                assertEquals(-1, byHole.find(10 + 2500 / 3, 3, 0, rows), "holes: absent second column in the row group with the NULL");
+                assertEquals(3 * (64 + 2 * 4 * 1024) - 2 * 4 * (3 * 1024 - rows), byFlag.cachedBytes(), "flags: all 3 row groups decoded");
+                assertEquals(64 + 2 * 4 * (rows - 2048), byHole.cachedBytes(), "holes: row group 2 decoded, the others searched encoded");
+            }
+        }
     }
 
     @Test

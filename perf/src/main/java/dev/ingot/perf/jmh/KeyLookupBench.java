@@ -45,8 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * 4 lines per order) through the persisted key index, warm, as a latency distribution (sample
  * mode: read p50/p99 from the percentiles): {@code probeHit} / {@code probeMiss} find the row id
  * of a random stored / absent key (the index alone: one partition slot run, deletion test);
- * {@code lookupRow} returns the whole row ({@link Ingot#lookup}), which also decodes the chunks of
- * the row group holding it. The table of {@code rows} rows is appended in one transaction per trial
+ * {@code lookupRow} returns the whole row ({@link Ingot#lookup}): the key searched in the sorted
+ * run's encoded key chunks (no row group decoded), then one point read per column into kept one-row
+ * vectors, copied out into a map. The table of {@code rows} rows is appended in one transaction per trial
  * (its index written at commit; its keys arrive in order, so the index is one sorted run searched in
  * the stored key columns). With {@code store} set (a TPC-H store, e.g. SF10, read only), the probes go
  * to its {@code lineitem} instead: hits are a sample of 1 in 64 of its stored keys, misses line
