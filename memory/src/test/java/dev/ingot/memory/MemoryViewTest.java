@@ -228,6 +228,57 @@ class MemoryViewTest {
         assertTrue(v.compareBytes(32, 1, 40, 1) > 0, "0xFF is above 0x01 unsigned");
     }
 
+    /**
+     * Every start in a 40-byte view and every length that fits, up to 12: the word is the value's
+     * first min(8, length) bytes, little-endian as a ByteBuffer reads them, and zero past its end,
+     * whatever bytes follow it (here all 0xFF), also where the value ends at the view's last byte.
+     */
+    @Test
+    void getPrefixWordsReadsEachValuesFirstWordAndNothingAfterIt() {
+        int capacity = 40;
+        ByteBuffer bb = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
+        MemoryView v = MemoryView.of(bb);
+        for (int i = 0; i < capacity; i++) {
+            v.putByte(i, (byte) (i == 7 ? 0 : 0xF0 + i % 16)); // a zero byte inside values too
+        }
+        for (int start = 0; start <= capacity; start++) {
+            for (int len = 0; len <= 12 && start + len <= capacity; len++) {
+                long[] out = {-1, -1, -1};
+                v.getPrefixWords(new int[] {5, start, start + len}, 1, 1, out, 1);
+                long expected = 0;
+                for (int j = 0; j < Math.min(8, len); j++) {
+                    expected |= (bb.get(start + j) & 0xFFL) << (8 * j);
+                }
+                assertEquals(expected, out[1], "start " + start + " length " + len);
+                assertEquals(-1, out[0], "nothing before outIndex");
+                assertEquals(-1, out[2], "nothing past count");
+            }
+        }
+        // several values in one call, each from its own offsets pair
+        long[] out = new long[3];
+        v.getPrefixWords(new int[] {0, 3, 3, 40}, 0, 3, out, 0);
+        assertEquals(bb.getLong(0) & 0xFFFFFFL, out[0]);
+        assertEquals(0, out[1]);
+        assertEquals(bb.getLong(3), out[2]);
+    }
+
+    @Test
+    void getPrefixWordsRefusesValuesOutsideTheViewAndOffsetsThatGoBack() {
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        long[] out = new long[4];
+        IndexOutOfBoundsException past = assertThrows(IndexOutOfBoundsException.class,
+                () -> v.getPrefixWords(new int[] {0, 10, 65}, 0, 2, out, 0));
+        assertEquals("index=0 length=65 capacity=64", past.getMessage());
+        IndexOutOfBoundsException before = assertThrows(IndexOutOfBoundsException.class,
+                () -> v.getPrefixWords(new int[] {-1, 10}, 0, 1, out, 0));
+        assertEquals("index=-1 length=11 capacity=64", before.getMessage());
+        IllegalArgumentException back = assertThrows(IllegalArgumentException.class,
+                () -> v.getPrefixWords(new int[] {0, 20, 10, 30}, 0, 3, out, 0));
+        assertEquals("value 1 ends at 10 before its start 20", back.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getPrefixWords(new int[] {0, 8}, 0, 2, out, 0)); // offsets too short
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getPrefixWords(new int[] {0, 8, 16}, 0, 2, out, 3)); // out too short
+    }
+
     @Test
     void compareBytesLooksOnlyAtTheValuesBytesUpToTheEndOfTheView() {
         MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(64));

@@ -319,7 +319,7 @@ final class ChunkEncoder {
         long packedEstimate = ChunkFormat.align(BitPacking.bytes(rows, lengthWidth))
                 + (lz4 ? textBytes * LZ4_MAX_RATIO_PERCENT / 100 : textBytes);
         long best = Math.min(plainBytes, packedEstimate);
-        if (dictionary.build(validity, ints, data, rows, nulls)) {
+        if (dictionary.build(validity, ints, data, rows, nulls, maxLength)) {
             dictionaryBuilt = true;
             int codeWidth = BitPacking.width(Math.max(dictionary.size() - 1, 0));
             long dictBytes = ChunkFormat.align(4L * dictionary.size() + 4) + ChunkFormat.align(dictionary.bytes())
