@@ -192,6 +192,14 @@ public sealed class MemoryView permits MemoryBlock {
         NativeMemory.copyToLongArray(address + index, dst, dstIndex, count);
     }
 
+    /** Copies {@code count} little-endian ints from {@code index} into {@code dst[dstIndex ..]}. */
+    public final void getInts(long index, int[] dst, int dstIndex, int count) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 4L * count);
+        }
+        NativeMemory.copyToIntArray(address + index, dst, dstIndex, count);
+    }
+
     /** Copies {@code src[srcIndex, srcIndex + count)} as little-endian longs to {@code index}. */
     public final void putLongs(long index, long[] src, int srcIndex, int count) {
         if (SHOULD_BOUNDS_CHECK) {

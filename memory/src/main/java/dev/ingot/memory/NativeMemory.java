@@ -199,6 +199,12 @@ final class NativeMemory {
         UNSAFE.copyMemory(null, srcAddress, dst, LONG_ARRAY_BASE + 8L * dstIndex, 8L * count);
     }
 
+    /** Copies {@code count} ints from a native address into {@code dst} at {@code dstIndex}. */
+    static void copyToIntArray(long srcAddress, int[] dst, int dstIndex, int count) {
+        java.util.Objects.checkFromIndexSize(dstIndex, count, dst.length);
+        UNSAFE.copyMemory(null, srcAddress, dst, INT_ARRAY_BASE + 4L * dstIndex, 4L * count);
+    }
+
     /** Copies {@code count} longs of {@code src} from {@code srcIndex} to a native address. */
     static void copyFromLongArray(long[] src, int srcIndex, long dstAddress, int count) {
         java.util.Objects.checkFromIndexSize(srcIndex, count, src.length);

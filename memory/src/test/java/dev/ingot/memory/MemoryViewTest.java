@@ -44,6 +44,7 @@ class MemoryViewTest {
                 new Accessor("getLongs", 16, i -> v.getLongs(i, longs, 0, 2)),
                 new Accessor("putLongs", 16, i -> v.putLongs(i, longs, 0, 2)),
                 new Accessor("putInts", 12, i -> v.putInts(i, new int[3], 0, 3)),
+                new Accessor("getInts", 12, i -> v.getInts(i, new int[3], 0, 3)),
                 new Accessor("putRuns", 24, i -> v.putRuns(i, longs, new int[] {1, 3}, 2)),
                 new Accessor("putLongsSignExtended", 32, i -> v.putLongsSignExtended(i, longs, 0, 2)),
                 new Accessor("copyTo (source)", 7, i -> v.copyTo(i, other, 0, 7)),
@@ -80,6 +81,7 @@ class MemoryViewTest {
         assertThrows(IndexOutOfBoundsException.class, () -> v.getLongs(0, new long[1], 0, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putLongs(0, new long[1], 0, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putInts(0, new int[3], 1, 3));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getInts(0, new int[3], 1, 3));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putLongsSignExtended(0, new long[2], 1, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putRuns(0, new long[2], new int[1], 2));
         IllegalArgumentException backwards = assertThrows(IllegalArgumentException.class,
@@ -164,6 +166,9 @@ class MemoryViewTest {
         long[] longs = new long[1];
         v.getLongs(8, longs, 0, 1);
         assertEquals(0x0102030405060708L, longs[0]);
+        int[] ints = {9, 9, 9, 9};
+        v.getInts(8, ints, 1, 2);
+        assertArrayEquals(new int[] {9, 0x05060708, 0x01020304, 9}, ints);
         v.putLongs(48, new long[] {0, -2L, 0x1122334455667788L}, 1, 2);
         assertEquals(-2L, bb.getLong(48));
         assertEquals(0x1122334455667788L, bb.getLong(56));
