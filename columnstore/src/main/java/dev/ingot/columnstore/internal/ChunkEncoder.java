@@ -28,7 +28,7 @@ import java.util.Arrays;
  *       most {@code rows / 2} distinct values (else the dictionary overflows and is dropped), or
  *       {@link ChunkEncoding#PACKED_TEXT}: lengths bit-packed and the bytes in {@link TextBlocks}
  *       of a few KiB, each one LZ4 block when a {@value #LZ4_SAMPLE_BYTES}-byte sample shrinks to
- *       at most {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 41% in 16 KiB blocks of LZ4 HC), raw
+ *       at most {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 47% in 16 KiB blocks), raw
  *       otherwise;</li>
  *   <li>BOOLEAN, REAL, DOUBLE, DECIMAL(p &gt; 18), UUID: plain.</li>
  * </ul>
