@@ -203,13 +203,14 @@ class MemoryViewTest {
         for (int i = 0; i < src.length; i++) {
             src[i] = (byte) (i * 7 + 1);
         }
-        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(128));
+        int capacity = NativeMemory.SMALL_COPY_BYTES + 64;
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(capacity));
         for (int length = 0; length <= NativeMemory.SMALL_COPY_BYTES + 9; length++) {
-            v.fill(0, 128, (byte) 0x5A);
+            v.fill(0, capacity, (byte) 0x5A);
             v.putBytes(5, src, 3, length);
-            byte[] back = new byte[128];
-            v.getBytes(0, back, 0, 128);
-            for (int i = 0; i < 128; i++) {
+            byte[] back = new byte[capacity];
+            v.getBytes(0, back, 0, capacity);
+            for (int i = 0; i < capacity; i++) {
                 byte expected = i >= 5 && i < 5 + length ? src[3 + i - 5] : (byte) 0x5A;
                 assertEquals(expected, back[i], "length " + length + ", byte " + i);
             }
