@@ -235,54 +235,63 @@ class MemoryViewTest {
     }
 
     /**
-     * Every start in a 40-byte view and every length that fits, up to 12: the word is the value's
-     * first min(8, length) bytes, little-endian as a ByteBuffer reads them, and zero past its end,
-     * whatever bytes follow it (here all 0xFF), also where the value ends at the view's last byte.
+     * Every start in a 40-byte view, every length that fits up to 28 and every skip of 0, 8, 16
+     * and 24: the word is the value's bytes [skip, skip + 8), little-endian as a ByteBuffer reads
+     * them, and zero past its end, whatever bytes follow it (here never zero), also where the value
+     * ends at the view's last byte.
      */
     @Test
-    void getPrefixWordsReadsEachValuesFirstWordAndNothingAfterIt() {
+    void getValueWordsReadsOneWordOfEachValueAndNothingAfterIt() {
         int capacity = 40;
         ByteBuffer bb = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
         MemoryView v = MemoryView.of(bb);
         for (int i = 0; i < capacity; i++) {
             v.putByte(i, (byte) (i == 7 ? 0 : 0xF0 + i % 16)); // a zero byte inside values too
         }
-        for (int start = 0; start <= capacity; start++) {
-            for (int len = 0; len <= 12 && start + len <= capacity; len++) {
-                long[] out = {-1, -1, -1};
-                v.getPrefixWords(new int[] {5, start, start + len}, 1, 1, out, 1);
-                long expected = 0;
-                for (int j = 0; j < Math.min(8, len); j++) {
-                    expected |= (bb.get(start + j) & 0xFFL) << (8 * j);
+        for (int skip = 0; skip <= 24; skip += 8) {
+            for (int start = 0; start <= capacity; start++) {
+                for (int len = 0; len <= 28 && start + len <= capacity; len++) {
+                    long[] out = {-1, -1, -1};
+                    v.getValueWords(new int[] {5, start, start + len}, 1, 1, skip, out, 1, 1);
+                    long expected = 0;
+                    for (int j = skip; j < Math.min(skip + 8, len); j++) {
+                        expected |= (bb.get(start + j) & 0xFFL) << (8 * (j - skip));
+                    }
+                    String at = "start " + start + " length " + len + " skip " + skip;
+                    assertEquals(expected, out[1], at);
+                    assertEquals(-1, out[0], "nothing before outIndex: " + at);
+                    assertEquals(-1, out[2], "nothing past count: " + at);
                 }
-                assertEquals(expected, out[1], "start " + start + " length " + len);
-                assertEquals(-1, out[0], "nothing before outIndex");
-                assertEquals(-1, out[2], "nothing past count");
             }
         }
-        // several values in one call, each from its own offsets pair
-        long[] out = new long[3];
-        v.getPrefixWords(new int[] {0, 3, 3, 40}, 0, 3, out, 0);
-        assertEquals(bb.getLong(0) & 0xFFFFFFL, out[0]);
-        assertEquals(0, out[1]);
-        assertEquals(bb.getLong(3), out[2]);
+        // several values in one call, each from its own offsets pair, every second slot
+        long[] out = {-1, -1, -1, -1, -1, -1};
+        v.getValueWords(new int[] {0, 3, 3, 40}, 0, 3, 0, out, 0, 2);
+        assertArrayEquals(new long[] {bb.getLong(0) & 0xFFFFFFL, -1, 0, -1, bb.getLong(3), -1}, out);
+        v.getValueWords(new int[] {0, 3, 3, 40}, 0, 3, 8, out, 1, 2);
+        assertArrayEquals(new long[] {bb.getLong(0) & 0xFFFFFFL, 0, 0, 0, bb.getLong(3), bb.getLong(11)}, out);
     }
 
     @Test
-    void getPrefixWordsRefusesValuesOutsideTheViewAndOffsetsThatGoBack() {
+    void getValueWordsRefusesValuesOutsideTheViewAndOffsetsThatGoBack() {
         MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
         long[] out = new long[4];
         IndexOutOfBoundsException past = assertThrows(IndexOutOfBoundsException.class,
-                () -> v.getPrefixWords(new int[] {0, 10, 65}, 0, 2, out, 0));
+                () -> v.getValueWords(new int[] {0, 10, 65}, 0, 2, 0, out, 0, 1));
         assertEquals("index=0 length=65 capacity=64", past.getMessage());
         IndexOutOfBoundsException before = assertThrows(IndexOutOfBoundsException.class,
-                () -> v.getPrefixWords(new int[] {-1, 10}, 0, 1, out, 0));
+                () -> v.getValueWords(new int[] {-1, 10}, 0, 1, 0, out, 0, 1));
         assertEquals("index=-1 length=11 capacity=64", before.getMessage());
         IllegalArgumentException back = assertThrows(IllegalArgumentException.class,
-                () -> v.getPrefixWords(new int[] {0, 20, 10, 30}, 0, 3, out, 0));
+                () -> v.getValueWords(new int[] {0, 20, 10, 30}, 0, 3, 0, out, 0, 1));
         assertEquals("value 1 ends at 10 before its start 20", back.getMessage());
-        assertThrows(IndexOutOfBoundsException.class, () -> v.getPrefixWords(new int[] {0, 8}, 0, 2, out, 0)); // offsets too short
-        assertThrows(IndexOutOfBoundsException.class, () -> v.getPrefixWords(new int[] {0, 8, 16}, 0, 2, out, 3)); // out too short
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getValueWords(new int[] {0, 8}, 0, 2, 0, out, 0, 1)); // offsets too short
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getValueWords(new int[] {0, 8, 16}, 0, 2, 0, out, 3, 1)); // out too short
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getValueWords(new int[] {0, 8, 16}, 0, 2, 0, out, 1, 3)); // stride past out
+        assertEquals("skip -8, stride 1", assertThrows(IllegalArgumentException.class,
+                () -> v.getValueWords(new int[] {0, 8}, 0, 1, -8, out, 0, 1)).getMessage());
+        assertEquals("skip 0, stride 0", assertThrows(IllegalArgumentException.class,
+                () -> v.getValueWords(new int[] {0, 8}, 0, 1, 0, out, 0, 0)).getMessage());
     }
 
     @Test

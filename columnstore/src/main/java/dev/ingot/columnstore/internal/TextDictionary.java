@@ -15,19 +15,30 @@ import java.util.Arrays;
  * rows are more than 7/8 distinct (keys, names, free text): those cost about that many hashes per
  * chunk.
  *
- * <p>The first word of every row is gathered once ({@link MemoryView#getPrefixWords}, one range
- * check per block of rows), and the rows are then probed from heap arrays in one of two loops
- * of one shape each, so the JIT compiles each for the columns that have that shape rather than
- * recompiling one loop as its profile changes from column to column: values of at most 8 bytes
- * ({@code l_shipmode}, {@code l_returnflag}, ...), which the first word and the length identify,
- * are found without reading the staged data again; longer ones ({@code l_shipinstruct},
- * {@code p_type}, ...) hash their remaining words and compare the bytes past the first word.
+ * <p>Rows are taken {@value #BLOCK_ROWS} at a time: the words of each row's value are gathered
+ * first ({@link MemoryView#getValueWords}, one range check per block), then the block is probed
+ * from heap arrays in one of three loops of one shape each, chosen by the chunk's longest value,
+ * so the JIT compiles each for the columns that have that shape rather than recompiling one loop
+ * as its profile changes from column to column:
+ * <ul>
+ *   <li>at most {@value #SHORT_BYTES} bytes ({@code l_shipmode}, {@code l_returnflag}, ...): the
+ *       first word and the length identify the value;</li>
+ *   <li>at most {@value #MAX_WORD_BYTES} bytes ({@code l_shipinstruct}, {@code o_orderpriority},
+ *       {@code p_type}, ...): all its words and the length, compared word by word, the staged data
+ *       never read again;</li>
+ *   <li>longer: the first word is gathered, the hash reads the rest of the value, and an entry
+ *       with the same hash, length and first word is compared byte by byte after it.</li>
+ * </ul>
  *
  * <p>Thread-safety: not thread-safe; one per {@link ChunkEncoder}. Arrays are reused.
  */
 final class TextDictionary {
     /** Values of at most this many bytes are identified by their first word and length. */
     static final int SHORT_BYTES = 8;
+    /** Values of at most this many bytes are identified by their words and length (all gathered). */
+    static final int MAX_WORD_BYTES = 32;
+    /** Rows whose words are gathered at once. */
+    static final int BLOCK_ROWS = 4096;
     /** Slots of the hash table at the start of every build. */
     private static final int INITIAL_SLOTS = 64;
 
@@ -37,9 +48,13 @@ final class TextDictionary {
     private int[] hashes = new int[16];
     /** The first 8 bytes of each entry, little-endian, zero past its end. */
     private long[] firsts = new long[16];
-    /** The first 8 bytes of each row being built (as {@link #firsts}). */
-    private long[] rowFirsts = new long[0];
+    /** Each entry's {@link #words} words (the word loop only). */
+    private long[] entryWords = new long[16 * (MAX_WORD_BYTES / 8)];
+    /** The words of the rows of the block being coded, {@link #words} per row. */
+    private final long[] rowWords = new long[BLOCK_ROWS * (MAX_WORD_BYTES / 8)];
     private long[] codes = new long[0];
+    /** Words per row: 1 (short values or the hashing loop) up to {@code MAX_WORD_BYTES / 8}. */
+    private int words;
     private int size;
     private int mask;
     private long bytes;
@@ -79,8 +94,7 @@ final class TextDictionary {
      * Builds the dictionary of {@code rows} values at {@code offsets[i], offsets[i + 1])} of
      * {@code data}; rows whose validity bit is clear are skipped (code 0).
      *
-     * @param maxLength the longest value's bytes (null rows included); at most {@value #SHORT_BYTES}
-     *                  selects the loop that never reads {@code data} past the first words
+     * @param maxLength at least the longest value's bytes (null rows included); chooses the loop
      * @return false if the chunk has too many distinct values for a dictionary
      */
     boolean build(MemoryView validity, int[] offsets, MemoryView data, int rows, int nulls, int maxLength) {
@@ -88,33 +102,45 @@ final class TextDictionary {
         bytes = 0;
         decodedBytes = 0;
         codes = ChunkEncoder.grow(codes, rows);
-        rowFirsts = ChunkEncoder.grow(rowFirsts, rows);
         Arrays.fill(slots, 0, INITIAL_SLOTS, 0);
         mask = INITIAL_SLOTS - 1;
-        boolean isShort = maxLength <= SHORT_BYTES;
+        int shape = maxLength <= SHORT_BYTES ? 0 : maxLength <= MAX_WORD_BYTES ? 1 : 2;
+        words = shape == 1 ? (maxLength + 7) / 8 : 1;
+        entryWords = ChunkEncoder.grow(entryWords, 16 * words);
         int maxEntries = rows / 2;
         // the sample first: a column of mostly distinct values stops after it, its other rows never read
         int sample = Math.min(rows, ChunkEncoder.DICTIONARY_SAMPLE_ROWS);
-        if (!buildRows(validity, offsets, data, 0, sample, nulls, isShort, maxEntries)) {
+        if (!buildRows(validity, offsets, data, 0, sample, nulls, shape, maxEntries)) {
             return false;
         }
         if (sample == ChunkEncoder.DICTIONARY_SAMPLE_ROWS && 8 * size > 7 * sample) {
             return false;
         }
-        return buildRows(validity, offsets, data, sample, rows, nulls, isShort, maxEntries);
+        for (int from = sample; from < rows; from += BLOCK_ROWS) {
+            if (!buildRows(validity, offsets, data, from, Math.min(rows, from + BLOCK_ROWS), nulls, shape, maxEntries)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Codes rows {@code [from, to)}; false once more than {@code maxEntries} values are distinct. */
-    private boolean buildRows(MemoryView validity, int[] offsets, MemoryView data, int from, int to, int nulls, boolean isShort,
-                              int maxEntries) {
+    /** Codes rows {@code [from, to)} (at most {@link #BLOCK_ROWS}); false once more than {@code maxEntries} values are distinct. */
+    private boolean buildRows(MemoryView validity, int[] offsets, MemoryView data, int from, int to, int nulls, int shape, int maxEntries) {
         if (from == to) {
             return true;
         }
-        data.getPrefixWords(offsets, from, to - from, rowFirsts, from);
+        for (int j = 0; j < words; j++) {
+            data.getValueWords(offsets, from, to - from, 8 * j, rowWords, j, words);
+        }
         if (nulls > 0) {
             codeNulls(validity, from, to);
         }
-        return isShort ? shortRows(offsets, from, to, nulls > 0, maxEntries) : longRows(offsets, data, from, to, nulls > 0, maxEntries);
+        boolean hasNulls = nulls > 0;
+        switch (shape) {
+            case 0: return shortRows(offsets, from, to, hasNulls, maxEntries);
+            case 1: return wordRows(offsets, from, to, hasNulls, maxEntries);
+            default: return longRows(offsets, data, from, to, hasNulls, maxEntries);
+        }
     }
 
     /** Marks null rows with code -1 (for the loops to skip; they end up 0). */
@@ -126,7 +152,7 @@ final class TextDictionary {
 
     /** The rows of at most {@value #SHORT_BYTES} bytes: first word and length identify the value. */
     private boolean shortRows(int[] offsets, int from, int to, boolean nulls, int maxEntries) {
-        long[] rowFirsts = this.rowFirsts;
+        long[] rowWords = this.rowWords;
         long[] codes = this.codes;
         long decoded = 0;
         for (int i = from; i < to; i++) {
@@ -136,7 +162,7 @@ final class TextDictionary {
             }
             int start = offsets[i];
             int len = offsets[i + 1] - start;
-            long first = rowFirsts[i];
+            long first = rowWords[i - from];
             int h = mix(first, len);
             int slot = h & mask;
             int code = -1;
@@ -159,9 +185,68 @@ final class TextDictionary {
         return true;
     }
 
+    /** The rows of at most {@value #MAX_WORD_BYTES} bytes: their {@link #words} words and length identify the value. */
+    private boolean wordRows(int[] offsets, int from, int to, boolean nulls, int maxEntries) {
+        long[] rowWords = this.rowWords;
+        long[] codes = this.codes;
+        int k = words;
+        long decoded = 0;
+        for (int i = from; i < to; i++) {
+            if (nulls && codes[i] < 0) {
+                codes[i] = 0;
+                continue;
+            }
+            int start = offsets[i];
+            int len = offsets[i + 1] - start;
+            int w = (i - from) * k;
+            int hash = wordHash(rowWords, w, k, len);
+            int slot = hash & mask;
+            int code = -1;
+            for (int e; (e = slots[slot]) != 0; slot = (slot + 1) & mask) {
+                if (lengths[e - 1] == len && sameWords(entryWords, (e - 1) * k, rowWords, w, k)) {
+                    code = e - 1;
+                    break;
+                }
+            }
+            if (code < 0) {
+                if (size >= maxEntries) {
+                    return false;
+                }
+                if (entryWords.length < (size + 1) * k) {
+                    entryWords = Arrays.copyOf(entryWords, 2 * (size + 1) * k);
+                }
+                System.arraycopy(rowWords, w, entryWords, size * k, k);
+                code = insert(slot, start, len, hash, rowWords[w]);
+            }
+            codes[i] = code;
+            decoded += len;
+        }
+        decodedBytes += decoded;
+        return true;
+    }
+
+    /** The hash of a value of {@code len} bytes whose {@code k} words are {@code w[at, at + k)}. */
+    static int wordHash(long[] w, int at, int k, int len) {
+        long h = len * 0x9E3779B97F4A7C15L;
+        for (int j = 0; j < k; j++) {
+            h = (h ^ w[at + j]) * 0xC2B2AE3D27D4EB4FL;
+            h ^= h >>> 29;
+        }
+        return (int) (h ^ h >>> 32);
+    }
+
+    private static boolean sameWords(long[] a, int at, long[] b, int bt, int k) {
+        for (int j = 0; j < k; j++) {
+            if (a[at + j] != b[bt + j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Rows of any length: the hash covers every byte; equal first words compare the bytes after them. */
     private boolean longRows(int[] offsets, MemoryView data, int from, int to, boolean nulls, int maxEntries) {
-        long[] rowFirsts = this.rowFirsts;
+        long[] rowWords = this.rowWords;
         long[] codes = this.codes;
         long decoded = 0;
         for (int i = from; i < to; i++) {
@@ -171,7 +256,7 @@ final class TextDictionary {
             }
             int start = offsets[i];
             int len = offsets[i + 1] - start;
-            long first = rowFirsts[i];
+            long first = rowWords[i - from];
             int h = len <= SHORT_BYTES ? mix(first, len) : hash(data, start, len, first);
             int slot = h & mask;
             int code = -1;

@@ -27,7 +27,9 @@ class TextDictionaryTest {
     private static final byte[][] SHORT = {bytes(""), bytes("A"), bytes("A\0"), bytes("\0"), bytes("AIR"), bytes("REG AIR"),
         bytes("TRUCK"), bytes("12345678"), bytes("1234567\0"), bytes("F"), bytes("O")};
     private static final byte[][] LONG = {bytes("DELIVER IN PERSON"), bytes("DELIVER IN PERSOX"), bytes("DELIVER IN"),
-        bytes("COLLECT COD"), bytes("TAKE BACK RETURN"), bytes("12345678\0"), bytes("12345678"), bytes("NONE")};
+        bytes("COLLECT COD"), bytes("TAKE BACK RETURN"), bytes("12345678\0"), bytes("12345678"), bytes("NONE"),
+        bytes("0123456789abcdef0123456789abcdef"), bytes("0123456789abcdef0123456789abcde\0"), bytes("0123456789abcdef0123456789abcde"),
+        bytes("0123456789abcdef\0"), bytes("0123456789abcdef")};
 
     @Test
     void codesAndEntriesEqualTheModelForEveryShape() {
@@ -77,6 +79,71 @@ class TextDictionaryTest {
             check(memory, new TextDictionary(), values, "[" + (a[0] & 0xFF) + "] and its " + b.length + "-byte zero-padded form");
         }
         assertEquals(3, new Model(values).entries.size());
+    }
+
+    /**
+     * Two values of up to 32 bytes with the same words (one ends in zero bytes the other lacks)
+     * whose word hashes pick the same first slot: only the length tells them apart on the probe.
+     */
+    @Test
+    void wordValuesWithTheSameWordsInOneSlotAreTwoEntries() {
+        byte[] a = null;
+        byte[] b = null;
+        search:
+        for (int x = 0; x < 1 << 16; x++) {
+            byte[] base = bytes(String.format("value-%010d", x)); // 16 bytes: two words
+            long[] w = new long[4];
+            for (int k = 0; k < 16; k++) {
+                w[k / 8] |= (base[k] & 0xFFL) << (8 * (k % 8));
+            }
+            for (int len = 17; len <= TextDictionary.MAX_WORD_BYTES; len++) {
+                if ((TextDictionary.wordHash(w, 0, 4, 16) & 63) == (TextDictionary.wordHash(w, 0, 4, len) & 63)) {
+                    a = base;
+                    b = Arrays.copyOf(base, len);
+                    break search;
+                }
+            }
+        }
+        byte[][] values = new byte[100][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i % 3 == 0 ? a : i % 3 == 1 ? b : bytes("0123456789abcdef0123456789abcdef");
+        }
+        try (NativeAllocator memory = NativeAllocator.root("test", 1L << 20)) {
+            check(memory, new TextDictionary(), values, new String(a, java.nio.charset.StandardCharsets.UTF_8) + " and its "
+                    + b.length + "-byte zero-padded form");
+        }
+        assertEquals(3, new Model(values).entries.size());
+    }
+
+    /**
+     * Two 12-byte values equal in their first 8 bytes whose 32-bit hashes ({@link TextDictionary#hash})
+     * collide, found by a search over the last 4 bytes: in the hashing loop only comparing the bytes
+     * past the first 8 tells them apart.
+     */
+    @Test
+    void longValuesWithCollidingHashesAreTwoEntries() {
+        Map<Integer, byte[]> byHash = new java.util.HashMap<>();
+        byte[][] pair = null;
+        try (NativeAllocator memory = NativeAllocator.root("test", 1L << 20); MemoryBlock one = memory.allocate(16, "value")) {
+            for (int x = 0; pair == null; x++) {
+                byte[] v = bytes("ABCDEFGH0000");
+                for (int k = 0; k < 4; k++) {
+                    v[8 + k] = (byte) (x >>> (8 * k));
+                }
+                one.putBytes(0, v, 0, 12);
+                int h = TextDictionary.hash(one, 0, 12, one.getLong(0));
+                byte[] earlier = byHash.putIfAbsent(h, v);
+                if (earlier != null) {
+                    pair = new byte[][] {earlier, v};
+                }
+            }
+            byte[][] values = new byte[60][];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = pair[i % 2];
+            }
+            check(memory, new TextDictionary(), values, "colliding " + Arrays.toString(pair[0]) + " " + Arrays.toString(pair[1]));
+            assertEquals(2, new Model(values).entries.size());
+        }
     }
 
     /** The value of row {@code i} of a chunk of one shape. */
@@ -129,8 +196,9 @@ class TextDictionaryTest {
                 }
             }
             Model model = new Model(values);
-            // the length decides the loop; the long loop must agree on short values too
-            for (int asLength : new int[] {maxLength, TextDictionary.SHORT_BYTES + 1 + maxLength}) {
+            // the length decides the loop; the word and the hashing loops must agree on shorter values too
+            for (int asLength : new int[] {maxLength, Math.max(maxLength, TextDictionary.SHORT_BYTES + 1),
+                TextDictionary.MAX_WORD_BYTES + 1 + maxLength}) {
                 String how = what + " maxLength " + asLength;
                 boolean built = dictionary.build(validity, offsets, data, rows, nulls, asLength);
                 assertEquals(model.built, built, how);
