@@ -11,9 +11,12 @@ import java.util.Arrays;
  * table (linear probing, load factor at most 1/2, starting at 64 slots so the few entries of a
  * low-cardinality column stay in a few cache lines), and one code per row (0 for null rows).
  * Gives up as soon as the chunk has more distinct values than half its rows (such a dictionary
- * would be no smaller than the values), or when the first {@value ChunkEncoder#DICTIONARY_SAMPLE_ROWS}
+ * would be no smaller than the values), when the first {@value ChunkEncoder#DICTIONARY_SAMPLE_ROWS}
  * rows are more than 7/8 distinct (keys, names, free text): those cost about that many hashes per
- * chunk.
+ * chunk, or when more than half the rows seen so far are distinct at the end of a block of
+ * {@value #BLOCK_ROWS} rows after the sample (short phrases such as {@code p_comment}, which repeat
+ * enough to pass the sample and then grow towards half the chunk: a dictionary they might still
+ * reach would save little).
  *
  * <p>Rows are taken {@value #BLOCK_ROWS} at a time: the words of each row's value are gathered
  * first ({@link MemoryView#getValueWords}, one range check per block), then the block is probed
@@ -117,8 +120,12 @@ final class TextDictionary {
             return false;
         }
         for (int from = sample; from < rows; from += BLOCK_ROWS) {
-            if (!buildRows(validity, offsets, data, from, Math.min(rows, from + BLOCK_ROWS), nulls, shape, maxEntries)) {
+            int to = Math.min(rows, from + BLOCK_ROWS);
+            if (!buildRows(validity, offsets, data, from, to, nulls, shape, maxEntries)) {
                 return false;
+            }
+            if (to < rows && 2 * size > to) {
+                return false; // more than half the rows so far distinct: the rest would have to repeat them
             }
         }
         return true;

@@ -37,9 +37,9 @@ class TextDictionaryTest {
         Random rnd = new Random(seed);
         TextDictionary dictionary = new TextDictionary(); // one for every chunk: arrays are reused
         try (NativeAllocator memory = NativeAllocator.root("test", 1L << 26)) {
-            for (int round = 0; round < 60; round++) {
-                int shape = round % 6;
-                int rows = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(1100) : 1 + rnd.nextInt(6000);
+            for (int round = 0; round < 70; round++) {
+                int shape = round % 7;
+                int rows = shape == 6 ? 9000 + rnd.nextInt(4000) : rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(1100) : 1 + rnd.nextInt(6000);
                 boolean nulls = rnd.nextBoolean();
                 byte[][] values = new byte[rows][];
                 for (int i = 0; i < rows; i++) {
@@ -159,6 +159,8 @@ class TextDictionaryTest {
                 int n = Math.min(rows / 2, 1000);
                 return bytes("sample-" + (n == 0 ? 0 : i % n));
             }
+            case 6: // distinct after the sample until 5,120 rows, then repeats: more than half distinct at the first block's end
+                return bytes("phrase-" + (i < 1024 ? i % 400 : i < 5120 ? i : i % 7));
             case 4: { // up to rows / 2 distinct, 12-byte values equal in their first 8 bytes
                 byte[] b = bytes("ABCDEFGH0000");
                 int x = rnd.nextInt(Math.max(1, rows / 3));
@@ -235,6 +237,11 @@ class TextDictionaryTest {
             for (int i = 0; i < rows && ok; i++) {
                 if (i == ChunkEncoder.DICTIONARY_SAMPLE_ROWS && 8 * seen.size() > 7 * i) {
                     ok = false;
+                    break;
+                }
+                if (i > ChunkEncoder.DICTIONARY_SAMPLE_ROWS && (i - ChunkEncoder.DICTIONARY_SAMPLE_ROWS) % TextDictionary.BLOCK_ROWS == 0
+                        && 2 * seen.size() > i) {
+                    ok = false; // more than half the rows of the blocks so far distinct
                     break;
                 }
                 if (values[i] == null) {
