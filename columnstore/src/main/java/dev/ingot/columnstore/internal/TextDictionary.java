@@ -179,11 +179,8 @@ final class TextDictionary {
                     break;
                 }
             }
-            if (code < 0) {
-                if (size >= maxEntries) {
-                    return false;
-                }
-                code = insert(slot, start, len, h, first);
+            if (code < 0 && (code = insert(slot, start, len, h, first, maxEntries)) < 0) {
+                return false;
             }
             codes[i] = code;
             decoded += len;
@@ -216,14 +213,13 @@ final class TextDictionary {
                 }
             }
             if (code < 0) {
-                if (size >= maxEntries) {
+                if ((code = insert(slot, start, len, hash, rowWords[w], maxEntries)) < 0) {
                     return false;
                 }
-                if (entryWords.length < (size + 1) * k) {
-                    entryWords = Arrays.copyOf(entryWords, 2 * (size + 1) * k);
+                if (entryWords.length < (code + 1) * k) {
+                    entryWords = Arrays.copyOf(entryWords, 2 * (code + 1) * k);
                 }
-                System.arraycopy(rowWords, w, entryWords, size * k, k);
-                code = insert(slot, start, len, hash, rowWords[w]);
+                System.arraycopy(rowWords, w, entryWords, code * k, k);
             }
             codes[i] = code;
             decoded += len;
@@ -276,11 +272,8 @@ final class TextDictionary {
                     break;
                 }
             }
-            if (code < 0) {
-                if (size >= maxEntries) {
-                    return false;
-                }
-                code = insert(slot, start, len, h, first);
+            if (code < 0 && (code = insert(slot, start, len, h, first, maxEntries)) < 0) {
+                return false;
             }
             codes[i] = code;
             decoded += len;
@@ -289,8 +282,14 @@ final class TextDictionary {
         return true;
     }
 
-    /** Adds an entry into the free {@code slot} (growing the table past load 1/2); returns its code. */
-    private int insert(int slot, int start, int len, int h, long first) {
+    /**
+     * Adds an entry into the free {@code slot} (growing the table past load 1/2); returns its code,
+     * or -1 (nothing added) when the dictionary holds {@code maxEntries} already.
+     */
+    private int insert(int slot, int start, int len, int h, long first, int maxEntries) {
+        if (size >= maxEntries) {
+            return -1;
+        }
         int code = add(start, len, h, first);
         slots[slot] = code + 1;
         if (2 * size > mask + 1) {
