@@ -102,16 +102,17 @@ final class TextStats {
         return Integer.compare(aLen, bLen);
     }
 
-    /** The first 8 bytes as a big-endian unsigned number, zero-padded; orders like the bytes (ties possible). */
+    /**
+     * The first 8 bytes as a big-endian unsigned number, zero-padded; orders like the bytes (ties
+     * possible). One read and a mask computed without branches on the length, so the row loops'
+     * compiled code does not change with the lengths a table brings; byte by byte only at the end
+     * of the view.
+     */
     private static long prefixKey(MemoryView data, long index, int len) {
-        if (len >= 8) {
-            return Long.reverseBytes(data.getLong(index));
-        }
-        if (len == 0) {
-            return 0;
-        }
-        if (index + 8 <= data.capacity()) { // one read, the bytes past the value masked off
-            return Long.reverseBytes(data.getLong(index)) & (-1L << (64 - 8 * len));
+        if (index + 8 <= data.capacity()) {
+            int shift = (8 - Math.min(Math.max(len, 0), 8)) << 3; // 64 - 8 * (bytes kept)
+            long mask = (-1L >>> (shift >> 1)) >>> (shift - (shift >> 1)); // two shifts: 64 clears all
+            return Long.reverseBytes(data.getLong(index) & mask);
         }
         long k = 0;
         for (int i = 0; i < 8; i++) {

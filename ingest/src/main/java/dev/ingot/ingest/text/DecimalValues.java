@@ -63,22 +63,24 @@ final class DecimalValues extends NumberValues {
         }
         int intDigits = i - start;
         int significant = intDigits;
-        for (int z = start; z < i && buf[z] == '0'; z++) {
-            significant--;
-        }
-        long fraction = 0;
-        int fractionDigits = 0;
-        if (i < limit && buf[i] == '.') {
-            int fractionStart = ++i;
-            for (; i < limit; i++) {
-                int d = buf[i] - '0';
-                if ((char) d > 9) {
-                    break;
-                }
-                fraction = fraction * 10 + d;
+        if (intDigits > maxIntegerDigits) { // leading zeros matter only to a value that may be out of range
+            for (int z = start; z < i && buf[z] == '0'; z++) {
+                significant--;
             }
-            fractionDigits = i - fractionStart;
         }
+        // the point, if any, is stepped over without a branch: after an integer-only value (l_quantity)
+        // the byte at i is no digit, so the fraction loop reads no digit either
+        i += i < limit ? isZero(buf[i] ^ '.') : 0;
+        int fractionStart = i;
+        long fraction = 0;
+        for (; i < limit; i++) {
+            int d = buf[i] - '0';
+            if ((char) d > 9) {
+                break;
+            }
+            fraction = fraction * 10 + d;
+        }
+        int fractionDigits = i - fractionStart;
         if (intDigits + fractionDigits == 0) {
             status = NO_DIGITS;
         } else if (fractionDigits > scale) {
