@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * chunk, no block index) opens, scans and point-reads every row, verifies, and takes appends of
  * version 4 chunks (text blocks) beside its own. {@code v3-store/store.ingot} was written by that
  * commit's code with GenV3 (beside it as {@code GenV3.java.txt}): table v3_text, 3000 rows, chunk
- * rows 1024.
+ * rows 1024. Likewise a version 4 store whose text blocks LZ4 HC wrote (86fd232; today's code
+ * writes them with LZ4's fast compressor).
  */
 class FormatV3CompatibilityTest {
     @TempDir
@@ -77,6 +78,69 @@ class FormatV3CompatibilityTest {
         }
     }
 
+    /** Writes the rows of {@link #row} as a new table {@code name} of {@code old}'s columns with today's code. */
+    private void appendCopy(TableDef old, String name) throws Exception {
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+             BufferAllocator allocator = TestAllocators.arrow()) {
+            TableDef copy = new TableDef(name, old.columns(), List.of());
+            try (VectorSchemaRoot root = VectorSchemaRoot.create(copy.arrowSchema(), allocator)) {
+                root.allocateNew();
+                for (int i = 0; i < ROWS; i++) {
+                    Object[] r = row(i);
+                    for (int c = 0; c < r.length; c++) {
+                        TypeCases.set(root.getVector(c), i, r[c]);
+                    }
+                }
+                for (FieldVector v : root.getFieldVectors()) {
+                    v.setValueCount(ROWS);
+                }
+                root.setRowCount(ROWS);
+                try (TableWriter w = store.createTable(copy, ColumnStoreWriteHints.estimate(copy).withChunkRows(1024))) {
+                    w.appendBatch(root, 0, ROWS);
+                    w.commit();
+                }
+            }
+        }
+    }
+
+    /**
+     * A store written by 86fd232 ({@code v4hc-store}, GenV4Hc beside it: table v4hc_text, the same
+     * rows), whose text blocks LZ4 HC level 1 compressed, reads every row and verifies; today's
+     * fast compressor writes the same rows in the same block format, larger by what HC saved.
+     */
+    @Test
+    void versionFourStoreWithLz4HcTextBlocksReads() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/v4hc-store/store.ingot")) {
+            Files.copy(in, dir.resolve("store.ingot"));
+        }
+        TableDef old;
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+             TableReader reader = store.openTable("v4hc_text")) {
+            old = reader.info().def();
+            assertEquals(3, reader.rowGroupCount());
+            assertRows(reader);
+            assertEquals(12, reader.verifyChecksums());
+        }
+        appendCopy(old, "v4_fast");
+        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
+             TableReader hc = store.openTable("v4hc_text");
+             TableReader fast = store.openTable("v4_fast")) {
+            assertRows(hc);
+            assertRows(fast);
+            long hcBytes = 0;
+            long fastBytes = 0;
+            for (int g = 0; g < 3; g++) {
+                ChunkFormat.Header a = header(store, hc, 1, g);
+                ChunkFormat.Header b = header(store, fast, 1, g);
+                assertEquals(List.of(4, ChunkEncoding.PACKED_TEXT, ChunkFormat.COMPRESSION_LZ4_BLOCKS, b.entries(), b.textBytes()),
+                        List.of(a.version(), a.encoding(), a.compression(), a.entries(), a.textBytes()), "row group " + g);
+                hcBytes += a.dataLength();
+                fastBytes += b.dataLength();
+            }
+            assertEquals(true, hcBytes < fastBytes, "HC blocks " + hcBytes + " bytes, fast blocks " + fastBytes);
+        }
+    }
+
     @Test
     void versionThreeStoreWithOneLz4BlockPerChunkReadsAndTakesTextBlockAppends() throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/v3-store/store.ingot")) {
@@ -104,27 +168,7 @@ class FormatV3CompatibilityTest {
             assertEquals(12, reader.verifyChecksums());
         }
         // the same rows appended as a new table are written as version 4 chunks with text blocks
-        try (ColumnStore store = ColumnStore.open(dir, TestData.options());
-             BufferAllocator allocator = TestAllocators.arrow()) {
-            TableDef copy = new TableDef("v4_text", old.columns(), List.of());
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(copy.arrowSchema(), allocator)) {
-                root.allocateNew();
-                for (int i = 0; i < ROWS; i++) {
-                    Object[] r = row(i);
-                    for (int c = 0; c < r.length; c++) {
-                        TypeCases.set(root.getVector(c), i, r[c]);
-                    }
-                }
-                for (FieldVector v : root.getFieldVectors()) {
-                    v.setValueCount(ROWS);
-                }
-                root.setRowCount(ROWS);
-                try (TableWriter w = store.createTable(copy, ColumnStoreWriteHints.estimate(copy).withChunkRows(1024))) {
-                    w.appendBatch(root, 0, ROWS);
-                    w.commit();
-                }
-            }
-        }
+        appendCopy(old, "v4_text");
         try (ColumnStore store = ColumnStore.open(dir, TestData.options());
              TableReader v3 = store.openTable("v3_text");
              TableReader v4 = store.openTable("v4_text")) {

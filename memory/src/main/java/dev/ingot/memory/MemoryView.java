@@ -192,6 +192,14 @@ public sealed class MemoryView permits MemoryBlock {
         NativeMemory.copyToLongArray(address + index, dst, dstIndex, count);
     }
 
+    /** Copies {@code count} little-endian ints from {@code index} into {@code dst[dstIndex ..]}. */
+    public final void getInts(long index, int[] dst, int dstIndex, int count) {
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(index, 4L * count);
+        }
+        NativeMemory.copyToIntArray(address + index, dst, dstIndex, count);
+    }
+
     /** Copies {@code src[srcIndex, srcIndex + count)} as little-endian longs to {@code index}. */
     public final void putLongs(long index, long[] src, int srcIndex, int count) {
         if (SHOULD_BOUNDS_CHECK) {
@@ -254,6 +262,59 @@ public sealed class MemoryView permits MemoryBlock {
             for (; i < end; i++) {
                 NativeMemory.putLong(base + 8L * i, v);
             }
+            start = end;
+        }
+    }
+
+    /**
+     * Reads one word of each of {@code count} variable-width values: value {@code i} is bytes
+     * {@code [offsets[from + i], offsets[from + i + 1])} of this view (Arrow's offsets layout), and
+     * {@code out[outIndex + i * outStride]} becomes its bytes {@code [skip, skip + 8)} as a
+     * little-endian word, zero past the value's end (0 for a value of at most {@code skip} bytes).
+     * With {@code skip} = 0, 8, 16, ... the words of a value of equal length are equal exactly when
+     * the values are. Offsets must not decrease, so the whole range
+     * {@code [offsets[from], offsets[from + count])} is checked once; each value reads one
+     * unaligned word where 8 bytes stay in the view, byte by byte at the view's end.
+     *
+     * @throws IllegalArgumentException  if a value ends before it starts, {@code skip} is negative or {@code outStride} below 1
+     * @throws IndexOutOfBoundsException if the values are outside the view or the ranges outside the arrays
+     */
+    public final void getValueWords(int[] offsets, int from, int count, int skip, long[] out, int outIndex, int outStride) {
+        if (skip < 0 || outStride < 1) {
+            throw new IllegalArgumentException("skip " + skip + ", stride " + outStride);
+        }
+        java.util.Objects.checkFromIndexSize(from, count + 1, offsets.length);
+        if (count > 0) {
+            java.util.Objects.checkFromIndexSize(outIndex, (long) (count - 1) * outStride + 1, out.length);
+        }
+        int first = offsets[from];
+        if (SHOULD_BOUNDS_CHECK) {
+            boundsCheck0(first, (long) offsets[from + count] - first);
+        }
+        long wholeWordsBelow = limit - 8; // words starting at or below this are one read
+        int start = first;
+        for (int i = 0, o = outIndex; i < count; i++, o += outStride) {
+            int end = offsets[from + i + 1];
+            int len = end - start;
+            if (len < 0) {
+                throw new IllegalArgumentException("value " + (from + i) + " ends at " + end + " before its start " + start);
+            }
+            int rest = len - skip;
+            long at = (long) start + skip;
+            long w = 0;
+            if (rest > 0) {
+                if (at <= wholeWordsBelow) {
+                    w = NativeMemory.getLong(address + at);
+                    if (rest < 8) {
+                        w &= ~(-1L << (rest << 3)); // keeps the value's bytes
+                    }
+                } else {
+                    for (int j = 0, n = Math.min(rest, 8); j < n; j++) {
+                        w |= (NativeMemory.getByte(address + at + j) & 0xFFL) << (8 * j);
+                    }
+                }
+            }
+            out[o] = w;
             start = end;
         }
     }

@@ -44,6 +44,7 @@ class MemoryViewTest {
                 new Accessor("getLongs", 16, i -> v.getLongs(i, longs, 0, 2)),
                 new Accessor("putLongs", 16, i -> v.putLongs(i, longs, 0, 2)),
                 new Accessor("putInts", 12, i -> v.putInts(i, new int[3], 0, 3)),
+                new Accessor("getInts", 12, i -> v.getInts(i, new int[3], 0, 3)),
                 new Accessor("putRuns", 24, i -> v.putRuns(i, longs, new int[] {1, 3}, 2)),
                 new Accessor("putLongsSignExtended", 32, i -> v.putLongsSignExtended(i, longs, 0, 2)),
                 new Accessor("copyTo (source)", 7, i -> v.copyTo(i, other, 0, 7)),
@@ -80,6 +81,7 @@ class MemoryViewTest {
         assertThrows(IndexOutOfBoundsException.class, () -> v.getLongs(0, new long[1], 0, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putLongs(0, new long[1], 0, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putInts(0, new int[3], 1, 3));
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getInts(0, new int[3], 1, 3));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putLongsSignExtended(0, new long[2], 1, 2));
         assertThrows(IndexOutOfBoundsException.class, () -> v.putRuns(0, new long[2], new int[1], 2));
         IllegalArgumentException backwards = assertThrows(IllegalArgumentException.class,
@@ -164,6 +166,9 @@ class MemoryViewTest {
         long[] longs = new long[1];
         v.getLongs(8, longs, 0, 1);
         assertEquals(0x0102030405060708L, longs[0]);
+        int[] ints = {9, 9, 9, 9};
+        v.getInts(8, ints, 1, 2);
+        assertArrayEquals(new int[] {9, 0x05060708, 0x01020304, 9}, ints);
         v.putLongs(48, new long[] {0, -2L, 0x1122334455667788L}, 1, 2);
         assertEquals(-2L, bb.getLong(48));
         assertEquals(0x1122334455667788L, bb.getLong(56));
@@ -198,13 +203,14 @@ class MemoryViewTest {
         for (int i = 0; i < src.length; i++) {
             src[i] = (byte) (i * 7 + 1);
         }
-        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(128));
+        int capacity = NativeMemory.SMALL_COPY_BYTES + 64;
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(capacity));
         for (int length = 0; length <= NativeMemory.SMALL_COPY_BYTES + 9; length++) {
-            v.fill(0, 128, (byte) 0x5A);
+            v.fill(0, capacity, (byte) 0x5A);
             v.putBytes(5, src, 3, length);
-            byte[] back = new byte[128];
-            v.getBytes(0, back, 0, 128);
-            for (int i = 0; i < 128; i++) {
+            byte[] back = new byte[capacity];
+            v.getBytes(0, back, 0, capacity);
+            for (int i = 0; i < capacity; i++) {
                 byte expected = i >= 5 && i < 5 + length ? src[3 + i - 5] : (byte) 0x5A;
                 assertEquals(expected, back[i], "length " + length + ", byte " + i);
             }
@@ -226,6 +232,66 @@ class MemoryViewTest {
         assertEquals(0, v.compareBytes(0, 9, 16, 9));
         assertTrue(v.compareBytes(0, 9, 16, 10) < 0, "a prefix sorts first");
         assertTrue(v.compareBytes(32, 1, 40, 1) > 0, "0xFF is above 0x01 unsigned");
+    }
+
+    /**
+     * Every start in a 40-byte view, every length that fits up to 28 and every skip of 0, 8, 16
+     * and 24: the word is the value's bytes [skip, skip + 8), little-endian as a ByteBuffer reads
+     * them, and zero past its end, whatever bytes follow it (here never zero), also where the value
+     * ends at the view's last byte.
+     */
+    @Test
+    void getValueWordsReadsOneWordOfEachValueAndNothingAfterIt() {
+        int capacity = 40;
+        ByteBuffer bb = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
+        MemoryView v = MemoryView.of(bb);
+        for (int i = 0; i < capacity; i++) {
+            v.putByte(i, (byte) (i == 7 ? 0 : 0xF0 + i % 16)); // a zero byte inside values too
+        }
+        for (int skip = 0; skip <= 24; skip += 8) {
+            for (int start = 0; start <= capacity; start++) {
+                for (int len = 0; len <= 28 && start + len <= capacity; len++) {
+                    long[] out = {-1, -1, -1};
+                    v.getValueWords(new int[] {5, start, start + len}, 1, 1, skip, out, 1, 1);
+                    long expected = 0;
+                    for (int j = skip; j < Math.min(skip + 8, len); j++) {
+                        expected |= (bb.get(start + j) & 0xFFL) << (8 * (j - skip));
+                    }
+                    String at = "start " + start + " length " + len + " skip " + skip;
+                    assertEquals(expected, out[1], at);
+                    assertEquals(-1, out[0], "nothing before outIndex: " + at);
+                    assertEquals(-1, out[2], "nothing past count: " + at);
+                }
+            }
+        }
+        // several values in one call, each from its own offsets pair, every second slot
+        long[] out = {-1, -1, -1, -1, -1, -1};
+        v.getValueWords(new int[] {0, 3, 3, 40}, 0, 3, 0, out, 0, 2);
+        assertArrayEquals(new long[] {bb.getLong(0) & 0xFFFFFFL, -1, 0, -1, bb.getLong(3), -1}, out);
+        v.getValueWords(new int[] {0, 3, 3, 40}, 0, 3, 8, out, 1, 2);
+        assertArrayEquals(new long[] {bb.getLong(0) & 0xFFFFFFL, 0, 0, 0, bb.getLong(3), bb.getLong(11)}, out);
+    }
+
+    @Test
+    void getValueWordsRefusesValuesOutsideTheViewAndOffsetsThatGoBack() {
+        MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
+        long[] out = new long[4];
+        IndexOutOfBoundsException past = assertThrows(IndexOutOfBoundsException.class,
+                () -> v.getValueWords(new int[] {0, 10, 65}, 0, 2, 0, out, 0, 1));
+        assertEquals("index=0 length=65 capacity=64", past.getMessage());
+        IndexOutOfBoundsException before = assertThrows(IndexOutOfBoundsException.class,
+                () -> v.getValueWords(new int[] {-1, 10}, 0, 1, 0, out, 0, 1));
+        assertEquals("index=-1 length=11 capacity=64", before.getMessage());
+        IllegalArgumentException back = assertThrows(IllegalArgumentException.class,
+                () -> v.getValueWords(new int[] {0, 20, 10, 30}, 0, 3, 0, out, 0, 1));
+        assertEquals("value 1 ends at 10 before its start 20", back.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getValueWords(new int[] {0, 8}, 0, 2, 0, out, 0, 1)); // offsets too short
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getValueWords(new int[] {0, 8, 16}, 0, 2, 0, out, 3, 1)); // out too short
+        assertThrows(IndexOutOfBoundsException.class, () -> v.getValueWords(new int[] {0, 8, 16}, 0, 2, 0, out, 1, 3)); // stride past out
+        assertEquals("skip -8, stride 1", assertThrows(IllegalArgumentException.class,
+                () -> v.getValueWords(new int[] {0, 8}, 0, 1, -8, out, 0, 1)).getMessage());
+        assertEquals("skip 0, stride 0", assertThrows(IllegalArgumentException.class,
+                () -> v.getValueWords(new int[] {0, 8}, 0, 1, 0, out, 0, 0)).getMessage());
     }
 
     @Test

@@ -28,7 +28,7 @@ import java.util.Arrays;
  *       most {@code rows / 2} distinct values (else the dictionary overflows and is dropped), or
  *       {@link ChunkEncoding#PACKED_TEXT}: lengths bit-packed and the bytes in {@link TextBlocks}
  *       of a few KiB, each one LZ4 block when a {@value #LZ4_SAMPLE_BYTES}-byte sample shrinks to
- *       at most {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 41% in 16 KiB blocks of LZ4 HC), raw
+ *       at most {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 47% in 16 KiB blocks), raw
  *       otherwise;</li>
  *   <li>BOOLEAN, REAL, DOUBLE, DECIMAL(p &gt; 18), UUID: plain.</li>
  * </ul>
@@ -301,7 +301,7 @@ final class ChunkEncoder {
     private void chooseText(MemoryView validity, MemoryView offsets, MemoryView data, ByteBuffer stagedData, int rows, int nulls,
                             long textBytes) {
         ints = grow(ints, rows + 1);
-        loadInts(offsets, rows + 1, ints);
+        offsets.getInts(0, ints, 0, rows + 1);
         long plainBytes = ChunkFormat.align(4L * rows + 4) + textBytes;
         // packed text: lengths at the width of their range, bytes raw or LZ4
         int minLength = Integer.MAX_VALUE;
@@ -319,7 +319,7 @@ final class ChunkEncoder {
         long packedEstimate = ChunkFormat.align(BitPacking.bytes(rows, lengthWidth))
                 + (lz4 ? textBytes * LZ4_MAX_RATIO_PERCENT / 100 : textBytes);
         long best = Math.min(plainBytes, packedEstimate);
-        if (dictionary.build(validity, ints, data, rows, nulls)) {
+        if (dictionary.build(validity, ints, data, rows, nulls, maxLength)) {
             dictionaryBuilt = true;
             int codeWidth = BitPacking.width(Math.max(dictionary.size() - 1, 0));
             long dictBytes = ChunkFormat.align(4L * dictionary.size() + 4) + ChunkFormat.align(dictionary.bytes())
@@ -373,17 +373,6 @@ final class ChunkEncoder {
         }
         int compressed = LZ4.compress(stagedData, stagedData.position(), n, sample, 0, bound);
         return 100L * compressed <= (long) LZ4_MAX_RATIO_PERCENT * n;
-    }
-
-    /** {@code n} little-endian int32 of {@code view} from byte 0 into {@code out} (the view holds whole 8-byte words). */
-    private void loadInts(MemoryView view, int n, int[] out) {
-        int nWords = (n + 1) / 2;
-        auxWords = grow(auxWords, nWords);
-        view.getLongs(0, auxWords, 0, nWords);
-        for (int i = 0; i < n; i++) {
-            long word = auxWords[i >>> 1];
-            out[i] = (int) ((i & 1) == 0 ? word : word >>> 32);
-        }
     }
 
     // ---------------------------------------------------------------- writing

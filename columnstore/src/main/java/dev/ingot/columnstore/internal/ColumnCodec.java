@@ -414,6 +414,9 @@ abstract class ColumnCodec {
 
     /** CHAR/VARCHAR (length in characters) and VARBINARY (length in bytes); staged by the writer's offset path. */
     static final class Variable extends ColumnCodec {
+        /** The offsets of the batch being validated, read in one copy (this codec is confined to its writer's thread). */
+        private int[] offsetScratch = new int[0];
+
         Variable(ColumnType type) {
             super(type);
         }
@@ -435,13 +438,14 @@ abstract class ColumnCodec {
             }
             int max = type.maxLength();
             boolean text = kind.isText();
-            MemoryView offsets = ArrowMemory.view(vector.getOffsetBuffer());
             MemoryView data = ArrowMemory.view(vector.getDataBuffer());
-            int lo = offsets.getInt(4L * offset);
-            int hi = offsets.getInt(4L * (offset + length));
+            int[] o = offsetScratch = ChunkEncoder.grow(offsetScratch, length + 1);
+            ArrowMemory.view(vector.getOffsetBuffer()).getInts(4L * offset, o, 0, length + 1);
+            int lo = o[0];
+            int hi = o[length];
             int prev = lo;
             for (int i = 0; i < length; i++) {
-                int next = offsets.getInt(4L * (offset + i + 1));
+                int next = o[i + 1];
                 if (next - prev > max) { // text fast path: byte length <= n means at most n characters
                     if (prev < lo || next > hi || next < prev) {
                         throw new IllegalArgumentException("malformed offsets in vector " + def.name() + " at value " + (offset + i));

@@ -65,6 +65,8 @@ final class ColumnWriterImpl implements ColumnWriter {
     private long textBytes;
     private long rowCount;
     private MemoryBlock sealTemp;
+    /** Rebased text offsets of the batch being staged. */
+    private int[] offsetScratch = new int[0];
     private long[] chunkKeys = new long[8];
     /** Rows of each put chunk (a row group is sealed early when its text would outgrow a blob). */
     private int[] chunkRowCounts = new int[8];
@@ -279,13 +281,14 @@ final class ColumnWriterImpl implements ColumnWriter {
             int bytes = end - start;
             ensureTextCapacity(textBytes + bytes);
             ArrowMemory.view(vector.getDataBuffer()).copyTo(start, block, dataOffset + textBytes, bytes);
-            // rebase offsets: dst[staged + i] = textBytes + (src[offset + i] - start), i = 1..k
-            long delta = textBytes - start;
-            long s = 4L * offset;
-            long d = offsetsOffset + 4L * stagedRows;
-            for (int i = 1; i <= k; i++) {
-                block.putInt(d + 4L * i, (int) (srcOffsets.getInt(s + 4L * i) + delta));
+            // rebase offsets: dst[staged + i] = textBytes + (src[offset + i] - start), i = 1..k, in one copy each way
+            int delta = (int) (textBytes - start);
+            int[] o = offsetScratch = ChunkEncoder.grow(offsetScratch, k);
+            srcOffsets.getInts(4L * (offset + 1), o, 0, k);
+            for (int i = 0; i < k; i++) {
+                o[i] += delta;
             }
+            block.putInts(offsetsOffset + 4L * (stagedRows + 1), o, 0, k);
             textBytes += bytes;
         }
         stagedRows += k;

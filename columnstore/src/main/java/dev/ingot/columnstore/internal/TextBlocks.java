@@ -18,7 +18,7 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
  * into blocks of at most {@value #BLOCK_BYTES} value bytes (a larger single value is a block of its
  * own; values are never split) and at most {@value #BLOCK_ROWS} rows, each stored raw or as one
  * independent LZ4 block (the LZ4 block format of lz4-java and the reference LZ4 library, written
- * by LZ4 HC level 1), with a
+ * by LZ4's fast compressor; blocks written by LZ4 HC level 1 before read the same), with a
  * block index of {@code (first row, data offset, text offset)} entries in the chunk's aux buffer.
  * A scan decompresses block after block straight into the Arrow data buffer; a point read
  * ({@link #copy}) finds the row's block by a binary search of the index, decompresses that block
@@ -31,9 +31,11 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
  * block about 350 us. Small blocks lose LZ4's long matches: 8 KiB fast blocks made the SF1 store
  * 25 MiB larger. LZ4 HC at level 1 ({@link #COMPRESSOR}) wins them back: 0.442 at 8 KiB, 0.409 at
  * 16 KiB (below one fast block), compressing at about half the fast compressor's speed (140-150
- * against 200-300 MB/s) and decompressing at 4.1 GB/s (fast blocks: 3.3-3.9). Hence 16 KiB HC
- * blocks: a point read decompresses about 16 KiB, the store stays as small as before, the load
- * pays about 1 s of CPU more at SF1 for about 330 MB of compressed text.
+ * against 200-300 MB/s) and decompressing at 4.1 GB/s (fast blocks: 3.3-3.9). HC cost the SF1
+ * load about 1.5 s of CPU on the loading thread (JFR native samples, 2026-11-26), the largest
+ * single item of the load above 01b76ed, for about 22 MB of store; the fast compressor
+ * ({@link #COMPRESSOR}) writes 16 KiB blocks, so a point read still decompresses about 16 KiB,
+ * and the SF1 store file is 341.8 MB instead of 319.9 MB.
  *
  * <p>Every read stays inside the chunk's validated regions; an index entry, a length sum or an LZ4
  * block that disagrees with the chunk is a {@link BlobCorruptedException} naming the block and the
@@ -50,8 +52,8 @@ public final class TextBlocks {
     /** Bytes of a block index entry: first row, data offset, text offset (int32 each). */
     public static final int INDEX_ENTRY_BYTES = 12;
 
-    /** LZ4 HC, level 1, of lz4-java (JNI where its bundled library loads): the compressor of text blocks; thread-safe. */
-    static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().highCompressor(1);
+    /** lz4-java's fast compressor (JNI where its bundled library loads): the compressor of text blocks; thread-safe. */
+    static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
 
     /** lz4-java's bounds-checking decompressor (JNI where the bundled library loads): safe on damaged input; thread-safe. */
     private static final LZ4SafeDecompressor LZ4 = LZ4Factory.fastestInstance().safeDecompressor();

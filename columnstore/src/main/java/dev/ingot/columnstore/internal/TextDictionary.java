@@ -8,23 +8,58 @@ import java.util.Arrays;
 /**
  * The dictionary of one staged text chunk ({@link dev.ingot.columnstore.encoding.ChunkEncoding#DICTIONARY}):
  * its distinct non-null values in order of first appearance, found with an open-addressing hash
- * table over the staged bytes (linear probing, load factor at most 1/2), and one code per row
- * (0 for null rows). Gives up as soon as the chunk has more distinct values than half its rows
- * (such a dictionary would be no smaller than the values), or when the first
- * {@value ChunkEncoder#DICTIONARY_SAMPLE_ROWS} rows are more than 7/8 distinct (keys, names,
- * free text): those cost about that many hashes per chunk.
+ * table (linear probing, load factor at most 1/2, starting at 64 slots so the few entries of a
+ * low-cardinality column stay in a few cache lines), and one code per row (0 for null rows).
+ * Gives up as soon as the chunk has more distinct values than half its rows (such a dictionary
+ * would be no smaller than the values), when the first {@value ChunkEncoder#DICTIONARY_SAMPLE_ROWS}
+ * rows are more than 7/8 distinct (keys, names, free text): those cost about that many hashes per
+ * chunk, or when more than half the rows seen so far are distinct at the end of a block of
+ * {@value #BLOCK_ROWS} rows after the sample (short phrases such as {@code p_comment}, which repeat
+ * enough to pass the sample and then grow towards half the chunk: a dictionary they might still
+ * reach would save little).
+ *
+ * <p>Rows are taken {@value #BLOCK_ROWS} at a time: the words of each row's value are gathered
+ * first ({@link MemoryView#getValueWords}, one range check per block), then the block is probed
+ * from heap arrays in one of three loops of one shape each, chosen by the chunk's longest value,
+ * so the JIT compiles each for the columns that have that shape rather than recompiling one loop
+ * as its profile changes from column to column:
+ * <ul>
+ *   <li>at most {@value #SHORT_BYTES} bytes ({@code l_shipmode}, {@code l_returnflag}, ...): the
+ *       first word and the length identify the value;</li>
+ *   <li>at most {@value #MAX_WORD_BYTES} bytes ({@code l_shipinstruct}, {@code o_orderpriority},
+ *       {@code p_type}, ...): all its words and the length, compared word by word, the staged data
+ *       never read again;</li>
+ *   <li>longer: the first word is gathered, the hash reads the rest of the value, and an entry
+ *       with the same hash, length and first word is compared byte by byte after it.</li>
+ * </ul>
  *
  * <p>Thread-safety: not thread-safe; one per {@link ChunkEncoder}. Arrays are reused.
  */
 final class TextDictionary {
-    private int[] slots = new int[0];
+    /** Values of at most this many bytes are identified by their first word and length. */
+    static final int SHORT_BYTES = 8;
+    /** Values of at most this many bytes are identified by their words and length (all gathered). */
+    static final int MAX_WORD_BYTES = 32;
+    /** Rows whose words are gathered at once. */
+    static final int BLOCK_ROWS = 4096;
+    /** Slots of the hash table at the start of every build. */
+    private static final int INITIAL_SLOTS = 64;
+
+    private int[] slots = new int[INITIAL_SLOTS];
     private int[] starts = new int[16];
     private int[] lengths = new int[16];
     private int[] hashes = new int[16];
     /** The first 8 bytes of each entry, little-endian, zero past its end. */
     private long[] firsts = new long[16];
+    /** Each entry's {@link #words} words (the word loop only). */
+    private long[] entryWords = new long[16 * (MAX_WORD_BYTES / 8)];
+    /** The words of the rows of the block being coded, {@link #words} per row. */
+    private final long[] rowWords = new long[BLOCK_ROWS * (MAX_WORD_BYTES / 8)];
     private long[] codes = new long[0];
+    /** Words per row: 1 (short values or the hashing loop) up to {@code MAX_WORD_BYTES / 8}. */
+    private int words;
     private int size;
+    private int mask;
     private long bytes;
     private long decodedBytes;
 
@@ -62,59 +97,205 @@ final class TextDictionary {
      * Builds the dictionary of {@code rows} values at {@code offsets[i], offsets[i + 1])} of
      * {@code data}; rows whose validity bit is clear are skipped (code 0).
      *
+     * @param maxLength at least the longest value's bytes (null rows included); chooses the loop
      * @return false if the chunk has too many distinct values for a dictionary
      */
-    boolean build(MemoryView validity, int[] offsets, MemoryView data, int rows, int nulls) {
+    boolean build(MemoryView validity, int[] offsets, MemoryView data, int rows, int nulls, int maxLength) {
         size = 0;
         bytes = 0;
         decodedBytes = 0;
-        int maxEntries = rows / 2;
         codes = ChunkEncoder.grow(codes, rows);
-        int capacity = Integer.highestOneBit(Math.max(64, Math.min(rows, 4096)) * 2 - 1) << 1;
-        if (slots.length < capacity) {
-            slots = new int[capacity];
+        Arrays.fill(slots, 0, INITIAL_SLOTS, 0);
+        mask = INITIAL_SLOTS - 1;
+        int shape = maxLength <= SHORT_BYTES ? 0 : maxLength <= MAX_WORD_BYTES ? 1 : 2;
+        words = shape == 1 ? (maxLength + 7) / 8 : 1;
+        entryWords = ChunkEncoder.grow(entryWords, 16 * words);
+        int maxEntries = rows / 2;
+        // the sample first: a column of mostly distinct values stops after it, its other rows never read
+        int sample = Math.min(rows, ChunkEncoder.DICTIONARY_SAMPLE_ROWS);
+        if (!buildRows(validity, offsets, data, 0, sample, nulls, shape, maxEntries)) {
+            return false;
         }
-        Arrays.fill(slots, 0, capacity, 0);
-        int mask = capacity - 1;
-        for (int i = 0; i < rows; i++) {
-            if (i == ChunkEncoder.DICTIONARY_SAMPLE_ROWS && 8 * size > 7 * i) {
+        if (sample == ChunkEncoder.DICTIONARY_SAMPLE_ROWS && 8 * size > 7 * sample) {
+            return false;
+        }
+        for (int from = sample; from < rows; from += BLOCK_ROWS) {
+            int to = Math.min(rows, from + BLOCK_ROWS);
+            if (!buildRows(validity, offsets, data, from, to, nulls, shape, maxEntries)) {
                 return false;
             }
-            if (nulls > 0 && !Bits.isSet(validity, i)) {
+            if (to < rows && 2 * size > to) {
+                return false; // more than half the rows so far distinct: the rest would have to repeat them
+            }
+        }
+        return true;
+    }
+
+    /** Codes rows {@code [from, to)} (at most {@link #BLOCK_ROWS}); false once more than {@code maxEntries} values are distinct. */
+    private boolean buildRows(MemoryView validity, int[] offsets, MemoryView data, int from, int to, int nulls, int shape, int maxEntries) {
+        if (from == to) {
+            return true;
+        }
+        for (int j = 0; j < words; j++) {
+            data.getValueWords(offsets, from, to - from, 8 * j, rowWords, j, words);
+        }
+        if (nulls > 0) {
+            codeNulls(validity, from, to);
+        }
+        boolean hasNulls = nulls > 0;
+        switch (shape) {
+            case 0: return shortRows(offsets, from, to, hasNulls, maxEntries);
+            case 1: return wordRows(offsets, from, to, hasNulls, maxEntries);
+            default: return longRows(offsets, data, from, to, hasNulls, maxEntries);
+        }
+    }
+
+    /** Marks null rows with code -1 (for the loops to skip; they end up 0). */
+    private void codeNulls(MemoryView validity, int from, int to) {
+        for (int i = from; i < to; i++) {
+            codes[i] = Bits.isSet(validity, i) ? 0 : -1;
+        }
+    }
+
+    /** The rows of at most {@value #SHORT_BYTES} bytes: first word and length identify the value. */
+    private boolean shortRows(int[] offsets, int from, int to, boolean nulls, int maxEntries) {
+        long[] rowWords = this.rowWords;
+        long[] codes = this.codes;
+        long decoded = 0;
+        for (int i = from; i < to; i++) {
+            if (nulls && codes[i] < 0) {
                 codes[i] = 0;
                 continue;
             }
             int start = offsets[i];
             int len = offsets[i + 1] - start;
-            long first = firstWord(data, start, len);
-            int h = hash(data, start, len, first);
+            long first = rowWords[i - from];
+            int h = mix(first, len);
+            int slot = h & mask;
+            int code = -1;
+            for (int e; (e = slots[slot]) != 0; slot = (slot + 1) & mask) {
+                if (firsts[e - 1] == first && lengths[e - 1] == len) {
+                    code = e - 1;
+                    break;
+                }
+            }
+            if (code < 0 && (code = insert(slot, start, len, h, first, maxEntries)) < 0) {
+                return false;
+            }
+            codes[i] = code;
+            decoded += len;
+        }
+        decodedBytes += decoded;
+        return true;
+    }
+
+    /** The rows of at most {@value #MAX_WORD_BYTES} bytes: their {@link #words} words and length identify the value. */
+    private boolean wordRows(int[] offsets, int from, int to, boolean nulls, int maxEntries) {
+        long[] rowWords = this.rowWords;
+        long[] codes = this.codes;
+        int k = words;
+        long decoded = 0;
+        for (int i = from; i < to; i++) {
+            if (nulls && codes[i] < 0) {
+                codes[i] = 0;
+                continue;
+            }
+            int start = offsets[i];
+            int len = offsets[i + 1] - start;
+            int w = (i - from) * k;
+            int hash = wordHash(rowWords, w, k, len);
+            int slot = hash & mask;
+            int code = -1;
+            for (int e; (e = slots[slot]) != 0; slot = (slot + 1) & mask) {
+                if (lengths[e - 1] == len && sameWords(entryWords, (e - 1) * k, rowWords, w, k)) {
+                    code = e - 1;
+                    break;
+                }
+            }
+            if (code < 0) {
+                if ((code = insert(slot, start, len, hash, rowWords[w], maxEntries)) < 0) {
+                    return false;
+                }
+                if (entryWords.length < (code + 1) * k) {
+                    entryWords = Arrays.copyOf(entryWords, 2 * (code + 1) * k);
+                }
+                System.arraycopy(rowWords, w, entryWords, code * k, k);
+            }
+            codes[i] = code;
+            decoded += len;
+        }
+        decodedBytes += decoded;
+        return true;
+    }
+
+    /** The hash of a value of {@code len} bytes whose {@code k} words are {@code w[at, at + k)}. */
+    static int wordHash(long[] w, int at, int k, int len) {
+        long h = len * 0x9E3779B97F4A7C15L;
+        for (int j = 0; j < k; j++) {
+            h = (h ^ w[at + j]) * 0xC2B2AE3D27D4EB4FL;
+            h ^= h >>> 29;
+        }
+        return (int) (h ^ h >>> 32);
+    }
+
+    private static boolean sameWords(long[] a, int at, long[] b, int bt, int k) {
+        for (int j = 0; j < k; j++) {
+            if (a[at + j] != b[bt + j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Rows of any length: the hash covers every byte; equal first words compare the bytes after them. */
+    private boolean longRows(int[] offsets, MemoryView data, int from, int to, boolean nulls, int maxEntries) {
+        long[] rowWords = this.rowWords;
+        long[] codes = this.codes;
+        long decoded = 0;
+        for (int i = from; i < to; i++) {
+            if (nulls && codes[i] < 0) {
+                codes[i] = 0;
+                continue;
+            }
+            int start = offsets[i];
+            int len = offsets[i + 1] - start;
+            long first = rowWords[i - from];
+            int h = len <= SHORT_BYTES ? mix(first, len) : hash(data, start, len, first);
             int slot = h & mask;
             int code = -1;
             for (int e; (e = slots[slot]) != 0; slot = (slot + 1) & mask) {
                 e--;
                 // the first 8 bytes decide almost always; the rest is compared only past them
                 if (hashes[e] == h && lengths[e] == len && firsts[e] == first
-                        && (len <= 8 || data.compareBytes(starts[e] + 8L, len - 8, start + 8L, len - 8) == 0)) {
+                        && (len <= SHORT_BYTES || data.compareBytes(starts[e] + 8L, len - 8, start + 8L, len - 8) == 0)) {
                     code = e;
                     break;
                 }
             }
-            if (code < 0) {
-                if (size >= maxEntries) {
-                    return false;
-                }
-                code = add(start, len, h, first);
-                slots[slot] = code + 1;
-                if (2 * size > capacity) {
-                    capacity *= 2;
-                    mask = capacity - 1;
-                    rehash(capacity);
-                }
+            if (code < 0 && (code = insert(slot, start, len, h, first, maxEntries)) < 0) {
+                return false;
             }
             codes[i] = code;
-            decodedBytes += len;
+            decoded += len;
         }
+        decodedBytes += decoded;
         return true;
+    }
+
+    /**
+     * Adds an entry into the free {@code slot} (growing the table past load 1/2); returns its code,
+     * or -1 (nothing added) when the dictionary holds {@code maxEntries} already.
+     */
+    private int insert(int slot, int start, int len, int h, long first, int maxEntries) {
+        if (size >= maxEntries) {
+            return -1;
+        }
+        int code = add(start, len, h, first);
+        slots[slot] = code + 1;
+        if (2 * size > mask + 1) {
+            rehash(2 * (mask + 1));
+        }
+        return code;
     }
 
     private int add(int start, int len, int h, long first) {
@@ -138,7 +319,7 @@ final class TextDictionary {
         } else {
             Arrays.fill(slots, 0, capacity, 0);
         }
-        int mask = capacity - 1;
+        mask = capacity - 1;
         for (int e = 0; e < size; e++) {
             int slot = hashes[e] & mask;
             while (slots[slot] != 0) {
@@ -179,6 +360,13 @@ final class TextDictionary {
             w |= (data.getByte(at + j) & 0xFFL) << (8 * j);
         }
         return w;
+    }
+
+    /** {@link #hash} of a value of at most {@value #SHORT_BYTES} bytes, from its first word alone. */
+    static int mix(long first, int len) {
+        long h = (len * 0x9E3779B97F4A7C15L ^ first) * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 29;
+        return (int) (h ^ h >>> 32);
     }
 
     /** A 32-bit hash of bytes {@code [at, at + len)} of {@code data} whose first word is {@code first}, read 8 bytes at a time. */

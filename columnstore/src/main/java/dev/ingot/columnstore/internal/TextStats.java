@@ -84,37 +84,35 @@ final class TextStats {
     }
 
     /**
-     * Compares two values whose prefix keys are equal. Both at least 8 bytes long: their first 8
-     * bytes are equal, the rest decides, first through the prefix keys of bytes 8 to 15 (one
-     * read each; values of few distinct strings, or sharing a first word such as
-     * {@code Clerk#00}, are decided there), then from byte 16. Otherwise, or where the second
-     * keys are equal and a value ends within them, the shorter one is a prefix of the longer
-     * (equal zero-padded keys mean the longer one's extra bytes within the key are zero), so
-     * the lengths decide.
+     * Compares two values whose prefix keys are equal: word after word, each as a prefix key (one
+     * read, zero-padded), until the words differ or a value ends within the words compared. Where
+     * the words are equal and a value ends within them, the shorter one is a prefix of the longer
+     * (equal zero-padded keys mean the longer one's extra bytes within the key are zero), so the
+     * lengths decide. One loop of one shape, whatever the lengths (a call of
+     * {@link MemoryView#compareBytes} here was deoptimized and recompiled with the whole row loop
+     * as tables with other lengths came: 5 C2 compiles per SF1 load).
      */
     private static int compareAfterPrefix(MemoryView data, int a, int aLen, int b, int bLen) {
-        if (aLen >= 8 && bLen >= 8) {
-            int c = Long.compareUnsigned(prefixKey(data, a + 8L, aLen - 8), prefixKey(data, b + 8L, bLen - 8));
+        for (int off = 8; aLen > off && bLen > off; off += 8) {
+            int c = Long.compareUnsigned(prefixKey(data, a + (long) off, aLen - off), prefixKey(data, b + (long) off, bLen - off));
             if (c != 0) {
                 return c;
-            }
-            if (aLen >= 16 && bLen >= 16) {
-                return data.compareBytes(a + 16L, aLen - 16, b + 16L, bLen - 16);
             }
         }
         return Integer.compare(aLen, bLen);
     }
 
-    /** The first 8 bytes as a big-endian unsigned number, zero-padded; orders like the bytes (ties possible). */
+    /**
+     * The first 8 bytes as a big-endian unsigned number, zero-padded; orders like the bytes (ties
+     * possible). One read and a mask computed without branches on the length, so the row loops'
+     * compiled code does not change with the lengths a table brings; byte by byte only at the end
+     * of the view.
+     */
     private static long prefixKey(MemoryView data, long index, int len) {
-        if (len >= 8) {
-            return Long.reverseBytes(data.getLong(index));
-        }
-        if (len == 0) {
-            return 0;
-        }
-        if (index + 8 <= data.capacity()) { // one read, the bytes past the value masked off
-            return Long.reverseBytes(data.getLong(index)) & (-1L << (64 - 8 * len));
+        if (index + 8 <= data.capacity()) {
+            int shift = (8 - Math.min(Math.max(len, 0), 8)) << 3; // 64 - 8 * (bytes kept)
+            long mask = (-1L >>> (shift >> 1)) >>> (shift - (shift >> 1)); // two shifts: 64 clears all
+            return Long.reverseBytes(data.getLong(index) & mask);
         }
         long k = 0;
         for (int i = 0; i < 8; i++) {

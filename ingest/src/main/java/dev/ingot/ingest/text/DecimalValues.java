@@ -43,8 +43,11 @@ final class DecimalValues extends NumberValues {
 
     @Override
     int scan(byte[] buf, int from, int limit) {
-        boolean negative = from < limit && buf[from] == '-';
-        int start = from + signBytes(buf, from, limit);
+        // the sign without branches (1 or 0 from the first byte), so the first negative value of a
+        // table does not deoptimize the parser's compiled code (as C2 prunes paths never taken so far)
+        int first = from < limit ? buf[from] : 0;
+        int minus = isZero(first ^ '-');
+        int start = from + (minus | isZero(first ^ '+'));
         // Digits accumulate without per-digit bookkeeping: leading zeros add nothing, so the sum is
         // exact while at most 18 digits are significant; with more it may wrap, but then the value is
         // out of range (p <= 18) or not taken from here (p > 18, through BigDecimal). Likewise the
@@ -53,29 +56,31 @@ final class DecimalValues extends NumberValues {
         long intValue = 0;
         for (; i < limit; i++) {
             int d = buf[i] - '0';
-            if (d < 0 || d > 9) {
+            if ((char) d > 9) { // one unsigned test: below '0' wraps to a large char
                 break;
             }
             intValue = intValue * 10 + d;
         }
         int intDigits = i - start;
         int significant = intDigits;
-        for (int z = start; z < i && buf[z] == '0'; z++) {
-            significant--;
-        }
-        long fraction = 0;
-        int fractionDigits = 0;
-        if (i < limit && buf[i] == '.') {
-            int fractionStart = ++i;
-            for (; i < limit; i++) {
-                int d = buf[i] - '0';
-                if (d < 0 || d > 9) {
-                    break;
-                }
-                fraction = fraction * 10 + d;
+        if (intDigits > maxIntegerDigits) { // leading zeros matter only to a value that may be out of range
+            for (int z = start; z < i && buf[z] == '0'; z++) {
+                significant--;
             }
-            fractionDigits = i - fractionStart;
         }
+        // the point, if any, is stepped over without a branch: after an integer-only value (l_quantity)
+        // the byte at i is no digit, so the fraction loop reads no digit either
+        i += i < limit ? isZero(buf[i] ^ '.') : 0;
+        int fractionStart = i;
+        long fraction = 0;
+        for (; i < limit; i++) {
+            int d = buf[i] - '0';
+            if ((char) d > 9) {
+                break;
+            }
+            fraction = fraction * 10 + d;
+        }
+        int fractionDigits = i - fractionStart;
         if (intDigits + fractionDigits == 0) {
             status = NO_DIGITS;
         } else if (fractionDigits > scale) {
@@ -86,10 +91,15 @@ final class DecimalValues extends NumberValues {
             status = OK;
             if (!wide) {
                 long u = intValue * ColumnType.powerOfTen(scale) + fraction * ColumnType.powerOfTen(scale - fractionDigits);
-                unscaled = negative ? -u : u;
+                unscaled = (u ^ -minus) + minus; // -u when minus is 1
             }
         }
         return i;
+    }
+
+    /** 1 if {@code x} is 0, else 0, without a branch. */
+    private static int isZero(int x) {
+        return ((x | -x) >>> 31) ^ 1;
     }
 
     @Override

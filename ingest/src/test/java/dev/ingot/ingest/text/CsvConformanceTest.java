@@ -234,8 +234,9 @@ class CsvConformanceTest {
         // 24 integer digits, 8 of them significant, fit DECIMAL(10,2); so do a bare fraction and a bare point's neighbours
         assertEquals(List.of(row(1L, "a", new BigDecimal("12345678.90"), null, null, 1L),
                         row(2L, "b", new BigDecimal("-0.05"), null, null, 2L), row(3L, "c", new BigDecimal("7.00"), null, null, 3L),
-                        row(4L, "d", new BigDecimal("0.50"), null, null, 4L)),
-                parse(CSV, "1,a,0000000000000000012345678.9,,\n2,b,-000.05,,\n3,c,7.,,\n4,d,.5,,\n"));
+                        row(4L, "d", new BigDecimal("0.50"), null, null, 4L), row(5L, "e", new BigDecimal("3.25"), null, null, 5L),
+                        row(6L, "f", new BigDecimal("-12.00"), null, null, 6L)),
+                parse(CSV, "1,a,0000000000000000012345678.9,,\n2,b,-000.05,,\n3,c,7.,,\n4,d,.5,,\n5,e,+3.25,,\n6,f,-12,,\n"));
         // 9 significant integer digits do not fit, however many leading zeros stand before them
         assertEquals("value \"00000000000000000000123456789\" is out of range for column amount (DECIMAL(10,2))",
                 error(CSV, "1,a,00000000000000000000123456789,,\n", 1));
