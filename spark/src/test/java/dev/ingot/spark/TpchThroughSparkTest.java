@@ -284,39 +284,33 @@ class TpchThroughSparkTest {
         // Spark reports a failed job before every task attempt has ended (it cancels the others
         // asynchronously), and a late task can leave its unpublished shard behind: invisible (the table
         // is not published, checked above) and removed by the next commit's clean-up, which runs here
-        for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; Thread.sleep(100)) {
-            if (!Files.isDirectory(dir)) {
-                break;
-            }
-            try (var s = Files.list(dir)) {
-                if (s.findAny().isEmpty()) {
-                    break;
-                }
-            }
-        }
+        namesOnce(dir, List::isEmpty);
         IngotDataSet.removeUnpublished(ds, table, null);
-        List<Path> left = List.of();
-        if (Files.isDirectory(dir)) {
-            try (var s = Files.list(dir)) {
-                left = s.toList();
-            }
-        }
-        assertEquals(List.of(), left, "the failed job left files");
+        assertEquals(List.of(), names(dir), "the failed job left files");
     }
 
     static void assertOnlyPublishedJobs(Path ds, String table) throws Exception {
         String job = IngotDataSet.open(ds).orElseThrow().entry(table).orElseThrow().job();
         // as above: a task of the failed job that Spark has not finished cancelling removes its shard and
         // its job's directory when it ends (ShardWriter.discard); wait for that, bounded
-        List<String> left = jobs(ds, table);
-        for (long end = System.nanoTime() + 10_000_000_000L; !left.equals(List.of(job)) && System.nanoTime() < end; Thread.sleep(100)) {
-            left = jobs(ds, table);
-        }
-        assertEquals(List.of(job), left);
+        assertEquals(List.of(job), namesOnce(ds.resolve(table), names -> names.equals(List.of(job))));
     }
 
-    private static List<String> jobs(Path ds, String table) throws Exception {
-        try (var s = Files.list(ds.resolve(table))) {
+    /** The names in {@code dir} once {@code done} holds for them, or after 10 s (polled every 100 ms). */
+    private static List<String> namesOnce(Path dir, java.util.function.Predicate<List<String>> done) throws Exception {
+        List<String> names = names(dir);
+        for (long end = System.nanoTime() + 10_000_000_000L; !done.test(names) && System.nanoTime() < end; Thread.sleep(100)) {
+            names = names(dir);
+        }
+        return names;
+    }
+
+    /** The names in {@code dir}; none if it does not exist. */
+    private static List<String> names(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).toList();
         }
     }
