@@ -77,7 +77,11 @@ class MutationKillLoopTest {
         }
         Path log = tmp.resolve("child-last.log");
         Process child = start(store, seed, committed + 5, log);
-        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the last child finishes");
+        boolean finished = child.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            child.destroyForcibly(); // not left running after the test
+        }
+        assertTrue(finished, "the last child finishes");
         assertEquals(0, child.exitValue(), () -> "last child: " + read(log));
         assertEquals(committed + 5, check(store, seed, "the unkilled last child"));
         System.out.println("mutation kill loop: " + iterations + " kills, " + killsWithProgress + " after progress, "

@@ -15,10 +15,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -86,7 +88,7 @@ final class MutationScript {
         void step(long seed, int step) {
             for (Change c : changes(seed, step, counts())) {
                 List<Long> rows = live.get(c.table());
-                List<Long> gone = new ArrayList<>();
+                Set<Long> gone = new HashSet<>(); // a set: removeAll asks it once per live row (ids are distinct)
                 for (int p : c.deletePositions()) {
                     gone.add(rows.get(p));
                 }
