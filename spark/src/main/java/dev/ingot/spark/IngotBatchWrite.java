@@ -217,14 +217,28 @@ final class IngotBatchWrite implements BatchWrite {
         cleanUp(null);
     }
 
-    /** Deletes this job's directory, then releases its lock (a cleanup elsewhere may see the job until then, never after). */
+    /**
+     * Deletes this job's directory, releases its lock, then deletes the directory once more if only
+     * the marker is left in it. Spark reports a failed job before the tasks it cancels have ended, so
+     * a task may still write its shard during the first deletion (that shard stays) and end before
+     * the lock is released (its own check then saw a running job): of the final checks, the driver's
+     * and each task's ({@link IngotDataSet#removeEndedJob}), the last one sees every removal and
+     * deletes the directory.
+     */
     private void cleanUp(RuntimeException failure) {
-        try (IngotDataSet.JobLock l = lock) {
-            IngotDataSet.removeJob(root, def.name(), job);
-        } catch (IOException | RuntimeException e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
+        try {
+            try (IngotDataSet.JobLock l = lock) {
+                IngotDataSet.removeJob(root, def.name(), job);
             }
+            IngotDataSet.removeEndedJob(root, def.name(), job);
+        } catch (IOException | RuntimeException e) {
+            RuntimeException cleanUp = e instanceof IOException io ? new UncheckedIOException("cannot delete the directory of"
+                    + " aborted job " + job + " of table " + def.name() + " in data set " + root + "; the next commit of the table"
+                    + " deletes what is left", io) : (RuntimeException) e;
+            if (failure == null) {
+                throw cleanUp; // Spark attaches it to the job's failure
+            }
+            failure.addSuppressed(cleanUp);
         }
     }
 }

@@ -342,7 +342,13 @@ public final class IngotDataSet {
         }
     }
 
-    /** Deletes the shard stores of {@code job} that {@code listed} does not name; then, unless {@code live}, the job directory if nothing else is left. */
+    /**
+     * Deletes the shard stores of {@code job} that {@code listed} does not name; then, unless
+     * {@code live}, the job directory if nothing else is left. A shard that a task is still writing
+     * (a file appeared in it while it was deleted) stays, with the marker and the directory, and the
+     * other shards are still deleted: that task removes its shard and the ended job's directory when
+     * it ends ({@link #removeEndedJob}).
+     */
     private static int removeShards(Path root, Path job, Set<String> listed, boolean live) throws IOException {
         int removed = 0;
         boolean kept = false;
@@ -351,8 +357,12 @@ public final class IngotDataSet {
                 String rel = root.relativize(s).toString().replace('\\', '/');
                 if (Files.isDirectory(s) && SHARD_NAME.matcher(s.getFileName().toString()).matches() && !listed.contains(rel)
                         && onlyStoreFiles(s)) {
-                    if (deleteStore(s)) {
-                        removed++;
+                    try {
+                        if (deleteStore(s)) {
+                            removed++;
+                        }
+                    } catch (java.nio.file.DirectoryNotEmptyException stillWritten) {
+                        kept = true;
                     }
                 } else if (!s.getFileName().toString().equals(JOB_MARKER)) {
                     kept = true;
@@ -361,7 +371,11 @@ public final class IngotDataSet {
         }
         if (!live && !kept) {
             Files.deleteIfExists(job.resolve(JOB_MARKER));
-            Files.deleteIfExists(job);
+            try {
+                Files.deleteIfExists(job);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                // a task created its shard after the listing; it removes the directory when it ends
+            }
         }
         return removed;
     }

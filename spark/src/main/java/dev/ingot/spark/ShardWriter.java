@@ -100,7 +100,7 @@ final class ShardWriter implements DataWriter<InternalRow> {
             // the job directory, which discard() removes again
             opened = Ingot.open(dir, IngotOptions.defaults().createIfMissing());
         } catch (IOException | RuntimeException | Error e) {
-            discardQuietly(e);
+            abandon(e);
             throw e;
         }
         Transaction t = null;
@@ -115,8 +115,7 @@ final class ShardWriter implements DataWriter<InternalRow> {
                 parents.add(openParent(def, e.getKey(), Path.of(e.getValue().get(partition)), pm));
             }
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(e, parents, b, t, opened, pm);
-            discardQuietly(e);
+            abandon(e, parents, b, t, opened, pm);
             throw e;
         }
         this.db = opened;
@@ -210,12 +209,25 @@ final class ShardWriter implements DataWriter<InternalRow> {
         return new ShardCommit(partition, relative, written);
     }
 
+    /**
+     * Closes and deletes this task's shard store, and the job's directory if the job has ended and
+     * left nothing else. Spark cancels the other tasks of a failed job by interrupting their threads;
+     * an interrupt would close the channels that closing the store and probing the job's lock use, so
+     * the clean-up runs with the thread's interrupt status cleared, and sets it again afterwards.
+     */
     @Override
     public void abort() throws IOException {
+        boolean interrupted = Thread.interrupted();
         try {
             close();
         } finally {
-            discard();
+            try {
+                discard();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
@@ -244,11 +256,21 @@ final class ShardWriter implements DataWriter<InternalRow> {
         IngotDataSet.removeEndedJob(Path.of(job.root()), def.name(), job.job());
     }
 
-    private void discardQuietly(Throwable primary) {
+    /**
+     * Closes {@code resources} and {@link #discard}s the shard after the constructor failed, their
+     * failures added to {@code primary}; with the interrupt status cleared meanwhile, as in {@link #abort}.
+     */
+    private void abandon(Throwable primary, Object... resources) {
+        boolean interrupted = Thread.interrupted();
         try {
+            closeQuietly(primary, resources);
             discard();
         } catch (IOException | RuntimeException e) {
             primary.addSuppressed(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

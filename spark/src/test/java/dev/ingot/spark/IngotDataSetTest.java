@@ -182,6 +182,23 @@ class IngotDataSetTest {
     }
 
     @Test
+    void aTaskCancelledByAnInterruptStillRemovesItsShardAndTheEndedJobsDirectory() throws Exception {
+        IngotDataSet.JobLock lock = IngotDataSet.createJobDirectory(root, "t", "j");
+        var writer = keyOnlyFactory(root, "j").createWriter(0, 6);
+        writer.write(new GenericInternalRow(new Object[] {1L}));
+        // the driver's abort kept the marker (this task was still writing its shard) and released the lock
+        lock.close();
+        // Spark 4 cancels the tasks of a failed job by interrupting their threads
+        Thread.currentThread().interrupt();
+        try {
+            writer.abort();
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt status is kept for Spark");
+        }
+        assertEquals(List.of(), tableFiles(root));
+    }
+
+    @Test
     void theShardFunctionIsSparksHashPartitioning() {
         var rows = SparkFixture.spark().range(0, 2000)
                 .selectExpr("id", "cast(id % 7 as int) as n", "concat('k', id) as s")

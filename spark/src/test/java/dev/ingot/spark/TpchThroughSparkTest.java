@@ -293,7 +293,17 @@ class TpchThroughSparkTest {
         String job = IngotDataSet.open(ds).orElseThrow().entry(table).orElseThrow().job();
         // as above: a task of the failed job that Spark has not finished cancelling removes its shard and
         // its job's directory when it ends (ShardWriter.discard); wait for that, bounded
-        assertEquals(List.of(job), namesOnce(ds.resolve(table), names -> names.equals(List.of(job))));
+        List<String> left = namesOnce(ds.resolve(table), names -> names.equals(List.of(job)));
+        assertEquals(List.of(job), left, () -> "left behind: " + tree(ds.resolve(table)));
+    }
+
+    /** Every path under {@code dir} with its size, for a failure message. */
+    private static String tree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            return s.map(p -> dir.relativize(p) + (Files.isRegularFile(p) ? " (" + p.toFile().length() + " B)" : "/")).toList().toString();
+        } catch (Exception e) {
+            return "cannot list " + dir + ": " + e;
+        }
     }
 
     /** The names in {@code dir} once {@code done} holds for them, or after 10 s (polled every 100 ms). */
