@@ -89,20 +89,8 @@ class KeyIndexBuilderTest {
             int rows = 500 + rnd.nextInt(2500);
             int sortedFor = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(rows - 400); // at least 400 rows after the run: several partitions
             List<Long> order = new ArrayList<>();
-            for (long n = 0; n < rows; n++) {
-                order.add(n);
-            }
-            Collections.shuffle(order.subList(sortedFor, rows), rnd); // sorted for a while, then any order
-            Object[][] batch = new Object[rows][];
             Map<List<Object>, Long> model = new HashMap<>();
-            for (int r = 0; r < rows; r++) {
-                batch[r] = key(shape, order.get(r));
-                if (r > sortedFor && rnd.nextInt(40) == 0) {
-                    batch[r][batch[r].length - 1] = null; // a NULL key row: never indexed
-                } else {
-                    model.put(List.of(batch[r]), (long) r);
-                }
-            }
+            Object[][] batch = seededRows(shape, rows, sortedFor, rnd, order, model);
             try (VectorSchemaRoot root = ArrowRows.root(arrow, def, batch); KeyIndexWriter run = KeyIndexWriter.runOnly(types, memory)) {
                 for (int off = 0; off < rows; ) {
                     int len = Math.min(rows - off, 1 + rnd.nextInt(700));
@@ -163,21 +151,8 @@ class KeyIndexBuilderTest {
             TableDef def = keyTable(shape);
             List<ColumnType> types = def.columns().stream().map(ColumnDef::type).toList();
             int rows = 1500 + rnd.nextInt(1500);
-            List<Long> order = new ArrayList<>();
-            for (long n = 0; n < rows; n++) {
-                order.add(n);
-            }
-            Collections.shuffle(order, rnd);
-            Object[][] batch = new Object[rows][];
             Map<List<Object>, Long> model = new HashMap<>();
-            for (int r = 0; r < rows; r++) {
-                batch[r] = key(shape, order.get(r));
-                if (rnd.nextInt(40) == 0) {
-                    batch[r][batch[r].length - 1] = null;
-                } else {
-                    model.put(List.of(batch[r]), (long) r);
-                }
-            }
+            Object[][] batch = seededRows(shape, rows, 0, rnd, new ArrayList<>(), model);
             int blockPairs = 16 + rnd.nextInt(48);
             long keyBytes = 16L * model.size();
             for (boolean fits : new boolean[] {true, false}) {
@@ -208,6 +183,29 @@ class KeyIndexBuilderTest {
                 }
             }
         });
+    }
+
+    /**
+     * Rows of keys {@code 0 .. rows - 1} of {@code shape}, in key order for the first {@code sortedFor}
+     * rows and shuffled after them ({@code order} receives each row's key number); a row after
+     * {@code sortedFor} has a NULL key column one time in 40, every other row goes into {@code model}
+     * as key to row id.
+     */
+    private static Object[][] seededRows(String shape, int rows, int sortedFor, Random rnd, List<Long> order, Map<List<Object>, Long> model) {
+        for (long n = 0; n < rows; n++) {
+            order.add(n);
+        }
+        Collections.shuffle(order.subList(sortedFor, rows), rnd); // sorted for a while, then any order
+        Object[][] batch = new Object[rows][];
+        for (int r = 0; r < rows; r++) {
+            batch[r] = key(shape, order.get(r));
+            if (r > sortedFor && rnd.nextInt(40) == 0) {
+                batch[r][batch[r].length - 1] = null; // a NULL key row: never indexed
+            } else {
+                model.put(List.of(batch[r]), (long) r);
+            }
+        }
+        return batch;
     }
 
     /** The first row a sorted run from row 0 does not cover: keys increasing, row ids consecutive (a NULL row leaves a gap). */
