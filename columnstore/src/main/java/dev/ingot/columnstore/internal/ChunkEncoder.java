@@ -26,8 +26,8 @@ import java.util.Arrays;
  *   <li>CHAR, VARCHAR, VARBINARY: {@link ChunkEncoding#DICTIONARY} when the first
  *       {@value #DICTIONARY_SAMPLE_ROWS} rows are at most 7/8 distinct and the whole chunk has at
  *       most {@code rows / 2} distinct values (else the dictionary overflows and is dropped; after
- *       a chunk without a dictionary, the column's next {@value #DICTIONARY_RETRY_CHUNKS} - 1
- *       chunks do not try one), or
+ *       a chunk whose dictionary was given up so, the column's next
+ *       {@value #DICTIONARY_RETRY_CHUNKS} - 1 chunks do not try one), or
  *       {@link ChunkEncoding#PACKED_TEXT}: lengths bit-packed and the bytes in {@link TextBlocks}
  *       of a few KiB, each one LZ4 block when a {@value #LZ4_SAMPLE_BYTES}-byte sample shrinks to
  *       at most {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 47% in 16 KiB blocks), raw
@@ -42,9 +42,9 @@ import java.util.Arrays;
  */
 final class ChunkEncoder {
     /**
-     * After a text chunk whose dictionary was given up or lost to the other encodings, the
-     * dictionary is next tried on the chunk this many chunks later (the ones between are encoded
-     * without trying it). Free text (every TPC-H comment, name and address column) then samples
+     * After a text chunk whose dictionary was given up (too many distinct values; not one that was
+     * built and lost to the other encodings on size), the dictionary is next tried on the chunk
+     * this many chunks later (the ones between are encoded without trying it). Free text (every TPC-H comment, name and address column) then samples
      * one chunk in eight instead of every chunk: the sample's work, and the C2 compiles of the
      * dictionary loops that those columns' samples alone made hot (the long-value loop: 3 compiles
      * per SF1 load), are left out. A column whose values turn repetitive later is found at most
@@ -98,6 +98,11 @@ final class ChunkEncoder {
 
     ChunkEncoder(ColumnType.Kind kind) {
         this.kind = kind;
+    }
+
+    /** Whether the last {@link #choose} of a text chunk built its dictionary (whichever encoding won). */
+    boolean dictionaryBuilt() {
+        return dictionaryBuilt;
     }
 
     /** The encoding chosen by the last {@link #choose}. */
@@ -334,7 +339,7 @@ final class ChunkEncoder {
                 + (lz4 ? textBytes * LZ4_MAX_RATIO_PERCENT / 100 : textBytes);
         long best = Math.min(plainBytes, packedEstimate);
         if (dictionarySkips > 0) {
-            dictionarySkips--; // a recent chunk of this column had no dictionary worth its bytes: not tried
+            dictionarySkips--; // a recent chunk of this column gave its dictionary up: not tried
         } else if (dictionary.build(validity, ints, data, rows, nulls, maxLength)) {
             dictionaryBuilt = true;
             int codeWidth = BitPacking.width(Math.max(dictionary.size() - 1, 0));
@@ -349,9 +354,8 @@ final class ChunkEncoder {
                 BitPacking.pack(dictionary.codes(), 0, rows, 0, codeWidth, words);
                 return;
             }
-            dictionarySkips = DICTIONARY_RETRY_CHUNKS - 1;
         } else {
-            dictionarySkips = DICTIONARY_RETRY_CHUNKS - 1;
+            dictionarySkips = DICTIONARY_RETRY_CHUNKS - 1; // too many distinct values: free text, most likely
         }
         if (packedEstimate < plainBytes) {
             encoding = ChunkEncoding.PACKED_TEXT;
