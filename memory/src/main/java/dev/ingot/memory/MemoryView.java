@@ -302,16 +302,14 @@ public sealed class MemoryView permits MemoryBlock {
             int rest = len - skip;
             long at = (long) start + skip;
             long w = 0;
-            if (rest > 0) {
-                if (at <= wholeWordsBelow) {
-                    w = NativeMemory.getLong(address + at);
-                    if (rest < 8) {
-                        w &= ~(-1L << (rest << 3)); // keeps the value's bytes
-                    }
-                } else {
-                    for (int j = 0, n = Math.min(rest, 8); j < n; j++) {
-                        w |= (NativeMemory.getByte(address + at + j) & 0xFFL) << (8 * j);
-                    }
+            if (at <= wholeWordsBelow) {
+                // one read and a mask of the value's bytes in it (none when rest <= 0), without a branch
+                // on the length: values of mixed lengths (l_shipinstruct) would mispredict it row by row
+                int shift = (8 - Math.min(Math.max(rest, 0), 8)) << 3; // 64 - 8 * (bytes kept)
+                w = NativeMemory.getLong(address + at) & ((-1L >>> (shift >> 1)) >>> (shift - (shift >> 1))); // two shifts: 64 clears all
+            } else {
+                for (int j = 0, n = Math.min(rest, 8); j < n; j++) {
+                    w |= (NativeMemory.getByte(address + at + j) & 0xFFL) << (8 * j);
                 }
             }
             out[o] = w;

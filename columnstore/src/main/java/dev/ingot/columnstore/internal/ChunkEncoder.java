@@ -25,7 +25,9 @@ import java.util.Arrays;
  *       them, so they never widen the frame or break a run;</li>
  *   <li>CHAR, VARCHAR, VARBINARY: {@link ChunkEncoding#DICTIONARY} when the first
  *       {@value #DICTIONARY_SAMPLE_ROWS} rows are at most 7/8 distinct and the whole chunk has at
- *       most {@code rows / 2} distinct values (else the dictionary overflows and is dropped), or
+ *       most {@code rows / 2} distinct values (else the dictionary overflows and is dropped; after
+ *       a chunk whose dictionary was given up so, the column's next
+ *       {@value #DICTIONARY_RETRY_CHUNKS} - 1 chunks do not try one), or
  *       {@link ChunkEncoding#PACKED_TEXT}: lengths bit-packed and the bytes in {@link TextBlocks}
  *       of a few KiB, each one LZ4 block when a {@value #LZ4_SAMPLE_BYTES}-byte sample shrinks to
  *       at most {@value #LZ4_MAX_RATIO_PERCENT}% (TPC-H comments: about 47% in 16 KiB blocks), raw
@@ -39,6 +41,16 @@ import java.util.Arrays;
  * <p>Thread-safety: not thread-safe; one per column writer, used by the thread sealing its chunks.
  */
 final class ChunkEncoder {
+    /**
+     * After a text chunk whose dictionary was given up (too many distinct values; not one that was
+     * built and lost to the other encodings on size), the dictionary is next tried on the chunk
+     * this many chunks later (the ones between are encoded without trying it). Free text (every TPC-H comment, name and address column) then samples
+     * one chunk in eight instead of every chunk: the sample's work, and the C2 compiles of the
+     * dictionary loops that those columns' samples alone made hot (the long-value loop: 3 compiles
+     * per SF1 load), are left out. A column whose values turn repetitive later is found at most
+     * this many chunks late; its chunks before stay PACKED_TEXT or PLAIN, which read the same.
+     */
+    static final int DICTIONARY_RETRY_CHUNKS = 8;
     /** Rows of the prefix sample that decides whether a dictionary is tried on the whole chunk. */
     static final int DICTIONARY_SAMPLE_ROWS = 1024;
     /** Bytes of the prefix sample compressed to estimate the LZ4 ratio. */
@@ -79,11 +91,18 @@ final class ChunkEncoder {
     private int rows;
     private long textBytes;
     private boolean compress;
+    /** Text chunks still to come whose dictionary is not tried ({@link #DICTIONARY_RETRY_CHUNKS}). */
+    private int dictionarySkips;
     /** Whether the last text chunk's dictionary was built (whichever encoding won). */
     private boolean dictionaryBuilt;
 
     ChunkEncoder(ColumnType.Kind kind) {
         this.kind = kind;
+    }
+
+    /** Whether the last {@link #choose} of a text chunk built its dictionary (whichever encoding won). */
+    boolean dictionaryBuilt() {
+        return dictionaryBuilt;
     }
 
     /** The encoding chosen by the last {@link #choose}. */
@@ -319,7 +338,9 @@ final class ChunkEncoder {
         long packedEstimate = ChunkFormat.align(BitPacking.bytes(rows, lengthWidth))
                 + (lz4 ? textBytes * LZ4_MAX_RATIO_PERCENT / 100 : textBytes);
         long best = Math.min(plainBytes, packedEstimate);
-        if (dictionary.build(validity, ints, data, rows, nulls, maxLength)) {
+        if (dictionarySkips > 0) {
+            dictionarySkips--; // a recent chunk of this column gave its dictionary up: not tried
+        } else if (dictionary.build(validity, ints, data, rows, nulls, maxLength)) {
             dictionaryBuilt = true;
             int codeWidth = BitPacking.width(Math.max(dictionary.size() - 1, 0));
             long dictBytes = ChunkFormat.align(4L * dictionary.size() + 4) + ChunkFormat.align(dictionary.bytes())
@@ -333,6 +354,8 @@ final class ChunkEncoder {
                 BitPacking.pack(dictionary.codes(), 0, rows, 0, codeWidth, words);
                 return;
             }
+        } else {
+            dictionarySkips = DICTIONARY_RETRY_CHUNKS - 1; // too many distinct values: free text, most likely
         }
         if (packedEstimate < plainBytes) {
             encoding = ChunkEncoding.PACKED_TEXT;

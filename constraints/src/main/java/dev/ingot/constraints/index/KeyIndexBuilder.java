@@ -33,7 +33,12 @@ import org.apache.arrow.vector.FieldVector;
  * again and fills as many consecutive partitions as fit in {@code passBytes} (at least one; EXACT
  * keys are first grouped by partition in a buffer of 16 bytes a key, then inserted one partition at
  * a time, so the inserts hit a slot table the caches hold), which
- * {@link #next()} hands out one at a time; a pass's memory is freed when the next pass starts. A key
+ * {@link #next()} hands out one at a time; a pass's memory is freed when the next pass starts.
+ * EXACT keys whose (key, row id) pairs take at most a quarter of {@code passBytes} (16 bytes a
+ * key; partsupp's 800,000 keys at SF1 take 12.8 MB) are kept off-heap by the counting read, and
+ * the passes group them from there instead of reading the rows again; the builder then holds at
+ * most {@code 1.25 * passBytes} at once. Where they take more (found while counting, or the
+ * allocator refuses them), the kept pairs are freed and each pass reads the rows again. A key
  * of one or two integer columns is EXACT unless a pair lies outside {@code [0, 2^32)} (then the
  * first pass counts again in HASHED mode), as in {@link KeyIndexWriter}; the blobs are those a
  * writer given the same rows would build, with partitions sized for their real counts.
@@ -55,6 +60,8 @@ public final class KeyIndexBuilder implements AutoCloseable {
     public static final long MAX_PARTITION_BYTES = 1L << 20;
     /** Top bits of a key's mix by which the first pass counts keys (partitions are unions of these buckets). */
     static final int HISTOGRAM_BITS = 16;
+    /** EXACT (key, row id) pairs per block of the pairs kept by the counting read. */
+    static final int KEPT_BLOCK_PAIRS = 1 << 15;
 
     /** The rows to index, readable more than once. */
     @FunctionalInterface
@@ -80,6 +87,7 @@ public final class KeyIndexBuilder implements AutoCloseable {
     private final long fromRowId;
     private final long passBytes;
     private final long maxPartitionBytes;
+    private final int keptBlockPairs;
     private byte mode;
     private int bits = -1;
     private int[] shifts;
@@ -91,6 +99,13 @@ public final class KeyIndexBuilder implements AutoCloseable {
     private List<ByteBuffer> passBlobs = List.of();
     private int handedOut;
     private boolean closed;
+    /** EXACT pairs the counting read kept (key, row id interleaved), {@link #keptBlockPairs} a block; null when the passes read the rows. */
+    private java.util.ArrayList<MemoryBlock> kept;
+    private long keptPairs;
+    /** Reads of the rows so far (the counting read and one per pass without kept pairs). */
+    private int reads;
+    /** Passes run so far. */
+    private int passes;
 
     /**
      * @param keyTypes  the key's column types in key order
@@ -107,6 +122,12 @@ public final class KeyIndexBuilder implements AutoCloseable {
     /** As the public constructor, with the largest partition given (tests use small ones). */
     KeyIndexBuilder(List<ColumnType> keyTypes, NativeAllocator allocator, KeyRows rows, long fromRowId, long passBytes,
                     long maxPartitionBytes) {
+        this(keyTypes, allocator, rows, fromRowId, passBytes, maxPartitionBytes, KEPT_BLOCK_PAIRS);
+    }
+
+    /** As the public constructor, with the largest partition and the pairs of a kept block given (tests use small ones). */
+    KeyIndexBuilder(List<ColumnType> keyTypes, NativeAllocator allocator, KeyRows rows, long fromRowId, long passBytes,
+                    long maxPartitionBytes, int keptBlockPairs) {
         if (fromRowId < 0 || passBytes < 1) {
             throw new IllegalArgumentException("fromRowId " + fromRowId + " and passBytes " + passBytes + " must be >= 0 and >= 1");
         }
@@ -116,6 +137,10 @@ public final class KeyIndexBuilder implements AutoCloseable {
         this.fromRowId = fromRowId;
         this.passBytes = passBytes;
         this.maxPartitionBytes = maxPartitionBytes;
+        if (keptBlockPairs < 1) {
+            throw new IllegalArgumentException("keptBlockPairs " + keptBlockPairs + " must be >= 1");
+        }
+        this.keptBlockPairs = keptBlockPairs;
         this.mode = new IndexKeys(keyTypes).shape == IndexKeys.Shape.BYTES ? MODE_HASHED : MODE_EXACT;
     }
 
@@ -164,6 +189,7 @@ public final class KeyIndexBuilder implements AutoCloseable {
 
     /** Reads the rows from {@link #fromRowId} and calls {@code visitor} for every row with a key, in row order. */
     private void forEachKey(KeyVisitor visitor) throws IOException {
+        reads++;
         IndexKeys ik = new IndexKeys(keyTypes);
         boolean[] stopped = {false};
         rows.read(fromRowId, (cols, offset, length, firstRowId) -> {
@@ -202,13 +228,21 @@ public final class KeyIndexBuilder implements AutoCloseable {
             long[] h = mode == MODE_HASHED ? new long[buckets] : null;
             boolean[] notExact = {false};
             byte m = mode;
+            if (m == MODE_EXACT) {
+                kept = new java.util.ArrayList<>();
+            }
+            long[] staged = m == MODE_EXACT ? new long[2 * keptBlockPairs] : null;
             forEachKey((ik, i, rowId) -> {
                 if (m == MODE_EXACT) {
                     if (!ik.hasExact(i)) {
                         notExact[0] = true;
                         return false;
                     }
-                    k[bucket(KeyIndexPartition.mix(ik.exact(i)))]++;
+                    long exact = ik.exact(i);
+                    k[bucket(KeyIndexPartition.mix(exact))]++;
+                    if (kept != null) {
+                        keep(staged, exact, rowId);
+                    }
                 } else {
                     int len = ik.encode(i);
                     int b = bucket(KeyIndexPartition.mix(Hashing.hashBytes(ik.bytes(), 0, len)));
@@ -218,13 +252,93 @@ public final class KeyIndexBuilder implements AutoCloseable {
                 return true;
             });
             if (!notExact[0]) {
+                if (kept != null && keptPairs % keptBlockPairs != 0) { // the last, partial block
+                    kept.get(kept.size() - 1).putLongs(0, staged, 0, 2 * (int) (keptPairs % keptBlockPairs));
+                }
                 keys = k;
                 heap = h;
                 break;
             }
+            dropKept();
             mode = MODE_HASHED; // a pair outside [0, 2^32): count again with the hashes of the key bytes
         }
         layout(keys, heap);
+    }
+
+    /**
+     * Keeps one EXACT pair: staged on the heap, each full block of {@link #keptBlockPairs} pairs
+     * moved off-heap at once; drops every kept pair when they would take more than a quarter of
+     * {@link #passBytes} or the allocator refuses a block (the passes then read the rows).
+     */
+    private void keep(long[] staged, long exact, long rowId) {
+        int at = (int) (keptPairs % keptBlockPairs);
+        if (at == 0) {
+            long blockBytes = 16L * keptBlockPairs;
+            if (16L * keptPairs + blockBytes > passBytes / 4) {
+                dropKept();
+                return;
+            }
+            try {
+                kept.add(allocator.allocate(blockBytes, "key index build kept pairs"));
+            } catch (dev.ingot.memory.MemoryLimitException e) {
+                dropKept();
+                return;
+            }
+        }
+        staged[2 * at] = exact;
+        staged[2 * at + 1] = rowId;
+        keptPairs++;
+        if (at == keptBlockPairs - 1) {
+            kept.get(kept.size() - 1).putLongs(0, staged, 0, 2 * keptBlockPairs);
+        }
+    }
+
+    /** Frees the kept pairs, if any; the passes read the rows from then on. */
+    private void dropKept() {
+        if (kept != null) {
+            for (MemoryBlock b : kept) {
+                b.close();
+            }
+            kept = null;
+        }
+        keptPairs = 0;
+    }
+
+    /** Receives one EXACT (key, row id) pair. */
+    @FunctionalInterface
+    private interface PairVisitor {
+        void visit(long exact, long rowId);
+    }
+
+    /** Calls {@code visitor} for every EXACT pair in row order: from the kept pairs when there are, else from a read of the rows. */
+    private void forEachPair(PairVisitor visitor) throws IOException {
+        if (kept == null) {
+            forEachKey((ik, i, rowId) -> {
+                visitor.visit(ik.exact(i), rowId);
+                return true;
+            });
+            return;
+        }
+        long[] pairs = new long[2 * keptBlockPairs];
+        long left = keptPairs;
+        for (MemoryBlock b : kept) {
+            int n = (int) Math.min(left, keptBlockPairs);
+            b.getLongs(0, pairs, 0, 2 * n);
+            for (int j = 0; j < n; j++) {
+                visitor.visit(pairs[2 * j], pairs[2 * j + 1]);
+            }
+            left -= n;
+        }
+    }
+
+    /** Reads of the rows so far: one to count, then one per pass unless the counting read kept the pairs. */
+    int reads() {
+        return reads;
+    }
+
+    /** Passes run so far. */
+    int passes() {
+        return passes;
     }
 
     private static int bucket(long mix) {
@@ -294,9 +408,11 @@ public final class KeyIndexBuilder implements AutoCloseable {
         long[] h = java.util.Arrays.copyOfRange(heapBytes, lo, hi);
         KeyIndexWriter w = new KeyIndexWriter(keyTypes, allocator, mode, bits, lo, s, h, maxPartitionBytes);
         pass = w;
+        passes++;
         if (mode == MODE_EXACT) {
             scatterAndInsert(w, lo, hi);
         } else {
+            reads++;
             rows.read(fromRowId, (cols, offset, length, firstRowId) -> {
                 int dup = w.add(cols, offset, length, firstRowId);
                 if (dup >= 0) {
@@ -307,6 +423,9 @@ public final class KeyIndexBuilder implements AutoCloseable {
         passBlobs = w.finish();
         handedOut = 0;
         nextPartition = hi;
+        if (nextPartition == shifts.length) {
+            dropKept(); // every partition is built: the pairs are not needed again
+        }
     }
 
     private static IllegalStateException duplicate(long rowId) {
@@ -332,8 +451,7 @@ public final class KeyIndexBuilder implements AutoCloseable {
         long[] end = new long[hi - lo];
         try (MemoryBlock pairs = allocator.allocate(16 * total, "key index build pairs")) {
             int b = bits;
-            forEachKey((ik, i, rowId) -> {
-                long exact = ik.exact(i);
+            forEachPair((exact, rowId) -> {
                 int p = KeyIndexPartition.partitionOf(KeyIndexPartition.mix(exact), b);
                 if (p >= lo && p < hi) {
                     long slot = at[p - lo] + end[p - lo]++;
@@ -343,7 +461,6 @@ public final class KeyIndexBuilder implements AutoCloseable {
                     pairs.putLong(16 * slot, exact);
                     pairs.putLong(16 * slot + 8, rowId);
                 }
-                return true;
             });
             for (int p = lo; p < hi; p++) {
                 for (long k = at[p - lo], last = k + end[p - lo]; k < last; k++) {
@@ -365,11 +482,12 @@ public final class KeyIndexBuilder implements AutoCloseable {
         handedOut = 0;
     }
 
-    /** Frees the current pass's partitions; idempotent. */
+    /** Frees the current pass's partitions and the kept pairs; idempotent. */
     @Override
     public void close() {
         closed = true;
         closePass();
+        dropKept();
     }
 
     @Override

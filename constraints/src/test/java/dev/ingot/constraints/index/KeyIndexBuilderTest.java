@@ -89,20 +89,8 @@ class KeyIndexBuilderTest {
             int rows = 500 + rnd.nextInt(2500);
             int sortedFor = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(rows - 400); // at least 400 rows after the run: several partitions
             List<Long> order = new ArrayList<>();
-            for (long n = 0; n < rows; n++) {
-                order.add(n);
-            }
-            Collections.shuffle(order.subList(sortedFor, rows), rnd); // sorted for a while, then any order
-            Object[][] batch = new Object[rows][];
             Map<List<Object>, Long> model = new HashMap<>();
-            for (int r = 0; r < rows; r++) {
-                batch[r] = key(shape, order.get(r));
-                if (r > sortedFor && rnd.nextInt(40) == 0) {
-                    batch[r][batch[r].length - 1] = null; // a NULL key row: never indexed
-                } else {
-                    model.put(List.of(batch[r]), (long) r);
-                }
-            }
+            Object[][] batch = seededRows(shape, rows, sortedFor, rnd, order, model);
             try (VectorSchemaRoot root = ArrowRows.root(arrow, def, batch); KeyIndexWriter run = KeyIndexWriter.runOnly(types, memory)) {
                 for (int off = 0; off < rows; ) {
                     int len = Math.min(rows - off, 1 + rnd.nextInt(700));
@@ -147,6 +135,77 @@ class KeyIndexBuilderTest {
                 probe(def, types, seg, model, shape, rows);
             }
         });
+    }
+
+    /**
+     * EXACT keys whose pairs fit a quarter of the pass budget are kept by the counting read: the rows
+     * are read once; pairs that outgrow it (part-way through the count) are dropped and every pass
+     * (several, with that budget) reads the rows again. Either way the same keys are found at their rows.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"long", "pair"})
+    void pairsKeptByTheCountingReadServeEveryPass(String shape) throws Exception {
+        long seed = TestSeed.seed("KeyIndexBuilderTest.kept." + shape);
+        TestSeed.run(seed, () -> {
+            Random rnd = new Random(seed);
+            TableDef def = keyTable(shape);
+            List<ColumnType> types = def.columns().stream().map(ColumnDef::type).toList();
+            int rows = 1500 + rnd.nextInt(1500);
+            Map<List<Object>, Long> model = new HashMap<>();
+            Object[][] batch = seededRows(shape, rows, 0, rnd, new ArrayList<>(), model);
+            int blockPairs = 16 + rnd.nextInt(48);
+            long keyBytes = 16L * model.size();
+            for (boolean fits : new boolean[] {true, false}) {
+                // a quarter of the budget holds every key's pair in whole blocks, or only about half of them
+                long budget = fits ? keyBytes + 16L * blockPairs : keyBytes / 2;
+                long passBytes = 4 * budget;
+                try (VectorSchemaRoot root = ArrowRows.root(arrow, def, batch)) {
+                    KeyIndexBuilder.KeyRows source = (fromRowId, window) -> {
+                        for (long off = fromRowId; off < rows; ) {
+                            int len = (int) Math.min(rows - off, 1 + rnd.nextInt(900));
+                            window.accept(cols(root), (int) off, len, off);
+                            off += len;
+                        }
+                    };
+                    List<ByteBuffer> copies = new ArrayList<>();
+                    try (KeyIndexBuilder b = new KeyIndexBuilder(types, memory, source, 0, passBytes, MAX_PARTITION, blockPairs)) {
+                        for (ByteBuffer part = b.next(); part != null; part = b.next()) {
+                            copies.add(copy(part));
+                            checkSized(part, false);
+                        }
+                        assertEquals(model.size(), b.keyCount(), "keys hashed");
+                        assertTrue(fits || b.passes() > 1, "several passes: " + b);
+                        assertEquals(fits ? 1 : 1 + b.passes(), b.reads(), (fits ? "kept" : "dropped") + " pairs, " + b.passes() + " passes");
+                    }
+                    KeyIndexSegment seg = KeyIndexSegment.open(copies, FILE, "segment", 0, scanOf(batch));
+                    assertEquals(model.size(), seg.keyCount());
+                    probe(def, types, seg, model, shape, rows);
+                }
+            }
+        });
+    }
+
+    /**
+     * Rows of keys {@code 0 .. rows - 1} of {@code shape}, in key order for the first {@code sortedFor}
+     * rows and shuffled after them ({@code order} receives each row's key number); a row after
+     * {@code sortedFor} has a NULL key column one time in 40, every other row goes into {@code model}
+     * as key to row id.
+     */
+    private static Object[][] seededRows(String shape, int rows, int sortedFor, Random rnd, List<Long> order, Map<List<Object>, Long> model) {
+        for (long n = 0; n < rows; n++) {
+            order.add(n);
+        }
+        Collections.shuffle(order.subList(sortedFor, rows), rnd); // sorted for a while, then any order
+        Object[][] batch = new Object[rows][];
+        for (int r = 0; r < rows; r++) {
+            batch[r] = key(shape, order.get(r));
+            if (r > sortedFor && rnd.nextInt(40) == 0) {
+                batch[r][batch[r].length - 1] = null; // a NULL key row: never indexed
+            } else {
+                model.put(List.of(batch[r]), (long) r);
+            }
+        }
+        return batch;
     }
 
     /** The first row a sorted run from row 0 does not cover: keys increasing, row ids consecutive (a NULL row leaves a gap). */
