@@ -62,6 +62,10 @@ final class ChunkDecoder {
     private int[] liveEnds = new int[0];
     /** Text offsets of the live rows. */
     private int[] liveOffsets = new int[0];
+    /** {@link #keepMask}: the mask, the live rows it was made for (null: every row), the rows it covers when made for every row. */
+    private int[] keep = new int[0];
+    private LiveRows keepLive;
+    private int keepAllRows;
 
     /**
      * The vector of the live rows {@code live} of the chunk {@code blob} (index 0 = its first byte)
@@ -230,8 +234,12 @@ final class ChunkDecoder {
         }
         if (h.encoding() == ChunkEncoding.RLE && w == 8 && kind != ColumnType.Kind.DECIMAL64) { // each run filled in place
             int runs = checkedRuns(h, blob, file, where);
-            liveEnds = ChunkEncoder.grow(liveEnds, runs);
-            ArrowMemory.view(dst).putRuns(0, wide, live.clipRunEnds(offsets, runs, liveEnds), runs);
+            int[] ends = offsets;
+            if (!live.isAll()) {
+                liveEnds = ChunkEncoder.grow(liveEnds, runs);
+                ends = live.clipRunEnds(offsets, runs, liveEnds);
+            }
+            ArrowMemory.view(dst).putRuns(0, wide, ends, runs);
             return;
         }
         if (kind == ColumnType.Kind.DECIMAL64 && h.encoding() == ChunkEncoding.FOR) { // unpacked and widened a block at a time
@@ -541,12 +549,12 @@ final class ChunkDecoder {
                     + t.getDataBuffer().capacity());
         }
         int kept = live.liveRows();
-        offsets = ChunkEncoder.grow(offsets, kept + 1);
+        offsets = ChunkEncoder.grow(offsets, rows + 1);
         int[] offs = offsets;
         int[] codes = ints;
         if (valid == null && wordsPerEntry > 0 && rows < 1 << 26) {
-            dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, ArrowMemory.view(t.getDataBuffer()), offs, live, file, where);
-            ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, kept + 1);
+            dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, ArrowMemory.view(t.getDataBuffer()), offs,
+                    ArrowMemory.view(t.getOffsetBuffer()), live, file, where);
             return;
         }
         // into heap arrays (every code is checked, and the text may not pass the header's text
@@ -615,73 +623,108 @@ final class ChunkDecoder {
     }
 
     /**
-     * The common case of {@link #decodeDictionary}, no NULL and entries of whole words: the codes
-     * are checked and the live rows' offsets summed in one pass, the total with the deleted rows'
-     * bytes checked against the header's text bytes once, and only then the live rows' entries
-     * stored, a word at a time, with no check per row.
+     * The common case of {@link #decodeDictionary}, no NULL and entries of whole words, in two
+     * passes over every row without a branch on deletions ({@link #keepMask}: -1 for a live row,
+     * 0 for a deleted one). First the codes are checked, the lengths of all rows summed for the
+     * check against the header's text bytes, and the live rows' lengths summed: {@code offs[i]} is
+     * where row {@code i} starts among the live rows' text (a deleted row adds nothing). Then every
+     * row's entry is stored there, a word at a time with no check per row: a deleted row's words
+     * are overwritten by the next row's, which start at the same offset (every entry takes the same
+     * words; those of deleted rows at the end land in the {@link #DICTIONARY_SLACK}). Last, the
+     * live rows' offsets go to {@code offsetsOut}, one bulk copy per live run.
      */
     private void dictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, MemoryView out,
-                                 int[] offs, LiveRows live, Path file, String where) throws StoreCorruptedException {
+                                 int[] offs, MemoryView offsetsOut, LiveRows live, Path file, String where) throws StoreCorruptedException {
+        int rows = h.rowCount();
         int entries = h.entries();
-        int runs = live.runs();
+        int[] keep = keepMask(live);
         int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows (the caller's condition): no overflow
+        int total = 0;
         offs[0] = 0;
-        for (int r = 0, k = 0; r < runs; r++) {
-            for (int i = live.start(r), e = live.end(r); i < e; i++) {
-                int code = codes[i];
-                if (Integer.compareUnsigned(code, entries) >= 0) {
-                    throw badCode(h, i, code, file, where);
-                }
-                pos += lengths[code];
-                offs[++k] = pos;
+        for (int i = 0; i < rows; i++) {
+            int code = codes[i];
+            if (Integer.compareUnsigned(code, entries) >= 0) {
+                throw badCode(h, i, code, file, where);
             }
+            int len = lengths[code];
+            total += len;
+            pos += len & keep[i];
+            offs[i + 1] = pos;
         }
-        long total = pos + deletedBytes(h, codes, lengths, null, live, file, where);
         if (total != h.textBytes()) {
             throw textBytesMismatch(h, file, where, total + " bytes, not");
         }
-        // straight into the vector's data buffer (room for the text and DICTIONARY_SLACK checked);
-        // live row k of run r is row k + (start - first live row of the run)
-        for (int r = 0, k = 0; r < runs; r++) {
-            int s = live.start(r);
-            int e = live.end(r);
-            int shift = k - s; // offs index of row i: i + shift
-            switch (wordsPerEntry) {
-                case 1:
-                    for (int i = s; i < e; i++) {
-                        out.putLong(offs[i + shift], entryWords[codes[i]]);
-                    }
-                    break;
-                case 2:
-                    for (int i = s; i < e; i++) {
-                        int x = 2 * codes[i];
-                        long at = offs[i + shift];
-                        out.putLong(at, entryWords[x]);
-                        out.putLong(at + 8, entryWords[x + 1]);
-                    }
-                    break;
-                case 3:
-                    for (int i = s; i < e; i++) {
-                        int x = 3 * codes[i];
-                        long at = offs[i + shift];
-                        out.putLong(at, entryWords[x]);
-                        out.putLong(at + 8, entryWords[x + 1]);
-                        out.putLong(at + 16, entryWords[x + 2]);
-                    }
-                    break;
-                default:
-                    for (int i = s; i < e; i++) {
-                        int x = 4 * codes[i];
-                        long at = offs[i + shift];
-                        out.putLong(at, entryWords[x]);
-                        out.putLong(at + 8, entryWords[x + 1]);
-                        out.putLong(at + 16, entryWords[x + 2]);
-                        out.putLong(at + 24, entryWords[x + 3]);
-                    }
-                    break;
-            }
-            k += e - s;
+        switch (wordsPerEntry) { // straight into the vector's data buffer (room for the text and DICTIONARY_SLACK checked)
+            case 1:
+                for (int i = 0; i < rows; i++) {
+                    out.putLong(offs[i], entryWords[codes[i]]);
+                }
+                break;
+            case 2:
+                for (int i = 0; i < rows; i++) {
+                    int e = 2 * codes[i];
+                    long at = offs[i];
+                    out.putLong(at, entryWords[e]);
+                    out.putLong(at + 8, entryWords[e + 1]);
+                }
+                break;
+            case 3:
+                for (int i = 0; i < rows; i++) {
+                    int e = 3 * codes[i];
+                    long at = offs[i];
+                    out.putLong(at, entryWords[e]);
+                    out.putLong(at + 8, entryWords[e + 1]);
+                    out.putLong(at + 16, entryWords[e + 2]);
+                }
+                break;
+            default:
+                for (int i = 0; i < rows; i++) {
+                    int e = 4 * codes[i];
+                    long at = offs[i];
+                    out.putLong(at, entryWords[e]);
+                    out.putLong(at + 8, entryWords[e + 1]);
+                    out.putLong(at + 16, entryWords[e + 2]);
+                    out.putLong(at + 24, entryWords[e + 3]);
+                }
+                break;
         }
+        offsetsOut.putInt(0, 0);
+        for (int r = 0, k = 0; r < live.runs(); r++) { // row i of a live run ends at offs[i + 1]
+            int s = live.start(r);
+            int n = live.end(r) - s;
+            offsetsOut.putInts(4L * (k + 1), offs, s + 1, n);
+            k += n;
+        }
+    }
+
+    /**
+     * An int per row of the chunk of {@code live}: -1 for a live row, 0 for a deleted one (a mask
+     * of the row's length), in a scratch array of this decoder kept while the next chunk has the
+     * same live rows (the columns of one row group) or, without deletions, no more rows.
+     */
+    private int[] keepMask(LiveRows live) {
+        int rows = live.rows();
+        if (live.isAll() ? keepAllRows >= rows : live == keepLive) {
+            return keep;
+        }
+        keep = ChunkEncoder.grow(keep, rows);
+        if (live.isAll()) {
+            java.util.Arrays.fill(keep, 0, rows, -1);
+            keepAllRows = rows;
+            keepLive = null;
+            return keep;
+        }
+        for (int r = 0, from = 0; r <= live.runs(); r++) { // the deleted rows before each run (and after the last), then the run
+            int start = r < live.runs() ? live.start(r) : rows;
+            java.util.Arrays.fill(keep, from, start, 0);
+            if (r < live.runs()) {
+                from = live.end(r);
+                java.util.Arrays.fill(keep, start, from, -1);
+            }
+        }
+        keepAllRows = 0;
+        keepLive = live;
+        return keep;
     }
 
     /** The text bytes the codes of a DICTIONARY chunk add up to (for the message; every code is checked). */
@@ -812,8 +855,8 @@ final class ChunkDecoder {
     private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, LiveRows live, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
-        int[] textOffsets = packedTextOffsets(h, blob, file, where);
-        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, liveOffsets(textOffsets, live), 0, live.liveRows() + 1);
+        int[] textOffsets = packedTextOffsets(h, blob, live, file, where);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, live.isAll() ? textOffsets : liveOffsets, 0, live.liveRows() + 1);
         if (h.version() >= ChunkFormat.VERSION_4) {
             TextBlocks.decode(h, blob, textOffsets, live, t.getDataBuffer(), file, where);
             return;
@@ -832,22 +875,62 @@ final class ChunkDecoder {
      * (valid until its next call).
      */
     int[] packedTextOffsets(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
+        return packedTextOffsets(h, blob, LiveRows.all(h.rowCount()), file, where);
+    }
+
+    /**
+     * {@link #packedTextOffsets(ChunkFormat.Header, ByteBuffer, Path, String)}, and, when not every
+     * row is live, the offsets of the live rows ({@code [0, liveRows]}, the bytes of the deleted
+     * rows before each left out) in {@link #liveOffsets}, summed in the same pass.
+     */
+    private int[] packedTextOffsets(ChunkFormat.Header h, ByteBuffer blob, LiveRows live, Path file, String where)
+            throws StoreCorruptedException {
         int rows = h.rowCount();
         ints = ChunkEncoder.grow(ints, rows);
         unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
         offsets = ChunkEncoder.grow(offsets, rows + 1);
+        int[] full = offsets;
+        int[] out = null;
+        if (!live.isAll()) {
+            liveOffsets = ChunkEncoder.grow(liveOffsets, live.liveRows() + 1);
+            out = liveOffsets;
+            out[0] = 0;
+        }
+        // lengths are below 2^32 (width <= 32), so the long sums cannot overflow; the int offsets
+        // may wrap on damaged lengths, but then the sum differs from the header's text bytes
         long pos = 0;
-        offsets[0] = 0;
-        for (int i = 0; i < rows; i++) {
-            // lengths are below 2^32 (width <= 32), so the long sum cannot overflow; the int offsets
-            // may wrap on damaged lengths, but then the sum differs from the header's text bytes
-            pos += ints[i] & 0xFFFFFFFFL;
-            offsets[i + 1] = (int) pos;
+        long dropped = 0; // bytes of the deleted rows so far
+        full[0] = 0;
+        for (int r = 0, from = 0, k = 0; r <= live.runs(); r++) { // the deleted rows before each run (and after the last), then the run
+            int start = r < live.runs() ? live.start(r) : rows;
+            long before = pos;
+            for (int i = from; i < start; i++) {
+                pos += ints[i] & 0xFFFFFFFFL;
+                full[i + 1] = (int) pos;
+            }
+            dropped += pos - before;
+            if (r == live.runs()) {
+                break;
+            }
+            int end = live.end(r);
+            if (out == null) {
+                for (int i = start; i < end; i++) {
+                    pos += ints[i] & 0xFFFFFFFFL;
+                    full[i + 1] = (int) pos;
+                }
+            } else {
+                for (int i = start; i < end; i++) {
+                    pos += ints[i] & 0xFFFFFFFFL;
+                    full[i + 1] = (int) pos;
+                    out[++k] = (int) (pos - dropped);
+                }
+            }
+            from = end;
         }
         if (pos != h.textBytes()) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
         }
-        return offsets;
+        return full;
     }
 
     /**
