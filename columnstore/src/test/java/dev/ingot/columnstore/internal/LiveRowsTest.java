@@ -119,4 +119,42 @@ class LiveRowsTest {
         assertEquals("negative row count -1", org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> LiveRows.all(-1)).getMessage());
     }
+
+    @Test
+    void aDecoderRefusesTheLiveRowsOfAChunkOfAnotherRowCount(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.ingot.columnstore.TableDef def = new dev.ingot.columnstore.TableDef("t",
+                List.of(dev.ingot.columnstore.ColumnDef.notNull("x", dev.ingot.columnstore.ColumnType.int64())), List.of());
+        try (org.apache.arrow.memory.BufferAllocator arrow = dev.ingot.testing.TestAllocators.arrow();
+             dev.ingot.columnstore.ColumnStore store = dev.ingot.columnstore.ColumnStore.openOrCreate(dir)) {
+            try (org.apache.arrow.vector.VectorSchemaRoot root = org.apache.arrow.vector.VectorSchemaRoot.create(def.arrowSchema(), arrow)) {
+                org.apache.arrow.vector.BigIntVector x = (org.apache.arrow.vector.BigIntVector) root.getVector(0);
+                x.allocateNew(100);
+                for (int i = 0; i < 100; i++) {
+                    x.set(i, 7L * i);
+                }
+                root.setRowCount(100);
+                try (dev.ingot.columnstore.TableWriter w = store.createTable(def, dev.ingot.columnstore.ColumnStoreWriteHints.estimate(def))) {
+                    w.appendBatch(root, 0, 100);
+                    w.commit();
+                }
+            }
+            dev.ingot.columnstore.RowGroupInfo g = store.table("t").orElseThrow().rowGroups().get(0);
+            java.nio.ByteBuffer blob = store.pager().get(g.chunkKey(0)).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ChunkFormat.Header h = ChunkFormat.parse(blob, dev.ingot.columnstore.ColumnType.Kind.INT64, 100, store.pager().file(), "t.x", true);
+            ChunkDecoder decoder = new ChunkDecoder();
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> decoder.decode(def.columns().get(0), h, blob, arrow, null, LiveRows.all(101), store.pager().file(), "t.x"));
+            assertEquals("live rows of a chunk of 101 rows for the 100 rows of t.x", e.getMessage());
+            RoaringBitmap deleted = RoaringBitmap.bitmapOf(0, 50, 99);
+            try (org.apache.arrow.vector.FieldVector v = decoder.decode(def.columns().get(0), h, blob, arrow, null, LiveRows.of(deleted, 100),
+                    store.pager().file(), "t.x")) {
+                assertEquals(97, v.getValueCount());
+                long sum = 0;
+                for (int i = 0; i < 97; i++) {
+                    sum += ((org.apache.arrow.vector.BigIntVector) v).get(i);
+                }
+                assertEquals(7L * (99 * 100 / 2 - 50 - 99), sum);
+            }
+        }
+    }
 }
