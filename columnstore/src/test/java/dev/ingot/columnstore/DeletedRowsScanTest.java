@@ -21,8 +21,6 @@ import java.util.function.IntFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,28 +46,17 @@ class DeletedRowsScanTest {
     private static final String[] SHAPES = {"scattered, first and last", "everything", "all but one in the middle", "all but the first",
         "all but the last", "long runs across text blocks", "runs of 1-7 rows", "dense", "none"};
 
-    @TempDir
-    Path dir;
-    BufferAllocator allocator;
-    ColumnStore store;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        allocator = TestAllocators.arrow();
-        store = ColumnStore.openOrCreate(dir, TestData.options());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        store.close();
-        allocator.close();
-    }
-
     /** A column made for one encoding: its definition, the encodings its chunks must get, and its value of row i. */
     private record Extra(ColumnDef def, Set<ChunkEncoding> expect, IntFunction<Object> value) {}
 
     @Test
-    void everyEncodingOfEveryTypeSkipsDeletedRowsOfEveryShape() throws Exception {
+    void everyEncodingOfEveryTypeSkipsDeletedRowsOfEveryShape(@TempDir Path dir) throws Exception {
+        try (BufferAllocator allocator = TestAllocators.arrow(); ColumnStore store = ColumnStore.openOrCreate(dir, TestData.options())) {
+            check(store, allocator);
+        }
+    }
+
+    private void check(ColumnStore store, BufferAllocator allocator) throws Exception {
         long seed = TestSeed.seed("DeletedRowsScanTest", 20261126L);
         Random rnd = new Random(seed);
         String what = TestSeed.describe(seed);
@@ -185,12 +172,12 @@ class DeletedRowsScanTest {
         try (TableReader r = store.openTable("scanned")) {
             for (int e = 0; e < extras.size(); e++) {
                 int c = typed.length + e;
-                assertEquals(extras.get(e).expect(), encodings(r, c), what + ": " + defs.get(c).name());
+                assertEquals(extras.get(e).expect(), encodings(store, r, c), what + ": " + defs.get(c).name());
             }
-            assertTrue(encodings(r, defs.indexOf(TypeCases.CASES.get(1).def())).contains(ChunkEncoding.PLAIN), what + ": BOOLEAN");
-            assertTrue(encodings(r, 5).contains(ChunkEncoding.PLAIN), what + ": " + defs.get(5).name() + " full-range BIGINT");
-            assertTrue(compressions(r, defs.indexOf(extras.get(10).def())).contains(ChunkFormat.COMPRESSION_LZ4_BLOCKS), what + ": prose");
-            assertTrue(compressions(r, defs.indexOf(extras.get(11).def())).contains(ChunkFormat.COMPRESSION_NONE), what + ": noise");
+            assertTrue(encodings(store, r, defs.indexOf(TypeCases.CASES.get(1).def())).contains(ChunkEncoding.PLAIN), what + ": BOOLEAN");
+            assertTrue(encodings(store, r, 5).contains(ChunkEncoding.PLAIN), what + ": " + defs.get(5).name() + " full-range BIGINT");
+            assertTrue(compressions(store, r, defs.indexOf(extras.get(10).def())).contains(ChunkFormat.COMPRESSION_LZ4_BLOCKS), what + ": prose");
+            assertTrue(compressions(store, r, defs.indexOf(extras.get(11).def())).contains(ChunkFormat.COMPRESSION_NONE), what + ": noise");
             Iterator<VectorSchemaRoot> scan = r.scan(null);
             long seenRows = 0;
             for (int g = 0; g < groups; g++) {
@@ -230,23 +217,23 @@ class DeletedRowsScanTest {
         }
     }
 
-    private Set<ChunkEncoding> encodings(TableReader r, int c) throws Exception {
+    private static Set<ChunkEncoding> encodings(ColumnStore store, TableReader r, int c) throws Exception {
         Set<ChunkEncoding> out = EnumSet.noneOf(ChunkEncoding.class);
         for (int g = 0; g < r.rowGroupCount(); g++) {
-            out.add(header(r, c, g).encoding());
+            out.add(header(store, r, c, g).encoding());
         }
         return out;
     }
 
-    private Set<Integer> compressions(TableReader r, int c) throws Exception {
+    private static Set<Integer> compressions(ColumnStore store, TableReader r, int c) throws Exception {
         Set<Integer> out = new java.util.HashSet<>();
         for (int g = 0; g < r.rowGroupCount(); g++) {
-            out.add((int) header(r, c, g).compression());
+            out.add((int) header(store, r, c, g).compression());
         }
         return out;
     }
 
-    private ChunkFormat.Header header(TableReader r, int c, int g) throws Exception {
+    private static ChunkFormat.Header header(ColumnStore store, TableReader r, int c, int g) throws Exception {
         RowGroupInfo info = r.info().rowGroups().get(g);
         ByteBuffer blob = store.pager().get(info.chunkKey(c)).slice().order(ByteOrder.LITTLE_ENDIAN);
         return ChunkFormat.parse(blob, r.info().def().columns().get(c).type().kind(), info.rowCount(), store.pager().file(), "test", true);

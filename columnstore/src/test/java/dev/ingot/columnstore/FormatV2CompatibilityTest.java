@@ -166,39 +166,9 @@ class FormatV2CompatibilityTest {
         try (InputStream in = getClass().getResourceAsStream("/v2-store/store.ingot")) {
             Files.copy(in, dir.resolve("store.ingot"));
         }
-        java.util.List<Integer> live = new java.util.ArrayList<>();
-        java.util.List<Long> deleted = new java.util.ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            if (i == 0 || i == 15 || i == 16 || i % 5 == 3 || i >= 33 && i < 39) {
-                deleted.add((long) i);
-            } else {
-                live.add(i);
-            }
-        }
         try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
-            try (StoreTransaction tx = store.begin()) {
-                assertEquals(deleted.size(), tx.delete("v2_types", deleted.stream().mapToLong(Long::longValue).toArray()));
-                tx.commit();
-            }
-            try (TableReader reader = store.openTable("v2_types")) {
-                java.util.Iterator<VectorSchemaRoot> scan = reader.scan(null);
-                int seen = 0;
-                for (int g = 0; g < reader.rowGroupCount(); g++) {
-                    try (VectorSchemaRoot scanned = scan.next(); VectorSchemaRoot group = reader.readRowGroup(g, null)) {
-                        assertEquals(scanned.getRowCount(), group.getRowCount(), "row group " + g);
-                        for (int r = 0; r < scanned.getRowCount(); r++) {
-                            Object[] expected = row(live.get(seen + r));
-                            for (int c = 0; c < 18; c++) {
-                                String at = "live row " + (seen + r) + " (row " + live.get(seen + r) + ") column " + c;
-                                TypeCases.assertValue(expected[c], TypeCases.get(scanned.getVector(c), r), at + " scan");
-                                TypeCases.assertValue(expected[c], TypeCases.get(group.getVector(c), r), at + " readRowGroup");
-                            }
-                        }
-                        seen += scanned.getRowCount();
-                    }
-                }
-                assertEquals(live.size(), seen);
-            }
+            TypeCases.assertScanAfterDeleting(store, "v2_types", 40, i -> i == 0 || i == 15 || i == 16 || i % 5 == 3 || i >= 33 && i < 39,
+                    FormatV2CompatibilityTest::row);
         }
     }
 

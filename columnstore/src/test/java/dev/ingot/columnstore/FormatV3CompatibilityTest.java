@@ -207,39 +207,10 @@ class FormatV3CompatibilityTest {
         try (InputStream in = getClass().getResourceAsStream("/v3-store/store.ingot")) {
             Files.copy(in, dir.resolve("store.ingot"));
         }
-        java.util.List<Integer> live = new java.util.ArrayList<>();
-        java.util.List<Long> deleted = new java.util.ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            if (i == 0 || i == 1023 || i == 2999 || i % 97 < 3 || i >= 1000 && i < 1100 || i >= 2040 && i < 2050) {
-                deleted.add((long) i);
-            } else {
-                live.add(i);
-            }
-        }
         try (ColumnStore store = ColumnStore.open(dir, TestData.options())) {
-            try (StoreTransaction tx = store.begin()) {
-                assertEquals(deleted.size(), tx.delete("v3_text", deleted.stream().mapToLong(Long::longValue).toArray()));
-                tx.commit();
-            }
-            try (TableReader reader = store.openTable("v3_text")) {
-                java.util.Iterator<VectorSchemaRoot> scan = reader.scan(null);
-                int seen = 0;
-                for (int g = 0; g < reader.rowGroupCount(); g++) {
-                    try (VectorSchemaRoot scanned = scan.next(); VectorSchemaRoot group = reader.readRowGroup(g, null)) {
-                        assertEquals(scanned.getRowCount(), group.getRowCount(), "row group " + g);
-                        for (int r = 0; r < scanned.getRowCount(); r++) {
-                            Object[] expected = row(live.get(seen + r));
-                            for (int c = 0; c < 4; c++) {
-                                String at = "live row " + (seen + r) + " (row " + live.get(seen + r) + ") column " + c;
-                                TypeCases.assertValue(expected[c], TypeCases.get(scanned.getVector(c), r), at + " scan");
-                                TypeCases.assertValue(expected[c], TypeCases.get(group.getVector(c), r), at + " readRowGroup");
-                            }
-                        }
-                        seen += scanned.getRowCount();
-                    }
-                }
-                assertEquals(live.size(), seen);
-            }
+            TypeCases.assertScanAfterDeleting(store, "v3_text", ROWS,
+                    i -> i == 0 || i == 1023 || i == 2999 || i % 97 < 3 || i >= 1000 && i < 1100 || i >= 2040 && i < 2050,
+                    FormatV3CompatibilityTest::row);
         }
     }
 }
