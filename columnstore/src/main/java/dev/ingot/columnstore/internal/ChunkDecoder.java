@@ -62,9 +62,10 @@ final class ChunkDecoder {
     private int[] liveEnds = new int[0];
     /** Text offsets of the live rows. */
     private int[] liveOffsets = new int[0];
-    /** {@link #keepMask}: the mask and the live rows it was made for. */
+    /** {@link #keepMask}: the mask, the live rows it was made for (null: every row), the rows it covers when made for every row. */
     private int[] keep = new int[0];
     private LiveRows keepLive;
+    private int keepAllRows;
 
     /**
      * The vector of the live rows {@code live} of the chunk {@code blob} (index 0 = its first byte)
@@ -623,11 +624,10 @@ final class ChunkDecoder {
 
     /**
      * The common case of {@link #decodeDictionary}, no NULL and entries of whole words, in two
-     * passes over every row without a branch per row on deletions ({@link #keepMask}: -1 for a
-     * live row, 0 for a deleted one; a chunk without deletions sums without it). First the codes
-     * are checked, the lengths of all rows summed for the check against the header's text bytes,
-     * and the live rows' lengths summed: {@code offs[i]} is where row {@code i} starts among the
-     * live rows' text (a deleted row adds nothing). Then every
+     * passes over every row without a branch on deletions ({@link #keepMask}: -1 for a live row,
+     * 0 for a deleted one). First the codes are checked, the lengths of all rows summed for the
+     * check against the header's text bytes, and the live rows' lengths summed: {@code offs[i]} is
+     * where row {@code i} starts among the live rows' text (a deleted row adds nothing). Then every
      * row's entry is stored there, a word at a time with no check per row: a deleted row's words
      * are overwritten by the next row's, which start at the same offset (every entry takes the same
      * words; those of deleted rows at the end land in the {@link #DICTIONARY_SLACK}). Last, the
@@ -710,16 +710,22 @@ final class ChunkDecoder {
     }
 
     /**
-     * An int per row of the chunk of {@code live} (not every row live): -1 for a live row, 0 for a
-     * deleted one (a mask of the row's length), in a scratch array of this decoder kept while the
-     * next chunk has the same live rows (the columns of one row group).
+     * An int per row of the chunk of {@code live}: -1 for a live row, 0 for a deleted one (a mask
+     * of the row's length), in a scratch array of this decoder kept while the next chunk has the
+     * same live rows (the columns of one row group) or, without deletions, no more rows.
      */
     private int[] keepMask(LiveRows live) {
-        if (live == keepLive) {
+        int rows = live.rows();
+        if (live.isAll() ? keepAllRows >= rows : live == keepLive) {
             return keep;
         }
-        int rows = live.rows();
         keep = ChunkEncoder.grow(keep, rows);
+        if (live.isAll()) {
+            java.util.Arrays.fill(keep, 0, rows, -1);
+            keepAllRows = rows;
+            keepLive = null;
+            return keep;
+        }
         for (int r = 0, from = 0; r <= live.runs(); r++) { // the deleted rows before each run (and after the last), then the run
             int start = r < live.runs() ? live.start(r) : rows;
             java.util.Arrays.fill(keep, from, start, 0);
@@ -728,6 +734,7 @@ final class ChunkDecoder {
                 java.util.Arrays.fill(keep, start, from, -1);
             }
         }
+        keepAllRows = 0;
         keepLive = live;
         return keep;
     }
