@@ -321,7 +321,6 @@ public final class IngotDataSet {
      */
     static boolean removeEndedJob(Path root, String table, String job) throws IOException {
         Path dir = jobDirectory(root, table, job);
-        Path marker = dir.resolve(JOB_MARKER);
         if (!jobEnded(root, table, job)) {
             return false;
         }
@@ -334,11 +333,19 @@ public final class IngotDataSet {
         } catch (java.nio.file.NoSuchFileException e) {
             return false; // the job's own abort deleted it
         }
-        Files.deleteIfExists(marker);
+        return deleteJobDirectory(dir);
+    }
+
+    /**
+     * Deletes a job directory's marker, then the directory; false if a task of the job created its
+     * shard in it meanwhile (that task removes the directory when it ends).
+     */
+    private static boolean deleteJobDirectory(Path job) throws IOException {
+        Files.deleteIfExists(job.resolve(JOB_MARKER));
         try {
-            return Files.deleteIfExists(dir);
+            return Files.deleteIfExists(job);
         } catch (java.nio.file.DirectoryNotEmptyException e) {
-            return false; // another task of the job created its shard meanwhile; it removes the directory when it ends
+            return false;
         }
     }
 
@@ -370,20 +377,18 @@ public final class IngotDataSet {
             }
         }
         if (!live && !kept) {
-            Files.deleteIfExists(job.resolve(JOB_MARKER));
-            try {
-                Files.deleteIfExists(job);
-            } catch (java.nio.file.DirectoryNotEmptyException e) {
-                // a task created its shard after the listing; it removes the directory when it ends
-            }
+            deleteJobDirectory(job);
         }
         return removed;
     }
 
+    /** The names of a store's files ({@value ColumnStore#STORE_FILE_NAME} and those beside it), as a glob. */
+    private static final String STORE_FILES = ColumnStore.STORE_FILE_NAME + "*";
+
     private static boolean onlyStoreFiles(Path shard) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
             for (Path f : files) {
-                if (!Files.isRegularFile(f) || !f.getFileName().toString().startsWith("store.ingot")) {
+                if (!Files.isRegularFile(f) || !f.getFileSystem().getPathMatcher("glob:" + STORE_FILES).matches(f.getFileName())) {
                     return false;
                 }
             }
@@ -394,11 +399,15 @@ public final class IngotDataSet {
     }
 
     /**
-     * Deletes a shard store directory; tolerates its aborting task deleting the same files at the
-     * same moment. Returns whether it was there.
+     * Deletes a shard store directory: its store files ({@code store.ingot*}), then the directory.
+     * Tolerates the shard's aborting task and the job's abort deleting the same files at the same
+     * moment. Returns whether it was there.
+     *
+     * @throws java.nio.file.DirectoryNotEmptyException if anything else is in it: a file Ingot did
+     *         not create, or a store file its task created after the listing (then it stays)
      */
-    private static boolean deleteStore(Path shard) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+    static boolean deleteStore(Path shard) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(shard, STORE_FILES)) {
             for (Path f : files) {
                 Files.deleteIfExists(f);
             }

@@ -16,7 +16,6 @@ import dev.ingot.ingest.keys.StoredTable;
 import dev.ingot.memory.NativeAllocator;
 import dev.ingot.memory.internal.Failures;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -217,16 +216,29 @@ final class ShardWriter implements DataWriter<InternalRow> {
      */
     @Override
     public void abort() throws IOException {
+        withoutInterrupt(() -> {
+            try {
+                close();
+            } finally {
+                discard();
+            }
+        });
+    }
+
+    /** A clean-up step. */
+    @FunctionalInterface
+    private interface CleanUp {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code cleanUp} with the thread's interrupt status cleared, and sets it again afterwards if it was set (see {@link #abort}). */
+    private static void withoutInterrupt(CleanUp cleanUp) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            close();
+            cleanUp.run();
         } finally {
-            try {
-                discard();
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -238,20 +250,9 @@ final class ShardWriter implements DataWriter<InternalRow> {
      */
     private void discard() throws IOException {
         try {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-                for (Path f : files) {
-                    if (f.getFileName().toString().startsWith("store.ingot")) {
-                        Files.deleteIfExists(f);
-                    }
-                }
-            }
-            try (DirectoryStream<Path> rest = Files.newDirectoryStream(dir)) {
-                if (!rest.iterator().hasNext()) {
-                    Files.deleteIfExists(dir);
-                }
-            }
-        } catch (java.nio.file.NoSuchFileException | java.nio.file.DirectoryNotEmptyException e) {
-            // gone already, or a file that is not Ingot's appeared: it stays
+            IngotDataSet.deleteStore(dir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // a file that is not Ingot's is in it: it stays
         }
         IngotDataSet.removeEndedJob(Path.of(job.root()), def.name(), job.job());
     }
@@ -261,16 +262,13 @@ final class ShardWriter implements DataWriter<InternalRow> {
      * failures added to {@code primary}; with the interrupt status cleared meanwhile, as in {@link #abort}.
      */
     private void abandon(Throwable primary, Object... resources) {
-        boolean interrupted = Thread.interrupted();
         try {
-            closeQuietly(primary, resources);
-            discard();
+            withoutInterrupt(() -> {
+                closeQuietly(primary, resources);
+                discard();
+            });
         } catch (IOException | RuntimeException e) {
             primary.addSuppressed(e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
