@@ -18,9 +18,15 @@ import org.apache.arrow.memory.BufferAllocator;
  * @param zeroCopyReads      whether readers hand out PLAIN chunks as Arrow buffers over the mapped
  *                           file instead of copies (default true; see {@link TableReader} for what
  *                           that asks of the caller: such vectors are read-only)
+ * @param sealThreads        threads that seal the chunks of a full row group, the appending thread
+ *                           included (default: the available processors, at most 4); the store
+ *                           starts {@code sealThreads - 1} daemon threads for it on the first full
+ *                           row group and ends them when closed or idle. The store file is the same
+ *                           for every value; 1 seals on the appending thread alone
  */
 public record ColumnStoreOptions(PagerOptions pagerOptions, int keyBlockSize, ChunkVerification chunkVerification,
-                                 long stagingLimitBytes, BufferAllocator arrowAllocator, boolean zeroCopyReads) {
+                                 long stagingLimitBytes, BufferAllocator arrowAllocator, boolean zeroCopyReads,
+                                 int sealThreads) {
     public ColumnStoreOptions {
         if (pagerOptions == null) {
             throw new IllegalArgumentException("pagerOptions is null");
@@ -34,34 +40,47 @@ public record ColumnStoreOptions(PagerOptions pagerOptions, int keyBlockSize, Ch
         if (stagingLimitBytes <= 0) {
             throw new IllegalArgumentException("stagingLimitBytes must be positive: " + stagingLimitBytes);
         }
+        if (sealThreads < 1 || sealThreads > 256) {
+            throw new IllegalArgumentException("sealThreads must be in [1, 256]: " + sealThreads);
+        }
     }
 
-    /** Default options: default pager options, 64 keys per block, each chunk's CRC32C verified on its first read, 4 GiB staging, zero-copy reads. */
+    /**
+     * Default options: default pager options, 64 keys per block, each chunk's CRC32C verified on its
+     * first read, 4 GiB staging, zero-copy reads, row groups sealed by up to 4 threads (the available
+     * processors).
+     */
     public static ColumnStoreOptions defaults() {
-        return new ColumnStoreOptions(PagerOptions.defaults(), 64, ChunkVerification.FIRST_READ, 4L << 30, null, true);
+        return new ColumnStoreOptions(PagerOptions.defaults(), 64, ChunkVerification.FIRST_READ, 4L << 30, null, true,
+                Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     public ColumnStoreOptions withPagerOptions(PagerOptions options) {
-        return new ColumnStoreOptions(options, keyBlockSize, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopyReads);
+        return new ColumnStoreOptions(options, keyBlockSize, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopyReads, sealThreads);
     }
 
     public ColumnStoreOptions withKeyBlockSize(int keys) {
-        return new ColumnStoreOptions(pagerOptions, keys, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopyReads);
+        return new ColumnStoreOptions(pagerOptions, keys, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopyReads, sealThreads);
     }
 
     public ColumnStoreOptions withChunkVerification(ChunkVerification verification) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, verification, stagingLimitBytes, arrowAllocator, zeroCopyReads);
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, verification, stagingLimitBytes, arrowAllocator, zeroCopyReads, sealThreads);
     }
 
     public ColumnStoreOptions withStagingLimitBytes(long bytes) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, bytes, arrowAllocator, zeroCopyReads);
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, bytes, arrowAllocator, zeroCopyReads, sealThreads);
     }
 
     public ColumnStoreOptions withArrowAllocator(BufferAllocator allocator) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, stagingLimitBytes, allocator, zeroCopyReads);
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, stagingLimitBytes, allocator, zeroCopyReads, sealThreads);
     }
 
     public ColumnStoreOptions withZeroCopyReads(boolean zeroCopy) {
-        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopy);
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopy, sealThreads);
+    }
+
+    /** These options with {@code threads} sealing each full row group (1: the appending thread alone). */
+    public ColumnStoreOptions withSealThreads(int threads) {
+        return new ColumnStoreOptions(pagerOptions, keyBlockSize, chunkVerification, stagingLimitBytes, arrowAllocator, zeroCopyReads, threads);
     }
 }

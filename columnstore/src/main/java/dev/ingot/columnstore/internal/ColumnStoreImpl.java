@@ -155,6 +155,8 @@ public final class ColumnStoreImpl implements ColumnStore {
     private final BufferAllocator arrowAllocator;
     private final boolean ownsArrowAllocator;
     private final NativeAllocator stagingAllocator;
+    /** The threads that seal full row groups with the writers' threads ({@link ColumnStoreOptions#sealThreads()}). */
+    private final SealWorkers sealWorkers;
     private final Object commitLock = new Object();
     private volatile Catalog catalog;
     /** Definitions of the loads in progress, by table name; guarded by commitLock. */
@@ -221,6 +223,7 @@ public final class ColumnStoreImpl implements ColumnStore {
     private ColumnStoreImpl(Path directory, ColumnStoreOptions options, Pager pager) throws IOException {
         this.directory = directory;
         this.options = options;
+        this.sealWorkers = new SealWorkers(options.sealThreads());
         this.pager = pager;
         this.catalog = loadCatalog();
         this.orphansFreed = pager.readOnly() ? 0 : sweepOrphans();
@@ -383,6 +386,11 @@ public final class ColumnStoreImpl implements ColumnStore {
             }
             throw e;
         }
+    }
+
+    /** The threads that seal full row groups together with a writer's own thread. */
+    SealWorkers sealWorkers() {
+        return sealWorkers;
     }
 
     /** A writer of {@code def} whose row ids start at {@code firstRowId}, owned by {@code owner} (null: the store). */
@@ -758,6 +766,7 @@ public final class ColumnStoreImpl implements ColumnStore {
             }
         }
         closed = true;
+        sealWorkers.close();
         try {
             pager.close();
         } catch (IOException | RuntimeException e) {

@@ -38,7 +38,9 @@ import org.apache.arrow.vector.FieldVector;
  * {@link NativeAllocator} and is wrapped as a direct ByteBuffer
  * ({@link MemoryBlock#asByteBuffer}) for the pager.
  *
- * <p>Thread-safety: not thread-safe; confined to the table writer's thread.
+ * <p>Thread-safety: not thread-safe; confined to the table writer's thread, except that
+ * {@link #seal} of a full row group may run on one of the store's {@link SealWorkers} while the
+ * table writer's thread waits for it (the hand-over and the wait order every access).
  */
 final class ColumnWriterImpl implements ColumnWriter {
     private final TableWriterImpl table;
@@ -122,6 +124,11 @@ final class ColumnWriterImpl implements ColumnWriter {
     @Override
     public long rowCount() {
         return rowCount;
+    }
+
+    /** Bytes of the staged values (text bytes, or rows times the value width): the relative cost of {@link #seal}. */
+    long stagedBytes() {
+        return variable ? textBytes : kind.dataBytes(stagedRows);
     }
 
     int stagedRows() {

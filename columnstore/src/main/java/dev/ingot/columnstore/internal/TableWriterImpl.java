@@ -226,7 +226,7 @@ final class TableWriterImpl implements TableWriter {
         throw new IllegalStateException("internal: no row fits an empty row group of table " + def.name());
     }
 
-    /** Seals every column's staged chunk and puts them with one gathering write. */
+    /** Seals every column's staged chunk (on the store's {@link SealWorkers} and this thread) and puts them with one gathering write. */
     private void putRowGroup() throws IOException {
         long start = System.nanoTime();
         try {
@@ -240,8 +240,8 @@ final class TableWriterImpl implements TableWriter {
         long[] keys = new long[columns.length];
         ByteBuffer[] blobs = new ByteBuffer[columns.length];
         try {
+            store.sealWorkers().sealAll(columns, blobs);
             for (int i = 0; i < columns.length; i++) {
-                blobs[i] = columns[i].seal();
                 keys[i] = pagerWriter.nextKey();
             }
             pagerWriter.putBatch(keys, blobs);
