@@ -109,6 +109,42 @@ final class RowReads {
         BitVectorHelper.setBit(f.getValidityBuffer(), at);
     }
 
+    /**
+     * Loads the byte that {@link #copy} of row {@code row} (within the chunk's rows) of the chunk
+     * {@code blob} reads first, or for searches (RLE runs, a text block index) the first probe, and
+     * returns it: a caller touching the chunks of every column of a row before reading them lets
+     * their cache and TLB misses overlap. Reads only inside the chunk's validated regions, never
+     * throws; what it returns means nothing.
+     */
+    static int touch(ChunkFormat.Header h, ByteBuffer blob, int row) {
+        int at;
+        switch (h.encoding()) {
+            case PLAIN:
+                at = h.kind().isVariableWidth() ? h.offsetsOffset() + 4 * row
+                        : h.kind() == ColumnType.Kind.BOOLEAN ? h.dataOffset() + (row >>> 3)
+                        : h.dataOffset() + (h.kind() == ColumnType.Kind.DECIMAL64 ? 8 : h.kind().fixedWidth()) * row;
+                break;
+            case FOR:
+                at = h.dataOffset() + (int) ((long) row * h.bitWidth() >>> 3);
+                break;
+            case DICTIONARY:
+                at = h.auxOffset() + (int) ((long) row * h.bitWidth() >>> 3);
+                break;
+            case RLE:
+                at = h.auxOffset() + (int) ((long) ((h.entries() - 1) >>> 1) * h.auxBitWidth() >>> 3);
+                break;
+            default: { // PACKED_TEXT: its lengths (versions 3 and 4) and the first probe of the block index (version 4)
+                at = h.offsetsOffset() + (int) ((long) row * h.bitWidth() >>> 3);
+                int probe = h.auxOffset() + TextBlocks.INDEX_ENTRY_BYTES * (h.entries() >>> 1);
+                if (h.version() >= ChunkFormat.VERSION_4 && probe >= 0 && probe < blob.limit()) {
+                    return blob.get(probe) + (at >= 0 && at < blob.limit() ? blob.get(at) : 0);
+                }
+                break;
+            }
+        }
+        return at >= 0 && at < blob.limit() ? blob.get(at) : 0;
+    }
+
     /** Row {@code row} of an integral chunk (PLAIN, FOR or RLE) as a signed long. */
     private static long integral(ChunkFormat.Header h, ByteBuffer blob, int row, Path file, String where) throws StoreCorruptedException {
         switch (h.encoding()) {
