@@ -145,6 +145,20 @@ final class RowReads {
         return at >= 0 && at < blob.limit() ? blob.get(at) : 0;
     }
 
+    /**
+     * As {@link #touch}, the second load of a DICTIONARY read, after {@link #touch} brought in the
+     * row's code: the code's entry in the dictionary's offsets (a code outside the dictionary
+     * touches nothing; {@link #copy} reports it). Other encodings touch nothing.
+     */
+    static int touchEntry(ChunkFormat.Header h, ByteBuffer blob, int row) {
+        if (h.encoding() != ChunkEncoding.DICTIONARY) {
+            return 0;
+        }
+        int code = (int) BitPacking.get(blob, h.auxOffset(), h.rowCount(), h.bitWidth(), 0, row);
+        int at = h.offsetsOffset() + 4 * code;
+        return Integer.compareUnsigned(code, h.entries()) < 0 && at >= 0 && at < blob.limit() ? blob.get(at) : 0;
+    }
+
     /** Row {@code row} of an integral chunk (PLAIN, FOR or RLE) as a signed long. */
     private static long integral(ChunkFormat.Header h, ByteBuffer blob, int row, Path file, String where) throws StoreCorruptedException {
         switch (h.encoding()) {

@@ -56,7 +56,7 @@ final class TableReaderImpl implements TableReader {
     /** Chunks kept in {@link #pointChunks}, by row group. */
     private final int[] pointCount;
     /** The slots of {@link #pointChunks} in the order they were filled, a ring of {@link #POINT_CHUNKS}; {@link #pointKept} of them in use. */
-    private final long[] pointOrder = new long[POINT_CHUNKS];
+    private long[] pointOrder = new long[POINT_CHUNKS];
     private int pointKept;
     private int pointNext;
     /** Reused by {@link #fillRows}: row groups, positions in them and chunks of the rows read. */
@@ -551,6 +551,12 @@ final class TableReaderImpl implements TableReader {
                     sum += RowReads.touch(chunk.header(), chunk.blob(), positions[i]);
                 }
             }
+            for (int i = 0; i < n; i++) { // then the loads that need the first ones (dictionary entries)
+                for (int k = 0; k < columns; k++) {
+                    Chunk chunk = rowChunks[i * columns + k];
+                    sum += RowReads.touchEntry(chunk.header(), chunk.blob(), positions[i]);
+                }
+            }
             touchSink = sum;
         }
         for (int k = 0; k < columns; k++) {
@@ -593,7 +599,7 @@ final class TableReaderImpl implements TableReader {
         }
         Chunk c = fetch(column, rowGroup, false); // checks the row group and the column
         int columns = info.def().columns().size();
-        if (pointKept == POINT_CHUNKS) { // full: the oldest goes
+        if (pointKept == pointOrder.length) { // full: the oldest goes
             long slot = pointOrder[pointNext];
             int g = (int) (slot / columns);
             pointChunks[g][(int) (slot % columns)] = null;
@@ -611,8 +617,38 @@ final class TableReaderImpl implements TableReader {
         kept[column] = c;
         pointCount[rowGroup]++;
         pointOrder[pointNext] = (long) rowGroup * columns + column;
-        pointNext = pointNext + 1 == POINT_CHUNKS ? 0 : pointNext + 1;
+        pointNext = pointNext + 1 == pointOrder.length ? 0 : pointNext + 1;
         return c;
+    }
+
+    /** Keeps at most {@code limit} chunks for point reads from now on, none yet (tests; default {@link #POINT_CHUNKS}). */
+    void pointChunkLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("point chunk limit " + limit + " is below 1");
+        }
+        java.util.Arrays.fill(pointChunks, null);
+        java.util.Arrays.fill(pointCount, 0);
+        pointOrder = new long[limit];
+        pointKept = 0;
+        pointNext = 0;
+    }
+
+    /** The chunks kept for point reads, counted in {@link #pointChunks} (tests). */
+    int pointChunksKept() {
+        int kept = 0;
+        for (Chunk[] group : pointChunks) {
+            if (group != null) {
+                int inGroup = 0;
+                for (Chunk c : group) {
+                    inGroup += c == null ? 0 : 1;
+                }
+                if (inGroup == 0) {
+                    throw new IllegalStateException("a row group's array of point chunks is kept empty");
+                }
+                kept += inGroup;
+            }
+        }
+        return kept;
     }
 
     @Override
