@@ -109,6 +109,56 @@ final class RowReads {
         BitVectorHelper.setBit(f.getValidityBuffer(), at);
     }
 
+    /**
+     * Loads the byte that {@link #copy} of row {@code row} (within the chunk's rows) of the chunk
+     * {@code blob} reads first, or for searches (RLE runs, a text block index) the first probe, and
+     * returns it: a caller touching the chunks of every column of a row before reading them lets
+     * their cache and TLB misses overlap. Reads only inside the chunk's validated regions, never
+     * throws; what it returns means nothing.
+     */
+    static int touch(ChunkFormat.Header h, ByteBuffer blob, int row) {
+        int at;
+        switch (h.encoding()) {
+            case PLAIN:
+                at = h.kind().isVariableWidth() ? h.offsetsOffset() + 4 * row
+                        : h.kind() == ColumnType.Kind.BOOLEAN ? h.dataOffset() + (row >>> 3)
+                        : h.dataOffset() + (h.kind() == ColumnType.Kind.DECIMAL64 ? 8 : h.kind().fixedWidth()) * row;
+                break;
+            case FOR:
+                at = h.dataOffset() + (int) ((long) row * h.bitWidth() >>> 3);
+                break;
+            case DICTIONARY:
+                at = h.auxOffset() + (int) ((long) row * h.bitWidth() >>> 3);
+                break;
+            case RLE:
+                at = h.auxOffset() + (int) ((long) ((h.entries() - 1) >>> 1) * h.auxBitWidth() >>> 3);
+                break;
+            default: { // PACKED_TEXT: its lengths (versions 3 and 4) and the first probe of the block index (version 4)
+                at = h.offsetsOffset() + (int) ((long) row * h.bitWidth() >>> 3);
+                int probe = h.auxOffset() + TextBlocks.INDEX_ENTRY_BYTES * (h.entries() >>> 1);
+                if (h.version() >= ChunkFormat.VERSION_4 && probe >= 0 && probe < blob.limit()) {
+                    return blob.get(probe) + (at >= 0 && at < blob.limit() ? blob.get(at) : 0);
+                }
+                break;
+            }
+        }
+        return at >= 0 && at < blob.limit() ? blob.get(at) : 0;
+    }
+
+    /**
+     * As {@link #touch}, the second load of a DICTIONARY read, after {@link #touch} brought in the
+     * row's code: the code's entry in the dictionary's offsets (a code outside the dictionary
+     * touches nothing; {@link #copy} reports it). Other encodings touch nothing.
+     */
+    static int touchEntry(ChunkFormat.Header h, ByteBuffer blob, int row) {
+        if (h.encoding() != ChunkEncoding.DICTIONARY) {
+            return 0;
+        }
+        int code = (int) BitPacking.get(blob, h.auxOffset(), h.rowCount(), h.bitWidth(), 0, row);
+        int at = h.offsetsOffset() + 4 * code;
+        return Integer.compareUnsigned(code, h.entries()) < 0 && at >= 0 && at < blob.limit() ? blob.get(at) : 0;
+    }
+
     /** Row {@code row} of an integral chunk (PLAIN, FOR or RLE) as a signed long. */
     private static long integral(ChunkFormat.Header h, ByteBuffer blob, int row, Path file, String where) throws StoreCorruptedException {
         switch (h.encoding()) {

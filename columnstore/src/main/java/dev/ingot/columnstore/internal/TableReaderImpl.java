@@ -45,17 +45,29 @@ final class TableReaderImpl implements TableReader {
     private final RowReads rowReads = new RowReads(decoder);
     /**
      * Chunks fetched for point reads (a validated header and a view of the mapped blob, a few
-     * hundred bytes each), by pager key, least recently used first out beyond {@link #POINT_CHUNKS}:
-     * enough for every chunk of SF10 lineitem (1,221 row groups x 16 columns), so warm point reads
-     * parse no header.
+     * hundred bytes each), by row group and then column, so that the columns of one row are one
+     * array of references (one cache line for 16 columns): no hashing, no boxed key. At most
+     * {@link #POINT_CHUNKS} are kept, the oldest fetched first out ({@link #pointOrder}, a ring of
+     * {@code rowGroup * columns + column}); that holds every chunk of SF10 lineitem (1,221 row
+     * groups x 16 columns), so warm point reads parse no header. A row group's array is dropped
+     * when its last chunk goes.
      */
-    private final java.util.LinkedHashMap<Long, Chunk> pointChunks = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Chunk> eldest) {
-            return size() > POINT_CHUNKS;
-        }
-    };
+    private final Chunk[][] pointChunks;
+    /** Chunks kept in {@link #pointChunks}, by row group. */
+    private final int[] pointCount;
+    /** The slots of {@link #pointChunks} in the order they were filled, a ring of {@link #POINT_CHUNKS}; {@link #pointKept} of them in use. */
+    private long[] pointOrder = new long[POINT_CHUNKS];
+    private int pointKept;
+    private int pointNext;
+    /** Reused by {@link #fillRows}: row groups, positions in them and chunks of the rows read. */
+    private int[] rowGroups = new int[1];
+    private int[] rowPositions = new int[1];
+    private Chunk[] rowChunks = new Chunk[1];
     static final int POINT_CHUNKS = 32768;
+    /** Most (row, column) reads of one {@link #fillRows} whose first bytes are touched before any is read. */
+    static final int TOUCH_CELLS = 256;
+    /** Where the touched bytes go, so the loads are not optimized away. */
+    private int touchSink;
     /** The reused vectors of every {@link #scan} of this reader, closed with it. */
     private final List<Slot[]> scans = new ArrayList<>();
     /** The catalog version this reader holds (released on close), or null for a writer's validation reader. */
@@ -95,6 +107,8 @@ final class TableReaderImpl implements TableReader {
         this.deleted = new RoaringBitmap[info.rowGroups().size()];
         this.recent = new Chunk[info.def().columns().size()];
         this.recentGroup = new int[info.def().columns().size()];
+        this.pointChunks = new Chunk[info.rowGroups().size()][];
+        this.pointCount = new int[info.rowGroups().size()];
     }
 
     @Override
@@ -504,8 +518,12 @@ final class TableReaderImpl implements TableReader {
             throw new IllegalArgumentException("no row ids to read from table " + info.name());
         }
         int n = rowIds.length;
-        int[] groups = new int[n];
-        int[] positions = new int[n];
+        if (rowGroups.length < n) {
+            rowGroups = new int[n];
+            rowPositions = new int[n];
+        }
+        int[] groups = rowGroups;
+        int[] positions = rowPositions;
         for (int i = 0; i < n; i++) {
             int g = info.rowGroupOf(rowIds[i]);
             RowGroupInfo rg = info.rowGroups().get(g);
@@ -516,7 +534,32 @@ final class TableReaderImpl implements TableReader {
             groups[i] = g;
             positions[i] = pos;
         }
-        for (int k = 0; k < indexes.length; k++) {
+        int columns = indexes.length;
+        // a few rows: fetch every chunk first and touch the bytes each read starts with, loads that
+        // do not wait for one another, so their cache and TLB misses overlap instead of coming one
+        // column after the other
+        boolean touched = (long) n * columns <= TOUCH_CELLS;
+        if (touched) {
+            if (rowChunks.length < n * columns) {
+                rowChunks = new Chunk[n * columns];
+            }
+            int sum = 0;
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < columns; k++) {
+                    Chunk chunk = pointChunk(indexes[k], groups[i]);
+                    rowChunks[i * columns + k] = chunk;
+                    sum += RowReads.touch(chunk.header(), chunk.blob(), positions[i]);
+                }
+            }
+            for (int i = 0; i < n; i++) { // then the loads that need the first ones (dictionary entries)
+                for (int k = 0; k < columns; k++) {
+                    Chunk chunk = rowChunks[i * columns + k];
+                    sum += RowReads.touchEntry(chunk.header(), chunk.blob(), positions[i]);
+                }
+            }
+            touchSink = sum;
+        }
+        for (int k = 0; k < columns; k++) {
             int c = indexes[k];
             FieldVector v = vectors.get(k);
             if (v.getValueCapacity() >= n && v.getDataBuffer().capacity() > 0) {
@@ -527,7 +570,7 @@ final class TableReaderImpl implements TableReader {
                 ((BaseFixedWidthVector) v).allocateNew(n);
             }
             for (int i = 0; i < n; i++) {
-                Chunk chunk = pointChunk(c, groups[i]);
+                Chunk chunk = touched ? rowChunks[i * columns + k] : pointChunk(c, groups[i]);
                 try {
                     rowReads.copy(chunk.header(), chunk.blob(), chunk.key(), positions[i], v, i, pager.file(), chunk.where());
                 } catch (BlobCorruptedException e) {
@@ -536,17 +579,76 @@ final class TableReaderImpl implements TableReader {
             }
             v.setValueCount(n);
         }
+        if (touched) {
+            java.util.Arrays.fill(rowChunks, 0, n * columns, null);
+        }
     }
 
-    /** The chunk of {@code column} in {@code rowGroup}, fetched once per reader for point reads. */
+    /**
+     * The chunk of {@code column} in {@code rowGroup}, fetched once per reader for point reads
+     * (kept in {@link #pointChunks}).
+     *
+     * @throws IllegalArgumentException if there is no such row group or column
+     */
     private Chunk pointChunk(int column, int rowGroup) throws IOException {
-        long key = group(rowGroup).chunkKey(column);
-        Chunk c = pointChunks.get(key);
-        if (c == null) {
-            c = fetch(column, rowGroup, false);
-            pointChunks.put(key, c);
+        if (rowGroup >= 0 && rowGroup < pointChunks.length) {
+            Chunk[] kept = pointChunks[rowGroup];
+            if (kept != null && column >= 0 && column < kept.length && kept[column] != null) {
+                return kept[column];
+            }
         }
+        Chunk c = fetch(column, rowGroup, false); // checks the row group and the column
+        int columns = info.def().columns().size();
+        if (pointKept == pointOrder.length) { // full: the oldest goes
+            long slot = pointOrder[pointNext];
+            int g = (int) (slot / columns);
+            pointChunks[g][(int) (slot % columns)] = null;
+            if (--pointCount[g] == 0) {
+                pointChunks[g] = null;
+            }
+        } else {
+            pointKept++;
+        }
+        Chunk[] kept = pointChunks[rowGroup];
+        if (kept == null) {
+            kept = new Chunk[columns];
+            pointChunks[rowGroup] = kept;
+        }
+        kept[column] = c;
+        pointCount[rowGroup]++;
+        pointOrder[pointNext] = (long) rowGroup * columns + column;
+        pointNext = pointNext + 1 == pointOrder.length ? 0 : pointNext + 1;
         return c;
+    }
+
+    /** Keeps at most {@code limit} chunks for point reads from now on, none yet (tests; default {@link #POINT_CHUNKS}). */
+    void pointChunkLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("point chunk limit " + limit + " is below 1");
+        }
+        java.util.Arrays.fill(pointChunks, null);
+        java.util.Arrays.fill(pointCount, 0);
+        pointOrder = new long[limit];
+        pointKept = 0;
+        pointNext = 0;
+    }
+
+    /** The chunks kept for point reads, counted in {@link #pointChunks} (tests). */
+    int pointChunksKept() {
+        int kept = 0;
+        for (Chunk[] group : pointChunks) {
+            if (group != null) {
+                int inGroup = 0;
+                for (Chunk c : group) {
+                    inGroup += c == null ? 0 : 1;
+                }
+                if (inGroup == 0) {
+                    throw new IllegalStateException("a row group's array of point chunks is kept empty");
+                }
+                kept += inGroup;
+            }
+        }
+        return kept;
     }
 
     @Override

@@ -279,7 +279,15 @@ public final class KeyVectors {
             return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
         }
         if (vector instanceof DecimalVector) {
-            return ((DecimalVector) vector).getObject(row);
+            DecimalVector d = (DecimalVector) vector;
+            if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) { // Arrow's 16 bytes in native order: low word first
+                long low = d.getDataBuffer().getLong((long) DecimalVector.TYPE_WIDTH * row);
+                long high = d.getDataBuffer().getLong((long) DecimalVector.TYPE_WIDTH * row + 8);
+                if (high == low >> 63) { // fits a long: no byte array and BigInteger on the way (lookups copy 4 of them out per lineitem row)
+                    return java.math.BigDecimal.valueOf(low, d.getScale());
+                }
+            }
+            return d.getObject(row);
         }
         if (vector instanceof VarCharVector) {
             return new String(((VarCharVector) vector).get(row), StandardCharsets.UTF_8);
