@@ -56,7 +56,8 @@ final class TableReaderImpl implements TableReader {
     /** Chunks kept in {@link #pointChunks}, by row group. */
     private final int[] pointCount;
     /** The slots of {@link #pointChunks} in the order they were filled, a ring of {@link #POINT_CHUNKS}; {@link #pointKept} of them in use. */
-    private long[] pointOrder = new long[POINT_CHUNKS];
+    private long[] pointOrder = new long[64]; // grows to pointLimit as chunks are kept (most readers keep few)
+    private int pointLimit = POINT_CHUNKS;
     private int pointKept;
     private int pointNext;
     /** Reused by {@link #fillRows}: row groups, positions in them and chunks of the rows read. */
@@ -599,7 +600,7 @@ final class TableReaderImpl implements TableReader {
         }
         Chunk c = fetch(column, rowGroup, false); // checks the row group and the column
         int columns = info.def().columns().size();
-        if (pointKept == pointOrder.length) { // full: the oldest goes
+        if (pointKept == pointLimit) { // full: the oldest goes
             long slot = pointOrder[pointNext];
             int g = (int) (slot / columns);
             pointChunks[g][(int) (slot % columns)] = null;
@@ -607,6 +608,9 @@ final class TableReaderImpl implements TableReader {
                 pointChunks[g] = null;
             }
         } else {
+            if (pointKept == pointOrder.length) { // not full: the ring is filled in order, pointNext == pointKept
+                pointOrder = java.util.Arrays.copyOf(pointOrder, Math.min(pointLimit, pointOrder.length * 2));
+            }
             pointKept++;
         }
         Chunk[] kept = pointChunks[rowGroup];
@@ -617,7 +621,7 @@ final class TableReaderImpl implements TableReader {
         kept[column] = c;
         pointCount[rowGroup]++;
         pointOrder[pointNext] = (long) rowGroup * columns + column;
-        pointNext = pointNext + 1 == pointOrder.length ? 0 : pointNext + 1;
+        pointNext = pointNext + 1 == pointLimit ? 0 : pointNext + 1;
         return c;
     }
 
@@ -628,7 +632,8 @@ final class TableReaderImpl implements TableReader {
         }
         java.util.Arrays.fill(pointChunks, null);
         java.util.Arrays.fill(pointCount, 0);
-        pointOrder = new long[limit];
+        pointLimit = limit;
+        pointOrder = new long[Math.min(limit, 4)];
         pointKept = 0;
         pointNext = 0;
     }
