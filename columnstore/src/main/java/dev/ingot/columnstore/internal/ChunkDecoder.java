@@ -54,22 +54,44 @@ final class ChunkDecoder {
     /** The text of a dictionary chunk being decoded (then copied to the vector in one piece). */
     private byte[] text = new byte[0];
     private long[] validityWords;
+    /** The bits of a chunk's validity bitmap or BOOLEAN data, and the live rows' bits moved together. */
+    private long[] bitWords;
+    private long[] dataWords;
+    private long[] liveWords = new long[0];
+    /** RLE run ends mapped to the live rows ({@link LiveRows#clipRunEnds}). */
+    private int[] liveEnds = new int[0];
+    /** Text offsets of the live rows. */
+    private int[] liveOffsets = new int[0];
+    /** {@link #keepMask}: the mask, the live rows it was made for (null: every row), the rows it covers when made for every row. */
+    private int[] keep = new int[0];
+    private LiveRows keepLive;
+    private int keepAllRows;
 
     /**
-     * The vector of the chunk {@code blob} (index 0 = its first byte) with header {@code h}:
-     * {@code into} when given (a vector of the column that a scan reuses: its buffers are kept
-     * when large enough, else replaced; every byte the chunk's rows need is overwritten, so
-     * nothing is zeroed), else a new vector of {@code allocator}.
+     * The vector of the live rows {@code live} of the chunk {@code blob} (index 0 = its first byte)
+     * with header {@code h}: {@code into} when given (a vector of the column that a scan reuses: its
+     * buffers are kept when large enough, else replaced; every byte the live rows need is
+     * overwritten, so nothing is zeroed), else a new vector of {@code allocator}. The rows of the
+     * runs of {@code live} are stored one after the other (row {@code k} of the vector is the
+     * {@code k}-th live row) as each encoding's decoder stores them: deleted rows are skipped while
+     * decoding, never moved afterwards. Every row, deleted or not, is still checked: a chunk that
+     * is corrupt in a deleted row fails alike.
      *
      * @param into  a vector of this column to decode into, owned by the caller (kept open on
      *              failure), or null for a new one (closed on failure)
+     * @param live  the rows to keep ({@link LiveRows#all} for every row), of a chunk of the header's row count
      * @param file  the store file, for the exception
      * @param where the chunk ("table t column c row group g (pager key k)"), for the exception
-     * @throws StoreCorruptedException (a {@link BlobCorruptedException}, blob offsets) if the encoded values are inconsistent
+     * @throws IllegalArgumentException if {@code live} is not of a chunk of the header's row count
+     * @throws StoreCorruptedException  (a {@link BlobCorruptedException}, blob offsets) if the encoded values are inconsistent
      */
-    FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator, FieldVector into, Path file,
-                       String where) throws StoreCorruptedException {
+    FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator, FieldVector into, LiveRows live,
+                       Path file, String where) throws StoreCorruptedException {
         int rows = h.rowCount();
+        if (live.rows() != rows) {
+            throw new IllegalArgumentException("live rows of a chunk of " + live.rows() + " rows for the " + rows + " rows of " + where);
+        }
+        int kept = live.liveRows();
         FieldVector v = into != null ? into : def.arrowField().createVector(allocator);
         try {
             if (h.kind().isVariableWidth()) {
@@ -78,33 +100,32 @@ final class ChunkDecoder {
                 if (into == null || t.getValueCapacity() < rows || t.getDataBuffer().capacity() < dataBytes) {
                     t.allocateNew(dataBytes, Math.max(rows, 1));
                 }
-                ColumnCodec.copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
+                storeValidity(h, blob, t.getValidityBuffer(), live);
                 switch (h.encoding()) {
                     case PLAIN:
-                        ColumnCodec.copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
-                        ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+                        decodePlainText(h, blob, t, live, file, where);
                         break;
                     case DICTIONARY:
-                        decodeDictionary(h, blob, t, file, where);
+                        decodeDictionary(h, blob, t, live, file, where);
                         break;
                     default:
-                        decodePackedText(h, blob, t, file, where);
+                        decodePackedText(h, blob, t, live, file, where);
                         break;
                 }
-                t.setLastSet(rows - 1);
-                t.setValueCount(rows);
+                t.setLastSet(kept - 1);
+                t.setValueCount(kept);
             } else {
                 BaseFixedWidthVector f = (BaseFixedWidthVector) v;
                 if (into == null || f.getValueCapacity() < rows) {
                     f.allocateNew(Math.max(rows, 1));
                 }
-                ColumnCodec.copyOut(blob, h.validityOffset(), f.getValidityBuffer(), h.validityLength());
+                storeValidity(h, blob, f.getValidityBuffer(), live);
                 if (h.encoding() == ChunkEncoding.PLAIN) {
-                    ColumnCodec.of(def.type()).decode(blob, h.dataOffset(), h.dataLength(), f.getDataBuffer(), rows);
+                    decodePlainFixed(def, h, blob, f.getDataBuffer(), live);
                 } else {
-                    decodeIntegral(h, blob, f.getDataBuffer(), file, where);
+                    decodeIntegral(h, blob, f.getDataBuffer(), live, file, where);
                 }
-                f.setValueCount(rows);
+                f.setValueCount(kept);
             }
             return v;
         } catch (StoreCorruptedException | RuntimeException | Error e) {
@@ -115,38 +136,138 @@ final class ChunkDecoder {
         }
     }
 
+    // ---------------------------------------------------------------- bits
+
+    /**
+     * The validity bitmap of the live rows into {@code dst}: the chunk's bitmap in one copy when
+     * every row is live or none is NULL (then the first live bits are set as the chunk's are),
+     * else the live rows' bits moved together.
+     */
+    private void storeValidity(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live) {
+        if (live.isAll() || h.nullCount() == 0) {
+            ColumnCodec.copyOut(blob, h.validityOffset(), dst, h.validityLength());
+            return;
+        }
+        bitWords = words(blob, h.validityOffset(), h.rowCount(), bitWords);
+        storeLiveBits(bitWords, live, dst);
+    }
+
+    /** The bits {@code src} of a chunk's rows, those of live rows only, moved together into {@code dst} from bit 0. */
+    private void storeLiveBits(long[] src, LiveRows live, ArrowBuf dst) {
+        int n = live.liveRows();
+        liveWords = ChunkEncoder.grow(liveWords, (n + 63) >>> 6);
+        long[] words = live.liveBits(src, liveWords);
+        int bytes = (n + 7) >>> 3;
+        MemoryView out = ArrowMemory.view(dst);
+        out.putLongs(0, words, 0, bytes >>> 3);
+        for (int b = bytes & ~7; b < bytes; b++) {
+            out.putByte(b, (byte) (words[b >>> 3] >>> (8 * (b & 7))));
+        }
+    }
+
+    /**
+     * A bitmap of {@code rows} bits at {@code at} of the blob as 64-bit words (bit {@code i % 64} of
+     * word {@code i / 64} is row {@code i}; bits past the rows clear) in {@code reuse} when large
+     * enough, else a new array.
+     */
+    static long[] words(ByteBuffer blob, int at, int rows, long[] reuse) {
+        int words = (rows + 63) >>> 6;
+        long[] out = reuse != null && reuse.length >= words ? reuse : new long[Math.max(words, 1)];
+        int bytes = (rows + 7) >>> 3;
+        int full = bytes >>> 3;
+        for (int w = 0; w < full; w++) {
+            out[w] = blob.getLong(at + 8 * w);
+        }
+        if (full < words) {
+            long last = 0;
+            for (int b = 8 * full; b < bytes; b++) {
+                last |= (blob.get(at + b) & 0xFFL) << (8 * (b - 8 * full));
+            }
+            out[full] = last;
+        }
+        if ((rows & 63) != 0) {
+            out[words - 1] &= (1L << rows) - 1;
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- plain fixed width
+
+    /** The live rows of a PLAIN fixed-width chunk: a copy per live run (BOOLEAN: the live bits moved together). */
+    private void decodePlainFixed(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live) {
+        if (h.kind() == ColumnType.Kind.BOOLEAN) {
+            if (live.isAll()) {
+                ColumnCodec.copyOut(blob, h.dataOffset(), dst, h.dataLength());
+            } else {
+                dataWords = words(blob, h.dataOffset(), h.rowCount(), dataWords);
+                storeLiveBits(dataWords, live, dst);
+            }
+            return;
+        }
+        ColumnCodec codec = ColumnCodec.of(def.type());
+        for (int r = 0, at = 0; r < live.runs(); r++) {
+            int s = live.start(r);
+            int e = live.end(r);
+            codec.decode(blob, h.dataOffset(), dst, s, e, at);
+            at += e - s;
+        }
+    }
+
     // ---------------------------------------------------------------- integers
 
-    private void decodeIntegral(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, Path file, String where) throws StoreCorruptedException {
+    /**
+     * The live rows of an integral chunk (FOR or RLE) into {@code dst}: each encoding decodes the
+     * chunk into a scratch array (or, RLE of 8-byte values, fills its runs clipped to the live
+     * rows in place) and stores the live runs from it, so the store that copies every row of a
+     * chunk without deletions is the one that skips the deleted rows.
+     */
+    private void decodeIntegral(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live, Path file, String where)
+            throws StoreCorruptedException {
         int rows = h.rowCount();
         ColumnType.Kind kind = h.kind();
         int w = kind.fixedWidth();
         if (h.encoding() == ChunkEncoding.FOR && w <= 4) { // unpacked straight to ints
             ints = ChunkEncoder.grow(ints, rows);
             unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), ints);
-            storeInts(ints, rows, w, dst);
+            storeInts(ints, live, w, dst);
             return;
         }
         if (h.encoding() == ChunkEncoding.RLE && w == 8 && kind != ColumnType.Kind.DECIMAL64) { // each run filled in place
             int runs = checkedRuns(h, blob, file, where);
-            ArrowMemory.view(dst).putRuns(0, wide, offsets, runs);
+            int[] ends = offsets;
+            if (!live.isAll()) {
+                liveEnds = ChunkEncoder.grow(liveEnds, runs);
+                ends = live.clipRunEnds(offsets, runs, liveEnds);
+            }
+            ArrowMemory.view(dst).putRuns(0, wide, ends, runs);
             return;
         }
         if (kind == ColumnType.Kind.DECIMAL64 && h.encoding() == ChunkEncoding.FOR) { // unpacked and widened a block at a time
-            storeDecimals(h, blob, dst);
+            storeDecimals(h, blob, dst, live);
             return;
         }
         values = longs(h, blob, values, file, where);
+        MemoryView out = ArrowMemory.view(dst);
         if (w == 8 && kind != ColumnType.Kind.DECIMAL64) {
-            ArrowMemory.view(dst).putLongs(0, values, 0, rows);
+            for (int r = 0, at = 0; r < live.runs(); r++) {
+                int s = live.start(r);
+                int n = live.end(r) - s;
+                out.putLongs(8L * at, values, s, n);
+                at += n;
+            }
         } else if (kind == ColumnType.Kind.DECIMAL64) { // 16-byte Arrow decimals: low word, sign extension
-            ArrowMemory.view(dst).putLongsSignExtended(0, values, 0, rows);
+            for (int r = 0, at = 0; r < live.runs(); r++) {
+                int s = live.start(r);
+                int n = live.end(r) - s;
+                out.putLongsSignExtended(16L * at, values, s, n);
+                at += n;
+            }
         } else {
             ints = ChunkEncoder.grow(ints, rows);
             for (int i = 0; i < rows; i++) {
                 ints[i] = (int) values[i];
             }
-            storeInts(ints, rows, w, dst);
+            storeInts(ints, live, w, dst);
         }
     }
 
@@ -154,11 +275,12 @@ final class ChunkDecoder {
     private static final int DECIMAL_BLOCK = 256;
 
     /**
-     * The rows of a FOR chunk of DECIMAL(p &lt;= 18) as Arrow's 16-byte decimals (low word the
-     * unscaled value, high word its sign extension) into {@code dst}, a block at a time: unpacked
-     * into a scratch array, then widened into the buffer with one bounds check a block.
+     * The live rows of a FOR chunk of DECIMAL(p &lt;= 18) as Arrow's 16-byte decimals (low word
+     * the unscaled value, high word its sign extension) into {@code dst}, a block of
+     * {@value #DECIMAL_BLOCK} rows at a time: a block holding live rows is unpacked into a scratch
+     * array, then its live rows widened into the buffer, one bounds check per live run within it.
      */
-    private void storeDecimals(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst) {
+    private void storeDecimals(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live) {
         int rows = h.rowCount();
         int width = h.bitWidth();
         long reference = h.reference();
@@ -166,10 +288,21 @@ final class ChunkDecoder {
         wide = ChunkEncoder.grow(wide, DECIMAL_BLOCK);
         long[] block = wide;
         MemoryView out = ArrowMemory.view(dst);
-        for (int from = 0; from < rows; from += DECIMAL_BLOCK) {
-            int n = Math.min(DECIMAL_BLOCK, rows - from);
-            BitPacking.unpack(packed, rows, from, n, width, reference, block);
-            out.putLongsSignExtended(16L * from, block, 0, n);
+        int unpacked = -1; // the first row of the block in `block`
+        int at = 0;
+        for (int r = 0; r < live.runs(); r++) {
+            int end = live.end(r);
+            for (int i = live.start(r); i < end; ) {
+                int from = i & -DECIMAL_BLOCK;
+                if (from != unpacked) {
+                    BitPacking.unpack(packed, rows, from, Math.min(DECIMAL_BLOCK, rows - from), width, reference, block);
+                    unpacked = from;
+                }
+                int n = Math.min(end, from + DECIMAL_BLOCK) - i;
+                out.putLongsSignExtended(16L * at, block, i - from, n);
+                i += n;
+                at += n;
+            }
         }
     }
 
@@ -238,26 +371,7 @@ final class ChunkDecoder {
         if (h.nullCount() == 0) {
             return null;
         }
-        int rows = h.rowCount();
-        int words = (rows + 63) >>> 6;
-        long[] out = reuse != null && reuse.length >= words ? reuse : new long[Math.max(words, 1)];
-        int bytes = (rows + 7) >>> 3;
-        int full = bytes >>> 3;
-        int at = h.validityOffset();
-        for (int w = 0; w < full; w++) {
-            out[w] = blob.getLong(at + 8 * w);
-        }
-        if (full < words) {
-            long last = 0;
-            for (int b = 8 * full; b < bytes; b++) {
-                last |= (blob.get(at + b) & 0xFFL) << (8 * (b - 8 * full));
-            }
-            out[full] = last;
-        }
-        if ((rows & 63) != 0) {
-            out[words - 1] &= (1L << rows) - 1;
-        }
-        return out;
+        return words(blob, h.validityOffset(), h.rowCount(), reuse);
     }
 
     /** The values of a PLAIN integral chunk, sign-extended (DECIMAL(p &lt;= 18) is stored in 8 bytes). */
@@ -344,27 +458,38 @@ final class ChunkDecoder {
         BitPacking.unpack(packed, n, width, reference, out);
     }
 
-    /** {@code src[0, rows)} narrowed to {@code w} (1, 2 or 4) bytes each into {@code dst}. */
-    private void storeInts(int[] src, int rows, int w, ArrowBuf dst) {
+    /** The live rows of {@code src} (a chunk's rows) narrowed to {@code w} (1, 2 or 4) bytes each into {@code dst}, one after the other. */
+    private void storeInts(int[] src, LiveRows live, int w, ArrowBuf dst) {
         MemoryView out = ArrowMemory.view(dst);
         if (w == 4) {
-            out.putInts(0, src, 0, rows);
+            for (int r = 0, at = 0; r < live.runs(); r++) {
+                int s = live.start(r);
+                int n = live.end(r) - s;
+                out.putInts(4L * at, src, s, n);
+                at += n;
+            }
             return;
         }
-        if (bytes.length < w * rows) {
-            bytes = new byte[w * rows];
+        int kept = live.liveRows();
+        if (bytes.length < w * kept) {
+            bytes = new byte[w * kept];
         }
         byte[] b = bytes;
+        int at = 0;
         if (w == 2) {
-            for (int i = 0; i < rows; i++) {
-                SHORTS.set(b, 2 * i, (short) src[i]);
+            for (int r = 0; r < live.runs(); r++) {
+                for (int i = live.start(r), e = live.end(r); i < e; i++, at += 2) {
+                    SHORTS.set(b, at, (short) src[i]);
+                }
             }
         } else {
-            for (int i = 0; i < rows; i++) {
-                b[i] = (byte) src[i];
+            for (int r = 0; r < live.runs(); r++) {
+                for (int i = live.start(r), e = live.end(r); i < e; i++) {
+                    b[at++] = (byte) src[i];
+                }
             }
         }
-        out.putBytes(0, b, 0, w * rows);
+        out.putBytes(0, b, 0, w * kept);
     }
 
     // ---------------------------------------------------------------- text
@@ -372,7 +497,12 @@ final class ChunkDecoder {
     /** Bytes a dictionary decode may store past the last value (whole 8-byte words of entries up to 32 bytes). */
     static final int DICTIONARY_SLACK = 32;
 
-    private void decodeDictionary(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)
+    /**
+     * The live rows of a DICTIONARY chunk: every row's code is checked and the lengths of all rows
+     * must add up to the header's text bytes; the live rows' offsets are summed and their entries
+     * stored one after the other.
+     */
+    private void decodeDictionary(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, LiveRows live, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
         int entries = h.entries();
@@ -418,12 +548,13 @@ final class ChunkDecoder {
             throw new IllegalStateException("internal: dictionary text of " + textBytes + " bytes into a buffer of "
                     + t.getDataBuffer().capacity());
         }
+        int kept = live.liveRows();
         offsets = ChunkEncoder.grow(offsets, rows + 1);
         int[] offs = offsets;
         int[] codes = ints;
         if (valid == null && wordsPerEntry > 0 && rows < 1 << 26) {
-            dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, ArrowMemory.view(t.getDataBuffer()), offs, file, where);
-            ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
+            dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, ArrowMemory.view(t.getDataBuffer()), offs,
+                    ArrowMemory.view(t.getOffsetBuffer()), live, file, where);
             return;
         }
         // into heap arrays (every code is checked, and the text may not pass the header's text
@@ -435,55 +566,93 @@ final class ChunkDecoder {
         byte[] out = text;
         int pos = 0;
         offs[0] = 0;
-        for (int i = 0; i < rows; i++) {
-            if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
-                int code = codes[i];
-                if (Integer.compareUnsigned(code, entries) >= 0) {
-                    throw badCode(h, i, code, file, where);
-                }
-                int len = lengths[code];
-                if (pos + (long) len > limit) {
-                    throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, valid, rows, file, where) + " bytes, not");
-                }
-                if (wordsPerEntry > 0) { // whole words: stores past the value are overwritten by the next one
-                    for (int k = 0, e = code * wordsPerEntry; k < wordsPerEntry; k++) {
-                        LONGS.set(out, pos + 8 * k, entryWords[e + k]);
+        for (int r = 0, k = 0; r < live.runs(); r++) {
+            for (int i = live.start(r), e = live.end(r); i < e; i++) {
+                if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
+                    int code = codes[i];
+                    if (Integer.compareUnsigned(code, entries) >= 0) {
+                        throw badCode(h, i, code, file, where);
                     }
-                } else {
-                    System.arraycopy(dictionaryBytes, dict[code], out, pos, len);
+                    int len = lengths[code];
+                    if (pos + (long) len > limit) {
+                        throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, valid, rows, file, where) + " bytes, not");
+                    }
+                    if (wordsPerEntry > 0) { // whole words: stores past the value are overwritten by the next one
+                        for (int w = 0, x = code * wordsPerEntry; w < wordsPerEntry; w++) {
+                            LONGS.set(out, pos + 8 * w, entryWords[x + w]);
+                        }
+                    } else {
+                        System.arraycopy(dictionaryBytes, dict[code], out, pos, len);
+                    }
+                    pos += len;
                 }
-                pos += len;
+                offs[++k] = pos;
             }
-            offs[i + 1] = pos;
         }
-        if (pos != textBytes) {
-            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+        long total = pos + deletedBytes(h, codes, lengths, valid, live, file, where);
+        if (total != textBytes) {
+            throw textBytesMismatch(h, file, where, total + " bytes, not");
         }
         ArrowMemory.view(t.getDataBuffer()).putBytes(0, out, 0, pos);
-        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, kept + 1);
     }
 
     /**
-     * The common case of {@link #decodeDictionary}, no NULL and entries of whole words: the codes
-     * are checked and the offsets summed in one pass, checked against the header's text bytes once,
-     * and only then the entries stored, a word at a time, with no check per row.
+     * The text bytes of the deleted rows of a DICTIONARY chunk (NULL rows, {@code valid} bit clear,
+     * have none), each code checked: what the live rows' bytes fall short of the header's text
+     * bytes.
+     */
+    private static long deletedBytes(ChunkFormat.Header h, int[] codes, int[] lengths, long[] valid, LiveRows live, Path file, String where)
+            throws StoreCorruptedException {
+        long bytes = 0;
+        int entries = h.entries();
+        for (int r = 0; r <= live.runs(); r++) { // the rows before each run, then those after the last
+            int from = r == 0 ? 0 : live.end(r - 1);
+            int to = r < live.runs() ? live.start(r) : live.rows();
+            for (int i = from; i < to; i++) {
+                if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
+                    int code = codes[i];
+                    if (Integer.compareUnsigned(code, entries) >= 0) {
+                        throw badCode(h, i, code, file, where);
+                    }
+                    bytes += lengths[code];
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * The common case of {@link #decodeDictionary}, no NULL and entries of whole words, in two
+     * passes over every row without a branch on deletions ({@link #keepMask}: -1 for a live row,
+     * 0 for a deleted one). First the codes are checked, the lengths of all rows summed for the
+     * check against the header's text bytes, and the live rows' lengths summed: {@code offs[i]} is
+     * where row {@code i} starts among the live rows' text (a deleted row adds nothing). Then every
+     * row's entry is stored there, a word at a time with no check per row: a deleted row's words
+     * are overwritten by the next row's, which start at the same offset (every entry takes the same
+     * words; those of deleted rows at the end land in the {@link #DICTIONARY_SLACK}). Last, the
+     * live rows' offsets go to {@code offsetsOut}, one bulk copy per live run.
      */
     private void dictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, MemoryView out,
-                                 int[] offs, Path file, String where) throws StoreCorruptedException {
+                                 int[] offs, MemoryView offsetsOut, LiveRows live, Path file, String where) throws StoreCorruptedException {
         int rows = h.rowCount();
         int entries = h.entries();
+        int[] keep = keepMask(live);
         int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows (the caller's condition): no overflow
+        int total = 0;
         offs[0] = 0;
         for (int i = 0; i < rows; i++) {
             int code = codes[i];
             if (Integer.compareUnsigned(code, entries) >= 0) {
                 throw badCode(h, i, code, file, where);
             }
-            pos += lengths[code];
+            int len = lengths[code];
+            total += len;
+            pos += len & keep[i];
             offs[i + 1] = pos;
         }
-        if (pos != h.textBytes()) {
-            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+        if (total != h.textBytes()) {
+            throw textBytesMismatch(h, file, where, total + " bytes, not");
         }
         switch (wordsPerEntry) { // straight into the vector's data buffer (room for the text and DICTIONARY_SLACK checked)
             case 1:
@@ -519,6 +688,43 @@ final class ChunkDecoder {
                 }
                 break;
         }
+        offsetsOut.putInt(0, 0);
+        for (int r = 0, k = 0; r < live.runs(); r++) { // row i of a live run ends at offs[i + 1]
+            int s = live.start(r);
+            int n = live.end(r) - s;
+            offsetsOut.putInts(4L * (k + 1), offs, s + 1, n);
+            k += n;
+        }
+    }
+
+    /**
+     * An int per row of the chunk of {@code live}: -1 for a live row, 0 for a deleted one (a mask
+     * of the row's length), in a scratch array of this decoder kept while the next chunk has the
+     * same live rows (the columns of one row group) or, without deletions, no more rows.
+     */
+    private int[] keepMask(LiveRows live) {
+        int rows = live.rows();
+        if (live.isAll() ? keepAllRows >= rows : live == keepLive) {
+            return keep;
+        }
+        keep = ChunkEncoder.grow(keep, rows);
+        if (live.isAll()) {
+            java.util.Arrays.fill(keep, 0, rows, -1);
+            keepAllRows = rows;
+            keepLive = null;
+            return keep;
+        }
+        for (int r = 0, from = 0; r <= live.runs(); r++) { // the deleted rows before each run (and after the last), then the run
+            int start = r < live.runs() ? live.start(r) : rows;
+            java.util.Arrays.fill(keep, from, start, 0);
+            if (r < live.runs()) {
+                from = live.end(r);
+                java.util.Arrays.fill(keep, start, from, -1);
+            }
+        }
+        keepAllRows = 0;
+        keepLive = live;
+        return keep;
     }
 
     /** The text bytes the codes of a DICTIONARY chunk add up to (for the message; every code is checked). */
@@ -537,20 +743,130 @@ final class ChunkDecoder {
         return total;
     }
 
-    private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)
+    /**
+     * The live rows of a PLAIN text chunk: its offsets read and checked (non-decreasing, within the
+     * data), the live rows' offsets rebased and their bytes copied, one copy per live run.
+     *
+     * @throws StoreCorruptedException (blob offsets) on an offset below the one before it or past the data
+     */
+    private void decodePlainText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, LiveRows live, Path file, String where)
+            throws StoreCorruptedException {
+        int[] offs = plainTextOffsets(h, blob, file, where);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, liveOffsets(offs, live), 0, live.liveRows() + 1);
+        copyLiveText(blob, h.dataOffset(), offs, live, t.getDataBuffer());
+    }
+
+    /**
+     * The offsets {@code [0, rows]} of a PLAIN text chunk in a scratch array of this decoder (valid
+     * until its next call), each checked: not below the one before it, not past the data length.
+     *
+     * @throws StoreCorruptedException (blob offsets) at the first offset that is not
+     */
+    int[] plainTextOffsets(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
+        int rows = h.rowCount();
+        offsets = ChunkEncoder.grow(offsets, rows + 1);
+        int[] offs = offsets;
+        blob.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(h.offsetsOffset()).asIntBuffer().get(offs, 0, rows + 1);
+        int prev = 0;
+        for (int i = 0; i <= rows; i++) {
+            int o = offs[i];
+            if (o < prev || o > h.dataLength()) {
+                throw ChunkFormat.corrupt(file, where, h.offsetsOffset() + 4L * i,
+                        "text offset " + i + " is " + o + " after " + prev + " (data length " + h.dataLength() + ")");
+            }
+            prev = o;
+        }
+        return offs;
+    }
+
+    /**
+     * The offsets of the live rows, {@code [0, liveRows]}, from a chunk's offsets {@code full}
+     * ({@code [0, rows]}, non-decreasing): each live run's offsets moved down by the bytes of the
+     * deleted rows before it, starting at 0. {@code full} itself when every row is live and it
+     * starts at 0; else a scratch array of this decoder.
+     */
+    private int[] liveOffsets(int[] full, LiveRows live) {
+        if (live.isAll() && full[0] == 0) {
+            return full;
+        }
+        liveOffsets = ChunkEncoder.grow(liveOffsets, live.liveRows() + 1);
+        int[] out = liveOffsets;
+        out[0] = 0;
+        for (int r = 0, k = 0; r < live.runs(); r++) {
+            int s = live.start(r);
+            int e = live.end(r);
+            int shift = out[k] - full[s];
+            for (int i = s + 1; i <= e; i++) {
+                out[++k] = full[i] + shift;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Copies the text of the live rows, stored raw at {@code base} of the blob (row {@code i} at
+     * {@code [offsets[i], offsets[i + 1])} from there), into {@code dst} from byte 0: one copy per live run.
+     */
+    static void copyLiveText(ByteBuffer blob, int base, int[] offsets, LiveRows live, ArrowBuf dst) {
+        long at = 0;
+        for (int r = 0; r < live.runs(); r++) {
+            int from = offsets[live.start(r)];
+            int n = offsets[live.end(r)] - from;
+            ColumnCodec.copyOut(blob, base + from, dst, at, n);
+            at += n;
+        }
+    }
+
+    /**
+     * Moves the live values among rows {@code [from, to)}, whose text (bytes
+     * {@code [offsets[from], offsets[to])} of the chunk) was just decompressed to {@code at} of
+     * {@code dst}, together to {@code at} (left only; {@link ArrowBuf#setBytes(long, ArrowBuf, long, long)}
+     * copies overlapping ranges as a memmove), while the bytes are still in the cache. Run
+     * {@code run} of {@code live} is the first that may reach into the rows; returns the first
+     * run that may reach past them in the high int and the end of the moved text in the low int.
+     */
+    static long moveLiveText(ArrowBuf dst, int at, int[] offsets, LiveRows live, int run, int from, int to) {
+        int write = at;
+        int r = run;
+        while (r < live.runs() && live.start(r) < to) {
+            int s = Math.max(live.start(r), from);
+            int e = Math.min(live.end(r), to);
+            int src = at + offsets[s] - offsets[from];
+            int n = offsets[e] - offsets[s];
+            if (src != write && n > 0) {
+                dst.setBytes(write, dst, src, n);
+            }
+            write += n;
+            if (live.end(r) > to) {
+                break; // the run goes on in the next rows
+            }
+            r++;
+        }
+        return (long) r << 32 | write & 0xFFFFFFFFL;
+    }
+
+    /**
+     * The live rows of a PACKED_TEXT chunk: the lengths of every row summed and checked, the live
+     * rows' offsets rebased; version 4 text blocks each decompressed to where the live text has got
+     * to and the block's live values moved together there ({@link TextBlocks#decode}), raw text
+     * copied a live run at a time, a version 3 LZ4 block decompressed whole and its live values
+     * moved together.
+     */
+    private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, LiveRows live, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
-        int[] textOffsets = packedTextOffsets(h, blob, file, where);
-        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, textOffsets, 0, rows + 1);
+        int[] textOffsets = packedTextOffsets(h, blob, live, file, where);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, live.isAll() ? textOffsets : liveOffsets, 0, live.liveRows() + 1);
         if (h.version() >= ChunkFormat.VERSION_4) {
-            TextBlocks.decode(h, blob, textOffsets, t.getDataBuffer(), file, where);
+            TextBlocks.decode(h, blob, textOffsets, live, t.getDataBuffer(), file, where);
             return;
         }
         if (h.compression() == ChunkFormat.COMPRESSION_NONE) {
-            ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+            copyLiveText(blob, h.dataOffset(), textOffsets, live, t.getDataBuffer());
             return;
         }
         decompress(h, blob, t.getDataBuffer().nioBuffer(0, (int) h.textBytes()), file, where);
+        moveLiveText(t.getDataBuffer(), 0, textOffsets, live, 0, 0, rows);
     }
 
     /**
@@ -559,22 +875,62 @@ final class ChunkDecoder {
      * (valid until its next call).
      */
     int[] packedTextOffsets(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
+        return packedTextOffsets(h, blob, LiveRows.all(h.rowCount()), file, where);
+    }
+
+    /**
+     * {@link #packedTextOffsets(ChunkFormat.Header, ByteBuffer, Path, String)}, and, when not every
+     * row is live, the offsets of the live rows ({@code [0, liveRows]}, the bytes of the deleted
+     * rows before each left out) in {@link #liveOffsets}, summed in the same pass.
+     */
+    private int[] packedTextOffsets(ChunkFormat.Header h, ByteBuffer blob, LiveRows live, Path file, String where)
+            throws StoreCorruptedException {
         int rows = h.rowCount();
         ints = ChunkEncoder.grow(ints, rows);
         unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
         offsets = ChunkEncoder.grow(offsets, rows + 1);
+        int[] full = offsets;
+        int[] out = null;
+        if (!live.isAll()) {
+            liveOffsets = ChunkEncoder.grow(liveOffsets, live.liveRows() + 1);
+            out = liveOffsets;
+            out[0] = 0;
+        }
+        // lengths are below 2^32 (width <= 32), so the long sums cannot overflow; the int offsets
+        // may wrap on damaged lengths, but then the sum differs from the header's text bytes
         long pos = 0;
-        offsets[0] = 0;
-        for (int i = 0; i < rows; i++) {
-            // lengths are below 2^32 (width <= 32), so the long sum cannot overflow; the int offsets
-            // may wrap on damaged lengths, but then the sum differs from the header's text bytes
-            pos += ints[i] & 0xFFFFFFFFL;
-            offsets[i + 1] = (int) pos;
+        long dropped = 0; // bytes of the deleted rows so far
+        full[0] = 0;
+        for (int r = 0, from = 0, k = 0; r <= live.runs(); r++) { // the deleted rows before each run (and after the last), then the run
+            int start = r < live.runs() ? live.start(r) : rows;
+            long before = pos;
+            for (int i = from; i < start; i++) {
+                pos += ints[i] & 0xFFFFFFFFL;
+                full[i + 1] = (int) pos;
+            }
+            dropped += pos - before;
+            if (r == live.runs()) {
+                break;
+            }
+            int end = live.end(r);
+            if (out == null) {
+                for (int i = start; i < end; i++) {
+                    pos += ints[i] & 0xFFFFFFFFL;
+                    full[i + 1] = (int) pos;
+                }
+            } else {
+                for (int i = start; i < end; i++) {
+                    pos += ints[i] & 0xFFFFFFFFL;
+                    full[i + 1] = (int) pos;
+                    out[++k] = (int) (pos - dropped);
+                }
+            }
+            from = end;
         }
         if (pos != h.textBytes()) {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
         }
-        return offsets;
+        return full;
     }
 
     /**
