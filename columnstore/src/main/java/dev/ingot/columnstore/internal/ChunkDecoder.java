@@ -62,10 +62,9 @@ final class ChunkDecoder {
     private int[] liveEnds = new int[0];
     /** Text offsets of the live rows. */
     private int[] liveOffsets = new int[0];
-    /** {@link #keepMask}: the mask, the live rows it was made for (null: every row), the rows it covers when made for every row. */
+    /** {@link #keepMask}: the mask and the live rows it was made for. */
     private int[] keep = new int[0];
     private LiveRows keepLive;
-    private int keepAllRows;
 
     /**
      * The vector of the live rows {@code live} of the chunk {@code blob} (index 0 = its first byte)
@@ -75,7 +74,12 @@ final class ChunkDecoder {
      * runs of {@code live} are stored one after the other (row {@code k} of the vector is the
      * {@code k}-th live row) as each encoding's decoder stores them: deleted rows are skipped while
      * decoding, never moved afterwards. Every row, deleted or not, is still checked: a chunk that
-     * is corrupt in a deleted row fails alike.
+     * is corrupt in a deleted row fails alike. Each encoding chooses its loops once per chunk: when
+     * every row is live ({@link LiveRows#isAll}) those that store every row in bulk, the common
+     * case of a scan; else separate ones that store the live runs, so that the JIT compiles each
+     * on the profile of its own case. The offsets of a PLAIN text chunk are checked only when its
+     * rows are rebased (with deletions); read whole, they are copied as stored, and
+     * {@link dev.ingot.columnstore.TableReader#verifyChecksums} checks them.
      *
      * @param into  a vector of this column to decode into, owned by the caller (kept open on
      *              failure), or null for a new one (closed on failure)
@@ -103,7 +107,12 @@ final class ChunkDecoder {
                 storeValidity(h, blob, t.getValidityBuffer(), live);
                 switch (h.encoding()) {
                     case PLAIN:
-                        decodePlainText(h, blob, t, live, file, where);
+                        if (live.isAll()) { // the stored offsets and text as they are (checked by verifyChecksums)
+                            ColumnCodec.copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
+                            ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+                        } else {
+                            decodePlainText(h, blob, t, live, file, where);
+                        }
                         break;
                     case DICTIONARY:
                         decodeDictionary(h, blob, t, live, file, where);
@@ -217,15 +226,19 @@ final class ChunkDecoder {
 
     /**
      * The live rows of an integral chunk (FOR or RLE) into {@code dst}: each encoding decodes the
-     * chunk into a scratch array (or, RLE of 8-byte values, fills its runs clipped to the live
-     * rows in place) and stores the live runs from it, so the store that copies every row of a
-     * chunk without deletions is the one that skips the deleted rows.
+     * chunk into a scratch array (or, RLE of 8-byte values, fills its runs in place) and stores
+     * its rows from it. Which store runs is chosen once per chunk: without deletions the one that
+     * stores every row ({@link #storeInts(int[], int, int, ArrowBuf)}, {@link #storeDecimals},
+     * one bulk copy), else the one that stores the live runs ({@link #storeLiveInts},
+     * {@link #storeLiveDecimals}, a copy per run, run ends clipped to the live rows), so each
+     * loop is compiled on the profile of its own case.
      */
     private void decodeIntegral(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
         ColumnType.Kind kind = h.kind();
         int w = kind.fixedWidth();
+        boolean all = live.isAll();
         if (h.encoding() == ChunkEncoding.FOR && w <= 4) { // unpacked straight to ints
             ints = ChunkEncoder.grow(ints, rows);
             unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), ints);
@@ -235,7 +248,7 @@ final class ChunkDecoder {
         if (h.encoding() == ChunkEncoding.RLE && w == 8 && kind != ColumnType.Kind.DECIMAL64) { // each run filled in place
             int runs = checkedRuns(h, blob, file, where);
             int[] ends = offsets;
-            if (!live.isAll()) {
+            if (!all) {
                 liveEnds = ChunkEncoder.grow(liveEnds, runs);
                 ends = live.clipRunEnds(offsets, runs, liveEnds);
             }
@@ -243,24 +256,36 @@ final class ChunkDecoder {
             return;
         }
         if (kind == ColumnType.Kind.DECIMAL64 && h.encoding() == ChunkEncoding.FOR) { // unpacked and widened a block at a time
-            storeDecimals(h, blob, dst, live);
+            if (all) {
+                storeDecimals(h, blob, dst);
+            } else {
+                storeLiveDecimals(h, blob, dst, live);
+            }
             return;
         }
         values = longs(h, blob, values, file, where);
         MemoryView out = ArrowMemory.view(dst);
         if (w == 8 && kind != ColumnType.Kind.DECIMAL64) {
-            for (int r = 0, at = 0; r < live.runs(); r++) {
-                int s = live.start(r);
-                int n = live.end(r) - s;
-                out.putLongs(8L * at, values, s, n);
-                at += n;
+            if (all) {
+                out.putLongs(0, values, 0, rows);
+            } else {
+                for (int r = 0, at = 0; r < live.runs(); r++) {
+                    int s = live.start(r);
+                    int n = live.end(r) - s;
+                    out.putLongs(8L * at, values, s, n);
+                    at += n;
+                }
             }
         } else if (kind == ColumnType.Kind.DECIMAL64) { // 16-byte Arrow decimals: low word, sign extension
-            for (int r = 0, at = 0; r < live.runs(); r++) {
-                int s = live.start(r);
-                int n = live.end(r) - s;
-                out.putLongsSignExtended(16L * at, values, s, n);
-                at += n;
+            if (all) {
+                out.putLongsSignExtended(0, values, 0, rows);
+            } else {
+                for (int r = 0, at = 0; r < live.runs(); r++) {
+                    int s = live.start(r);
+                    int n = live.end(r) - s;
+                    out.putLongsSignExtended(16L * at, values, s, n);
+                    at += n;
+                }
             }
         } else {
             ints = ChunkEncoder.grow(ints, rows);
@@ -275,18 +300,33 @@ final class ChunkDecoder {
     private static final int DECIMAL_BLOCK = 256;
 
     /**
-     * The live rows of a FOR chunk of DECIMAL(p &lt;= 18) as Arrow's 16-byte decimals (low word
-     * the unscaled value, high word its sign extension) into {@code dst}, a block of
-     * {@value #DECIMAL_BLOCK} rows at a time: a block holding live rows is unpacked into a scratch
-     * array, then its live rows widened into the buffer, one bounds check per live run within it.
+     * Every row of a FOR chunk of DECIMAL(p &lt;= 18) as Arrow's 16-byte decimals (low word the
+     * unscaled value, high word its sign extension) into {@code dst}, a block at a time: unpacked
+     * into a scratch array, then widened into the buffer with one bounds check a block.
      */
-    private void storeDecimals(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live) {
+    private void storeDecimals(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst) {
         int rows = h.rowCount();
         int width = h.bitWidth();
         long reference = h.reference();
-        packed = BitPacking.load(blob, h.dataOffset(), rows, width, packed);
-        wide = ChunkEncoder.grow(wide, DECIMAL_BLOCK);
-        long[] block = wide;
+        long[] block = decimalBlock(h, blob);
+        MemoryView out = ArrowMemory.view(dst);
+        for (int from = 0; from < rows; from += DECIMAL_BLOCK) {
+            int n = Math.min(DECIMAL_BLOCK, rows - from);
+            BitPacking.unpack(packed, rows, from, n, width, reference, block);
+            out.putLongsSignExtended(16L * from, block, 0, n);
+        }
+    }
+
+    /**
+     * {@link #storeDecimals} for the live rows {@code live} only, stored one after the other: a
+     * block of {@value #DECIMAL_BLOCK} rows holding live rows is unpacked into a scratch array,
+     * then its live rows widened into the buffer, one bounds check per live run within it.
+     */
+    private void storeLiveDecimals(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live) {
+        int rows = h.rowCount();
+        int width = h.bitWidth();
+        long reference = h.reference();
+        long[] block = decimalBlock(h, blob);
         MemoryView out = ArrowMemory.view(dst);
         int unpacked = -1; // the first row of the block in `block`
         int at = 0;
@@ -304,6 +344,13 @@ final class ChunkDecoder {
                 at += n;
             }
         }
+    }
+
+    /** Loads the packed words of a FOR decimal chunk into {@link #packed}; returns the scratch block ({@link #wide}) to unpack into. */
+    private long[] decimalBlock(ChunkFormat.Header h, ByteBuffer blob) {
+        packed = BitPacking.load(blob, h.dataOffset(), h.rowCount(), h.bitWidth(), packed);
+        wide = ChunkEncoder.grow(wide, DECIMAL_BLOCK);
+        return wide;
     }
 
     /**
@@ -458,8 +505,41 @@ final class ChunkDecoder {
         BitPacking.unpack(packed, n, width, reference, out);
     }
 
-    /** The live rows of {@code src} (a chunk's rows) narrowed to {@code w} (1, 2 or 4) bytes each into {@code dst}, one after the other. */
+    /**
+     * The live rows {@code live} of {@code src} (a chunk's rows) narrowed to {@code w} (1, 2 or 4)
+     * bytes each into {@code dst}, one after the other: the store of every row when every row is
+     * live, else that of the live runs (chosen here, once per chunk).
+     */
     private void storeInts(int[] src, LiveRows live, int w, ArrowBuf dst) {
+        if (live.isAll()) {
+            storeInts(src, live.rows(), w, dst);
+        } else {
+            storeLiveInts(src, live, w, dst);
+        }
+    }
+
+    /** {@code src[0, rows)} narrowed to {@code w} (1, 2 or 4) bytes each into {@code dst}. */
+    private void storeInts(int[] src, int rows, int w, ArrowBuf dst) {
+        MemoryView out = ArrowMemory.view(dst);
+        if (w == 4) {
+            out.putInts(0, src, 0, rows);
+            return;
+        }
+        byte[] b = narrowScratch(w * rows);
+        if (w == 2) {
+            for (int i = 0; i < rows; i++) {
+                SHORTS.set(b, 2 * i, (short) src[i]);
+            }
+        } else {
+            for (int i = 0; i < rows; i++) {
+                b[i] = (byte) src[i];
+            }
+        }
+        out.putBytes(0, b, 0, w * rows);
+    }
+
+    /** The rows of the runs of {@code live} (not every row) of {@code src} narrowed as {@link #storeInts(int[], int, int, ArrowBuf)} does, one after the other. */
+    private void storeLiveInts(int[] src, LiveRows live, int w, ArrowBuf dst) {
         MemoryView out = ArrowMemory.view(dst);
         if (w == 4) {
             for (int r = 0, at = 0; r < live.runs(); r++) {
@@ -471,10 +551,7 @@ final class ChunkDecoder {
             return;
         }
         int kept = live.liveRows();
-        if (bytes.length < w * kept) {
-            bytes = new byte[w * kept];
-        }
-        byte[] b = bytes;
+        byte[] b = narrowScratch(w * kept);
         int at = 0;
         if (w == 2) {
             for (int r = 0; r < live.runs(); r++) {
@@ -490,6 +567,14 @@ final class ChunkDecoder {
             }
         }
         out.putBytes(0, b, 0, w * kept);
+    }
+
+    /** The byte scratch array ({@link #bytes}) grown to at least {@code n} bytes. */
+    private byte[] narrowScratch(int n) {
+        if (bytes.length < n) {
+            bytes = new byte[n];
+        }
+        return bytes;
     }
 
     // ---------------------------------------------------------------- text
@@ -553,41 +638,29 @@ final class ChunkDecoder {
         int[] offs = offsets;
         int[] codes = ints;
         if (valid == null && wordsPerEntry > 0 && rows < 1 << 26) {
-            dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, ArrowMemory.view(t.getDataBuffer()), offs,
-                    ArrowMemory.view(t.getOffsetBuffer()), live, file, where);
+            MemoryView data = ArrowMemory.view(t.getDataBuffer());
+            MemoryView offsetsOut = ArrowMemory.view(t.getOffsetBuffer());
+            if (live.isAll()) {
+                dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, data, offs, file, where);
+                offsetsOut.putInts(0, offs, 0, rows + 1);
+            } else {
+                liveDictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, data, offs, offsetsOut, live, file, where);
+            }
             return;
         }
         // into heap arrays (every code is checked, and the text may not pass the header's text
         // bytes, before anything is stored for the row), then two bulk copies into the vector
-        int limit = (int) textBytes;
-        if (text.length < limit + DICTIONARY_SLACK) {
-            text = new byte[limit + DICTIONARY_SLACK];
+        if (text.length < textBytes + DICTIONARY_SLACK) {
+            text = new byte[(int) textBytes + DICTIONARY_SLACK];
         }
         byte[] out = text;
         int pos = 0;
         offs[0] = 0;
-        for (int r = 0, k = 0; r < live.runs(); r++) {
-            for (int i = live.start(r), e = live.end(r); i < e; i++) {
-                if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
-                    int code = codes[i];
-                    if (Integer.compareUnsigned(code, entries) >= 0) {
-                        throw badCode(h, i, code, file, where);
-                    }
-                    int len = lengths[code];
-                    if (pos + (long) len > limit) {
-                        throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, valid, rows, file, where) + " bytes, not");
-                    }
-                    if (wordsPerEntry > 0) { // whole words: stores past the value are overwritten by the next one
-                        for (int w = 0, x = code * wordsPerEntry; w < wordsPerEntry; w++) {
-                            LONGS.set(out, pos + 8 * w, entryWords[x + w]);
-                        }
-                    } else {
-                        System.arraycopy(dictionaryBytes, dict[code], out, pos, len);
-                    }
-                    pos += len;
-                }
-                offs[++k] = pos;
-            }
+        for (int r = 0, k = 0; r < live.runs(); r++) { // one call for [0, rows) when every row is live
+            int s = live.start(r);
+            int e = live.end(r);
+            pos = dictionaryRows(h, dict, lengths, entryWords, wordsPerEntry, valid, out, pos, offs, k, s, e, file, where);
+            k += e - s;
         }
         long total = pos + deletedBytes(h, codes, lengths, valid, live, file, where);
         if (total != textBytes) {
@@ -595,6 +668,44 @@ final class ChunkDecoder {
         }
         ArrowMemory.view(t.getDataBuffer()).putBytes(0, out, 0, pos);
         ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, kept + 1);
+    }
+
+    /**
+     * Rows {@code [from, to)} of a DICTIONARY chunk (codes in {@link #ints}) in the general case
+     * of {@link #decodeDictionary} (NULLs, or entries longer than 32 bytes): each row's code
+     * checked, and its entry (none for a NULL row) stored at {@code pos} of {@code out} without
+     * passing the header's text bytes, as its {@code wordsPerEntry} whole words when that is not 0
+     * (stores past the value are overwritten by the next one), else copied from
+     * {@link #dictionaryBytes}; the end of row {@code from + j} in {@code offs[k + 1 + j]}.
+     * Returns the end of the text stored.
+     */
+    private int dictionaryRows(ChunkFormat.Header h, int[] dict, int[] lengths, long[] entryWords, int wordsPerEntry, long[] valid, byte[] out,
+                               int pos, int[] offs, int k, int from, int to, Path file, String where) throws StoreCorruptedException {
+        int[] codes = ints;
+        int entries = h.entries();
+        long limit = h.textBytes();
+        for (int i = from; i < to; i++) {
+            if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
+                int code = codes[i];
+                if (Integer.compareUnsigned(code, entries) >= 0) {
+                    throw badCode(h, i, code, file, where);
+                }
+                int len = lengths[code];
+                if (pos + (long) len > limit) {
+                    throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, valid, h.rowCount(), file, where) + " bytes, not");
+                }
+                if (wordsPerEntry > 0) {
+                    for (int w = 0, x = code * wordsPerEntry; w < wordsPerEntry; w++) {
+                        LONGS.set(out, pos + 8 * w, entryWords[x + w]);
+                    }
+                } else {
+                    System.arraycopy(dictionaryBytes, dict[code], out, pos, len);
+                }
+                pos += len;
+            }
+            offs[++k] = pos;
+        }
+        return pos;
     }
 
     /**
@@ -623,18 +734,44 @@ final class ChunkDecoder {
     }
 
     /**
-     * The common case of {@link #decodeDictionary}, no NULL and entries of whole words, in two
-     * passes over every row without a branch on deletions ({@link #keepMask}: -1 for a live row,
-     * 0 for a deleted one). First the codes are checked, the lengths of all rows summed for the
-     * check against the header's text bytes, and the live rows' lengths summed: {@code offs[i]} is
-     * where row {@code i} starts among the live rows' text (a deleted row adds nothing). Then every
-     * row's entry is stored there, a word at a time with no check per row: a deleted row's words
-     * are overwritten by the next row's, which start at the same offset (every entry takes the same
-     * words; those of deleted rows at the end land in the {@link #DICTIONARY_SLACK}). Last, the
-     * live rows' offsets go to {@code offsetsOut}, one bulk copy per live run.
+     * The common case of {@link #decodeDictionary} for a chunk without deletions, no NULL and
+     * entries of whole words: the codes are checked and the offsets summed in one pass, checked
+     * against the header's text bytes once, and only then the entries stored
+     * ({@link #storeEntryWords}), a word at a time, with no check per row.
      */
     private void dictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, MemoryView out,
-                                 int[] offs, MemoryView offsetsOut, LiveRows live, Path file, String where) throws StoreCorruptedException {
+                                 int[] offs, Path file, String where) throws StoreCorruptedException {
+        int rows = h.rowCount();
+        int entries = h.entries();
+        int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows (the caller's condition): no overflow
+        offs[0] = 0;
+        for (int i = 0; i < rows; i++) {
+            int code = codes[i];
+            if (Integer.compareUnsigned(code, entries) >= 0) {
+                throw badCode(h, i, code, file, where);
+            }
+            pos += lengths[code];
+            offs[i + 1] = pos;
+        }
+        if (pos != h.textBytes()) {
+            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+        }
+        storeEntryWords(codes, rows, entryWords, wordsPerEntry, out, offs);
+    }
+
+    /**
+     * {@link #dictionaryWords} for a chunk with deleted rows, in two passes over every row
+     * without a branch on deletions ({@link #keepMask}: -1 for a live row, 0 for a deleted one).
+     * First the codes are checked, the lengths of all rows summed for the check against the
+     * header's text bytes, and the live rows' lengths summed: {@code offs[i]} is where row
+     * {@code i} starts among the live rows' text (a deleted row adds nothing). Then every row's
+     * entry is stored there ({@link #storeEntryWords}): a deleted row's words are overwritten by
+     * the next row's, which start at the same offset (every entry takes the same words; those of
+     * deleted rows at the end land in the {@link #DICTIONARY_SLACK}). Last, the live rows'
+     * offsets go to {@code offsetsOut}, one bulk copy per live run.
+     */
+    private void liveDictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, MemoryView out,
+                                     int[] offs, MemoryView offsetsOut, LiveRows live, Path file, String where) throws StoreCorruptedException {
         int rows = h.rowCount();
         int entries = h.entries();
         int[] keep = keepMask(live);
@@ -654,7 +791,23 @@ final class ChunkDecoder {
         if (total != h.textBytes()) {
             throw textBytesMismatch(h, file, where, total + " bytes, not");
         }
-        switch (wordsPerEntry) { // straight into the vector's data buffer (room for the text and DICTIONARY_SLACK checked)
+        storeEntryWords(codes, rows, entryWords, wordsPerEntry, out, offs);
+        offsetsOut.putInt(0, 0);
+        for (int r = 0, k = 0; r < live.runs(); r++) { // row i of a live run ends at offs[i + 1]
+            int s = live.start(r);
+            int n = live.end(r) - s;
+            offsetsOut.putInts(4L * (k + 1), offs, s + 1, n);
+            k += n;
+        }
+    }
+
+    /**
+     * Stores the entry of each row {@code [0, rows)} ({@code entryWords}, {@code wordsPerEntry}
+     * words an entry) at {@code offs[i]} of {@code out}, straight into the vector's data buffer
+     * (its room for the text and {@link #DICTIONARY_SLACK} checked by the caller).
+     */
+    private static void storeEntryWords(int[] codes, int rows, long[] entryWords, int wordsPerEntry, MemoryView out, int[] offs) {
+        switch (wordsPerEntry) {
             case 1:
                 for (int i = 0; i < rows; i++) {
                     out.putLong(offs[i], entryWords[codes[i]]);
@@ -688,32 +841,19 @@ final class ChunkDecoder {
                 }
                 break;
         }
-        offsetsOut.putInt(0, 0);
-        for (int r = 0, k = 0; r < live.runs(); r++) { // row i of a live run ends at offs[i + 1]
-            int s = live.start(r);
-            int n = live.end(r) - s;
-            offsetsOut.putInts(4L * (k + 1), offs, s + 1, n);
-            k += n;
-        }
     }
 
     /**
-     * An int per row of the chunk of {@code live}: -1 for a live row, 0 for a deleted one (a mask
-     * of the row's length), in a scratch array of this decoder kept while the next chunk has the
-     * same live rows (the columns of one row group) or, without deletions, no more rows.
+     * An int per row of the chunk of {@code live} (with deleted rows): -1 for a live row, 0 for a
+     * deleted one (a mask of the row's length), in a scratch array of this decoder kept while the
+     * next chunk has the same live rows (the columns of one row group).
      */
     private int[] keepMask(LiveRows live) {
+        if (live == keepLive) {
+            return keep;
+        }
         int rows = live.rows();
-        if (live.isAll() ? keepAllRows >= rows : live == keepLive) {
-            return keep;
-        }
         keep = ChunkEncoder.grow(keep, rows);
-        if (live.isAll()) {
-            java.util.Arrays.fill(keep, 0, rows, -1);
-            keepAllRows = rows;
-            keepLive = null;
-            return keep;
-        }
         for (int r = 0, from = 0; r <= live.runs(); r++) { // the deleted rows before each run (and after the last), then the run
             int start = r < live.runs() ? live.start(r) : rows;
             java.util.Arrays.fill(keep, from, start, 0);
@@ -722,7 +862,6 @@ final class ChunkDecoder {
                 java.util.Arrays.fill(keep, start, from, -1);
             }
         }
-        keepAllRows = 0;
         keepLive = live;
         return keep;
     }
@@ -846,27 +985,45 @@ final class ChunkDecoder {
     }
 
     /**
-     * The live rows of a PACKED_TEXT chunk: the lengths of every row summed and checked, the live
-     * rows' offsets rebased; version 4 text blocks each decompressed to where the live text has got
-     * to and the block's live values moved together there ({@link TextBlocks#decode}), raw text
-     * copied a live run at a time, a version 3 LZ4 block decompressed whole and its live values
-     * moved together.
+     * The live rows of a PACKED_TEXT chunk, the lengths of every row summed and checked. Without
+     * deletions: the offsets stored as summed, version 4 text blocks each decompressed into its
+     * place ({@link TextBlocks#decode}), raw text in one copy, a version 3 LZ4 block decompressed
+     * whole. With deletions: the live rows' offsets rebased ({@link #livePackedTextOffsets}),
+     * version 4 text blocks each decompressed to where the live text has got to and the block's
+     * live values moved together there, raw text copied a live run at a time, a version 3 LZ4
+     * block decompressed whole and its live values moved together.
      */
     private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, LiveRows live, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
-        int[] textOffsets = packedTextOffsets(h, blob, live, file, where);
-        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, live.isAll() ? textOffsets : liveOffsets, 0, live.liveRows() + 1);
+        boolean all = live.isAll();
+        int[] textOffsets = all ? packedTextOffsets(h, blob, file, where) : livePackedTextOffsets(h, blob, live, file, where);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, all ? textOffsets : liveOffsets, 0, live.liveRows() + 1);
         if (h.version() >= ChunkFormat.VERSION_4) {
             TextBlocks.decode(h, blob, textOffsets, live, t.getDataBuffer(), file, where);
             return;
         }
         if (h.compression() == ChunkFormat.COMPRESSION_NONE) {
-            copyLiveText(blob, h.dataOffset(), textOffsets, live, t.getDataBuffer());
+            copyText(blob, h.dataOffset(), textOffsets, live, t.getDataBuffer(), h.dataLength());
             return;
         }
         decompress(h, blob, t.getDataBuffer().nioBuffer(0, (int) h.textBytes()), file, where);
-        moveLiveText(t.getDataBuffer(), 0, textOffsets, live, 0, 0, rows);
+        if (!all) {
+            moveLiveText(t.getDataBuffer(), 0, textOffsets, live, 0, 0, rows);
+        }
+    }
+
+    /**
+     * Copies the raw text ({@code length} bytes at {@code base} of the blob, row {@code i} at
+     * {@code [offsets[i], offsets[i + 1])} from there) of the live rows {@code live} into
+     * {@code dst} from byte 0: in one copy when every row is live, else one per live run.
+     */
+    static void copyText(ByteBuffer blob, int base, int[] offsets, LiveRows live, ArrowBuf dst, int length) {
+        if (live.isAll()) {
+            ColumnCodec.copyOut(blob, base, dst, length);
+        } else {
+            copyLiveText(blob, base, offsets, live, dst);
+        }
     }
 
     /**
@@ -875,27 +1032,40 @@ final class ChunkDecoder {
      * (valid until its next call).
      */
     int[] packedTextOffsets(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
-        return packedTextOffsets(h, blob, LiveRows.all(h.rowCount()), file, where);
+        int rows = h.rowCount();
+        ints = ChunkEncoder.grow(ints, rows);
+        unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
+        offsets = ChunkEncoder.grow(offsets, rows + 1);
+        long pos = 0;
+        offsets[0] = 0;
+        for (int i = 0; i < rows; i++) {
+            // lengths are below 2^32 (width <= 32), so the long sum cannot overflow; the int offsets
+            // may wrap on damaged lengths, but then the sum differs from the header's text bytes
+            pos += ints[i] & 0xFFFFFFFFL;
+            offsets[i + 1] = (int) pos;
+        }
+        if (pos != h.textBytes()) {
+            throw textBytesMismatch(h, file, where, pos + " bytes, not");
+        }
+        return offsets;
     }
 
     /**
-     * {@link #packedTextOffsets(ChunkFormat.Header, ByteBuffer, Path, String)}, and, when not every
-     * row is live, the offsets of the live rows ({@code [0, liveRows]}, the bytes of the deleted
-     * rows before each left out) in {@link #liveOffsets}, summed in the same pass.
+     * {@link #packedTextOffsets(ChunkFormat.Header, ByteBuffer, Path, String)} of a chunk with
+     * deleted rows ({@code live} not every row), and the offsets of the live rows
+     * ({@code [0, liveRows]}, the bytes of the deleted rows before each left out) in
+     * {@link #liveOffsets}, summed in the same pass.
      */
-    private int[] packedTextOffsets(ChunkFormat.Header h, ByteBuffer blob, LiveRows live, Path file, String where)
+    private int[] livePackedTextOffsets(ChunkFormat.Header h, ByteBuffer blob, LiveRows live, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
         ints = ChunkEncoder.grow(ints, rows);
         unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
         offsets = ChunkEncoder.grow(offsets, rows + 1);
         int[] full = offsets;
-        int[] out = null;
-        if (!live.isAll()) {
-            liveOffsets = ChunkEncoder.grow(liveOffsets, live.liveRows() + 1);
-            out = liveOffsets;
-            out[0] = 0;
-        }
+        liveOffsets = ChunkEncoder.grow(liveOffsets, live.liveRows() + 1);
+        int[] out = liveOffsets;
+        out[0] = 0;
         // lengths are below 2^32 (width <= 32), so the long sums cannot overflow; the int offsets
         // may wrap on damaged lengths, but then the sum differs from the header's text bytes
         long pos = 0;
@@ -913,17 +1083,10 @@ final class ChunkDecoder {
                 break;
             }
             int end = live.end(r);
-            if (out == null) {
-                for (int i = start; i < end; i++) {
-                    pos += ints[i] & 0xFFFFFFFFL;
-                    full[i + 1] = (int) pos;
-                }
-            } else {
-                for (int i = start; i < end; i++) {
-                    pos += ints[i] & 0xFFFFFFFFL;
-                    full[i + 1] = (int) pos;
-                    out[++k] = (int) (pos - dropped);
-                }
+            for (int i = start; i < end; i++) {
+                pos += ints[i] & 0xFFFFFFFFL;
+                full[i + 1] = (int) pos;
+                out[++k] = (int) (pos - dropped);
             }
             from = end;
         }

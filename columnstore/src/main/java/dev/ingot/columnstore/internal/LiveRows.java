@@ -7,9 +7,10 @@ import org.roaringbitmap.RoaringBitmap;
  * The live rows of a chunk as runs: the rows of a row group that its deletion vector does not
  * hold, as ascending, non-overlapping, non-empty row ranges {@code [start(r), end(r))} (a run is
  * the rows between two deleted ones). A chunk without deletions is one run over all its rows
- * ({@link #all}), so a decoder has one code path: it decodes the chunk and stores only the rows of
- * the runs, each run moved left by the deleted rows before it, in the same pass that stores them
- * (no second pass moves the decoded bytes).
+ * ({@link #all}, {@link #isAll}): {@link ChunkDecoder} then stores every row with its bulk loops.
+ * Otherwise it decodes the chunk and stores only the rows of the runs, each run moved left by the
+ * deleted rows before it, in the same pass that stores them (no second pass moves the decoded
+ * bytes).
  *
  * <p>Thread-safety: immutable after construction; shared by the scans of a reader.
  */

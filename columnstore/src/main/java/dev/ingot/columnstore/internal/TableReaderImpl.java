@@ -726,9 +726,10 @@ final class TableReaderImpl implements TableReader {
         for (int g = 0; g < rowGroupCount(); g++) {
             for (int c = 0; c < info.def().columns().size(); c++) {
                 Chunk chunk = fetch(c, g, true);
-                if (chunk.header().encoding() != ChunkEncoding.PLAIN || chunk.header().kind().isVariableWidth()) {
-                    // every check of the encoded values and of plain text offsets runs while decoding
-                    decode(c, chunk, null, LiveRows.all(chunk.header().rowCount())).close();
+                if (chunk.header().encoding() != ChunkEncoding.PLAIN) {
+                    decode(c, chunk, null, LiveRows.all(chunk.header().rowCount())).close(); // every check of the encoded values runs while decoding
+                } else if (chunk.header().kind().isVariableWidth()) {
+                    checkOffsets(chunk);
                 }
                 chunks++;
             }
@@ -738,6 +739,18 @@ final class TableReaderImpl implements TableReader {
             }
         }
         return chunks;
+    }
+
+    /**
+     * Checks the offsets of a PLAIN text chunk ({@link ChunkDecoder#plainTextOffsets}), which a
+     * read of every row copies as they are.
+     */
+    private void checkOffsets(Chunk c) throws StoreCorruptedException {
+        try {
+            decoder.plainTextOffsets(c.header(), c.blob(), pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
+        }
     }
 
     @Override
