@@ -62,9 +62,6 @@ final class ChunkDecoder {
     private int[] liveEnds = new int[0];
     /** Text offsets of the live rows. */
     private int[] liveOffsets = new int[0];
-    /** {@link #keepMask}: the mask and the live rows it was made for. */
-    private int[] keep = new int[0];
-    private LiveRows keepLive;
 
     /**
      * The vector of the live rows {@code live} of the chunk {@code blob} (index 0 = its first byte)
@@ -638,14 +635,33 @@ final class ChunkDecoder {
         int[] offs = offsets;
         int[] codes = ints;
         if (valid == null && wordsPerEntry > 0 && rows < 1 << 26) {
-            MemoryView data = ArrowMemory.view(t.getDataBuffer());
-            MemoryView offsetsOut = ArrowMemory.view(t.getOffsetBuffer());
-            if (live.isAll()) {
-                dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, data, offs, file, where);
-                offsetsOut.putInts(0, offs, 0, rows + 1);
-            } else {
-                liveDictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, data, offs, offsetsOut, live, file, where);
+            // codes checked and the text offsets of the live rows summed (without deletions: of
+            // every row, in one range), the deleted rows' lengths summed apart; checked against
+            // the header's text bytes once, then the entries stored with no check per row
+            int[] at = offs;
+            if (!live.isAll()) {
+                at = liveOffsets = ChunkEncoder.grow(liveOffsets, kept + 1);
             }
+            at[0] = 0;
+            int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows: no overflow
+            for (int r = 0, k = 0; r < live.runs(); r++) {
+                int from = live.start(r);
+                int to = live.end(r);
+                pos = sumEntries(h, codes, lengths, from, to, pos, at, k, file, where);
+                k += to - from;
+            }
+            long total = pos + deletedBytes(h, codes, lengths, null, live, file, where);
+            if (total != textBytes) {
+                throw textBytesMismatch(h, file, where, total + " bytes, not");
+            }
+            MemoryView data = ArrowMemory.view(t.getDataBuffer());
+            for (int r = 0, k = 0; r < live.runs(); r++) {
+                int from = live.start(r);
+                int to = live.end(r);
+                storeEntryWords(codes, from, to, from - k, entryWords, wordsPerEntry, data, at);
+                k += to - from;
+            }
+            ArrowMemory.view(t.getOffsetBuffer()).putInts(0, at, 0, kept + 1);
             return;
         }
         // into heap arrays (every code is checked, and the text may not pass the header's text
@@ -734,136 +750,68 @@ final class ChunkDecoder {
     }
 
     /**
-     * The common case of {@link #decodeDictionary} for a chunk without deletions, no NULL and
-     * entries of whole words: the codes are checked and the offsets summed in one pass, checked
-     * against the header's text bytes once, and only then the entries stored
-     * ({@link #storeEntryWords}), a word at a time, with no check per row.
+     * Rows {@code [from, to)} of a DICTIONARY chunk in the common case of {@link #decodeDictionary}
+     * (no NULL, entries of whole words): each code checked, its entry's length added to
+     * {@code pos}, the end of row {@code from + j} stored in {@code offs[k + 1 + j]}. Returns
+     * {@code pos} with the rows' lengths added.
      */
-    private void dictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, MemoryView out,
-                                 int[] offs, Path file, String where) throws StoreCorruptedException {
-        int rows = h.rowCount();
+    private static int sumEntries(ChunkFormat.Header h, int[] codes, int[] lengths, int from, int to, int pos, int[] offs, int k, Path file,
+                                  String where) throws StoreCorruptedException {
         int entries = h.entries();
-        int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows (the caller's condition): no overflow
-        offs[0] = 0;
-        for (int i = 0; i < rows; i++) {
+        for (int i = from; i < to; i++) {
             int code = codes[i];
             if (Integer.compareUnsigned(code, entries) >= 0) {
                 throw badCode(h, i, code, file, where);
             }
             pos += lengths[code];
-            offs[i + 1] = pos;
+            offs[++k] = pos;
         }
-        if (pos != h.textBytes()) {
-            throw textBytesMismatch(h, file, where, pos + " bytes, not");
-        }
-        storeEntryWords(codes, rows, entryWords, wordsPerEntry, out, offs);
+        return pos;
     }
 
     /**
-     * {@link #dictionaryWords} for a chunk with deleted rows, in two passes over every row
-     * without a branch on deletions ({@link #keepMask}: -1 for a live row, 0 for a deleted one).
-     * First the codes are checked, the lengths of all rows summed for the check against the
-     * header's text bytes, and the live rows' lengths summed: {@code offs[i]} is where row
-     * {@code i} starts among the live rows' text (a deleted row adds nothing). Then every row's
-     * entry is stored there ({@link #storeEntryWords}): a deleted row's words are overwritten by
-     * the next row's, which start at the same offset (every entry takes the same words; those of
-     * deleted rows at the end land in the {@link #DICTIONARY_SLACK}). Last, the live rows'
-     * offsets go to {@code offsetsOut}, one bulk copy per live run.
+     * Stores the entry of each row {@code i} in {@code [from, to)} ({@code entryWords},
+     * {@code wordsPerEntry} words an entry) at {@code at[i - shift]} of {@code out}, a word at a
+     * time, straight into the vector's data buffer (its room for the text and
+     * {@link #DICTIONARY_SLACK} checked by the caller): words past a value are overwritten by the
+     * next one.
      */
-    private void liveDictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, MemoryView out,
-                                     int[] offs, MemoryView offsetsOut, LiveRows live, Path file, String where) throws StoreCorruptedException {
-        int rows = h.rowCount();
-        int entries = h.entries();
-        int[] keep = keepMask(live);
-        int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows (the caller's condition): no overflow
-        int total = 0;
-        offs[0] = 0;
-        for (int i = 0; i < rows; i++) {
-            int code = codes[i];
-            if (Integer.compareUnsigned(code, entries) >= 0) {
-                throw badCode(h, i, code, file, where);
-            }
-            int len = lengths[code];
-            total += len;
-            pos += len & keep[i];
-            offs[i + 1] = pos;
-        }
-        if (total != h.textBytes()) {
-            throw textBytesMismatch(h, file, where, total + " bytes, not");
-        }
-        storeEntryWords(codes, rows, entryWords, wordsPerEntry, out, offs);
-        offsetsOut.putInt(0, 0);
-        for (int r = 0, k = 0; r < live.runs(); r++) { // row i of a live run ends at offs[i + 1]
-            int s = live.start(r);
-            int n = live.end(r) - s;
-            offsetsOut.putInts(4L * (k + 1), offs, s + 1, n);
-            k += n;
-        }
-    }
-
-    /**
-     * Stores the entry of each row {@code [0, rows)} ({@code entryWords}, {@code wordsPerEntry}
-     * words an entry) at {@code offs[i]} of {@code out}, straight into the vector's data buffer
-     * (its room for the text and {@link #DICTIONARY_SLACK} checked by the caller).
-     */
-    private static void storeEntryWords(int[] codes, int rows, long[] entryWords, int wordsPerEntry, MemoryView out, int[] offs) {
+    private static void storeEntryWords(int[] codes, int from, int to, int shift, long[] entryWords, int wordsPerEntry, MemoryView out,
+                                        int[] at) {
         switch (wordsPerEntry) {
             case 1:
-                for (int i = 0; i < rows; i++) {
-                    out.putLong(offs[i], entryWords[codes[i]]);
+                for (int i = from; i < to; i++) {
+                    out.putLong(at[i - shift], entryWords[codes[i]]);
                 }
                 break;
             case 2:
-                for (int i = 0; i < rows; i++) {
+                for (int i = from; i < to; i++) {
                     int e = 2 * codes[i];
-                    long at = offs[i];
-                    out.putLong(at, entryWords[e]);
-                    out.putLong(at + 8, entryWords[e + 1]);
+                    long o = at[i - shift];
+                    out.putLong(o, entryWords[e]);
+                    out.putLong(o + 8, entryWords[e + 1]);
                 }
                 break;
             case 3:
-                for (int i = 0; i < rows; i++) {
+                for (int i = from; i < to; i++) {
                     int e = 3 * codes[i];
-                    long at = offs[i];
-                    out.putLong(at, entryWords[e]);
-                    out.putLong(at + 8, entryWords[e + 1]);
-                    out.putLong(at + 16, entryWords[e + 2]);
+                    long o = at[i - shift];
+                    out.putLong(o, entryWords[e]);
+                    out.putLong(o + 8, entryWords[e + 1]);
+                    out.putLong(o + 16, entryWords[e + 2]);
                 }
                 break;
             default:
-                for (int i = 0; i < rows; i++) {
+                for (int i = from; i < to; i++) {
                     int e = 4 * codes[i];
-                    long at = offs[i];
-                    out.putLong(at, entryWords[e]);
-                    out.putLong(at + 8, entryWords[e + 1]);
-                    out.putLong(at + 16, entryWords[e + 2]);
-                    out.putLong(at + 24, entryWords[e + 3]);
+                    long o = at[i - shift];
+                    out.putLong(o, entryWords[e]);
+                    out.putLong(o + 8, entryWords[e + 1]);
+                    out.putLong(o + 16, entryWords[e + 2]);
+                    out.putLong(o + 24, entryWords[e + 3]);
                 }
                 break;
         }
-    }
-
-    /**
-     * An int per row of the chunk of {@code live} (with deleted rows): -1 for a live row, 0 for a
-     * deleted one (a mask of the row's length), in a scratch array of this decoder kept while the
-     * next chunk has the same live rows (the columns of one row group).
-     */
-    private int[] keepMask(LiveRows live) {
-        if (live == keepLive) {
-            return keep;
-        }
-        int rows = live.rows();
-        keep = ChunkEncoder.grow(keep, rows);
-        for (int r = 0, from = 0; r <= live.runs(); r++) { // the deleted rows before each run (and after the last), then the run
-            int start = r < live.runs() ? live.start(r) : rows;
-            java.util.Arrays.fill(keep, from, start, 0);
-            if (r < live.runs()) {
-                from = live.end(r);
-                java.util.Arrays.fill(keep, start, from, -1);
-            }
-        }
-        keepLive = live;
-        return keep;
     }
 
     /** The text bytes the codes of a DICTIONARY chunk add up to (for the message; every code is checked). */
@@ -935,9 +883,12 @@ final class ChunkDecoder {
             int s = live.start(r);
             int e = live.end(r);
             int shift = out[k] - full[s];
-            for (int i = s + 1; i <= e; i++) {
-                out[++k] = full[i] + shift;
+            int n = e - s;
+            System.arraycopy(full, s + 1, out, k + 1, n);
+            for (int j = k + 1; j <= k + n; j++) { // in place, one index: a loop the JIT vectorizes
+                out[j] += shift;
             }
+            k += n;
         }
         return out;
     }
@@ -988,7 +939,7 @@ final class ChunkDecoder {
      * The live rows of a PACKED_TEXT chunk, the lengths of every row summed and checked. Without
      * deletions: the offsets stored as summed, version 4 text blocks each decompressed into its
      * place ({@link TextBlocks#decode}), raw text in one copy, a version 3 LZ4 block decompressed
-     * whole. With deletions: the live rows' offsets rebased ({@link #livePackedTextOffsets}),
+     * whole. With deletions: the live rows' offsets rebased ({@link #liveOffsets}),
      * version 4 text blocks each decompressed to where the live text has got to and the block's
      * live values moved together there, raw text copied a live run at a time, a version 3 LZ4
      * block decompressed whole and its live values moved together.
@@ -997,8 +948,8 @@ final class ChunkDecoder {
             throws StoreCorruptedException {
         int rows = h.rowCount();
         boolean all = live.isAll();
-        int[] textOffsets = all ? packedTextOffsets(h, blob, file, where) : livePackedTextOffsets(h, blob, live, file, where);
-        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, all ? textOffsets : liveOffsets, 0, live.liveRows() + 1);
+        int[] textOffsets = packedTextOffsets(h, blob, file, where);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, all ? textOffsets : liveOffsets(textOffsets, live), 0, live.liveRows() + 1);
         if (h.version() >= ChunkFormat.VERSION_4) {
             TextBlocks.decode(h, blob, textOffsets, live, t.getDataBuffer(), file, where);
             return;
@@ -1048,52 +999,6 @@ final class ChunkDecoder {
             throw textBytesMismatch(h, file, where, pos + " bytes, not");
         }
         return offsets;
-    }
-
-    /**
-     * {@link #packedTextOffsets(ChunkFormat.Header, ByteBuffer, Path, String)} of a chunk with
-     * deleted rows ({@code live} not every row), and the offsets of the live rows
-     * ({@code [0, liveRows]}, the bytes of the deleted rows before each left out) in
-     * {@link #liveOffsets}, summed in the same pass.
-     */
-    private int[] livePackedTextOffsets(ChunkFormat.Header h, ByteBuffer blob, LiveRows live, Path file, String where)
-            throws StoreCorruptedException {
-        int rows = h.rowCount();
-        ints = ChunkEncoder.grow(ints, rows);
-        unpack(blob, h.offsetsOffset(), rows, h.bitWidth(), h.reference(), ints);
-        offsets = ChunkEncoder.grow(offsets, rows + 1);
-        int[] full = offsets;
-        liveOffsets = ChunkEncoder.grow(liveOffsets, live.liveRows() + 1);
-        int[] out = liveOffsets;
-        out[0] = 0;
-        // lengths are below 2^32 (width <= 32), so the long sums cannot overflow; the int offsets
-        // may wrap on damaged lengths, but then the sum differs from the header's text bytes
-        long pos = 0;
-        long dropped = 0; // bytes of the deleted rows so far
-        full[0] = 0;
-        for (int r = 0, from = 0, k = 0; r <= live.runs(); r++) { // the deleted rows before each run (and after the last), then the run
-            int start = r < live.runs() ? live.start(r) : rows;
-            long before = pos;
-            for (int i = from; i < start; i++) {
-                pos += ints[i] & 0xFFFFFFFFL;
-                full[i + 1] = (int) pos;
-            }
-            dropped += pos - before;
-            if (r == live.runs()) {
-                break;
-            }
-            int end = live.end(r);
-            for (int i = start; i < end; i++) {
-                pos += ints[i] & 0xFFFFFFFFL;
-                full[i + 1] = (int) pos;
-                out[++k] = (int) (pos - dropped);
-            }
-            from = end;
-        }
-        if (pos != h.textBytes()) {
-            throw textBytesMismatch(h, file, where, pos + " bytes, not");
-        }
-        return full;
     }
 
     /**
