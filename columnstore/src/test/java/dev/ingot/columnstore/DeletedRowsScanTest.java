@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * blocks (several per chunk) and raw text blocks. Row groups of 3,000 rows (not a multiple of the
  * 64-value unpack blocks, the 256-row decimal blocks or the 1,024-row text blocks), each with
  * deletions of one shape: scattered with the first and last row, everything, all but one row in
- * the middle, all but the first, all but the last, long runs across text blocks, TPC-H's runs of
+ * the middle, all but the first, all but the last, just one row (not every row is live), long runs
+ * across text blocks, TPC-H's runs of
  * one to seven rows, dense, none (twice: between row groups with deletions and last, so that one
  * scan, its vectors reused, decodes chunks with the loops for every row next to chunks with the
  * skipping loops, each chosen per chunk). Each row group is read three ways ({@link TableReader#scan}
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeletedRowsScanTest {
     private static final int CHUNK_ROWS = 3000;
     private static final String[] SHAPES = {"scattered, first and last", "everything", "all but one in the middle", "all but the first",
-        "all but the last", "none, between row groups with deletions", "long runs across text blocks", "runs of 1-7 rows", "dense", "none"};
+        "all but the last", "one in the middle", "none, between row groups with deletions", "long runs across text blocks", "runs of 1-7 rows", "dense", "none"};
 
     /** A column made for one encoding: its definition, the encodings its chunks must get, and its value of row i. */
     private record Extra(ColumnDef def, Set<ChunkEncoding> expect, IntFunction<Object> value) {}
@@ -144,17 +145,18 @@ class DeletedRowsScanTest {
                     case 2 -> p != n / 2;
                     case 3 -> p != 0;
                     case 4 -> p != n - 1;
-                    case 5 -> false; // decoded with the loops for every row, between chunks decoded with the skipping ones
-                    case 6 -> p >= 1000 && p < 1100 || p >= 1020 && p < 2100 || p >= 2900; // across the 1,024-row text blocks
-                    case 7 -> false; // set below
-                    case 8 -> rnd.nextInt(3) != 0;
+                    case 5 -> p == n / 2 + 1; // one deleted row: not every row live
+                    case 6 -> false; // decoded with the loops for every row, between chunks decoded with the skipping ones
+                    case 7 -> p >= 1000 && p < 1100 || p >= 1020 && p < 2100 || p >= 2900; // across the 1,024-row text blocks
+                    case 8 -> false; // set below
+                    case 9 -> rnd.nextInt(3) != 0;
                     default -> false;
                 };
                 if (d) {
                     deleted[(int) rg.firstRowId() + p] = true;
                 }
             }
-            if (g == 7) { // TPC-H: the lineitems of 1% of the orders, one to seven rows each
+            if (g == 8) { // TPC-H: the lineitems of 1% of the orders, one to seven rows each
                 for (int p = rnd.nextInt(50); p < n; p += 20 + rnd.nextInt(300)) {
                     int len = 1 + rnd.nextInt(7);
                     for (int k = p; k < Math.min(n, p + len); k++) {
