@@ -647,7 +647,7 @@ final class ChunkDecoder {
             for (int r = 0, k = 0; r < live.runs(); r++) {
                 int from = live.start(r);
                 int to = live.end(r);
-                pos = sumEntries(h, codes, lengths, from, to, pos, at, k, file, where);
+                pos = sumEntries(h, codes, lengths, from, to, pos, at, from - k, file, where);
                 k += to - from;
             }
             long total = pos + deletedBytes(h, codes, lengths, null, live, file, where);
@@ -675,7 +675,7 @@ final class ChunkDecoder {
         for (int r = 0, k = 0; r < live.runs(); r++) { // one call for [0, rows) when every row is live
             int s = live.start(r);
             int e = live.end(r);
-            pos = dictionaryRows(h, dict, lengths, entryWords, wordsPerEntry, valid, out, pos, offs, k, s, e, file, where);
+            pos = dictionaryRows(h, dict, lengths, entryWords, wordsPerEntry, valid, out, pos, offs, s - k, s, e, file, where);
             k += e - s;
         }
         long total = pos + deletedBytes(h, codes, lengths, valid, live, file, where);
@@ -692,11 +692,11 @@ final class ChunkDecoder {
      * checked, and its entry (none for a NULL row) stored at {@code pos} of {@code out} without
      * passing the header's text bytes, as its {@code wordsPerEntry} whole words when that is not 0
      * (stores past the value are overwritten by the next one), else copied from
-     * {@link #dictionaryBytes}; the end of row {@code from + j} in {@code offs[k + 1 + j]}.
+     * {@link #dictionaryBytes}; the end of row {@code i} in {@code offs[i - shift + 1]}.
      * Returns the end of the text stored.
      */
     private int dictionaryRows(ChunkFormat.Header h, int[] dict, int[] lengths, long[] entryWords, int wordsPerEntry, long[] valid, byte[] out,
-                               int pos, int[] offs, int k, int from, int to, Path file, String where) throws StoreCorruptedException {
+                               int pos, int[] offs, int shift, int from, int to, Path file, String where) throws StoreCorruptedException {
         int[] codes = ints;
         int entries = h.entries();
         long limit = h.textBytes();
@@ -719,7 +719,7 @@ final class ChunkDecoder {
                 }
                 pos += len;
             }
-            offs[++k] = pos;
+            offs[i - shift + 1] = pos;
         }
         return pos;
     }
@@ -752,10 +752,11 @@ final class ChunkDecoder {
     /**
      * Rows {@code [from, to)} of a DICTIONARY chunk in the common case of {@link #decodeDictionary}
      * (no NULL, entries of whole words): each code checked, its entry's length added to
-     * {@code pos}, the end of row {@code from + j} stored in {@code offs[k + 1 + j]}. Returns
-     * {@code pos} with the rows' lengths added.
+     * {@code pos}, the end of row {@code i} stored in {@code offs[i - shift + 1]} (indexes of the
+     * loop's own variable, whose range checks the JIT takes out of the loop). Returns {@code pos}
+     * with the rows' lengths added.
      */
-    private static int sumEntries(ChunkFormat.Header h, int[] codes, int[] lengths, int from, int to, int pos, int[] offs, int k, Path file,
+    private static int sumEntries(ChunkFormat.Header h, int[] codes, int[] lengths, int from, int to, int pos, int[] offs, int shift, Path file,
                                   String where) throws StoreCorruptedException {
         int entries = h.entries();
         for (int i = from; i < to; i++) {
@@ -764,7 +765,7 @@ final class ChunkDecoder {
                 throw badCode(h, i, code, file, where);
             }
             pos += lengths[code];
-            offs[++k] = pos;
+            offs[i - shift + 1] = pos;
         }
         return pos;
     }
