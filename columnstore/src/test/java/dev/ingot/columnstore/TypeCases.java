@@ -185,6 +185,48 @@ final class TypeCases {
         throw new IllegalArgumentException(v.getClass().getSimpleName());
     }
 
+    /**
+     * Deletes the rows {@code deleted} picks among rows {@code [0, rows)} of {@code table} (row id
+     * = row) in one transaction, then reads every row group through {@link TableReader#scan} and
+     * {@link TableReader#readRowGroup} and asserts that they hold exactly the other rows, in order,
+     * each equal to {@code row.apply(i)} column by column.
+     */
+    static void assertScanAfterDeleting(ColumnStore store, String table, int rows, java.util.function.IntPredicate deleted,
+                                        java.util.function.IntFunction<Object[]> row) throws Exception {
+        List<Integer> live = new java.util.ArrayList<>();
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            if (deleted.test(i)) {
+                ids.add((long) i);
+            } else {
+                live.add(i);
+            }
+        }
+        try (StoreTransaction tx = store.begin()) {
+            assertEquals(ids.size(), tx.delete(table, ids.stream().mapToLong(Long::longValue).toArray()));
+            tx.commit();
+        }
+        try (TableReader reader = store.openTable(table)) {
+            java.util.Iterator<VectorSchemaRoot> scan = reader.scan(null);
+            int seen = 0;
+            for (int g = 0; g < reader.rowGroupCount(); g++) {
+                try (VectorSchemaRoot scanned = scan.next(); VectorSchemaRoot group = reader.readRowGroup(g, null)) {
+                    assertEquals(scanned.getRowCount(), group.getRowCount(), "row group " + g);
+                    for (int r = 0; r < scanned.getRowCount(); r++) {
+                        Object[] expected = row.apply(live.get(seen + r));
+                        for (int c = 0; c < expected.length; c++) {
+                            String at = "live row " + (seen + r) + " (row " + live.get(seen + r) + ") column " + c;
+                            assertValue(expected[c], get(scanned.getVector(c), r), at + " scan");
+                            assertValue(expected[c], get(group.getVector(c), r), at + " readRowGroup");
+                        }
+                    }
+                    seen += scanned.getRowCount();
+                }
+            }
+            assertEquals(live.size(), seen);
+        }
+    }
+
     static byte[] uuidBytes(UUID u) {
         return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
     }

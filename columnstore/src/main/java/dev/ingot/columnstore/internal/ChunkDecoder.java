@@ -54,22 +54,45 @@ final class ChunkDecoder {
     /** The text of a dictionary chunk being decoded (then copied to the vector in one piece). */
     private byte[] text = new byte[0];
     private long[] validityWords;
+    /** The bits of a chunk's validity bitmap or BOOLEAN data, and the live rows' bits moved together. */
+    private long[] bitWords;
+    private long[] dataWords;
+    private long[] liveWords = new long[0];
+    /** RLE run ends mapped to the live rows ({@link LiveRows#clipRunEnds}). */
+    private int[] liveEnds = new int[0];
+    /** Text offsets of the live rows. */
+    private int[] liveOffsets = new int[0];
 
     /**
-     * The vector of the chunk {@code blob} (index 0 = its first byte) with header {@code h}:
-     * {@code into} when given (a vector of the column that a scan reuses: its buffers are kept
-     * when large enough, else replaced; every byte the chunk's rows need is overwritten, so
-     * nothing is zeroed), else a new vector of {@code allocator}.
+     * The vector of the live rows {@code live} of the chunk {@code blob} (index 0 = its first byte)
+     * with header {@code h}: {@code into} when given (a vector of the column that a scan reuses: its
+     * buffers are kept when large enough, else replaced; every byte the live rows need is
+     * overwritten, so nothing is zeroed), else a new vector of {@code allocator}. The rows of the
+     * runs of {@code live} are stored one after the other (row {@code k} of the vector is the
+     * {@code k}-th live row) as each encoding's decoder stores them: deleted rows are skipped while
+     * decoding, never moved afterwards. Every row, deleted or not, is still checked: a chunk that
+     * is corrupt in a deleted row fails alike. Each encoding chooses its loops once per chunk: when
+     * every row is live ({@link LiveRows#isAll}) those that store every row in bulk, the common
+     * case of a scan; else separate ones that store the live runs, so that the JIT compiles each
+     * on the profile of its own case. The offsets of a PLAIN text chunk are checked only when its
+     * rows are rebased (with deletions); read whole, they are copied as stored, and
+     * {@link dev.ingot.columnstore.TableReader#verifyChecksums} checks them.
      *
      * @param into  a vector of this column to decode into, owned by the caller (kept open on
      *              failure), or null for a new one (closed on failure)
+     * @param live  the rows to keep ({@link LiveRows#all} for every row), of a chunk of the header's row count
      * @param file  the store file, for the exception
      * @param where the chunk ("table t column c row group g (pager key k)"), for the exception
-     * @throws StoreCorruptedException (a {@link BlobCorruptedException}, blob offsets) if the encoded values are inconsistent
+     * @throws IllegalArgumentException if {@code live} is not of a chunk of the header's row count
+     * @throws StoreCorruptedException  (a {@link BlobCorruptedException}, blob offsets) if the encoded values are inconsistent
      */
-    FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator, FieldVector into, Path file,
-                       String where) throws StoreCorruptedException {
+    FieldVector decode(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, BufferAllocator allocator, FieldVector into, LiveRows live,
+                       Path file, String where) throws StoreCorruptedException {
         int rows = h.rowCount();
+        if (live.rows() != rows) {
+            throw new IllegalArgumentException("live rows of a chunk of " + live.rows() + " rows for the " + rows + " rows of " + where);
+        }
+        int kept = live.liveRows();
         FieldVector v = into != null ? into : def.arrowField().createVector(allocator);
         try {
             if (h.kind().isVariableWidth()) {
@@ -78,33 +101,37 @@ final class ChunkDecoder {
                 if (into == null || t.getValueCapacity() < rows || t.getDataBuffer().capacity() < dataBytes) {
                     t.allocateNew(dataBytes, Math.max(rows, 1));
                 }
-                ColumnCodec.copyOut(blob, h.validityOffset(), t.getValidityBuffer(), h.validityLength());
+                storeValidity(h, blob, t.getValidityBuffer(), live);
                 switch (h.encoding()) {
                     case PLAIN:
-                        ColumnCodec.copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
-                        ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+                        if (live.isAll()) { // the stored offsets and text as they are (checked by verifyChecksums)
+                            ColumnCodec.copyOut(blob, h.offsetsOffset(), t.getOffsetBuffer(), h.offsetsLength());
+                            ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+                        } else {
+                            decodePlainText(h, blob, t, live, file, where);
+                        }
                         break;
                     case DICTIONARY:
-                        decodeDictionary(h, blob, t, file, where);
+                        decodeDictionary(h, blob, t, live, file, where);
                         break;
                     default:
-                        decodePackedText(h, blob, t, file, where);
+                        decodePackedText(h, blob, t, live, file, where);
                         break;
                 }
-                t.setLastSet(rows - 1);
-                t.setValueCount(rows);
+                t.setLastSet(kept - 1);
+                t.setValueCount(kept);
             } else {
                 BaseFixedWidthVector f = (BaseFixedWidthVector) v;
                 if (into == null || f.getValueCapacity() < rows) {
                     f.allocateNew(Math.max(rows, 1));
                 }
-                ColumnCodec.copyOut(blob, h.validityOffset(), f.getValidityBuffer(), h.validityLength());
+                storeValidity(h, blob, f.getValidityBuffer(), live);
                 if (h.encoding() == ChunkEncoding.PLAIN) {
-                    ColumnCodec.of(def.type()).decode(blob, h.dataOffset(), h.dataLength(), f.getDataBuffer(), rows);
+                    decodePlainFixed(def, h, blob, f.getDataBuffer(), live);
                 } else {
-                    decodeIntegral(h, blob, f.getDataBuffer(), file, where);
+                    decodeIntegral(h, blob, f.getDataBuffer(), live, file, where);
                 }
-                f.setValueCount(rows);
+                f.setValueCount(kept);
             }
             return v;
         } catch (StoreCorruptedException | RuntimeException | Error e) {
@@ -115,38 +142,154 @@ final class ChunkDecoder {
         }
     }
 
+    // ---------------------------------------------------------------- bits
+
+    /**
+     * The validity bitmap of the live rows into {@code dst}: the chunk's bitmap in one copy when
+     * every row is live or none is NULL (then the first live bits are set as the chunk's are),
+     * else the live rows' bits moved together.
+     */
+    private void storeValidity(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live) {
+        if (live.isAll() || h.nullCount() == 0) {
+            ColumnCodec.copyOut(blob, h.validityOffset(), dst, h.validityLength());
+            return;
+        }
+        bitWords = words(blob, h.validityOffset(), h.rowCount(), bitWords);
+        storeLiveBits(bitWords, live, dst);
+    }
+
+    /** The bits {@code src} of a chunk's rows, those of live rows only, moved together into {@code dst} from bit 0. */
+    private void storeLiveBits(long[] src, LiveRows live, ArrowBuf dst) {
+        int n = live.liveRows();
+        liveWords = ChunkEncoder.grow(liveWords, (n + 63) >>> 6);
+        long[] words = live.liveBits(src, liveWords);
+        int bytes = (n + 7) >>> 3;
+        MemoryView out = ArrowMemory.view(dst);
+        out.putLongs(0, words, 0, bytes >>> 3);
+        for (int b = bytes & ~7; b < bytes; b++) {
+            out.putByte(b, (byte) (words[b >>> 3] >>> (8 * (b & 7))));
+        }
+    }
+
+    /**
+     * A bitmap of {@code rows} bits at {@code at} of the blob as 64-bit words (bit {@code i % 64} of
+     * word {@code i / 64} is row {@code i}; bits past the rows clear) in {@code reuse} when large
+     * enough, else a new array.
+     */
+    static long[] words(ByteBuffer blob, int at, int rows, long[] reuse) {
+        int words = (rows + 63) >>> 6;
+        long[] out = reuse != null && reuse.length >= words ? reuse : new long[Math.max(words, 1)];
+        int bytes = (rows + 7) >>> 3;
+        int full = bytes >>> 3;
+        for (int w = 0; w < full; w++) {
+            out[w] = blob.getLong(at + 8 * w);
+        }
+        if (full < words) {
+            long last = 0;
+            for (int b = 8 * full; b < bytes; b++) {
+                last |= (blob.get(at + b) & 0xFFL) << (8 * (b - 8 * full));
+            }
+            out[full] = last;
+        }
+        if ((rows & 63) != 0) {
+            out[words - 1] &= (1L << rows) - 1;
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- plain fixed width
+
+    /** The live rows of a PLAIN fixed-width chunk: a copy per live run (BOOLEAN: the live bits moved together). */
+    private void decodePlainFixed(ColumnDef def, ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live) {
+        if (h.kind() == ColumnType.Kind.BOOLEAN) {
+            if (live.isAll()) {
+                ColumnCodec.copyOut(blob, h.dataOffset(), dst, h.dataLength());
+            } else {
+                dataWords = words(blob, h.dataOffset(), h.rowCount(), dataWords);
+                storeLiveBits(dataWords, live, dst);
+            }
+            return;
+        }
+        ColumnCodec codec = ColumnCodec.of(def.type());
+        for (int r = 0, at = 0; r < live.runs(); r++) {
+            int s = live.start(r);
+            int e = live.end(r);
+            codec.decode(blob, h.dataOffset(), dst, s, e, at);
+            at += e - s;
+        }
+    }
+
     // ---------------------------------------------------------------- integers
 
-    private void decodeIntegral(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, Path file, String where) throws StoreCorruptedException {
+    /**
+     * The live rows of an integral chunk (FOR or RLE) into {@code dst}: each encoding decodes the
+     * chunk into a scratch array (or, RLE of 8-byte values, fills its runs in place) and stores
+     * its rows from it. Which store runs is chosen once per chunk: without deletions the one that
+     * stores every row ({@link #storeInts(int[], int, int, ArrowBuf)}, {@link #storeDecimals},
+     * one bulk copy), else the one that stores the live runs ({@link #storeLiveInts},
+     * {@link #storeLiveDecimals}, a copy per run, run ends clipped to the live rows), so each
+     * loop is compiled on the profile of its own case.
+     */
+    private void decodeIntegral(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live, Path file, String where)
+            throws StoreCorruptedException {
         int rows = h.rowCount();
         ColumnType.Kind kind = h.kind();
         int w = kind.fixedWidth();
+        boolean all = live.isAll();
         if (h.encoding() == ChunkEncoding.FOR && w <= 4) { // unpacked straight to ints
             ints = ChunkEncoder.grow(ints, rows);
             unpack(blob, h.dataOffset(), rows, h.bitWidth(), h.reference(), ints);
-            storeInts(ints, rows, w, dst);
+            storeInts(ints, live, w, dst);
             return;
         }
         if (h.encoding() == ChunkEncoding.RLE && w == 8 && kind != ColumnType.Kind.DECIMAL64) { // each run filled in place
             int runs = checkedRuns(h, blob, file, where);
-            ArrowMemory.view(dst).putRuns(0, wide, offsets, runs);
+            int[] ends = offsets;
+            if (!all) {
+                liveEnds = ChunkEncoder.grow(liveEnds, runs);
+                ends = live.clipRunEnds(offsets, runs, liveEnds);
+            }
+            ArrowMemory.view(dst).putRuns(0, wide, ends, runs);
             return;
         }
         if (kind == ColumnType.Kind.DECIMAL64 && h.encoding() == ChunkEncoding.FOR) { // unpacked and widened a block at a time
-            storeDecimals(h, blob, dst);
+            if (all) {
+                storeDecimals(h, blob, dst);
+            } else {
+                storeLiveDecimals(h, blob, dst, live);
+            }
             return;
         }
         values = longs(h, blob, values, file, where);
+        MemoryView out = ArrowMemory.view(dst);
         if (w == 8 && kind != ColumnType.Kind.DECIMAL64) {
-            ArrowMemory.view(dst).putLongs(0, values, 0, rows);
+            if (all) {
+                out.putLongs(0, values, 0, rows);
+            } else {
+                for (int r = 0, at = 0; r < live.runs(); r++) {
+                    int s = live.start(r);
+                    int n = live.end(r) - s;
+                    out.putLongs(8L * at, values, s, n);
+                    at += n;
+                }
+            }
         } else if (kind == ColumnType.Kind.DECIMAL64) { // 16-byte Arrow decimals: low word, sign extension
-            ArrowMemory.view(dst).putLongsSignExtended(0, values, 0, rows);
+            if (all) {
+                out.putLongsSignExtended(0, values, 0, rows);
+            } else {
+                for (int r = 0, at = 0; r < live.runs(); r++) {
+                    int s = live.start(r);
+                    int n = live.end(r) - s;
+                    out.putLongsSignExtended(16L * at, values, s, n);
+                    at += n;
+                }
+            }
         } else {
             ints = ChunkEncoder.grow(ints, rows);
             for (int i = 0; i < rows; i++) {
                 ints[i] = (int) values[i];
             }
-            storeInts(ints, rows, w, dst);
+            storeInts(ints, live, w, dst);
         }
     }
 
@@ -154,7 +297,7 @@ final class ChunkDecoder {
     private static final int DECIMAL_BLOCK = 256;
 
     /**
-     * The rows of a FOR chunk of DECIMAL(p &lt;= 18) as Arrow's 16-byte decimals (low word the
+     * Every row of a FOR chunk of DECIMAL(p &lt;= 18) as Arrow's 16-byte decimals (low word the
      * unscaled value, high word its sign extension) into {@code dst}, a block at a time: unpacked
      * into a scratch array, then widened into the buffer with one bounds check a block.
      */
@@ -162,15 +305,49 @@ final class ChunkDecoder {
         int rows = h.rowCount();
         int width = h.bitWidth();
         long reference = h.reference();
-        packed = BitPacking.load(blob, h.dataOffset(), rows, width, packed);
-        wide = ChunkEncoder.grow(wide, DECIMAL_BLOCK);
-        long[] block = wide;
+        long[] block = decimalBlock(h, blob);
         MemoryView out = ArrowMemory.view(dst);
         for (int from = 0; from < rows; from += DECIMAL_BLOCK) {
             int n = Math.min(DECIMAL_BLOCK, rows - from);
             BitPacking.unpack(packed, rows, from, n, width, reference, block);
             out.putLongsSignExtended(16L * from, block, 0, n);
         }
+    }
+
+    /**
+     * {@link #storeDecimals} for the live rows {@code live} only, stored one after the other: a
+     * block of {@value #DECIMAL_BLOCK} rows holding live rows is unpacked into a scratch array,
+     * then its live rows widened into the buffer, one bounds check per live run within it.
+     */
+    private void storeLiveDecimals(ChunkFormat.Header h, ByteBuffer blob, ArrowBuf dst, LiveRows live) {
+        int rows = h.rowCount();
+        int width = h.bitWidth();
+        long reference = h.reference();
+        long[] block = decimalBlock(h, blob);
+        MemoryView out = ArrowMemory.view(dst);
+        int unpacked = -1; // the first row of the block in `block`
+        int at = 0;
+        for (int r = 0; r < live.runs(); r++) {
+            int end = live.end(r);
+            for (int i = live.start(r); i < end; ) {
+                int from = i & -DECIMAL_BLOCK;
+                if (from != unpacked) {
+                    BitPacking.unpack(packed, rows, from, Math.min(DECIMAL_BLOCK, rows - from), width, reference, block);
+                    unpacked = from;
+                }
+                int n = Math.min(end, from + DECIMAL_BLOCK) - i;
+                out.putLongsSignExtended(16L * at, block, i - from, n);
+                i += n;
+                at += n;
+            }
+        }
+    }
+
+    /** Loads the packed words of a FOR decimal chunk into {@link #packed}; returns the scratch block ({@link #wide}) to unpack into. */
+    private long[] decimalBlock(ChunkFormat.Header h, ByteBuffer blob) {
+        packed = BitPacking.load(blob, h.dataOffset(), h.rowCount(), h.bitWidth(), packed);
+        wide = ChunkEncoder.grow(wide, DECIMAL_BLOCK);
+        return wide;
     }
 
     /**
@@ -238,26 +415,7 @@ final class ChunkDecoder {
         if (h.nullCount() == 0) {
             return null;
         }
-        int rows = h.rowCount();
-        int words = (rows + 63) >>> 6;
-        long[] out = reuse != null && reuse.length >= words ? reuse : new long[Math.max(words, 1)];
-        int bytes = (rows + 7) >>> 3;
-        int full = bytes >>> 3;
-        int at = h.validityOffset();
-        for (int w = 0; w < full; w++) {
-            out[w] = blob.getLong(at + 8 * w);
-        }
-        if (full < words) {
-            long last = 0;
-            for (int b = 8 * full; b < bytes; b++) {
-                last |= (blob.get(at + b) & 0xFFL) << (8 * (b - 8 * full));
-            }
-            out[full] = last;
-        }
-        if ((rows & 63) != 0) {
-            out[words - 1] &= (1L << rows) - 1;
-        }
-        return out;
+        return words(blob, h.validityOffset(), h.rowCount(), reuse);
     }
 
     /** The values of a PLAIN integral chunk, sign-extended (DECIMAL(p &lt;= 18) is stored in 8 bytes). */
@@ -344,6 +502,19 @@ final class ChunkDecoder {
         BitPacking.unpack(packed, n, width, reference, out);
     }
 
+    /**
+     * The live rows {@code live} of {@code src} (a chunk's rows) narrowed to {@code w} (1, 2 or 4)
+     * bytes each into {@code dst}, one after the other: the store of every row when every row is
+     * live, else that of the live runs (chosen here, once per chunk).
+     */
+    private void storeInts(int[] src, LiveRows live, int w, ArrowBuf dst) {
+        if (live.isAll()) {
+            storeInts(src, live.rows(), w, dst);
+        } else {
+            storeLiveInts(src, live, w, dst);
+        }
+    }
+
     /** {@code src[0, rows)} narrowed to {@code w} (1, 2 or 4) bytes each into {@code dst}. */
     private void storeInts(int[] src, int rows, int w, ArrowBuf dst) {
         MemoryView out = ArrowMemory.view(dst);
@@ -351,10 +522,7 @@ final class ChunkDecoder {
             out.putInts(0, src, 0, rows);
             return;
         }
-        if (bytes.length < w * rows) {
-            bytes = new byte[w * rows];
-        }
-        byte[] b = bytes;
+        byte[] b = narrowScratch(w * rows);
         if (w == 2) {
             for (int i = 0; i < rows; i++) {
                 SHORTS.set(b, 2 * i, (short) src[i]);
@@ -367,12 +535,56 @@ final class ChunkDecoder {
         out.putBytes(0, b, 0, w * rows);
     }
 
+    /** The rows of the runs of {@code live} (not every row) of {@code src} narrowed as {@link #storeInts(int[], int, int, ArrowBuf)} does, one after the other. */
+    private void storeLiveInts(int[] src, LiveRows live, int w, ArrowBuf dst) {
+        MemoryView out = ArrowMemory.view(dst);
+        if (w == 4) {
+            for (int r = 0, at = 0; r < live.runs(); r++) {
+                int s = live.start(r);
+                int n = live.end(r) - s;
+                out.putInts(4L * at, src, s, n);
+                at += n;
+            }
+            return;
+        }
+        int kept = live.liveRows();
+        byte[] b = narrowScratch(w * kept);
+        int at = 0;
+        if (w == 2) {
+            for (int r = 0; r < live.runs(); r++) {
+                for (int i = live.start(r), e = live.end(r); i < e; i++, at += 2) {
+                    SHORTS.set(b, at, (short) src[i]);
+                }
+            }
+        } else {
+            for (int r = 0; r < live.runs(); r++) {
+                for (int i = live.start(r), e = live.end(r); i < e; i++) {
+                    b[at++] = (byte) src[i];
+                }
+            }
+        }
+        out.putBytes(0, b, 0, w * kept);
+    }
+
+    /** The byte scratch array ({@link #bytes}) grown to at least {@code n} bytes. */
+    private byte[] narrowScratch(int n) {
+        if (bytes.length < n) {
+            bytes = new byte[n];
+        }
+        return bytes;
+    }
+
     // ---------------------------------------------------------------- text
 
     /** Bytes a dictionary decode may store past the last value (whole 8-byte words of entries up to 32 bytes). */
     static final int DICTIONARY_SLACK = 32;
 
-    private void decodeDictionary(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)
+    /**
+     * The live rows of a DICTIONARY chunk: every row's code is checked and the lengths of all rows
+     * must add up to the header's text bytes; the live rows' offsets are summed and their entries
+     * stored one after the other.
+     */
+    private void decodeDictionary(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, LiveRows live, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
         int entries = h.entries();
@@ -418,24 +630,77 @@ final class ChunkDecoder {
             throw new IllegalStateException("internal: dictionary text of " + textBytes + " bytes into a buffer of "
                     + t.getDataBuffer().capacity());
         }
+        int kept = live.liveRows();
         offsets = ChunkEncoder.grow(offsets, rows + 1);
         int[] offs = offsets;
         int[] codes = ints;
         if (valid == null && wordsPerEntry > 0 && rows < 1 << 26) {
-            dictionaryWords(h, codes, lengths, entryWords, wordsPerEntry, ArrowMemory.view(t.getDataBuffer()), offs, file, where);
-            ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
+            // codes checked and the text offsets of the live rows summed (without deletions: of
+            // every row, in one range), the deleted rows' lengths summed apart; checked against
+            // the header's text bytes once, then the entries stored with no check per row
+            int[] at = offs;
+            if (!live.isAll()) {
+                at = liveOffsets = ChunkEncoder.grow(liveOffsets, kept + 1);
+            }
+            at[0] = 0;
+            int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows: no overflow
+            for (int r = 0, k = 0; r < live.runs(); r++) {
+                int from = live.start(r);
+                int to = live.end(r);
+                pos = sumEntries(h, codes, lengths, from, to, pos, at, from - k, file, where);
+                k += to - from;
+            }
+            long total = pos + deletedBytes(h, codes, lengths, null, live, file, where);
+            if (total != textBytes) {
+                throw textBytesMismatch(h, file, where, total + " bytes, not");
+            }
+            MemoryView data = ArrowMemory.view(t.getDataBuffer());
+            for (int r = 0, k = 0; r < live.runs(); r++) {
+                int from = live.start(r);
+                int to = live.end(r);
+                storeEntryWords(codes, from, to, from - k, entryWords, wordsPerEntry, data, at);
+                k += to - from;
+            }
+            ArrowMemory.view(t.getOffsetBuffer()).putInts(0, at, 0, kept + 1);
             return;
         }
         // into heap arrays (every code is checked, and the text may not pass the header's text
         // bytes, before anything is stored for the row), then two bulk copies into the vector
-        int limit = (int) textBytes;
-        if (text.length < limit + DICTIONARY_SLACK) {
-            text = new byte[limit + DICTIONARY_SLACK];
+        if (text.length < textBytes + DICTIONARY_SLACK) {
+            text = new byte[(int) textBytes + DICTIONARY_SLACK];
         }
         byte[] out = text;
         int pos = 0;
         offs[0] = 0;
-        for (int i = 0; i < rows; i++) {
+        for (int r = 0, k = 0; r < live.runs(); r++) { // one call for [0, rows) when every row is live
+            int s = live.start(r);
+            int e = live.end(r);
+            pos = dictionaryRows(h, dict, lengths, entryWords, wordsPerEntry, valid, out, pos, offs, s - k, s, e, file, where);
+            k += e - s;
+        }
+        long total = pos + deletedBytes(h, codes, lengths, valid, live, file, where);
+        if (total != textBytes) {
+            throw textBytesMismatch(h, file, where, total + " bytes, not");
+        }
+        ArrowMemory.view(t.getDataBuffer()).putBytes(0, out, 0, pos);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, kept + 1);
+    }
+
+    /**
+     * Rows {@code [from, to)} of a DICTIONARY chunk (codes in {@link #ints}) in the general case
+     * of {@link #decodeDictionary} (NULLs, or entries longer than 32 bytes): each row's code
+     * checked, and its entry (none for a NULL row) stored at {@code pos} of {@code out} without
+     * passing the header's text bytes, as its {@code wordsPerEntry} whole words when that is not 0
+     * (stores past the value are overwritten by the next one), else copied from
+     * {@link #dictionaryBytes}; the end of row {@code i} in {@code offs[i - shift + 1]}.
+     * Returns the end of the text stored.
+     */
+    private int dictionaryRows(ChunkFormat.Header h, int[] dict, int[] lengths, long[] entryWords, int wordsPerEntry, long[] valid, byte[] out,
+                               int pos, int[] offs, int shift, int from, int to, Path file, String where) throws StoreCorruptedException {
+        int[] codes = ints;
+        int entries = h.entries();
+        long limit = h.textBytes();
+        for (int i = from; i < to; i++) {
             if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
                 int code = codes[i];
                 if (Integer.compareUnsigned(code, entries) >= 0) {
@@ -443,79 +708,108 @@ final class ChunkDecoder {
                 }
                 int len = lengths[code];
                 if (pos + (long) len > limit) {
-                    throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, valid, rows, file, where) + " bytes, not");
+                    throw textBytesMismatch(h, file, where, dictionaryTotal(h, dict, valid, h.rowCount(), file, where) + " bytes, not");
                 }
-                if (wordsPerEntry > 0) { // whole words: stores past the value are overwritten by the next one
-                    for (int k = 0, e = code * wordsPerEntry; k < wordsPerEntry; k++) {
-                        LONGS.set(out, pos + 8 * k, entryWords[e + k]);
+                if (wordsPerEntry > 0) {
+                    for (int w = 0, x = code * wordsPerEntry; w < wordsPerEntry; w++) {
+                        LONGS.set(out, pos + 8 * w, entryWords[x + w]);
                     }
                 } else {
                     System.arraycopy(dictionaryBytes, dict[code], out, pos, len);
                 }
                 pos += len;
             }
-            offs[i + 1] = pos;
+            offs[i - shift + 1] = pos;
         }
-        if (pos != textBytes) {
-            throw textBytesMismatch(h, file, where, pos + " bytes, not");
-        }
-        ArrowMemory.view(t.getDataBuffer()).putBytes(0, out, 0, pos);
-        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, offs, 0, rows + 1);
+        return pos;
     }
 
     /**
-     * The common case of {@link #decodeDictionary}, no NULL and entries of whole words: the codes
-     * are checked and the offsets summed in one pass, checked against the header's text bytes once,
-     * and only then the entries stored, a word at a time, with no check per row.
+     * The text bytes of the deleted rows of a DICTIONARY chunk (NULL rows, {@code valid} bit clear,
+     * have none), each code checked: what the live rows' bytes fall short of the header's text
+     * bytes.
      */
-    private void dictionaryWords(ChunkFormat.Header h, int[] codes, int[] lengths, long[] entryWords, int wordsPerEntry, MemoryView out,
-                                 int[] offs, Path file, String where) throws StoreCorruptedException {
-        int rows = h.rowCount();
+    private static long deletedBytes(ChunkFormat.Header h, int[] codes, int[] lengths, long[] valid, LiveRows live, Path file, String where)
+            throws StoreCorruptedException {
+        long bytes = 0;
         int entries = h.entries();
-        int pos = 0; // entries of at most 32 bytes, fewer than 2^26 rows (the caller's condition): no overflow
-        offs[0] = 0;
-        for (int i = 0; i < rows; i++) {
+        for (int r = 0; r <= live.runs(); r++) { // the rows before each run, then those after the last
+            int from = r == 0 ? 0 : live.end(r - 1);
+            int to = r < live.runs() ? live.start(r) : live.rows();
+            for (int i = from; i < to; i++) {
+                if (valid == null || (valid[i >>> 6] >>> i & 1) != 0) {
+                    int code = codes[i];
+                    if (Integer.compareUnsigned(code, entries) >= 0) {
+                        throw badCode(h, i, code, file, where);
+                    }
+                    bytes += lengths[code];
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Rows {@code [from, to)} of a DICTIONARY chunk in the common case of {@link #decodeDictionary}
+     * (no NULL, entries of whole words): each code checked, its entry's length added to
+     * {@code pos}, the end of row {@code i} stored in {@code offs[i - shift + 1]} (indexes of the
+     * loop's own variable, whose range checks the JIT takes out of the loop). Returns {@code pos}
+     * with the rows' lengths added.
+     */
+    private static int sumEntries(ChunkFormat.Header h, int[] codes, int[] lengths, int from, int to, int pos, int[] offs, int shift, Path file,
+                                  String where) throws StoreCorruptedException {
+        int entries = h.entries();
+        for (int i = from; i < to; i++) {
             int code = codes[i];
             if (Integer.compareUnsigned(code, entries) >= 0) {
                 throw badCode(h, i, code, file, where);
             }
             pos += lengths[code];
-            offs[i + 1] = pos;
+            offs[i - shift + 1] = pos;
         }
-        if (pos != h.textBytes()) {
-            throw textBytesMismatch(h, file, where, pos + " bytes, not");
-        }
-        switch (wordsPerEntry) { // straight into the vector's data buffer (room for the text and DICTIONARY_SLACK checked)
+        return pos;
+    }
+
+    /**
+     * Stores the entry of each row {@code i} in {@code [from, to)} ({@code entryWords},
+     * {@code wordsPerEntry} words an entry) at {@code at[i - shift]} of {@code out}, a word at a
+     * time, straight into the vector's data buffer (its room for the text and
+     * {@link #DICTIONARY_SLACK} checked by the caller): words past a value are overwritten by the
+     * next one.
+     */
+    private static void storeEntryWords(int[] codes, int from, int to, int shift, long[] entryWords, int wordsPerEntry, MemoryView out,
+                                        int[] at) {
+        switch (wordsPerEntry) {
             case 1:
-                for (int i = 0; i < rows; i++) {
-                    out.putLong(offs[i], entryWords[codes[i]]);
+                for (int i = from; i < to; i++) {
+                    out.putLong(at[i - shift], entryWords[codes[i]]);
                 }
                 break;
             case 2:
-                for (int i = 0; i < rows; i++) {
+                for (int i = from; i < to; i++) {
                     int e = 2 * codes[i];
-                    long at = offs[i];
-                    out.putLong(at, entryWords[e]);
-                    out.putLong(at + 8, entryWords[e + 1]);
+                    long o = at[i - shift];
+                    out.putLong(o, entryWords[e]);
+                    out.putLong(o + 8, entryWords[e + 1]);
                 }
                 break;
             case 3:
-                for (int i = 0; i < rows; i++) {
+                for (int i = from; i < to; i++) {
                     int e = 3 * codes[i];
-                    long at = offs[i];
-                    out.putLong(at, entryWords[e]);
-                    out.putLong(at + 8, entryWords[e + 1]);
-                    out.putLong(at + 16, entryWords[e + 2]);
+                    long o = at[i - shift];
+                    out.putLong(o, entryWords[e]);
+                    out.putLong(o + 8, entryWords[e + 1]);
+                    out.putLong(o + 16, entryWords[e + 2]);
                 }
                 break;
             default:
-                for (int i = 0; i < rows; i++) {
+                for (int i = from; i < to; i++) {
                     int e = 4 * codes[i];
-                    long at = offs[i];
-                    out.putLong(at, entryWords[e]);
-                    out.putLong(at + 8, entryWords[e + 1]);
-                    out.putLong(at + 16, entryWords[e + 2]);
-                    out.putLong(at + 24, entryWords[e + 3]);
+                    long o = at[i - shift];
+                    out.putLong(o, entryWords[e]);
+                    out.putLong(o + 8, entryWords[e + 1]);
+                    out.putLong(o + 16, entryWords[e + 2]);
+                    out.putLong(o + 24, entryWords[e + 3]);
                 }
                 break;
         }
@@ -537,20 +831,151 @@ final class ChunkDecoder {
         return total;
     }
 
-    private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, Path file, String where)
+    /**
+     * The live rows of a PLAIN text chunk: its offsets read and checked (non-decreasing, within the
+     * data), the live rows' offsets rebased and their bytes copied, one copy per live run.
+     *
+     * @throws StoreCorruptedException (blob offsets) on an offset below the one before it or past the data
+     */
+    private void decodePlainText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, LiveRows live, Path file, String where)
+            throws StoreCorruptedException {
+        int[] offs = plainTextOffsets(h, blob, file, where);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, liveOffsets(offs, live), 0, live.liveRows() + 1);
+        copyLiveText(blob, h.dataOffset(), offs, live, t.getDataBuffer());
+    }
+
+    /**
+     * The offsets {@code [0, rows]} of a PLAIN text chunk in a scratch array of this decoder (valid
+     * until its next call), each checked: not below the one before it, not past the data length.
+     *
+     * @throws StoreCorruptedException (blob offsets) at the first offset that is not
+     */
+    int[] plainTextOffsets(ChunkFormat.Header h, ByteBuffer blob, Path file, String where) throws StoreCorruptedException {
+        int rows = h.rowCount();
+        offsets = ChunkEncoder.grow(offsets, rows + 1);
+        int[] offs = offsets;
+        blob.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(h.offsetsOffset()).asIntBuffer().get(offs, 0, rows + 1);
+        int prev = 0;
+        for (int i = 0; i <= rows; i++) {
+            int o = offs[i];
+            if (o < prev || o > h.dataLength()) {
+                throw ChunkFormat.corrupt(file, where, h.offsetsOffset() + 4L * i,
+                        "text offset " + i + " is " + o + " after " + prev + " (data length " + h.dataLength() + ")");
+            }
+            prev = o;
+        }
+        return offs;
+    }
+
+    /**
+     * The offsets of the live rows, {@code [0, liveRows]}, from a chunk's offsets {@code full}
+     * ({@code [0, rows]}, non-decreasing): each live run's offsets moved down by the bytes of the
+     * deleted rows before it, starting at 0. {@code full} itself when every row is live and it
+     * starts at 0; else a scratch array of this decoder.
+     */
+    private int[] liveOffsets(int[] full, LiveRows live) {
+        if (live.isAll() && full[0] == 0) {
+            return full;
+        }
+        liveOffsets = ChunkEncoder.grow(liveOffsets, live.liveRows() + 1);
+        int[] out = liveOffsets;
+        out[0] = 0;
+        for (int r = 0, k = 0; r < live.runs(); r++) {
+            int s = live.start(r);
+            int e = live.end(r);
+            int shift = out[k] - full[s];
+            int n = e - s;
+            System.arraycopy(full, s + 1, out, k + 1, n);
+            for (int j = k + 1; j <= k + n; j++) { // in place, one index: a loop the JIT vectorizes
+                out[j] += shift;
+            }
+            k += n;
+        }
+        return out;
+    }
+
+    /**
+     * Copies the text of the live rows, stored raw at {@code base} of the blob (row {@code i} at
+     * {@code [offsets[i], offsets[i + 1])} from there), into {@code dst} from byte 0: one copy per live run.
+     */
+    static void copyLiveText(ByteBuffer blob, int base, int[] offsets, LiveRows live, ArrowBuf dst) {
+        long at = 0;
+        for (int r = 0; r < live.runs(); r++) {
+            int from = offsets[live.start(r)];
+            int n = offsets[live.end(r)] - from;
+            ColumnCodec.copyOut(blob, base + from, dst, at, n);
+            at += n;
+        }
+    }
+
+    /**
+     * Moves the live values among rows {@code [from, to)}, whose text (bytes
+     * {@code [offsets[from], offsets[to])} of the chunk) was just decompressed to {@code at} of
+     * {@code dst}, together to {@code at} (left only; {@link ArrowBuf#setBytes(long, ArrowBuf, long, long)}
+     * copies overlapping ranges as a memmove), while the bytes are still in the cache. Run
+     * {@code run} of {@code live} is the first that may reach into the rows; returns the first
+     * run that may reach past them in the high int and the end of the moved text in the low int.
+     */
+    static long moveLiveText(ArrowBuf dst, int at, int[] offsets, LiveRows live, int run, int from, int to) {
+        int write = at;
+        int r = run;
+        while (r < live.runs() && live.start(r) < to) {
+            int s = Math.max(live.start(r), from);
+            int e = Math.min(live.end(r), to);
+            int src = at + offsets[s] - offsets[from];
+            int n = offsets[e] - offsets[s];
+            if (src != write && n > 0) {
+                dst.setBytes(write, dst, src, n);
+            }
+            write += n;
+            if (live.end(r) > to) {
+                break; // the run goes on in the next rows
+            }
+            r++;
+        }
+        return (long) r << 32 | write & 0xFFFFFFFFL;
+    }
+
+    /**
+     * The live rows of a PACKED_TEXT chunk, the lengths of every row summed and checked. Without
+     * deletions: the offsets stored as summed, version 4 text blocks each decompressed into its
+     * place ({@link TextBlocks#decode}), raw text in one copy, a version 3 LZ4 block decompressed
+     * whole. With deletions: the live rows' offsets rebased ({@link #liveOffsets}),
+     * version 4 text blocks each decompressed to where the live text has got to and the block's
+     * live values moved together there, raw text copied a live run at a time, a version 3 LZ4
+     * block decompressed whole and its live values moved together.
+     */
+    private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, LiveRows live, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
+        boolean all = live.isAll();
         int[] textOffsets = packedTextOffsets(h, blob, file, where);
-        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, textOffsets, 0, rows + 1);
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, all ? textOffsets : liveOffsets(textOffsets, live), 0, live.liveRows() + 1);
         if (h.version() >= ChunkFormat.VERSION_4) {
-            TextBlocks.decode(h, blob, textOffsets, t.getDataBuffer(), file, where);
+            TextBlocks.decode(h, blob, textOffsets, live, t.getDataBuffer(), file, where);
             return;
         }
         if (h.compression() == ChunkFormat.COMPRESSION_NONE) {
-            ColumnCodec.copyOut(blob, h.dataOffset(), t.getDataBuffer(), h.dataLength());
+            copyText(blob, h.dataOffset(), textOffsets, live, t.getDataBuffer(), h.dataLength());
             return;
         }
         decompress(h, blob, t.getDataBuffer().nioBuffer(0, (int) h.textBytes()), file, where);
+        if (!all) {
+            moveLiveText(t.getDataBuffer(), 0, textOffsets, live, 0, 0, rows);
+        }
+    }
+
+    /**
+     * Copies the raw text ({@code length} bytes at {@code base} of the blob, row {@code i} at
+     * {@code [offsets[i], offsets[i + 1])} from there) of the live rows {@code live} into
+     * {@code dst} from byte 0: in one copy when every row is live, else one per live run.
+     */
+    static void copyText(ByteBuffer blob, int base, int[] offsets, LiveRows live, ArrowBuf dst, int length) {
+        if (live.isAll()) {
+            ColumnCodec.copyOut(blob, base, dst, length);
+        } else {
+            copyLiveText(blob, base, offsets, live, dst);
+        }
     }
 
     /**

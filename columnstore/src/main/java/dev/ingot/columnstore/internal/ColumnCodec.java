@@ -130,25 +130,35 @@ abstract class ColumnCodec {
      */
     abstract void stats(MemoryView validity, MemoryView offsets, MemoryView data, int rows, boolean hasNulls, StatsBuilder out);
 
-    /** Copies the stored data of a validated chunk into an Arrow data buffer of {@code rows} values. */
-    void decode(ByteBuffer blob, int index, int dataLength, ArrowBuf dst, int rows) {
-        copyOut(blob, index, dst, dataLength);
+    /**
+     * Copies rows {@code [from, to)} of the stored data (at {@code index} of a validated PLAIN chunk of a fixed-width kind other than BOOLEAN) into an Arrow data
+     * buffer from row {@code at}.
+     */
+    void decode(ByteBuffer blob, int index, ArrowBuf dst, int from, int to, int at) {
+        long w = kind.fixedWidth();
+        copyOut(blob, (int) (index + w * from), dst, w * at, w * (to - from));
     }
 
     /** Copies {@code bytes} bytes of the blob from {@code index} to the start of {@code dst}. */
     static void copyOut(ByteBuffer blob, int index, ArrowBuf dst, long bytes) {
+        copyOut(blob, index, dst, 0, bytes);
+    }
+
+    /** Copies {@code bytes} bytes of the blob from {@code index} to {@code dst} from {@code dstIndex}. */
+    static void copyOut(ByteBuffer blob, int index, ArrowBuf dst, long dstIndex, long bytes) {
         if (bytes == 0) {
             return;
         }
-        if (dst.capacity() < bytes || (long) index + bytes > blob.limit()) {
-            throw new IllegalStateException("internal: copy of " + bytes + " bytes into a buffer of " + dst.capacity());
+        if (dstIndex < 0 || bytes < 0 || dst.capacity() - dstIndex < bytes || index < 0 || (long) index + bytes > blob.limit()) {
+            throw new IllegalStateException("internal: copy of " + bytes + " bytes from blob byte " + index + " of " + blob.limit()
+                    + " into a buffer of " + dst.capacity() + " at " + dstIndex);
         }
         if (blob.isDirect()) {
-            MemoryView.of(blob).copyTo(index, ArrowMemory.view(dst), 0, bytes);
+            MemoryView.of(blob).copyTo(index, ArrowMemory.view(dst), dstIndex, bytes);
         } else {
             ByteBuffer src = blob.duplicate();
             src.position(index).limit((int) (index + bytes));
-            dst.setBytes(0, src);
+            dst.setBytes(dstIndex, src);
         }
     }
 
@@ -246,16 +256,17 @@ abstract class ColumnCodec {
 
         /** 8-byte unscaled values -> Arrow 16-byte decimals (high word = sign extension). */
         @Override
-        void decode(ByteBuffer blob, int index, int dataLength, ArrowBuf dst, int rows) {
-            if (dst.capacity() < 16L * rows || (long) index + 8L * rows > blob.limit()) {
-                throw new IllegalStateException("internal: decimal buffer of " + dst.capacity() + " bytes for " + rows + " rows");
+        void decode(ByteBuffer blob, int index, ArrowBuf dst, int from, int to, int at) {
+            if (dst.capacity() < 16L * (at + to - from) || (long) index + 8L * to > blob.limit()) {
+                throw new IllegalStateException("internal: decimal buffer of " + dst.capacity() + " bytes for rows " + from + " to " + to
+                        + " at row " + at);
             }
             MemoryView d = ArrowMemory.view(dst);
             MemoryView src = blob.isDirect() ? MemoryView.of(blob) : null;
-            for (int i = 0; i < rows; i++) {
+            for (int i = from, o = at; i < to; i++, o++) {
                 long v = src != null ? src.getLong(index + 8L * i) : blob.getLong(index + 8 * i);
-                d.putLong(16L * i, v);
-                d.putLong(16L * i + 8, v >> 63);
+                d.putLong(16L * o, v);
+                d.putLong(16L * o + 8, v >> 63);
             }
         }
     }

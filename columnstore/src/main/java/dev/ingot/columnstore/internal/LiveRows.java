@@ -1,109 +1,153 @@
 package dev.ingot.columnstore.internal;
 
-import dev.ingot.memory.ArrowMemory;
-import dev.ingot.memory.MemoryView;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BaseFixedWidthVector;
-import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.BitVectorHelper;
-import org.apache.arrow.vector.FieldVector;
-import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Drops the deleted rows of a decoded chunk vector in place: the live rows move left, run by run
- * (a run is the rows between two deleted ones), with one block move per run of fixed-width
- * values, variable-width bytes and rebased offsets, and a bit loop for validity only when the
- * vector has nulls (without nulls the first {@code live} validity bits are already set).
- * Moves go left only (destination never after source), so each run is read before it is
- * overwritten; {@link ArrowBuf#setBytes(long, ArrowBuf, long, long)} copies overlapping ranges
- * correctly (Unsafe.copyMemory is a memmove).
+ * The live rows of a chunk as runs: the rows of a row group that its deletion vector does not
+ * hold, as ascending, non-overlapping, non-empty row ranges {@code [start(r), end(r))} (a run is
+ * the rows between two deleted ones). A chunk without deletions is one run over all its rows
+ * ({@link #all}, {@link #isAll}): {@link ChunkDecoder} then stores every row with its bulk loops.
+ * Otherwise it decodes the chunk and stores only the rows of the runs, each run moved left by the
+ * deleted rows before it, in the same pass that stores them (no second pass moves the decoded
+ * bytes).
  *
- * <p>Thread-safety: stateless; the vector is the caller's.
+ * <p>Thread-safety: immutable after construction; shared by the scans of a reader.
  */
 final class LiveRows {
-    /** Offsets rebased per block of this many rows. */
-    private static final int OFFSET_BLOCK = 1024;
+    /** {@code [start(0), end(0), start(1), end(1), ...]}. */
+    private final int[] bounds;
+    private final int runs;
+    private final int rows;
+    private final int liveRows;
 
-    private LiveRows() {
+    private LiveRows(int[] bounds, int runs, int rows, int liveRows) {
+        this.bounds = bounds;
+        this.runs = runs;
+        this.rows = rows;
+        this.liveRows = liveRows;
     }
 
-    /** Keeps the rows of {@code v} whose positions are not in {@code deleted}; sets the value count to the rows kept. */
-    static void retain(FieldVector v, RoaringBitmap deleted) {
-        int rows = v.getValueCount();
-        if (deleted.isEmpty()) {
-            return;
+    /** Every row of a chunk of {@code rows} rows live: one run (none for an empty chunk). */
+    static LiveRows all(int rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("negative row count " + rows);
         }
-        boolean nulls = v.getNullCount() > 0;
-        ArrowBuf validity = v.getValidityBuffer();
-        int dst = 0;
-        int src = 0;
-        int dataDst = 0;
-        IntIterator it = deleted.getIntIterator();
-        MemoryView offsetView = v instanceof BaseVariableWidthVector t ? ArrowMemory.view(t.getOffsetBuffer()) : null;
-        int[] scratch = offsetView == null ? null : new int[OFFSET_BLOCK];
-        while (src < rows) {
-            int stop = it.hasNext() ? Math.min(it.next(), rows) : rows;
-            int len = stop - src;
-            if (len > 0) {
-                if (nulls) {
-                    moveBits(validity, src, dst, len);
-                }
-                if (v instanceof BitVector bits) {
-                    moveBits(bits.getDataBuffer(), src, dst, len);
-                } else if (v instanceof BaseFixedWidthVector f) {
-                    long w = f.getTypeWidth();
-                    if (dst != src) {
-                        ArrowBuf data = f.getDataBuffer();
-                        data.setBytes(dst * w, data, src * w, len * w);
-                    }
-                } else if (v instanceof BaseVariableWidthVector t) {
-                    dataDst = moveVariable(t, src, dst, len, dataDst, offsetView, scratch);
-                } else {
-                    throw new IllegalArgumentException("no live-row filter for vector " + v.getClass().getSimpleName());
+        return rows == 0 ? new LiveRows(new int[0], 0, 0, 0) : new LiveRows(new int[] {0, rows}, 1, rows, rows);
+    }
+
+    /**
+     * The rows of {@code [0, rows)} not in {@code deleted} (positions within the row group; those at
+     * or past {@code rows} are ignored).
+     *
+     * @throws IllegalArgumentException if {@code rows} is negative
+     */
+    static LiveRows of(RoaringBitmap deleted, int rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("negative row count " + rows);
+        }
+        int[] b = new int[8];
+        int n = 0;
+        int live = 0;
+        int from = 0;
+        PeekableIntIterator it = deleted.getIntIterator();
+        while (from < rows) {
+            int stop = rows;
+            while (it.hasNext()) { // the next deleted row at or after `from`
+                int d = it.next();
+                if (d >= from) {
+                    stop = Math.min(d, rows);
+                    break;
                 }
             }
-            dst += len;
-            src = stop + 1;
-        }
-        if (v instanceof BaseVariableWidthVector t) {
-            t.getOffsetBuffer().setInt(4L * dst, dataDst);
-            t.setLastSet(dst - 1);
-        }
-        v.setValueCount(dst);
-    }
-
-    /** Moves rows {@code [src, src + len)} of a variable-width vector to {@code dst}; returns the new data end. */
-    private static int moveVariable(BaseVariableWidthVector t, int src, int dst, int len, int dataDst, MemoryView offsetView, int[] scratch) {
-        ArrowBuf offsets = t.getOffsetBuffer();
-        int base = offsets.getInt(4L * src);
-        int end = offsets.getInt(4L * (src + len));
-        int delta = dataDst - base;
-        // offsets rebased in blocks: one range check and one bulk copy each way per block (moves go left,
-        // so a block is read before anything at or after its destination is written)
-        for (int done = 0; done < len; ) {
-            int n = Math.min(scratch.length, len - done);
-            offsetView.getInts(4L * (src + done), scratch, 0, n);
-            for (int i = 0; i < n; i++) {
-                scratch[i] += delta;
+            if (stop > from) {
+                if (n + 2 > b.length) {
+                    b = java.util.Arrays.copyOf(b, 2 * b.length);
+                }
+                b[n++] = from;
+                b[n++] = stop;
+                live += stop - from;
             }
-            offsetView.putInts(4L * (dst + done), scratch, 0, n);
-            done += n;
+            from = stop + 1;
         }
-        if (dataDst != base && end > base) {
-            ArrowBuf data = t.getDataBuffer();
-            data.setBytes(dataDst, data, base, end - base);
-        }
-        return dataDst + end - base;
+        return new LiveRows(b, n / 2, rows, live);
     }
 
-    private static void moveBits(ArrowBuf bits, int src, int dst, int len) {
-        if (src == dst) {
-            return;
+    /** Runs (0 when no row is live). */
+    int runs() {
+        return runs;
+    }
+
+    /** First row of run {@code r}. */
+    int start(int r) {
+        return bounds[2 * r];
+    }
+
+    /** Row after the last row of run {@code r}. */
+    int end(int r) {
+        return bounds[2 * r + 1];
+    }
+
+    /** Rows of the chunk, live or deleted. */
+    int rows() {
+        return rows;
+    }
+
+    /** Rows in the runs. */
+    int liveRows() {
+        return liveRows;
+    }
+
+    /** Whether every row of the chunk is live. */
+    boolean isAll() {
+        return liveRows == rows;
+    }
+
+    /**
+     * Ends of the {@code n} runs of an RLE chunk ({@code ends[0, n)}, ascending, the last at the
+     * row count) mapped to the live rows: {@code out[r]} = the live rows before {@code ends[r]},
+     * so that run {@code r} fills the live rows of its rows only (a run with no live row becomes
+     * empty). Returns {@code out}.
+     */
+    int[] clipRunEnds(int[] ends, int n, int[] out) {
+        int run = 0;
+        int before = 0; // live rows of the runs before `run`
+        for (int r = 0; r < n; r++) {
+            int e = ends[r];
+            while (run < runs && end(run) <= e) {
+                before += end(run) - start(run);
+                run++;
+            }
+            out[r] = before + (run < runs && start(run) < e ? e - start(run) : 0);
         }
-        for (int i = 0; i < len; i++) {
-            BitVectorHelper.setValidityBit(bits, dst + i, BitVectorHelper.get(bits, src + i));
+        return out;
+    }
+
+    /**
+     * Bits {@code [0, rows)} of {@code src} (bit {@code i % 64} of word {@code i / 64}) with only
+     * those of live rows kept, moved together: bit {@code k} of the result is the bit of the
+     * {@code k}-th live row; bits past the live rows are clear. Returns {@code dst}, which must
+     * hold {@code (liveRows + 63) / 64} words.
+     */
+    long[] liveBits(long[] src, long[] dst) {
+        int words = (liveRows + 63) >>> 6;
+        java.util.Arrays.fill(dst, 0, words, 0L);
+        int at = 0;
+        for (int r = 0; r < runs; r++) {
+            int s = start(r);
+            int n = end(r) - s;
+            while (n > 0) { // pieces that stay within one source word and one destination word
+                int k = Math.min(n, Math.min(64 - (s & 63), 64 - (at & 63)));
+                long bits = src[s >>> 6] >>> (s & 63);
+                if (k < 64) {
+                    bits &= (1L << k) - 1;
+                }
+                dst[at >>> 6] |= bits << (at & 63);
+                s += k;
+                at += k;
+                n -= k;
+            }
         }
+        return dst;
     }
 }

@@ -92,6 +92,8 @@ final class TableReaderImpl implements TableReader {
     private FieldVector[] checkedVectors;
     /** Deletion vectors read so far, by row group. */
     private final RoaringBitmap[] deleted;
+    /** {@link #deleted} as live runs, by row group, made as scans need them. */
+    private final LiveRows[] live;
     private boolean closed;
 
     /**
@@ -106,6 +108,7 @@ final class TableReaderImpl implements TableReader {
         this.pager = view;
         this.pin = pin;
         this.deleted = new RoaringBitmap[info.rowGroups().size()];
+        this.live = new LiveRows[info.rowGroups().size()];
         this.recent = new Chunk[info.def().columns().size()];
         this.recentGroup = new int[info.def().columns().size()];
         this.pointChunks = new Chunk[info.rowGroups().size()][];
@@ -240,7 +243,7 @@ final class TableReaderImpl implements TableReader {
             views.put(view, Boolean.TRUE);
             return view;
         }
-        return decode(column, c, reuse);
+        return decode(column, c, reuse, LiveRows.all(c.header().rowCount()));
     }
 
     @Override
@@ -366,13 +369,13 @@ final class TableReaderImpl implements TableReader {
 
     /**
      * The rows of one chunk: a zero-copy view where possible, else decoded into {@code slot}'s
-     * vector (or a new vector when {@code slot} is null), deleted rows dropped unless
-     * {@code includeDeleted}.
+     * vector (or a new vector when {@code slot} is null), deleted rows skipped by the decoder
+     * unless {@code includeDeleted}.
      */
     private FieldVector readChunk(int column, int rowGroup, boolean includeDeleted, Slot slot) throws IOException {
-        RoaringBitmap deletedRows = includeDeleted || !group(rowGroup).hasDeletions() ? null : deletedRows0(rowGroup);
+        boolean skip = !includeDeleted && group(rowGroup).hasDeletions();
         Chunk c = fetch(column, rowGroup, false);
-        FieldVector view = deletedRows == null ? zeroCopy(column, c) : null; // deleted rows are dropped in place: a copy
+        FieldVector view = skip ? null : zeroCopy(column, c); // a view holds every row
         if (view != null) {
             if (slot != null) {
                 slot.set(view, true);
@@ -382,21 +385,21 @@ final class TableReaderImpl implements TableReader {
         if (slot != null && slot.view) {
             slot.close();
         }
-        FieldVector v = decode(column, c, slot == null ? null : slot.vector);
+        FieldVector v = decode(column, c, slot == null ? null : slot.vector, skip ? liveRows(rowGroup) : LiveRows.all(c.header().rowCount()));
         if (slot != null) {
             slot.set(v, false);
         }
-        if (deletedRows != null) {
-            try {
-                LiveRows.retain(v, deletedRows);
-            } catch (RuntimeException | Error e) {
-                if (slot == null) {
-                    v.close();
-                }
-                throw e;
-            }
-        }
         return v;
+    }
+
+    /** The live rows of {@code rowGroup} as runs, made once per reader from its deletion vector. */
+    private LiveRows liveRows(int rowGroup) throws IOException {
+        LiveRows l = live[rowGroup];
+        if (l == null) {
+            l = LiveRows.of(deletedRows0(rowGroup), group(rowGroup).rowCount());
+            live[rowGroup] = l;
+        }
+        return l;
     }
 
     @Override
@@ -714,10 +717,10 @@ final class TableReaderImpl implements TableReader {
         }
     }
 
-    /** The vector of a fetched chunk; corruption found while decoding is reported at its file offset. */
-    private FieldVector decode(int column, Chunk c, FieldVector into) throws IOException {
+    /** The vector of the live rows {@code live} of a fetched chunk; corruption found while decoding is reported at its file offset. */
+    private FieldVector decode(int column, Chunk c, FieldVector into, LiveRows live) throws IOException {
         try {
-            return decoder.decode(columnDef(column), c.header(), c.blob(), store.allocator(), into, pager.file(), c.where());
+            return decoder.decode(columnDef(column), c.header(), c.blob(), store.allocator(), into, live, pager.file(), c.where());
         } catch (BlobCorruptedException e) {
             throw e.atFileOffset(pager.blobFileOffset(c.key()));
         }
@@ -831,9 +834,9 @@ final class TableReaderImpl implements TableReader {
             for (int c = 0; c < info.def().columns().size(); c++) {
                 Chunk chunk = fetch(c, g, true);
                 if (chunk.header().encoding() != ChunkEncoding.PLAIN) {
-                    decode(c, chunk, null).close(); // every check of the encoded values runs while decoding
-                } else if (info.def().columns().get(c).type().kind().isVariableWidth()) {
-                    checkOffsets(chunk, chunk.where());
+                    decode(c, chunk, null, LiveRows.all(chunk.header().rowCount())).close(); // every check of the encoded values runs while decoding
+                } else if (chunk.header().kind().isVariableWidth()) {
+                    checkOffsets(chunk);
                 }
                 chunks++;
             }
@@ -845,18 +848,15 @@ final class TableReaderImpl implements TableReader {
         return chunks;
     }
 
-    /** Offsets of variable-width values must be non-decreasing and end at the data length. */
-    private void checkOffsets(Chunk c, String where) throws StoreCorruptedException {
-        ChunkFormat.Header h = c.header();
-        ByteBuffer b = c.blob();
-        int prev = 0;
-        for (int i = 0; i <= h.rowCount(); i++) {
-            int o = b.getInt(h.offsetsOffset() + 4 * i);
-            if (o < prev || o > h.dataLength()) {
-                throw ChunkFormat.corrupt(pager.file(), where, h.offsetsOffset() + 4L * i,
-                        "text offset " + i + " is " + o + " after " + prev + " (data length " + h.dataLength() + ")");
-            }
-            prev = o;
+    /**
+     * Checks the offsets of a PLAIN text chunk ({@link ChunkDecoder#plainTextOffsets}), which a
+     * read of every row copies as they are.
+     */
+    private void checkOffsets(Chunk c) throws StoreCorruptedException {
+        try {
+            decoder.plainTextOffsets(c.header(), c.blob(), pager.file(), c.where());
+        } catch (BlobCorruptedException e) {
+            throw e.atFileOffset(pager.blobFileOffset(c.key()));
         }
     }
 

@@ -155,16 +155,20 @@ public final class TextBlocks {
     // ---------------------------------------------------------------- scans
 
     /**
-     * Decodes the text of the version 4 PACKED_TEXT chunk {@code blob} into {@code dst} (bytes 0 to
-     * the header's text bytes) after checking its block index against the value offsets
-     * {@code offsets[0, rows]} summed from the lengths: raw text in one copy, LZ4 blocks each
-     * decompressed straight into its place in {@code dst}.
+     * Decodes the text of the live rows {@code live} of the version 4 PACKED_TEXT chunk
+     * {@code blob} into {@code dst} from byte 0 after checking its block index against the value
+     * offsets {@code offsets[0, rows]} summed from the lengths of every row. Without deleted rows,
+     * raw text in one copy and each LZ4 block decompressed straight into its place in {@code dst}.
+     * With deleted rows, raw text copied a live run at a time, and each LZ4 block decompressed to
+     * where the live text has got to in {@code dst} and its live values moved together there while
+     * the block is in the cache ({@link ChunkDecoder#moveLiveText}). Every block is decompressed and
+     * checked, also one whose rows are all deleted.
      *
      * @throws StoreCorruptedException (a {@link BlobCorruptedException}, blob offsets) on an index entry
      *                                 out of order or off the lengths, or a block that does not
      *                                 decompress to its text
      */
-    static void decode(ChunkFormat.Header h, ByteBuffer blob, int[] offsets, ArrowBuf dst, Path file, String where)
+    static void decode(ChunkFormat.Header h, ByteBuffer blob, int[] offsets, LiveRows live, ArrowBuf dst, Path file, String where)
             throws StoreCorruptedException {
         int blocks = h.entries();
         int rows = h.rowCount();
@@ -174,6 +178,9 @@ public final class TextBlocks {
         int prevRow = 0;
         int prevData = 0;
         int prevText = 0;
+        boolean all = live.isAll(); // no deleted row: each block decompressed into its place, nothing moved
+        int run = 0; // the first live run that may reach into the next block
+        int written = 0; // live text bytes in dst so far (at most the text of the rows before the block: room for the block)
         for (int b = 0; b <= blocks; b++) {
             int at = index + INDEX_ENTRY_BYTES * b;
             int row = blob.getInt(at);
@@ -191,14 +198,21 @@ public final class TextBlocks {
                         + (compressed ? "" : " and an equal data byte (raw blocks)"), file, where);
             }
             if (compressed && b > 0) {
-                decompress(h, blob, b - 1, prevData, data - prevData, out, prevText, text - prevText, file, where);
+                if (all) {
+                    decompress(h, blob, b - 1, prevData, data - prevData, out, prevText, text - prevText, file, where);
+                } else {
+                    decompress(h, blob, b - 1, prevData, data - prevData, out, written, text - prevText, file, where);
+                    long moved = ChunkDecoder.moveLiveText(dst, written, offsets, live, run, prevRow, row);
+                    run = (int) (moved >>> 32);
+                    written = (int) moved;
+                }
             }
             prevRow = row;
             prevData = data;
             prevText = text;
         }
         if (!compressed) {
-            ColumnCodec.copyOut(blob, h.dataOffset(), dst, h.dataLength());
+            ChunkDecoder.copyText(blob, h.dataOffset(), offsets, live, dst, h.dataLength());
         }
     }
 
