@@ -261,28 +261,20 @@ final class ChunkDecoder {
             return;
         }
         values = longs(h, blob, values, file, where);
-        MemoryView out = ArrowMemory.view(dst);
-        if (w == 8 && kind != ColumnType.Kind.DECIMAL64) {
-            if (all) {
-                out.putLongs(0, values, 0, rows);
-            } else {
-                for (int r = 0, at = 0; r < live.runs(); r++) {
-                    int s = live.start(r);
-                    int n = live.end(r) - s;
-                    out.putLongs(8L * at, values, s, n);
-                    at += n;
-                }
-            }
-        } else if (kind == ColumnType.Kind.DECIMAL64) { // 16-byte Arrow decimals: low word, sign extension
-            if (all) {
-                out.putLongsSignExtended(0, values, 0, rows);
-            } else {
-                for (int r = 0, at = 0; r < live.runs(); r++) {
-                    int s = live.start(r);
-                    int n = live.end(r) - s;
+        if (w == 8 || kind == ColumnType.Kind.DECIMAL64) {
+            // 8-byte values copied, or widened to 16-byte Arrow decimals (low word, sign extension):
+            // a copy per live run, so one bulk copy when every row is live (one run)
+            boolean decimal = kind == ColumnType.Kind.DECIMAL64;
+            MemoryView out = ArrowMemory.view(dst);
+            for (int r = 0, at = 0; r < live.runs(); r++) {
+                int s = live.start(r);
+                int n = live.end(r) - s;
+                if (decimal) {
                     out.putLongsSignExtended(16L * at, values, s, n);
-                    at += n;
+                } else {
+                    out.putLongs(8L * at, values, s, n);
                 }
+                at += n;
             }
         } else {
             ints = ChunkEncoder.grow(ints, rows);
@@ -948,9 +940,8 @@ final class ChunkDecoder {
     private void decodePackedText(ChunkFormat.Header h, ByteBuffer blob, BaseVariableWidthVector t, LiveRows live, Path file, String where)
             throws StoreCorruptedException {
         int rows = h.rowCount();
-        boolean all = live.isAll();
-        int[] textOffsets = packedTextOffsets(h, blob, file, where);
-        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, all ? textOffsets : liveOffsets(textOffsets, live), 0, live.liveRows() + 1);
+        int[] textOffsets = packedTextOffsets(h, blob, file, where); // summed from 0: liveOffsets gives them back whole when every row is live
+        ArrowMemory.view(t.getOffsetBuffer()).putInts(0, liveOffsets(textOffsets, live), 0, live.liveRows() + 1);
         if (h.version() >= ChunkFormat.VERSION_4) {
             TextBlocks.decode(h, blob, textOffsets, live, t.getDataBuffer(), file, where);
             return;
@@ -960,7 +951,7 @@ final class ChunkDecoder {
             return;
         }
         decompress(h, blob, t.getDataBuffer().nioBuffer(0, (int) h.textBytes()), file, where);
-        if (!all) {
+        if (!live.isAll()) {
             moveLiveText(t.getDataBuffer(), 0, textOffsets, live, 0, 0, rows);
         }
     }
