@@ -49,6 +49,7 @@ public final class BitPacking {
         if (words.length < nWords) {
             throw new IllegalArgumentException("need " + nWords + " words for " + n + " values of " + width + " bits, have " + words.length);
         }
+        java.util.Arrays.fill(words, 0, nWords, 0L);
         if (width == 0) {
             for (int i = 0; i < n; i++) {
                 if (values[from + i] != reference) {
@@ -57,40 +58,25 @@ public final class BitPacking {
             }
             return;
         }
-        if (width == 64) {
-            for (int i = 0; i < n; i++) {
-                words[i] = values[from + i] - reference;
+        long mask = width == 64 ? -1L : (1L << width) - 1;
+        int i = 0;
+        if (width <= 32) { // whole blocks of 64 values into `width` words, unrolled per width
+            for (int blocks = n >>> 6; i >>> 6 < blocks && BitUnpack.packBlock(width, values, from + i, reference, words, (i >>> 6) * width); ) {
+                i += 64;
             }
-            return;
+            // a block with a too wide value stops here; the loop below finds it and names it
         }
-        // Word at a time: the values are shifted into one accumulator, each full word is stored
-        // once (no read-modify-write of the array), and the bits above the width are gathered
-        // into one word checked after the loop. One small loop for every width, where an
-        // unrolled method per width cost a C2 compile for each width a load meets.
-        long mask = (1L << width) - 1;
-        long acc = 0;
-        long over = 0;
-        int used = 0;
-        int w = 0;
-        for (int i = from, end = from + n; i < end; i++) {
-            long v = values[i] - reference;
-            over |= v;
-            acc |= v << used;
-            used += width;
-            if (used >= 64) {
-                words[w++] = acc;
-                used -= 64;
-                acc = v >>> (width - used); // the high bits that did not fit; 0 when used is 0 and v fits
+        long bit = (long) i * width;
+        for (; i < n; i++, bit += width) {
+            long v = values[from + i] - reference;
+            if ((v & ~mask) != 0) {
+                throw tooWide(values[from + i], reference, width);
             }
-        }
-        if (used > 0) {
-            words[w] = acc;
-        }
-        if ((over & ~mask) != 0) {
-            for (int i = 0; i < n; i++) {
-                if (((values[from + i] - reference) & ~mask) != 0) {
-                    throw tooWide(values[from + i], reference, width);
-                }
+            int word = (int) (bit >>> 6);
+            int shift = (int) (bit & 63);
+            words[word] |= v << shift;
+            if (shift + width > 64) {
+                words[word + 1] |= v >>> (64 - shift);
             }
         }
     }
