@@ -54,6 +54,23 @@ public record TableDef(String name, List<ColumnDef> columns, List<ConstraintSpec
         }
     }
 
+    /**
+     * Whether {@code o} is a table definition with the same name, columns and constraints (the
+     * record's equality, written out: a record's generated {@code equals} is linked through an
+     * {@code invokedynamic} bootstrap on its first call, which spins about 50 method-handle
+     * classes at the start of every load that compares definitions).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof TableDef t && name.equals(t.name) && columns.equals(t.columns) && constraints.equals(t.constraints);
+    }
+
+    /** A hash of the name, columns and constraints, consistent with {@link #equals}. */
+    @Override
+    public int hashCode() {
+        return (31 * name.hashCode() + columns.hashCode()) * 31 + constraints.hashCode();
+    }
+
     /** The table of an Arrow schema, with the given constraints. */
     public static TableDef fromArrow(String name, Schema schema, List<ConstraintSpec> constraints) {
         List<ColumnDef> cols = new ArrayList<>();

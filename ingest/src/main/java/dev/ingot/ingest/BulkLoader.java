@@ -10,6 +10,7 @@ import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.ingest.keys.KeyRunCache;
 import dev.ingot.ingest.internal.Errors;
 import dev.ingot.ingest.jfr.BatchStageEvent;
+import dev.ingot.ingest.jfr.LoadEvents;
 import dev.ingot.ingest.jfr.TableLoadEvent;
 import dev.ingot.memory.NativeAllocator;
 import dev.ingot.pager.PagerDiagnostics;
@@ -375,8 +376,7 @@ public final class BulkLoader {
         StageTimes sourceWait = new StageTimes();
         TableInserter inserter = null;
         UnitOfWork work = null;
-        TableLoadEvent loadEvent = new TableLoadEvent();
-        loadEvent.begin();
+        TableLoadEvent loadEvent = LoadEvents.startTable();
         try (BatchSource source = sources.open(def, batchRows, options.sourceThreads())) {
             InsertSource.ArrowBatch batch;
             try {
@@ -497,15 +497,19 @@ public final class BulkLoader {
     /** Reads the next batch, timing the wait as the SOURCE stage (and as a JFR event). */
     private static InsertSource.ArrowBatch nextBatch(BatchSource source, TableDef def, long batchIndex, StageTimes sourceWait)
             throws IOException, InterruptedException {
-        BatchStageEvent event = BatchStageEvent.start();
+        BatchStageEvent event = LoadEvents.startStage();
         long t = System.nanoTime();
         InsertSource.ArrowBatch batch = source.next();
         sourceWait.add(LoadStage.SOURCE, System.nanoTime() - t);
-        event.finish(def.name(), LoadStage.SOURCE.label(), batchIndex, batch == null ? 0 : batch.rowCount());
+        LoadEvents.finishStage(event, def.name(), LoadStage.SOURCE.label(), batchIndex, batch == null ? 0 : batch.rowCount());
         return batch;
     }
 
+    /** Ends the table's event (none when JFR was not initialized at its start) and commits it if a recording wants it. */
     private static void emit(TableLoadEvent event, TableDef def, TableInserter inserter, boolean committed) {
+        if (event == null) {
+            return;
+        }
         event.end();
         if (event.shouldCommit()) {
             StageTimes st = inserter.stageTimes();

@@ -22,6 +22,7 @@ import dev.ingot.ingest.keys.StoredTable;
 import dev.ingot.memory.MemoryLimitException;
 import dev.ingot.memory.NativeAllocator;
 import dev.ingot.ingest.jfr.BatchStageEvent;
+import dev.ingot.ingest.jfr.LoadEvents;
 import dev.ingot.memory.internal.Failures;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
@@ -271,7 +272,7 @@ public final class TableInserter implements AutoCloseable {
             }
             long t1 = System.nanoTime();
             long flushBefore = writer.sealFlushNanos();
-            BatchStageEvent event = BatchStageEvent.start();
+            BatchStageEvent event = LoadEvents.startStage();
             ColumnValueException valueError = null;
             try {
                 writer.appendBatch(root, 0, rows);
@@ -309,7 +310,7 @@ public final class TableInserter implements AutoCloseable {
             }
             long t3 = System.nanoTime();
             if (!listeners.isEmpty()) {
-                event = BatchStageEvent.start();
+                event = LoadEvents.startStage();
                 for (InsertListener l : listeners) {
                     l.afterBatch(def, root, firstRowId);
                 }
@@ -471,7 +472,7 @@ public final class TableInserter implements AutoCloseable {
     /** Checks one batch's constraints; returns the nanoseconds it took. */
     private long check(VectorSchemaRoot root, int rows, long firstRowId) {
         long t = System.nanoTime();
-        BatchStageEvent event = BatchStageEvent.start();
+        BatchStageEvent event = LoadEvents.startStage();
         checker.checkBatch(root, 0, rows, firstRowId);
         for (int i = 0; i < indexWriters.size(); i++) {
             List<String> cols = indexKeys.get(i).columns();
@@ -529,9 +530,9 @@ public final class TableInserter implements AutoCloseable {
         }
     }
 
-    /** Ends {@code event} for {@code stage} of the current batch (committed if a recording wants it). */
+    /** Ends {@code event} for {@code stage} of the current batch (committed if a recording wants it; none without JFR). */
     private void stageDone(BatchStageEvent event, LoadStage stage, int rows) {
-        event.finish(def.name(), stage.label(), batchCount, rows);
+        LoadEvents.finishStage(event, def.name(), stage.label(), batchCount, rows);
     }
 
     private void checkSchema(Schema actual) {

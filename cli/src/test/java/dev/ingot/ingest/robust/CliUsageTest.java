@@ -51,6 +51,29 @@ class CliUsageTest {
     }
 
     @Test
+    void aCommandBuiltAloneHasTheUsageAndSettingsOfTheWholeTree() {
+        // "load-tpch ..." builds only load-tpch's model; "help load-tpch" builds every command's
+        Fixtures.CliRun alone = Fixtures.cli("load-tpch", "--help");
+        Fixtures.CliRun tree = Fixtures.cli("help", "load-tpch");
+        assertEquals(0, alone.exit());
+        assertEquals(0, tree.exit());
+        assertTrue(alone.out().startsWith("Usage: ingot load-tpch "), alone.out());
+        assertEquals(tree.out(), alone.out());
+        // enum values are case-insensitive in a command built alone too: the bad --scale is reported, not the mode
+        Path store = tmp.resolve("store");
+        Fixtures.CliRun mode = Fixtures.cli("load-tpch", "--mode", "DeFeRrEd", "--scale", "0", "--store", store.toString(),
+                "--source", TBL.toString());
+        assertEquals(2, mode.exit());
+        assertEquals("--scale must be a positive number: 0", mode.err().lines().findFirst().orElseThrow());
+        // a mistyped command gets the whole tree's answer
+        Fixtures.CliRun typo = Fixtures.cli("lod-tpch", "--scale", "1");
+        assertEquals(2, typo.exit());
+        assertEquals("Unmatched arguments from index 0: 'lod-tpch', '--scale', '1'", typo.err().lines().findFirst().orElseThrow());
+        assertTrue(typo.err().contains("Did you mean: ingot load-tpch"), typo.err());
+        assertFalse(Files.exists(store));
+    }
+
+    @Test
     void versionIsTheBuildVersion() {
         Fixtures.CliRun run = Fixtures.cli("-V");
         assertEquals(0, run.exit());

@@ -161,6 +161,62 @@ class BitPackingTest {
     }
 
     @Test
+    void everyWidthPacksTheWordsOfTheBitByBitLayoutOverWhateverTheWordsHeld() {
+        long seed = TestSeed.seed("BitPackingTest.layout", 20261127L);
+        Random r = new Random(seed);
+        for (int width = 0; width <= 64; width++) {
+            for (int n : new int[] {0, 1, 2, 63, 64, 65, 127, 128, 129, 4096 + 17}) {
+                long reference = r.nextLong();
+                long mask = width == 64 ? -1L : (1L << width) - 1;
+                long[] values = new long[n + 3];
+                for (int i = 0; i < values.length; i++) {
+                    long packed = i % 5 == 0 ? mask : i % 13 == 0 ? 0 : r.nextLong() & mask;
+                    values[i] = reference + packed;
+                }
+                long[] expected = new long[BitPacking.words(n, width)];
+                for (int i = 0; i < n; i++) { // bit by bit: value i's bit b is stream bit i * width + b
+                    long v = values[3 + i] - reference;
+                    for (int b = 0; b < width; b++) {
+                        long bit = (long) i * width + b;
+                        expected[(int) (bit >>> 6)] |= ((v >>> b) & 1) << (bit & 63);
+                    }
+                }
+                long[] words = new long[expected.length + 2];
+                java.util.Arrays.fill(words, 0x5A5A5A5A5A5A5A5AL); // a reused array: every word of the values is overwritten
+                BitPacking.pack(values, 3, n, reference, width, words);
+                assertArrayEquals(expected, java.util.Arrays.copyOf(words, expected.length),
+                        "width " + width + " n " + n + " " + TestSeed.describe(seed));
+                assertEquals(0x5A5A5A5A5A5A5A5AL, words[expected.length], "the word after the values is not written");
+            }
+        }
+    }
+
+    @Test
+    void aTooWideValueAnywhereIsNamedAtEveryWidth() {
+        long seed = TestSeed.seed("BitPackingTest.tooWide", 20261127L);
+        Random r = new Random(seed);
+        for (int width = 0; width < 64; width++) {
+            long mask = (1L << width) - 1;
+            long reference = 1000;
+            // in the first block, in a middle word, in the last value of a block, in the tail after the whole blocks
+            for (int at : new int[] {0, 37, 63, 64 + 31, 200}) {
+                long[] values = new long[203];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = reference + (r.nextLong() & mask);
+                }
+                long wide = reference + (1L << width) + (r.nextLong() & mask);
+                values[at] = wide;
+                values[at + 1] = reference - 1; // a second bad value after it: the first one is named
+                int w = width;
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> BitPacking.pack(values, 0, values.length, reference, w, new long[BitPacking.words(values.length, w)]));
+                assertEquals("value " + wide + " minus reference 1000 needs more than " + width + " bits", e.getMessage(),
+                        "at " + at + " " + TestSeed.describe(seed));
+            }
+        }
+    }
+
+    @Test
     void unpackingFromWordsNeedsThePadWordAndRoomForTheValues() {
         long[] words = new long[BitPacking.words(128, 3)]; // no pad word
         assertEquals("unpacking 128 values of 3 bits from 6 words into 128", assertThrows(IndexOutOfBoundsException.class,

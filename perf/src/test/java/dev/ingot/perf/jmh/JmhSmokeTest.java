@@ -35,6 +35,7 @@ class JmhSmokeTest {
                 .param("keys", "1000000")
                 .param("table", "lineitem")
                 .param("scale", "0.01")
+                .param("width", "12")
                 .timeUnit(TimeUnit.MICROSECONDS)
                 .verbosity(VerboseMode.SILENT)
                 .shouldFailOnError(true)
@@ -44,8 +45,8 @@ class JmhSmokeTest {
         System.setProperty("jmh.ignoreLock", "true");
         Collection<RunResult> results = new Runner(options).run();
         // pager 3, column writer 2 x 3 types, key set 2 x 3 impls, parse 1 table x 2 formats, memory view 5, table scan 1 + row
-        // read 1, key lookup 3
-        assertEquals(3 + 6 + 6 + 2 + 5 + 2 + 3, results.size());
+        // read 1, key lookup 3, bit packing 1 width
+        assertEquals(3 + 6 + 6 + 2 + 5 + 2 + 3 + 1, results.size());
         for (RunResult r : results) {
             String label = r.getParams().getBenchmark() + " " + r.getParams();
             assertFalse(Double.isNaN(r.getPrimaryResult().getScore()), label);
