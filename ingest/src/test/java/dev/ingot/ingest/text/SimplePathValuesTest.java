@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -62,7 +61,9 @@ class SimplePathValuesTest {
         byte[] record = (tailBytes < 0 ? field : field + "|\n").getBytes(StandardCharsets.ISO_8859_1);
         int dataEnd = record.length + Math.max(0, tailBytes);
         byte[] buf = new byte[dataEnd + 16];
-        Arrays.fill(buf, (byte) '9'); // digits after the data: a read past dataEnd would count them
+        for (int i = 0; i < buf.length; i++) {
+            buf[i] = (byte) (i % 2 == 0 ? '9' : '|'); // a digit after the data: a read past dataEnd would take it
+        }
         System.arraycopy(record, 0, buf, 0, record.length);
         for (int i = record.length; i < dataEnd; i++) {
             buf[i] = (i - record.length) % 3 == 2 ? (byte) '\n' : (i - record.length) % 3 == 1 ? (byte) '|' : (byte) '1';
