@@ -43,7 +43,7 @@ final class DateValues extends ValueParser {
      * Days since 1970-01-01 of the ISO date {@code YYYY-MM-DD} at {@code buf[p .. p+10)} (the
      * caller checked that 10 bytes are there), {@link #SYNTAX} or {@link #RANGE}. {@code YYYY-MM-}
      * is read as one word: the dashes compared at once, the dashes replaced by '0' so that all 8
-     * bytes must be digits ({@link AsciiDigits#leadingDigits}), year and month summed from digit
+     * bytes must be digits ({@link AsciiDigits#allDigits}), year and month summed from digit
      * pairs; the day from the last 2 bytes. The day number then comes from tables (the year's
      * first day and leap flag, the month's length and first day), without a division; the tables
      * are built once from {@link #epochDay} and {@link #daysInMonth}.
@@ -53,7 +53,7 @@ final class DateValues extends ValueParser {
         int d1 = buf[p + 8] - '0';
         int d2 = buf[p + 9] - '0';
         long digits = w & ~DASH_BYTES | AsciiDigits.ZEROS & DASH_BYTES;
-        if ((w & DASH_BYTES) != DASHES || AsciiDigits.leadingDigits(digits) != 8 || (char) d1 > 9 || (char) d2 > 9) {
+        if ((w & DASH_BYTES) != DASHES || !AsciiDigits.allDigits(digits) || (char) d1 > 9 || (char) d2 > 9) {
             return SYNTAX;
         }
         long t = digits - AsciiDigits.ZEROS;

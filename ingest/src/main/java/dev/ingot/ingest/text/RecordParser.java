@@ -380,27 +380,37 @@ final class RecordParser {
                 out.setInt(c, row, (int) day);
                 return i + 10;
             }
-            default: {
-                int e = i;
-                boolean plain = true;
-                while (true) {
-                    e = scan(buf, e, end, delimiterWord, quoteWord);
-                    if (e >= end) {
-                        return GENERAL;
-                    }
-                    byte b = buf[e];
-                    if (b == delimiter || b == '\n' || b == '\r' || b == (byte) quote && quote >= 0) {
-                        break;
-                    }
-                    plain = false; // a control byte or a non-ASCII one: the value parser checks the field
-                    e++;
-                }
-                if (nullApplies[c] && isNullString(buf, i, e)) {
-                    return simpleNull(c, out, row, e);
-                }
-                return simpleValue(buf, i, e, plain, c, out, row) ? e : GENERAL;
-            }
+            default:
+                return simpleText(buf, i, end, c, out, row);
         }
+    }
+
+    /**
+     * An unquoted field of another kind (text and the types without a one-pass scan) starting at
+     * {@code buf[i]}: scanned to its end, then stored; returns the index after it or
+     * {@link #GENERAL}. A method of its own so that {@link #simpleField} stays small enough for
+     * the JIT compiler to inline into {@link #parseSimple} (HotSpot's 325-bytecode limit for hot
+     * methods).
+     */
+    private int simpleText(byte[] buf, int i, int end, int c, BatchBuilder out, int row) {
+        int e = i;
+        boolean plain = true;
+        while (true) {
+            e = scan(buf, e, end, delimiterWord, quoteWord);
+            if (e >= end) {
+                return GENERAL;
+            }
+            byte b = buf[e];
+            if (b == delimiter || b == '\n' || b == '\r' || b == (byte) quote && quote >= 0) {
+                break;
+            }
+            plain = false; // a control byte or a non-ASCII one: the value parser checks the field
+            e++;
+        }
+        if (nullApplies[c] && isNullString(buf, i, e)) {
+            return simpleNull(c, out, row, e);
+        }
+        return simpleValue(buf, i, e, plain, c, out, row) ? e : GENERAL;
     }
 
     /**
