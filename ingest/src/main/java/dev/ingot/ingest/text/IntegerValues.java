@@ -7,7 +7,8 @@ import dev.ingot.ingest.internal.BatchBuilder;
 /**
  * TINYINT, SMALLINT, INTEGER and BIGINT fields: {@code [+-]?[0-9]+} within the type's
  * two's-complement range (-128..127, -32768..32767, 32 and 64 bits; overflow is detected digit
- * by digit, as {@link Long#parseLong} does). Not thread-safe.
+ * by digit, as {@link Long#parseLong} does). 1 to 7 digits without a sign, with 8 bytes to read,
+ * are read as one word ({@link AsciiDigits}) and compared with the type's maximum. Not thread-safe.
  */
 final class IntegerValues extends NumberValues {
     private final ColumnType.Kind width;
