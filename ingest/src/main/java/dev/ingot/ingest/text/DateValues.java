@@ -34,26 +34,65 @@ final class DateValues extends ValueParser {
     /** Result of the {@code *At} helpers: a field (month, day, hour ...) is out of its range. */
     static final long RANGE = Long.MIN_VALUE + 1;
 
+    /** Bytes 4 and 7 of {@code YYYY-MM-} in a little-endian word: where the dashes are. */
+    private static final long DASH_BYTES = 0xFF0000FF00000000L;
+    /** {@code '-'} at bytes 4 and 7. */
+    private static final long DASHES = 0x2D00002D00000000L;
+
     /**
      * Days since 1970-01-01 of the ISO date {@code YYYY-MM-DD} at {@code buf[p .. p+10)} (the
-     * caller checked that 10 bytes are there), {@link #SYNTAX} or {@link #RANGE}.
+     * caller checked that 10 bytes are there), {@link #SYNTAX} or {@link #RANGE}. {@code YYYY-MM-}
+     * is read as one word: the dashes compared at once, the dashes replaced by '0' so that all 8
+     * bytes must be digits ({@link AsciiDigits#allDigits}), year and month summed from digit
+     * pairs; the day from the last 2 bytes. The day number then comes from tables (the year's
+     * first day and leap flag, the month's length and first day), without a division; the tables
+     * are built once from {@link #epochDay} and {@link #daysInMonth}.
      */
     static long epochDayAt(byte[] buf, int p) {
-        if (buf[p + 4] != '-' || buf[p + 7] != '-') {
+        long w = AsciiDigits.word(buf, p);
+        int d1 = buf[p + 8] - '0';
+        int d2 = buf[p + 9] - '0';
+        long digits = w & ~DASH_BYTES | AsciiDigits.ZEROS & DASH_BYTES;
+        if ((w & DASH_BYTES) != DASHES || !AsciiDigits.allDigits(digits) || (char) d1 > 9 || (char) d2 > 9) {
             return SYNTAX;
         }
-        int y = digits(buf, p, 4);
-        int m = digits(buf, p + 5, 2);
-        int d = digits(buf, p + 8, 2);
-        if (y < 0 || m < 0 || d < 0) {
-            return SYNTAX;
-        }
-        if (y == 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) {
+        long t = digits - AsciiDigits.ZEROS;
+        t = t * 10 + (t >>> 8); // bytes 0, 2 and 5: the pairs YY, YY and MM (each at most 99, no carry)
+        int y = (int) (t & 0xFF) * 100 + (int) (t >>> 16 & 0xFF);
+        int m = (int) (t >>> 40 & 0xFF);
+        int d = d1 * 10 + d2;
+        int year = YEARS[y];
+        int month = 2 * m + (year & 1); // months 0 and 13-99 have no days: RANGE below
+        if (y == 0 || d < 1 || d > MONTH_DAYS[month]) {
             return RANGE;
         }
-        return epochDay(y, m, d);
+        return (year >> 1) + DAYS_BEFORE_MONTH[month] + d - 1;
     }
 
+    /** Per year 0-9999: the epoch day of its January 1st times 2, plus 1 in a leap year (year 0 unused). */
+    private static final int[] YEARS = new int[10000];
+    /** Per {@code 2 * month + leap} (month 1-12): days in the month; 0 for the other indexes of two digits. */
+    private static final int[] MONTH_DAYS = new int[200];
+    /** Per {@code 2 * month + leap}: days of the year before the month's first day. */
+    private static final int[] DAYS_BEFORE_MONTH = new int[200];
+
+    static {
+        for (int leap = 0; leap <= 1; leap++) {
+            int before = 0;
+            for (int m = 1; m <= 12; m++) {
+                int days = daysInMonth(leap == 1 ? 2000 : 2001, m);
+                MONTH_DAYS[2 * m + leap] = days;
+                DAYS_BEFORE_MONTH[2 * m + leap] = before;
+                before += days;
+            }
+        }
+        int start = (int) epochDay(1, 1, 1);
+        for (int y = 1; y < YEARS.length; y++) {
+            int leap = daysInMonth(y, 2) - 28;
+            YEARS[y] = start * 2 + leap;
+            start += 365 + leap;
+        }
+    }
 
     /** Value of {@code n} ASCII digits, or -1 if one is not a digit. */
     static int digits(byte[] buf, int p, int n) {

@@ -52,15 +52,8 @@ final class DecimalValues extends NumberValues {
         // exact while at most 18 digits are significant; with more it may wrap, but then the value is
         // out of range (p <= 18) or not taken from here (p > 18, through BigDecimal). Likewise the
         // fraction, whose digits beyond 18 exceed every 64-bit scale.
-        int i = start;
-        long intValue = 0;
-        for (; i < limit; i++) {
-            int d = buf[i] - '0';
-            if ((char) d > 9) { // one unsigned test: below '0' wraps to a large char
-                break;
-            }
-            intValue = intValue * 10 + d;
-        }
+        int i = digitsFrom(buf, start, limit);
+        long intValue = digitsValue;
         int intDigits = i - start;
         int significant = intDigits;
         if (intDigits > maxIntegerDigits) { // leading zeros matter only to a value that may be out of range
@@ -69,17 +62,11 @@ final class DecimalValues extends NumberValues {
             }
         }
         // the point, if any, is stepped over without a branch: after an integer-only value (l_quantity)
-        // the byte at i is no digit, so the fraction loop reads no digit either
+        // the byte at i is no digit, so the fraction reads no digit either
         i += i < limit ? isZero(buf[i] ^ '.') : 0;
         int fractionStart = i;
-        long fraction = 0;
-        for (; i < limit; i++) {
-            int d = buf[i] - '0';
-            if ((char) d > 9) {
-                break;
-            }
-            fraction = fraction * 10 + d;
-        }
+        i = digitsFrom(buf, i, limit);
+        long fraction = digitsValue;
         int fractionDigits = i - fractionStart;
         if (intDigits + fractionDigits == 0) {
             status = NO_DIGITS;
@@ -94,6 +81,36 @@ final class DecimalValues extends NumberValues {
                 unscaled = (u ^ -minus) + minus; // -u when minus is 1
             }
         }
+        return i;
+    }
+
+    /** The value of the digits the last {@link #digitsFrom} read. */
+    private long digitsValue;
+
+    /**
+     * Reads the run of digits at {@code buf[i]} (before {@code limit}) into {@link #digitsValue}
+     * and returns the index after it. Up to 7 digits with 8 bytes left are read as one word
+     * ({@link AsciiDigits}); others one byte at a time. Leading zeros add nothing, so the value
+     * is exact while at most 18 digits are significant; with more it may wrap (see {@link #scan}).
+     */
+    private int digitsFrom(byte[] buf, int i, int limit) {
+        if (i + 8 <= limit) {
+            long w = AsciiDigits.word(buf, i);
+            int n = AsciiDigits.leadingDigits(w);
+            if (n < 8) {
+                digitsValue = AsciiDigits.valueOf(w, n);
+                return i + n;
+            }
+        }
+        long v = 0;
+        for (; i < limit; i++) {
+            int d = buf[i] - '0';
+            if ((char) d > 9) { // one unsigned test: below '0' wraps to a large char
+                break;
+            }
+            v = v * 10 + d;
+        }
+        digitsValue = v;
         return i;
     }
 

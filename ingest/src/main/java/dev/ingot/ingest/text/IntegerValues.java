@@ -7,7 +7,8 @@ import dev.ingot.ingest.internal.BatchBuilder;
 /**
  * TINYINT, SMALLINT, INTEGER and BIGINT fields: {@code [+-]?[0-9]+} within the type's
  * two's-complement range (-128..127, -32768..32767, 32 and 64 bits; overflow is detected digit
- * by digit, as {@link Long#parseLong} does). Not thread-safe.
+ * by digit, as {@link Long#parseLong} does). 1 to 7 digits without a sign, with 8 bytes to read,
+ * are read as one word ({@link AsciiDigits}) and compared with the type's maximum. Not thread-safe.
  */
 final class IntegerValues extends NumberValues {
     private final ColumnType.Kind width;
@@ -39,6 +40,25 @@ final class IntegerValues extends NumberValues {
 
     @Override
     int scan(byte[] buf, int from, int limit) {
+        if (from + 8 <= limit) {
+            // 1 to 7 digits without a sign (every TPC-H key): one word, no loop (AsciiDigits); a value
+            // of at most 7 digits is below every bound but TINYINT's and SMALLINT's, checked here
+            long w = AsciiDigits.word(buf, from);
+            int n = AsciiDigits.leadingDigits(w);
+            if (n > 0 && n < 8) {
+                long v = AsciiDigits.valueOf(w, n);
+                boolean over = v > max;
+                valid = !over;
+                overflow = over;
+                value = v;
+                return from + n;
+            }
+        }
+        return scanDigits(buf, from, limit);
+    }
+
+    /** {@link #scan} one byte at a time: signs, 8 digits or more, fields near the end of the bytes. */
+    private int scanDigits(byte[] buf, int from, int limit) {
         boolean negative = from < limit && buf[from] == '-';
         int i = from + signBytes(buf, from, limit);
         int digitsFrom = i;

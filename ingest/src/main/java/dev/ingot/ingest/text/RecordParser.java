@@ -3,9 +3,6 @@ package dev.ingot.ingest.text;
 import dev.ingot.columnstore.ColumnDef;
 import dev.ingot.columnstore.TableDef;
 import dev.ingot.ingest.internal.BatchBuilder;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -28,7 +25,6 @@ final class RecordParser {
     private static final byte STOP = 1;
     /** How a line-limit error says to raise the limit: the CLI option and the library setter. */
     static final String RAISE_LINE_LIMIT = "(raise it with --max-line-bytes or TextDialect.withMaxLineBytes)";
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long SPACES = 0x2020202020202020L;
@@ -373,15 +369,9 @@ final class RecordParser {
         }
         switch (kinds[c]) {
             case ValueParser.K_INTEGER:
-            case ValueParser.K_DECIMAL: {
-                NumberValues v = (NumberValues) parsers[c];
-                int e = v.scan(buf, i, end);
-                if (!v.valid() || isNullString(buf, i, e)) {
-                    return simpleUnparsed(buf, i, end, c, out, row);
-                }
-                v.store(out, row);
-                return e;
-            }
+                return simpleNumber((IntegerValues) parsers[c], buf, i, end, c, out, row);
+            case ValueParser.K_DECIMAL:
+                return simpleNumber((DecimalValues) parsers[c], buf, i, end, c, out, row);
             case ValueParser.K_DATE: {
                 long day = end - i > 10 ? DateValues.epochDayAt(buf, i) : DateValues.SYNTAX;
                 if (day == DateValues.SYNTAX || day == DateValues.RANGE || isNullString(buf, i, i + 10)) {
@@ -390,27 +380,50 @@ final class RecordParser {
                 out.setInt(c, row, (int) day);
                 return i + 10;
             }
-            default: {
-                int e = i;
-                boolean plain = true;
-                while (true) {
-                    e = scan(buf, e, end, delimiterWord, quoteWord);
-                    if (e >= end) {
-                        return GENERAL;
-                    }
-                    byte b = buf[e];
-                    if (b == delimiter || b == '\n' || b == '\r' || b == (byte) quote && quote >= 0) {
-                        break;
-                    }
-                    plain = false; // a control byte or a non-ASCII one: the value parser checks the field
-                    e++;
-                }
-                if (nullApplies[c] && isNullString(buf, i, e)) {
-                    return simpleNull(c, out, row, e);
-                }
-                return simpleValue(buf, i, e, plain, c, out, row) ? e : GENERAL;
-            }
+            default:
+                return simpleText(buf, i, end, c, out, row);
         }
+    }
+
+    /**
+     * An unquoted field of another kind (text and the types without a one-pass scan) starting at
+     * {@code buf[i]}: scanned to its end, then stored; returns the index after it or
+     * {@link #GENERAL}. A method of its own so that {@link #simpleField} stays small enough for
+     * the JIT compiler to inline into {@link #parseSimple} (HotSpot's 325-bytecode limit for hot
+     * methods).
+     */
+    private int simpleText(byte[] buf, int i, int end, int c, BatchBuilder out, int row) {
+        int e = i;
+        boolean plain = true;
+        while (true) {
+            e = scan(buf, e, end, delimiterWord, quoteWord);
+            if (e >= end) {
+                return GENERAL;
+            }
+            byte b = buf[e];
+            if (b == delimiter || b == '\n' || b == '\r' || b == (byte) quote && quote >= 0) {
+                break;
+            }
+            plain = false; // a control byte or a non-ASCII one: the value parser checks the field
+            e++;
+        }
+        if (nullApplies[c] && isNullString(buf, i, e)) {
+            return simpleNull(c, out, row, e);
+        }
+        return simpleValue(buf, i, e, plain, c, out, row) ? e : GENERAL;
+    }
+
+    /**
+     * A number field: scanned and stored, else {@link #simpleUnparsed}. Called with the parser cast
+     * to its final class, so that the compiled code calls it without a type check per field.
+     */
+    private int simpleNumber(NumberValues v, byte[] buf, int i, int end, int c, BatchBuilder out, int row) {
+        int e = v.scan(buf, i, end);
+        if (!v.valid() || isNullString(buf, i, e)) {
+            return simpleUnparsed(buf, i, end, c, out, row);
+        }
+        v.store(out, row);
+        return e;
     }
 
     /**
@@ -490,7 +503,7 @@ final class RecordParser {
      */
     private static int scan(byte[] buf, int i, int end, long a, long b) {
         while (i + 8 <= end) {
-            long w = (long) LONGS.get(buf, i);
+            long w = AsciiDigits.word(buf, i);
             long xa = w ^ a;
             long xb = w ^ b;
             long m = ((xa - ONES) & ~xa | (xb - ONES) & ~xb | (w - SPACES) & ~w | w) & HIGHS;
