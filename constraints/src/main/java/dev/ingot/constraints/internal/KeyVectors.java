@@ -280,12 +280,11 @@ public final class KeyVectors {
         }
         if (vector instanceof DecimalVector) {
             DecimalVector d = (DecimalVector) vector;
-            if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) { // Arrow's 16 bytes in native order: low word first
-                long low = d.getDataBuffer().getLong((long) DecimalVector.TYPE_WIDTH * row);
-                long high = d.getDataBuffer().getLong((long) DecimalVector.TYPE_WIDTH * row + 8);
-                if (high == low >> 63) { // fits a long: no byte array and BigInteger on the way (lookups copy 4 of them out per lineitem row)
-                    return java.math.BigDecimal.valueOf(low, d.getScale());
-                }
+            // Arrow's 16 bytes, low word first (little-endian, as longs() reads them: the memory layer refuses other hosts)
+            long low = d.getDataBuffer().getLong((long) DecimalVector.TYPE_WIDTH * row);
+            long high = d.getDataBuffer().getLong((long) DecimalVector.TYPE_WIDTH * row + 8);
+            if (high == low >> 63) { // fits a long: no byte array and BigInteger on the way (lookups copy 4 of them out per lineitem row)
+                return java.math.BigDecimal.valueOf(low, d.getScale());
             }
             return d.getObject(row);
         }
