@@ -24,6 +24,7 @@ import dev.ingot.memory.NativeAllocator;
 import dev.ingot.ingest.jfr.BatchStageEvent;
 import dev.ingot.ingest.jfr.LoadEvents;
 import dev.ingot.memory.internal.Failures;
+import dev.ingot.memory.internal.Uninterruptibles;
 import dev.ingot.pager.PagerDiagnostics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -514,20 +515,13 @@ public final class TableInserter implements AutoCloseable {
         if (check == null) {
             return;
         }
-        boolean interrupted = false;
-        while (true) {
+        Uninterruptibles.await(() -> {
             try {
                 check.get();
-                break;
             } catch (ExecutionException e) {
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+                // its outcome is not wanted, only its end
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        });
     }
 
     /** Ends {@code event} for {@code stage} of the current batch (committed if a recording wants it; none without JFR). */

@@ -1,5 +1,6 @@
 package dev.ingot.columnstore.internal;
 
+import dev.ingot.memory.internal.Uninterruptibles;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -164,18 +165,7 @@ final class SealWorkers implements AutoCloseable {
         }
 
         void await() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    left.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Uninterruptibles.await(left::await);
         }
 
         void throwFailure() {

@@ -1,5 +1,6 @@
 package dev.ingot.ingest.internal;
 
+import dev.ingot.memory.internal.Uninterruptibles;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -363,16 +364,8 @@ public final class OrderedParts<T> implements AutoCloseable {
         closed = true;
         permits.release(workers.length + 1);
         signalRoom();
-        boolean interrupted = false;
         for (Thread t : workers) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+            Uninterruptibles.await(t::join);
         }
         for (LinkedBlockingQueue<Object> q : queues.values()) {
             for (Object o : q) {
@@ -384,8 +377,5 @@ public final class OrderedParts<T> implements AutoCloseable {
             }
         }
         queues.clear();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
