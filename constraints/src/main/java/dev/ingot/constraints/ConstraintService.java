@@ -7,6 +7,7 @@ import dev.ingot.columnstore.TableDef;
 import dev.ingot.constraints.hash.Hashing;
 import dev.ingot.constraints.spill.SpillDirectory;
 import dev.ingot.memory.NativeAllocator;
+import dev.ingot.memory.internal.Failures;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -452,34 +453,26 @@ public final class ConstraintService implements AutoCloseable {
                     e.fail();
                 }
             } catch (RuntimeException ex) {
-                failure = addFailure(failure, ex);
+                failure = Failures.chain(failure, ex);
             }
         }
         for (KeyEntry e : own) {
             try {
                 e.release();
             } catch (RuntimeException ex) {
-                failure = addFailure(failure, ex);
+                failure = Failures.chain(failure, ex);
             }
         }
         for (FkLink l : links) {
             try {
                 l.parent().release();
             } catch (RuntimeException ex) {
-                failure = addFailure(failure, ex);
+                failure = Failures.chain(failure, ex);
             }
         }
         if (failure != null) {
             throw failure;
         }
-    }
-
-    private static RuntimeException addFailure(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 
     NativeAllocator allocator() {
@@ -568,13 +561,13 @@ public final class ConstraintService implements AutoCloseable {
             try {
                 e.forceFree();
             } catch (RuntimeException ex) {
-                failure = addFailure(failure, ex);
+                failure = Failures.chain(failure, ex);
             }
         }
         try {
             allocator.close();
         } catch (RuntimeException ex) {
-            failure = addFailure(failure, ex);
+            failure = Failures.chain(failure, ex);
         }
         if (failure != null) {
             throw failure;

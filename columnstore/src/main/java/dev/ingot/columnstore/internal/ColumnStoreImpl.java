@@ -14,6 +14,7 @@ import dev.ingot.columnstore.TableInfo;
 import dev.ingot.columnstore.TableReader;
 import dev.ingot.columnstore.TableWriter;
 import dev.ingot.memory.NativeAllocator;
+import dev.ingot.memory.internal.Failures;
 import dev.ingot.pager.BlobView;
 import dev.ingot.pager.OpenMode;
 import dev.ingot.pager.Pager;
@@ -755,14 +756,14 @@ public final class ColumnStoreImpl implements ColumnStore {
             try {
                 tx.close();
             } catch (RuntimeException e) {
-                failure = addTo(failure, e);
+                failure = Failures.chain(failure, e);
             }
         }
         for (TableWriterImpl w : writers) {
             try {
                 w.close();
             } catch (RuntimeException e) {
-                failure = addTo(failure, e);
+                failure = Failures.chain(failure, e);
             }
         }
         closed = true;
@@ -770,18 +771,18 @@ public final class ColumnStoreImpl implements ColumnStore {
         try {
             pager.close();
         } catch (IOException | RuntimeException e) {
-            failure = addTo(failure, e);
+            failure = Failures.chain(failure, e);
         }
         try {
             stagingAllocator.close();
         } catch (RuntimeException e) {
-            failure = addTo(failure, e);
+            failure = Failures.chain(failure, e);
         }
         if (ownsArrowAllocator) {
             try {
                 arrowAllocator.close();
             } catch (RuntimeException e) {
-                failure = addTo(failure, e);
+                failure = Failures.chain(failure, e);
             }
         }
         if (failure instanceof IOException io) {
@@ -793,14 +794,6 @@ public final class ColumnStoreImpl implements ColumnStore {
         if (failure instanceof Error err) {
             throw err;
         }
-    }
-
-    private static Throwable addTo(Throwable first, Throwable next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ingot.columnstore.internal;
 
+import dev.ingot.memory.internal.Failures;
 import dev.ingot.memory.internal.Uninterruptibles;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -171,13 +172,8 @@ final class SealWorkers implements AutoCloseable {
         void throwFailure() {
             Throwable first = null;
             for (Throwable t : failures) {
-                if (t == null) {
-                    continue;
-                }
-                if (first == null) {
-                    first = t;
-                } else {
-                    first.addSuppressed(t);
+                if (t != null) {
+                    first = Failures.chain(first, t);
                 }
             }
             if (first instanceof RuntimeException re) {
