@@ -116,16 +116,7 @@ class DeletedRowsScanTest {
             m[typed.length + e] = col;
         }
         TableDef def = new TableDef("scanned", defs, List.of());
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(def.arrowSchema(), allocator)) {
-            root.allocateNew();
-            for (int c = 0; c < cols; c++) {
-                FieldVector v = root.getVector(c);
-                for (int i = 0; i < rows; i++) {
-                    TypeCases.set(v, i, m[c][i]);
-                }
-                v.setValueCount(rows);
-            }
-            root.setRowCount(rows);
+        try (VectorSchemaRoot root = TypeCases.batch(allocator, def, m)) {
             try (TableWriter w = store.createTable(def, ColumnStoreWriteHints.estimate(def).withChunkRows(CHUNK_ROWS))) {
                 w.appendBatch(root, 0, rows);
                 w.commit();

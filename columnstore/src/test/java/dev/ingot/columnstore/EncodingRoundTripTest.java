@@ -72,16 +72,7 @@ class EncodingRoundTripTest {
     private ChunkFormat.Header[][] roundTrip(String name, List<ColumnDef> columns, Object[][] values, int chunkRows) throws Exception {
         TableDef def = new TableDef(name, columns, List.of());
         int rows = values[0].length;
-        try (VectorSchemaRoot root = VectorSchemaRoot.create(def.arrowSchema(), allocator)) {
-            root.allocateNew();
-            for (int c = 0; c < columns.size(); c++) {
-                FieldVector v = root.getVector(c);
-                for (int i = 0; i < rows; i++) {
-                    TypeCases.set(v, i, values[c][i]);
-                }
-                v.setValueCount(rows);
-            }
-            root.setRowCount(rows);
+        try (VectorSchemaRoot root = TypeCases.batch(allocator, def, values)) {
             try (TableWriter w = store.createTable(def, ColumnStoreWriteHints.estimate(def).withChunkRows(chunkRows))) {
                 w.appendBatch(root, 0, rows);
                 w.commit();

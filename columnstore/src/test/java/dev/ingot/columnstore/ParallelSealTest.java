@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,16 +87,7 @@ class ParallelSealTest {
         int rows = values[0].length;
         TableDef def = new TableDef("t", COLUMNS, List.of());
         try (ColumnStore cs = ColumnStore.openOrCreate(store, TestData.options().withSealThreads(threads))) {
-            try (VectorSchemaRoot root = VectorSchemaRoot.create(def.arrowSchema(), allocator)) {
-                root.allocateNew();
-                for (int c = 0; c < COLUMNS.size(); c++) {
-                    FieldVector v = root.getVector(c);
-                    for (int i = 0; i < rows; i++) {
-                        TypeCases.set(v, i, values[c][i]);
-                    }
-                    v.setValueCount(rows);
-                }
-                root.setRowCount(rows);
+            try (VectorSchemaRoot root = TypeCases.batch(allocator, def, values)) {
                 try (TableWriter w = cs.createTable(def, ColumnStoreWriteHints.estimate(def).withChunkRows(8192))) {
                     for (int at = 0; at < rows; at += 5000) { // batches that do not line up with the row groups
                         w.appendBatch(root, at, Math.min(5000, rows - at));

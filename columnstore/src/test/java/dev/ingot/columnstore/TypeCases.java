@@ -118,10 +118,15 @@ final class TypeCases {
 
     /** A batch of every row of the model (caller closes). */
     static VectorSchemaRoot batch(BufferAllocator allocator, Object[][] m) {
-        VectorSchemaRoot root = VectorSchemaRoot.create(TABLE.arrowSchema(), allocator);
+        return batch(allocator, TABLE, m);
+    }
+
+    /** A batch of table {@code def} holding {@code m[column][row]} ({@link #set} per value; caller closes). */
+    static VectorSchemaRoot batch(BufferAllocator allocator, TableDef def, Object[][] m) {
+        VectorSchemaRoot root = VectorSchemaRoot.create(def.arrowSchema(), allocator);
         int rows = m[0].length;
         root.allocateNew();
-        for (int c = 0; c < CASES.size(); c++) {
+        for (int c = 0; c < def.columns().size(); c++) {
             FieldVector v = root.getVector(c);
             for (int i = 0; i < rows; i++) {
                 set(v, i, m[c][i]);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ingot.memory.internal.Uninterruptibles;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
@@ -154,18 +155,7 @@ class SealWorkersTest {
                 try {
                     workers.sealAll(columns(new long[] {1, 1}, i -> {
                         started.countDown();
-                        boolean interrupted = false;
-                        while (true) { // this seal ignores interrupts, as a real one (memory work) does
-                            try {
-                                release.await();
-                                break;
-                            } catch (InterruptedException e) {
-                                interrupted = true;
-                            }
-                        }
-                        if (interrupted) {
-                            Thread.currentThread().interrupt();
-                        }
+                        Uninterruptibles.await(release::await); // this seal ignores interrupts, as a real one (memory work) does
                         busy(i == 0 ? 0 : 2_000_000); // the worker's column ends well after the caller's
                         return blobOf(i);
                     }), blobs);
