@@ -211,46 +211,67 @@ public final class BulkLoader {
             // completes once a table is defined in the store (or will never be): a deferred child
             // defines itself only after the tables it references, which the store's rules need
             Map<String, CompletableFuture<Void>> defined = new HashMap<>();
+            // completes once a table's rows are committed and its key sets published, before its key
+            // indexes are written (exceptionally if it fails or is skipped before that): in immediate
+            // mode the tables referencing it start then, while those indexes are written
+            Map<String, CompletableFuture<Void>> rowsCommitted = new HashMap<>();
             for (TableDef t : ordered) {
                 defined.put(t.name(), new CompletableFuture<>());
+                rowsCommitted.put(t.name(), new CompletableFuture<>());
             }
             for (TableDef t : ordered) {
                 List<CompletableFuture<Void>> parents = new ArrayList<>();
+                List<CompletableFuture<Void>> parentRows = new ArrayList<>();
                 for (String p : t.referencedTables()) {
                     CompletableFuture<Void> f = done.get(p);
                     if (f != null && !p.equals(t.name())) {
                         parents.add(f);
+                        parentRows.add(rowsCommitted.get(p));
                     }
                 }
                 CompletableFuture<Void> parentsDone = CompletableFuture.allOf(parents.toArray(new CompletableFuture<?>[0]));
-                // immediate: start once the referenced tables committed; deferred: start at once and
-                // wait for them only before the validation pass (tasks start in FK order, so the
-                // tables waited for are running or done: no deadlock with a bounded pool)
+                // immediate: start once the referenced tables committed their rows (their key indexes
+                // may still be being written) and wait for them to finish before this table commits;
+                // deferred: start at once and wait for them only before the validation pass (tasks
+                // start in FK order, so the tables waited for are running or done: no deadlock with a
+                // bounded pool)
                 boolean deferred = options.mode() == ConstraintMode.DEFERRED;
-                CompletableFuture<Void> ready = deferred ? CompletableFuture.completedFuture(null) : parentsDone;
+                CompletableFuture<Void> ready = deferred ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.allOf(parentRows.toArray(new CompletableFuture<?>[0]));
                 CompletableFuture<Void> f = ready.handleAsync((ok, parentFailure) -> {
-                    if (parentFailure != null) {
-                        skipped.add(t.name());
-                        if (!appending.contains(t.name())) {
-                            releaseHolds(cs, t);
-                        }
-                        throw new CompletionException(new SkippedTable(t.name()));
-                    }
+                    CompletableFuture<Void> ownRows = rowsCommitted.get(t.name());
                     try {
-                        reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), appending.contains(t.name()) ? null : cs,
-                                appending.contains(t.name()), loadMemory, spill, progress, parentsDone, parentsDefined(t, defined),
-                                defined.get(t.name())));
-                        return null;
-                    } catch (SkippedTable e) {
-                        skipped.add(t.name());
-                        throw new CompletionException(e);
-                    } catch (Throwable e) {
-                        Throwable failure = outOfMemory(t.name(), e);
-                        tableFailures.put(t.name(), failure);
-                        progress.tableFailed(t.name(), failure);
-                        throw new CompletionException(failure);
+                        if (parentFailure != null) {
+                            skipped.add(t.name());
+                            if (!appending.contains(t.name())) {
+                                releaseHolds(cs, t);
+                            }
+                            throw new CompletionException(new SkippedTable(t.name()));
+                        }
+                        try {
+                            reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), appending.contains(t.name()) ? null : cs,
+                                    appending.contains(t.name()), loadMemory, spill, progress, parentsDone, parentsDefined(t, defined),
+                                    defined.get(t.name()), ownRows));
+                            return null;
+                        } catch (SkippedTable e) {
+                            skipped.add(t.name());
+                            throw new CompletionException(e);
+                        } catch (Throwable e) {
+                            if (!deferred && parentFailed(parentsDone)) {
+                                // started before a referenced table finished, which then failed (writing
+                                // its key indexes): skipped, as a table that had not started would be
+                                skipped.add(t.name());
+                                throw new CompletionException(new SkippedTable(t.name()));
+                            }
+                            Throwable failure = outOfMemory(t.name(), e);
+                            tableFailures.put(t.name(), failure);
+                            progress.tableFailed(t.name(), failure);
+                            throw new CompletionException(failure);
+                        } finally {
+                            defined.get(t.name()).complete(null);
+                        }
                     } finally {
-                        defined.get(t.name()).complete(null);
+                        ownRows.completeExceptionally(new SkippedTable(t.name())); // no effect once its rows committed
                     }
                 }, pool);
                 done.put(t.name(), f);
@@ -367,7 +388,7 @@ public final class BulkLoader {
     private TableLoadReport loadTable(TableDef def, SourceFactory sources, long expectedRows, ConstraintService cs,
                                       boolean append, NativeAllocator loadMemory, SpillDirectory spill, Progress progress,
                                       CompletableFuture<Void> parentsDone, CompletableFuture<Void> parentsDefined,
-                                      CompletableFuture<Void> defined)
+                                      CompletableFuture<Void> defined, CompletableFuture<Void> rowsCommitted)
             throws IOException, InterruptedException {
         progress.tableStarted(def.name());
         long start = System.nanoTime();
@@ -436,8 +457,11 @@ public final class BulkLoader {
             inserter.stageTimes().add(LoadStage.PARENTS, System.nanoTime() - waitStart);
             if (work != null) {
                 work.commit(); // the rows and their key index segments, in one commit
+                rowsCommitted.complete(null);
             } else {
-                inserter.commit();
+                inserter.commitRows();
+                rowsCommitted.complete(null); // the tables referencing this one may start
+                inserter.commitKeyIndexes();
             }
             StageTimes stages = inserter.stageTimes();
             stages.add(LoadStage.SOURCE, sourceWait.nanos(LoadStage.SOURCE));
@@ -483,6 +507,18 @@ public final class BulkLoader {
             }
         }
         return e;
+    }
+
+    /** Whether a referenced table failed or was skipped: waits for them (running or done), whatever interrupts come. */
+    private static boolean parentFailed(CompletableFuture<Void> parentsDone) {
+        dev.ingot.memory.internal.Uninterruptibles.await(() -> {
+            try {
+                parentsDone.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                // failed: seen below
+            }
+        });
+        return parentsDone.isCompletedExceptionally();
     }
 
     /** Waits for the referenced tables; a failed one makes this table skipped. */

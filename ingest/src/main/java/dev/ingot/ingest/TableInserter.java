@@ -604,13 +604,29 @@ public final class TableInserter implements AutoCloseable {
     }
 
     /**
+     * Commits the table ({@link #commitRows()}), then writes its key indexes
+     * ({@link #commitKeyIndexes()}).
+     *
+     * @throws IOException if the commit fails (the table is rolled back and the store keeps its
+     *                     previous committed state) or, the table committed, its key indexes
+     *                     could not be written
+     */
+    public void commit() throws IOException {
+        commitRows();
+        commitKeyIndexes();
+    }
+
+    /**
      * Commits the table: seals the last chunks, publishes the table in the catalog and commits
-     * the pager, then publishes the table's key sets for loads that reference it.
+     * the pager, then publishes the table's key sets for loads that reference it. The key indexes
+     * of a fresh table (for later appends and lookups) are written by {@link #commitKeyIndexes()}
+     * in a transaction of their own, which a bulk load runs while the tables referencing this one
+     * already load.
      *
      * @throws IOException if the commit fails; the table is rolled back and the store keeps its
      *                     previous committed state
      */
-    public void commit() throws IOException {
+    public void commitRows() throws IOException {
         ensureOpen();
         if (deferredConstraints != null) {
             validateDeferred(true);
@@ -639,6 +655,21 @@ public final class TableInserter implements AutoCloseable {
         long flush = writer.sealFlushNanos() - flushBefore;
         times.add(LoadStage.FLUSH, flush);
         times.add(LoadStage.COMMIT, System.nanoTime() - t0 - flush);
+    }
+
+    /**
+     * Writes the key indexes of the table {@link #commitRows()} committed, in a transaction of
+     * their own; nothing to do for an inserter without them (appends, and after a first call). A
+     * memory limit too low for them leaves the table without them (a later append or lookup
+     * indexes it from its key columns).
+     *
+     * @throws IOException           if they cannot be written; the table stays committed
+     * @throws IllegalStateException if the table is not committed
+     */
+    public void commitKeyIndexes() throws IOException {
+        if (state != State.COMMITTED) {
+            throw new IllegalStateException("table " + def.name() + " is not committed");
+        }
         if (!indexWriters.isEmpty()) {
             long t1 = System.nanoTime();
             try (StoreTransaction tx = indexStore.begin(); TableReader stored = indexStore.openTable(def.name())) {
@@ -758,9 +789,10 @@ public final class TableInserter implements AutoCloseable {
         }
     }
 
-    /** Aborts unless committed. */
+    /** Aborts unless committed; frees the key index writers of a table committed without {@link #commitKeyIndexes()}. */
     @Override
     public void close() {
         abort();
+        closeIndexWriters(); // committed, its key indexes not written
     }
 }
