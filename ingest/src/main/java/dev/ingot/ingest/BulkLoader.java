@@ -208,50 +208,56 @@ public final class BulkLoader {
             }
             ConstraintService cs = constraints;
             Map<String, CompletableFuture<Void>> done = new HashMap<>();
-            // completes once a table is defined in the store (or will never be): a deferred child
-            // defines itself only after the tables it references, which the store's rules need
-            Map<String, CompletableFuture<Void>> defined = new HashMap<>();
-            // completes once a table's rows are committed and its key sets published, before its key
-            // indexes are written (exceptionally if it fails or is skipped before that): in immediate
-            // mode the tables referencing it start then, while those indexes are written
-            Map<String, CompletableFuture<Void>> rowsCommitted = new HashMap<>();
+            Map<String, TableRun> runs = new HashMap<>();
             for (TableDef t : ordered) {
-                defined.put(t.name(), new CompletableFuture<>());
-                rowsCommitted.put(t.name(), new CompletableFuture<>());
+                runs.put(t.name(), new TableRun());
             }
+            boolean deferred = options.mode() == ConstraintMode.DEFERRED;
             for (TableDef t : ordered) {
+                TableRun run = runs.get(t.name());
                 List<CompletableFuture<Void>> parents = new ArrayList<>();
                 List<CompletableFuture<Void>> parentRows = new ArrayList<>();
+                List<CompletableFuture<Void>> parentInputs = new ArrayList<>();
                 for (String p : t.referencedTables()) {
                     CompletableFuture<Void> f = done.get(p);
                     if (f != null && !p.equals(t.name())) {
                         parents.add(f);
-                        parentRows.add(rowsCommitted.get(p));
+                        parentRows.add(runs.get(p).rowsCommitted);
+                        parentInputs.add(runs.get(p).inputRead);
                     }
                 }
                 CompletableFuture<Void> parentsDone = CompletableFuture.allOf(parents.toArray(new CompletableFuture<?>[0]));
                 // immediate: start once the referenced tables committed their rows (their key indexes
                 // may still be being written) and wait for them to finish before this table commits;
+                // the source opens earlier, once they have read all their input, so that its first
+                // batches are parsed while they seal and commit (at most its read-ahead);
                 // deferred: start at once and wait for them only before the validation pass (tasks
                 // start in FK order, so the tables waited for are running or done: no deadlock with a
                 // bounded pool)
-                boolean deferred = options.mode() == ConstraintMode.DEFERRED;
                 CompletableFuture<Void> ready = deferred ? CompletableFuture.completedFuture(null)
                         : CompletableFuture.allOf(parentRows.toArray(new CompletableFuture<?>[0]));
+                if (!deferred && !parentInputs.isEmpty()) {
+                    run.early = CompletableFuture.allOf(parentInputs.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+                        try {
+                            return sources.open(t, batchRows(t), options.sourceThreads());
+                        } catch (IOException e) {
+                            throw new EarlyOpenFailure(e); // thrown by loadTable as its own open's failure
+                        }
+                    });
+                }
                 CompletableFuture<Void> f = ready.handleAsync((ok, parentFailure) -> {
-                    CompletableFuture<Void> ownRows = rowsCommitted.get(t.name());
                     try {
                         if (parentFailure != null) {
                             skipped.add(t.name());
                             if (!appending.contains(t.name())) {
                                 releaseHolds(cs, t);
                             }
+                            run.closeEarlySource();
                             throw new CompletionException(new SkippedTable(t.name()));
                         }
                         try {
                             reports.add(loadTable(t, sources, expectedRows.applyAsLong(t.name()), appending.contains(t.name()) ? null : cs,
-                                    appending.contains(t.name()), loadMemory, spill, progress, parentsDone, parentsDefined(t, defined),
-                                    defined.get(t.name()), ownRows));
+                                    appending.contains(t.name()), loadMemory, spill, progress, parentsDone, parentsDefined(t, runs), run));
                             return null;
                         } catch (SkippedTable e) {
                             skipped.add(t.name());
@@ -268,10 +274,12 @@ public final class BulkLoader {
                             progress.tableFailed(t.name(), failure);
                             throw new CompletionException(failure);
                         } finally {
-                            defined.get(t.name()).complete(null);
+                            run.defined.complete(null);
                         }
                     } finally {
-                        ownRows.completeExceptionally(new SkippedTable(t.name())); // no effect once its rows committed
+                        // no effect once completed normally
+                        run.inputRead.completeExceptionally(new SkippedTable(t.name()));
+                        run.rowsCommitted.completeExceptionally(new SkippedTable(t.name()));
                     }
                 }, pool);
                 done.put(t.name(), f);
@@ -374,31 +382,95 @@ public final class BulkLoader {
     }
 
     /** Completes once every loading table that {@code t} references is defined in the store. */
-    private static CompletableFuture<Void> parentsDefined(TableDef t, Map<String, CompletableFuture<Void>> defined) {
+    private static CompletableFuture<Void> parentsDefined(TableDef t, Map<String, TableRun> runs) {
         List<CompletableFuture<Void>> parents = new ArrayList<>();
         for (String p : t.referencedTables()) {
-            CompletableFuture<Void> f = defined.get(p);
-            if (f != null && !p.equals(t.name())) {
-                parents.add(f);
+            TableRun r = runs.get(p);
+            if (r != null && !p.equals(t.name())) {
+                parents.add(r.defined);
             }
         }
         return CompletableFuture.allOf(parents.toArray(new CompletableFuture<?>[0]));
     }
 
+    /**
+     * One table's milestones during a load, which the tables referencing it wait for; each future
+     * completes exceptionally if the table fails or is skipped before reaching it.
+     */
+    private static final class TableRun {
+        /** Defined in the store (or never will be): a deferred child defines itself only after the tables it references. */
+        final CompletableFuture<Void> defined = new CompletableFuture<>();
+        /** Its source is exhausted: in immediate mode the tables referencing it open their sources. */
+        final CompletableFuture<Void> inputRead = new CompletableFuture<>();
+        /** Its rows are committed and its key sets published, before its key indexes are written. */
+        final CompletableFuture<Void> rowsCommitted = new CompletableFuture<>();
+        /** Its source, opened once the tables it references read all their input (immediate mode), or null. */
+        CompletableFuture<BatchSource> early;
+
+        /** The source: the one opened ahead, or a new one; an early open's failure is thrown as this open's. */
+        BatchSource openSource(SourceFactory sources, TableDef def, int batchRows, int threads) throws IOException {
+            if (early == null) {
+                return sources.open(def, batchRows, threads);
+            }
+            try {
+                return early.join(); // done: the tables it references read their input before this table started
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof EarlyOpenFailure f) {
+                    throw f.getCause();
+                } else if (cause instanceof RuntimeException r) {
+                    throw r;
+                } else if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+
+        /** Closes the source opened ahead for a table that is skipped, now or once it is open. */
+        void closeEarlySource() {
+            if (early != null) {
+                early.whenComplete((source, failure) -> {
+                    if (source != null) {
+                        source.close();
+                    }
+                });
+            }
+        }
+    }
+
+    /** A source's IOException from an open ahead of its table's start, carried to that start. */
+    private static final class EarlyOpenFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        EarlyOpenFailure(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    /** Rows per batch of {@code def}'s source: the override, or what the write hints recommend. */
+    private int batchRows(TableDef def) {
+        return options.batchRowsOverride() > 0 ? options.batchRowsOverride() : ColumnStoreWriteHints.estimate(def).recommendedBatchRows();
+    }
+
     private TableLoadReport loadTable(TableDef def, SourceFactory sources, long expectedRows, ConstraintService cs,
                                       boolean append, NativeAllocator loadMemory, SpillDirectory spill, Progress progress,
-                                      CompletableFuture<Void> parentsDone, CompletableFuture<Void> parentsDefined,
-                                      CompletableFuture<Void> defined, CompletableFuture<Void> rowsCommitted)
+                                      CompletableFuture<Void> parentsDone, CompletableFuture<Void> parentsDefined, TableRun run)
             throws IOException, InterruptedException {
         progress.tableStarted(def.name());
         long start = System.nanoTime();
         ColumnStoreWriteHints estimate = ColumnStoreWriteHints.estimate(def);
-        int batchRows = options.batchRowsOverride() > 0 ? options.batchRowsOverride() : estimate.recommendedBatchRows();
+        int batchRows = batchRows(def);
         StageTimes sourceWait = new StageTimes();
         TableInserter inserter = null;
         UnitOfWork work = null;
         TableLoadEvent loadEvent = LoadEvents.startTable();
-        try (BatchSource source = sources.open(def, batchRows, options.sourceThreads())) {
+        try (BatchSource source = run.openSource(sources, def, batchRows, options.sourceThreads())) {
             InsertSource.ArrowBatch batch;
             try {
                 batch = nextBatch(source, def, 0, sourceWait);
@@ -434,7 +506,7 @@ public final class BulkLoader {
                 }
                 throw e;
             } finally {
-                defined.complete(null);
+                run.defined.complete(null);
             }
             inserter.beforeValidation(() -> awaitParents(parentsDone, def));
             while (batch != null) {
@@ -452,15 +524,16 @@ public final class BulkLoader {
                     progress.inputBytesRead(def.name(), bytesRead);
                 }
             }
+            run.inputRead.complete(null); // the tables referencing this one may open their sources
             long waitStart = System.nanoTime();
             awaitParents(parentsDone, def);
             inserter.stageTimes().add(LoadStage.PARENTS, System.nanoTime() - waitStart);
             if (work != null) {
                 work.commit(); // the rows and their key index segments, in one commit
-                rowsCommitted.complete(null);
+                run.rowsCommitted.complete(null);
             } else {
                 inserter.commitRows();
-                rowsCommitted.complete(null); // the tables referencing this one may start
+                run.rowsCommitted.complete(null); // the tables referencing this one may start
                 inserter.commitKeyIndexes();
             }
             StageTimes stages = inserter.stageTimes();
