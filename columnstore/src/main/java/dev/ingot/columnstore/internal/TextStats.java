@@ -22,39 +22,73 @@ final class TextStats {
      * @param text whether the values are UTF-8 text (a cut min ends on a character boundary)
      */
     static void rows(MemoryView validity, int[] offsets, MemoryView data, int rows, boolean hasNulls, boolean text, StatsBuilder out) {
-        int i = 0;
-        while (hasNulls && !Bits.isSet(validity, i)) {
-            i++;
+        int first = 0;
+        while (hasNulls && !Bits.isSet(validity, first)) {
+            first++;
         }
-        int minStart = offsets[i];
-        int minLen = offsets[i + 1] - minStart;
-        int maxStart = minStart;
-        int maxLen = minLen;
-        long minKey = prefixKey(data, minStart, minLen);
+        // prefix keys with the sign bit flipped: their signed order is the prefixes' unsigned order
+        long minKey = prefixKey(data, offsets[first], offsets[first + 1] - offsets[first]) ^ Long.MIN_VALUE;
         long maxKey = minKey;
-        for (i++; i < rows; i++) {
+        int minRow = first;
+        int maxRow = first;
+        int minTies = 0; // later rows whose prefix key equals the min's (the max's)
+        int maxTies = 0;
+        for (int i = first + 1; i < rows; i++) {
+            if (hasNulls && !Bits.isSet(validity, i)) {
+                continue;
+            }
+            int at = offsets[i];
+            long key = prefixKey(data, at, offsets[i + 1] - at) ^ Long.MIN_VALUE;
+            // ties are counted, not branched on: a branch taken by no row of the first tables (and
+            // by every row of c_name) was compiled as a trap, then deoptimized and recompiled
+            minTies += equal(key, minKey);
+            maxTies += equal(key, maxKey);
+            if (key < minKey) {
+                minKey = key;
+                minRow = i;
+                minTies = 0;
+            }
+            if (key > maxKey) {
+                maxKey = key;
+                maxRow = i;
+                maxTies = 0;
+            }
+        }
+        if (minTies > 0) {
+            minRow = extremeOfTies(validity, offsets, data, rows, hasNulls, minKey ^ Long.MIN_VALUE, minRow, -1);
+        }
+        if (maxTies > 0) {
+            maxRow = extremeOfTies(validity, offsets, data, rows, hasNulls, maxKey ^ Long.MIN_VALUE, maxRow, 1);
+        }
+        out.byteStats(data, offsets[minRow], offsets[minRow + 1] - offsets[minRow], offsets[maxRow], offsets[maxRow + 1] - offsets[maxRow],
+                text, false);
+    }
+
+    /** 1 if {@code a == b}, else 0, without a branch. */
+    private static int equal(long a, long b) {
+        long x = a ^ b;
+        return (int) ((x | -x) >>> 63) ^ 1;
+    }
+
+    /**
+     * Of the non-null rows after {@code row} whose prefix key is {@code key} (the first such row is
+     * {@code row}), the least ({@code sign} -1) or greatest ({@code sign} 1) by all its bytes.
+     */
+    private static int extremeOfTies(MemoryView validity, int[] offsets, MemoryView data, int rows, boolean hasNulls, long key, int row,
+                                     int sign) {
+        int best = row;
+        for (int i = row + 1; i < rows; i++) {
             if (hasNulls && !Bits.isSet(validity, i)) {
                 continue;
             }
             int at = offsets[i];
             int len = offsets[i + 1] - at;
-            long key = prefixKey(data, at, len);
-            // the first 8 bytes decide almost every comparison; equal prefixes compare the rest
-            int c = Long.compareUnsigned(key, minKey);
-            if (c < 0 || c == 0 && compareAfterPrefix(data, at, len, minStart, minLen) < 0) {
-                minKey = key;
-                minStart = at;
-                minLen = len;
-                continue; // below the min, so not above the max
-            }
-            c = Long.compareUnsigned(key, maxKey);
-            if (c > 0 || c == 0 && compareAfterPrefix(data, at, len, maxStart, maxLen) > 0) {
-                maxKey = key;
-                maxStart = at;
-                maxLen = len;
+            if (prefixKey(data, at, len) == key
+                    && sign * compareAfterPrefix(data, at, len, offsets[best], offsets[best + 1] - offsets[best]) > 0) {
+                best = i;
             }
         }
-        out.byteStats(data, minStart, minLen, maxStart, maxLen, text, false);
+        return best;
     }
 
     /**
