@@ -462,7 +462,12 @@ public final class BulkLoader {
                                       boolean append, NativeAllocator loadMemory, SpillDirectory spill, Progress progress,
                                       CompletableFuture<Void> parentsDone, CompletableFuture<Void> parentsDefined, TableRun run)
             throws IOException, InterruptedException {
-        progress.tableStarted(def.name());
+        try {
+            progress.tableStarted(def.name());
+        } catch (RuntimeException | Error e) {
+            run.closeEarlySource(); // not taken by the try below
+            throw e;
+        }
         long start = System.nanoTime();
         ColumnStoreWriteHints estimate = ColumnStoreWriteHints.estimate(def);
         int batchRows = batchRows(def);

@@ -236,6 +236,24 @@ class LoadOverlapTest {
     }
 
     @Test
+    void aSourceOpenedAheadIsClosedWhenItsTableFailsToStart() throws Exception {
+        try (ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s"))) {
+            Sources sources = new Sources(childRows(3));
+            LoadReport r = load(store, sources, new BulkLoader.Progress() {
+                @Override
+                public void tableStarted(String table) {
+                    if (table.equals("c")) {
+                        throw new IllegalStateException("injected: progress of c");
+                    }
+                }
+            });
+            assertEquals("injected: progress of c", rootMessage(r.failure()));
+            assertEquals(1, sources.childOpens.get(), "c's source opened ahead");
+            assertEquals(1, sources.childCloses.get(), "and closed when c failed to start");
+        }
+    }
+
+    @Test
     void aSourceThatCannotOpenFailsItsTableWithTheOpensError() throws Exception {
         try (ColumnStore store = ColumnStore.openOrCreate(tmp.resolve("s"))) {
             Sources sources = new Sources(childRows(3));
