@@ -37,8 +37,17 @@ public sealed class MemoryView permits MemoryBlock {
     long address;
     /** Bytes accessible from {@link #address}; 0 once a {@link MemoryBlock} is closed. */
     long limit;
+    /**
+     * The buffer whose memory this is ({@link #of(ByteBuffer)}), held so that it stays reachable
+     * (its memory is freed when it is collected) as long as this view is; null otherwise.
+     */
+    private final ByteBuffer buffer;
 
     MemoryView(long address, long capacity) {
+        this(address, capacity, null);
+    }
+
+    private MemoryView(long address, long capacity, ByteBuffer buffer) {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity must not be negative: " + capacity);
         }
@@ -47,16 +56,20 @@ public sealed class MemoryView permits MemoryBlock {
         }
         this.address = address;
         this.limit = capacity;
+        this.buffer = buffer;
     }
 
     /**
      * A view of bytes {@code [0, capacity)} of a direct {@link ByteBuffer} (position and limit
-     * ignored), e.g. a chunk blob from the pager.
+     * ignored), e.g. a chunk blob from the pager. The view holds the buffer, as Agrona's
+     * {@code UnsafeBuffer} does, so a buffer referenced only by its view (such as
+     * {@code MemoryView.of(ByteBuffer.allocateDirect(n))}) is not collected, and its memory freed,
+     * while the view is in use.
      *
      * @throws IllegalArgumentException if {@code direct} is not direct
      */
     public static MemoryView of(ByteBuffer direct) {
-        return new MemoryView(NativeMemory.addressOf(direct), direct.capacity());
+        return new MemoryView(NativeMemory.addressOf(direct), direct.capacity(), direct);
     }
 
     /** Size of the view in bytes. */

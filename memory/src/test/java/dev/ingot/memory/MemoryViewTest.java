@@ -57,6 +57,23 @@ class MemoryViewTest {
     }
 
     @Test
+    void aViewKeepsTheBufferItWrapsReachable() {
+        // a buffer referenced only by its view: collected (and its memory freed) while the view
+        // is in use would make every access a use-after-free
+        ByteBuffer bb = ByteBuffer.allocateDirect(64);
+        java.lang.ref.WeakReference<ByteBuffer> weak = new java.lang.ref.WeakReference<>(bb);
+        MemoryView v = MemoryView.of(bb);
+        v.putLong(8, 0x1122334455667788L);
+        bb = null;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+        }
+        assertTrue(weak.get() != null, "the buffer is still reachable through its view");
+        assertEquals(0x1122334455667788L, v.getLong(8));
+        java.lang.ref.Reference.reachabilityFence(v);
+    }
+
+    @Test
     void everyAccessorRefusesIndexMinusOneThePastTheEndIndexAndOverflow() {
         MemoryView v = MemoryView.of(ByteBuffer.allocateDirect(CAPACITY));
         assertTrue(MemoryView.SHOULD_BOUNDS_CHECK, "tests run with bounds checks on");
