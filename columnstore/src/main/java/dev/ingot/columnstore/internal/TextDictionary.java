@@ -20,7 +20,7 @@ import java.util.Arrays;
  *
  * <p>Rows are taken {@value #BLOCK_ROWS} at a time: the words of each row's value are gathered
  * first ({@link MemoryView#getValueWords}, one range check per block), then the block is probed
- * from heap arrays in one of three loops of one shape each, chosen by the chunk's longest value,
+ * from heap arrays in one of four loops of one shape each, chosen by the chunk's longest value,
  * so the JIT compiles each for the columns that have that shape rather than recompiling one loop
  * as its profile changes from column to column:
  * <ul>
