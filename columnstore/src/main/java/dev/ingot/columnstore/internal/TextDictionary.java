@@ -20,11 +20,13 @@ import java.util.Arrays;
  *
  * <p>Rows are taken {@value #BLOCK_ROWS} at a time: the words of each row's value are gathered
  * first ({@link MemoryView#getValueWords}, one range check per block), then the block is probed
- * from heap arrays in one of three loops of one shape each, chosen by the chunk's longest value,
+ * from heap arrays in one of four loops of one shape each, chosen by the chunk's longest value,
  * so the JIT compiles each for the columns that have that shape rather than recompiling one loop
  * as its profile changes from column to column:
  * <ul>
- *   <li>at most {@value #SHORT_BYTES} bytes ({@code l_shipmode}, {@code l_returnflag}, ...): the
+ *   <li>at most {@value #TINY_BYTES} byte ({@code l_returnflag}, {@code o_orderstatus}): a direct
+ *       table indexed by length and byte, no hashing;</li>
+ *   <li>at most {@value #SHORT_BYTES} bytes ({@code l_shipmode}, {@code p_brand}, ...): the
  *       first word and the length identify the value;</li>
  *   <li>at most {@value #MAX_WORD_BYTES} bytes ({@code l_shipinstruct}, {@code o_orderpriority},
  *       {@code p_type}, ...): all its words and the length, compared word by word, the staged data
@@ -36,6 +38,10 @@ import java.util.Arrays;
  * <p>Thread-safety: not thread-safe; one per {@link ChunkEncoder}. Arrays are reused.
  */
 final class TextDictionary {
+    /** Values of at most this many bytes are looked up in {@link #direct}, without hashing. */
+    static final int TINY_BYTES = 1;
+    /** The shape of chunks whose values are at most {@link #TINY_BYTES} long. */
+    private static final int TINY = 3;
     /** Values of at most this many bytes are identified by their first word and length. */
     static final int SHORT_BYTES = 8;
     /** Values of at most this many bytes are identified by their words and length (all gathered). */
@@ -46,6 +52,8 @@ final class TextDictionary {
     private static final int INITIAL_SLOTS = 64;
 
     private int[] slots = new int[INITIAL_SLOTS];
+    /** Code + 1 of each value of at most {@link #TINY_BYTES} byte, at {@code len << 8 | byte} (0: not seen). */
+    private final int[] direct = new int[2 << 8];
     private int[] starts = new int[16];
     private int[] lengths = new int[16];
     private int[] hashes = new int[16];
@@ -107,7 +115,10 @@ final class TextDictionary {
         codes = ChunkEncoder.grow(codes, rows);
         Arrays.fill(slots, 0, INITIAL_SLOTS, 0);
         mask = INITIAL_SLOTS - 1;
-        int shape = maxLength <= SHORT_BYTES ? 0 : maxLength <= MAX_WORD_BYTES ? 1 : 2;
+        int shape = maxLength <= TINY_BYTES ? TINY : maxLength <= SHORT_BYTES ? 0 : maxLength <= MAX_WORD_BYTES ? 1 : 2;
+        if (shape == TINY) {
+            Arrays.fill(direct, 0);
+        }
         words = shape == 1 ? (maxLength + 7) / 8 : 1;
         entryWords = ChunkEncoder.grow(entryWords, 16 * words);
         int maxEntries = rows / 2;
@@ -144,6 +155,7 @@ final class TextDictionary {
         }
         boolean hasNulls = nulls > 0;
         switch (shape) {
+            case TINY: return tinyRows(offsets, from, to, hasNulls, maxEntries);
             case 0: return shortRows(offsets, from, to, hasNulls, maxEntries);
             case 1: return wordRows(offsets, from, to, hasNulls, maxEntries);
             default: return longRows(offsets, data, from, to, hasNulls, maxEntries);
@@ -155,6 +167,40 @@ final class TextDictionary {
         for (int i = from; i < to; i++) {
             codes[i] = Bits.isSet(validity, i) ? 0 : -1;
         }
+    }
+
+    /**
+     * The rows of at most {@value #TINY_BYTES} byte ({@code l_returnflag}, {@code l_linestatus},
+     * {@code o_orderstatus}): length and byte index {@link #direct}, no hash and no probe. The
+     * codes are those of the hash loops: in order of first appearance.
+     */
+    private boolean tinyRows(int[] offsets, int from, int to, boolean nulls, int maxEntries) {
+        long[] rowWords = this.rowWords;
+        long[] codes = this.codes;
+        int[] direct = this.direct;
+        long decoded = 0;
+        for (int i = from; i < to; i++) {
+            if (nulls && codes[i] < 0) {
+                codes[i] = 0;
+                continue;
+            }
+            int start = offsets[i];
+            int len = offsets[i + 1] - start;
+            long first = rowWords[i - from];
+            int key = len << 8 | (int) first;
+            int code = direct[key] - 1;
+            if (code < 0) {
+                if (size >= maxEntries) {
+                    return false;
+                }
+                code = add(start, len, 0, first);
+                direct[key] = code + 1;
+            }
+            codes[i] = code;
+            decoded += len;
+        }
+        decodedBytes += decoded;
+        return true;
     }
 
     /** The rows of at most {@value #SHORT_BYTES} bytes: first word and length identify the value. */

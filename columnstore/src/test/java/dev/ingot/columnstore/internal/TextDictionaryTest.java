@@ -38,8 +38,8 @@ class TextDictionaryTest {
         Random rnd = new Random(seed);
         TextDictionary dictionary = new TextDictionary(); // one for every chunk: arrays are reused
         try (NativeAllocator memory = NativeAllocator.root("test", 1L << 26)) {
-            for (int round = 0; round < 70; round++) {
-                int shape = round % 7;
+            for (int round = 0; round < 80; round++) {
+                int shape = round % 8;
                 int rows = shape == 6 ? 9000 + rnd.nextInt(4000) : rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(1100) : 1 + rnd.nextInt(6000);
                 boolean nulls = rnd.nextBoolean();
                 byte[][] values = new byte[rows][];
@@ -182,6 +182,34 @@ class TextDictionaryTest {
         }
     }
 
+    /**
+     * The direct table of values of at most one byte gives up at the same entry as the hash loops:
+     * a chunk of {@code 2k} rows with {@code k} distinct values (NULL rows among the second half)
+     * is coded, one more distinct value in its last row gives up; all 257 values of at most one
+     * byte (every byte and the empty value) are the entries of one chunk of 514 rows.
+     */
+    @Test
+    void oneByteValuesGiveUpAtHalfTheRowsAndCoverEveryByte() {
+        try (NativeAllocator memory = NativeAllocator.root("test", 1L << 22)) {
+            TextDictionary dictionary = new TextDictionary();
+            for (int k : new int[] {1, 2, 3, 100, 256, 257}) {
+                byte[][] values = new byte[2 * k][];
+                for (int i = 0; i < values.length; i++) {
+                    int v = i % k;
+                    values[i] = i >= k && i % 5 == 4 ? null : v == 256 ? new byte[0] : new byte[] {(byte) (255 - v)};
+                }
+                assertTrue(new Model(values).built, "k " + k);
+                check(memory, dictionary, values, k + " distinct of " + 2 * k + " rows");
+                assertEquals(k, dictionary.size());
+                if (k < 256) {
+                    values[values.length - 1] = new byte[0]; // the (k + 1)th distinct value
+                    assertTrue(!new Model(values).built, "k " + k);
+                    check(memory, dictionary, values, k + 1 + " distinct of " + 2 * k + " rows");
+                }
+            }
+        }
+    }
+
     /** The value of row {@code i} of a chunk of one shape. */
     private static byte[] value(int shape, int i, int rows, Random rnd) {
         switch (shape) {
@@ -204,6 +232,10 @@ class TextDictionaryTest {
                     b[8 + k] = (byte) (x >>> (8 * k));
                 }
                 return b;
+            }
+            case 7: { // values of 0 or 1 byte, 1 to 257 of them distinct (the direct table)
+                int v = (rnd.nextInt(1 + rows % 257) + rows) % 257;
+                return v == 256 ? new byte[0] : new byte[] {(byte) v};
             }
             default: // random bytes of 0..10, any of them zero
                 byte[] b = new byte[rnd.nextInt(11)];
@@ -235,7 +267,8 @@ class TextDictionaryTest {
             }
             Model model = new Model(values);
             // the length decides the loop; the word and the hashing loops must agree on shorter values too
-            for (int asLength : new int[] {maxLength, Math.max(maxLength, TextDictionary.SHORT_BYTES + 1),
+            for (int asLength : new int[] {maxLength, Math.max(maxLength, TextDictionary.SHORT_BYTES),
+                Math.max(maxLength, TextDictionary.SHORT_BYTES + 1),
                 TextDictionary.MAX_WORD_BYTES + 1 + maxLength}) {
                 String how = what + " maxLength " + asLength;
                 boolean built = dictionary.build(validity, offsets, data, rows, nulls, asLength);

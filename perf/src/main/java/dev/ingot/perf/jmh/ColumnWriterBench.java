@@ -25,6 +25,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,7 +44,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@code ColumnWriter.appendBatch} of a 64K-row Arrow vector (BIGINT, DECIMAL(15,2) and
- * VARCHAR(44) with lineitem-comment-like lengths of 10-43 bytes), next to its physical limit:
+ * VARCHAR(44) with lineitem-comment-like lengths of 10-43 bytes; and lineitem's sealing shapes:
+ * {@code ORDERKEY}, BIGINT in sorted runs of 1-7 equal values (RLE), {@code LINENUMBER}, INTEGER 1-7
+ * (FOR at 3 bits), and the dictionary columns {@code FLAG}, CHAR(1) of 3 values like
+ * {@code l_returnflag}, {@code SHIPMODE}, VARCHAR(10) of {@code l_shipmode}'s 7 values of 3-7 bytes,
+ * and {@code SHIPINSTRUCT}, VARCHAR(25) of {@code l_shipinstruct}'s 4 values of 4-17 bytes), next to its physical limit:
  * {@code MemoryView.copyTo} of the same Arrow buffers into a preallocated off-heap block.
  * The secondary result {@code bytes} (an {@link AuxCounters} counter) is the Arrow source bytes
  * consumed per second (validity + offsets + data), so the two benchmarks compare as GB/s.
@@ -59,7 +64,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {BenchFlags.ADD_OPENS_NIO, BenchFlags.LOG_WARN, "-Xms256m", "-Xmx1g"})
 public class ColumnWriterBench {
     /** Column type of the vector. */
-    @Param({"BIGINT", "DECIMAL", "VARCHAR"})
+    @Param({"BIGINT", "DECIMAL", "VARCHAR", "ORDERKEY", "LINENUMBER", "FLAG", "SHIPMODE", "SHIPINSTRUCT"})
     public String type;
 
     /** Rows per appended batch. */
@@ -120,6 +125,42 @@ public class ColumnWriterBench {
                 columnType = ColumnType.varchar(44);
                 break;
             }
+            case "ORDERKEY": {
+                BigIntVector v = new BigIntVector("c", arrow);
+                v.allocateNew(rows);
+                long key = 1;
+                for (int i = 0; i < rows; ) {
+                    for (int run = 1 + random.nextInt(7); run > 0 && i < rows; run--) {
+                        v.set(i++, key);
+                    }
+                    key += 1 + random.nextInt(8);
+                }
+                vector = v;
+                columnType = ColumnType.int64();
+                break;
+            }
+            case "LINENUMBER": {
+                IntVector v = new IntVector("c", arrow);
+                v.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    v.set(i, 1 + random.nextInt(7));
+                }
+                vector = v;
+                columnType = ColumnType.int32();
+                break;
+            }
+            case "FLAG":
+                vector = text(random, "A", "N", "R");
+                columnType = ColumnType.varchar(1);
+                break;
+            case "SHIPMODE":
+                vector = text(random, "REG AIR", "AIR", "RAIL", "SHIP", "TRUCK", "MAIL", "FOB");
+                columnType = ColumnType.varchar(10);
+                break;
+            case "SHIPINSTRUCT":
+                vector = text(random, "DELIVER IN PERSON", "COLLECT COD", "NONE", "TAKE BACK RETURN");
+                columnType = ColumnType.varchar(25);
+                break;
             default:
                 throw new IllegalArgumentException("unknown type " + type);
         }
@@ -131,12 +172,24 @@ public class ColumnWriterBench {
         dir = Files.createTempDirectory("ingot-jmh-columnwriter");
     }
 
+    /** A text vector of {@code rows} values drawn uniformly from {@code choices}. */
+    private VarCharVector text(SplittableRandom random, String... choices) {
+        VarCharVector v = new VarCharVector("c", arrow);
+        v.allocateNew(rows * 18L, rows);
+        for (int i = 0; i < rows; i++) {
+            v.setSafe(i, choices[random.nextInt(choices.length)].getBytes(StandardCharsets.US_ASCII));
+        }
+        return v;
+    }
+
     /** Validity, offsets (text) and data bytes the vector's rows occupy. */
     static long usedBytes(FieldVector v) {
         int n = v.getValueCount();
         long bytes = (n + 7) / 8;
         if (v instanceof VarCharVector) {
             bytes += 4L * (n + 1) + ((VarCharVector) v).getOffsetBuffer().getInt(4L * n);
+        } else if (v instanceof IntVector) {
+            bytes += 4L * n;
         } else if (v instanceof DecimalVector) {
             bytes += 16L * n;
         } else {

@@ -44,9 +44,9 @@ class JmhSmokeTest {
         // /tmp/jmh.lock) must not fail it
         System.setProperty("jmh.ignoreLock", "true");
         Collection<RunResult> results = new Runner(options).run();
-        // pager 3, column writer 2 x 3 types, key set 2 x 3 impls, parse 1 table x 2 formats, memory view 5, table scan 1 + row
+        // pager 3, column writer 2 x 8 types, key set 2 x 3 impls, parse 1 table x 2 formats, memory view 5, table scan 1 + row
         // read 1, key lookup 3, bit packing 1 width
-        assertEquals(3 + 6 + 6 + 2 + 5 + 2 + 3 + 1, results.size());
+        assertEquals(3 + 16 + 6 + 2 + 5 + 2 + 3 + 1, results.size());
         for (RunResult r : results) {
             String label = r.getParams().getBenchmark() + " " + r.getParams();
             assertFalse(Double.isNaN(r.getPrimaryResult().getScore()), label);
