@@ -151,17 +151,12 @@ class LoadOverlapTest {
     void aReferencingTableThatStartedIsSkippedWhenTheReferencedTablesKeyIndexesFail() throws Exception {
         try (ColumnStore real = ColumnStore.openOrCreate(tmp.resolve("s"))) {
             // the key index transaction of p reads p's stored key columns: that read fails
-            ColumnStore store = (ColumnStore) Proxy.newProxyInstance(ColumnStore.class.getClassLoader(), new Class<?>[] {ColumnStore.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("openTable") && "p".equals(args[0])) {
-                            throw new IllegalStateException("injected: cannot read p");
-                        }
-                        try {
-                            return method.invoke(real, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
-                    });
+            ColumnStore store = around(ColumnStore.class, real, (method, args, proceed) -> {
+                if (method.getName().equals("openTable") && "p".equals(args[0])) {
+                    throw new IllegalStateException("injected: cannot read p");
+                }
+                return proceed.call();
+            });
             // c's last row references a key p does not hold: c fails on its own, after it started
             LoadReport r = load(store, childRows(999), new BulkLoader.Progress() {});
             assertEquals("table p is committed, but its key indexes could not be written (a later append or lookup indexes it from its"
@@ -202,29 +197,18 @@ class LoadOverlapTest {
     void aSourceOpenedAheadIsClosedWhenTheReferencedTableFailsToCommit() throws Exception {
         try (ColumnStore real = ColumnStore.openOrCreate(tmp.resolve("s"))) {
             // p reads all its input (c's source opens), then its commit fails
-            ColumnStore store = (ColumnStore) Proxy.newProxyInstance(ColumnStore.class.getClassLoader(), new Class<?>[] {ColumnStore.class},
-                    (proxy, method, args) -> {
-                        Object result;
-                        try {
-                            result = method.invoke(real, args);
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
+            ColumnStore store = around(ColumnStore.class, real, (method, args, proceed) -> {
+                Object result = proceed.call();
+                if (method.getName().equals("createTable") && ((TableDef) args[0]).name().equals("p")) {
+                    return around(TableWriter.class, (TableWriter) result, (wm, wargs, wproceed) -> {
+                        if (wm.getName().equals("commit")) {
+                            throw new java.io.IOException("injected: cannot commit p");
                         }
-                        if (method.getName().equals("createTable") && ((TableDef) args[0]).name().equals("p")) {
-                            TableWriter w = (TableWriter) result;
-                            return Proxy.newProxyInstance(TableWriter.class.getClassLoader(), new Class<?>[] {TableWriter.class}, (wp, wm, wargs) -> {
-                                if (wm.getName().equals("commit")) {
-                                    throw new java.io.IOException("injected: cannot commit p");
-                                }
-                                try {
-                                    return wm.invoke(w, wargs);
-                                } catch (InvocationTargetException e) {
-                                    throw e.getCause();
-                                }
-                            });
-                        }
-                        return result;
+                        return wproceed.call();
                     });
+                }
+                return result;
+            });
             Sources sources = new Sources(childRows(3));
             LoadReport r = load(store, sources, new BulkLoader.Progress() {});
             assertEquals("injected: cannot commit p", rootMessage(r.failure()));
@@ -264,6 +248,29 @@ class LoadOverlapTest {
             assertEquals(List.of(), r.skipped());
             assertEquals(20, store.table("p").orElseThrow().rowCount());
         }
+    }
+
+    /** Sees a call made through a proxy of {@link #around}; {@code proceed} makes it on the real object. */
+    @FunctionalInterface
+    private interface Around {
+        Object call(java.lang.reflect.Method method, Object[] args, Proceed proceed) throws Throwable;
+    }
+
+    @FunctionalInterface
+    private interface Proceed {
+        Object call() throws Throwable;
+    }
+
+    /** A proxy of {@code real} whose every call goes through {@code around}. */
+    private static <T> T around(Class<T> type, T real, Around around) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) ->
+                around.call(method, args, () -> {
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                })));
     }
 
     private static String rootMessage(Throwable t) {
