@@ -589,13 +589,7 @@ public final class BulkLoader {
 
     /** Whether a referenced table failed or was skipped: waits for them (running or done), whatever interrupts come. */
     private static boolean parentFailed(CompletableFuture<Void> parentsDone) {
-        dev.ingot.memory.internal.Uninterruptibles.await(() -> {
-            try {
-                parentsDone.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                // failed: seen below
-            }
-        });
+        dev.ingot.memory.internal.Uninterruptibles.awaitDone(parentsDone);
         return parentsDone.isCompletedExceptionally();
     }
 

@@ -515,13 +515,7 @@ public final class TableInserter implements AutoCloseable {
         if (check == null) {
             return;
         }
-        Uninterruptibles.await(() -> {
-            try {
-                check.get();
-            } catch (ExecutionException e) {
-                // its outcome is not wanted, only its end
-            }
-        });
+        Uninterruptibles.awaitDone(check); // its outcome is not wanted, only its end
     }
 
     /** Ends {@code event} for {@code stage} of the current batch (committed if a recording wants it; none without JFR). */

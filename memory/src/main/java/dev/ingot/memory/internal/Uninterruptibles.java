@@ -36,4 +36,18 @@ public final class Uninterruptibles {
             Thread.currentThread().interrupt();
         }
     }
+
+    /**
+     * Waits until {@code future} is done, normally or not (its outcome is left to the caller),
+     * as {@link #await} does.
+     */
+    public static void awaitDone(java.util.concurrent.Future<?> future) {
+        await(() -> {
+            try {
+                future.get();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+                // done: how is not this wait's concern
+            }
+        });
+    }
 }

@@ -49,6 +49,32 @@ class UninterruptiblesTest {
         assertFalse(Thread.currentThread().isInterrupted());
     }
 
+    @Test
+    void awaitDoneReturnsOnceTheFutureFailedWhateverTheInterrupts() throws Exception {
+        java.util.concurrent.CompletableFuture<Void> future = new java.util.concurrent.CompletableFuture<>();
+        AtomicBoolean doneAtReturn = new AtomicBoolean();
+        AtomicBoolean interruptedAtReturn = new AtomicBoolean();
+        Thread waiter = new Thread(() -> {
+            Uninterruptibles.awaitDone(future);
+            doneAtReturn.set(future.isDone());
+            interruptedAtReturn.set(Thread.currentThread().isInterrupted());
+        }, "uninterruptibles-done-test");
+        waiter.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (waiter.getState() != Thread.State.WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the waiter never blocked: " + waiter.getState());
+            Thread.sleep(1);
+        }
+        waiter.interrupt();
+        Thread.sleep(50);
+        assertTrue(waiter.isAlive(), "an interrupt ended the wait");
+        future.completeExceptionally(new IllegalStateException("failed"));
+        waiter.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(waiter.isAlive(), "a failed future ended the wait");
+        assertTrue(doneAtReturn.get(), "returned before the future was done");
+        assertTrue(interruptedAtReturn.get(), "the interrupt status is set again after the wait");
+    }
+
     /** Waits until {@code waiter} has started its {@code n}-th wait and blocks in it. */
     private static void waitUntilWaiting(Thread waiter, AtomicInteger waits, int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
