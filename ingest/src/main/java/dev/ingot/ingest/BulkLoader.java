@@ -239,7 +239,7 @@ public final class BulkLoader {
                 if (!deferred && !parentInputs.isEmpty()) {
                     run.early = CompletableFuture.allOf(parentInputs.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
                         try {
-                            return sources.open(t, batchRows(t), options.sourceThreads());
+                            return sources.open(t, batchRows(ColumnStoreWriteHints.estimate(t)), options.sourceThreads());
                         } catch (IOException e) {
                             throw new EarlyOpenFailure(e); // thrown by loadTable as its own open's failure
                         }
@@ -453,9 +453,9 @@ public final class BulkLoader {
         }
     }
 
-    /** Rows per batch of {@code def}'s source: the override, or what the write hints recommend. */
-    private int batchRows(TableDef def) {
-        return options.batchRowsOverride() > 0 ? options.batchRowsOverride() : ColumnStoreWriteHints.estimate(def).recommendedBatchRows();
+    /** Rows per batch of a table's source: the override, or what its estimated write hints recommend. */
+    private int batchRows(ColumnStoreWriteHints estimate) {
+        return options.batchRowsOverride() > 0 ? options.batchRowsOverride() : estimate.recommendedBatchRows();
     }
 
     private TableLoadReport loadTable(TableDef def, SourceFactory sources, long expectedRows, ConstraintService cs,
@@ -470,7 +470,7 @@ public final class BulkLoader {
         }
         long start = System.nanoTime();
         ColumnStoreWriteHints estimate = ColumnStoreWriteHints.estimate(def);
-        int batchRows = batchRows(def);
+        int batchRows = batchRows(estimate);
         StageTimes sourceWait = new StageTimes();
         TableInserter inserter = null;
         UnitOfWork work = null;
